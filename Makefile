@@ -1,0 +1,63 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres install install-dev translations extract-messages bench screenshots audit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# Compile the message catalogues (.po -> .mo); the .mo files are build output.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d tracker/translations
+
+# Refresh the catalogues from the source after changing user-facing text.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output tracker templates
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+run: install
+	@if [ ! -f instance/tracker.db ] && [ -z "$$DATABASE_URL" ]; then \
+		$(BIN)/flask init-db --demo; \
+	else \
+		$(BIN)/flask init-db; \
+	fi
+	@$(BIN)/flask demo-logins
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask serve
+
+# The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
+test: install-dev
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
+
+test-sqlite:
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+
+test-postgres:
+	$(BIN)/pytest -q -m "not sqlite_only and not browser"
+
+bench: install-dev
+	$(BIN)/python bench/run
+
+audit: install-dev
+	$(BIN)/pip-audit -r requirements.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,108 @@
+"""Configuration classes, read from environment variables.
+
+`create_app()` picks one by name (``APP_ENV`` or the argument): development
+(the default, used by ``make run``), testing, production.
+"""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+DEV_SECRET_KEY = "dev-not-secret"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(value: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.db'}"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+
+    # Mail: with no MAIL_SERVER, messages are written as .eml files under instance/outbox/.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Sessions: server-side rows (tracker.models.UserSession) make them revocable.
+    SESSION_COOKIE_NAME = "tracker_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    REMEMBER_ME_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    # Sign-in throttling, kept in the database so every worker shares it.
+    LOGIN_MAX_FAILURES = 10
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_IP = 50
+
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads; JSON bodies have their own 1 MB limit
+    UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    LANGUAGES = ("vi", "en")
+
+    PER_PAGE = 25
+    # Start the APScheduler loop inside this process (only `make run`'s dev server does).
+    RUN_SCHEDULER = False
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite in instance/, demo data, scheduler in-process."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Each test gets its own database; CSRF off unless a test turns it on."""
+
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    WTF_CSRF_ENABLED = False
+    MAIL_SERVER = ""
+    LOGIN_MAX_FAILURES_PER_IP = 1000
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap for speed; production uses scrypt:32768:8:1
+
+
+class ProductionConfig(Config):
+    """Behind gunicorn over HTTPS, PostgreSQL, one separate scheduler process."""
+
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-tracker_session"
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,47 @@
+"""Admin forms for units and users."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from tracker.forms import choices
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from tracker.auth.forms import PasswordPolicy
+from tracker.labels import LANGUAGE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+
+CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+USERNAME_RE = r"^[a-z0-9][a-z0-9_.\-]*$"
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40),
+                                                Regexp(CODE_RE, message=_l("Letters, digits, dot, dash and underscore only."))])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=choices(UNIT_KIND_LABELS.items()))
+    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
+    aliases = TextAreaField(_l("Other names (one per line)"), validators=[Optional(), Length(max=2000)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=255)])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(min=2, max=80),
+        Regexp(USERNAME_RE, message=_l("Lower-case letters, digits, dot, dash and underscore only."))])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)])
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    position_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS.items()))
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Temporary password"), validators=[Optional(), PasswordPolicy("username")],
+                             description=_l("The user must change it at the next sign-in."))
+    submit = SubmitField(_l("Save"))
+
+
+class TemporaryPasswordForm(FlaskForm):
+    password = PasswordField(_l("Temporary password"), validators=[DataRequired(), PasswordPolicy()])
+    submit = SubmitField(_l("Set temporary password"))

@@ -1,0 +1,306 @@
+"""Admin pages: units, users, audit log."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from tracker.admin import bp
+from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
+from tracker.auth.sessions import revoke_sessions
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.models import AuditEvent, Unit, User
+from tracker.services import audit
+from tracker.services.units import unit_blockers
+from tracker.text import like_pattern
+
+
+def _per_page() -> int:
+    return min(max(request.args.get("per_page", 25, type=int), 1), 200)
+
+
+def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list:
+    units = db.session.scalars(select(Unit).order_by(Unit.path)).all()
+    pairs = [(0, blank)] if blank is not None else []
+    for unit in units:
+        if exclude is not None and exclude.id is not None and unit.path.startswith(exclude.path):
+            continue
+        pairs.append((unit.id, "\u2003" * unit.depth + unit.name + ("" if unit.active else f" ({_('inactive')})")))
+    return choices(pairs)
+
+
+# --- units -------------------------------------------------------------------------------
+
+@bp.route("/units")
+def units():
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    status = request.args.get("status", "")
+    stmt = select(Unit)
+    if q:
+        stmt = stmt.where(Unit.search_text.like(like_pattern(q), escape="\\"))
+    if kind:
+        stmt = stmt.where(Unit.kind == kind)
+    if status == "active":
+        stmt = stmt.where(Unit.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(Unit.active.is_(False))
+    stmt = stmt.order_by(Unit.sort_key if q else Unit.path)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+    return render_template("admin/units.html", page=page, q=q, kind=kind, status=status)
+
+
+def _apply_unit_form(form: UnitForm, unit: Unit) -> dict:
+    aliases = [a.strip() for a in (form.aliases.data or "").splitlines() if a.strip()]
+    fields = {"code": form.code.data.strip(), "name": form.name.data.strip(),
+              "short_name": (form.short_name.data or "").strip(), "kind": form.kind.data,
+              "aliases": aliases, "email": (form.email.data or "").strip(), "active": form.active.data}
+    changes = audit.diff(unit, fields) if unit.id else {}
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.refresh_search()
+    return changes
+
+
+def _validate_unit(form: UnitForm, unit: Unit) -> Unit | None | bool:
+    """Check uniqueness and the tree; return the new parent, or False on an error."""
+    code = form.code.data.strip()
+    taken = db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower(), Unit.id != (unit.id or 0)))
+    if taken:
+        form.code.errors.append(_("This code is already used by %(name)s.", name=taken.name))
+    parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+    if unit.id and unit.would_cycle(parent):
+        form.parent_id.errors.append(_("A unit cannot be placed under itself or one of its sub-units."))
+    if not form.active.data and unit.id:
+        blockers = unit_blockers(unit, for_delete=False)
+        if blockers:
+            form.active.errors.append(_("This unit still has %(what)s; move or close them first.",
+                                        what=", ".join(blockers)))
+    if taken or form.parent_id.errors or form.active.errors:
+        return False
+    return parent
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+def unit_new():
+    form = UnitForm()
+    form.parent_id.choices = _unit_choices(blank=_("(none: top of the tree)"))
+    if request.method == "GET" and request.args.get("parent", type=int):
+        form.parent_id.data = request.args.get("parent", type=int)
+    if form.validate_on_submit():
+        unit = Unit()
+        parent = _validate_unit(form, unit)
+        if parent is not False:
+            _apply_unit_form(form, unit)
+            db.session.add(unit)
+            db.session.flush()
+            unit.set_parent(parent)
+            audit.record("unit.create", obj=unit, summary=unit.name)
+            db.session.commit()
+            flash(_("Unit %(name)s has been created.", name=unit.name), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+def unit_edit(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _unit_choices(exclude=unit, blank=_("(none: top of the tree)"))
+    if request.method == "GET":
+        form.aliases.data = "\n".join(unit.aliases or [])
+        form.parent_id.data = unit.parent_id or 0
+    if form.validate_on_submit():
+        parent = _validate_unit(form, unit)
+        if parent is not False:
+            changes = _apply_unit_form(form, unit)
+            if (parent.id if parent else None) != unit.parent_id:
+                changes["parent"] = [unit.parent.code if unit.parent else None, parent.code if parent else None]
+                unit.set_parent(parent)
+            audit.record("unit.update", obj=unit, summary=unit.name, changes=changes)
+            db.session.commit()
+            flash(_("Unit %(name)s has been saved.", name=unit.name), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit,
+                           blockers=unit_blockers(unit, for_delete=True))
+
+
+@bp.route("/units/<int:unit_id>/delete", methods=["POST"])
+def unit_delete(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    blockers = unit_blockers(unit, for_delete=True)
+    if blockers:
+        flash(_("%(name)s cannot be deleted because it has %(what)s. Deactivate it instead.",
+                name=unit.name, what=", ".join(blockers)), "error")
+        return redirect(url_for("admin.unit_edit", unit_id=unit.id))
+    audit.record("unit.delete", obj=unit, summary=unit.name, changes={"code": unit.code})
+    db.session.delete(unit)
+    db.session.commit()
+    flash(_("Unit %(name)s has been deleted.", name=unit.name), "success")
+    return redirect(url_for("admin.units"))
+
+
+# --- users -------------------------------------------------------------------------------
+
+@bp.route("/users")
+def users():
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    unit_id = request.args.get("unit", 0, type=int)
+    status = request.args.get("status", "")
+    stmt = select(User).join(User.unit)
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(or_(User.search_text.like(pattern, escape="\\"), Unit.search_text.like(pattern, escape="\\")))
+    if role:
+        stmt = stmt.where(User.role == role)
+    if unit_id:
+        unit = db.session.get(Unit, unit_id)
+        if unit:
+            stmt = stmt.where(Unit.path.startswith(unit.path))
+    if status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    stmt = stmt.order_by(User.sort_key, User.username)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+    return render_template("admin/users.html", page=page, q=q, role=role, unit_id=unit_id, status=status,
+                           unit_choices=_unit_choices(blank=_("All units")))
+
+
+def _validate_user(form: UserForm, user: User) -> bool:
+    username = form.username.data.strip().lower()
+    taken = db.session.scalar(select(User).where(User.username == username, User.id != (user.id or 0)))
+    if taken:
+        form.username.errors.append(_("This username is already taken."))
+    unit = db.session.get(Unit, form.unit_id.data)
+    if unit is None:
+        form.unit_id.errors.append(_("Choose a unit."))
+    elif not unit.active and (user.unit_id != unit.id):
+        form.unit_id.errors.append(_("This unit is inactive."))
+    if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        form.role.errors.append(_("You cannot remove your own administrator rights or deactivate yourself."))
+    return not (taken or form.unit_id.errors or form.role.errors)
+
+
+def _apply_user_form(form: UserForm, user: User) -> dict:
+    fields = {"username": form.username.data.strip().lower(), "full_name": form.full_name.data.strip(),
+              "email": form.email.data.strip(), "unit_id": form.unit_id.data, "role": form.role.data,
+              "position_title": (form.position_title.data or "").strip(), "language": form.language.data,
+              "active": form.active.data}
+    changes = audit.diff(user, fields) if user.id else {}
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.refresh_search()
+    return changes
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    form = UserForm()
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET" and request.args.get("unit", type=int):
+        form.unit_id.data = request.args.get("unit", type=int)
+    if form.validate_on_submit():
+        user = User()
+        if not form.password.data:
+            form.password.errors.append(_("Give a temporary password; the user changes it at first sign-in."))
+        elif _validate_user(form, user):
+            _apply_user_form(form, user)
+            user.set_password(form.password.data)
+            user.must_change_password = True
+            db.session.add(user)
+            db.session.flush()
+            audit.record("user.create", obj=user, summary=user.username,
+                         changes={"role": user.role, "unit": user.unit_id})
+            db.session.commit()
+            flash(_("User %(name)s has been created.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit() and _validate_user(form, user):
+        was_active = user.active
+        changes = _apply_user_form(form, user)
+        if form.password.data:
+            user.set_password(form.password.data)
+            user.must_change_password = True
+            changes["password"] = ["***", "(temporary)"]
+        if (was_active and not user.active) or form.password.data or "role" in changes:
+            revoke_sessions(user)
+        action = "user.role_change" if "role" in changes else "user.update"
+        audit.record(action, obj=user, summary=user.username, changes=changes)
+        db.session.commit()
+        flash(_("User %(name)s has been saved.", name=user.username), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, password_form=TemporaryPasswordForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    if user.id == current_user.id and not active:
+        flash(_("You cannot deactivate yourself."), "error")
+        return redirect(url_for("admin.users"))
+    if user.active != active:
+        user.active = active
+        if not active:
+            revoke_sessions(user)
+        audit.record("user.activate" if active else "user.deactivate", obj=user, summary=user.username)
+        db.session.commit()
+    flash((_("User %(name)s has been activated.", name=user.username) if active
+           else _("User %(name)s has been deactivated and signed out.", name=user.username)), "success")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/admin/")
+                    else url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def user_temporary_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = TemporaryPasswordForm()
+    form.username_for_policy = user.username
+    if not form.validate_on_submit():
+        for error in form.password.errors:
+            flash(error, "error")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    user.set_password(form.password.data)
+    user.must_change_password = True
+    revoke_sessions(user)
+    audit.record("user.temporary_password", obj=user, summary=user.username)
+    db.session.commit()
+    flash(_("A temporary password has been set for %(name)s; they must change it at the next sign-in.",
+            name=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+# --- audit log ---------------------------------------------------------------------------
+
+@bp.route("/audit")
+def audit_log():
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", "").strip().lower()
+    object_type = request.args.get("object_type", "").strip()
+    object_id = request.args.get("object_id", type=int)
+    stmt = select(AuditEvent).outerjoin(AuditEvent.actor)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    if actor:
+        stmt = stmt.where(User.username == actor)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEvent.object_id == object_id)
+    stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+    return render_template("admin/audit.html", page=page, action=action, actor=actor,
+                           object_type=object_type, object_id=object_id or "")
+
+

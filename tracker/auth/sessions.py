@@ -1,0 +1,89 @@
+"""Server-side sessions on top of Flask-Login.
+
+The signed cookie carries a random session token; its hash is a
+`UserSession` row. Logging out, changing a password or deactivating a user
+revokes rows, which signs those browsers out at their next request. The
+cookie's "seen" time enforces the idle timeout without writing to the
+database on every request. Flask-Login's own remember-me cookie is never
+used: "remember me" makes the session cookie persistent instead.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, current_app, g, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from tracker.extensions import db, login_manager
+from tracker.models import User, UserSession
+from tracker.models.user import hash_token
+from tracker.timeutil import utcnow
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side row does this job
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    token = session.get("sid")
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or str(row.user_id) != str(user_id):
+        return None
+    if now >= row.expires_at:
+        return None
+    seen = session.get("seen")
+    if not row.remember and seen is not None:
+        idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+        if now - datetime.fromtimestamp(seen, timezone.utc) > idle:
+            return None
+    user = row.user
+    if not user.active:
+        return None
+    session["seen"] = int(now.timestamp())
+    g.user_session = row
+    return user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign `user` in with a fresh session (new token, new CSRF token: no fixation)."""
+    session.clear()
+    token = UserSession.new_token()
+    now = utcnow()
+    lifetime = current_app.config["REMEMBER_ME_DURATION" if remember else "SESSION_ABSOLUTE_TIMEOUT"]
+    db.session.add(UserSession(
+        token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=now + lifetime,
+        remember=remember, ip=request.remote_addr or "", user_agent=(request.user_agent.string or "")[:255],
+    ))
+    session["sid"] = token
+    session["seen"] = int(now.timestamp())
+    session.permanent = remember
+    login_user(user, remember=False)
+
+
+def end_session() -> None:
+    """Revoke the current session row and clear the cookie."""
+    token = session.get("sid")
+    if token:
+        db.session.execute(
+            update(UserSession).where(UserSession.token_hash == hash_token(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    logout_user()
+    session.clear()
+
+
+def revoke_sessions(user: User, keep_current: bool = False) -> None:
+    """Revoke every session of `user` (all but this browser's with `keep_current`)."""
+    stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    token = session.get("sid") if keep_current else None
+    if token:
+        stmt = stmt.where(UserSession.token_hash != hash_token(token))
+    db.session.execute(stmt.values(revoked_at=utcnow()))

@@ -1,0 +1,105 @@
+"""Sign-in, sign-out and password change."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from tracker.auth import bp
+from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth.sessions import end_session, revoke_sessions, start_session
+from tracker.extensions import db
+from tracker.models import LoginAttempt, User
+from tracker.services import audit
+from tracker.timeutil import utcnow
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else the home page (no open redirect)."""
+    if not target or "\\" in target:
+        return url_for("main.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.index")
+    return target
+
+
+def _recent_failures(column, value: str) -> int:
+    """Count failed attempts for a username or IP in the lock window, since its last success."""
+    window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(True))
+    )
+    since = max(window_start, last_success) if last_success else window_start
+    return db.session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+    ) or 0
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        ip = request.remote_addr or ""
+        if _recent_failures(LoginAttempt.ip, ip) >= current_app.config["LOGIN_MAX_FAILURES_PER_IP"]:
+            abort(429)
+        locked = _recent_failures(LoginAttempt.username, username) >= current_app.config["LOGIN_MAX_FAILURES"]
+        user = db.session.scalar(select(User).where(User.username == username))
+        ok = not locked and user is not None and user.active and user.check_password(form.password.data)
+        db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
+        if not ok:
+            audit.record("auth.login_failed", actor=user, object_type="user",
+                         object_id=user.id if user else None, summary=username)
+            db.session.commit()
+            if locked:
+                flash(_("Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minutes.",
+                        minutes=current_app.config["LOGIN_LOCK_MINUTES"]), "error")
+            else:
+                flash(_("Wrong username or password."), "error")
+            return render_template("auth/login.html", form=form), 200
+        if user.password_needs_rehash():
+            user.set_password(form.password.data)
+        start_session(user, remember=form.remember.data)
+        audit.record("auth.login", actor=user, obj=user)
+        db.session.commit()
+        if user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        audit.record("auth.logout", obj=current_user._get_current_object())
+    end_session()
+    db.session.commit()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    form.username_for_policy = current_user.username
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("The current password is not correct."))
+        else:
+            user = current_user._get_current_object()
+            user.set_password(form.new_password.data)
+            user.must_change_password = False
+            revoke_sessions(user, keep_current=True)
+            audit.record("auth.password_changed", obj=user)
+            db.session.commit()
+            flash(_("Your password has been changed. Other browsers have been signed out."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

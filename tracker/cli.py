@@ -1,0 +1,227 @@
+"""Command-line interface (`flask --app wsgi ...`): thin wrappers over the models and services.
+
+Every command prints one clear line and exits non-zero on bad input.
+"""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, inspect, select
+
+from tracker.extensions import db
+from tracker.models import ROLES, UNIT_KINDS, Unit, User
+from tracker.services import audit
+from tracker.services.passwords import password_problems
+
+units_cli = AppGroup("units", help="Manage units.")
+users_cli = AppGroup("users", help="Manage users.")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _unit(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower()))
+    if unit is None:
+        _fail(f"unknown unit: {code}")
+    return unit
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        _fail(f"unknown user: {username}")
+    return user
+
+
+def _check_password(password: str, username: str) -> None:
+    problems = password_problems(password, username)
+    if problems:
+        _fail("password rejected: " + ", ".join(p.replace("_", " ") for p in problems))
+
+
+def upgrade_schema() -> None:
+    """Create or upgrade the schema through the migrations."""
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+@click.command("init-db")
+@click.option("--demo", is_flag=True, help="Load the demo data into an empty database.")
+def init_db(demo: bool) -> None:
+    """Create or upgrade the schema; with --demo, load the demo data into an empty database."""
+    upgrade_schema()
+    if not demo:
+        click.echo("Database schema is up to date.")
+        return
+    if db.session.scalar(select(func.count()).select_from(Unit)):
+        click.echo("Database already has data; demo data not loaded.")
+        return
+    from tracker.demo import DEMO_PASSWORD, load_demo
+
+    created = load_demo()
+    db.session.commit()
+    click.echo(f"Demo data loaded: {created['units']} units, {created['users']} users "
+               f"(demo password: {DEMO_PASSWORD}).")
+
+
+@click.command("demo-logins")
+def demo_logins() -> None:
+    """Print the demo accounts and their password (only when the demo data is loaded)."""
+    from tracker.demo import DEMO_PASSWORD, USERS
+
+    present = set(db.session.scalars(select(User.username).where(User.username.in_([u.username for u in USERS]))))
+    if not present:
+        click.echo("No demo accounts in this database.")
+        return
+    click.echo(f"DEMO accounts (for trying the app only), password for all: {DEMO_PASSWORD}")
+    for spec in USERS:
+        if spec.username in present:
+            click.echo(f"  {spec.username:<10} {spec.role:<10} {spec.unit:<12} {spec.full_name} - {spec.position_title}")
+
+
+@units_cli.command("list")
+def units_list() -> None:
+    """Print code, name, parent and kind of every unit."""
+    for unit in db.session.scalars(select(Unit).order_by(Unit.path)):
+        parent = unit.parent.code if unit.parent else "-"
+        state = "" if unit.active else "\tinactive"
+        click.echo(f"{unit.code}\t{unit.name}\t{parent}\t{unit.kind}{state}")
+
+
+@units_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--short-name", default="")
+@click.option("--parent", "parent_code", default=None, help="Code of the parent unit.")
+@click.option("--kind", default="department", help="One of: " + ", ".join(UNIT_KINDS))
+@click.option("--alias", "aliases", multiple=True, help="Another name of the unit (repeatable).")
+@click.option("--email", default="")
+def units_create(code, name, short_name, parent_code, kind, aliases, email) -> None:
+    """Add a unit."""
+    from tracker.demo import add_unit
+
+    if kind not in UNIT_KINDS:
+        _fail(f"bad kind: {kind} (one of {', '.join(UNIT_KINDS)})")
+    if not name.strip():
+        _fail("the name must not be empty")
+    if db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower())):
+        _fail(f"unit code already taken: {code}")
+    parent = _unit(parent_code) if parent_code else None
+    unit = add_unit(code, name.strip(), short_name=short_name, kind=kind, parent=parent, aliases=list(aliases),
+                    email=email)
+    audit.record("unit.create", obj=unit, summary=unit.name, ip="cli")
+    db.session.commit()
+    click.echo(f"Created unit {unit.code}: {unit.name}")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--role", required=True, help="One of: " + ", ".join(ROLES))
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--position", default="")
+@click.option("--password", default=None, help="Prompted for when not given.")
+def users_create(username, unit_code, role, email, full_name, position, password) -> None:
+    """Add a user."""
+    from tracker.demo import add_user
+
+    username = username.strip().lower()
+    if role not in ROLES:
+        _fail(f"bad role: {role} (one of {', '.join(ROLES)})")
+    if "@" not in email:
+        _fail(f"bad e-mail address: {email}")
+    unit = _unit(unit_code)
+    if db.session.scalar(select(User).where(User.username == username)):
+        _fail(f"username already taken: {username}")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _check_password(password, username)
+    user = add_user(username, full_name, unit, role, email=email, position_title=position, password=password)
+    db.session.flush()
+    audit.record("user.create", obj=user, summary=username, ip="cli", changes={"role": role, "unit": unit.code})
+    db.session.commit()
+    click.echo(f"Created user {username} ({role}) in {unit.code}")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password", default=None, help="Prompted for when not given.")
+@click.option("--temporary", is_flag=True, help="The user must change it at the next sign-in.")
+def users_set_password(username, password, temporary) -> None:
+    """Set a user's password and sign out their sessions."""
+    from tracker.auth.sessions import revoke_sessions
+
+    user = _user(username)
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _check_password(password, user.username)
+    user.set_password(password)
+    user.must_change_password = temporary
+    revoke_sessions(user)
+    audit.record("user.password_set", obj=user, summary=user.username, ip="cli")
+    db.session.commit()
+    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else ""))
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username) -> None:
+    """Deactivate a user and sign out their sessions (their history stays)."""
+    from tracker.auth.sessions import revoke_sessions
+
+    user = _user(username)
+    user.active = False
+    revoke_sessions(user)
+    audit.record("user.deactivate", obj=user, summary=user.username, ip="cli")
+    db.session.commit()
+    click.echo(f"Deactivated {user.username}")
+
+
+def init_commands(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo_logins)
+    app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(serve)
+    app.cli.add_command(scheduler_command)
+
+
+def schema_exists() -> bool:
+    return inspect(db.engine).has_table("unit")
+
+
+@click.command("serve")
+@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", default=5000, type=int, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serve the app for development with its scheduler, in one process (no reloader)."""
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    from tracker.scheduler import build_scheduler
+
+    app = current_app._get_current_object()
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; Ctrl+C to stop)")
+    try:
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler in the foreground (production: exactly one such process)."""
+    from flask import current_app
+
+    from tracker.scheduler import build_scheduler
+
+    scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
+    click.echo("Scheduler started (Ctrl+C to stop).")
+    scheduler.start()

@@ -1,0 +1,58 @@
+"""Engine settings per backend: SQLite pragmas and write transactions.
+
+SQLite keeps foreign keys off unless asked on every connection, needs WAL
+and a busy timeout for several writer processes, and a write transaction
+must start with `BEGIN IMMEDIATE` (a deferred one that upgrades to a write
+fails with "database is locked" at once). Requests that cannot write
+(GET/HEAD/OPTIONS) begin deferred so readers never queue behind writers.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
+
+
+def _on_connect(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the SQLite connection and transaction hooks on `engine` (idempotent)."""
+    if engine.dialect.name != "sqlite":
+        return
+    if not event.contains(engine, "connect", _on_connect):
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
+
+
+def set_read_only_request(read_only: bool) -> None:
+    """Begin this context's SQLite transactions deferred (reads) or immediate (writes)."""
+    _begin_mode.set("DEFERRED" if read_only else "IMMEDIATE")
+
+
+@contextmanager
+def deferred_transactions():
+    """Run a block with deferred SQLite transactions (read-only work outside requests)."""
+    token = _begin_mode.set("DEFERRED")
+    try:
+        yield
+    finally:
+        _begin_mode.reset(token)

@@ -1,0 +1,56 @@
+"""Home page, profile, language switch and health check."""
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+
+from tracker.extensions import db
+from tracker.main import bp
+from tracker.main.forms import ProfileForm
+from tracker.services import audit
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.language = lang
+            db.session.commit()
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("main.index"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        changes = audit.diff(user, {"language": form.language.data,
+                                    "email_notifications": form.email_notifications.data})
+        user.language = form.language.data
+        user.email_notifications = form.email_notifications.data
+        if changes:
+            audit.record("user.profile", obj=user, changes=changes)
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("main.profile"))
+    return render_template("main/profile.html", form=form, user=user)

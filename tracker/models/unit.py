@@ -1,0 +1,85 @@
+"""Units: the organisation tree (province committee, departments, districts, divisions)."""
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.text import fold
+
+UNIT_KINDS = ("province", "department", "agency", "district", "division")
+
+
+class Unit(db.Model):
+    """An organisation in the tree; `path` ("/1/4/9/") makes subtree queries one LIKE."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    short_name: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="department")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255), default="/", index=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    email: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_key: Mapped[str] = mapped_column(String(255), default="")
+    search_text: Mapped[str] = mapped_column(String(1000), default="")
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key")
+    users: Mapped[list["User"]] = relationship(back_populates="unit")  # noqa: F821
+
+    __table_args__ = (Index("ix_unit_sort_key", "sort_key"),)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def refresh_search(self) -> None:
+        """Recompute the folded columns used for accent-insensitive search and sorting."""
+        self.sort_key = fold(self.name)[:255]
+        parts = [self.code, self.name, self.short_name, *(self.aliases or [])]
+        self.search_text = fold(" | ".join(p for p in parts if p))[:1000]
+
+    def set_parent(self, parent: Unit | None) -> None:
+        """Attach to `parent` and rewrite the materialised paths of this subtree.
+
+        The caller checks `would_cycle` first; the unit must already have an id.
+        """
+        old_path = self.path
+        self.parent = parent
+        self.parent_id = parent.id if parent else None
+        self.path = f"{parent.path if parent else '/'}{self.id}/"
+        if old_path and old_path != "/" and old_path != self.path:
+            for unit in db.session.scalars(
+                select(Unit).where(Unit.path.startswith(old_path), Unit.id != self.id)
+            ):
+                unit.path = self.path + unit.path[len(old_path):]
+
+    def would_cycle(self, new_parent: Unit | None) -> bool:
+        """True if `new_parent` is this unit or one of its descendants."""
+        if new_parent is None or self.id is None:
+            return False
+        return new_parent.id == self.id or new_parent.path.startswith(self.path)
+
+    def is_within(self, ancestor: Unit) -> bool:
+        """True if this unit is `ancestor` or lies in its subtree."""
+        return self.path.startswith(ancestor.path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def ancestors(self) -> list[Unit]:
+        """Return the chain from the root down to the parent."""
+        ids = [int(p) for p in self.path.strip("/").split("/")[:-1] if p]
+        if not ids:
+            return []
+        by_id = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+        return [by_id[i] for i in ids if i in by_id]

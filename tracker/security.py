@@ -1,0 +1,48 @@
+"""Request hooks: sign-in required everywhere, forced password change, headers."""
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.database import set_read_only_request
+
+# Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static"}
+# Endpoints a user who must change their password may still reach.
+PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "static", "main.healthz"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def begin_mode():
+        set_read_only_request(request.method in ("GET", "HEAD", "OPTIONS"))
+
+    @app.before_request
+    def require_login():
+        endpoint = request.endpoint or ""
+        if endpoint in PUBLIC_ENDPOINTS or getattr(app.view_functions.get(endpoint), "public", False):
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+        if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            flash(_("Please choose a new password before you continue."), "warning")
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,64 @@
+"""Jinja filters and globals: dates as dd/mm/yyyy, labels, paging links."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from tracker import labels
+from tracker.services import reach
+from tracker.timeutil import to_local
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def page_url(page: int) -> str:
+    """Return the current URL with `page` replaced, keeping the other filters."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) -> dict:
+    """HTML attributes of a form control: placeholder, autofocus and the error description."""
+    attrs: dict = {}
+    if placeholder:
+        attrs["placeholder"] = placeholder
+    if autofocus:
+        attrs["autofocus"] = True
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.id}-error"
+    return attrs
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["role_label"] = lambda role: labels.ROLE_LABELS.get(role, role)
+    app.jinja_env.filters["unit_kind_label"] = lambda kind: labels.UNIT_KIND_LABELS.get(kind, kind)
+    app.jinja_env.globals.update(
+        page_url=page_url,
+        field_attrs=field_attrs,
+        get_locale=get_locale,
+        reach=reach,
+        labels=labels,
+    )
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": current_user}
