@@ -61,12 +61,21 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
+    from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
+    from tracker.directives import bp as directives_bp
     from tracker.main import bp as main_bp
+    from tracker.tasks import bp as tasks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(directives_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from tracker.extensions import csrf
+
+    csrf.exempt(api_bp)  # token requests carry no cookie, so CSRF cannot apply
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -64,7 +64,7 @@ def init_db(demo: bool) -> None:
 
     created = load_demo()
     db.session.commit()
-    click.echo(f"Demo data loaded: {created['units']} units, {created['users']} users "
+    click.echo(f"Demo data loaded: {created['units']} units, {created['users']} users, {created['tasks']} tasks "
                f"(demo password: {DEMO_PASSWORD}).")
 
 

@@ -86,13 +86,125 @@ def add_user(username: str, full_name: str, unit: Unit, role: str, *, email: str
     return user
 
 
-def load_demo(today=None) -> dict[str, int]:
-    """Fill an empty database with the demo units and users; return what was created."""
+def load_demo(today=None, directives: bool = True) -> dict[str, int]:
+    """Fill an empty database with the demo data; return what was created (no commit)."""
+    from tracker.timeutil import today as local_today
+
     units: dict[str, Unit] = {}
     for code, name, short, kind, parent, aliases in UNITS:
         units[code] = add_unit(code, name, short_name=short, kind=kind, parent=units.get(parent), aliases=aliases)
+    users = {}
     for spec in USERS:
-        add_user(spec.username, spec.full_name, units[spec.unit], spec.role,
-                 position_title=spec.position_title, password=DEMO_PASSWORD)
+        users[spec.username] = add_user(spec.username, spec.full_name, units[spec.unit], spec.role,
+                                        position_title=spec.position_title, password=DEMO_PASSWORD)
     db.session.flush()
-    return {"units": len(UNITS), "users": len(USERS)}
+    tasks = load_demo_directives(users, units, today or local_today()) if directives else 0
+    return {"units": len(UNITS), "users": len(USERS), "tasks": tasks}
+
+
+# --- the seed's directive and its tasks ------------------------------------------------------
+
+SEED_FILE = "conclusion-stttt-2020-05-29.txt"
+
+
+def seed_text() -> str:
+    """The conclusion notice of ../shared/seeds, or a short stand-in when the file is absent."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for candidate in (root / "tracker" / "demo_data" / SEED_FILE, root.parent / "shared" / "seeds" / SEED_FILE):
+        if candidate.exists():
+            return candidate.read_text(encoding="utf-8")
+    return ""
+
+
+# title, cooperating units, assignee, deadline offset from today (None: ongoing), story
+SEED_TASKS = [
+    ("Hướng dẫn, theo dõi, đôn đốc các cơ quan báo chí, truyền thông triển khai công tác tuyên truyền theo sự "
+     "chỉ đạo của Tỉnh ủy, UBND tỉnh, Bộ Thông tin và Truyền thông và định hướng của Ban Tuyên giáo Tỉnh ủy",
+     ["DPTTH"], "dung.tv", None, "ongoing"),
+    ("Hoàn thiện đề án phát thanh – truyền hình trình UBND tỉnh phê duyệt", ["DPTTH", "STC"], None, -8,
+     "overdue_asks_extension"),
+    ("Chuẩn bị tốt nội dung, điều kiện tham gia hội thi tuyên truyền biển đảo tại tỉnh Quảng Nam do Bộ Thông tin "
+     "và Truyền thông tổ chức", ["SVHTTDL"], "dung.tv", -15, "done_on_time"),
+    ("Triển khai kế hoạch ứng dụng IPv6", [], "lan.nt", 5, "due_soon"),
+    ("Triển khai Kế hoạch thử nghiệm trục liên thông chia sẻ dữ liệu LGSP tỉnh", ["SNV"], None, -4, "extended"),
+    ("Triển khai các giải pháp Chính phủ điện tử, đô thị thông minh", ["SKHDT"], None, 60, "early"),
+    ("Tham mưu nội dung phục vụ hoạt động của Ban Chỉ đạo chính quyền điện tử", [], None, None, "ongoing_quiet"),
+    ("Rà soát Kế hoạch ứng dụng CNTT trong hoạt động cơ quan nhà nước giai đoạn 2020", [], "quang.dv", 2,
+     "submitted"),
+    ("Phối hợp các ngành, địa phương xây dựng kế hoạch ứng dụng CNTT giai đoạn 2021-2025",
+     ["SKHDT", "STC", "H-PHULOC", "TX-HUONGTRA"], None, -30, "done_late"),
+    ("Tăng cường công tác kiểm tra, giám sát việc thực thi nhiệm vụ của cán bộ, công chức, viên chức đơn vị và việc "
+     "triển khai các chương trình, đề án do ngành quản lý trên địa bàn tỉnh", [], None, None, "ongoing"),
+]
+
+
+def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) -> int:
+    """Record the seed's conclusion notice, split into tasks with a living history around `today`."""
+    from datetime import timedelta
+
+    from tracker.services import tasks as wf
+
+    def day(offset: int):
+        return today + timedelta(days=offset)
+
+    secretary, vice_chair, director = users["thu.lt"], users["nga.tt"], users["hai.nv"]
+    issued = day(-50)
+    directive = wf.create_directive(secretary, wf.DirectiveData(
+        number="125/TB-UBND", kind="conclusion", issued_on=issued, issuing_unit=units["UBND"],
+        signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair,
+        title="Kết luận của Phó Chủ tịch UBND tỉnh Trần Thị Nga tại buổi làm việc với Lãnh đạo Sở Thông tin và "
+              "Truyền thông về tình hình triển khai các nhiệm vụ trọng tâm năm 2020",
+        text=seed_text()))
+    tasks = []
+    for title, coop, assignee, offset, _story in SEED_TASKS:
+        tasks.append(wf.add_task(secretary, directive, wf.TaskData(
+            title=title, lead_unit=units["STTTT"], cooperating_units=[units[c] for c in coop],
+            assignee=users[assignee] if assignee else None, deadline=day(offset) if offset is not None else None,
+            priority="high" if offset is not None and offset < 10 else "normal",
+            tags=["chuyển đổi số"] if "CNTT" in title or "điện tử" in title or "IPv6" in title or "LGSP" in title
+            else ["thông tin - truyền thông"]), issued))
+    wf.publish_directive(secretary, directive, issued)
+
+    def report(task, who, offset, progress, results, difficulties="", proposals="", number=""):
+        wf.post_update(users[who], task, wf.UpdateData(progress=progress, results=results, difficulties=difficulties,
+                                                       proposals=proposals, report_number=number), day(offset))
+
+    for task, (_t, _c, _a, offset, story) in zip(tasks, SEED_TASKS):
+        if story == "ongoing":
+            report(task, "dung.tv" if task.assignee else "hai.nv", -30, 30,
+                   "Đã ban hành hướng dẫn tuyên truyền tháng; tổng hợp báo cáo định kỳ của các cơ quan báo chí.")
+            report(task, "dung.tv" if task.assignee else "hai.nv", -3, 45,
+                   "Tiếp tục theo dõi, đôn đốc; đã tổ chức giao ban báo chí tháng.")
+        elif story == "overdue_asks_extension":
+            report(task, "hai.nv", -20, 70, "Đã hoàn thành dự thảo đề án, lấy ý kiến các sở, ngành.",
+                   difficulties="Chưa có ý kiến thẩm định kinh phí của Sở Tài chính.",
+                   proposals="Đề nghị UBND tỉnh chỉ đạo Sở Tài chính sớm có ý kiến thẩm định.", number="512/STTTT-BCXB")
+            wf.request_extension(director, task, day(25), "Chờ ý kiến thẩm định kinh phí của Sở Tài chính.", day(-2))
+        elif story == "done_on_time":
+            report(task, "dung.tv", -25, 80, "Đã xây dựng kịch bản, chọn đội thi.")
+            wf.submit_completion(director, task, "Đã tham gia hội thi, đạt giải Ba toàn đoàn.", day(-17))
+            wf.confirm_completion(vice_chair, task, "Ghi nhận kết quả.", day(-14))
+        elif story == "due_soon":
+            report(task, "lan.nt", -20, 30, "Đã khảo sát hạ tầng mạng của các cơ quan.")
+            report(task, "lan.nt", -4, 60, "Đã chuyển đổi IPv6 cho Trung tâm dữ liệu tỉnh và cổng thông tin.")
+        elif story == "extended":
+            wf.assign(director, task, users["tuan.la"])
+            sub = wf.add_task(director, directive, wf.TaskData(
+                title="Cài đặt, kết nối thử nghiệm trục LGSP với 5 hệ thống của các sở", lead_unit=units["STTTT-CNTT"],
+                assignee=users["quang.dv"], deadline=day(-4)), day(-40), parent=task)
+            report(sub, "quang.dv", -12, 50, "Đã kết nối 3/5 hệ thống.",
+                   difficulties="Hai hệ thống chưa có API theo chuẩn.")
+            wf.request_extension(users["tuan.la"], task, day(20), "Hai hệ thống của Sở Nội vụ chưa có API.", day(-10))
+            wf.decide_extension(vice_chair, task.pending_extension, True, "Đồng ý gia hạn.", day(-7))
+        elif story == "early":
+            report(task, "hai.nv", -10, 20, "Đã xây dựng dự thảo kiến trúc đô thị thông minh.")
+        elif story == "submitted":
+            report(task, "quang.dv", -6, 90, "Đã rà soát xong, dự thảo báo cáo.")
+            wf.submit_completion(users["quang.dv"], task, "Báo cáo rà soát số 620/BC-STTTT.", day(-1))
+        elif story == "done_late":
+            report(task, "hai.nv", -35, 60, "Đã lấy ý kiến các sở, ngành, địa phương.")
+            wf.submit_completion(director, task, "Kế hoạch đã trình UBND tỉnh ban hành.", day(-26))
+            wf.confirm_completion(vice_chair, task, "", day(-24))
+    return len(tasks) + 1

@@ -17,3 +17,77 @@ UNIT_KIND_LABELS = {
 }
 
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
+
+STATUS_LABELS = {
+    "done_on_time": _l("Done on time"),
+    "done_late": _l("Done late"),
+    "in_progress": _l("In progress"),
+    "overdue": _l("Overdue"),
+    "cancelled": _l("Cancelled"),
+}
+
+STATE_LABELS = {
+    "open": _l("Open"),
+    "submitted": _l("Completion reported"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+
+PRIORITY_LABELS = {"normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
+
+DIRECTIVE_KIND_LABELS = {
+    "conclusion": _l("Conclusion notice"),
+    "official_letter": _l("Official letter"),
+    "decision": _l("Decision"),
+    "plan": _l("Plan"),
+    "other": _l("Other"),
+}
+
+EXTENSION_STATE_LABELS = {"pending": _l("Waiting for decision"), "approved": _l("Approved"),
+                          "rejected": _l("Rejected")}
+REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"),
+                       "returned": _l("Returned")}
+
+NOTIFICATION_LABELS = {
+    "assigned": _l("New task for you"),
+    "response": _l("Answer to your report"),
+    "submitted": _l("Completion reported"),
+    "confirmed": _l("Completion confirmed"),
+    "returned": _l("Completion report returned"),
+    "extension_requested": _l("Extension requested"),
+    "extension_approved": _l("Extension approved"),
+    "extension_rejected": _l("Extension rejected"),
+    "reminder": _l("Reminder"),
+}
+
+AUDIT_LABELS = {
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Failed sign-in"),
+    "auth.logout": _l("Signed out"),
+    "auth.password_changed": _l("Changed password"),
+    "directive.create": _l("Recorded the document"),
+    "directive.update": _l("Edited the document"),
+    "directive.publish": _l("Published the document"),
+    "task.create": _l("Created the task"),
+    "task.update": _l("Edited the task"),
+    "task.move": _l("Moved the task"),
+    "task.delete": _l("Deleted the task"),
+    "task.assign": _l("Assigned the task"),
+    "task.progress": _l("Reported progress"),
+    "task.respond": _l("Answered a report"),
+    "task.submit": _l("Reported completion"),
+    "task.confirm": _l("Confirmed completion"),
+    "task.return": _l("Returned the completion report"),
+    "task.cancel": _l("Cancelled the task"),
+    "task.extension_request": _l("Asked for an extension"),
+    "task.extension_approved": _l("Approved the extension"),
+    "task.extension_rejected": _l("Rejected the extension"),
+    "task.remind": _l("Sent a reminder"),
+}
+
+FIELD_LABELS = {
+    "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
+    "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
+    "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
+    "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
+}

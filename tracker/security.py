@@ -26,6 +26,8 @@ def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def require_login():
         endpoint = request.endpoint or ""
+        if request.blueprint == "api":
+            return None  # the API authenticates bearer tokens itself (tracker/api/auth.py)
         if endpoint in PUBLIC_ENDPOINTS or getattr(app.view_functions.get(endpoint), "public", False):
             return None
         if not current_user.is_authenticated:

@@ -26,6 +26,27 @@ def format_datetime(value: datetime | None) -> str:
     return to_local(value).strftime("%d/%m/%Y %H:%M")
 
 
+def change_text(change) -> str:
+    """Show an audit change ([old, new] or a value) with dates as dd/mm/yyyy."""
+    def one(value):
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return "✓" if value else "✗"
+        if isinstance(value, list):
+            return ", ".join(one(v) for v in value) or "—"
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            except ValueError:
+                return value
+        return str(value)
+
+    if isinstance(change, list) and len(change) == 2:
+        return f"{one(change[0])} → {one(change[1])}"
+    return one(change)
+
+
 def page_url(page: int) -> str:
     """Return the current URL with `page` replaced, keeping the other filters."""
     args = request.args.to_dict(flat=False)
@@ -49,6 +70,7 @@ def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["change_text"] = change_text
     app.jinja_env.filters["role_label"] = lambda role: labels.ROLE_LABELS.get(role, role)
     app.jinja_env.filters["unit_kind_label"] = lambda kind: labels.UNIT_KIND_LABELS.get(kind, kind)
     app.jinja_env.globals.update(

@@ -1,6 +1,16 @@
 """The data model, one module per aggregate."""
 from tracker.models.audit import AuditEvent
+from tracker.models.calendar import CalendarDay, load_calendar
+from tracker.models.directive import DIRECTIVE_KINDS, Attachment, Directive
+from tracker.models.notification import Notification
+from tracker.models.task import (PRIORITIES, TASK_STATES, CompletionReport, DeadlineChange, ExtensionRequest,
+                                 ProgressUpdate, Task, task_cooperation)
+from tracker.models.token import ApiToken, CalendarFeed
 from tracker.models.unit import UNIT_KINDS, Unit
 from tracker.models.user import ROLES, LoginAttempt, User, UserSession
 
-__all__ = ["AuditEvent", "LoginAttempt", "ROLES", "UNIT_KINDS", "Unit", "User", "UserSession"]
+__all__ = [
+    "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
+    "ExtensionRequest", "LoginAttempt", "Notification", "PRIORITIES", "ProgressUpdate", "ROLES", "TASK_STATES",
+    "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
+]

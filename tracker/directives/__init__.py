@@ -1,0 +1,6 @@
+"""Directives: record a document, split it into tasks, publish it."""
+from flask import Blueprint
+
+bp = Blueprint("directives", __name__)
+
+from tracker.directives import views  # noqa: E402,F401

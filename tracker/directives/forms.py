@@ -1,0 +1,60 @@
+"""Forms to record a directive and to add its tasks."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, MultipleFileField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.forms import choices
+from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DirectiveForm(FlaskForm):
+    number = StringField(_l("Number (số ký hiệu)"), validators=[DataRequired(), Length(max=80)],
+                         description=_l("For example 125/TB-UBND"))
+    kind = SelectField(_l("Kind of document"), choices=choices(DIRECTIVE_KIND_LABELS.items()))
+    issued_on = DateField(_l("Date issued"), validators=[DataRequired(message=_l("Enter a valid date."))],
+                          format=DATE_FORMATS, render_kw={"type": "date"})
+    issuing_unit_id = SelectField(_l("Issuing unit"), coerce=int)
+    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=int)
+    signer = StringField(_l("Signed by (name and title)"), validators=[Optional(), Length(max=255)])
+    title = TextAreaField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=1000)])
+    text = TextAreaField(_l("Full text"), validators=[Optional(), Length(max=200_000)])
+    attachments = MultipleFileField(_l("Attachments (PDF, Word, Excel, images)"))
+    submit = SubmitField(_l("Save"))
+
+
+class TaskRowForm(FlaskForm):
+    """One row of the "add several tasks" table (no CSRF of its own: the outer form has it)."""
+
+    class Meta:
+        csrf = False
+
+    title = TextAreaField(_l("Task"), validators=[Optional(), Length(max=1000)])
+    lead_unit_id = SelectField(_l("Lead unit"), coerce=int, validate_choice=False)
+    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
+    ongoing = BooleanField(_l("Ongoing"))
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
+
+
+class TaskBatchForm(FlaskForm):
+    rows = FieldList(FormField(TaskRowForm), min_entries=5, max_entries=60)
+    add_rows = SubmitField(_l("More rows"))
+    submit = SubmitField(_l("Add these tasks"))
+
+
+class TaskForm(FlaskForm):
+    title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=1000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
+    lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=int)
+    cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=int)
+    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
+    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
+    ongoing = BooleanField(_l("Ongoing (no deadline)"))
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
+    tags = StringField(_l("Field tags (comma-separated)"), validators=[Optional(), Length(max=300)])
+    reason = StringField(_l("Reason for changing the deadline"), validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))

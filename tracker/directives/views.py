@@ -1,0 +1,321 @@
+"""Directive pages: list, record, edit, split into tasks, publish, attachments."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker.directives import bp
+from tracker.directives.forms import DirectiveForm, TaskBatchForm, TaskForm
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.models import Attachment, Directive, Task, Unit, User
+from tracker.services import reach, status as status_rules, tasks as workflow, uploads
+from tracker.services.errors import ServiceError
+from tracker.services.queries import TaskFilters, task_select
+from tracker.text import like_pattern
+from tracker.timeutil import today
+from tracker.views_util import apply_errors, load_directive, load_task, tree_order, unit_options, user_options
+
+
+@bp.route("/directives")
+def index():
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    year = request.args.get("year", type=int)
+    state = request.args.get("state", "")
+    stmt = select(Directive).where(reach.directive_visible_clause(current_user))
+    if q:
+        stmt = stmt.where(Directive.search_text.like(like_pattern(q), escape="\\"))
+    if kind:
+        stmt = stmt.where(Directive.kind == kind)
+    if year:
+        stmt = stmt.where(Directive.year == year)
+    if state == "draft":
+        stmt = stmt.where(Directive.published_at.is_(None))
+    elif state == "published":
+        stmt = stmt.where(Directive.published_at.is_not(None))
+    stmt = stmt.options(selectinload(Directive.issuing_unit)).order_by(Directive.issued_on.desc(), Directive.id.desc())
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    progress = _status_bars([d.id for d in page.items])
+    return render_template("directives/index.html", page=page, q=q, kind=kind, year=year, state=state,
+                           progress=progress, can_create=reach.can_record_directive(current_user))
+
+
+def _status_bars(directive_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Count each directive's visible top-level tasks by today's status, in one query."""
+    if not directive_ids:
+        return {}
+    day = today()
+    status = status_rules.status_sql(day, historical=False)
+    rows = db.session.execute(
+        select(Task.directive_id, status, func.count()).where(
+            Task.directive_id.in_(directive_ids), Task.parent_id.is_(None), reach.task_visible_clause(current_user))
+        .group_by(Task.directive_id, status)).all()
+    bars: dict[int, dict[str, int]] = {}
+    for directive_id, status_name, count in rows:
+        bars.setdefault(directive_id, {})[status_name] = count
+    return bars
+
+
+def _issuing_units() -> list[Unit]:
+    if reach.is_admin(current_user):
+        return tree_order(list(db.session.scalars(select(Unit).where(Unit.active.is_(True)))))
+    return [current_user.unit]
+
+
+def _prepare_directive_form(form: DirectiveForm, unit: Unit | None = None) -> None:
+    units = _issuing_units()
+    form.issuing_unit_id.choices = choices((u.id, u.name) for u in units)
+    unit = unit or (db.session.get(Unit, form.issuing_unit_id.data) if form.issuing_unit_id.data else units[0])
+    leaders = db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "leader",
+                                                    User.active.is_(True)).order_by(User.sort_key)).all()
+    form.on_behalf_of_id.choices = choices([(0, "—")] + [(u.id, f"{u.full_name} ({u.position_title})")
+                                                         for u in leaders])
+
+
+def _directive_data(form: DirectiveForm) -> workflow.DirectiveData:
+    unit = db.session.get(Unit, form.issuing_unit_id.data)
+    on_behalf = db.session.get(User, form.on_behalf_of_id.data) if form.on_behalf_of_id.data else None
+    return workflow.DirectiveData(number=form.number.data or "", kind=form.kind.data, title=form.title.data or "",
+                                  issued_on=form.issued_on.data, issuing_unit=unit, signer=form.signer.data or "",
+                                  text=form.text.data or "", on_behalf_of=on_behalf)
+
+
+def _save_attachments(form: DirectiveForm, directive: Directive) -> list[tuple[Attachment, bytes]]:
+    """Check every uploaded file first, so one bad file saves none of them."""
+    pending = []
+    for storage in form.attachments.data or []:
+        if storage and storage.filename:
+            attachment, data = uploads.store(storage, current_user.id)
+            attachment.directive = directive
+            pending.append((attachment, data))
+    return pending
+
+
+def _write_and_commit(pending: list[tuple[Attachment, bytes]]) -> None:
+    for attachment, _data in pending:
+        db.session.add(attachment)
+    db.session.flush()
+    for attachment, data in pending:
+        uploads.write_file(attachment, data)
+    db.session.commit()
+
+
+@bp.route("/directives/new", methods=["GET", "POST"])
+def new():
+    if not reach.can_record_directive(current_user):
+        abort(403)
+    form = DirectiveForm()
+    if request.method == "GET":
+        form.issued_on.data = today()
+        form.issuing_unit_id.data = current_user.unit_id
+        if current_user.role == "leader":
+            form.on_behalf_of_id.data = current_user.id
+    _prepare_directive_form(form)
+    if form.validate_on_submit():
+        try:
+            directive = workflow.create_directive(current_user, _directive_data(form))
+            pending = _save_attachments(form, directive)
+            _write_and_commit(pending)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except OSError:
+            db.session.rollback()
+            flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+                    "please try again."), "error")
+        else:
+            flash(_("Document %(number)s has been recorded. Now add its tasks.", number=directive.number), "success")
+            return redirect(url_for("directives.show", directive_id=directive.id))
+    return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT)
+
+
+@bp.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])
+def edit(directive_id: int):
+    directive = load_directive(directive_id)
+    if not reach.can_edit_directive(current_user, directive):
+        abort(403)
+    form = DirectiveForm(obj=directive)
+    if request.method == "GET":
+        form.issuing_unit_id.data = directive.issuing_unit_id
+        form.on_behalf_of_id.data = directive.on_behalf_of_id or 0
+    _prepare_directive_form(form, directive.issuing_unit)
+    if form.validate_on_submit():
+        try:
+            workflow.update_directive(current_user, directive, _directive_data(form))
+            _write_and_commit(_save_attachments(form, directive))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except OSError:
+            db.session.rollback()
+            flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+                    "please try again."), "error")
+        else:
+            flash(_("Document %(number)s has been saved.", number=directive.number), "success")
+            return redirect(url_for("directives.show", directive_id=directive.id))
+    return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT)
+
+
+def _batch_form(directive: Directive, formdata=None) -> TaskBatchForm:
+    form = TaskBatchForm(formdata=formdata) if formdata is not None else TaskBatchForm()
+    options = [(0, "—")] + unit_options(directive.issuing_unit)
+    for row in form.rows:
+        row.form.lead_unit_id.choices = choices(options)
+    return form
+
+
+@bp.route("/directives/<int:directive_id>")
+def show(directive_id: int):
+    directive = load_directive(directive_id)
+    day = today()
+    rows = db.session.execute(task_select(current_user, TaskFilters(directive_id=directive.id, sort="directive"),
+                                          day)).all()
+    can_edit = reach.can_edit_directive(current_user, directive)
+    return render_template("directives/show.html", directive=directive, rows=rows, can_edit=can_edit,
+                           batch=_batch_form(directive) if can_edit else None, today=day)
+
+
+@bp.route("/directives/<int:directive_id>/tasks", methods=["POST"])
+def add_tasks(directive_id: int):
+    """Add several tasks at once: all rows are saved, or none (with the errors shown)."""
+    directive = load_directive(directive_id)
+    if not reach.can_edit_directive(current_user, directive):
+        abort(403)
+    form = _batch_form(directive, request.form)
+    day = today()
+    if form.add_rows.data:
+        for _i in range(5):
+            form.rows.append_entry()
+            form.rows[-1].form.lead_unit_id.choices = form.rows[0].form.lead_unit_id.choices
+        return _show_with_batch(directive, form)
+    if not form.validate():
+        return _show_with_batch(directive, form)
+    added, failed = 0, False
+    for row in form.rows:
+        data = row.form
+        if not (data.title.data or "").strip():
+            continue
+        lead = db.session.get(Unit, data.lead_unit_id.data) if data.lead_unit_id.data else None
+        if lead is None:
+            data.lead_unit_id.errors = [_("Choose the lead unit.")]
+            failed = True
+            continue
+        if data.deadline.data is None and not data.ongoing.data:
+            data.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
+            failed = True
+            continue
+        try:
+            workflow.add_task(current_user, directive, workflow.TaskData(
+                title=data.title.data, lead_unit=lead, deadline=None if data.ongoing.data else data.deadline.data,
+                priority=data.priority.data), day)
+            added += 1
+        except ServiceError as error:
+            apply_errors(data, error)
+            failed = True
+    if failed:
+        db.session.rollback()
+        flash(_("No task was added: please correct the rows marked below."), "error")
+        return _show_with_batch(directive, form)
+    if not added:
+        flash(_("Write at least one task."), "error")
+        return _show_with_batch(directive, form)
+    db.session.commit()
+    flash(_("%(n)d tasks have been added.", n=added), "success")
+    return redirect(url_for("directives.show", directive_id=directive.id) + "#tasks")
+
+
+def _show_with_batch(directive: Directive, form: TaskBatchForm):
+    day = today()
+    rows = db.session.execute(task_select(current_user, TaskFilters(directive_id=directive.id, sort="directive"),
+                                          day)).all()
+    return render_template("directives/show.html", directive=directive, rows=rows, can_edit=True, batch=form,
+                           today=day), 422
+
+
+def prepare_task_form(form: TaskForm, issuer_unit: Unit, lead_unit: Unit | None) -> None:
+    options = unit_options(issuer_unit)
+    form.lead_unit_id.choices = choices(options)
+    form.cooperating_unit_ids.choices = choices(options)
+    people_root = lead_unit or issuer_unit
+    form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))] + user_options(people_root))
+
+
+def task_data(form: TaskForm) -> workflow.TaskData:
+    lead = db.session.get(Unit, form.lead_unit_id.data)
+    coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
+                             cooperating_units=coop, assignee=assignee,
+                             deadline=None if form.ongoing.data else form.deadline.data,
+                             priority=form.priority.data, tags=tags)
+
+
+def missing_deadline(form: TaskForm) -> bool:
+    if form.deadline.data is None and not form.ongoing.data and not form.deadline.errors:
+        form.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
+        return True
+    return False
+
+
+@bp.route("/directives/<int:directive_id>/tasks/new", methods=["GET", "POST"])
+def new_task(directive_id: int):
+    directive = load_directive(directive_id)
+    if not reach.can_edit_directive(current_user, directive):
+        abort(403)
+    form = TaskForm()
+    prepare_task_form(form, directive.issuing_unit, None)
+    if form.validate_on_submit() and not missing_deadline(form):
+        try:
+            task = workflow.add_task(current_user, directive, task_data(form), today())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The task has been added."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/form.html", form=form, task=None, directive=directive, parent=None)
+
+
+@bp.route("/directives/<int:directive_id>/publish", methods=["POST"])
+def publish(directive_id: int):
+    directive = load_directive(directive_id)
+    try:
+        workflow.publish_directive(current_user, directive, today())
+    except ServiceError as error:
+        db.session.rollback()
+        from tracker.views_util import flash_error
+
+        flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Document %(number)s has been published: its units can see their tasks.",
+                number=directive.number), "success")
+    return redirect(url_for("directives.show", directive_id=directive.id))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """Download an attachment, for those who may see its directive or task."""
+    item = db.session.get(Attachment, attachment_id)
+    if item is None:
+        abort(404)
+    if item.update_id is not None:
+        load_task(item.update.task_id)
+    elif item.directive_id is not None:
+        load_directive(item.directive_id)
+    else:
+        abort(404)
+    path = uploads.file_path(item)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name,
+                         max_age=0)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

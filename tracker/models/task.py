@@ -1,0 +1,212 @@
+"""Tasks, their progress reports, completion reports, extensions and deadline history.
+
+The status (done on time, overdue...) is computed from these facts by
+tracker.services.status, never stored. State changes keep their dates so a
+past day's status can be reproduced.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.types import UTCDateTime
+from tracker.text import fold
+from tracker.timeutil import utcnow
+
+TASK_STATES = ("open", "submitted", "done", "cancelled")
+PRIORITIES = ("normal", "high", "urgent")
+
+task_cooperation = Table(
+    "task_cooperation",
+    db.metadata,
+    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id"), primary_key=True, index=True),
+)
+
+
+class Task(db.Model):
+    """One assignable piece of work of a directive (or a sub-task of another task)."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(1000))
+    description: Mapped[str] = mapped_column(Text, default="")
+    issuer_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    original_deadline: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tag_text: Mapped[str] = mapped_column(String(500), default="")  # "|tag one|tag two|", folded
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)  # date of the confirmed completion report
+    done_on: Mapped[date | None] = mapped_column(Date)  # date the issuer confirmed it
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    search_text: Mapped[str] = mapped_column(String(2000), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    directive: Mapped["Directive"] = relationship(back_populates="tasks")  # noqa: F821
+    parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="subtasks")
+    subtasks: Mapped[list[Task]] = relationship(back_populates="parent", order_by="Task.position, Task.id")
+    issuer_unit: Mapped["Unit"] = relationship(foreign_keys=[issuer_unit_id])  # noqa: F821
+    lead_unit: Mapped["Unit"] = relationship(foreign_keys=[lead_unit_id])  # noqa: F821
+    cooperating_units: Mapped[list["Unit"]] = relationship(  # noqa: F821
+        secondary=task_cooperation, order_by="Unit.sort_key")
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
+    updated_by: Mapped["User | None"] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="task", order_by="ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()")
+    completion_reports: Mapped[list[CompletionReport]] = relationship(
+        back_populates="task", order_by="CompletionReport.id.desc()")
+    extensions: Mapped[list[ExtensionRequest]] = relationship(
+        back_populates="task", order_by="ExtensionRequest.id.desc()")
+    deadline_changes: Mapped[list[DeadlineChange]] = relationship(
+        back_populates="task", order_by="DeadlineChange.effective_on, DeadlineChange.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        Index("ix_task_state_deadline", "state", "deadline"),
+        Index("ix_task_lead_state", "lead_unit_id", "state"),
+    )
+
+    def refresh_search(self) -> None:
+        self.search_text = fold(f"{self.title} | {self.description}")[:2000]
+        self.tag_text = ("|" + "|".join(fold(t) for t in self.tags) + "|") if self.tags else ""
+
+    @property
+    def ongoing(self) -> bool:
+        return self.deadline is None
+
+    @property
+    def extended(self) -> bool:
+        return self.original_deadline != self.deadline and self.original_deadline is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in ("done", "cancelled")
+
+    @property
+    def pending_report(self) -> CompletionReport | None:
+        return next((r for r in self.completion_reports if r.state == "pending"), None)
+
+    @property
+    def pending_extension(self) -> ExtensionRequest | None:
+        return next((e for e in self.extensions if e.state == "pending"), None)
+
+
+class ProgressUpdate(db.Model):
+    """A dated progress report (báo cáo tiến độ) in the form the provinces use."""
+
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    contribution: Mapped[bool] = mapped_column(Boolean, default=False)  # from a cooperating unit
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    progress: Mapped[int | None] = mapped_column(Integer)
+    results: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    report_number: Mapped[str] = mapped_column(String(80), default="")
+    response: Mapped[str] = mapped_column(Text, default="")
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    task: Mapped[Task] = relationship(back_populates="updates")
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    responded_by: Mapped["User | None"] = relationship(foreign_keys=[responded_by_id])  # noqa: F821
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="update")  # noqa: F821
+
+    __table_args__ = (
+        CheckConstraint("progress IS NULL OR (progress >= 0 AND progress <= 100)", name="progress_range"),
+    )
+
+    @property
+    def raises_issue(self) -> bool:
+        return bool(self.difficulties.strip() or self.proposals.strip())
+
+
+class CompletionReport(db.Model):
+    """The lead unit says the task is done; the issuer confirms or returns it."""
+
+    __tablename__ = "completion_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, returned
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship(back_populates="completion_reports")
+    submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+
+class ExtensionRequest(db.Model):
+    """The lead unit asks for a later deadline; the issuer approves or rejects."""
+
+    __tablename__ = "extension_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_deadline: Mapped[date | None] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship(back_populates="extensions")
+    requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+
+class DeadlineChange(db.Model):
+    """A change of the deadline in force, from `effective_on` (an approved extension or an edit)."""
+
+    __tablename__ = "deadline_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    old_deadline: Mapped[date | None] = mapped_column(Date)
+    new_deadline: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="deadline_changes")
+    changed_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (Index("ix_deadline_change_task_effective", "task_id", "effective_on"),)

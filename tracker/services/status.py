@@ -1,0 +1,135 @@
+"""A task's status on a date: the table of domain.md, in one place.
+
+`status_on` answers for one task from its dated facts; `status_sql` builds
+the same rule as a SQL expression so lists and dashboards can count and
+filter in the database. Tests check that both agree on random histories.
+
+Status on day D, with the deadline in force on D (after the extensions
+approved by D):
+- the task did not exist yet (created after D): no status (None);
+- cancelled on or before D: ``cancelled``;
+- confirmed done on or before D: ``done_on_time`` if there is no deadline
+  or the confirmed report's date ``completed_on`` <= deadline, else
+  ``done_late``;
+- otherwise ``in_progress`` if there is no deadline or D <= deadline, else
+  ``overdue`` (late from the day after the deadline).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, exists, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
+DONE_STATUSES = ("done_on_time", "done_late")
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What is needed to know a task's status on any day."""
+
+    created_on: date
+    original_deadline: date | None
+    # (effective_on, new_deadline) in the order they were made.
+    deadline_changes: Sequence[tuple[date, date | None]] = field(default_factory=tuple)
+    completed_on: date | None = None
+    done_on: date | None = None
+    cancelled_on: date | None = None
+
+
+def deadline_on(facts: TaskFacts, day: date) -> date | None:
+    """Return the deadline in force on `day`: the last change effective by then, else the original."""
+    deadline = facts.original_deadline
+    for effective_on, new_deadline in facts.deadline_changes:
+        if effective_on <= day:
+            deadline = new_deadline
+    return deadline
+
+
+def status_on(facts: TaskFacts, day: date) -> str | None:
+    """Return the status of the task on `day` (None if it did not exist yet)."""
+    if facts.created_on > day:
+        return None
+    if facts.cancelled_on is not None and facts.cancelled_on <= day:
+        return "cancelled"
+    deadline = deadline_on(facts, day)
+    if facts.done_on is not None and facts.done_on <= day:
+        if deadline is None or (facts.completed_on or facts.done_on) <= deadline:
+            return "done_on_time"
+        return "done_late"
+    if deadline is None or day <= deadline:
+        return "in_progress"
+    return "overdue"
+
+
+def facts_of(task) -> TaskFacts:
+    """Read the facts from a Task row (with its deadline changes loaded)."""
+    return TaskFacts(
+        created_on=task.created_on,
+        original_deadline=task.original_deadline,
+        deadline_changes=tuple((c.effective_on, c.new_deadline) for c in task.deadline_changes),
+        completed_on=task.completed_on,
+        done_on=task.done_on,
+        cancelled_on=task.cancelled_on,
+    )
+
+
+def rates(counts: dict[str, int]) -> dict[str, float | None]:
+    """Completion and on-time rates from status counts (None when the denominator is 0)."""
+    done = counts.get("done_on_time", 0) + counts.get("done_late", 0)
+    active = sum(counts.get(s, 0) for s in STATUSES) - counts.get("cancelled", 0)
+    judged = done + counts.get("overdue", 0)
+    return {
+        "completion_rate": done / active if active else None,
+        "on_time_rate": counts.get("done_on_time", 0) / judged if judged else None,
+    }
+
+
+# --- the same rule in SQL -------------------------------------------------------------------
+
+def deadline_sql(day: date | None = None) -> ColumnElement:
+    """SQL for the deadline in force on `day` (None: today's, i.e. the task's current deadline)."""
+    from tracker.models import DeadlineChange, Task
+
+    if day is None:
+        return Task.deadline
+    change = DeadlineChange.__table__.alias("dc")
+    latest = (
+        select(change.c.new_deadline)
+        .where(change.c.task_id == Task.id, change.c.effective_on <= day)
+        .order_by(change.c.effective_on.desc(), change.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    any_change = exists().where(change.c.task_id == Task.id, change.c.effective_on <= day)
+    return case((any_change, latest), else_=Task.original_deadline)
+
+
+def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
+    """SQL CASE giving the status on `day` (use with tasks that existed on that day).
+
+    With `historical=False` the current deadline column is used, which is
+    right (and faster) for today: no extension can be effective after today.
+    """
+    from tracker.models import Task
+
+    deadline = deadline_sql(day if historical else None)
+    d = literal(day)
+    completed = case((Task.completed_on.is_not(None), Task.completed_on), else_=Task.done_on)
+    return case(
+        (and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= d), literal("cancelled")),
+        (and_(Task.done_on.is_not(None), Task.done_on <= d),
+         case((or_(deadline.is_(None), completed <= deadline), literal("done_on_time")), else_=literal("done_late"))),
+        (or_(deadline.is_(None), d <= deadline), literal("in_progress")),
+        else_=literal("overdue"),
+    )
+
+
+def existed_sql(day: date) -> ColumnElement[bool]:
+    """SQL condition: the task existed on `day`."""
+    from tracker.models import Task
+
+    return Task.created_on <= day

@@ -1,0 +1,564 @@
+"""The directive and task workflow: every change, its rules, its audit event.
+
+Pages and the API call these functions, so both obey the same rules. They
+check permissions and state, change rows, record audit events and in-app
+notifications, and never commit: the caller owns the transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import (DIRECTIVE_KINDS, PRIORITIES, CompletionReport, DeadlineChange, Directive, ExtensionRequest,
+                            Notification, ProgressUpdate, Task, Unit, User)
+from tracker.services import audit, reach
+from tracker.services.errors import Conflict, Forbidden, Invalid
+from tracker.text import fold
+from tracker.timeutil import utcnow
+
+
+@dataclass
+class DirectiveData:
+    number: str
+    kind: str
+    title: str
+    issued_on: date
+    issuing_unit: Unit
+    signer: str = ""
+    text: str = ""
+    on_behalf_of: User | None = None
+
+
+@dataclass
+class TaskData:
+    title: str
+    lead_unit: Unit
+    description: str = ""
+    cooperating_units: list[Unit] = field(default_factory=list)
+    assignee: User | None = None
+    deadline: date | None = None
+    priority: str = "normal"
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UpdateData:
+    progress: int | None
+    results: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    report_number: str = ""
+
+
+def _require(condition: bool, message=None) -> None:
+    if not condition:
+        raise Forbidden(message or _l("You do not have permission to do this."))
+
+
+def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
+    """Add an in-app notification for each active user (deduplicated).
+
+    The text shown is the translated label of `kind` (in the reader's
+    language) followed by `title`, the task's title by default.
+    """
+    title = title if title is not None else (task.title if task else "")
+    seen = set()
+    for user in users:
+        if user is None or not user.active or user.id in seen:
+            continue
+        seen.add(user.id)
+        db.session.add(Notification(user_id=user.id, kind=kind, task_id=task.id if task else None, title=title[:500]))
+
+
+def unit_leaders(unit: Unit) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "leader",
+                                                      User.active.is_(True))))
+
+
+def responsible_people(task: Task) -> list[User]:
+    """The assignee, or the lead unit's leaders when nobody is assigned."""
+    return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
+
+
+# --- directives -----------------------------------------------------------------------------
+
+def _validate_directive(data: DirectiveData, directive: Directive | None) -> None:
+    errors = {}
+    if not data.number.strip():
+        errors["number"] = _l("Enter the document number.")
+    if data.kind not in DIRECTIVE_KINDS:
+        errors["kind"] = _l("Choose a kind of document.")
+    if not data.title.strip():
+        errors["title"] = _l("Enter the summary.")
+    if data.on_behalf_of is not None and (data.on_behalf_of.unit_id != data.issuing_unit.id
+                                          or data.on_behalf_of.role != "leader"):
+        errors["on_behalf_of"] = _l("Choose a leader of the issuing unit.")
+    if not errors:
+        key = fold(data.number).replace(" ", "")
+        taken = db.session.scalar(select(Directive.id).where(
+            Directive.issuing_unit_id == data.issuing_unit.id, Directive.year == data.issued_on.year,
+            Directive.number_key == key, Directive.id != (directive.id if directive else 0)))
+        if taken:
+            errors["number"] = _l("This unit already has a document with this number in %(year)d.",
+                                  year=data.issued_on.year)
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+
+
+def _apply_directive(directive: Directive, data: DirectiveData) -> None:
+    directive.number = data.number.strip()
+    directive.kind = data.kind
+    directive.title = data.title.strip()
+    directive.issued_on = data.issued_on
+    directive.issuing_unit = data.issuing_unit
+    directive.issuing_unit_id = data.issuing_unit.id
+    directive.signer = data.signer.strip()
+    directive.text = data.text
+    directive.on_behalf_of = data.on_behalf_of
+    directive.refresh_search()
+
+
+def create_directive(actor: User, data: DirectiveData) -> Directive:
+    """Record a directive (a draft until published)."""
+    _require(reach.can_issue_for(actor, data.issuing_unit),
+             _l("You can only record documents of your own unit."))
+    _validate_directive(data, None)
+    directive = Directive(created_by=actor)
+    _apply_directive(directive, data)
+    if actor.role == "secretary" and data.on_behalf_of is None:
+        directive.on_behalf_of = None
+    db.session.add(directive)
+    db.session.flush()
+    audit.record("directive.create", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}")
+    return directive
+
+
+def update_directive(actor: User, directive: Directive, data: DirectiveData) -> None:
+    _require(reach.can_edit_directive(actor, directive))
+    if data.issuing_unit.id != directive.issuing_unit_id:
+        _require(reach.can_issue_for(actor, data.issuing_unit))
+        if directive.tasks:
+            raise Invalid(_l("Please correct the errors below."),
+                          {"issuing_unit": _l("The issuing unit cannot change once tasks exist.")})
+    _validate_directive(data, directive)
+    changes = audit.diff(directive, {"number": data.number.strip(), "kind": data.kind, "title": data.title.strip(),
+                                     "issued_on": data.issued_on, "signer": data.signer.strip()})
+    if data.text != directive.text:
+        changes["text"] = ["…", "…"]
+    _apply_directive(directive, data)
+    for task in directive.tasks:
+        if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
+            raise Invalid(_l("Please correct the errors below."),
+                          {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
+    audit.record("directive.update", actor=actor, obj=directive, summary=directive.number, changes=changes)
+
+
+def publish_directive(actor: User, directive: Directive, today: date) -> None:
+    """Publish: its tasks become visible to their units and reminders start."""
+    _require(reach.can_edit_directive(actor, directive))
+    if directive.published:
+        raise Conflict(_l("This document is already published."))
+    active = [t for t in directive.tasks if t.state != "cancelled"]
+    if not active:
+        raise Conflict(_l("Add at least one task before publishing."))
+    directive.published_at = utcnow()
+    for task in active:
+        notify(responsible_people(task), "assigned", task)
+    audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
+
+
+# --- tasks: creating and editing ------------------------------------------------------------
+
+def _validate_task(data: TaskData, issuer_unit: Unit, not_before: date | None, parent: Task | None) -> None:
+    errors = {}
+    if not data.title.strip():
+        errors["title"] = _l("Enter what must be done.")
+    if not data.lead_unit.path.startswith(issuer_unit.path):
+        errors["lead_unit"] = _l("The lead unit must be within %(unit)s.", unit=issuer_unit.name)
+    elif not data.lead_unit.active:
+        errors["lead_unit"] = _l("This unit is inactive.")
+    bad = [u.name for u in data.cooperating_units if not u.path.startswith(issuer_unit.path)]
+    if bad:
+        errors["cooperating_units"] = _l("Outside %(unit)s: %(names)s", unit=issuer_unit.name, names=", ".join(bad))
+    elif any(u.id == data.lead_unit.id for u in data.cooperating_units):
+        errors["cooperating_units"] = _l("The lead unit cannot also be a cooperating unit.")
+    if data.assignee is not None:
+        if not data.assignee.active:
+            errors["assignee"] = _l("This user is inactive.")
+        elif not data.assignee.unit.path.startswith(data.lead_unit.path):
+            errors["assignee"] = _l("The assignee must belong to the lead unit.")
+    if parent is not None and data.lead_unit.id == issuer_unit.id and data.assignee is None:
+        errors["assignee"] = _l("A sub-task kept in the unit must be assigned to a person.")
+    if data.deadline is not None and not_before is not None and data.deadline < not_before:
+        errors["deadline"] = _l("The deadline cannot be before the document's date (%(date)s).",
+                                date=not_before.strftime("%d/%m/%Y"))
+    if parent is not None and data.deadline is not None and parent.deadline is not None \
+            and data.deadline > parent.deadline:
+        errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
+                                date=parent.deadline.strftime("%d/%m/%Y"))
+    if data.priority not in PRIORITIES:
+        errors["priority"] = _l("Choose a priority.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+
+
+def _set_fields(task: Task, data: TaskData) -> None:
+    task.title = data.title.strip()
+    task.description = (data.description or "").strip()
+    task.lead_unit = data.lead_unit
+    task.lead_unit_id = data.lead_unit.id
+    task.cooperating_units = list(data.cooperating_units)
+    task.assignee = data.assignee
+    task.assignee_id = data.assignee.id if data.assignee else None
+    task.priority = data.priority
+    task.tags = [t.strip() for t in data.tags if t.strip()]
+    task.refresh_search()
+
+
+def add_task(actor: User, directive: Directive, data: TaskData, today: date, parent: Task | None = None) -> Task:
+    """Add a task to a directive, or a sub-task under `parent` (its lead unit becomes the issuer)."""
+    if parent is None:
+        _require(reach.can_edit_directive(actor, directive))
+        issuer_unit = directive.issuing_unit
+    else:
+        _require(reach.can_split(actor, parent), _l("Only the lead unit's leaders can split this task."))
+        if parent.is_closed:
+            raise Conflict(_l("This task is closed."))
+        issuer_unit = parent.lead_unit
+    _validate_task(data, issuer_unit, directive.issued_on, parent)
+    siblings = Task.parent_id == parent.id if parent else Task.parent_id.is_(None)
+    position = db.session.scalar(select(func.coalesce(func.max(Task.position), 0)).where(
+        Task.directive_id == directive.id, siblings)) or 0
+    task = Task(directive=directive, parent=parent, issuer_unit_id=issuer_unit.id, issuer_unit=issuer_unit,
+                position=position + 1, created_on=today,
+                created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
+                state="open", progress=0)
+    _set_fields(task, data)
+    db.session.add(task)
+    db.session.flush()
+    audit.record("task.create", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"lead_unit": task.lead_unit.code, "deadline": task.deadline,
+                          "assignee": task.assignee.username if task.assignee else None})
+    if directive.published:
+        notify(responsible_people(task), "assigned", task)
+    return task
+
+
+def check_version(task: Task, expected_version: int | None) -> None:
+    """Refuse to save over a newer version: somebody changed the task since it was loaded."""
+    if expected_version is not None and expected_version != task.version:
+        who = task.updated_by.full_name if task.updated_by else "?"
+        from tracker.templating import format_datetime
+
+        raise Conflict(_l("This task was changed by %(who)s at %(when)s. Reload the page to see the change, "
+                          "then make yours again.", who=who, when=format_datetime(task.updated_at)))
+
+
+def update_task(actor: User, task: Task, data: TaskData, today: date, expected_version: int | None,
+                reason: str = "") -> None:
+    """Edit a task (the issuing side). A changed deadline is kept in the deadline history."""
+    _require(reach.is_issuer(actor, task))
+    check_version(task, expected_version)
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    _validate_task(data, task.issuer_unit, task.directive.issued_on, task.parent)
+    changes = audit.diff(task, {"title": data.title.strip(), "description": (data.description or "").strip(),
+                                "priority": data.priority, "deadline": data.deadline})
+    if data.lead_unit.id != task.lead_unit_id:
+        changes["lead_unit"] = [task.lead_unit.code, data.lead_unit.code]
+    old_coop = sorted(u.code for u in task.cooperating_units)
+    new_coop = sorted(u.code for u in data.cooperating_units)
+    if old_coop != new_coop:
+        changes["cooperating_units"] = [old_coop, new_coop]
+    old_assignee = task.assignee
+    if (old_assignee.id if old_assignee else None) != (data.assignee.id if data.assignee else None):
+        changes["assignee"] = [old_assignee.username if old_assignee else None,
+                               data.assignee.username if data.assignee else None]
+    old_deadline = task.deadline
+    _set_fields(task, data)
+    if data.deadline != old_deadline:
+        _change_deadline(actor, task, data.deadline, today, reason or str(_l("Edited by the issuer")))
+    if not task.directive.published:
+        task.original_deadline = task.deadline
+    _touch(task, actor)
+    audit.record("task.update", actor=actor, obj=task, summary=task.title[:200], changes=changes)
+    if "assignee" in changes and data.assignee is not None and task.directive.published:
+        notify([data.assignee], "assigned", task)
+
+
+def _change_deadline(actor: User, task: Task, new_deadline: date | None, today: date, reason: str,
+                     extension: ExtensionRequest | None = None) -> None:
+    if task.directive.published:
+        db.session.add(DeadlineChange(task=task, effective_on=today, old_deadline=task.deadline,
+                                      new_deadline=new_deadline, reason=reason, extension_id=extension.id
+                                      if extension else None, changed_by_id=actor.id))
+    task.deadline = new_deadline
+
+
+def _touch(task: Task, actor: User) -> None:
+    task.updated_by = actor
+    task.updated_by_id = actor.id
+    task.updated_at = utcnow()
+
+
+def move_task(actor: User, task: Task, direction: int) -> None:
+    """Move a task one place up (-1) or down (+1) among its siblings."""
+    _require(reach.is_issuer(actor, task))
+    siblings = [t for t in task.directive.tasks if t.parent_id == task.parent_id]
+    siblings.sort(key=lambda t: (t.position, t.id))
+    index = siblings.index(task)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for number, sibling in enumerate(siblings, start=1):
+            sibling.position = number
+        audit.record("task.move", actor=actor, obj=task, summary=task.title[:200])
+
+
+def remove_task(actor: User, task: Task) -> None:
+    """Delete a task of an unpublished directive; published tasks are cancelled, never erased."""
+    _require(reach.is_issuer(actor, task))
+    if task.directive.published or task.subtasks or task.updates:
+        raise Conflict(_l("A published task keeps its history: cancel it instead of deleting it."))
+    audit.record("task.delete", actor=actor, obj=task, summary=task.title[:200])
+    db.session.delete(task)
+
+
+def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None) -> None:
+    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it)."""
+    _require(reach.can_assign(actor, task))
+    check_version(task, expected_version)
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(task.lead_unit.path)):
+        raise Invalid(_l("Please correct the errors below."),
+                      {"assignee": _l("The assignee must be an active member of the lead unit.")})
+    old = task.assignee
+    task.assignee = assignee
+    task.assignee_id = assignee.id if assignee else None
+    _touch(task, actor)
+    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"assignee": [old.username if old else None, assignee.username if assignee else None]})
+    if assignee is not None and task.directive.published:
+        notify([assignee], "assigned", task)
+
+
+# --- progress -------------------------------------------------------------------------------
+
+def post_update(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:
+    """Record a progress report; the lead side's percent becomes the task's, contributions do not."""
+    lead = reach.can_report(actor, task)
+    contribution = not lead and reach.can_contribute(actor, task)
+    _require(lead or contribution, _l("Only the lead unit, the assignee or a cooperating unit can report progress."))
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    errors = {}
+    if data.progress is not None and not 0 <= data.progress <= 100:
+        errors["progress"] = _l("Progress is a percentage from 0 to 100.")
+    if lead and data.progress is None:
+        errors["progress"] = _l("Enter the progress in percent.")
+    if not (data.results.strip() or data.difficulties.strip() or data.proposals.strip()):
+        errors["results"] = _l("Describe the results, difficulties or proposals.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+    update = ProgressUpdate(task=task, author_id=actor.id, unit_id=actor.unit_id, contribution=contribution,
+                            reported_on=today, progress=data.progress,
+                            results=data.results.strip(), difficulties=data.difficulties.strip(),
+                            proposals=data.proposals.strip(), report_number=data.report_number.strip())
+    db.session.add(update)
+    if lead:
+        task.progress = data.progress
+        task.needs_attention = update.raises_issue
+        _touch(task, actor)
+        _roll_up(task.parent)
+    elif update.raises_issue:
+        task.needs_attention = True
+        _touch(task, actor)
+    db.session.flush()
+    audit.record("task.progress", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"progress": data.progress, "contribution": contribution})
+    return update
+
+
+def _roll_up(parent: Task | None) -> None:
+    """A task split into sub-tasks shows their average progress (done ones count as 100)."""
+    while parent is not None:
+        children = [c for c in parent.subtasks if c.state != "cancelled"]
+        if not children:
+            return
+        parent.progress = round(sum(100 if c.state == "done" else c.progress for c in children) / len(children))
+        parent = parent.parent
+
+
+def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> None:
+    """The issuer answers the difficulties or proposals of a report."""
+    task = update.task
+    _require(reach.is_issuer(actor, task) or (actor.role == "leader" and reach.in_reach(actor, task.lead_unit)))
+    if not response.strip():
+        raise Invalid(_l("Please correct the errors below."), {"response": _l("Write the answer.")})
+    update.response = response.strip()
+    update.responded_by_id = actor.id
+    update.responded_at = utcnow()
+    latest = task.updates[0] if task.updates else None
+    if latest is None or latest.id == update.id:
+        task.needs_attention = False
+    _touch(task, actor)
+    audit.record("task.respond", actor=actor, obj=task, summary=task.title[:200])
+    if update.author_id:
+        notify([update.author], "response", task)
+
+
+# --- completion -----------------------------------------------------------------------------
+
+def submit_completion(actor: User, task: Task, note: str, today: date) -> CompletionReport:
+    _require(reach.can_report(actor, task), _l("Only the lead unit can report completion."))
+    if task.state != "open":
+        raise Conflict(_l("Only an open task can be reported complete (this one is: %(state)s).",
+                          state=state_label(task.state)))
+    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip())
+    db.session.add(report)
+    task.state = "submitted"
+    _touch(task, actor)
+    db.session.flush()
+    audit.record("task.submit", actor=actor, obj=task, summary=task.title[:200], changes={"state": ["open", "submitted"]})
+    notify(unit_leaders(task.issuer_unit), "submitted", task)
+    return report
+
+
+def confirm_completion(actor: User, task: Task, note: str, today: date, secretaries_decide: bool = False) -> None:
+    _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can confirm completion."))
+    report = task.pending_report
+    if task.state != "submitted" or report is None:
+        raise Conflict(_l("Only a task whose completion was reported can be confirmed."))
+    report.state = "confirmed"
+    report.decided_by_id = actor.id
+    report.decided_at = utcnow()
+    report.decision_note = note.strip()
+    task.state = "done"
+    task.completed_on = report.submitted_on
+    task.done_on = today
+    task.progress = 100
+    task.needs_attention = False
+    _touch(task, actor)
+    _roll_up(task.parent)
+    audit.record("task.confirm", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"state": ["submitted", "done"], "completed_on": task.completed_on})
+    notify(responsible_people(task), "confirmed", task)
+
+
+def return_completion(actor: User, task: Task, reason: str, today: date, secretaries_decide: bool = False) -> None:
+    _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can return a report."))
+    report = task.pending_report
+    if task.state != "submitted" or report is None:
+        raise Conflict(_l("Only a task whose completion was reported can be returned."))
+    if not reason.strip():
+        raise Invalid(_l("Please correct the errors below."), {"reason": _l("Say why the report is returned.")})
+    report.state = "returned"
+    report.decided_by_id = actor.id
+    report.decided_at = utcnow()
+    report.decision_note = reason.strip()
+    task.state = "open"
+    _touch(task, actor)
+    audit.record("task.return", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"state": ["submitted", "open"], "reason": reason.strip()})
+    people = responsible_people(task)
+    if report.submitted_by_id:
+        people.append(db.session.get(User, report.submitted_by_id))
+    notify(people, "returned", task)
+
+
+def cancel_task(actor: User, task: Task, reason: str, today: date, secretaries_decide: bool = False) -> None:
+    """The issuer cancels a task (and its open sub-tasks); it leaves every rate."""
+    _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can cancel a task."))
+    if task.state == "cancelled":
+        raise Conflict(_l("This task is already cancelled."))
+    if not reason.strip():
+        raise Invalid(_l("Please correct the errors below."), {"reason": _l("Say why the task is cancelled.")})
+    _cancel(actor, task, reason.strip(), today)
+    _roll_up(task.parent)
+
+
+def _cancel(actor: User, task: Task, reason: str, today: date) -> None:
+    old_state = task.state
+    task.state = "cancelled"
+    task.cancelled_on = today
+    for ext in task.extensions:
+        if ext.state == "pending":
+            ext.state = "rejected"
+            ext.decision_note = reason
+            ext.decided_by_id = actor.id
+            ext.decided_at = utcnow()
+    _touch(task, actor)
+    audit.record("task.cancel", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"state": [old_state, "cancelled"], "reason": reason})
+    for sub in task.subtasks:
+        if sub.state not in ("cancelled", "done"):
+            _cancel(actor, sub, reason, today)
+
+
+# --- extensions -----------------------------------------------------------------------------
+
+def request_extension(actor: User, task: Task, new_deadline: date | None, reason: str,
+                      today: date) -> ExtensionRequest:
+    _require(reach.can_report(actor, task), _l("Only the lead unit can ask for an extension."))
+    if task.is_closed:
+        raise Conflict(_l("A closed task cannot be extended."))
+    if task.deadline is None:
+        raise Conflict(_l("An ongoing task has no deadline to extend."))
+    if task.pending_extension is not None:
+        raise Conflict(_l("An extension request is already waiting for a decision."))
+    errors = {}
+    if new_deadline is None:
+        errors["deadline"] = _l("Enter the new deadline.")
+    elif new_deadline <= task.deadline:
+        errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
+                                date=task.deadline.strftime("%d/%m/%Y"))
+    elif task.parent is not None and task.parent.deadline is not None and new_deadline > task.parent.deadline:
+        errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
+                                date=task.parent.deadline.strftime("%d/%m/%Y"))
+    if not reason.strip():
+        errors["reason"] = _l("Give the reason for the extension.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+    ext = ExtensionRequest(task=task, requested_by_id=actor.id, old_deadline=task.deadline, new_deadline=new_deadline,
+                           reason=reason.strip())
+    db.session.add(ext)
+    _touch(task, actor)
+    db.session.flush()
+    audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"deadline": [task.deadline, new_deadline], "reason": reason.strip()})
+    notify(unit_leaders(task.issuer_unit), "extension_requested", task)
+    return ext
+
+
+def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str, today: date,
+                     secretaries_decide: bool = False) -> None:
+    task = ext.task
+    _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can decide an extension."))
+    if ext.state != "pending":
+        raise Conflict(_l("This request has already been decided."))
+    if approve and task.is_closed:
+        raise Conflict(_l("A closed task cannot be extended."))
+    ext.state = "approved" if approve else "rejected"
+    ext.decided_by_id = actor.id
+    ext.decided_at = utcnow()
+    ext.decision_note = note.strip()
+    if approve:
+        _change_deadline(actor, task, ext.new_deadline, today, ext.reason, extension=ext)
+    _touch(task, actor)
+    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200],
+                 changes={"deadline": [ext.old_deadline, ext.new_deadline], "note": note.strip()})
+    people = responsible_people(task)
+    if ext.requested_by_id:
+        people.append(db.session.get(User, ext.requested_by_id))
+    notify(people, "extension_approved" if approve else "extension_rejected", task)
+
+
+def state_label(state: str) -> str:
+    from tracker.labels import STATE_LABELS
+
+    return str(STATE_LABELS.get(state, state))

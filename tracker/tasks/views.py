@@ -1,0 +1,324 @@
+"""Task pages: the lists, one task with its history, and every action on it."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.directives.forms import TaskForm
+from tracker.directives.views import missing_deadline, prepare_task_form, task_data
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
+from tracker.services import reach, tasks as workflow, uploads
+from tracker.services.errors import ServiceError
+from tracker.services.queries import TaskFilters, status_counts, task_select
+from tracker.services.reminders import is_due_soon
+from tracker.services.status import STATUSES, facts_of, status_on
+from tracker.tasks import bp
+from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, \
+    RespondForm
+from tracker.timeutil import today
+from tracker.views_util import apply_errors, flash_error, load_task, unit_options, user_options
+
+VIEWS = ("mine", "unit", "all")
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "")
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        flash(_("Ignored an invalid date: %(value)s", value=value), "warning")
+        return None
+
+
+def filters_from_args(default_view: str = "all") -> TaskFilters:
+    """Read the list filters from the query string (shared by the page and the exports)."""
+    view = request.args.get("view", default_view)
+    unit = db.session.get(Unit, request.args.get("unit", type=int)) if request.args.get("unit", type=int) else None
+    lead = (db.session.get(Unit, request.args.get("lead_unit", type=int))
+            if request.args.get("lead_unit", type=int) else None)
+    assignee = (db.session.get(User, request.args.get("assignee", type=int))
+                if request.args.get("assignee", type=int) else None)
+    return TaskFilters(
+        view=view if view in VIEWS else default_view,
+        status=[s for s in request.args.getlist("status") if s in STATUSES],
+        unit=unit, lead_unit=lead, assignee=assignee,
+        directive_id=request.args.get("directive", type=int),
+        due_after=_date_arg("due_after"), due_before=_date_arg("due_before"),
+        priority=request.args.get("priority", ""), q=request.args.get("q", ""), tag=request.args.get("tag", ""),
+        attention=request.args.get("attention") == "1", as_of=_date_arg("as_of"),
+        sort=request.args.get("sort", "deadline"),
+    )
+
+
+@bp.route("/tasks")
+def index():
+    default_view = "mine" if current_user.role == "staff" else "all"
+    filters = filters_from_args(default_view)
+    day = today()
+    page = db.paginate(task_select(current_user, filters, day), page=request.args.get("page", 1, type=int),
+                       per_page=min(request.args.get("per_page", 25, type=int), 200), error_out=False)
+    rows = db.session.execute(task_select(current_user, filters, day).limit(page.per_page)
+                              .offset((page.page - 1) * page.per_page)).all()
+    counts = status_counts(db.session, current_user, filters, day)
+    calendar = load_calendar()
+    as_of = filters.as_of or day
+    due_soon = {task.id for task, status in rows
+                if status in ("in_progress",) and task.deadline and is_due_soon(task.deadline, as_of, calendar)}
+    scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
+        select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    return render_template("tasks/index.html", page=page, rows=rows, filters=filters, counts=counts,
+                           due_soon=due_soon, unit_choices=unit_options(scope) if scope else [],
+                           today=day, args=request.args)
+
+
+@bp.route("/tasks/<int:task_id>")
+def show(task_id: int):
+    return render_task(load_task(task_id))
+
+
+def render_task(task, progress_form: ProgressForm | None = None, code: int = 200):
+    """Render the task page; a failed report keeps what the user typed in `progress_form`."""
+    day = today()
+    as_of = _date_arg("as_of")
+    calendar = load_calendar()
+    facts = facts_of(task)
+    status = status_on(facts, as_of or day)
+    history = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "task",
+                                                          AuditEvent.object_id == task.id)
+                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
+    assign_form = AssignForm(version=task.version, assignee_id=task.assignee_id or 0)
+    assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
+                                              + user_options(task.lead_unit))
+    secretaries_decide = current_app.config.get("SECRETARIES_DECIDE", False)
+    return render_template(
+        "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
+        due_soon=status == "in_progress" and task.deadline is not None
+        and is_due_soon(task.deadline, as_of or day, calendar),
+        history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
+        extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
+        respond_form=RespondForm(), accept=uploads.ACCEPT,
+        can_report=reach.can_report(current_user, task), can_contribute=reach.can_contribute(current_user, task),
+        can_decide=reach.can_decide(current_user, task, secretaries_decide),
+        is_issuer=reach.is_issuer(current_user, task), can_assign=reach.can_assign(current_user, task),
+        can_split=reach.can_split(current_user, task)), code
+
+
+def _back(task_id: int, anchor: str = ""):
+    return redirect(url_for("tasks.show", task_id=task_id) + anchor)
+
+
+def _run(task_id: int, action, success: str, anchor: str = ""):
+    """Run a one-form action on a task: commit once on success, flash the error otherwise."""
+    task = load_task(task_id, for_update=True)
+    try:
+        action(task)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(task_id, anchor)
+
+
+def _secretaries_decide() -> bool:
+    return current_app.config.get("SECRETARIES_DECIDE", False)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+def edit(task_id: int):
+    task = load_task(task_id, for_update=request.method == "POST")
+    if not reach.is_issuer(current_user, task):
+        abort(403)
+    form = TaskForm(obj=task)
+    if request.method == "GET":
+        form.cooperating_unit_ids.data = [u.id for u in task.cooperating_units]
+        form.assignee_id.data = task.assignee_id or 0
+        form.ongoing.data = task.deadline is None
+        form.tags.data = ", ".join(task.tags or [])
+        form.version.data = task.version
+    prepare_task_form(form, task.issuer_unit, task.lead_unit)
+    if form.validate_on_submit() and not missing_deadline(form):
+        try:
+            workflow.update_task(current_user, task, task_data(form), today(),
+                                 expected_version=int(form.version.data or 0), reason=form.reason.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+            if error.status == 409:
+                return render_template("tasks/form.html", form=form, task=task, directive=task.directive,
+                                       parent=task.parent, conflict=True), 409
+        else:
+            db.session.commit()
+            flash(_("The task has been saved."), "success")
+            return _back(task.id)
+    return render_template("tasks/form.html", form=form, task=task, directive=task.directive, parent=task.parent)
+
+
+@bp.route("/tasks/<int:task_id>/subtasks/new", methods=["GET", "POST"])
+def new_subtask(task_id: int):
+    parent = load_task(task_id, for_update=request.method == "POST")
+    if not reach.can_split(current_user, parent):
+        abort(403)
+    form = TaskForm()
+    if request.method == "GET":
+        form.deadline.data = parent.deadline
+        form.ongoing.data = parent.deadline is None
+        form.priority.data = parent.priority
+    prepare_task_form(form, parent.lead_unit, None)
+    if form.validate_on_submit() and not missing_deadline(form):
+        try:
+            task = workflow.add_task(current_user, parent.directive, task_data(form), today(), parent=parent)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The sub-task has been created."), "success")
+            return _back(task.id)
+    return render_template("tasks/form.html", form=form, task=None, directive=parent.directive, parent=parent)
+
+
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+def assign(task_id: int):
+    form = AssignForm()
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version),
+                _("The assignee has been saved."))
+
+
+@bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
+def post_update(task_id: int):
+    task = load_task(task_id, for_update=True)
+    form = ProgressForm()
+    if not form.validate():
+        return render_task(task, form, 422)
+    try:
+        update = workflow.post_update(current_user, task, workflow.UpdateData(
+            progress=form.progress.data, results=form.results.data or "", difficulties=form.difficulties.data or "",
+            proposals=form.proposals.data or "", report_number=form.report_number.data or ""), today())
+        pending = []
+        for storage in form.attachments.data or []:
+            if storage and storage.filename:
+                attachment, data = uploads.store(storage, current_user.id)
+                attachment.update = update
+                db.session.add(attachment)
+                pending.append((attachment, data))
+        db.session.flush()
+        for attachment, data in pending:
+            uploads.write_file(attachment, data)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+        return render_task(load_task(task_id), form, 422)
+    except OSError:
+        db.session.rollback()
+        flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+                "please try again."), "error")
+        return render_task(load_task(task_id), form, 507)
+    db.session.commit()
+    flash(_("Your progress report has been recorded."), "success")
+    return _back(task.id, "#updates")
+
+
+@bp.route("/tasks/<int:task_id>/updates/<int:update_id>/respond", methods=["POST"])
+def respond(task_id: int, update_id: int):
+    form = RespondForm()
+    update = db.session.get(ProgressUpdate, update_id)
+    if update is None or update.task_id != task_id:
+        abort(404)
+    return _run(task_id, lambda t: workflow.respond_to_update(current_user, update, form.response.data or ""),
+                _("Your answer has been recorded."), "#updates")
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+def complete(task_id: int):
+    form = NoteForm()
+    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today()),
+                _("The completion report has been sent to the issuer."))
+
+
+@bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
+def confirm(task_id: int):
+    form = NoteForm()
+    return _run(task_id, lambda t: workflow.confirm_completion(current_user, t, form.note.data or "", today(),
+                                                               _secretaries_decide()),
+                _("Completion has been confirmed."))
+
+
+@bp.route("/tasks/<int:task_id>/return", methods=["POST"])
+def return_report(task_id: int):
+    form = ReasonForm()
+    return _run(task_id, lambda t: workflow.return_completion(current_user, t, form.reason.data or "", today(),
+                                                              _secretaries_decide()),
+                _("The report has been returned to the lead unit."))
+
+
+@bp.route("/tasks/<int:task_id>/cancel", methods=["POST"])
+def cancel(task_id: int):
+    form = ReasonForm()
+    return _run(task_id, lambda t: workflow.cancel_task(current_user, t, form.reason.data or "", today(),
+                                                        _secretaries_decide()),
+                _("The task has been cancelled."))
+
+
+@bp.route("/tasks/<int:task_id>/extensions", methods=["POST"])
+def request_extension(task_id: int):
+    form = ExtensionForm()
+    if not form.validate():
+        task = load_task(task_id)
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
+        return _back(task.id, "#extension")
+    return _run(task_id, lambda t: workflow.request_extension(current_user, t, form.deadline.data,
+                                                              form.reason.data or "", today()),
+                _("Your extension request has been sent to the issuer."))
+
+
+@bp.route("/tasks/<int:task_id>/extensions/<int:extension_id>/decide", methods=["POST"])
+def decide_extension(task_id: int, extension_id: int):
+    form = DecisionForm()
+    ext = db.session.get(ExtensionRequest, extension_id)
+    if ext is None or ext.task_id != task_id:
+        abort(404)
+    approve = bool(form.approve.data)
+    return _run(task_id, lambda t: workflow.decide_extension(current_user, ext, approve, form.note.data or "",
+                                                             today(), _secretaries_decide()),
+                _("The extension has been approved.") if approve else _("The extension has been rejected."))
+
+
+@bp.route("/tasks/<int:task_id>/move", methods=["POST"])
+def move(task_id: int):
+    task = load_task(task_id, for_update=True)
+    direction = -1 if request.form.get("direction") == "up" else 1
+    try:
+        workflow.move_task(current_user, task, direction)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+    else:
+        db.session.commit()
+    return redirect(url_for("directives.show", directive_id=task.directive_id) + "#tasks")
+
+
+@bp.route("/tasks/<int:task_id>/delete", methods=["POST"])
+def delete(task_id: int):
+    task = load_task(task_id, for_update=True)
+    directive_id = task.directive_id
+    try:
+        workflow.remove_task(current_user, task)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+        return _back(task_id)
+    db.session.commit()
+    flash(_("The task has been deleted."), "success")
+    return redirect(url_for("directives.show", directive_id=directive_id) + "#tasks")

@@ -1,0 +1,84 @@
+"""Helpers the blueprints share: loading objects with their permission check, service errors."""
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Directive, Task, Unit, User
+from tracker.services import reach
+from tracker.services.errors import Forbidden, ServiceError
+
+
+def load_task(task_id: int, for_update: bool = False) -> Task:
+    """Return the task if the current user may see it; 404 otherwise (existence does not leak)."""
+    stmt = select(Task).where(Task.id == task_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    task = db.session.scalar(stmt)
+    if task is None or not reach.can_view_task(current_user, task):
+        abort(404)
+    return task
+
+
+def load_directive(directive_id: int) -> Directive:
+    directive = db.session.get(Directive, directive_id)
+    if directive is None or not reach.can_view_directive(current_user, directive):
+        abort(404)
+    return directive
+
+
+def apply_errors(form, error: ServiceError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service error on the form: field messages beside their fields, the rest as a flash."""
+    if isinstance(error, Forbidden):
+        abort(403)
+    shown = False
+    for name, message in error.fields.items():
+        target = (field_map or {}).get(name, name)
+        if target in form:
+            form[target].errors = list(form[target].errors) + [message]
+            shown = True
+    if not shown or not error.fields:
+        flash(error.message, "error")
+
+
+def flash_error(error: ServiceError) -> None:
+    """For one-button actions: flash the message (and field reasons)."""
+    if isinstance(error, Forbidden):
+        abort(403)
+    details = "; ".join(error.fields.values())
+    flash(f"{error.message} {details}".strip(), "error")
+
+
+def unit_options(root: Unit) -> list[tuple[int, str]]:
+    """Active units of `root`'s subtree, indented, in tree order."""
+    units = db.session.scalars(select(Unit).where(Unit.path.startswith(root.path, autoescape=True),
+                                                  Unit.active.is_(True))).all()
+    return [(u.id, "\u2003" * (u.depth - root.depth) + u.name) for u in tree_order(units)]
+
+
+def tree_order(units: list[Unit]) -> list[Unit]:
+    """Sort units depth-first, siblings by their Vietnamese sort key."""
+    by_parent: dict[int | None, list[Unit]] = {}
+    ids = {u.id for u in units}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(unit)
+    ordered: list[Unit] = []
+
+    def walk(parent):
+        for unit in sorted(by_parent.get(parent, []), key=lambda u: u.sort_key):
+            ordered.append(unit)
+            walk(unit.id)
+
+    walk(None)
+    return ordered
+
+
+def user_options(root: Unit) -> list[tuple[int, str]]:
+    """Active users of `root`'s subtree, by unit then name."""
+    rows = db.session.execute(
+        select(User, Unit).join(User.unit).where(Unit.path.startswith(root.path, autoescape=True),
+                                                 User.active.is_(True)).order_by(Unit.path, User.sort_key)).all()
+    return [(u.id, f"{u.full_name} — {unit.display_name}") for u, unit in rows]
