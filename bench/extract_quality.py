@@ -1,0 +1,215 @@
+"""Measure conclusion-text extraction against the labelled set in tests/data/conclusions/.
+
+Run from the repository root:
+
+    .venv/bin/python bench/extract_quality.py [--details]
+
+For each document it runs `tracker.services.extract.extract` with the shared
+registry (units.json) plus the document's own units, its `issued_on` and the
+working-day calendar of Vietnam (`WorkCalendar().add_working_days`), and
+prints one row, then the totals over all documents.
+
+Matching: a proposed task matches an expected one when their character spans
+overlap by at least half of the longer span (overlap >= 0.5 * max(len_p,
+len_e)). Pairs are made greedily, largest overlap first, each task used once.
+
+- task-boundary precision = matched / proposed, recall = matched / expected,
+  F1 their harmonic mean;
+- lead-unit accuracy = matched pairs with the same lead (None included) /
+  matched pairs;
+- deadline accuracy = matched pairs with the same deadline and the same
+  `ongoing` flag / matched pairs;
+- cooperating accuracy = matched pairs with the same set of cooperating units /
+  matched pairs (labels may write "@department", "@agency", "@district",
+  "@division" for every registry unit of that kind; the lead is left out).
+
+The totals are micro-averages (summed counts over all documents).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracker.services.calendar import WorkCalendar  # noqa: E402
+from tracker.services.extract import ProposedTask, UnitRef, extract  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "conclusions"
+
+
+@dataclass
+class DocResult:
+    """The counts of one document."""
+
+    name: str
+    proposed: int
+    expected: int
+    matched: int
+    lead_ok: int
+    deadline_ok: int
+    coop_ok: int
+    pairs: list[tuple[dict, ProposedTask]]
+    unmatched_expected: list[dict]
+    unmatched_proposed: list[ProposedTask]
+
+
+def _unit(entry: dict) -> UnitRef:
+    """Build a UnitRef from a JSON entry."""
+    return UnitRef(
+        code=entry["code"],
+        name=entry["name"],
+        short_name=entry.get("short_name", ""),
+        aliases=tuple(entry.get("aliases", ())),
+        kind=entry.get("kind", "department"),
+    )
+
+
+def load_documents(data: Path = DATA) -> list[tuple[str, str, dict, list[UnitRef]]]:
+    """Return (name, text, labels, registry) for every labelled document."""
+    shared = [_unit(u) for u in json.loads((data / "units.json").read_text(encoding="utf-8"))["units"]]
+    docs = []
+    for label_path in sorted(data.glob("[0-9][0-9]-*.json")):
+        labels = json.loads(label_path.read_text(encoding="utf-8"))
+        text = label_path.with_suffix(".txt").read_text(encoding="utf-8")
+        registry = shared + [_unit(u) for u in labels.get("units", [])]
+        docs.append((label_path.stem, text, labels, registry))
+    return docs
+
+
+def _expand(codes: list[str], registry: list[UnitRef], lead: str | None) -> set[str]:
+    """Expand "@kind" tokens of a label to unit codes and drop the lead."""
+    out: set[str] = set()
+    for code in codes:
+        if code.startswith("@"):
+            out.update(u.code for u in registry if u.kind == code[1:])
+        else:
+            out.add(code)
+    out.discard(lead)
+    return out
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    """Return the length of the intersection of two spans."""
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def match(expected: list[dict], proposed: list[ProposedTask]) -> list[tuple[int, int]]:
+    """Pair expected and proposed tasks whose spans overlap by half the longer one, greedily."""
+    candidates = []
+    for i, e in enumerate(expected):
+        for j, p in enumerate(proposed):
+            ov = _overlap(e["start"], e["end"], p.start, p.end)
+            longer = max(e["end"] - e["start"], p.end - p.start)
+            if longer and ov >= 0.5 * longer:
+                candidates.append((ov, i, j))
+    candidates.sort(reverse=True)
+    used_e: set[int] = set()
+    used_p: set[int] = set()
+    pairs = []
+    for _, i, j in candidates:
+        if i not in used_e and j not in used_p:
+            used_e.add(i)
+            used_p.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def evaluate_document(name: str, text: str, labels: dict, registry: list[UnitRef]) -> DocResult:
+    """Run the extractor on one document and count what it got right."""
+    issued = date.fromisoformat(labels["issued_on"]) if labels.get("issued_on") else None
+    proposed = extract(text, registry, issued_on=issued, add_working_days=WorkCalendar().add_working_days)
+    expected = labels["tasks"]
+    pairs = match(expected, proposed)
+    lead_ok = deadline_ok = coop_ok = 0
+    for i, j in pairs:
+        e, p = expected[i], proposed[j]
+        lead_ok += e["lead_unit"] == p.lead_unit
+        e_deadline = date.fromisoformat(e["deadline"]) if e["deadline"] else None
+        deadline_ok += e_deadline == p.deadline and bool(e["ongoing"]) == p.ongoing
+        coop_ok += _expand(e["cooperating_units"], registry, e["lead_unit"]) == set(p.cooperating_units)
+    matched_e = {i for i, _ in pairs}
+    matched_p = {j for _, j in pairs}
+    return DocResult(
+        name=name,
+        proposed=len(proposed),
+        expected=len(expected),
+        matched=len(pairs),
+        lead_ok=lead_ok,
+        deadline_ok=deadline_ok,
+        coop_ok=coop_ok,
+        pairs=[(expected[i], proposed[j]) for i, j in pairs],
+        unmatched_expected=[e for i, e in enumerate(expected) if i not in matched_e],
+        unmatched_proposed=[p for j, p in enumerate(proposed) if j not in matched_p],
+    )
+
+
+def _ratio(num: int, den: int) -> float:
+    """Return num/den, or 1.0 when there is nothing to count."""
+    return num / den if den else 1.0
+
+
+def scores(results: list[DocResult]) -> dict[str, float]:
+    """Return the micro-averaged scores over some documents."""
+    proposed = sum(r.proposed for r in results)
+    expected = sum(r.expected for r in results)
+    matched = sum(r.matched for r in results)
+    precision = _ratio(matched, proposed)
+    recall = _ratio(matched, expected)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "lead": _ratio(sum(r.lead_ok for r in results), matched),
+        "deadline": _ratio(sum(r.deadline_ok for r in results), matched),
+        "cooperating": _ratio(sum(r.coop_ok for r in results), matched),
+    }
+
+
+def evaluate_all(data: Path = DATA) -> list[DocResult]:
+    """Evaluate every labelled document."""
+    return [evaluate_document(*doc) for doc in load_documents(data)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table of scores per document and overall."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--details", action="store_true", help="also list the unmatched and wrong tasks")
+    args = parser.parse_args(argv)
+    results = evaluate_all()
+    header = f"{'document':40} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'lead':>6} {'dead':>6} {'coop':>6}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        s = scores([r])
+        print(f"{r.name[:40]:40} {r.expected:4d} {r.proposed:4d} {r.matched:5d} {s['precision']:6.2f} {s['recall']:6.2f} "
+              f"{s['f1']:6.2f} {s['lead']:6.2f} {s['deadline']:6.2f} {s['cooperating']:6.2f}")
+        if args.details:
+            for e in r.unmatched_expected:
+                print(f"    missed   [{e['start']}:{e['end']}] {e['text'][:90]!r}")
+            for p in r.unmatched_proposed:
+                print(f"    extra    [{p.start}:{p.end}] {p.title[:90]!r}")
+            for e, p in r.pairs:
+                e_deadline = date.fromisoformat(e["deadline"]) if e["deadline"] else None
+                if e["lead_unit"] != p.lead_unit:
+                    print(f"    lead     expected {e['lead_unit']} got {p.lead_unit}: {p.title[:60]!r}")
+                if e_deadline != p.deadline or bool(e["ongoing"]) != p.ongoing:
+                    print(f"    deadline expected {e_deadline}/{e['ongoing']} got {p.deadline}/{p.ongoing}: {p.title[:60]!r}")
+    total = scores(results)
+    print("-" * len(header))
+    print(f"{'OVERALL (' + str(len(results)) + ' documents)':40} {sum(r.expected for r in results):4d} "
+          f"{sum(r.proposed for r in results):4d} {sum(r.matched for r in results):5d} {total['precision']:6.2f} "
+          f"{total['recall']:6.2f} {total['f1']:6.2f} {total['lead']:6.2f} {total['deadline']:6.2f} "
+          f"{total['cooperating']:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""Conclusion text -> proposed tasks: the seed, deadlines, units, splitting, bad input, quality floor."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tracker.services.calendar import WorkCalendar
+from tracker.services.extract import MAX_TEXT_CHARS, ExtractError, ProposedTask, UnitRef, extract
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "conclusions"
+SEED = DATA / "01-seed-stttt-2020-05-29.txt"
+
+UNITS = [
+    UnitRef("UBND", "Ủy ban nhân dân tỉnh", "UBND tỉnh", kind="province"),
+    UnitRef("STTTT", "Sở Thông tin và Truyền thông", "Sở TT&TT", ("Sở TTTT", "STTTT")),
+    UnitRef("STC", "Sở Tài chính"),
+    UnitRef("SKHDT", "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", ("Sở KHĐT",)),
+    UnitRef("SNV", "Sở Nội vụ"),
+    UnitRef("SXD", "Sở Xây dựng"),
+    UnitRef("CAT", "Công an tỉnh", kind="agency"),
+    UnitRef("HOIAN", "Ủy ban nhân dân thành phố Hội An", "UBND thành phố Hội An", kind="district"),
+    UnitRef("DUYXUYEN", "Ủy ban nhân dân huyện Duy Xuyên", "UBND huyện Duy Xuyên", kind="district"),
+    UnitRef("DAILOC", "Ủy ban nhân dân huyện Đại Lộc", "UBND huyện Đại Lộc", kind="district"),
+]
+DEPARTMENTS = ["STTTT", "STC", "SKHDT", "SNV", "SXD"]
+DISTRICTS = ["HOIAN", "DUYXUYEN", "DAILOC"]
+ISSUED = date(2020, 5, 29)
+
+
+def run(text: str, **kwargs) -> list[ProposedTask]:
+    """Extract with the test registry, issued on 29 May 2020 unless told otherwise."""
+    kwargs.setdefault("issued_on", ISSUED)
+    return extract(text, UNITS, **kwargs)
+
+
+def only(text: str, **kwargs) -> ProposedTask:
+    """Extract exactly one task."""
+    tasks = run(text, **kwargs)
+    assert len(tasks) == 1, [t.title for t in tasks]
+    return tasks[0]
+
+
+# --- the seed ------------------------------------------------------------------
+
+SEED_TASKS = [
+    "Tiếp tục Hướng dẫn, theo dõi, đôn đốc các cơ quan báo chí",
+    "Hoàn thiện đề án phát thanh – truyền hình trình UBND tỉnh phê duyệt",
+    "Chuẩn bị tốt nội dung, điều kiện tham gia hội thi tuyên truyền biển đảo tại tỉnh Quảng Nam",
+    "Triển khai kế hoạch ứng dụng IPV6",
+    "Triển khai kế hoạch triển khai thử nghiệm trục liên thông chia sẻ dữ liệu LGSP tỉnh",
+    "Triển khai các giải pháp triển khai Chính phủ điện tử, đô thị thông minh",
+    "Tham mưu nội dung phục vụ hoạt động của Ban Chỉ đạo chính quyền điện tử",
+    "Rà soát Kế hoạc ứng dụng CNTT",
+    "Tăng cường công tác kiểm tra, giám sát",
+]
+
+
+def test_seed_gives_the_tasks_a_reader_lists_all_for_the_department():
+    text = SEED.read_text(encoding="utf-8")
+    tasks = run(text)
+    assert len(tasks) == len(SEED_TASKS)
+    for task, expected in zip(tasks, SEED_TASKS):
+        assert task.title.startswith(expected)
+        assert task.lead_unit == "STTTT"
+        assert task.deadline is None and not task.ongoing
+        assert task.unknown_units == []
+    # The spans point at the tasks in the text, in order.
+    assert [text[t.start:t.end][:20] for t in tasks][:2] == ["tiếp tục Hướng dẫn, ", "Hoàn thiện đề án phá"]
+    assert all(a.end <= b.start for a, b in zip(tasks, tasks[1:]))
+    # The 2021-2025 plan is built with the sectors and localities.
+    assert set(tasks[7].cooperating_units) == {"STC", "SKHDT", "SNV", "SXD", "CAT", *DISTRICTS}
+
+
+def test_seed_exhortations_and_report_are_not_tasks():
+    text = SEED.read_text(encoding="utf-8")
+    titles = " | ".join(t.title for t in run(text))
+    for phrase in ("đoàn kết", "ghi nhận", "đánh giá cao", "Chủ động phối hợp", "đã tích cực tham mưu",
+                   "hoàn thành các nhiệm vụ trọng tâm"):
+        assert phrase not in titles
+
+
+# --- deadlines ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("trước ngày 30/6/2020", date(2020, 6, 30)),
+        ("trước ngày 30-6-2020", date(2020, 6, 30)),
+        ("trước 15/7", date(2020, 7, 15)),
+        ("trước ngày 15/01", date(2021, 1, 15)),  # no year, and 15 January 2020 is before the directive
+        ("chậm nhất ngày 05/12/2020", date(2020, 12, 5)),
+        ("trước 14 giờ, ngày 05/12/2020", date(2020, 12, 5)),
+        ("trướcngày 20/11/2020", date(2020, 11, 20)),
+        ("trong tháng 7/2021", date(2021, 7, 31)),
+        ("trong tháng 2 năm 2024", date(2024, 2, 29)),
+        ("trong tháng 9", date(2020, 9, 30)),
+        ("trong quý III/2022", date(2022, 9, 30)),
+        ("trong quý 4 năm 2020", date(2020, 12, 31)),
+        ("trước quý III/2022", date(2022, 6, 30)),
+        ("trước ngày 31 tháng 12 năm 2020", date(2020, 12, 31)),
+        ("trước ngày 15 tháng 8", date(2020, 8, 15)),
+        ("trong 6 tháng cuối năm", date(2020, 12, 31)),
+        ("trong 6 tháng đầu năm 2021", date(2021, 6, 30)),
+        ("trong năm 2020", date(2020, 12, 31)),
+        ("trước năm 2022", date(2021, 12, 31)),
+        ("trong 10 ngày", ISSUED + timedelta(days=10)),
+        ("trong vòng 3 tháng", date(2020, 8, 29)),
+    ],
+)
+def test_deadline_forms(phrase, expected):
+    task = only(f"Giao Sở Tài chính chủ trì, tổng hợp báo cáo kết quả {phrase}.")
+    assert task.deadline == expected
+    assert not task.ongoing
+    assert phrase not in task.title  # the deadline has its own field
+
+
+def test_ongoing():
+    task = only("Giao Công an tỉnh thường xuyên kiểm tra, xử lý vi phạm.")
+    assert task.ongoing and task.deadline is None
+    assert only("Sở Nội vụ định kỳ hằng quý báo cáo UBND tỉnh.").ongoing
+
+
+def test_working_days_use_the_calendar_when_given():
+    text = "Giao Sở Tài chính trả lời đơn của công dân; báo cáo UBND tỉnh trong 15 ngày làm việc."
+    calendar = WorkCalendar()
+    with_calendar = only(text, issued_on=date(2021, 4, 8), add_working_days=calendar.add_working_days)
+    assert with_calendar.deadline == calendar.add_working_days(date(2021, 4, 8), 15) == date(2021, 5, 4)
+    without = only(text, issued_on=date(2021, 4, 8))
+    assert without.deadline == date(2021, 4, 23)  # calendar days
+    assert only(text, issued_on=None).deadline is None  # nothing to count from
+
+
+def test_a_deadline_in_its_own_sentence_applies_to_the_whole_assignment():
+    tasks = run("Giao Sở Xây dựng kiểm tra hiện trạng công trình; có văn bản trả lời công dân. "
+                "Thời gian hoàn thành trước ngày 20/11/2020.")
+    assert [t.deadline for t in tasks] == [date(2020, 11, 20)] * 2
+
+
+def test_a_reference_date_is_not_a_deadline():
+    task = only("Giao Sở Tài chính tham gia ý kiến vào dự thảo theo Công văn số 12/BTC ngày 15/5/2020.")
+    assert task.deadline is None
+
+
+# --- units ----------------------------------------------------------------------
+
+def test_lead_and_cooperating_units():
+    task = only("Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Sở Tài chính và Sở Xây dựng "
+                "rà soát danh mục dự án, báo cáo UBND tỉnh trước ngày 15/7/2020.")
+    assert task.lead_unit == "SKHDT"
+    assert task.cooperating_units == ["STC", "SXD"]
+    assert task.title == "Rà soát danh mục dự án, báo cáo UBND tỉnh"
+    assert task.deadline == date(2020, 7, 15)
+
+
+@pytest.mark.parametrize("name", ["Sở TT&TT", "SỞ TT&TT", "Sở TTTT", "Sở Thông tin và Truyền thông",
+                                  "sở thông tin và truyền thông", "So Thong tin va Truyen thong", "STTTT"])
+def test_units_are_found_whatever_the_accents_case_and_short_form(name):
+    assert only(f"Đề nghị {name} khẩn trương hoàn thiện đề án chuyển đổi số.").lead_unit == "STTTT"
+
+
+def test_unknown_units_are_reported_not_dropped():
+    task = only("Giao Sở ABC chủ trì, phối hợp với Sở Tài chính kiểm tra việc sử dụng kinh phí.")
+    assert task.lead_unit is None
+    assert task.unknown_units == ["Sở ABC"]
+    assert task.cooperating_units == ["STC"]
+    coop = only("Giao Sở Nội vụ chủ trì, phối hợp với Trung tâm Phục vụ hành chính công rà soát thủ tục.")
+    assert coop.lead_unit == "SNV" and coop.unknown_units == ["Trung tâm Phục vụ hành chính công"]
+
+
+def test_group_phrases_stand_for_every_unit_of_their_kind():
+    districts = only("Yêu cầu UBND các huyện, thị xã, thành phố rà soát, báo cáo số hộ nghèo trước ngày 30/6/2020.")
+    assert districts.lead_unit is None
+    assert districts.cooperating_units == DISTRICTS
+    departments = only("Giao các sở, ban, ngành theo chức năng, nhiệm vụ được giao triển khai thực hiện Kế hoạch số 5.")
+    assert departments.lead_unit is None
+    assert departments.cooperating_units == [*DEPARTMENTS, "CAT"]
+    vague = only("Giao Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan thẩm định dự toán.")
+    assert vague.lead_unit == "STC" and vague.cooperating_units == []
+
+
+def test_unit_lists_after_a_colon():
+    task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
+    assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]
+    task = only("Giao Sở Xây dựng chủ trì, phối hợp với UBND các huyện: Đại Lộc và Duy Xuyên kiểm tra các công trình.")
+    assert task.lead_unit == "SXD" and task.cooperating_units == ["DAILOC", "DUYXUYEN"]
+    assert task.title == "Kiểm tra các công trình"
+
+
+def test_one_unit_named_before_a_list_gets_every_task():
+    tasks = run("Đề nghị Sở Tài chính thực hiện tốt các nội dung sau:\n"
+                "1. Hoàn thành quyết toán ngân sách năm 2019 trước ngày 30/6/2020.\n"
+                "2. Rà soát các khoản chi thường xuyên;\n"
+                "3. Sở Nội vụ phối hợp thẩm định đề án vị trí việc làm.")
+    assert [t.lead_unit for t in tasks] == ["STC", "STC", "SNV"]
+    assert [t.title for t in tasks] == ["Hoàn thành quyết toán ngân sách năm 2019", "Rà soát các khoản chi thường xuyên",
+                                        "Phối hợp thẩm định đề án vị trí việc làm"]
+
+
+def test_default_lead_unit_when_nothing_names_a_unit():
+    tasks = run("Kết luận cuộc họp như sau: Khẩn trương hoàn thiện quy chế làm việc.", default_lead_unit="SNV")
+    assert [t.lead_unit for t in tasks] == ["SNV"]
+
+
+# --- splitting --------------------------------------------------------------------
+
+def test_exhortations_are_not_tasks():
+    tasks = run("Kết luận buổi làm việc, đồng chí Chủ tịch UBND tỉnh ghi nhận và đánh giá cao những nỗ lực của "
+                "Sở Tài chính; đề nghị Sở Tài chính tiếp tục đoàn kết, phát huy những kết quả đã đạt được. "
+                "Tập trung hoàn thành dự toán ngân sách năm 2021 trước ngày 15/7/2020.")
+    assert [t.title for t in tasks] == ["Tập trung hoàn thành dự toán ngân sách năm 2021"]
+    assert tasks[0].lead_unit == "STC"
+
+
+def test_no_split_inside_names_dates_abbreviations_and_quotes():
+    text = ("Kết luận như sau: Giao UBND thành phố Hội An phối hợp với Sở TT&TT tổ chức tuyên truyền tại TP. Hội An "
+            "về cuộc thi “Tìm hiểu biển, đảo Việt Nam; chung tay bảo vệ chủ quyền. Lần thứ 2” trước ngày 30/6/2020, "
+            "bổ sung tài liệu, ảnh, video v.v. Trên cơ sở đó báo cáo UBND tỉnh.")
+    tasks = run(text)
+    assert len(tasks) == 1
+    task = tasks[0]
+    assert task.lead_unit == "HOIAN" and task.cooperating_units == ["STTTT"]
+    assert task.deadline == date(2020, 6, 30)
+    assert text[task.start:task.end].endswith("báo cáo UBND tỉnh")
+
+
+def test_items_bullets_and_semicolons_split_tasks():
+    tasks = run("Chủ tịch UBND tỉnh kết luận như sau:\n"
+                "- Giao Sở Tài chính bố trí kinh phí;\n"
+                "+ Sở Xây dựng thẩm định thiết kế; Công an tỉnh bảo đảm an ninh trật tự.\n"
+                "• a) Giao Sở Nội vụ kiện toàn bộ máy.")
+    assert [t.lead_unit for t in tasks] == ["STC", "SXD", "CAT", "SNV"]
+
+
+def test_reference_lists_and_report_clauses_stay_with_their_task():
+    tasks = run("Yêu cầu Công an tỉnh thực hiện nghiêm Chỉ thị số 01/CT-BCA; Kế hoạch số 196/KH-C08. "
+                "Giao Sở Xây dựng kiểm tra công trình; báo cáo UBND tỉnh kết quả trước ngày 10/8/2020.")
+    assert [(t.lead_unit, t.deadline) for t in tasks] == [("CAT", None), ("SXD", date(2020, 8, 10))]
+
+
+def test_offsets_are_in_the_input_even_when_it_is_decomposed():
+    text = unicodedata.normalize("NFD", "Kết luận: Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2020.")
+    task = only(text)
+    assert text[task.start:task.end] == unicodedata.normalize("NFD", "Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2020")
+    assert task.lead_unit == "STC" and task.deadline == date(2020, 6, 30)
+
+
+# --- bad input ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "   \n\t  "])
+def test_empty_text_is_refused(text):
+    with pytest.raises(ExtractError, match="empty"):
+        extract(text, UNITS)
+
+
+def test_text_over_the_limit_is_refused():
+    with pytest.raises(ExtractError, match="too long") as info:
+        extract("a" * (MAX_TEXT_CHARS + 1), UNITS)
+    assert isinstance(info.value, ValueError)
+    assert extract("a" * 1000, UNITS) == []  # a text with no task is not an error
+
+
+# --- the labelled set ------------------------------------------------------------------
+
+def _bench():
+    """Load bench/extract_quality.py as a module."""
+    spec = importlib.util.spec_from_file_location("extract_quality", ROOT / "bench" / "extract_quality.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses look their module up while the module runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labelled_set_is_well_formed():
+    labels = sorted(DATA.glob("[0-9][0-9]-*.json"))
+    assert len(labels) >= 10
+    for path in labels:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        assert doc["source"] and doc["tasks"], path.name
+        for task in doc["tasks"]:
+            assert 0 <= task["start"] < task["end"] <= len(text)
+            assert text[task["start"]:task["end"]] == task["text"]
+
+
+def test_quality_floor_on_the_labelled_set():
+    bench = _bench()
+    total = bench.scores(bench.evaluate_all())
+    assert total["f1"] >= 0.9, total
+    assert total["lead"] >= 0.9, total
+    assert total["deadline"] >= 0.9, total

@@ -1,0 +1,65 @@
+"""From the text of a conclusion notice (thông báo kết luận) to proposed tasks.
+
+`extract(text, units, issued_on)` reads a notice the way a secretary does and
+returns the tasks it assigns, each with its place in the text (`start`,
+`end`), a title, the lead and cooperating units (codes of the registry
+`units`), the deadline or "ongoing", and the unit-like names it could not
+find in the registry (`unknown_units`, shown to the user, never dropped).
+Nothing is saved: the user confirms, edits, merges or drops the proposals.
+
+The rules, in order (plain rules and the registry, no NLP package):
+
+1. **The conclusion part.** It starts at the first lead-in marker ("kết luận
+   như sau:", "Kết luận cuộc họp,", "có ý kiến chỉ đạo:", "có ý kiến như
+   sau:"), else at the first clause that assigns work to a unit ("giao /
+   đề nghị / yêu cầu / chỉ đạo <unit>"). The report before it (what was
+   done, figures, the meeting's attendance) gives no task.
+2. **Clauses.** The text is cut at paragraphs, numbered items and bullets
+   (1., 2., a), -, +, •), sentences, semicolons and lead-in colons
+   ("cụ thể:"), never inside a unit's name, a date, an abbreviation ("TP.",
+   "TT&TT", "v.v."), a parenthesis or a quoted title (see `_segment`).
+3. **Which clauses are tasks.** A clause is a task when it assigns work to a
+   unit ("giao Sở X chủ trì, phối hợp với Sở Y và Sở Z ...", "Sở X khẩn
+   trương ...") or, inside the conclusion, starts with an action verb
+   ("Hoàn thiện đề án ...", "Tăng cường công tác kiểm tra ..."). In a list
+   sharing one verb ("Triển khai kế hoạch A; Kế hoạch B; các giải pháp C"),
+   each item is a task and the later items' titles get the verb ("Triển khai
+   kế hoạch B"). Not tasks: exhortations and praise ("tiếp tục đoàn kết,
+   phát huy những kết quả đã đạt được", "ghi nhận và đánh giá cao"), lead-ins
+   ending in a colon, the report and assessment before or inside the
+   conclusion ("Đơn vị đã ...; hoàn thành ..."), "triển khai thực hiện"
+   with nothing to do, entry-into-force formulas and page furniture.
+   Clauses that only add a deadline, the report of the result, a condition,
+   a reference to another document ("; Văn bản số ...") or details ("Trong
+   đó, lưu ý ...") extend the previous task instead of making a new one.
+4. **Units.** Registry names, short names and aliases, accent and case
+   tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
+   unit addressed is the lead; others addressed with it and those after
+   "phối hợp (với)" are cooperating. A task addressed to a group ("UBND các
+   huyện, thị xã, thành phố", "các sở, ban, ngành") has no single lead:
+   `lead_unit` is None and the group's units are listed as cooperating, for
+   the user to pick the lead or split the row; a group qualified by "liên
+   quan" names no unit. When a clause names no unit, it keeps the unit last
+   addressed in the conclusion: "đề nghị Sở X ... cụ thể: A. B; C ..." gives
+   every task to Sở X (and the cooperating units carry over within a
+   sentence). When nothing names a unit, `default_lead_unit` is the lead.
+   The cooperating units never include the lead.
+5. **Deadlines.** See `_deadlines`: a date, the last day of a month,
+   quarter, half-year or year, a relative delay from `issued_on`
+   (`add_working_days` for "ngày làm việc"), or ongoing for "thường xuyên",
+   "định kỳ", "hằng năm". A deadline written after a task, in its own
+   sentence ("Thời gian hoàn thành trước ngày ..."), applies to every task of
+   that assignment that has none.
+6. **Titles.** The work itself: the task's first clause without the
+   "giao Sở X chủ trì, phối hợp với ..." part (the units have their own
+   fields), without the deadline phrase (it has its own field), without
+   notes such as "(Sao gửi kèm theo)", leading numbering or trailing
+   punctuation, with a capital first letter. The span (`start`, `end`) still
+   covers the whole text of the task, units and deadline included.
+"""
+from __future__ import annotations
+
+from ._core import MAX_TEXT_CHARS, ExtractError, ProposedTask, extract
+from ._units import KINDS, UnitRef
+
+__all__ = ["KINDS", "MAX_TEXT_CHARS", "ExtractError", "ProposedTask", "UnitRef", "extract"]

@@ -1,0 +1,471 @@
+"""The extraction rules: which clauses are tasks, whose they are, and when they are due."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ._deadlines import find_deadline
+from ._segment import Clause, split_clauses
+from ._text import TextView
+from ._units import Mention, UnitMatcher, UnitRef
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+class ExtractError(ValueError):
+    """The text cannot be read for tasks; the message is fit to show to the user."""
+
+
+@dataclass
+class ProposedTask:
+    """A task proposed from a conclusion text, for the user to confirm, edit or drop."""
+
+    title: str
+    lead_unit: str | None  # unit code
+    cooperating_units: list[str]  # unit codes
+    deadline: date | None
+    ongoing: bool  # "thường xuyên"
+    start: int  # character offsets in the input text
+    end: int
+    unknown_units: list[str] = field(default_factory=list)  # unit-like phrases not in the registry
+
+
+# --- vocabulary (lower case, accents kept) ---------------------------------
+
+_DIRECTIVE = re.compile(r"(?<!\w)(?:giao(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)")
+_NOT_DIRECTIVE_BEFORE = re.compile(
+    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ)\s+$"
+)
+_TITLE = re.compile(
+    r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|chánh thanh tra|"
+    r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
+    r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
+)
+_FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
+_CONNECTOR = re.compile(
+    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
+    r"[\s,]*)+"
+)
+_ACTION = re.compile(
+    r"(?:tiếp tục|hoàn thiện|hoàn thành|hoàn chỉnh|hoàn tất|chuẩn bị|triển khai|tham mưu|rà soát|tăng cường|hướng dẫn|"
+    r"theo dõi|đôn đốc|kiểm tra|xây dựng|tổ chức|báo cáo|trình|phối hợp|chủ trì|nghiên cứu|đề xuất|khẩn trương|"
+    r"đẩy mạnh|đẩy nhanh|thực hiện|chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
+    r"công khai|đảm bảo|bảo đảm|quản lý|thường xuyên|kịp thời|chủ động|nâng cao|quan tâm|tuyên truyền|vận động|"
+    r"đầu tư|sắp xếp|tổng hợp|gửi|cung cấp|làm rõ|thẩm định|kiểm soát|giám sát|điều chỉnh|trả lời|"
+    r"có văn bản|có ý kiến|có báo cáo|có kế hoạch|có phương án|có trách nhiệm|đánh giá|khắc phục|xác minh|thu hồi|"
+    r"tiến hành|phân công|bố trí|huy động|ưu tiên|lựa chọn|hỗ trợ|giải ngân|thanh toán|nghiệm thu|vận hành|"
+    r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
+    r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
+    r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
+    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|thống nhất|vệ sinh|cải tạo|sửa chữa|nâng cấp)"
+    r"(?!\w)"
+)
+_EXHORTATION = re.compile(
+    r"đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
+    r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
+    r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
+)
+_FOLLOW_ON = re.compile(
+    r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
+    r"báo cáo (?:yêu cầu|kết quả|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
+    r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
+    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo))(?!\w)"
+)
+_DOCREF = re.compile(
+    r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
+    r"tờ trình)\s+số(?!\w)"
+)
+_BOILERPLATE = re.compile(
+    r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
+)
+_META = re.compile(
+    r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn|các tin khác|cập nhật|đăng ngày|ý kiến bạn đọc|in bài|chia sẻ)"
+)
+_NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
+_ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
+_ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
+_COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
+_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
+_LEAD_MARKERS = re.compile(
+    r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
+    r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
+    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)"
+)
+_PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
+
+
+@dataclass
+class _Roles:
+    """Who a clause names: the lead, the cooperating units and the unknown units."""
+
+    addressed: bool = False
+    lead: str | None = None
+    cooperating: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    action_start: int = 0  # where the work itself is described, after the units and their roles
+
+
+@dataclass
+class _Draft:
+    """A task being built."""
+
+    start: int
+    end: int
+    main_end: int  # end of the clause that made it a task (the title comes from it)
+    title_start: int
+    verb: str
+    roles: _Roles
+    group: int
+    sentence: int
+    deadline: date | None = None
+    ongoing: bool = False
+    title_prefix: str = ""
+
+
+class _Extractor:
+    """One run of the rules over one text."""
+
+    def __init__(
+        self,
+        text: str,
+        units: Sequence[UnitRef],
+        issued_on: date | None,
+        add_working_days: Callable[[date, int], date] | None,
+        default_lead_unit: str | None,
+    ) -> None:
+        self.view = TextView(text)
+        self.matcher = UnitMatcher(units)
+        self.issued_on = issued_on
+        self.add_working_days = add_working_days
+        self.default_lead_unit = default_lead_unit
+        self.mentions = self.matcher.find(self.view)
+        self.mention_at = {m.start: m for m in self.mentions}
+        self.starts = sorted(self.mention_at)
+
+    # --- units and roles ----------------------------------------------------
+
+    def _addressees(self, pos: int, limit: int) -> tuple[list[Mention], int]:
+        """Read a list of units from `pos` (titles and "và" allowed between); return them and where it ends."""
+        low = self.view.low
+        found: list[Mention] = []
+        end = pos
+        while pos < limit:
+            mention = self.mention_at.get(pos)
+            if mention is not None and mention.end <= limit:
+                found.append(mention)
+                pos = end = mention.end
+                continue
+            m = _FILLER.match(low, pos, limit) or _TITLE.match(low, pos, limit)
+            if m and m.end() > pos:
+                stop = m.end()
+                k = bisect_right(self.starts, pos)
+                if k < len(self.starts) and self.starts[k] < stop:
+                    stop = self.starts[k]  # a unit's name starts inside the filler ("các sở, ngành")
+                filler = low[pos:stop]
+                pos = stop
+                if found and ("thuộc" in filler) and pos in self.mention_at and self.mention_at[pos].province:
+                    pos = self.mention_at[pos].end  # "... trực thuộc UBND tỉnh" qualifies, it does not address
+                continue
+            mention = self.mention_at.get(pos)
+            if mention is None or mention.end > limit:
+                break
+            found.append(mention)
+            pos = end = mention.end
+        return found, end
+
+    def _roles(self, mentions: list[Mention], after: int, limit: int) -> _Roles:
+        """Turn addressed units into roles, then read "chủ trì" and "phối hợp với ..." that follow."""
+        roles = _Roles(addressed=True, action_start=after)
+        codes: list[str] = []
+        for k, mention in enumerate(mentions):
+            if mention.kind == "unknown":
+                roles.unknown.append(mention.text)
+            elif mention.kind == "unit" and k == 0:
+                roles.lead = mention.codes[0]
+            else:
+                codes.extend(mention.codes)
+        low = self.view.low
+        pos = after
+        m = _ROLE_LEAD.match(low, pos, limit)
+        if m:
+            pos = roles.action_start = m.end()
+        m = _ROLE_COOP.match(low, pos, limit)
+        if m:
+            coop, coop_end = self._addressees(m.end(), limit)
+            if coop:
+                for mention in coop:
+                    if mention.kind == "unknown":
+                        roles.unknown.append(mention.text)
+                    else:
+                        codes.extend(mention.codes)
+                pos = coop_end
+                roles.action_start = pos
+        roles.cooperating = _unique(c for c in codes if c != roles.lead)
+        return roles
+
+    def _more_cooperating(self, roles: _Roles, a: int, b: int) -> None:
+        """Add the units after any later "phối hợp (với)" in [a, b) to the cooperating units."""
+        codes = list(roles.cooperating)
+        for m in _COOP_ANYWHERE.finditer(self.view.low, a, b):
+            mentions, _ = self._addressees(m.end(), b)
+            for mention in mentions:
+                if mention.kind == "unknown":
+                    roles.unknown.append(mention.text)
+                else:
+                    codes.extend(mention.codes)
+        roles.cooperating = _unique(c for c in codes if c != roles.lead)
+
+    def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
+        """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
+        low = self.view.low
+        for m in _DIRECTIVE.finditer(low, a, b):
+            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]):
+                continue
+            mentions, end = self._addressees(m.end(), b)
+            if mentions:
+                return m.start(), self._roles(mentions, end, b)
+        return None
+
+    def _subject(self, a: int, b: int) -> _Roles | None:
+        """Read "<unit> (chủ trì|phối hợp|<verb>) ..." at the start of a clause."""
+        mentions, end = self._addressees(a, b)
+        if not mentions or mentions[0].province:
+            return None
+        rest = re.match(r"[\s,:\-–]*(?:phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?",
+                        self.view.low[end:b])
+        after = end + (rest.end() if rest else 0)
+        if not (_ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+            return None
+        return self._roles(mentions, end, b)
+
+    def _unit_list_semicolons(self) -> list[tuple[int, int]]:
+        """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
+        ends = {m.end for m in self.mentions}
+        spans = []
+        for i, ch in enumerate(self.view.text):
+            if ch != ";":
+                continue
+            before = i
+            while before > 0 and self.view.text[before - 1] in " \t":
+                before -= 1
+            if before not in ends:
+                continue
+            nl = self.view.text.find("\n", i)
+            after, _ = self._addressees(i + 1, nl if nl >= 0 else len(self.view))
+            if after:
+                spans.append((i - 1, i + 2))
+        return spans
+
+    # --- the pass over the clauses -----------------------------------------
+
+    def _region_start(self, clauses: list[Clause]) -> int:
+        """Return the index of the first clause of the conclusion part."""
+        marker = _LEAD_MARKERS.search(self.view.fold)
+        if marker:
+            for i, c in enumerate(clauses):
+                if c.end > marker.start():
+                    return i
+        for i, c in enumerate(clauses):
+            if self._directive(c.start, c.end):
+                return i
+        return 0
+
+    def run(self) -> list[ProposedTask]:
+        """Return the proposed tasks of the text."""
+        view, low = self.view, self.view.low
+        protected = [(m.start, m.end) for m in self.mentions] + self._unit_list_semicolons()
+        clauses = split_clauses(view, protected)
+        first = self._region_start(clauses)
+
+        drafts: list[_Draft] = []
+        ctx_lead: str | None = None
+        ctx_known = False
+        sentence = -1
+        mode = "fresh"  # fresh | list | task | attach | none
+        prev_in_task = False
+        sentence_attach = False
+        group_deadline: dict[int, tuple[date | None, bool]] = {}
+
+        for c in clauses[first:]:
+            if c.sentence != sentence:
+                sentence = c.sentence
+                if mode not in ("list",):
+                    mode = "fresh"
+                sentence_attach = False
+            a, b = c.start, c.end
+            body = a
+            cm = _CONNECTOR.match(low, body, b)
+            if cm:
+                body = cm.end()
+            text_low = low[body:b]
+
+            if _META.match(text_low) or _NO_EFFECT.search(text_low):
+                mode, prev_in_task = "none", False
+                continue
+
+            directive = self._directive(a, b)
+            subject = None if directive else self._subject(body, b)
+            roles = directive[1] if directive else subject
+
+            if c.ends_leadin:
+                if roles:
+                    ctx_lead, ctx_known = roles.lead, True
+                mode, prev_in_task = "list", False
+                continue
+
+            last = drafts[-1] if drafts else None
+            if last is not None and prev_in_task and not roles and (
+                sentence_attach or _FOLLOW_ON.match(text_low)
+                or (not c.first_in_sentence and _DOCREF.match(text_low))
+            ):
+                if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
+                    sentence_attach = True
+                last.end = b
+                found = find_deadline(view.fold[a:b], self.issued_on, self.add_working_days)
+                if found is not None:
+                    group_deadline.setdefault(last.group, (found.due, found.ongoing))
+                mode = "attach"
+                continue
+            if _DOCREF.match(text_low) and not c.first_in_sentence:
+                continue
+
+            if _EXHORTATION.search(text_low):
+                if roles:
+                    ctx_lead, ctx_known = roles.lead, True
+                mode, prev_in_task = "none", False
+                continue
+
+            if roles is not None:
+                action = low[roles.action_start:b]
+                if _BOILERPLATE.fullmatch(action):
+                    mode, prev_in_task = "none", False
+                    continue
+                start = directive[0] if directive else body
+                ctx_lead, ctx_known = roles.lead, True
+                self._more_cooperating(roles, roles.action_start, b)
+                note = _FUNCTION_NOTE.match(low, roles.action_start, b)
+                if note:
+                    roles.action_start = note.end()
+                verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
+                drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
+                                     group=len(drafts), sentence=sentence))
+                mode, prev_in_task = "task", True
+                continue
+
+            verb = _ACTION.match(low, body, b)
+            if verb and mode in ("fresh", "list", "task", "attach"):
+                inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body)
+                if not ctx_known:
+                    inherited.lead = self.default_lead_unit
+                group = len(drafts)
+                if last is not None and last.sentence == sentence and mode in ("task", "attach"):
+                    inherited.cooperating = list(last.roles.cooperating)
+                    inherited.unknown = []
+                    group = last.group
+                self._more_cooperating(inherited, body, b)
+                drafts.append(_Draft(body, b, b, body, verb.group(), inherited, group=group, sentence=sentence))
+                mode, prev_in_task = "task", True
+                continue
+
+            if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
+                    len(text_low.split()) >= 2 and re.match(r"\w", text_low):
+                inherited = _Roles(addressed=False, lead=last.roles.lead, cooperating=list(last.roles.cooperating),
+                                   action_start=body)
+                drafts.append(_Draft(body, b, b, body, last.verb, inherited, group=last.group, sentence=sentence,
+                                     title_prefix=last.verb))
+                mode, prev_in_task = "task", True
+                continue
+
+            mode, prev_in_task = "none", False
+
+        return [self._finish(d, group_deadline) for d in drafts]
+
+    # --- output --------------------------------------------------------------
+
+    def _finish(self, draft: _Draft, group_deadline: dict[int, tuple[date | None, bool]]) -> ProposedTask:
+        """Turn a draft into a ProposedTask: deadline, title, offsets in the input."""
+        view = self.view
+        found = find_deadline(view.fold[draft.start:draft.end], self.issued_on, self.add_working_days)
+        due, ongoing = (found.due, found.ongoing) if found else group_deadline.get(draft.group, (None, False))
+        if found and found.due is None and draft.group in group_deadline and group_deadline[draft.group][0]:
+            due, ongoing = group_deadline[draft.group]
+        title_end = draft.main_end
+        cut: tuple[int, int] | None = None
+        if found and found.due is not None:
+            f_start, f_end = draft.start + found.start, draft.start + found.end
+            if draft.title_start <= f_start and f_end <= title_end:
+                cut = (f_start, f_end)
+        title = _clean_title(view.text, draft.title_start, title_end, cut, draft.title_prefix)
+        if len(title.split()) < 2:
+            title = _clean_title(view.text, draft.start, title_end, cut, "")
+        start, end = view.orig_span(draft.start, draft.end)
+        return ProposedTask(
+            title=title,
+            lead_unit=draft.roles.lead,
+            cooperating_units=list(draft.roles.cooperating),
+            deadline=due,
+            ongoing=bool(ongoing and due is None),
+            start=start,
+            end=end,
+            unknown_units=_unique(draft.roles.unknown),
+        )
+
+
+def _skip_spaces(low: str, pos: int, limit: int) -> int:
+    """Return the first position at or after `pos` that is not a space or comma."""
+    while pos < limit and low[pos] in " \t,":
+        pos += 1
+    return pos
+
+
+def _unique(items) -> list[str]:
+    """Return the items without repeats, in their first order."""
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix: str) -> str:
+    """Return a task title: the clause without its deadline phrase, notes and end punctuation, capitalised."""
+    if cut:
+        body = text[a:cut[0]] + text[cut[1]:b]
+    else:
+        body = text[a:b]
+    body = _PAREN_NOTE.sub("", body)
+    body = re.sub(r"\s+", " ", body).strip(" \t,;:.…/-–")
+    body = re.sub(r"\s+([,;.])", r"\1", body)
+    body = re.sub(r"[,;]\s*$", "", body).strip()
+    if prefix:
+        head = prefix[:1].upper() + prefix[1:]
+        rest = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body
+        body = f"{head} {rest}"
+    return body[:1].upper() + body[1:]
+
+
+def extract(
+    text: str,
+    units: Sequence[UnitRef],
+    issued_on: date | None = None,
+    add_working_days: Callable[[date, int], date] | None = None,
+    default_lead_unit: str | None = None,
+) -> list[ProposedTask]:
+    """Propose the tasks of a conclusion notice's text.
+
+    `units` is the unit registry; `issued_on` the directive's date (for years
+    left out and relative deadlines); `add_working_days(d, n)` the working-day
+    calendar (without it, "N ngày làm việc" counts calendar days);
+    `default_lead_unit` the lead of tasks whose text names no unit at all.
+    Raises ExtractError for an empty text or one over 1,000,000 characters.
+    """
+    if text is None or not text.strip():
+        raise ExtractError("The text is empty: paste or upload the text of the conclusion notice.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ExtractError(
+            f"The text is too long ({len(text):,} characters); the limit is {MAX_TEXT_CHARS:,}. "
+            "Paste only the conclusion notice."
+        )
+    return _Extractor(text, units, issued_on, add_working_days, default_lead_unit).run()

@@ -1,0 +1,189 @@
+"""Deadlines written in Vietnamese: from a task's text to a date or "ongoing".
+
+A deadline is the last day of the period the text names:
+
+| text | deadline |
+|---|---|
+| "trước ngày 30/6/2020", "chậm nhất ngày 30-6-2020", "trước 14 giờ, ngày 30/6/2020" | 30 June 2020 |
+| "trước 15/7" (no year) | 15 July of the directive's year |
+| "trước ngày 31 tháng 12 năm 2020" | 31 December 2020 |
+| "trong tháng 7/2021", "trong tháng 7 năm 2021" | 31 July 2021 |
+| "trong quý III/2022", "quý 3 năm 2022" | 30 September 2022 |
+| "6 tháng đầu năm 2020" / "6 tháng cuối năm" | 30 June / 31 December |
+| "trong năm 2020", "cuối năm 2020" | 31 December 2020 |
+| "trước tháng 7/2021", "trước quý III/2022", "trước năm 2021" | the last day before that period |
+| "trong 15 ngày làm việc" | 15 working days after the directive's date |
+| "trong 10 ngày", "trong vòng 10 ngày" | 10 calendar days after it |
+| "trong 3 tháng" | 3 months after it |
+| "thường xuyên", "định kỳ", "hằng năm", "hàng tháng", ... | no date, ongoing |
+
+A date needs a word that makes it a deadline ("trước", "trong", "chậm nhất",
+"hoàn thành", "xong", "đến hết", "hạn", "thời hạn"...): "Công văn số 12
+ngày 15/5/2019" is a reference, not a deadline. "Trước ngày X" means X, as the
+administration uses it. A year left out is the directive's year, or the next
+one when that date would fall before the directive. Without the directive's
+date, a deadline that needs it is unknown (None).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+# Words that turn a following date or period into a deadline (folded text).
+_LEAD = (
+    r"\b(?:truoc|trong(?:\s+vong)?|cham\s+nhat(?:\s+la)?(?:\s+(?:vao|trong|truoc))?|han\s+chot(?:\s+la)?|"
+    r"hoan\s+thanh(?:\s+(?:truoc|trong|vao|xong))?|xong(?:\s+(?:truoc|trong))?|ket\s+thuc(?:\s+(?:truoc|trong))?|"
+    r"den\s+het|(?<!tinh )den|het|cuoi|thoi\s+han(?:\s+hoan\s+thanh)?\s*:?|thoi\s+gian\s+hoan\s+thanh\s*:?)"
+)
+_TIME = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}(?:\s*phut)?)?\s*,?\s*)?"
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+
+_DAY_NUMERIC = re.compile(
+    _LEAD + r"\s*" + _TIME + r"(?:ngay\s*)?"
+    r"(?P<d>[0-3]?\d)\s*[/\-.]\s*(?P<m>[01]?\d)(?:\s*[/\-.]\s*(?P<y>(?:19|20)?\d{2}))?(?![\d/])"
+    r"(?!\s*(?:ngay|tuan|thang)\b)"
+)
+_DAY_WORDS = re.compile(
+    _LEAD + r"\s*" + _TIME + r"(?:ngay\s*)?(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)(?:\s*(?:,\s*)?nam\s+" + _YEAR + r")?"
+)
+_MONTH = re.compile(
+    r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?thang\s+(?P<m>[01]?\d)(?:\s*(?:/|-|nam)\s*" + _YEAR + r")?(?![\d/])"
+)
+_QUARTER = re.compile(
+    r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?quy\s+(?P<q>iv|i{1,3}|[1-4])\b(?:\s*(?:/|-|nam)\s*" + _YEAR + r")?"
+)
+_HALF = re.compile(r"(?P<n>6|sau)\s+thang\s+(?P<part>dau|cuoi)\s+nam(?:\s+" + _YEAR + r")?")
+_YEAR_ONLY = re.compile(r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?nam\s+" + _YEAR + r"(?![\d\-])")
+_RELATIVE = re.compile(
+    r"(?:trong|sau)\s+(?:vong\s+|thoi\s+han\s+|thoi\s+gian\s+)?(?P<n>\d{1,3})\s+(?P<unit>ngay|tuan|thang)"
+    r"(?P<work>\s+lam\s+viec)?(?!\s+(?:dau|cuoi)\s+nam)"
+)
+_ONGOING = re.compile(
+    r"\b(?:thuong\s+xuyen|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|lien\s+tuc)\b"
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline found in a text: the date (or None) and where its phrase lies."""
+
+    due: date | None
+    ongoing: bool
+    start: int
+    end: int
+
+
+def _last_day(year: int, month: int) -> date:
+    """Return the last day of `month` in `year`."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_of(raw: str | None, issued_on: date | None) -> int | None:
+    """Return the year written (two or four digits), else the directive's year."""
+    if raw:
+        y = int(raw)
+        return y + 2000 if y < 100 else y
+    return issued_on.year if issued_on else None
+
+
+def _roll(candidate: date, explicit_year: bool, issued_on: date | None) -> date:
+    """Move a date with an implied year to the next year if it would precede the directive."""
+    if not explicit_year and issued_on and candidate < issued_on:
+        try:
+            return candidate.replace(year=candidate.year + 1)
+        except ValueError:  # 29 February
+            return candidate.replace(year=candidate.year + 1, day=28)
+    return candidate
+
+
+def _add_months(d: date, months: int) -> date:
+    """Return `d` plus `months` calendar months, clamped to the month's end."""
+    total = d.month - 1 + months
+    year, month = d.year + total // 12, total % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _is_before(lead: str) -> bool:
+    """Return True if a lead word means "before the period" rather than "within it"."""
+    return lead.strip().startswith("truoc")
+
+
+def find_deadline(
+    folded: str,
+    issued_on: date | None,
+    add_working_days: Callable[[date, int], date] | None,
+) -> Deadline | None:
+    """Return the first deadline phrase of a folded text, or None if it names none."""
+    found: list[Deadline] = []
+
+    for m in _DAY_NUMERIC.finditer(folded):
+        year = _year_of(m.group("y"), issued_on)
+        if year is None:
+            continue
+        try:
+            due = date(year, int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            continue
+        found.append(Deadline(_roll(due, bool(m.group("y")), issued_on), False, m.start(), m.end()))
+    for m in _DAY_WORDS.finditer(folded):
+        year = _year_of(m.group("y"), issued_on)
+        if year is None:
+            continue
+        try:
+            due = date(year, int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            continue
+        found.append(Deadline(_roll(due, bool(m.group("y")), issued_on), False, m.start(), m.end()))
+    for m in _MONTH.finditer(folded):
+        year, month = _year_of(m.group("y"), issued_on), int(m.group("m"))
+        if year is None or not 1 <= month <= 12:
+            continue
+        due = _last_day(year, month)
+        if _is_before(m.group("lead")):
+            due = date(year, month, 1) - timedelta(days=1)
+        found.append(Deadline(_roll(due, bool(m.group("y")), issued_on), False, m.start(), m.end()))
+    for m in _QUARTER.finditer(folded):
+        year = _year_of(m.group("y"), issued_on)
+        if year is None:
+            continue
+        q = m.group("q")
+        quarter = int(q) if q.isdigit() else _ROMAN[q]
+        due = _last_day(year, quarter * 3)
+        if _is_before(m.group("lead")):
+            due = date(year, quarter * 3 - 2, 1) - timedelta(days=1)
+        found.append(Deadline(_roll(due, bool(m.group("y")), issued_on), False, m.start(), m.end()))
+    for m in _HALF.finditer(folded):
+        year = _year_of(m.group("y"), issued_on)
+        if year is None:
+            continue
+        due = date(year, 6, 30) if m.group("part") == "dau" else date(year, 12, 31)
+        found.append(Deadline(due, False, m.start(), m.end()))
+    for m in _YEAR_ONLY.finditer(folded):
+        year = int(m.group("y"))
+        due = date(year - 1, 12, 31) if _is_before(m.group("lead")) else date(year, 12, 31)
+        found.append(Deadline(due, False, m.start(), m.end()))
+    if issued_on is not None:
+        for m in _RELATIVE.finditer(folded):
+            n, unit = int(m.group("n")), m.group("unit")
+            if unit == "thang":
+                due = _add_months(issued_on, n)
+            elif unit == "tuan":
+                due = issued_on + timedelta(weeks=n)
+            elif m.group("work") and add_working_days is not None:
+                due = add_working_days(issued_on, n)
+            else:
+                due = issued_on + timedelta(days=n)
+            found.append(Deadline(due, False, m.start(), m.end()))
+
+    if found:
+        # The earliest phrase wins; at one position the longest (most precise) one.
+        return min(found, key=lambda d: (d.start, -(d.end - d.start)))
+    m = _ONGOING.search(folded)
+    if m:
+        return Deadline(None, True, m.start(), m.end())
+    return None

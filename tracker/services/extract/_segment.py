@@ -1,0 +1,148 @@
+"""Cut a text into clauses: paragraphs, numbered items, sentences, semicolons, lead-in colons.
+
+A clause never ends inside a protected span: a unit or group name ("Sở TT&TT",
+"UBND các huyện, thị xã, thành phố"), a quoted title ("..." or “...”), a
+parenthesis, a date ("30/6/2020"), a number ("3.376"), an e-mail or web
+address, or an abbreviation ("TP. Hội An", "v.v."). A sentence ends at ".",
+"!", "?", "…" or "./." followed by a capital letter, a digit, a bullet or the
+end of the paragraph. A colon ends a clause only after a lead-in ("cụ thể:",
+"như sau:", "chỉ đạo:", "kết luận:") or at the end of a paragraph.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ._text import TextView
+
+_BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)|[IVX]{1,4}[.)])[ \t]+")
+_INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|[-+•])[ \t]+\S)")
+_SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))")
+_LEADIN_COLON = re.compile(
+    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu)\s*$"
+)
+_ABBREVIATIONS = frozenset({
+    "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
+    "đc", "ông", "bà", "no", "stt", "tr", "nxb",
+})
+_PROTECT_PATTERNS = [
+    re.compile(r"“[^”\n]{0,400}”"),
+    re.compile(r"\"[^\"\n]{0,400}\""),
+    re.compile(r"«[^»\n]{0,400}»"),
+    re.compile(r"‘[^’\n]{0,400}’"),
+    re.compile(r"\([^()\n]{0,400}\)"),
+    re.compile(r"\b\d{1,4}(?:[/.\-]\d{1,4}){1,2}\b"),
+    re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"),
+    re.compile(r"(?:https?://|www\.)\S+"),
+    re.compile(r"\b(?:[A-ZĐa-zđ]{1,3}\.){1,3}[A-ZĐa-zđ]{1,3}\b"),  # P.L, X.T, v.v, Th.S
+]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause at [start, end) of the NFC text (trimmed), with its place in the text."""
+
+    start: int
+    end: int
+    para: int
+    sentence: int  # a document-wide sentence number
+    first_in_sentence: bool
+    ends_leadin: bool  # the clause ends with a lead-in colon ("cụ thể:")
+    after_leadin: bool  # the clause follows a lead-in colon in the same sentence
+    bullet: bool  # the clause began with a bullet or item number
+
+
+def _protected(view: TextView, extra: Iterable[tuple[int, int]]) -> bytearray:
+    """Return a mask of the characters inside which no clause may end."""
+    mask = bytearray(len(view))
+    for pattern in _PROTECT_PATTERNS:
+        for m in pattern.finditer(view.text):
+            mask[m.start() + 1:m.end()] = b"\x01" * (m.end() - m.start() - 1)
+    for a, b in extra:
+        mask[a + 1:b] = b"\x01" * max(0, b - a - 1)
+    return mask
+
+
+def _is_abbreviation(view: TextView, dot: int) -> bool:
+    """Return True if the "." at `dot` closes an abbreviation such as "TP." or "v.v."."""
+    m = re.search(r"(\S+)$", view.low[max(0, dot - 12):dot])
+    if not m:
+        return False
+    word = m.group(1).lstrip("(\"“")
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
+    """Trim spaces, a leading bullet and trailing punctuation; say if a bullet was removed."""
+    text = view.text
+    while a < b and text[a].isspace():
+        a += 1
+    bullet = False
+    m = _BULLET.match(text, a, b)
+    while m:
+        a, bullet = m.end(), True
+        m = _BULLET.match(text, a, b)
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ".;:,…/!?"):
+        b -= 1
+    return a, b, bullet
+
+
+def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) -> list[Clause]:
+    """Cut the text into clauses, in order."""
+    mask = _protected(view, protected_spans)
+    text = view.text
+    clauses: list[Clause] = []
+    sentence = 0
+    para = 0
+    for pm in re.finditer(r"[^\n]+", text):
+        p_start, p_end = pm.start(), pm.end()
+        if not text[p_start:p_end].strip():
+            continue
+        # Break points: (position where the next piece starts, kind of break).
+        breaks: list[tuple[int, int, str]] = []
+        for m in _INLINE_ITEM.finditer(text, p_start, p_end):
+            if not mask[m.start()]:
+                breaks.append((m.start(), m.end(), "sentence"))
+        for m in _SENTENCE_END.finditer(text, p_start, p_end):
+            if mask[m.start()] or (m.group().startswith(".") and m.group() != "./." and _is_abbreviation(view, m.start())):
+                continue
+            rest = text[m.end():p_end].lstrip(" \t\"”’)")
+            if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
+                continue
+            breaks.append((m.start(), m.end(), "sentence"))
+        for i in range(p_start, p_end):
+            ch = text[i]
+            if ch == ";" and not mask[i]:
+                breaks.append((i, i + 1, "clause"))
+            elif ch == ":" and not mask[i]:
+                at_end = not text[i + 1:p_end].strip()
+                if at_end or _LEADIN_COLON.search(view.fold[max(p_start, i - 30):i]):
+                    breaks.append((i, i + 1, "leadin"))
+        breaks.sort()
+        pos = p_start
+        first = True
+        after_leadin = False
+        pieces: list[tuple[int, int, str]] = []
+        for b_start, b_end, kind in breaks:
+            if b_start < pos:
+                continue
+            pieces.append((pos, b_start, kind))
+            pos = b_end
+        pieces.append((pos, p_end, "sentence"))
+        for a, b, kind in pieces:
+            a, b, bullet = _trim(view, a, b)
+            if b > a and re.search(r"\w", text[a:b]):
+                if bullet and not first:
+                    sentence += 1
+                    first, after_leadin = True, False
+                clauses.append(Clause(a, b, para, sentence, first, kind == "leadin", after_leadin, bullet))
+                first = False
+                if kind == "leadin":
+                    after_leadin = True
+            if kind == "sentence":
+                sentence += 1
+                first, after_leadin = True, False
+        para += 1
+        sentence += 1
+    return clauses

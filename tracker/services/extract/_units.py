@@ -1,0 +1,262 @@
+"""Units named in a text: registry names, group phrases, "Sở: A, B" lists, unknown units.
+
+Names are matched on the folded text (no accents, any case), so "Sở TT&TT",
+"SỞ TT & TT", "Sở TTTT" and "So Thong tin va Truyen thong" all find the same
+unit when the registry lists those forms. From each registry name the matcher
+also derives "UBND ..." from "Ủy ban nhân dân ..." (and back), "TP"/"TX"
+from "thành phố"/"thị xã", and tolerates any punctuation between words
+("Sở Giao thông - Vận tải" is "Sở Giao thông vận tải").
+
+Group phrases stand for every registry unit of some kinds:
+
+| phrase | units |
+|---|---|
+| "các sở, ban, ngành", "các sở, ngành (tỉnh)", "các ngành" | kinds department and agency |
+| "các sở" | kind department |
+| "UBND các huyện, thị xã, thành phố", "các huyện, thành phố", "UBND cấp huyện", "địa phương" | kind district |
+| "các phòng, ban (chuyên môn)" | kind division |
+| the same followed by "(có) liên quan", and "các cơ quan, đơn vị", "UBND các xã" | no unit: too vague to name anyone |
+
+Lists after a colon ("các Sở: Nội vụ, Tài chính", "UBND các huyện: Đạ Huoai,
+Đạ Tẻh và Cát Tiên") name each unit. A capitalised unit-like phrase the
+registry does not know ("Sở ABC", "Ban QLDA chuyên ngành tỉnh") is kept as an
+unknown unit, so it can be shown to the user rather than dropped.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ._text import TextView, fold
+
+KINDS = ("province", "department", "agency", "district", "division")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit of the registry, as the extractor needs it."""
+
+    code: str  # e.g. "STTTT"
+    name: str  # "Sở Thông tin và Truyền thông"
+    short_name: str = ""  # "Sở TT&TT"
+    aliases: tuple[str, ...] = ()  # ("Sở TTTT", "STTTT", ...)
+    kind: str = "department"  # province, department, agency, district, division
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A unit, group or unknown unit named at [start, end) of the NFC text."""
+
+    start: int
+    end: int
+    kind: str  # "unit", "group" or "unknown"
+    codes: tuple[str, ...]  # the unit, or the group's members (may be empty)
+    text: str  # the words as written
+    province: bool = False  # the issuing committee itself (kind "province")
+
+
+_WORD_SEP = r"[\W_]{0,4}"
+_HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx", "ban", "cuc", "trung tam")
+
+_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    (r"(?:chu\s+tich\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cac\s+(?:huyen|quan)"
+     r"(?:\s*[,/]?\s*(?:thi\s+xa|thanh\s+pho|thi\s+tran|quan|huyen|tp|tx)\b)*", ("district",)),
+    (r"cac\s+(?:huyen|quan)(?:\s*[,/]\s*(?:thi\s+xa|thanh\s+pho|quan|huyen)\b)+", ("district",)),
+    (r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cap\s+huyen", ("district",)),
+    (r"(?:cac\s+)?dia\s+phuong", ("district",)),
+    (r"(?:cac\s+)?so\s*,?\s*(?:ban\s*,?\s*)?nganh(?:\s+(?:cap\s+)?tinh\b)?(?:\s*,\s*doan\s+the)?", ("department", "agency")),
+    (r"cac\s+so\b(?!\s*:)", ("department",)),
+    (r"cac\s+nganh\b", ("department", "agency")),
+    (r"cac\s+phong(?:\s*,?\s*ban)?(?:\s*,?\s*nganh)?(?:\s+chuyen\s+mon)?", ("division",)),
+    (r"cac\s+(?:co\s+quan|don\s+vi|to\s+chuc)(?:\s*,\s*(?:co\s+quan|don\s+vi|dia\s+phuong|to\s+chuc)\b)*"
+     r"(?:\s+chuc\s+nang)?", ()),
+    (r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cac\s+(?:xa|phuong)(?:\s*,\s*(?:phuong|thi\s+tran|xa)\b)*", ()),
+    (r"(?:cac\s+)?don\s+vi\s+su\s+nghiep(?:\s+cong\s+lap)?", ()),
+    (r"cac\s+cap\s*,\s*cac\s+nganh", ()),
+]
+_GROUP_RE = re.compile("|".join(f"(?P<g{i}>(?<![a-z0-9]){p})" for i, (p, _) in enumerate(_GROUPS)))
+_VAGUE_TAIL = re.compile(r"\s*(?:co\s+)?lien\s+quan\b")
+
+_LIST_HEAD = re.compile(
+    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:cac\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan|phong)"
+    r"\s*:\s*"
+)
+_LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
+
+_UNKNOWN_HEAD = re.compile(
+    r"(?<![\w])(?:Sở|Ban Quản lý|Ban|Phòng|Trung tâm|Chi cục|Cục|Đài|Văn phòng|Thanh tra|Bộ Chỉ huy|"
+    r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân)[ \t]+(?=\w)"
+)
+# Words that end an unknown unit's name: the verbs and role words that follow it.
+_NAME_STOP = re.compile(
+    r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
+    r"hoàn|xây|tổ|rà|nghiên|khẩn|tiếp|chỉ|đề|trình|yêu|hướng|đôn|theo|tăng|chuẩn|lập|xử|giải|phê|"
+    r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các)$",
+    re.IGNORECASE,
+)
+
+
+def _tokens(name: str) -> list[str]:
+    """Return the folded word tokens of a name."""
+    return re.findall(r"[a-z0-9]+", fold(name))
+
+
+def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
+    """Return the token sequences under which a unit may be written."""
+    out: set[tuple[str, ...]] = set()
+    for name in (unit.name, unit.short_name, *unit.aliases):
+        toks = _tokens(name)
+        if not toks:
+            continue
+        forms = [toks]
+        for a, b in (("uy ban nhan dan", "ubnd"), ("ubnd", "uy ban nhan dan"),
+                     ("thanh pho", "tp"), ("thi xa", "tx")):
+            for form in list(forms):
+                text = " ".join(form)
+                if f" {a} " in f" {text} ":
+                    forms.append(f" {text} ".replace(f" {a} ", f" {b} ").split())
+        if "&" in name:
+            forms.append(_tokens(name.replace("&", " và ")))
+        out.update(tuple(f) for f in forms)
+    return out
+
+
+class UnitMatcher:
+    """Find the units, groups and unknown units that a text names."""
+
+    def __init__(self, units: Sequence[UnitRef]) -> None:
+        self.units = {u.code: u for u in units}
+        by_variant: dict[tuple[str, ...], str] = {}
+        suffixes: dict[str, set[str]] = {}
+        for unit in units:
+            for toks in _variants(unit):
+                by_variant.setdefault(toks, unit.code)
+                for i in range(len(toks)):
+                    for head in _HEADS:
+                        head_toks = head.split()
+                        if list(toks[i:i + len(head_toks)]) == head_toks and len(toks) > i + len(head_toks):
+                            suffixes.setdefault(" ".join(toks[i:]), set()).add(unit.code)
+        self._by_variant = by_variant
+        self._by_letters = {"".join(t): c for t, c in by_variant.items()}
+        self._suffix = {k: next(iter(v)) for k, v in suffixes.items() if len(v) == 1}
+        ordered = sorted(by_variant, key=lambda t: (-len(" ".join(t)), t))
+        if ordered:
+            alternatives = "|".join(_WORD_SEP.join(re.escape(t) for t in toks) for toks in ordered)
+            self._unit_re: re.Pattern[str] | None = re.compile(
+                rf"(?<![a-z0-9])(?:{alternatives})(?:(?![a-z0-9])|(?=chu\s?tri|phoi\s?hop))"
+            )
+        else:
+            self._unit_re = None
+
+    def members(self, kinds: Sequence[str]) -> tuple[str, ...]:
+        """Return the codes of the registry units of the given kinds, in registry order."""
+        return tuple(code for code, u in self.units.items() if u.kind in kinds)
+
+    def _lookup(self, folded_phrase: str) -> str | None:
+        """Return the unit whose name is exactly this folded phrase, if any."""
+        toks = tuple(re.findall(r"[a-z0-9]+", folded_phrase))
+        return self._by_variant.get(toks)
+
+    def _list_items(self, view: TextView, head: str, pos: int, limit: int) -> list[tuple[int, int, str]]:
+        """Read "A, B và C" after a list head; return the spans and codes of the items that resolve."""
+        items: list[tuple[int, int, str]] = []
+        head_key = " ".join(head.split())
+        while pos < limit:
+            sep = _LIST_SEP.search(view.fold, pos, limit)
+            stop = sep.start() if sep else limit
+            dot = view.fold.find(".", pos, stop)
+            if dot >= 0:
+                stop, sep = dot, None
+            words = list(re.finditer(r"[a-z0-9]+", view.fold[pos:stop]))
+            found = None
+            for k in range(len(words), 0, -1):
+                key = head_key + " " + " ".join(w.group() for w in words[:k])
+                code = self._suffix.get(key) or self._lookup(key)
+                if code:
+                    found = (pos + words[0].start(), pos + words[k - 1].end(), code)
+                    break
+            if not found:
+                break
+            items.append(found)
+            if view.fold[found[1]:stop].strip() or sep is None:
+                break  # the last item runs on into the sentence, or the list ends
+            pos = sep.end()
+        return items
+
+    def find(self, view: TextView) -> list[Mention]:
+        """Return every mention in the text, ordered by position, without overlaps."""
+        mentions: list[Mention] = []
+        taken = bytearray(len(view))
+
+        def free(a: int, b: int) -> bool:
+            return not any(taken[a:b])
+
+        def take(m: Mention) -> None:
+            mentions.append(m)
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+
+        for m in _LIST_HEAD.finditer(view.fold):
+            limit = len(view)
+            nl = view.fold.find("\n", m.end())
+            if nl >= 0:
+                limit = nl
+            items = self._list_items(view, m.group("head"), m.end(), limit)
+            for k, (a, b, code) in enumerate(items):
+                start = m.start() if k == 0 else a
+                if free(start, b):
+                    take(Mention(start, b, "unit", (code,), view.text[start:b],
+                                 self.units[code].kind == "province"))
+
+        if self._unit_re is not None:
+            for m in self._unit_re.finditer(view.fold):
+                if free(m.start(), m.end()):
+                    code = self._lookup(m.group()) or self._match_code(m.group())
+                    if code:
+                        take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
+                                     self.units[code].kind == "province"))
+
+        for m in _GROUP_RE.finditer(view.fold):
+            start, end = m.start(), m.end()
+            if not free(start, end):
+                continue
+            index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            kinds = _GROUPS[index][1]
+            tail = _VAGUE_TAIL.match(view.fold, end)
+            if tail:
+                end, kinds = tail.end(), ()
+            if free(start, end):
+                take(Mention(start, end, "group", self.members(kinds), view.text[start:end]))
+
+        for m in _UNKNOWN_HEAD.finditer(view.text):
+            start = m.start()
+            if taken[start] or not (view.text[m.end()].isupper() or view.text[m.end()].isdigit()):
+                continue
+            end = self._unknown_end(view, m.end())
+            if end > m.end() and free(start, end):
+                take(Mention(start, end, "unknown", (), view.text[start:end].strip()))
+
+        mentions.sort(key=lambda x: x.start)
+        return mentions
+
+    def _match_code(self, matched: str) -> str | None:
+        """Return the unit of a match whose word breaks differ from the registry's ("TTTT", "TT&TT")."""
+        return self._by_letters.get("".join(re.findall(r"[a-z0-9]+", matched)))
+
+    @staticmethod
+    def _unknown_end(view: TextView, pos: int) -> int:
+        """Return where the name of an unknown unit that starts before `pos` ends."""
+        end = pos
+        count = 0
+        for w in re.finditer(r"\S+", view.text[pos:pos + 120]):
+            word = w.group()
+            core = word.rstrip(",.;:)")
+            if count and (_NAME_STOP.match(core) or not core or word[0] in "(\"“-–"):
+                break
+            if count >= 6:
+                break
+            end = pos + w.start() + len(core)
+            count += 1
+            if core != word:
+                break
+        return end
