@@ -65,12 +65,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth import bp as auth_bp
     from tracker.directives import bp as directives_bp
     from tracker.main import bp as main_bp
+    from tracker.notifications import bp as notifications_bp
     from tracker.tasks import bp as tasks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directives_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     from tracker.extensions import csrf

@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
@@ -182,19 +182,6 @@ def users_deactivate(username) -> None:
     click.echo(f"Deactivated {user.username}")
 
 
-def init_commands(app: Flask) -> None:
-    app.cli.add_command(init_db)
-    app.cli.add_command(demo_logins)
-    app.cli.add_command(units_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(serve)
-    app.cli.add_command(scheduler_command)
-
-
-def schema_exists() -> bool:
-    return inspect(db.engine).has_table("unit")
-
-
 @click.command("serve")
 @click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="PORT", default=5000, type=int, show_default=True)
@@ -224,4 +211,53 @@ def scheduler_command() -> None:
 
     scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
     click.echo("Scheduler started (Ctrl+C to stop).")
-    scheduler.start()
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        scheduler.leader_lock.release()
+
+
+reminders_cli = AppGroup("reminders", help="Deadline reminders.")
+
+
+@reminders_cli.command("run")
+@click.option("--today", "day", default=None, help="Plan as if today were YYYY-MM-DD (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show what would be queued; queue and send nothing.")
+def reminders_run(day: str | None, dry_run: bool) -> None:
+    """Plan and send the reminders due on that day, once (running it again sends nothing new)."""
+    from datetime import date
+
+    from tracker.services.outbox import dispatch
+    from tracker.services.planner import plan_digest, plan_reminders
+    from tracker.timeutil import today as local_today
+
+    try:
+        when = date.fromisoformat(day) if day else local_today()
+    except ValueError:
+        _fail(f"bad date: {day} (use YYYY-MM-DD)")
+    planned = plan_reminders(when, dry_run=dry_run)
+    for item in planned:
+        channel = "e-mail + in-app" if item.email else "in-app"
+        click.echo(f"  task {item.task_id} -> {item.user}: {item.rule} #{item.occurrence} "
+                   f"(deadline {item.deadline}) [{channel}]")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run for {when}: {len(planned)} reminders would be queued; nothing was sent.")
+        return
+    digests = plan_digest(when) if when.weekday() == 0 else 0
+    db.session.commit()
+    result = dispatch()
+    click.echo(f"Reminders for {when}: {len(planned)} queued, {digests} digests, {result['sent']} e-mails sent, "
+               f"{result['retry']} to retry, {result['failed']} failed.")
+
+
+def init_commands(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo_logins)
+    app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(serve)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(reminders_cli)

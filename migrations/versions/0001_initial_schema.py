@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:16:30.043431
+Create Date: 2026-11-29 02:20:43.660358
 
 """
 from alembic import op
@@ -37,6 +37,28 @@ def upgrade():
         batch_op.create_index('ix_login_attempt_ip_at', ['ip', 'at'], unique=False)
         batch_op.create_index('ix_login_attempt_username_at', ['username', 'at'], unique=False)
 
+    op.create_table('reminder_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('before_days', sa.JSON(), nullable=False),
+    sa.Column('on_day', sa.Boolean(), nullable=False),
+    sa.Column('overdue_first', sa.Integer(), nullable=False),
+    sa.Column('overdue_every', sa.Integer(), nullable=False),
+    sa.Column('escalate_after', sa.Integer(), nullable=False),
+    sa.Column('digest_weekday', sa.Integer(), nullable=False),
+    sa.Column('digest_hour', sa.Integer(), nullable=False),
+    sa.Column('digest_minute', sa.Integer(), nullable=False),
+    sa.Column('send_hour', sa.Integer(), nullable=False),
+    sa.Column('email_enabled', sa.Boolean(), nullable=False),
+    sa.Column('inapp_enabled', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_settings'))
+    )
+    op.create_table('scheduler_lease',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('holder', sa.String(length=120), nullable=False),
+    sa.Column('expires_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_lease'))
+    )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -271,12 +293,46 @@ def upgrade():
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('created_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('read_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_notification_task_id_task')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_notification_dedupe_key'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_user_read', ['user_id', 'read_at', 'created_at'], unique=False)
+
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('occurrence', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('planned_for', sa.Date(), nullable=False),
+    sa.Column('to_addr', sa.String(length=255), nullable=False),
+    sa.Column('subject', sa.String(length=500), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.String(length=255), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=1000), nullable=False),
+    sa.Column('attempt_log', sa.JSON(), nullable=False),
+    sa.Column('created_at', tracker.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', tracker.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_outbox_message_task_id_task')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_outbox_message_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_message_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_task_id'), ['task_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_outbox_state_next', ['state', 'next_attempt_at'], unique=False)
 
     op.create_table('progress_update',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -379,6 +435,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_progress_update_created_at'))
 
     op.drop_table('progress_update')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_state_next')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_user_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_task_id'))
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_read')
 
@@ -438,6 +500,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_unit_parent_id'))
 
     op.drop_table('unit')
+    op.drop_table('scheduler_lease')
+    op.drop_table('reminder_settings')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_login_attempt_username_at')
         batch_op.drop_index('ix_login_attempt_ip_at')

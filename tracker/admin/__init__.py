@@ -16,4 +16,4 @@ def require_admin():
     return None
 
 
-from tracker.admin import views  # noqa: E402,F401
+from tracker.admin import reminders, views  # noqa: E402,F401

@@ -3,6 +3,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.calendar import CalendarDay, load_calendar
 from tracker.models.directive import DIRECTIVE_KINDS, Attachment, Directive
 from tracker.models.notification import Notification
+from tracker.models.reminder import OutboxMessage, ReminderSettings, SchedulerLease
 from tracker.models.task import (PRIORITIES, TASK_STATES, CompletionReport, DeadlineChange, ExtensionRequest,
                                  ProgressUpdate, Task, task_cooperation)
 from tracker.models.token import ApiToken, CalendarFeed
@@ -11,6 +12,6 @@ from tracker.models.user import ROLES, LoginAttempt, User, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
-    "ExtensionRequest", "LoginAttempt", "Notification", "PRIORITIES", "ProgressUpdate", "ROLES", "TASK_STATES",
+    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "ProgressUpdate", "ROLES", "TASK_STATES",
     "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
 ]

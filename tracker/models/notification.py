@@ -23,6 +23,7 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)  # reminders: once per key
 
     user: Mapped["User"] = relationship()  # noqa: F821
     task: Mapped["Task | None"] = relationship()  # noqa: F821

@@ -165,3 +165,8 @@ def can_assign(user: User, task) -> bool:
 def can_split(user: User, task) -> bool:
     """Split off sub-tasks: leaders and secretaries of the lead unit (they become the issuer)."""
     return is_admin(user) or (user.role in ("leader", "secretary") and user.unit_id == task.lead_unit_id)
+
+
+def can_remind(user: User, task) -> bool:
+    """Send a manual reminder: the issuing side, and secretaries monitoring the lead unit."""
+    return is_issuer(user, task) or (user.role == "secretary" and in_reach(user, task.lead_unit))

@@ -59,12 +59,20 @@ def _require(condition: bool, message=None) -> None:
         raise Forbidden(message or _l("You do not have permission to do this."))
 
 
+# Events that also send an e-mail (after the request commits, through the outbox).
+EMAILED_EVENTS = {"assigned", "returned", "extension_approved", "extension_rejected", "submitted",
+                  "extension_requested"}
+
+
 def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
     """Add an in-app notification for each active user (deduplicated).
 
     The text shown is the translated label of `kind` (in the reader's
     language) followed by `title`, the task's title by default.
     """
+    from tracker.services.planner import enqueue_event_email
+    from tracker.timeutil import today
+
     title = title if title is not None else (task.title if task else "")
     seen = set()
     for user in users:
@@ -72,6 +80,8 @@ def notify(users, kind: str, task: Task | None, title: str | None = None) -> Non
             continue
         seen.add(user.id)
         db.session.add(Notification(user_id=user.id, kind=kind, task_id=task.id if task else None, title=title[:500]))
+        if task is not None and kind in EMAILED_EVENTS:
+            enqueue_event_email(user, kind, task, today())
 
 
 def unit_leaders(unit: Unit) -> list[User]:

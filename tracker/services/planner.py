@@ -1,0 +1,241 @@
+"""The reminder planner: which reminders are due today, to whom, queued once.
+
+It asks the database only for the tasks whose deadline falls in today's
+reminder windows (indexed on state and deadline), applies the pure rules of
+tracker.services.reminders, and queues an e-mail and an in-app notification
+per (task, recipient, rule, occurrence, deadline in force). Running it
+again the same day, or in two processes at once, queues nothing more.
+Pending reminders that no longer apply (task closed, deadline moved,
+before-deadline day passed, recipient deactivated) are cancelled first.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app, url_for
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db
+from tracker.mail import new_message_id, render_email
+from tracker.models import Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
+from tracker.services import reach
+from tracker.services.outbox import enqueue_email, enqueue_notification
+from tracker.services.reminders import (DUE_TODAY, TO_ASSIGNEE, TO_ASSIGNEE_AND_LEADERS, TO_ISSUER, ReminderRules,
+                                        due_window_dates, is_due_soon, reminders_due)
+from tracker.timeutil import utcnow
+
+BEFORE_PREFIX = "due_in_"
+
+
+def get_settings() -> ReminderSettings:
+    """The reminder settings row (defaults, unsaved, when the admin never changed them)."""
+    settings = db.session.get(ReminderSettings, 1)
+    if settings is None:
+        settings = ReminderSettings(id=1, before_days=[7, 3, 1], on_day=True, overdue_first=1, overdue_every=3,
+                                    escalate_after=10, digest_weekday=0, digest_hour=7, digest_minute=30,
+                                    send_hour=7, email_enabled=True, inapp_enabled=True)
+    return settings
+
+
+def rules_of(settings: ReminderSettings) -> ReminderRules:
+    return ReminderRules(before_days=tuple(settings.before_days or ()), on_day=settings.on_day,
+                         overdue_first=settings.overdue_first, overdue_every=settings.overdue_every,
+                         escalate_after=settings.escalate_after, digest_weekday=settings.digest_weekday,
+                         digest_hour=settings.digest_hour, digest_minute=settings.digest_minute)
+
+
+@dataclass
+class Planned:
+    task_id: int
+    user: str
+    rule: str
+    occurrence: int
+    deadline: date | None
+    email: bool
+
+
+def cancel_stale(today: date) -> int:
+    """Cancel pending reminders that no longer apply; return how many."""
+    reminder_kind = OutboxMessage.kind.like(BEFORE_PREFIX + "%") | OutboxMessage.kind.in_(
+        (DUE_TODAY, "overdue", "escalation"))
+    task = select(Task.id).where(Task.id == OutboxMessage.task_id)
+    closed = exists(task.where(Task.state != "open"))
+    moved = exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline)))
+    inactive = exists(select(User.id).where(User.id == OutboxMessage.user_id, User.active.is_(False)))
+    before_passed = and_(or_(OutboxMessage.kind.like(BEFORE_PREFIX + "%"), OutboxMessage.kind == DUE_TODAY),
+                         OutboxMessage.deadline < today)
+    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, before_passed)))
+    result = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.state == "pending", stale)
+        .values(state="cancelled", last_error="no longer applies").execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def _task_url(task_id: int) -> str:
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    try:
+        return base + url_for("tasks.show", task_id=task_id)
+    except RuntimeError:
+        return f"{base}/tasks/{task_id}"
+
+
+def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]:
+    if not unit_ids:
+        return {}
+    by_unit: dict[int, list[User]] = defaultdict(list)
+    for user in db.session.scalars(select(User).where(User.unit_id.in_(unit_ids), User.role.in_(roles),
+                                                      User.active.is_(True))):
+        by_unit[user.unit_id].append(user)
+    return by_unit
+
+
+def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = False) -> list[Planned]:
+    """Queue today's deadline reminders (idempotent); return what this call queued."""
+    now = now or utcnow()
+    settings = get_settings()
+    rules = rules_of(settings)
+    cal = load_calendar()
+    cancel_stale(today)
+    windows = due_window_dates(today, cal, rules)
+    if not windows.before and windows.overdue_until is None:
+        return []
+    ranges = [and_(Task.deadline >= w.first, Task.deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        ranges.append(Task.deadline <= windows.overdue_until)
+    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
+    tasks = db.session.scalars(
+        select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
+        .options(joinedload(Task.assignee), joinedload(Task.directive)).order_by(Task.deadline, Task.id)).all()
+    due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
+    if not due:
+        return []
+    leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
+    issuers = _people({t.issuer_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
+    planned: list[Planned] = []
+    for task, reminder in due:
+        assignee = task.assignee if task.assignee and task.assignee.active else None
+        if reminder.audience == TO_ASSIGNEE:
+            recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
+        elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
+            recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
+        else:
+            recipients = issuers.get(task.issuer_unit_id, [])
+        seen: set[int] = set()
+        for user in recipients:
+            if user.id in seen:
+                continue
+            seen.add(user.id)
+            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
+            wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
+            if dry_run:
+                exists_already = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+                if not exists_already:
+                    planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence,
+                                           task.deadline, wants_email))
+                continue
+            queued = False
+            if settings.inapp_enabled:
+                queued |= enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id,
+                                               title=task.title, now=now)
+            if wants_email:
+                subject, text, html = render_email(
+                    "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
+                    occurrence=reminder.occurrence, today=today, url=_task_url(task.id),
+                    days_left=cal.working_days_between(today, task.deadline))
+                queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
+                                        message_id=new_message_id(), planned_for=today, task_id=task.id,
+                                        deadline=task.deadline, occurrence=reminder.occurrence, now=now)
+            if queued:
+                planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline,
+                                       wants_email))
+    return planned
+
+
+def plan_digest(today: date, now: datetime | None = None) -> int:
+    """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
+    now = now or utcnow()
+    settings = get_settings()
+    if not settings.email_enabled:
+        return 0
+    rules = rules_of(settings)
+    cal = load_calendar()
+    horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
+    year, week, _ = today.isocalendar()
+    queued = 0
+    leaders = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True),
+                                                    User.email_notifications.is_(True))
+                                 .options(joinedload(User.unit))).all()
+    for leader in leaders:
+        key = f"digest:{leader.id}:{year}-W{week:02d}"
+        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
+        tasks = db.session.scalars(
+            select(Task).where(reach.task_visible_clause(leader), published, Task.state == "open",
+                               Task.deadline.is_not(None), Task.deadline <= horizon)
+            .options(joinedload(Task.lead_unit), joinedload(Task.assignee))
+            .order_by(Task.deadline, Task.id)).all()
+        if not tasks:
+            continue
+        groups: dict[str, list[Task]] = defaultdict(list)
+        for task in tasks:
+            groups[task.lead_unit.name].append(task)
+        overdue = sum(1 for t in tasks if t.deadline < today)
+        subject, text, html = render_email(
+            "digest", locale=leader.language, user=leader, groups=sorted(groups.items()), today=today,
+            overdue=overdue, due_soon=len(tasks) - overdue, task_url=_task_url,
+            due_soon_flags={t.id: is_due_soon(t.deadline, today, cal, rules) for t in tasks})
+        if enqueue_email(key=key, kind="digest", user=leader, subject=subject, text=text, html=html,
+                         message_id=new_message_id(), planned_for=today, now=now):
+            queued += 1
+    return queued
+
+
+def enqueue_event_email(user: User, kind: str, task: Task, today: date) -> None:
+    """E-mail for an event (assignment, return, decision), sent after the request commits."""
+    settings = get_settings()
+    if not (settings.email_enabled and user.email_notifications and user.email and user.active):
+        return
+    subject, text, html = render_email("event", locale=user.language, task=task, user=user, kind=kind,
+                                       url=_task_url(task.id))
+    enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{new_message_id()}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=new_message_id(), planned_for=today, task_id=task.id,
+                  deadline=task.deadline)
+
+
+def remind_now(actor: User, task: Task, today: date, now: datetime | None = None) -> int:
+    """Queue a manual reminder ("remind now") to the people answering for the task.
+
+    The caller enforces the limit of one an hour per task (see `last_manual_reminder`).
+    """
+    now = now or utcnow()
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    recipients = [task.assignee] if task.assignee and task.assignee.active else \
+        _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
+    queued = 0
+    for user in recipients:
+        key = f"m:{task.id}:{user.id}:{stamp}"
+        if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
+            queued += 1
+        if get_settings().email_enabled and user.email_notifications and user.email:
+            subject, text, html = render_email("reminder", locale=user.language, task=task, user=user,
+                                               rule="manual", occurrence=1, today=today, url=_task_url(task.id),
+                                               days_left=None, sender=actor)
+            enqueue_email(key=key, kind="manual", user=user, subject=subject, text=text, html=html,
+                          message_id=new_message_id(), planned_for=today, task_id=task.id, deadline=task.deadline,
+                          now=now)
+    return queued
+
+
+def last_manual_reminder(task: Task) -> datetime | None:
+    """When someone last pressed "remind now" on this task."""
+    from tracker.models import AuditEvent
+
+    return db.session.scalar(select(AuditEvent.at).where(
+        AuditEvent.object_type == "task", AuditEvent.object_id == task.id, AuditEvent.action == "task.remind")
+        .order_by(AuditEvent.at.desc()).limit(1))
+
+
