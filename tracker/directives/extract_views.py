@@ -1,0 +1,143 @@
+"""The conclusion assistant: from a notice's text to proposed tasks the user reviews, then saves.
+
+Nothing is saved until the user confirms the rows; the rows are saved all
+at once or not at all.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.directives import bp
+from tracker.extensions import db
+from tracker.models import Unit, load_calendar
+from tracker.services import reach, tasks as workflow
+from tracker.services.documents import text_from_upload
+from tracker.services.errors import ServiceError
+from tracker.services.extract import ExtractError, UnitRef, extract
+from tracker.timeutil import today
+from tracker.views_util import load_directive, unit_options
+
+EXTRA_ROWS = 3
+
+
+def unit_refs() -> list[UnitRef]:
+    """The unit registry as the extractor reads it (active units only)."""
+    return [UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
+                    kind=u.kind)
+            for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))]
+
+
+def segments(text: str, proposals) -> list[tuple[str, int | None]]:
+    """Cut the text into (piece, proposal number or None) for highlighting, spans in order."""
+    pieces, pos = [], 0
+    for number, proposal in sorted(enumerate(proposals, start=1), key=lambda p: p[1].start):
+        start, end = max(proposal.start, pos), proposal.end
+        if start > pos:
+            pieces.append((text[pos:start], None))
+        if end > start:
+            pieces.append((text[start:end], number))
+        pos = max(pos, end)
+    pieces.append((text[pos:], None))
+    return pieces
+
+
+def _check(directive):
+    if not reach.can_edit_directive(current_user, directive):
+        abort(403)
+
+
+@bp.route("/directives/<int:directive_id>/extract", methods=["GET", "POST"])
+def extract_tasks(directive_id: int):
+    """Show the text beside the proposed tasks (from the directive's text, pasted text or a file)."""
+    directive = load_directive(directive_id)
+    _check(directive)
+    text = directive.text or ""
+    if request.method == "POST":
+        upload = request.files.get("document")
+        try:
+            if upload and upload.filename:
+                text = text_from_upload(upload)
+            else:
+                text = request.form.get("text", "")
+        except ServiceError as error:
+            flash(error.message, "error")
+            return render_template("directives/extract.html", directive=directive, text=request.form.get("text", ""),
+                                   rows=None, pieces=None), 422
+    if not text.strip():
+        return render_template("directives/extract.html", directive=directive, text="", rows=None, pieces=None)
+    cal = load_calendar()
+    try:
+        proposals = extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
+    except ExtractError as error:
+        flash(str(error), "error")
+        return render_template("directives/extract.html", directive=directive, text=text, rows=None,
+                               pieces=None), 422
+    codes = {u.code: u for u in db.session.scalars(select(Unit))}
+    rows = []
+    for number, p in enumerate(proposals, start=1):
+        lead = codes.get(p.lead_unit) if p.lead_unit else None
+        rows.append({"number": number, "title": p.title, "lead_unit_id": lead.id if lead else 0,
+                     "cooperating": [codes[c].id for c in p.cooperating_units if c in codes],
+                     "deadline": p.deadline.isoformat() if p.deadline else "", "ongoing": p.ongoing,
+                     "unknown": p.unknown_units, "include": True})
+    for _i in range(EXTRA_ROWS):
+        rows.append({"number": None, "title": "", "lead_unit_id": 0, "cooperating": [], "deadline": "",
+                     "ongoing": False, "unknown": [], "include": False})
+    return render_template("directives/extract.html", directive=directive, text=text, rows=rows,
+                           pieces=segments(text, proposals), units=unit_options(directive.issuing_unit))
+
+
+@bp.route("/directives/<int:directive_id>/extract/save", methods=["POST"])
+def extract_save(directive_id: int):
+    """Save the rows the user kept, all at once, or none with the errors shown."""
+    directive = load_directive(directive_id)
+    _check(directive)
+    form = request.form
+    count = form.get("count", 0, type=int)
+    day = today()
+    rows, errors, saved = [], {}, 0
+    for i in range(min(count, 300)):
+        row = {"number": form.get(f"rows-{i}-number") or None, "title": form.get(f"rows-{i}-title", "").strip(),
+               "lead_unit_id": form.get(f"rows-{i}-lead_unit_id", 0, type=int),
+               "cooperating": [int(v) for v in form.getlist(f"rows-{i}-cooperating") if v.isdigit()],
+               "deadline": form.get(f"rows-{i}-deadline", ""), "ongoing": bool(form.get(f"rows-{i}-ongoing")),
+               "unknown": [], "include": bool(form.get(f"rows-{i}-include"))}
+        rows.append(row)
+        if not row["include"]:
+            continue
+        if not row["title"]:
+            errors[i] = _("Write the task or untick it.")
+            continue
+        lead = db.session.get(Unit, row["lead_unit_id"]) if row["lead_unit_id"] else None
+        if lead is None:
+            errors[i] = _("Choose the lead unit.")
+            continue
+        deadline = None
+        if not row["ongoing"]:
+            try:
+                deadline = date.fromisoformat(row["deadline"])
+            except ValueError:
+                errors[i] = _("Enter a deadline or tick \"Ongoing\".")
+                continue
+        coop = [u for u in (db.session.get(Unit, uid) for uid in row["cooperating"]) if u and u.id != lead.id]
+        try:
+            workflow.add_task(current_user, directive, workflow.TaskData(
+                title=row["title"], lead_unit=lead, cooperating_units=coop, deadline=deadline), day)
+            saved += 1
+        except ServiceError as error:
+            errors[i] = "; ".join(error.fields.values()) or error.message
+    if errors or not saved:
+        db.session.rollback()
+        flash(_("No task was saved: please correct the rows marked below.") if errors
+              else _("Tick at least one task to save."), "error")
+        return render_template("directives/extract.html", directive=directive, text=form.get("text", ""),
+                               rows=rows, errors=errors, pieces=[(form.get("text", ""), None)],
+                               units=unit_options(directive.issuing_unit)), 422
+    db.session.commit()
+    flash(_("%(n)d tasks have been added.", n=saved), "success")
+    return redirect(url_for("directives.show", directive_id=directive.id) + "#tasks")
