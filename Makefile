@@ -29,8 +29,8 @@ translations: $(VENV)/.installed
 
 # Refresh the catalogues from the source after changing user-facing text.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output tracker templates
-	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	@if [ ! -f instance/tracker.db ] && [ -z "$$DATABASE_URL" ]; then \
