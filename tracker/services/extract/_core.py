@@ -244,17 +244,17 @@ class _Extractor:
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
         ends = {m.end for m in self.mentions}
+        newlines = [m.start() for m in re.finditer("\n", self.view.text)]
         spans = []
-        for i, ch in enumerate(self.view.text):
-            if ch != ";":
-                continue
+        for semicolon in re.finditer(";", self.view.text):
+            i = semicolon.start()
             before = i
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
             if before not in ends:
                 continue
-            nl = self.view.text.find("\n", i)
-            after, _ = self._addressees(i + 1, nl if nl >= 0 else len(self.view))
+            k = bisect_right(newlines, i)
+            after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
             if after:
                 spans.append((i - 1, i + 2))
         return spans

@@ -22,6 +22,7 @@ _SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))")
 _LEADIN_COLON = re.compile(
     r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu)\s*$"
 )
+_SEMI_COLON = re.compile(r"[;:]")
 _ABBREVIATIONS = frozenset({
     "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
     "đc", "ông", "bà", "no", "stt", "tr", "nxb",
@@ -33,7 +34,7 @@ _PROTECT_PATTERNS = [
     re.compile(r"‘[^’\n]{0,400}’"),
     re.compile(r"\([^()\n]{0,400}\)"),
     re.compile(r"\b\d{1,4}(?:[/.\-]\d{1,4}){1,2}\b"),
-    re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"),
+    re.compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}"),
     re.compile(r"(?:https?://|www\.)\S+"),
     re.compile(r"\b(?:[A-ZĐa-zđ]{1,3}\.){1,3}[A-ZĐa-zđ]{1,3}\b"),  # P.L, X.T, v.v, Th.S
 ]
@@ -111,8 +112,8 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
                 continue
             breaks.append((m.start(), m.end(), "sentence"))
-        for i in range(p_start, p_end):
-            ch = text[i]
+        for punct in _SEMI_COLON.finditer(text, p_start, p_end):
+            i, ch = punct.start(), punct.group()
             if ch == ";" and not mask[i]:
                 breaks.append((i, i + 1, "clause"))
             elif ch == ":" and not mask[i]:

@@ -45,6 +45,20 @@ class TextView:
     """The NFC form of a text with its lower-case and folded twins and an offset map."""
 
     def __init__(self, original: str) -> None:
+        self.original = original
+        self._starts: list[int] | None = None  # None: the NFC text is the original, offsets are equal
+        self._ends: list[int] | None = None
+        if unicodedata.is_normalized("NFC", original):
+            self.text = original
+        else:
+            self.text = self._normalise(original)
+        table = {ord(c): _fold_char(c) for c in set(self.text)}
+        lower = self.text.lower()
+        self.low = lower if len(lower) == len(self.text) else "".join(_lower_char(c) for c in self.text)
+        self.fold = self.text.translate(table)
+
+    def _normalise(self, original: str) -> str:
+        """Return the NFC form of `original`, remembering where each character came from."""
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -59,18 +73,16 @@ class TextView:
                 starts.append(i)
                 ends.append(j)
             i = j
-        self.original = original
-        self.text = "".join(pieces)
-        self.low = "".join(_lower_char(c) for c in self.text)
-        self.fold = "".join(_fold_char(c) for c in self.text)
-        self._starts = starts
-        self._ends = ends
+        self._starts, self._ends = starts, ends
+        return "".join(pieces)
 
     def __len__(self) -> int:
         return len(self.text)
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the NFC text to the same span of the original text."""
+        if self._starts is None or self._ends is None:
+            return start, end
         if end <= start:
             pos = self._starts[start] if start < len(self._starts) else len(self.original)
             return pos, pos

@@ -75,7 +75,7 @@ _GROUPS: list[tuple[str, tuple[str, ...]]] = [
     (r"(?:cac\s+)?don\s+vi\s+su\s+nghiep(?:\s+cong\s+lap)?", ()),
     (r"cac\s+cap\s*,\s*cac\s+nganh", ()),
 ]
-_GROUP_RE = re.compile("|".join(f"(?P<g{i}>(?<![a-z0-9]){p})" for i, (p, _) in enumerate(_GROUPS)))
+_GROUP_RE = re.compile("(?<![a-z0-9])(?:" + "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_GROUPS)) + ")")
 _VAGUE_TAIL = re.compile(r"\s*(?:co\s+)?lien\s+quan\b")
 
 _LIST_HEAD = re.compile(
