@@ -184,13 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true", help="also list the unmatched and wrong tasks")
     args = parser.parse_args(argv)
     results = evaluate_all()
-    header = f"{'document':40} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'lead':>6} {'dead':>6} {'coop':>6}"
+    header = (f"{'document':40} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
+              f"{'lead':>6} {'dead':>6} {'coop':>6}")
     print(header)
     print("-" * len(header))
     for r in results:
         s = scores([r])
-        print(f"{r.name[:40]:40} {r.expected:4d} {r.proposed:4d} {r.matched:5d} {s['precision']:6.2f} {s['recall']:6.2f} "
-              f"{s['f1']:6.2f} {s['lead']:6.2f} {s['deadline']:6.2f} {s['cooperating']:6.2f}")
+        print(f"{r.name[:40]:40} {r.expected:4d} {r.proposed:4d} {r.matched:5d} {s['precision']:6.2f} "
+              f"{s['recall']:6.2f} {s['f1']:6.2f} {s['lead']:6.2f} {s['deadline']:6.2f} {s['cooperating']:6.2f}")
         if args.details:
             for e in r.unmatched_expected:
                 print(f"    missed   [{e['start']}:{e['end']}] {e['text'][:90]!r}")
@@ -201,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                 if e["lead_unit"] != p.lead_unit:
                     print(f"    lead     expected {e['lead_unit']} got {p.lead_unit}: {p.title[:60]!r}")
                 if e_deadline != p.deadline or bool(e["ongoing"]) != p.ongoing:
-                    print(f"    deadline expected {e_deadline}/{e['ongoing']} got {p.deadline}/{p.ongoing}: {p.title[:60]!r}")
+                    print(f"    deadline expected {e_deadline}/{e['ongoing']} got {p.deadline}/{p.ongoing}: "
+                          f"{p.title[:60]!r}")
     total = scores(results)
     print("-" * len(header))
     print(f"{'OVERALL (' + str(len(results)) + ' documents)':40} {sum(r.expected for r in results):4d} "

@@ -199,8 +199,37 @@ def test_one_unit_named_before_a_list_gets_every_task():
                 "2. Rà soát các khoản chi thường xuyên;\n"
                 "3. Sở Nội vụ phối hợp thẩm định đề án vị trí việc làm.")
     assert [t.lead_unit for t in tasks] == ["STC", "STC", "SNV"]
-    assert [t.title for t in tasks] == ["Hoàn thành quyết toán ngân sách năm 2019", "Rà soát các khoản chi thường xuyên",
-                                        "Phối hợp thẩm định đề án vị trí việc làm"]
+    assert [t.title for t in tasks] == [
+        "Hoàn thành quyết toán ngân sách năm 2019",
+        "Rà soát các khoản chi thường xuyên",
+        "Phối hợp thẩm định đề án vị trí việc làm",
+    ]
+
+
+def test_a_numbered_notice_with_a_unit_heading_its_items():
+    tasks = run(
+        "Ngày 10/3/2022, Phó Chủ tịch UBND tỉnh chủ trì cuộc họp; dự có Sở Xây dựng, Sở Tài chính.\n"
+        "Sau khi nghe báo cáo, Phó Chủ tịch UBND tỉnh kết luận như sau:\n"
+        "1. Đánh giá cao sự nỗ lực của các đơn vị trong thời gian qua.\n"
+        "2. Giao Sở Xây dựng chủ trì, phối hợp với Sở Tài chính rà soát hồ sơ thiết kế, "
+        "hoàn thành trước ngày 30/4/2022.\n"
+        "3. Sở KH&ĐT tham mưu UBND tỉnh bố trí vốn trong quý II/2022.\n"
+        "4. UBND thành phố Hội An:\n"
+        "a) Đẩy nhanh công tác giải phóng mặt bằng, hoàn thành trong tháng 6/2022;\n"
+        "b) Thường xuyên báo cáo tiến độ về Sở Xây dựng.\n"
+        "5. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện.\n"
+        "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+        issued_on=date(2022, 3, 12),
+    )
+    assert [(t.lead_unit, t.deadline, t.ongoing) for t in tasks] == [
+        ("SXD", date(2022, 4, 30), False),
+        ("SKHDT", date(2022, 6, 30), False),
+        ("HOIAN", date(2022, 6, 30), False),
+        ("HOIAN", None, True),
+        (None, None, False),
+    ]
+    assert tasks[0].cooperating_units == ["STC"]
+    assert tasks[-1].unknown_units == ["Văn phòng UBND tỉnh"]  # not in this registry: shown, not dropped
 
 
 def test_default_lead_unit_when_nothing_names_a_unit():
@@ -247,7 +276,8 @@ def test_reference_lists_and_report_clauses_stay_with_their_task():
 def test_offsets_are_in_the_input_even_when_it_is_decomposed():
     text = unicodedata.normalize("NFD", "Kết luận: Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2020.")
     task = only(text)
-    assert text[task.start:task.end] == unicodedata.normalize("NFD", "Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2020")
+    expected = unicodedata.normalize("NFD", "Giao Sở Tài chính bố trí kinh phí trước ngày 30/6/2020")
+    assert text[task.start:task.end] == expected
     assert task.lead_unit == "STC" and task.deadline == date(2020, 6, 30)
 
 

@@ -40,7 +40,8 @@ _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ)\s+$"
 )
 _TITLE = re.compile(
-    r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|chánh thanh tra|"
+    r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
+    r"chánh thanh tra|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
     r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
 )
@@ -60,7 +61,7 @@ _ACTION = re.compile(
     r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
     r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
-    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|thống nhất|vệ sinh|cải tạo|sửa chữa|nâng cấp)"
+    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp)"
     r"(?!\w)"
 )
 _EXHORTATION = re.compile(
@@ -69,7 +70,8 @@ _EXHORTATION = re.compile(
     r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
 )
 _FOLLOW_ON = re.compile(
-    r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
+    r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|"
+    r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"báo cáo (?:yêu cầu|kết quả|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
     r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo))(?!\w)"
@@ -87,6 +89,9 @@ _META = re.compile(
 _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
+_SUBJECT_GAP = re.compile(
+    r"[\s,:\-–]*(?:phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
+)
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
 _LEAD_MARKERS = re.compile(
@@ -234,9 +239,8 @@ class _Extractor:
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
-        rest = re.match(r"[\s,:\-–]*(?:phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?",
-                        self.view.low[end:b])
-        after = end + (rest.end() if rest else 0)
+        rest = _SUBJECT_GAP.match(self.view.low, end, b)
+        after = rest.end() if rest else end
         if not (_ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
             return None
         return self._roles(mentions, end, b)
@@ -311,6 +315,10 @@ class _Extractor:
             roles = directive[1] if directive else subject
 
             if c.ends_leadin:
+                if roles is None:
+                    heading, heading_end = self._addressees(body, b)
+                    if heading and not low[heading_end:b].strip(" ,.-–"):
+                        roles = self._roles(heading, heading_end, b)  # "4. UBND thành phố X:" heads its items
                 if roles:
                     ctx_lead, ctx_known = roles.lead, True
                 mode, prev_in_task = "list", False

@@ -49,7 +49,8 @@ _DAY_NUMERIC = re.compile(
     r"(?!\s*(?:ngay|tuan|thang)\b)"
 )
 _DAY_WORDS = re.compile(
-    _LEAD + r"\s*" + _TIME + r"(?:ngay\s*)?(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)(?:\s*(?:,\s*)?nam\s+" + _YEAR + r")?"
+    _LEAD + r"\s*" + _TIME + r"(?:ngay\s*)?(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)"
+    r"(?:\s*(?:,\s*)?nam\s+" + _YEAR + r")?"
 )
 _MONTH = re.compile(
     r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?thang\s+(?P<m>[01]?\d)(?:\s*(?:/|-|nam)\s*" + _YEAR + r")?(?![\d/])"

@@ -106,7 +106,8 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
             if not mask[m.start()]:
                 breaks.append((m.start(), m.end(), "sentence"))
         for m in _SENTENCE_END.finditer(text, p_start, p_end):
-            if mask[m.start()] or (m.group().startswith(".") and m.group() != "./." and _is_abbreviation(view, m.start())):
+            dot = m.group().startswith(".") and m.group() != "./."
+            if mask[m.start()] or (dot and _is_abbreviation(view, m.start())):
                 continue
             rest = text[m.end():p_end].lstrip(" \t\"”’)")
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):

@@ -65,7 +65,8 @@ _GROUPS: list[tuple[str, tuple[str, ...]]] = [
     (r"cac\s+(?:huyen|quan)(?:\s*[,/]\s*(?:thi\s+xa|thanh\s+pho|quan|huyen)\b)+", ("district",)),
     (r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cap\s+huyen", ("district",)),
     (r"(?:cac\s+)?dia\s+phuong", ("district",)),
-    (r"(?:cac\s+)?so\s*,?\s*(?:ban\s*,?\s*)?nganh(?:\s+(?:cap\s+)?tinh\b)?(?:\s*,\s*doan\s+the)?", ("department", "agency")),
+    (r"(?:cac\s+)?so\s*,?\s*(?:ban\s*,?\s*)?nganh(?:\s+(?:cap\s+)?tinh\b)?(?:\s*,\s*doan\s+the)?",
+     ("department", "agency")),
     (r"cac\s+so\b(?!\s*:)", ("department",)),
     (r"cac\s+nganh\b", ("department", "agency")),
     (r"cac\s+phong(?:\s*,?\s*ban)?(?:\s*,?\s*nganh)?(?:\s+chuyen\s+mon)?", ("division",)),
@@ -233,7 +234,14 @@ class UnitMatcher:
             if taken[start] or not (view.text[m.end()].isupper() or view.text[m.end()].isdigit()):
                 continue
             end = self._unknown_end(view, m.end())
-            if end > m.end() and free(start, end):
+            if end <= m.end():
+                continue
+            inside = [x for x in mentions if x.start < end and start < x.end]
+            if inside and all(x.province and start <= x.start and x.end <= end for x in inside):
+                for x in inside:  # "Văn phòng UBND tỉnh" when only "UBND tỉnh" is registered
+                    mentions.remove(x)
+                    taken[x.start:x.end] = b"\x00" * (x.end - x.start)
+            if free(start, end):
                 take(Mention(start, end, "unknown", (), view.text[start:end].strip()))
 
         mentions.sort(key=lambda x: x.start)
