@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:20:43.660358
+Create Date: 2026-11-29 02:32:29.106743
 
 """
 from alembic import op
@@ -246,6 +246,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_task_state'), ['state'], unique=False)
         batch_op.create_index('ix_task_state_deadline', ['state', 'deadline'], unique=False)
 
+    # An expression index (autogenerate cannot render it): the lists' default order, ongoing last.
+    op.create_index('ix_task_deadline_order', 'task', [sa.text('(deadline IS NULL)'), 'deadline', 'id'], unique=False)
+
     op.create_table('completion_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('task_id', sa.Integer(), nullable=False),
@@ -453,6 +456,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_completion_report_task_id'))
 
     op.drop_table('completion_report')
+    op.drop_index('ix_task_deadline_order', table_name='task')
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_state_deadline')
         batch_op.drop_index(batch_op.f('ix_task_state'))

@@ -28,7 +28,7 @@ class Directive(db.Model):
     issued_on: Mapped[date] = mapped_column(Date, index=True)
     issuing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     signer: Mapped[str] = mapped_column(String(255), default="")
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="", deferred=True)  # long: loaded only when shown
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

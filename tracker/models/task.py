@@ -85,6 +85,8 @@ class Task(db.Model):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_state_deadline", "state", "deadline"),
         Index("ix_task_lead_state", "lead_unit_id", "state"),
+        # The lists' default order (ongoing tasks last) walks this index instead of sorting.
+        Index("ix_task_deadline_order", deadline.is_(None), deadline, id),
     )
 
     def refresh_search(self) -> None:

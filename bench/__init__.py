@@ -1,0 +1,1 @@
+"""Benchmarks: a data generator and a runner (see bench/README.md)."""

@@ -1,0 +1,53 @@
+"""A page of rows whose total is already known (e.g. from the per-status counts).
+
+It offers what templates/_macros/ui.html's pager needs, like Flask-SQLAlchemy's
+Pagination, without running a second COUNT over the same rows.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+
+
+class Page:
+    def __init__(self, items: Sequence, page: int, per_page: int, total: int):
+        self.items, self.page, self.per_page, self.total = list(items), page, per_page, total
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(self, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
+                   right_edge: int = 2) -> Iterator[int | None]:
+        """Page numbers to show, with None for a gap (as Flask-SQLAlchemy's Pagination does)."""
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (num <= left_edge or self.page - left_current <= num <= self.page + right_current
+                    or num > self.pages - right_edge):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+
+def page_args(request, default: int = 25, maximum: int = 200) -> tuple[int, int]:
+    """Read ?page= and ?per_page= (bounded) from a request."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", default, type=int) or default, 1), maximum)
+    return page, per_page
