@@ -140,8 +140,11 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
             if roll < 0.05:
                 state, cancelled = "cancelled", issued + timedelta(days=rng.randint(1, 60))
             elif age > 60 and roll < (0.9 if age > 365 else 0.55):
-                reported = issued + timedelta(days=rng.randint(10, 300))
-                reported = min(reported, today - timedelta(days=1))
+                # Three in four reports come by the deadline, the rest up to two months late.
+                target = deadline or issued + timedelta(days=120)
+                reported = target - timedelta(days=rng.randint(0, 30)) if rng.random() < 0.75 else \
+                    target + timedelta(days=rng.randint(1, 60))
+                reported = max(issued + timedelta(days=1), min(reported, today - timedelta(days=1)))
                 state, completed, done, progress = "done", reported, min(reported + timedelta(days=rng.randint(0, 10)),
                                                                         today), 100
             elif roll > 0.97:
