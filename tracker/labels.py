@@ -70,7 +70,7 @@ AUDIT_LABELS = {
     "directive.publish": _l("Published the document"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
-    "task.move": _l("Moved the task"),
+    "task.move": _l("Reordered the task"),
     "task.delete": _l("Deleted the task"),
     "task.assign": _l("Assigned the task"),
     "task.progress": _l("Reported progress"),
@@ -83,6 +83,28 @@ AUDIT_LABELS = {
     "task.extension_approved": _l("Approved the extension"),
     "task.extension_rejected": _l("Rejected the extension"),
     "task.remind": _l("Sent a reminder"),
+    "auth.denied": _l("Was refused access"),
+    "user.create": _l("Created a user"),
+    "user.update": _l("Edited a user"),
+    "user.role_change": _l("Changed a user's role"),
+    "user.activate": _l("Activated a user"),
+    "user.deactivate": _l("Deactivated a user"),
+    "user.temporary_password": _l("Set a temporary password"),
+    "user.password_set": _l("Set a password"),
+    "user.profile": _l("Changed their preferences"),
+    "unit.create": _l("Created a unit"),
+    "unit.update": _l("Edited a unit"),
+    "unit.delete": _l("Deleted a unit"),
+    "calendar.add": _l("Added a day to the calendar"),
+    "calendar.remove": _l("Removed a day from the calendar"),
+    "reminders.settings": _l("Changed the reminder rules"),
+    "outbox.retry": _l("Queued failed e-mails again"),
+    "reminder.failed": _l("An e-mail could not be delivered"),
+}
+
+OUTBOX_STATE_LABELS = {
+    "pending": _l("Pending"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
 }
 
 FIELD_LABELS = {

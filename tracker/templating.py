@@ -27,10 +27,12 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def change_text(change) -> str:
-    """Show an audit change ([old, new] or a value) with dates as dd/mm/yyyy."""
+    """Show an audit change ([old, new] or a value) with dates as dd/mm/yyyy and states by name."""
     def one(value):
         if value is None or value == "":
             return "—"
+        if isinstance(value, str) and value in labels.STATE_LABELS:
+            return str(labels.STATE_LABELS[value])
         if isinstance(value, bool):
             return "✓" if value else "✗"
         if isinstance(value, list):
