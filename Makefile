@@ -21,15 +21,23 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
+
+# axe-core (accessibility checks of tests/e2e), pinned by package-lock.json; needs node and npm.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 
 # Compile the message catalogues (.po -> .mo); the .mo files are build output.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d tracker/translations
 
-# Refresh the catalogues from the source after changing user-facing text.
+# Refresh the catalogues from the source after changing user-facing text. pybabel skips folders named
+# _* by default (templates/_macros, _partials): --ignore-dirs replaces that default.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output \
+		--ignore-dirs ".* node_modules __pycache__" .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --ignore-obsolete
 
 run: install
@@ -52,6 +60,10 @@ test-sqlite:
 
 test-postgres:
 	$(BIN)/pytest -q -m "not sqlite_only and not browser"
+
+# PNGs of the main pages from the demo data into docs/screenshots/ (README shows them); needs Debian's chromium.
+screenshots: install-dev
+	$(BIN)/python tools/screenshots.py
 
 bench: install-dev
 	$(BIN)/python bench/run
