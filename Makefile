@@ -28,7 +28,6 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-
 # Compile the message catalogues (.po -> .mo); the .mo files are build output.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d tracker/translations
@@ -68,8 +67,10 @@ screenshots: install-dev
 bench: install-dev
 	$(BIN)/python bench/run
 
+# Known vulnerabilities in the pinned requirements fail, unless audit-ignore.txt gives the reason;
+# an unreachable vulnerability service is reported as inconclusive (AUDIT_STRICT=1 makes it fail).
 audit: install-dev
-	$(BIN)/pip-audit -r requirements.txt
+	$(BIN)/python .ci/audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.api import bp as api_bp
     from tracker.auth import bp as auth_bp
+    from tracker.dashboard import bp as dashboard_bp
     from tracker.directives import bp as directives_bp
     from tracker.main import bp as main_bp
     from tracker.notifications import bp as notifications_bp
@@ -72,9 +73,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(directives_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from tracker.api.tokens_views import bp as tokens_bp
+    from tracker.feeds import bp as feeds_bp
+
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(feeds_bp)
     from tracker.extensions import csrf
 
     csrf.exempt(api_bp)  # token requests carry no cookie, so CSRF cannot apply

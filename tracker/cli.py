@@ -253,6 +253,42 @@ def reminders_run(day: str | None, dry_run: bool) -> None:
                f"{result['retry']} to retry, {result['failed']} failed.")
 
 
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def users_token(username: str, name: str) -> None:
+    """Print a new API token for the user; it is shown once (only its hash is kept)."""
+    from tracker.api.auth import create_token
+
+    user = _user(username)
+    if not user.active:
+        _fail(f"user is inactive: {user.username}")
+    if not name.strip():
+        _fail("the token name must not be empty")
+    _row, token = create_token(user, name, ip="cli")
+    db.session.commit()
+    click.echo(f"New API token for {user.username} (shown once, keep it secret):", err=True)
+    click.echo(token)
+
+
+@click.command("bench-data")
+@click.option("--tasks", default=50_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--provinces", default=1, show_default=True, type=click.IntRange(1, 100))
+@click.option("--seed", default=1, show_default=True, type=int)
+def bench_data(tasks: int, provinces: int, seed: int) -> None:
+    """Fill the database with realistic benchmark data (deterministic for a seed)."""
+    import time
+
+    from bench.generate import generate
+
+    upgrade_schema()
+    started = time.perf_counter()
+    counts = generate(tasks, provinces=provinces, seed=seed)
+    click.echo(f"Generated {counts['tasks']} tasks, {counts['directives']} directives, {counts['units']} units, "
+               f"{counts['users']} users, {counts['updates']} progress updates in "
+               f"{time.perf_counter() - started:.1f} s.")
+
+
 def init_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(demo_logins)
@@ -261,3 +297,6 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(bench_data)
+    app.cli.add_command(__import__("tracker.backup").backup.backup_command)
+    app.cli.add_command(__import__("tracker.backup").backup.restore_command)

@@ -1,17 +1,49 @@
-"""Error pages (HTML) and JSON errors for the API."""
+"""Error pages (HTML) and JSON errors for the API.
+
+A 403 is recorded in the audit log (`auth.denied`, with the method and
+path) in a short transaction of its own, after what the request did has
+been rolled back. A database that cannot be reached gives a 503 page (or
+JSON under /api/) rendered without touching the database again.
+"""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def record_denied() -> None:
+    """Write one `auth.denied` audit event for this request (never raises).
+
+    The request's own changes are rolled back first: a refused request keeps
+    nothing. API views that answer 403 themselves can call this too.
+    """
+    from tracker.database import set_read_only_request
+    from tracker.services import audit
+
+    try:
+        db.session.rollback()
+        set_read_only_request(False)  # SQLite: the insert begins IMMEDIATE, not as an upgraded read
+        audit.record("auth.denied", summary=f"{request.method} {request.path}"[:500],
+                     changes={"method": request.method, "path": request.path[:300],
+                              "endpoint": request.endpoint or ""})
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("could not record a permission denial for %s", request.path, exc_info=True)
+
+
+def _forget_user() -> None:
+    """Render as anonymous: loading the user (and the unread count) would need the database again."""
+    login_manager._update_request_context_with_user(None)
 
 
 def init_errorhandlers(app: Flask) -> None:
@@ -22,6 +54,8 @@ def init_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            record_denied()
         if wants_json():
             from tracker.api.errors import json_error
 
@@ -30,14 +64,22 @@ def init_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_down(error):
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:  # the connection may be gone already
+            pass
         app.logger.exception("database error")
+        _forget_user()  # before anything asks for the user's language or name
         message = _("The database is not reachable right now. Please try again in a moment.")
         if wants_json():
             from tracker.api.errors import json_error
 
-            return json_error(503, "unavailable", message)
-        return render_template("errors/error.html", code=503, message=message), 503
+            response = json_error(503, "unavailable", message)
+        else:
+            response = app.make_response((render_template("errors/error.html", code=503, message=message), 503))
+        response.headers["Retry-After"] = "30"
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(error):

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def run_reminders(now: datetime | None = None) -> dict[str, int]:
     """Plan today's reminders (from the configured hour), the weekly digest, then send what is due."""
     from tracker.services.outbox import dispatch
-    from tracker.services.planner import get_settings, plan_digest, plan_reminders
+    from tracker.services.planner import cancel_stale, get_settings, plan_digest, plan_reminders
 
     now = now or utcnow()
     local = now.astimezone(local_zone())
@@ -29,7 +29,9 @@ def run_reminders(now: datetime | None = None) -> dict[str, int]:
     result = {"planned": 0, "digests": 0}
     if local.hour >= settings.send_hour:
         result["planned"] = len(plan_reminders(today, now))
-        db.session.commit()
+    else:  # nothing new before the hour, but what no longer applies must not go out with the retries
+        cancel_stale(today)
+    db.session.commit()
     if (local.weekday(), local.hour, local.minute) >= (settings.digest_weekday, settings.digest_hour,
                                                        settings.digest_minute):
         result["digests"] = plan_digest(today, now)

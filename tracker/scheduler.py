@@ -1,4 +1,4 @@
-"""APScheduler wiring: one clock that calls `jobs.tick` twice a minute.
+"""APScheduler wiring: one clock that calls `jobs.tick` at start, then twice a minute.
 
 The scheduler never starts inside web workers. It runs in `flask scheduler`
 (production: one such process) and in `flask serve` (the development
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -50,6 +50,7 @@ class LeaderLock:
         if self.connection is not None:
             try:
                 self.connection.execute(text("SELECT 1"))
+                self.connection.commit()  # never sit "idle in transaction" while holding the lock
                 return True
             except Exception:  # noqa: BLE001 - the connection died: the lock went with it
                 self.connection = None
@@ -82,6 +83,11 @@ class LeaderLock:
 
     def release(self) -> None:
         if self.connection is not None:
+            try:  # the lock belongs to the database session, which the pool would keep alive
+                self.connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                self.connection.commit()
+            except Exception:  # noqa: BLE001 - the connection died: the lock went with it
+                pass
             self.connection.close()
             self.connection = None
 
@@ -103,7 +109,7 @@ def build_scheduler(app: Flask, blocking: bool = False):
     lock = LeaderLock(app)
     scheduler.add_job(
         leader_tick, IntervalTrigger(seconds=TICK_SECONDS, timezone=zone), args=[app, lock], id="tick",
-        name="Reminders: plan and send", replace_existing=True,
+        name="Reminders: plan and send", replace_existing=True, next_run_time=datetime.now(zone),
         coalesce=True, max_instances=1, misfire_grace_time=None,
     )
     scheduler.leader_lock = lock

@@ -1,12 +1,14 @@
 """Request hooks: sign-in required everywhere, forced password change, headers."""
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.database import set_read_only_request
 
+# The largest id: ids are 32-bit integers on PostgreSQL (SQLite overflows past 2**63).
+MAX_ID = 2**31 - 1
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static"}
 # Endpoints a user who must change their password may still reach.
@@ -37,14 +39,25 @@ def init_request_hooks(app: Flask) -> None:
             return redirect(url_for("auth.change_password"))
         return None
 
+    @app.before_request
+    def refuse_impossible_ids():
+        """An id no database column can hold names nothing: 404, not an overflow error (the API checks its own)."""
+        if request.blueprint != "api" and any(isinstance(v, int) and not 0 <= v <= MAX_ID
+                                               for v in (request.view_args or {}).values()):
+            abort(404)
+        return None
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
+        if "frame-ancestors" not in headers["Content-Security-Policy"]:  # a view's own CSP (downloads)
+            headers["Content-Security-Policy"] += "; frame-ancestors 'none'"
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and getattr(current_user, "is_authenticated", False):
-            headers.setdefault("Cache-Control", "no-store")
+        if current_user and getattr(current_user, "is_authenticated", False) and request.endpoint != "static":
+            # What a signed-in user sees (pages, downloads, exports) stays out of every cache, shared PCs' too.
+            headers["Cache-Control"] = "no-store"
         return response

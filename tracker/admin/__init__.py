@@ -17,3 +17,4 @@ def require_admin():
 
 
 from tracker.admin import reminders, views  # noqa: E402,F401
+from tracker.admin import audit_export  # noqa: E402,F401

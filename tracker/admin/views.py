@@ -1,9 +1,12 @@
 """Admin pages: units, users, audit log."""
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 
 from tracker.admin import bp
@@ -21,8 +24,44 @@ def _per_page() -> int:
     return min(max(request.args.get("per_page", 25, type=int), 1), 200)
 
 
+class ListPagination(Pagination):
+    """Paging over a list already in memory (the unit tree, ordered in Python)."""
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def _tree_positions() -> dict[int, int]:
+    """Return each unit's position in the tree read top-down, siblings in Vietnamese name order.
+
+    Ordering by the materialised path would compare ids as text ("/1/10/" before
+    "/1/2/"), so the tree is walked here instead.
+    """
+    children: dict[int | None, list[tuple[str, int]]] = defaultdict(list)
+    for unit_id, parent_id, sort_key in db.session.execute(select(Unit.id, Unit.parent_id, Unit.sort_key)):
+        children[parent_id].append((sort_key, unit_id))
+    positions: dict[int, int] = {}
+    stack = sorted(children[None], reverse=True)
+    while stack:
+        _, unit_id = stack.pop()
+        if unit_id in positions:  # never loop, whatever the data
+            continue
+        positions[unit_id] = len(positions)
+        stack.extend(sorted(children[unit_id], reverse=True))
+    return positions
+
+
+def _in_tree_order(units: list[Unit]) -> list[Unit]:
+    positions = _tree_positions()
+    return sorted(units, key=lambda u: (positions.get(u.id, len(positions)), u.id))
+
+
 def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list:
-    units = db.session.scalars(select(Unit).order_by(Unit.path)).all()
+    units = _in_tree_order(db.session.scalars(select(Unit)).all())
     pairs = [(0, blank)] if blank is not None else []
     for unit in units:
         if exclude is not None and exclude.id is not None and unit.path.startswith(exclude.path):
@@ -47,8 +86,12 @@ def units():
         stmt = stmt.where(Unit.active.is_(True))
     elif status == "inactive":
         stmt = stmt.where(Unit.active.is_(False))
-    stmt = stmt.order_by(Unit.sort_key if q else Unit.path)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+    if q:
+        page = db.paginate(stmt.order_by(Unit.sort_key, Unit.id), page=request.args.get("page", 1, type=int),
+                           per_page=_per_page(), error_out=False)
+    else:
+        page = ListPagination(items=_in_tree_order(db.session.scalars(stmt).all()),
+                              page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
     return render_template("admin/units.html", page=page, q=q, kind=kind, status=status)
 
 
@@ -108,7 +151,10 @@ def unit_new():
 def unit_edit(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     form = UnitForm(obj=unit)
-    form.parent_id.choices = _unit_choices(exclude=unit, blank=_("(none: top of the tree)"))
+    # The page offers no parent inside the unit's own subtree; a posted one is accepted by the
+    # field so that _validate_unit can say clearly why it is refused.
+    form.parent_id.choices = _unit_choices(exclude=None if request.method == "POST" else unit,
+                                           blank=_("(none: top of the tree)"))
     if request.method == "GET":
         form.aliases.data = "\n".join(unit.aliases or [])
         form.parent_id.data = unit.parent_id or 0
@@ -123,6 +169,9 @@ def unit_edit(unit_id: int):
             db.session.commit()
             flash(_("Unit %(name)s has been saved.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
+    form.parent_id.choices = _unit_choices(exclude=unit, blank=_("(none: top of the tree)"))
+    if form.parent_id.data not in {choice.value for choice in form.parent_id.choices}:
+        form.parent_id.data = unit.parent_id or 0  # show the current parent, not a refused one
     return render_template("admin/unit_form.html", form=form, unit=unit,
                            blockers=unit_blockers(unit, for_delete=True))
 

@@ -1,9 +1,9 @@
-"""API v1 views (being built: see issue 6)."""
-from flask import jsonify
-
+"""GET /api/v1/openapi.json: the hand-written description of the API (tracker.api.openapi)."""
 from tracker.api import bp
+from tracker.api.errors import json_response
+from tracker.api.openapi import spec
 
 
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify({"openapi": "3.0.3", "info": {"title": "Tracker API", "version": "1"}, "paths": {}})
+    return json_response(spec())

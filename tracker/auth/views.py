@@ -1,6 +1,7 @@
 """Sign-in, sign-out and password change."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -8,12 +9,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.sessions import end_session, revoke_sessions, start_session
 from tracker.extensions import db
 from tracker.models import LoginAttempt, User
+from tracker.models.user import password_method
 from tracker.services import audit
 from tracker.timeutil import utcnow
 
@@ -26,6 +29,24 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("main.index")
     return target
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _check_password(user: User | None, password: str) -> bool:
+    """Check `password` against `user`'s hash, spending the same time when there is no such user.
+
+    An unknown username must not answer faster than a wrong password, or the
+    response time would tell which usernames exist.
+    """
+    if user is not None and user.password_hash:
+        return user.check_password(password)
+    method = password_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
+    return False
 
 
 def _recent_failures(column, value: str) -> int:
@@ -53,7 +74,7 @@ def login():
             abort(429)
         locked = _recent_failures(LoginAttempt.username, username) >= current_app.config["LOGIN_MAX_FAILURES"]
         user = db.session.scalar(select(User).where(User.username == username))
-        ok = not locked and user is not None and user.active and user.check_password(form.password.data)
+        ok = not locked and _check_password(user, form.password.data) and user.active
         db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
         if not ok:
             audit.record("auth.login_failed", actor=user, object_type="user",

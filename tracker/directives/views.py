@@ -20,6 +20,11 @@ from tracker.timeutil import today
 from tracker.views_util import apply_errors, load_directive, load_task, tree_order, unit_options, user_options
 
 
+# Service error keys -> form fields, so that each message shows beside the control it is about.
+DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
+TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
+
+
 @bp.route("/directives")
 def index():
     q = request.args.get("q", "").strip()
@@ -122,7 +127,7 @@ def new():
             _write_and_commit(pending)
         except ServiceError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error, DIRECTIVE_FIELDS)
         except OSError:
             db.session.rollback()
             flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
@@ -149,7 +154,7 @@ def edit(directive_id: int):
             _write_and_commit(_save_attachments(form, directive))
         except ServiceError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error, DIRECTIVE_FIELDS)
         except OSError:
             db.session.rollback()
             flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
@@ -214,7 +219,7 @@ def add_tasks(directive_id: int):
                 priority=data.priority.data), day)
             added += 1
         except ServiceError as error:
-            apply_errors(data, error)
+            apply_errors(data, error, TASK_FIELDS)
             failed = True
     if failed:
         db.session.rollback()
@@ -274,7 +279,7 @@ def new_task(directive_id: int):
             task = workflow.add_task(current_user, directive, task_data(form), today())
         except ServiceError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error, TASK_FIELDS)
         else:
             db.session.commit()
             flash(_("The task has been added."), "success")

@@ -14,7 +14,13 @@ from tracker.services import audit
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    """Land on the dashboard: the leader dashboard for leaders, secretaries and admins, the unit one for staff."""
+    from tracker.dashboard import views as dashboard
+    from tracker.services import reach
+
+    if reach.can_view_dashboard(current_user):
+        return dashboard.index()
+    return dashboard.unit()
 
 
 @bp.route("/healthz")

@@ -44,8 +44,8 @@ def enqueue_email(*, key: str, kind: str, user: User, subject: str, text: str, h
         planned_for=planned_for, to_addr=user.email, subject=subject[:500], body_text=text, body_html=html,
         message_id=message_id, state="pending", attempts=0, next_attempt_at=now, last_error="", attempt_log=[],
         created_at=now,
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+    return db.session.execute(stmt).scalar() is not None  # (rowcount is -1 here with psycopg 3)
 
 
 def enqueue_notification(*, key: str, kind: str, user: User, task_id: int | None, title: str,
@@ -53,8 +53,8 @@ def enqueue_notification(*, key: str, kind: str, user: User, task_id: int | None
     """Add an in-app notification unless one with `key` exists."""
     stmt = _insert(Notification).values(
         user_id=user.id, kind=kind, task_id=task_id, title=title[:500], created_at=now or utcnow(), dedupe_key=key[:200],
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)
+    return db.session.execute(stmt).scalar() is not None
 
 
 def claim(now: datetime, limit: int = BATCH) -> list[int]:
@@ -78,8 +78,12 @@ def _log(row: OutboxMessage, now: datetime, outcome: str) -> None:
     row.attempt_log = list(row.attempt_log or []) + [{"at": now.isoformat(), "outcome": outcome[:200]}]
 
 
-def send_claimed(ids: list[int], transport, now_fn=utcnow) -> dict[str, int]:
-    """Send the claimed rows one by one, committing each outcome at once."""
+def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime | None = None) -> dict[str, int]:
+    """Send the claimed rows one by one, committing each outcome at once.
+
+    With `lease_until` (the lease `claim` gave them), a row whose lease ran
+    out before its turn is left alone: another dispatcher may have claimed it.
+    """
     from tracker.mail import build_message
 
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -87,14 +91,27 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow) -> dict[str, int]:
         row = db.session.get(OutboxMessage, row_id)
         if row is None or row.state != "sending":
             continue
-        msg = build_message(to_addr=row.to_addr, subject=row.subject, text=row.body_text, html=row.body_html,
-                            message_id=row.message_id)
+        if lease_until is not None and (row.lease_until != lease_until or now_fn() >= lease_until):
+            continue  # no longer ours (a slow batch): the next claim will take it
+        try:
+            msg = build_message(to_addr=row.to_addr, subject=row.subject, text=row.body_text, html=row.body_html,
+                                message_id=row.message_id)
+        except Exception as error:  # noqa: BLE001 - e.g. a malformed address: it never goes, and must not block others
+            _fail(row, now_fn(), f"cannot build the message: {type(error).__name__}: {error}", permanent=True)
+            counts["failed"] += 1
+            db.session.commit()
+            continue
         try:
             transport.send(msg)
         except smtplib.SMTPResponseException as error:
             now = now_fn()
             permanent = 500 <= error.smtp_code < 600
-            _fail(row, now, f"{error.smtp_code} {error.smtp_error!r}", permanent)
+            _fail(row, now, f"{error.smtp_code} {_text(error.smtp_error)}", permanent)
+            counts["failed" if row.state == "failed" else "retry"] += 1
+        except smtplib.SMTPRecipientsRefused as error:  # refused at RCPT TO: the code says whether to retry
+            now = now_fn()
+            code, reply = next(iter(error.recipients.values()), (450, b""))
+            _fail(row, now, f"{code} {_text(reply)}", permanent=500 <= code < 600)
             counts["failed" if row.state == "failed" else "retry"] += 1
         except (smtplib.SMTPException, OSError) as error:
             now = now_fn()
@@ -111,6 +128,11 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow) -> dict[str, int]:
             counts["sent"] += 1
         db.session.commit()
     return counts
+
+
+def _text(reply: bytes | str) -> str:
+    """The server's reply as text, for the admin's outbox page."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _fail(row: OutboxMessage, now: datetime, error: str, permanent: bool) -> None:
@@ -135,10 +157,13 @@ def dispatch(now: datetime | None = None, transport=None, limit: int = BATCH) ->
     totals = {"sent": 0, "retry": 0, "failed": 0}
     try:
         while True:
-            ids = claim(now or utcnow(), limit)
+            claimed_at = now or utcnow()
+            ids = claim(claimed_at, limit)
             if not ids:
                 break
-            for key, value in send_claimed(ids, transport).items():
+            sent = send_claimed(ids, transport, now_fn=(lambda: now) if now else utcnow,
+                                lease_until=claimed_at + LEASE)
+            for key, value in sent.items():
                 totals[key] += value
             if len(ids) < limit:
                 break

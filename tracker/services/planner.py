@@ -92,6 +92,23 @@ def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]
     return by_unit
 
 
+def _issuer_side(task: Task, people: list[User]) -> list[User]:
+    """The escalation's recipients: the leader who issued the task and the issuing unit's secretaries.
+
+    The issuer is the leader a directive was recorded for (or who recorded
+    it), or the leader who split off a sub-task; when that person is unknown
+    or no longer an active leader of the unit, every leader of the unit.
+    """
+    leaders = [u for u in people if u.role == "leader"]
+    secretaries = [u for u in people if u.role == "secretary"]
+    if task.parent_id is None:
+        issuer = task.directive.on_behalf_of_id or task.directive.created_by_id
+    else:
+        issuer = task.created_by_id
+    named = [u for u in leaders if u.id == issuer]
+    return (named or leaders) + secretaries
+
+
 def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = False) -> list[Planned]:
     """Queue today's deadline reminders (idempotent); return what this call queued."""
     now = now or utcnow()
@@ -122,7 +139,7 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
-            recipients = issuers.get(task.issuer_unit_id, [])
+            recipients = _issuer_side(task, issuers.get(task.issuer_unit_id, []))
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.models import Task, Unit, User, task_cooperation
+from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.services import reach
-from tracker.services.status import STATUSES, existed_sql, status_sql
+from tracker.services.status import STATUSES, deadline_sql, existed_sql, status_sql
 from tracker.text import fold, like_pattern
 
 SORTS = {  # "priority" sorts by priority_order()
@@ -44,6 +44,16 @@ class TaskFilters:
     as_of: date | None = None
     top_level: bool = False
     sort: str = "deadline"
+    # Used by the dashboards' links (tracker.services.stats), so each figure opens its own list.
+    lead_unit_only: bool = False  # the lead unit itself, not its sub-units
+    issuer_unit: Unit | None = None  # the issuing unit itself
+    cooperating_unit: Unit | None = None  # a cooperating unit in this unit's subtree
+    unassigned: bool = False
+    period_start: date | None = None  # the deadline in force on the status day lies in the period
+    period_end: date | None = None
+    done_from: date | None = None  # confirmed done (done_on) in this span
+    done_to: date | None = None
+    published_only: bool = False
 
 
 def _in_subtree(column, unit: Unit):
@@ -70,7 +80,8 @@ def base_select(user: User, filters: TaskFilters, today: date):
     if filters.unit is not None:
         stmt = stmt.where(_unit_clause(filters.unit))
     if filters.lead_unit is not None:
-        stmt = stmt.where(_in_subtree(Task.lead_unit_id, filters.lead_unit))
+        stmt = stmt.where(Task.lead_unit_id == filters.lead_unit.id if filters.lead_unit_only
+                          else _in_subtree(Task.lead_unit_id, filters.lead_unit))
     if filters.assignee is not None:
         stmt = stmt.where(Task.assignee_id == filters.assignee.id)
     if filters.directive_id:
@@ -92,7 +103,31 @@ def base_select(user: User, filters: TaskFilters, today: date):
                           Task.deadline <= filters.due_soon_until)
     if filters.top_level:
         stmt = stmt.where(Task.parent_id.is_(None))
+    if filters.issuer_unit is not None:
+        stmt = stmt.where(Task.issuer_unit_id == filters.issuer_unit.id)
+    if filters.cooperating_unit is not None:
+        stmt = stmt.where(exists(select(task_cooperation.c.task_id).where(
+            task_cooperation.c.task_id == Task.id,
+            task_cooperation.c.unit_id.in_(_subtree_ids(filters.cooperating_unit)))))
+    if filters.unassigned:
+        stmt = stmt.where(Task.assignee_id.is_(None))
+    if filters.period_start or filters.period_end:
+        deadline = deadline_sql(day if historical else None)
+        if filters.period_start:
+            stmt = stmt.where(deadline >= filters.period_start)
+        if filters.period_end:
+            stmt = stmt.where(deadline <= filters.period_end)
+    if filters.done_from:
+        stmt = stmt.where(Task.done_on >= filters.done_from)
+    if filters.done_to:
+        stmt = stmt.where(Task.done_on <= filters.done_to)
+    if filters.published_only:
+        stmt = stmt.where(exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None)))
     return stmt, status
+
+
+def _subtree_ids(unit: Unit):
+    return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
 def _unit_clause(unit: Unit):

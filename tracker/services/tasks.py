@@ -404,6 +404,20 @@ def _roll_up(parent: Task | None) -> None:
         parent = parent.parent
 
 
+def awaits_decision(task: Task) -> bool:
+    """True while a report raising a difficulty or a proposal is unanswered.
+
+    The lead side's latest report stands for the task: the ones before it
+    no longer count. Contributions made since then count until answered.
+    """
+    for update in task.updates:  # newest first
+        if update.raises_issue and not update.response:
+            return True
+        if not update.contribution:
+            return False
+    return False
+
+
 def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> None:
     """The issuer answers the difficulties or proposals of a report."""
     task = update.task
@@ -413,9 +427,7 @@ def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> Non
     update.response = response.strip()
     update.responded_by_id = actor.id
     update.responded_at = utcnow()
-    latest = task.updates[0] if task.updates else None
-    if latest is None or latest.id == update.id:
-        task.needs_attention = False
+    task.needs_attention = awaits_decision(task)
     _touch(task, actor)
     audit.record("task.respond", actor=actor, obj=task, summary=task.title[:200])
     if update.author_id:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.directives.forms import TaskForm
-from tracker.directives.views import missing_deadline, prepare_task_form, task_data
+from tracker.directives.views import TASK_FIELDS, missing_deadline, prepare_task_form, task_data
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
@@ -18,6 +18,7 @@ from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, status_counts, task_select
 from tracker.services.reminders import is_due_soon
 from tracker.services.status import STATUSES, facts_of, status_on
+from tracker.paging import Page, page_args
 from tracker.tasks import bp
 from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, \
     RespondForm
@@ -53,7 +54,19 @@ def filters_from_args(default_view: str = "all") -> TaskFilters:
         priority=request.args.get("priority", ""), q=request.args.get("q", ""), tag=request.args.get("tag", ""),
         attention=request.args.get("attention") == "1", as_of=_date_arg("as_of"),
         sort=request.args.get("sort", "deadline"),
+        # the dashboards' links (tracker.services.stats.list_args)
+        lead_unit_only=request.args.get("lead_unit_only") == "1",
+        issuer_unit=_unit_arg("issuer_unit"), cooperating_unit=_unit_arg("cooperating_unit"),
+        unassigned=request.args.get("assignee") == "none",
+        period_start=_date_arg("period_start"), period_end=_date_arg("period_end"),
+        done_from=_date_arg("done_from"), done_to=_date_arg("done_to"),
+        published_only=request.args.get("published") == "1",
     )
+
+
+def _unit_arg(name: str) -> Unit | None:
+    unit_id = request.args.get(name, type=int)
+    return db.session.get(Unit, unit_id) if unit_id else None
 
 
 @bp.route("/tasks")
@@ -61,11 +74,12 @@ def index():
     default_view = "mine" if current_user.role == "staff" else "all"
     filters = filters_from_args(default_view)
     day = today()
-    page = db.paginate(task_select(current_user, filters, day), page=request.args.get("page", 1, type=int),
-                       per_page=min(request.args.get("per_page", 25, type=int), 200), error_out=False)
-    rows = db.session.execute(task_select(current_user, filters, day).limit(page.per_page)
-                              .offset((page.page - 1) * page.per_page)).all()
+    number, per_page = page_args(request)
     counts = status_counts(db.session, current_user, filters, day)
+    total = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
+    rows = db.session.execute(task_select(current_user, filters, day).limit(per_page)
+                              .offset((number - 1) * per_page)).all()
+    page = Page(rows, number, per_page, total)
     calendar = load_calendar()
     as_of = filters.as_of or day
     due_soon = {task.id for task, status in rows
@@ -100,6 +114,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
         due_soon=status == "in_progress" and task.deadline is not None
         and is_due_soon(task.deadline, as_of or day, calendar),
+        subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
         extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
         respond_form=RespondForm(), accept=uploads.ACCEPT,
@@ -150,7 +165,7 @@ def edit(task_id: int):
                                  expected_version=int(form.version.data or 0), reason=form.reason.data or "")
         except ServiceError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error, TASK_FIELDS)
             if error.status == 409:
                 return render_template("tasks/form.html", form=form, task=task, directive=task.directive,
                                        parent=task.parent, conflict=True), 409
@@ -177,7 +192,7 @@ def new_subtask(task_id: int):
             task = workflow.add_task(current_user, parent.directive, task_data(form), today(), parent=parent)
         except ServiceError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            apply_errors(form, error, TASK_FIELDS)
         else:
             db.session.commit()
             flash(_("The sub-task has been created."), "success")

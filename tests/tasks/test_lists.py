@@ -1,0 +1,288 @@
+"""The task lists: the three views, every filter alone and combined, counts, paging, status as of a past day.
+
+The demo directive 125/TB-UBND (relative to today) holds, for the
+Department of Information and Communications (STTTT):
+  1 press guidance, ongoing, dung.tv, + radio-TV station      in progress
+  2 radio-TV scheme, -8 days, + station and finance, asks +25   overdue, needs a decision
+  3 seas-and-islands contest, -15, dung.tv, + culture           done on time
+  4 IPv6 plan, +5, lan.nt                                      in progress (due soon)
+  5 LGSP hub, -4 extended to +20 at -7, tuan.la, + home affairs in progress
+  6 e-government, +60, + planning                              in progress
+  7 steering committee, ongoing                                in progress
+  8 IT plan review, +2, quang.dv, reported complete at -1      in progress
+  9 IT plan 2021-2025, -30, + planning, finance, 2 districts    done late
+ 10 inspection, ongoing                                        in progress
+ 11 sub-task of 5 for the IT division, -4, quang.dv            overdue, needs a decision
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.tasks.pages import (doc, flashes, main_text, status_counts, task_like, task_rows, task_titles, unit,
+                               user)
+from tracker.demo import SEED_TASKS
+from tracker.timeutil import today
+
+WORDS = {  # a few words of each demo task's title
+    1: "Hướng dẫn, theo dõi, đôn đốc", 2: "đề án phát thanh", 3: "hội thi tuyên truyền biển đảo",
+    4: "ứng dụng IPv6", 5: "trục liên thông chia sẻ dữ liệu LGSP tỉnh", 6: "đô thị thông minh",
+    7: "Ban Chỉ đạo chính quyền điện tử", 8: "Rà soát Kế hoạch", 9: "giai đoạn 2021-2025", 10: "kiểm tra, giám sát",
+    11: "Cài đặt, kết nối thử nghiệm",
+}
+ALL = set(WORDS)
+
+
+@pytest.fixture
+def titles(demo, db):
+    """Demo task number -> its title."""
+    assert len(SEED_TASKS) == 10
+    return {n: task_like(db, words).title for n, words in WORDS.items()}
+
+
+def listed(client, titles, **args) -> set[int]:
+    """The demo tasks a list shows (all pages: per_page=200)."""
+    shown = task_titles(client.get("/tasks?" + urlencode({"per_page": 200, **args}, doseq=True)))
+    by_title = {title: n for n, title in titles.items()}
+    assert len(shown) == len(set(shown))
+    return {by_title.get(title, title) for title in shown}
+
+
+def days(n: int) -> str:
+    return (today() + timedelta(days=n)).isoformat()
+
+
+# --- the three views -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("username", "mine", "unit_view", "everything"), [
+    ("hai.nv", set(), ALL, ALL),
+    ("lan.nt", {4}, {11}, {4, 11}),
+    ("quang.dv", {8, 11}, {11}, {8, 11}),
+    ("tuan.la", {5}, {11}, {5, 11}),
+    ("dung.tv", {1, 3}, set(), {1, 3}),
+    ("binh.lv", set(), {5}, {5}),
+    ("an.pt", set(), {2, 9}, {2, 9}),
+    ("phuc.nd", set(), {9}, {9}),
+    ("nga.tt", set(), ALL, ALL),  # the committee's unit is the whole province
+    ("khoa.dm", set(), set(), set()),
+])
+def test_my_tasks_my_units_tasks_all_in_reach(login_as, titles, username, mine, unit_view, everything):
+    client = login_as(username)
+    assert listed(client, titles, view="mine") == mine
+    assert listed(client, titles, view="unit") == unit_view
+    assert listed(client, titles, view="all") == everything
+
+
+def test_staff_start_on_their_own_tasks_leaders_on_everything(login_as, titles):
+    lan, hai = login_as("lan.nt"), login_as("hai.nv")
+    page = lan.get("/tasks")
+    assert set(task_titles(page)) == {titles[4]}
+    assert doc(page).xpath("//nav[@class='tabs']/a[@aria-current='page']")[0].get("href").endswith("view=mine")
+    assert set(task_titles(hai.get("/tasks?per_page=200"))) == set(titles.values())
+    assert task_titles(lan.get("/tasks?view=nonsense")) == [titles[4]]
+
+
+# --- filters -----------------------------------------------------------------------------
+
+def test_each_filter(login_as, titles, db):
+    hai = login_as("hai.nv")
+    d = task_like(db, WORDS[1]).directive_id
+    cases = [
+        ({"status": "overdue"}, {2, 11}),
+        ({"status": "done_on_time"}, {3}),
+        ({"status": "done_late"}, {9}),
+        ({"status": ["done_on_time", "done_late"]}, {3, 9}),
+        ({"status": "in_progress"}, {1, 4, 5, 6, 7, 8, 10}),
+        ({"status": "cancelled"}, set()),
+        ({"unit": unit(db, "STC").id}, {2, 9}),  # cooperating
+        ({"unit": unit(db, "STTTT-CNTT").id}, {11}),  # lead, a division
+        ({"unit": unit(db, "STTTT").id}, ALL),  # lead, with its divisions
+        ({"unit": unit(db, "SNV").id}, {5}),
+        ({"assignee": user(db, "dung.tv").id}, {1, 3}),
+        ({"assignee": user(db, "quang.dv").id}, {8, 11}),
+        ({"directive": d}, ALL),
+        ({"directive": d + 1000}, set()),
+        ({"due_after": days(0)}, {4, 5, 6, 8}),  # today's deadlines onwards (ongoing tasks have none)
+        ({"due_before": days(-5)}, {2, 3, 9}),
+        ({"due_after": days(-8), "due_before": days(-4)}, {2, 11}),  # both ends included
+        ({"priority": "high"}, {2, 3, 4, 5, 8, 9}),
+        ({"priority": "normal"}, {1, 6, 7, 10, 11}),
+        ({"priority": "urgent"}, set()),
+        ({"q": "truyen hinh"}, {2}),
+        ({"q": "TRUYỀN HÌNH"}, {2}),
+        ({"q": "truyền hinh"}, {2}),
+        ({"q": "IPV6"}, {4}),
+        ({"q": "lgsp"}, {5, 11}),
+        ({"q": "đề án"}, {2, 10}),
+        ({"q": "de an"}, {2, 10}),
+        ({"q": "100%_"}, set()),  # LIKE wildcards are plain characters
+        ({"tag": "chuyen doi so"}, {4, 5, 6, 7, 8, 9}),
+        ({"tag": "Chuyển đổi số"}, {4, 5, 6, 7, 8, 9}),
+        ({"tag": "chuyển đổi"}, set()),  # a tag matches whole
+        ({"attention": "1"}, {2, 11}),
+    ]
+    wrong = [(args, listed(hai, titles, **args), expected) for args, expected in cases
+             if listed(hai, titles, **args) != expected]
+    assert wrong == []
+
+
+def test_filters_combine(login_as, titles, db):
+    hai = login_as("hai.nv")
+    cases = [
+        ({"status": "overdue", "unit": unit(db, "STC").id}, {2}),
+        ({"status": "overdue", "attention": "1", "priority": "high"}, {2}),
+        ({"priority": "high", "q": "ke hoach"}, {4, 5, 8, 9}),
+        ({"priority": "high", "q": "ke hoach", "status": "in_progress"}, {4, 5, 8}),
+        ({"assignee": user(db, "dung.tv").id, "status": "in_progress"}, {1}),
+        ({"tag": "chuyen doi so", "due_before": days(10)}, {4, 8, 9}),  # 5 moved to +20
+        ({"unit": unit(db, "SKHDT").id, "status": ["in_progress", "done_late"]}, {6, 9}),
+        ({"q": "ke hoach", "view": "unit"}, {4, 5, 8, 9}),
+        ({"q": "ke hoach", "view": "mine"}, set()),
+    ]
+    wrong = [(args, listed(hai, titles, **args), expected) for args, expected in cases
+             if listed(hai, titles, **args) != expected]
+    assert wrong == []
+    # The same filters for a user who sees less give less, never more.
+    lan = login_as("lan.nt")
+    assert listed(lan, titles, view="all", tag="chuyen doi so") == {4}  # the sub-task has no tag
+    assert listed(lan, titles, view="all", status="overdue") == {11}
+
+
+def test_the_page_shows_each_tasks_status_and_keeps_the_filters(login_as, titles, db):
+    hai = login_as("hai.nv")
+    page = hai.get("/tasks?" + urlencode({"q": "truyen hinh", "status": "overdue", "per_page": 200}))
+    assert task_rows(page) == [(titles[2], "Overdue")]
+    form = doc(page).xpath("//form[@role='search']")[0]
+    assert form.xpath(".//input[@name='q']/@value") == ["truyen hinh"]
+    assert form.xpath(".//input[@name='status' and @checked]/@value") == ["overdue"]
+    rows = dict(task_rows(hai.get("/tasks?per_page=200")))
+    assert {rows[titles[n]] for n in (3,)} == {"Done on time"}
+    assert rows[titles[9]] == "Done late" and rows[titles[1]] == "In progress"
+
+
+def test_bad_dates_in_filters_are_ignored_with_a_warning(login_as, titles):
+    hai = login_as("hai.nv")
+    page = hai.get("/tasks?due_after=31/02/2025&per_page=200")
+    assert "Ignored an invalid date: 31/02/2025" in flashes(page)
+    assert len(task_titles(page)) == len(ALL)
+
+
+def test_sorting(login_as, titles, db):
+    hai = login_as("hai.nv")
+    by_deadline = listed_in_order(hai, titles, sort="deadline")
+    assert by_deadline[:8] == [9, 3, 2, 11, 8, 4, 5, 6]  # -30, -15, -8, -4, +2, +5, +20 (extended), +60
+    assert set(by_deadline[-3:]) == {1, 7, 10}  # ongoing last
+    assert listed_in_order(hai, titles, sort="-deadline")[:2] == [6, 5]
+    by_priority = listed_in_order(hai, titles, sort="priority")
+    assert set(by_priority[:6]) == {2, 3, 4, 5, 8, 9}
+    from tracker.text import fold
+
+    by_title = listed_in_order(hai, titles, sort="title")
+    assert [fold(titles[n]) for n in by_title] == sorted(fold(titles[n]) for n in by_title)
+
+
+def listed_in_order(client, titles, **args) -> list[int]:
+    by_title = {title: n for n, title in titles.items()}
+    return [by_title[t] for t in task_titles(client.get("/tasks?" + urlencode({"per_page": 200, **args})))]
+
+
+# --- counts and paging ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    {}, {"unit": "STC"}, {"q": "ke hoach"}, {"status": "overdue"}, {"priority": "high", "tag": "chuyen doi so"},
+    {"view": "mine", "who": "quang.dv"}, {"view": "all", "who": "lan.nt"},
+    {"as_of": -20}, {"as_of": -45},
+])
+def test_counts_in_the_filter_bar_match_the_rows(login_as, titles, db, args):
+    args = dict(args)
+    client = login_as(args.pop("who", "hai.nv"))
+    if "unit" in args:
+        args["unit"] = unit(db, args["unit"]).id
+    if "as_of" in args:
+        args["as_of"] = days(args["as_of"])
+    page = client.get("/tasks?" + urlencode({"per_page": 200, **args}))
+    counts = status_counts(page)
+    # The counts ignore the status filter itself: each checkbox says what ticking it would show.
+    for status, n in counts.items():
+        shown = task_rows(client.get("/tasks?" + urlencode({"per_page": 200, **args, "status": status})))
+        assert len(shown) == n, status
+        assert all(label == LABELS[status] for _, label in shown), status
+    rows = task_rows(page)
+    assert f"{len(rows)} in total" in main_text(page)
+    if "status" not in args:
+        assert sum(counts.values()) == len(rows)
+
+
+LABELS = {"in_progress": "In progress", "overdue": "Overdue", "done_on_time": "Done on time",
+          "done_late": "Done late", "cancelled": "Cancelled"}
+
+
+def test_paging(login_as, titles):
+    hai = login_as("hai.nv")
+    seen = []
+    for number in (1, 2, 3, 4):
+        page = hai.get(f"/tasks?per_page=3&page={number}&sort=title")
+        rows = task_titles(page)
+        assert len(rows) == (3 if number < 4 else 2), number
+        assert "11 in total" in main_text(page)
+        seen += rows
+    assert sorted(seen) == sorted(titles.values())
+    first = hai.get("/tasks?per_page=3&sort=title")
+    pager = doc(first).xpath("//nav[@class='pager']")[0]
+    assert pager.xpath(".//span[@aria-current='page']/text()") == ["1"]
+    next_link = pager.xpath(".//a[@rel='next']/@href")[0]
+    assert "page=2" in next_link and "sort=title" in next_link and "per_page=3" in next_link
+    assert task_titles(hai.get(next_link)) == seen[3:6]
+    assert task_titles(hai.get("/tasks?per_page=3&page=99")) == []
+    assert task_titles(hai.get("/tasks?per_page=100000&page=-2")) != []
+
+
+# --- status as of a past day -------------------------------------------------------------
+
+def test_status_as_of_a_past_day(login_as, titles, db):
+    hai, nga, thu = login_as("hai.nv"), login_as("nga.tt"), login_as("thu.lt")
+    scheme = task_like(db, WORDS[2])  # deadline -8, extension to +25 waiting
+    ext = scheme.pending_extension
+    response = nga.post(f"/tasks/{scheme.id}/extensions/{ext.id}/decide", data={"approve": "1"},
+                        follow_redirects=True)
+    assert "The extension has been approved." in flashes(response)
+    # A task recorded today.
+    d = scheme.directive
+    assert thu.post(f"/directives/{d.id}/tasks/new", data={
+        "title": "Báo cáo sơ kết 6 tháng", "lead_unit_id": unit(db, "STTTT").id, "deadline": days(30),
+        "priority": "normal", "assignee_id": 0}).status_code == 302
+
+    def statuses(on=None):
+        args = {"per_page": 200, "view": "all"}
+        if on is not None:
+            args["as_of"] = days(on)
+        return dict(task_rows(hai.get("/tasks?" + urlencode(args))))
+
+    now = statuses()
+    assert now[titles[2]] == "In progress" and "Báo cáo sơ kết 6 tháng" in now
+    assert statuses(0) == now
+    before = statuses(-3)  # between the old deadline (-8) and the approval (today)
+    assert before[titles[2]] == "Overdue"
+    assert "Báo cáo sơ kết 6 tháng" not in before
+    assert before[titles[5]] == "In progress"  # its extension was approved at -7
+    assert statuses(-5)[titles[5]] == "In progress"
+    assert statuses(-8)[titles[5]] == "In progress"  # the old deadline, -4, not yet passed anyway
+    assert before[titles[11]] == "Overdue"
+    assert statuses(-8)[titles[2]] == "In progress"  # its deadline day
+    assert statuses(-7)[titles[2]] == "Overdue"
+    assert statuses(-16)[titles[3]] == "In progress"  # reported at -17, confirmed at -14
+    assert statuses(-14)[titles[3]] == "Done on time"
+    assert statuses(-28)[titles[9]] == "Overdue"
+    assert statuses(-24)[titles[9]] == "Done late"
+    earlier = statuses(-45)
+    assert titles[11] not in earlier and len(earlier) == 10  # the sub-task was split off at -40
+    assert statuses(-51) == {}  # before the directive
+    # The filter bar and the status filter use the same day.
+    page = hai.get("/tasks?" + urlencode({"as_of": days(-3), "status": "overdue", "per_page": 200}))
+    assert set(task_titles(page)) == {titles[2], titles[11]}
+    assert status_counts(page)["overdue"] == 2
+    # The task page follows the list's as_of link.
+    page = main_text(hai.get(f"/tasks/{scheme.id}?as_of={days(-3)}"))
+    assert "Overdue" in page and "In progress" not in page

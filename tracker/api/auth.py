@@ -1,0 +1,105 @@
+"""Bearer tokens: created once, stored hashed, revocable, acting with their user's role and reach.
+
+Every API request is authenticated here and only here: `Authorization:
+Bearer <token>`. A session cookie never authenticates the API (the API is
+exempt from CSRF because it only trusts this header). The token's user is
+made Flask-Login's user for the request, so messages come in their language
+and the audit log names them.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
+
+from tracker.api.errors import ApiError
+from tracker.database import set_read_only_request
+from tracker.extensions import db, login_manager
+from tracker.models import ApiToken, User
+from tracker.models.user import hash_token
+from tracker.services import audit
+from tracker.timeutil import utcnow
+
+TOKEN_PREFIX = "trk_"
+SHOWN_CHARS = 12  # "trk_" and 8 random characters: enough to recognise a token in a list
+LAST_USED_EVERY = timedelta(minutes=1)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_token(user: User, name: str, *, actor: User | None = None, ip: str | None = None) -> tuple[ApiToken, str]:
+    """Add a token for `user` (no commit); return the row and the token, which is never shown again."""
+    token = new_token()
+    row = ApiToken(user_id=user.id, name=name.strip()[:100], token_hash=hash_token(token),
+                   prefix=token[:SHOWN_CHARS], created_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("api_token.create", actor=actor, obj=row,
+                 summary=f"{user.username}: {row.name} ({row.prefix}…)", ip=ip)
+    return row, token
+
+
+def revoke_token(actor: User, row: ApiToken) -> None:
+    """Revoke a token (no commit); its next request gets 401."""
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record("api_token.revoke", actor=actor, obj=row,
+                     summary=f"{row.user.username}: {row.name} ({row.prefix}…)")
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="tracker"'})
+
+
+def authenticate() -> None:
+    """Before every API request: find the bearer token's user or answer 401."""
+    login_manager._update_request_context_with_user()  # anonymous until the token says otherwise
+    if request.endpoint == "api.openapi" or request.method == "OPTIONS":
+        return  # the description is public; OPTIONS only lists the methods
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized(_("Send an API token: Authorization: Bearer <token>."))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        raise _unauthorized(_("This API token is unknown or revoked."))
+    user_id = row.user_id
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        _touch(row.id, now)
+    user = db.session.get(User, user_id)
+    g.api_user = user
+    login_manager._update_request_context_with_user(user)
+
+
+def _touch(token_id: int, now) -> None:
+    """Record the use in its own short write transaction (at most once a minute per token).
+
+    The request's transaction is ended first: on SQLite a read transaction
+    cannot become a write one while another process writes, and a write
+    request's own transaction would block this one.
+    """
+    db.session.rollback()
+    set_read_only_request(False)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(update(ApiToken).where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_EVERY))
+                .values(last_used_at=now))
+    except OperationalError:  # busy database: the time is only informative, the request goes on
+        current_app.logger.warning("could not record the use of API token %s", token_id)
+    finally:
+        set_read_only_request(request.method in READ_METHODS)
+
+
+def current_api_user() -> User:
+    return g.api_user

@@ -1,0 +1,78 @@
+"""/units, /notifications, /stats and /extract: the smaller resources."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.api import bp
+from tracker.api.auth import current_api_user
+from tracker.api.common import paged, page_json
+from tracker.api.errors import json_response
+from tracker.api.inputs import Field, invalid, paging, parse_body, query_date, query_int, query_unit, read_json
+from tracker.api.serialize import iso, notification_json, unit_json
+from tracker.extensions import db
+from tracker.models import Notification, Unit, load_calendar
+from tracker.services import reach
+from tracker.services.errors import Forbidden
+from tracker.services.extract import ExtractError, UnitRef, extract
+from tracker.timeutil import today
+from tracker.views_util import tree_order
+
+EXTRACT = {"text": Field("string", required=True), "issued_on": Field("date", nullable=True)}
+
+
+@bp.route("/units")
+def list_units():
+    """The unit tree, depth first, siblings by name (every unit: codes are what requests name)."""
+    page, per_page = paging()
+    units = tree_order(list(db.session.scalars(select(Unit).options(selectinload(Unit.parent)))))
+    items = [unit_json(u) for u in units[(page - 1) * per_page:page * per_page]]
+    return json_response(page_json(items, len(units), page, per_page))
+
+
+@bp.route("/notifications")
+def list_notifications():
+    """The caller's in-app notifications, newest first."""
+    stmt = (select(Notification).where(Notification.user_id == current_api_user().id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return json_response(paged(stmt, notification_json))
+
+
+def unit_registry() -> list[UnitRef]:
+    """The active units as the extractor knows them."""
+    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id))
+    return [UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
+                    kind=u.kind) for u in units]
+
+
+@bp.route("/extract", methods=["POST"])
+def extract_tasks():
+    """Propose the tasks of a conclusion text; nothing is saved."""
+    fields = parse_body(read_json(), EXTRACT)
+    if not reach.can_record_directive(current_api_user()):
+        raise Forbidden(_("You do not have permission to do this."))
+    if not fields["text"].strip():
+        raise invalid({"text": _("The text is empty: paste the text of the conclusion notice.")})
+    try:
+        proposals = extract(fields["text"], unit_registry(), fields.get("issued_on") or today(),
+                            add_working_days=load_calendar().add_working_days)
+    except ExtractError as error:
+        raise invalid({"text": str(error)}) from None
+    return json_response({"tasks": [{
+        "title": p.title, "lead_unit": p.lead_unit, "cooperating_units": list(p.cooperating_units),
+        "deadline": iso(p.deadline), "ongoing": p.ongoing, "start": p.start, "end": p.end,
+        "unknown_units": list(p.unknown_units),
+    } for p in proposals]})
+
+
+@bp.route("/stats")
+def stats():
+    """The dashboard's opening figures (tracker.services.stats: the same query layer as the pages)."""
+    from tracker.services.stats import stats_payload
+
+    as_of = query_date("as_of")
+    unit, issuing_unit = query_unit("unit"), query_unit("issuing_unit")
+    directive_id = query_int("directive")
+    return json_response(stats_payload(current_api_user(), as_of, unit=unit, directive_id=directive_id,
+                                       issuing_unit=issuing_unit, today=today()))

@@ -1,0 +1,298 @@
+"""Dashboard pages and exports: thin views over tracker.services.stats.
+
+Every view: read the filters, check the user may see a dashboard (staff:
+only the unit dashboard), compute the figures through DashboardStats (which
+keeps them within the user's reach), render or send the file.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.dashboard import bp, charts, exports
+from tracker.extensions import db
+from tracker.models import Directive, Unit
+from tracker.services import reach
+from tracker.services.errors import Forbidden
+from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules
+from tracker.services.status import STATUSES
+from tracker.timeutil import local_now, today
+from tracker.views_util import unit_options
+
+MAX_PRINTED_OVERDUE = 500
+
+
+# --- reading the filters ----------------------------------------------------------------------
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        flash(_("Ignored an invalid date: %(value)s", value=value), "warning")
+        return None
+
+
+def _unit_arg(name: str) -> Unit | None:
+    unit_id = request.args.get(name, type=int)
+    return db.session.get(Unit, unit_id) if unit_id else None
+
+
+def _period(day: date) -> Period:
+    """The period chosen in the query string: period=month|quarter|year|custom with year, month, quarter, start, end."""
+    kind = request.args.get("period", "")
+    year = request.args.get("year", type=int) or day.year
+    if not 2000 <= year <= 2100:
+        year = day.year
+    if kind == "month":
+        month = request.args.get("month", type=int) or day.month
+        return Period.month(year, min(max(month, 1), 12))
+    if kind == "quarter":
+        quarter = request.args.get("quarter", type=int) or (day.month - 1) // 3 + 1
+        return Period.quarter(year, min(max(quarter, 1), 4))
+    if kind == "year":
+        return Period.whole_year(year)
+    if kind == "custom":
+        start, end = _date_arg("start"), _date_arg("end")
+        if start and end and start > end:
+            flash(_("The period's start is after its end; the dates were swapped."), "warning")
+            start, end = end, start
+        return Period.custom(start, end)
+    return Period()
+
+
+def _filters(day: date) -> DashboardFilters:
+    as_of = _date_arg("as_of")
+    if as_of is not None and as_of > day:
+        flash(_("The as-of date cannot be in the future; showing today."), "warning")
+        as_of = None
+    return DashboardFilters(
+        as_of=as_of, period=_period(as_of or day), issuer_unit=_unit_arg("issuer_unit"),
+        lead_unit=_unit_arg("lead_unit"), tag=request.args.get("tag", "").strip(),
+        directive_id=request.args.get("directive", type=int))
+
+
+def _stats(filters: DashboardFilters, day: date) -> DashboardStats:
+    try:
+        return DashboardStats(db.session, current_user, filters, day, rules=current_rules())
+    except Forbidden:
+        abort(403)
+
+
+def _require_dashboard() -> None:
+    if not reach.can_view_dashboard(current_user):
+        abort(403)
+
+
+def period_label(period: Period) -> str:
+    if period.kind == "month":
+        return _("Month %(month)02d/%(year)d", month=period.number, year=period.year)
+    if period.kind == "quarter":
+        return _("Quarter %(quarter)d/%(year)d", quarter=period.number, year=period.year)
+    if period.kind == "year":
+        return _("Year %(year)d", year=period.year)
+    if period.kind == "custom":
+        start = period.start.strftime("%d/%m/%Y") if period.start else "…"
+        end = period.end.strftime("%d/%m/%Y") if period.end else "…"
+        return _("%(start)s to %(end)s", start=start, end=end)
+    return ""
+
+
+def _root() -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+
+
+def _filter_args(*drop: str) -> dict:
+    """The current query string (minus `drop`), for links that keep the filters."""
+    args = request.args.to_dict(flat=False)
+    for name in drop:
+        args.pop(name, None)
+    return args
+
+
+def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
+    directive = db.session.get(Directive, filters.directive_id) if filters.directive_id else None
+    root = _root()
+    own = root if reach.is_admin(current_user) else current_user.unit
+    return {
+        "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
+        "period_label": period_label(filters.period), "directive": directive,
+        "lead_choices": unit_options(own) if own else [], "issuer_choices": unit_options(root) if root else [],
+        "filter_args": _filter_args("dpage"), "without_directive_args": _filter_args("dpage", "directive"),
+        "statuses": STATUSES, "presets": _presets(stats.today),
+    }
+
+
+def _presets(day: date) -> list[tuple[str, dict]]:
+    """Quick periods: this month, this quarter, last quarter as it stood at its end, this year."""
+    quarter = (day.month - 1) // 3 + 1
+    last = Period.quarter(day.year, quarter - 1) if quarter > 1 else Period.quarter(day.year - 1, 4)
+    keep = {k: v for k, v in request.args.items() if k == "unit"}
+    return [
+        (_("This month"), {**keep, "period": "month", "year": day.year, "month": day.month}),
+        (_("This quarter"), {**keep, "period": "quarter", "year": day.year, "quarter": quarter}),
+        (_("Last quarter, as it stood at its end"),
+         {**keep, "period": "quarter", "year": last.year, "quarter": last.number, "as_of": last.end.isoformat()}),
+        (_("This year"), {**keep, "period": "year", "year": day.year}),
+    ]
+
+
+@bp.app_template_global()
+def tasks_url(args: dict) -> str:
+    """The task list (/tasks) for the query-string args of a figure."""
+    return url_for("tasks.index", **args)
+
+
+@bp.app_template_filter()
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+@bp.route("/dashboard")
+def index():
+    """The leader dashboard: totals, units, ranking, overdue and due-soon tasks, trend, directives."""
+    _require_dashboard()
+    day = today()
+    filters = _filters(day)
+    stats = _stats(filters, day)
+    totals, units = stats.summary()
+    ranked = stats.ranking(units)
+    best = ranked[:5]
+    worst = [r for r in reversed(ranked) if r not in best][:5]
+    trend = stats.trend()
+    dpage = max(request.args.get("dpage", 1, type=int), 1)
+    directive_rows, directive_total = stats.directives(dpage, 10)
+    return render_template(
+        "dashboard/index.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
+        directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
+        totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),
+        best_chart=charts.ranking_chart(best), worst_chart=charts.ranking_chart(worst),
+        trend_chart=charts.trend_chart(trend), judged=JUDGED_STATUSES,
+        directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows})
+
+
+@bp.route("/dashboard/unit")
+def unit():
+    """The unit dashboard: the unit's tasks as lead and as cooperating unit, by status and assignee; my tasks."""
+    day = today()
+    chosen = _unit_arg("unit") or current_user.unit
+    if not reach.in_reach(current_user, chosen):
+        abort(403)
+    base = _filters(day)
+    filters = DashboardFilters(as_of=base.as_of, period=base.period, tag=base.tag)
+    stats = _stats(filters, day)
+    lead = stats.counts(stats.unit_filters(chosen))
+    cooperating = stats.as_cooperating(chosen)
+    assignees = stats.by_assignee(chosen)
+    mine = stats.mine()
+    return render_template(
+        "dashboard/unit.html", **_common(filters, stats), unit=chosen, lead=lead, cooperating=cooperating,
+        assignees=assignees, mine=mine, my_tasks=stats.my_open_tasks(20), my_first=current_user.role == "staff",
+        unit_choices=unit_options(current_user.unit) if not reach.is_admin(current_user)
+        else unit_options(_root()),
+        lead_strip=charts.status_strip(lead), coop_strip=charts.status_strip(cooperating),
+        mine_strip=charts.status_strip(mine),
+        assignee_strips=[charts.status_strip(c, height=14) for _person, c in assignees])
+
+
+@bp.route("/dashboard/print")
+def print_view():
+    """The print-friendly report: summary, table by unit, overdue tasks with their reasons."""
+    _require_dashboard()
+    day = today()
+    filters = _filters(day)
+    stats = _stats(filters, day)
+    totals, units = stats.summary()
+    return render_template("dashboard/print.html", **_common(filters, stats), totals=totals, units=units,
+                           overdue=stats.overdue(MAX_PRINTED_OVERDUE, with_difficulties=True),
+                           totals_strip=charts.status_strip(totals))
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+def _scope(filters: DashboardFilters, stats: DashboardStats) -> exports.Scope:
+    directive = db.session.get(Directive, filters.directive_id) if filters.directive_id else None
+    return exports.Scope(
+        user_name=current_user.full_name, unit_name=(filters.lead_unit or current_user.unit).name, as_of=stats.day,
+        period=_period_vi(filters.period), issuer=filters.issuer_unit.name if filters.issuer_unit else "",
+        lead_unit=filters.lead_unit.name if filters.lead_unit else "", tag=filters.tag,
+        directive=directive.number if directive else "", made_at=local_now())
+
+
+def _period_vi(period: Period) -> str:
+    """The period in the documents' language."""
+    if period.kind == "month":
+        return f"tháng {period.number:02d}/{period.year}"
+    if period.kind == "quarter":
+        return f"quý {('I', 'II', 'III', 'IV')[period.number - 1]} năm {period.year}"
+    if period.kind == "year":
+        return f"năm {period.year}"
+    if period.kind == "custom":
+        start = period.start.strftime("%d/%m/%Y") if period.start else "…"
+        end = period.end.strftime("%d/%m/%Y") if period.end else "…"
+        return f"từ {start} đến {end}"
+    return ""
+
+
+def _download(data: bytes | str, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _export_setup():
+    _require_dashboard()
+    day = today()
+    filters = _filters(day)
+    return filters, _stats(filters, day)
+
+
+def _statuses() -> list[str]:
+    return [s for s in request.args.getlist("status") if s in STATUSES]
+
+
+@bp.route("/dashboard/export.xlsx")
+def export_xlsx():
+    """The filtered task list and the statistics by unit as an Excel workbook."""
+    filters, stats = _export_setup()
+    totals, units = stats.summary()
+    data = exports.xlsx(_scope(filters, stats), stats.export_rows(_statuses()), totals, units)
+    return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"nhiem-vu-{stats.day.isoformat()}.xlsx")
+
+
+@bp.route("/dashboard/export.csv")
+def export_csv():
+    """The filtered task list (or, with table=units, the statistics by unit) as CSV, UTF-8 with BOM."""
+    filters, stats = _export_setup()
+    if request.args.get("table") == "units":
+        totals, units = stats.summary()
+        text = "".join(exports.csv_units(units, totals))
+        name = f"thong-ke-don-vi-{stats.day.isoformat()}.csv"
+    else:
+        text = "".join(exports.csv_tasks(stats.export_rows(_statuses())))
+        name = f"nhiem-vu-{stats.day.isoformat()}.csv"
+    return _download(text.encode("utf-8"), "text/csv; charset=utf-8", name)
+
+
+@bp.route("/dashboard/report.docx")
+def report_docx():
+    """The periodic report "Báo cáo tình hình thực hiện nhiệm vụ", ready for the Office to edit and sign."""
+    filters, stats = _export_setup()
+    unit = filters.lead_unit or current_user.unit
+    totals, units = stats.summary()
+    data = exports.report_docx(
+        _scope(filters, stats), totals, units,
+        stats.overdue(None, with_difficulties=True), parent_name=unit.parent.name if unit.parent else "",
+        unit_code=unit.code, today=stats.today, due_soon_days=stats.rules.due_soon_days)
+    return _download(data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     f"bao-cao-nhiem-vu-{stats.day.isoformat()}.docx")

@@ -1,0 +1,606 @@
+"""Dashboard figures: the one query layer behind the dashboards, the exports and the API's /stats.
+
+Every figure is the size of a task list. A figure is described by a
+`TaskFilters` (tracker.services.queries), counted in the database with
+GROUP BY over the status rule `status_sql`, and the same filters, written
+back as query-string arguments by `list_args`, open the task list (/tasks)
+that produced it: the number on the dashboard and the length of the list
+are computed by the same `base_select`, so they cannot disagree. No figure
+loads tasks into Python; only the short lists (the first overdue and
+due-soon tasks, a page of directives) load rows.
+
+Which tasks a dashboard counts, on the day D it shows ("as of", today by
+default):
+
+- visible to the user (reach.task_visible_clause) and led by a unit in the
+  user's reach (their unit's subtree; admins: every unit), so a department
+  leader sees their department's figures, never the tasks of other
+  departments they only cooperate on (the unit dashboard shows those);
+- of published directives (a draft assigns nothing yet);
+- that existed on D; statuses, deadlines in force and progress are those
+  of D, so a past D reproduces the report of that day;
+- narrowed by the filters: issuing unit (exactly that unit, e.g. UBND tỉnh
+  for what the province committee assigned), lead unit (with its
+  sub-units), unit (lead or cooperating, with sub-units), field tag,
+  directive, and the period.
+
+The period (month, quarter, year or custom start-end, both days included)
+selects the tasks whose deadline in force on D falls within it: "the tasks
+due in the third quarter". Ongoing tasks (no deadline) belong to no period
+and leave the figures when a period is chosen. The period does not move D:
+pick an as-of date at the period's end to see the period as it stood then.
+The monthly trend has its own time axis and ignores the period.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+
+from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User
+from tracker.services import reach
+from tracker.services.errors import Forbidden
+from tracker.services.queries import TaskFilters, base_select
+from tracker.services.reminders import DEFAULT_RULES, ReminderRules
+from tracker.services.status import DONE_STATUSES, STATUSES, deadline_sql, rates
+
+JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")
+OPEN_STATUSES = ("in_progress", "overdue")
+
+
+# --- what the figures are about ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """A span of deadlines: a month, a quarter, a year or custom days (both ends included)."""
+
+    kind: str = ""  # "", "month", "quarter", "year", "custom"
+    start: date | None = None
+    end: date | None = None
+    year: int | None = None
+    number: int | None = None  # the month (1-12) or the quarter (1-4)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = _calendar.monthrange(year, month)[1]
+        return cls("month", date(year, month, 1), date(year, month, last), year, month)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = 3 * (quarter - 1) + 1
+        end = cls.month(year, first + 2).end
+        return cls("quarter", date(year, first, 1), end, year, quarter)
+
+    @classmethod
+    def whole_year(cls, year: int) -> Period:
+        return cls("year", date(year, 1, 1), date(year, 12, 31), year)
+
+    @classmethod
+    def custom(cls, start: date | None, end: date | None) -> Period:
+        if start is None and end is None:
+            return cls()
+        return cls("custom", start, end)
+
+    def __bool__(self) -> bool:
+        return bool(self.kind)
+
+
+@dataclass
+class DashboardFilters:
+    """The dashboard's filters (all optional)."""
+
+    as_of: date | None = None
+    period: Period = field(default_factory=Period)
+    issuer_unit: Unit | None = None
+    lead_unit: Unit | None = None  # with its sub-units; must lie in the user's reach
+    unit: Unit | None = None  # lead or cooperating, with sub-units
+    tag: str = ""
+    directive_id: int | None = None
+
+
+def list_args(filters: TaskFilters) -> dict[str, str | list[str]]:
+    """Write `filters` as the query string of /tasks (tracker.tasks.views.filters_from_args reads it back)."""
+    if filters.due_soon_until is not None or filters.top_level:
+        raise ValueError("due_soon_until and top_level have no query-string form")
+    args: dict[str, str | list[str]] = {"view": filters.view}
+    if filters.status:
+        args["status"] = list(filters.status)
+    for name in ("unit", "lead_unit", "issuer_unit", "cooperating_unit", "assignee"):
+        obj = getattr(filters, name)
+        if obj is not None:
+            args[name] = str(obj.id)
+    if filters.unassigned:
+        args["assignee"] = "none"
+    if filters.lead_unit_only:
+        args["lead_unit_only"] = "1"
+    if filters.directive_id:
+        args["directive"] = str(filters.directive_id)
+    for name, arg in (("due_after", "due_after"), ("due_before", "due_before"), ("as_of", "as_of"),
+                      ("period_start", "period_start"), ("period_end", "period_end"),
+                      ("done_from", "done_from"), ("done_to", "done_to")):
+        value = getattr(filters, name)
+        if value is not None:
+            args[arg] = value.isoformat()
+    for name in ("priority", "q", "tag"):
+        value = getattr(filters, name).strip()
+        if value:
+            args[name] = value
+    if filters.attention:
+        args["attention"] = "1"
+    if filters.published_only:
+        args["published"] = "1"
+    if filters.sort != "deadline":
+        args["sort"] = filters.sort
+    return args
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+@dataclass
+class Counts:
+    """Status counts of one task list, with the filters that select it (for the links)."""
+
+    filters: TaskFilters
+    by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    due_soon: int = 0
+    due_soon_filters: TaskFilters | None = None
+
+    def __getitem__(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        """Every task, cancelled ones included."""
+        return sum(self.by_status.values())
+
+    @property
+    def done(self) -> int:
+        return self["done_on_time"] + self["done_late"]
+
+    @property
+    def active(self) -> int:
+        """The completion rate's denominator: all but the cancelled."""
+        return self.total - self["cancelled"]
+
+    @property
+    def judged(self) -> int:
+        """The on-time rate's denominator: done (on time or late) and overdue."""
+        return sum(self[s] for s in JUDGED_STATUSES)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return rates(self.by_status)["completion_rate"]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rates(self.by_status)["on_time_rate"]
+
+    def add(self, status: str, n: int, due_soon: int = 0) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + n
+        self.due_soon += due_soon
+
+    def list_filters(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> TaskFilters:
+        """The filters of the list behind one figure: all tasks, or those with `statuses`."""
+        if statuses is None:
+            return self.filters
+        if isinstance(statuses, str):
+            statuses = [statuses]
+        return replace(self.filters, status=list(statuses))
+
+    def link(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> dict:
+        """Query-string args of /tasks for the figure (e.g. link("overdue"), link(JUDGED_STATUSES))."""
+        return list_args(self.list_filters(statuses))
+
+    def due_soon_link(self) -> dict:
+        return list_args(self.due_soon_filters or replace(self.filters, status=["in_progress"]))
+
+    def as_dict(self) -> dict:
+        """The counts and rates in the API's shape (api.md, GET /stats)."""
+        return {"total": self.total, **{s: self[s] for s in STATUSES}, "due_soon": self.due_soon}
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    counts: Counts
+
+
+@dataclass
+class TaskRow:
+    """One task of a short list, as of the dashboard's day."""
+
+    task: Task
+    status: str
+    deadline: date | None  # in force on the day
+    progress: int
+    days_late: int = 0
+    working_days_left: int | None = None
+    difficulties: str = ""
+
+
+@dataclass
+class MonthRow:
+    """One month of the trend: tasks confirmed done in it (by status on the as-of day), tasks overdue at its end."""
+
+    start: date
+    end: date  # the month's last day, or the as-of day for its month
+    done_on_time: int
+    done_late: int
+    overdue: int
+    done_filters: TaskFilters
+    overdue_filters: TaskFilters
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    def link(self, which: str) -> dict:
+        """Args of the list behind "done", "done_on_time", "done_late" or "overdue"."""
+        if which == "overdue":
+            return list_args(self.overdue_filters)
+        statuses = list(DONE_STATUSES) if which == "done" else [which]
+        return list_args(replace(self.done_filters, status=statuses))
+
+
+@dataclass
+class DirectiveRow:
+    directive: Directive
+    counts: Counts
+
+
+def current_rules() -> ReminderRules:
+    """The reminder rules the admin set: their first window is what "due soon" means."""
+    from tracker.services.planner import get_settings, rules_of
+
+    return rules_of(get_settings())
+
+
+def due_soon_last_day(day: date, cal, rules: ReminderRules = DEFAULT_RULES) -> date:
+    """The last deadline that is "due soon" on `day` (reminders.is_due_soon, as a date span)."""
+    return cal.add_working_days(day, rules.due_soon_days + 1) - timedelta(days=1)
+
+
+class DashboardStats:
+    """The figures of one user's dashboard for one set of filters, computed on demand."""
+
+    def __init__(self, session, user: User, filters: DashboardFilters, today: date, calendar=None,
+                 rules: ReminderRules = DEFAULT_RULES):
+        if filters.lead_unit is not None and not reach.in_reach(user, filters.lead_unit):
+            raise Forbidden("This unit is outside your reach.")
+        if calendar is None:
+            from tracker.models import load_calendar
+
+            calendar = load_calendar()
+        self.session, self.user, self.filters, self.today = session, user, filters, today
+        self.calendar, self.rules = calendar, rules
+        self.day = filters.as_of or today
+        self.historical = self.day < today
+        self.due_soon_until = due_soon_last_day(self.day, calendar, rules)
+        self.scope_unit = filters.lead_unit or (None if reach.is_admin(user) else user.unit)
+
+    # --- the lists behind the figures ---
+
+    def task_filters(self, **changes) -> TaskFilters:
+        """The filters of every task the dashboard counts, with `changes`."""
+        f = self.filters
+        base = TaskFilters(
+            view="all", lead_unit=self.scope_unit, unit=f.unit, issuer_unit=f.issuer_unit, tag=f.tag,
+            directive_id=f.directive_id, period_start=f.period.start, period_end=f.period.end,
+            as_of=self.day if self.day != self.today else None, published_only=True)
+        return replace(base, **changes)
+
+    def due_soon_filters(self, filters: TaskFilters) -> TaskFilters:
+        """Narrow `filters` to the due-soon tasks: in progress, deadline within the first reminder window."""
+        start = max(filter(None, (filters.period_start, self.day)))
+        end = min(filter(None, (filters.period_end, self.due_soon_until)))
+        return replace(filters, status=["in_progress"], period_start=start, period_end=end)
+
+    def _select(self, filters: TaskFilters):
+        return base_select(self.user, filters, self.today)
+
+    def _deadline(self):
+        return deadline_sql(self.day if self.historical else None)
+
+    def _progress(self):
+        """SQL for the progress on the day: the latest lead-side report by then (100 once done)."""
+        if not self.historical:
+            return Task.progress
+        latest = (select(ProgressUpdate.progress)
+                  .where(ProgressUpdate.task_id == Task.id, ProgressUpdate.contribution.is_(False),
+                         ProgressUpdate.progress.is_not(None), ProgressUpdate.reported_on <= self.day)
+                  .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1)
+                  .scalar_subquery())
+        return case((and_(Task.done_on.is_not(None), Task.done_on <= self.day), 100),
+                    else_=func.coalesce(latest, 0))
+
+    def _grouped(self, filters: TaskFilters, *keys) -> list[tuple]:
+        """Rows (key..., status, due_soon flag, count) of the list `filters`, grouped in SQL."""
+        stmt, status = self._select(filters)
+        sub = stmt.with_only_columns(*keys, status, self._deadline().label("deadline_in_force")).subquery()
+        key_cols = [sub.c[k.key] for k in keys]
+        soon = case((and_(sub.c.status == "in_progress", sub.c.deadline_in_force >= self.day,
+                          sub.c.deadline_in_force <= self.due_soon_until), 1), else_=0)
+        query = select(*key_cols, sub.c.status, func.count(), func.sum(soon)).group_by(*key_cols, sub.c.status)
+        return self.session.execute(query).all()
+
+    def counts(self, filters: TaskFilters | None = None) -> Counts:
+        """Status counts (and due soon) of the list `filters` (default: every task counted)."""
+        filters = filters or self.task_filters()
+        result = Counts(filters, due_soon_filters=self.due_soon_filters(filters))
+        for status, n, soon in self._grouped(filters):
+            result.add(status, n, int(soon or 0))
+        return result
+
+    # --- the figures ---
+
+    def totals(self) -> Counts:
+        """Totals by status with the completion and on-time rates."""
+        return self.counts()
+
+    def summary(self) -> tuple[Counts, list[UnitRow]]:
+        """The totals and the counts by lead unit, from one grouped query (the totals add the units up)."""
+        rows = self.by_unit()
+        totals = Counts(self.task_filters(), due_soon_filters=self.due_soon_filters(self.task_filters()))
+        for row in rows:
+            for status, n in row.counts.by_status.items():
+                totals.add(status, n)
+            totals.due_soon += row.counts.due_soon
+        return totals, rows
+
+    def by_unit(self) -> list[UnitRow]:
+        """Counts per lead unit (each task under its own lead unit), in tree order."""
+        base = self.task_filters()
+        grouped: dict[int, Counts] = {}
+        for unit_id, status, n, soon in self._grouped(base, Task.lead_unit_id):
+            if unit_id not in grouped:
+                unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
+                grouped[unit_id] = Counts(unit_filters)
+            grouped[unit_id].add(status, n, int(soon or 0))
+        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        rows = []
+        for unit_id, counts in grouped.items():
+            counts.filters = replace(counts.filters, lead_unit=units[unit_id])
+            counts.due_soon_filters = self.due_soon_filters(counts.filters)
+            rows.append(UnitRow(units[unit_id], counts))
+        keys = self._tree_keys([r.unit for r in rows])
+        return sorted(rows, key=lambda r: keys[r.unit.id])
+
+    def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
+        """Sort keys that put units depth-first, siblings by name."""
+        ids = {int(p) for u in units for p in u.path.strip("/").split("/") if p}
+        names = dict(self.session.execute(select(Unit.id, Unit.sort_key).where(Unit.id.in_(ids))).all())
+        return {u.id: tuple((names.get(int(p), ""), int(p)) for p in u.path.strip("/").split("/") if p)
+                for u in units}
+
+    @staticmethod
+    def ranking(rows: list[UnitRow]) -> list[UnitRow]:
+        """Units with an on-time rate, best first (ties: more judged tasks first, then name)."""
+        ranked = [r for r in rows if r.counts.on_time_rate is not None]
+        return sorted(ranked, key=lambda r: (-r.counts.on_time_rate, -r.counts.judged, r.unit.sort_key))
+
+    def _task_rows(self, filters: TaskFilters, limit: int | None, with_difficulties: bool = False) -> list[TaskRow]:
+        return list(self._iter_rows(filters, limit, with_difficulties))
+
+    def _iter_rows(self, filters: TaskFilters, limit: int | None = None, with_difficulties: bool = False,
+                   stream: bool = False) -> Iterator[TaskRow]:
+        """The rows of the list `filters` with their status, deadline and progress on the day, by deadline."""
+        from sqlalchemy.orm import joinedload, selectinload
+
+        stmt, status = self._select(filters)
+        deadline = self._deadline().label("deadline_in_force")
+        columns = [Task, status, deadline, self._progress().label("progress_on_day")]
+        if with_difficulties:
+            columns.append(self._difficulties().label("difficulties"))
+        stmt = stmt.with_only_columns(*columns)
+        if filters.status:
+            stmt = stmt.where(status.in_(filters.status))
+        stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
+            joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
+        if stream:
+            stmt = stmt.options(selectinload(Task.cooperating_units)).execution_options(yield_per=500)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        for row in self.session.execute(stmt):
+            task, st, dl, progress = row[0], row[1], row[2], row[3]
+            item = TaskRow(task, st, dl, int(progress or 0))
+            if dl is not None and st == "overdue":
+                item.days_late = (self.day - dl).days
+            if dl is not None and st == "in_progress":
+                item.working_days_left = self.calendar.working_days_between(self.day, dl)
+            if with_difficulties:
+                item.difficulties = row[4] or ""
+            yield item
+
+    def export_rows(self, statuses: list[str] | None = None) -> Iterator[TaskRow]:
+        """Every task of the dashboard's list (optionally of some statuses), streamed for the exports."""
+        return self._iter_rows(self.task_filters(status=list(statuses or [])), stream=True)
+
+    def _difficulties(self):
+        """SQL: the difficulties of the latest progress report (by the day) that reported any."""
+        return (select(ProgressUpdate.difficulties)
+                .where(ProgressUpdate.task_id == Task.id, ProgressUpdate.reported_on <= self.day,
+                       ProgressUpdate.difficulties != "")
+                .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1)
+                .scalar_subquery())
+
+    def overdue(self, limit: int | None = 10, with_difficulties: bool = False) -> list[TaskRow]:
+        """Overdue tasks, most overdue first."""
+        return self._task_rows(self.task_filters(status=["overdue"]), limit, with_difficulties)
+
+    def due_soon(self, limit: int | None = 10) -> list[TaskRow]:
+        """Tasks due within the next working days of the first reminder window (7 by default), soonest first."""
+        return self._task_rows(self.due_soon_filters(self.task_filters()), limit)
+
+    def trend(self, months: int = 12) -> list[MonthRow]:
+        """Per month, the last `months` up to the day's: completions in it and tasks overdue at its end.
+
+        A month's completions are the tasks confirmed done (done_on) in it,
+        split by their status on the as-of day (done on time or late); its
+        overdue count is the tasks overdue on its last day (on the as-of day
+        for the current month). The period filter does not apply; the others
+        do. Two queries: completions grouped by month, overdue counts summed per month.
+        """
+        spans = []
+        year, month = self.day.year, self.day.month
+        for _ in range(months):
+            spans.append((date(year, month, 1), min(Period.month(year, month).end, self.day)))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        spans.reverse()
+        done_base = self.task_filters(period_start=None, period_end=None)
+        rows = [MonthRow(first, last, 0, 0, 0,
+                         done_filters=replace(done_base, done_from=first, done_to=last, status=list(DONE_STATUSES)),
+                         overdue_filters=self.task_filters(period_start=None, period_end=None, status=["overdue"],
+                                                           as_of=last if last != self.today else None))
+                for first, last in spans]
+        # Completions: one grouped query over the tasks done in the months, by month and status on the day.
+        stmt, status = self._select(done_base)
+        which = case(*[(and_(Task.done_on >= first, Task.done_on <= last), i)
+                       for i, (first, last) in enumerate(spans)], else_=-1).label("month")
+        sub = (stmt.with_only_columns(which, status)
+               .where(Task.done_on >= spans[0][0], Task.done_on <= self.day).subquery())
+        query = (select(sub.c.month, sub.c.status, func.count())
+                 .where(sub.c.status.in_(DONE_STATUSES), sub.c.month >= 0).group_by(sub.c.month, sub.c.status))
+        for i, st, n in self.session.execute(query).all():
+            setattr(rows[int(i)], st, n)
+        # Overdue at each month's end: one pass, a sum per month. The filters do not depend on the day
+        # (as_of=None); each sum applies the rule on its own day, as the linked lists (as_of=that day) do.
+        # Tasks whose deadline never changed (most) are judged on their columns alone.
+        stmt, _status = base_select(self.user, self.task_filters(period_start=None, period_end=None, as_of=None),
+                                    self.today)
+        changed = select(DeadlineChange.task_id).group_by(DeadlineChange.task_id).subquery("changed")
+        sums = [func.sum(case((self._overdue_on(last, changed.c.task_id.is_not(None)), 1), else_=0))
+                for _first, last in spans]
+        stmt = stmt.with_only_columns(*sums).outerjoin(changed, changed.c.task_id == Task.id)
+        for row, n in zip(rows, self.session.execute(stmt).one()):
+            row.overdue = int(n or 0)
+        return rows
+
+    def _overdue_on(self, day: date, changed):
+        """SQL condition: the task was overdue on `day`; `changed` says whether its deadline ever changed.
+
+        The status rule's overdue branch (tracker.services.status): it existed,
+        was neither cancelled nor confirmed done by then, and the deadline in
+        force on that day had passed, which is the original deadline unless a
+        change was made (only then is the history looked up).
+        """
+        in_force = case((changed, deadline_sql(day if day < self.today else None)), else_=Task.original_deadline)
+        return and_(Task.created_on <= day,
+                    or_(Task.done_on.is_(None), Task.done_on > day),
+                    or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+                    in_force < day)
+
+    def directives(self, page: int = 1, per_page: int = 10) -> tuple[list[DirectiveRow], int]:
+        """Per-directive status counts, newest directive first; returns (one page, number of directives)."""
+        base = self.task_filters()
+        stmt, _status = self._select(base)
+        ids = stmt.with_only_columns(Task.directive_id).distinct().subquery()
+        total = self.session.scalar(select(func.count()).select_from(ids)) or 0
+        directives = self.session.scalars(
+            select(Directive).where(Directive.id.in_(select(ids.c.directive_id)))
+            .order_by(Directive.issued_on.desc(), Directive.id.desc())
+            .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+        if not directives:
+            return [], total
+        by_id = {d.id: DirectiveRow(d, Counts(replace(base, directive_id=d.id))) for d in directives}
+        for row in by_id.values():
+            row.counts.due_soon_filters = self.due_soon_filters(row.counts.filters)
+        narrowed = replace(base, directive_id=None)
+        stmt, status = self._select(narrowed)
+        sub = stmt.with_only_columns(Task.directive_id, status).where(Task.directive_id.in_(list(by_id))).subquery()
+        for directive_id, st, n in self.session.execute(
+                select(sub.c.directive_id, sub.c.status, func.count()).group_by(sub.c.directive_id, sub.c.status)):
+            by_id[directive_id].counts.add(st, n)
+        return [by_id[d.id] for d in directives], total
+
+    # --- the unit dashboard ---
+
+    def unit_filters(self, unit: Unit, **changes) -> TaskFilters:
+        """Tasks of `unit` (with its sub-units), as lead (default) or, with cooperating_unit, as cooperating."""
+        return self.task_filters(lead_unit=unit, **changes)
+
+    def as_cooperating(self, unit: Unit) -> Counts:
+        """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
+        return self.counts(self.task_filters(lead_unit=None, cooperating_unit=unit))
+
+    def by_assignee(self, unit: Unit) -> list[tuple[User | None, Counts]]:
+        """Counts per assignee of the tasks `unit` leads (None: nobody assigned, the unit's leaders answer)."""
+        base = self.task_filters(lead_unit=unit)
+        grouped: dict[int | None, Counts] = {}
+        for user_id, status, n, soon in self._grouped(base, Task.assignee_id):
+            grouped.setdefault(user_id, Counts(base)).add(status, n, int(soon or 0))
+        users = {u.id: u for u in self.session.scalars(
+            select(User).where(User.id.in_([i for i in grouped if i is not None])))}
+        rows = []
+        for user_id, counts in grouped.items():
+            person = users.get(user_id)
+            counts.filters = (replace(base, assignee=person) if person is not None
+                              else replace(base, unassigned=True))
+            counts.due_soon_filters = self.due_soon_filters(counts.filters)
+            rows.append((person, counts))
+        rows.sort(key=lambda r: (r[0] is None, r[0].search_text if r[0] else ""))
+        return rows
+
+    def mine(self) -> Counts:
+        """The user's own tasks (assigned to them), whatever unit leads them."""
+        return self.counts(self.task_filters(view="mine", lead_unit=None))
+
+    def my_open_tasks(self, limit: int | None = 20) -> list[TaskRow]:
+        """The user's unfinished tasks: overdue and due soon first, then by deadline."""
+        rows = self._task_rows(self.task_filters(view="mine", lead_unit=None, status=list(OPEN_STATUSES)), limit)
+        soon = self.rules.due_soon_days
+
+        def urgency(row: TaskRow):
+            if row.status == "overdue":
+                return (0, row.deadline)
+            if row.working_days_left is not None and row.working_days_left <= soon:
+                return (1, row.deadline)
+            return (2, row.deadline or date.max)
+        return sorted(rows, key=urgency)
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+def _resolve_unit(session, value) -> Unit | None:
+    if value is None or isinstance(value, Unit):
+        return value
+    unit = session.scalar(select(Unit).where(Unit.code == str(value)))
+    if unit is None:
+        raise LookupError(f"unknown unit: {value}")
+    return unit
+
+
+def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int | None = None,
+                  issuing_unit=None, *, today: date | None = None) -> dict:
+    """The body of GET /api/v1/stats (api.md): the figures the leader dashboard opens with.
+
+    `unit` (lead or cooperating, with sub-units) and `issuing_unit` are Unit
+    rows or unit codes (an unknown code raises LookupError); `as_of` None
+    means today. Raises Forbidden for users without dashboards (staff), as
+    the pages do. `by_unit` counts each task under its own lead unit.
+    """
+    from tracker.extensions import db
+    from tracker.timeutil import today as local_today
+
+    if not reach.can_view_dashboard(user):
+        raise Forbidden("Dashboards are for leaders and monitoring officers.")
+    session = db.session
+    today = today or local_today()
+    filters = DashboardFilters(as_of=as_of, unit=_resolve_unit(session, unit), directive_id=directive_id,
+                               issuer_unit=_resolve_unit(session, issuing_unit))
+    stats = DashboardStats(session, user, filters, today, rules=current_rules())
+    totals, units = stats.summary()
+    by_unit = []
+    for row in units:
+        by_unit.append({"unit": row.unit.code, **row.counts.as_dict(),
+                        "completion_rate": row.counts.completion_rate,
+                        "on_time_rate": row.counts.on_time_rate})
+    return {
+        "as_of": stats.day.isoformat(),
+        "totals": totals.as_dict(),
+        "completion_rate": totals.completion_rate,
+        "on_time_rate": totals.on_time_rate,
+        "by_unit": by_unit,
+    }
