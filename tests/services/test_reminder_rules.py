@@ -319,7 +319,7 @@ def test_due_soon_from_the_first_reminder_through_the_deadline(deadline, offset,
     )
     if cal.is_working_day(today):
         assert is_due_soon(deadline, today, cal) == (first <= today <= deadline)
-    else:  # a day off belongs to the working day after it
+    else:  # a day off counts like the working day before it: no working day lies between them
         assert is_due_soon(deadline, today, cal) == (
-            first <= cal.next_working_day(today) and today <= deadline
+            first <= cal.previous_working_day(today) and today <= deadline
         )

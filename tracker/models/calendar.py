@@ -19,12 +19,26 @@ class CalendarDay(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
 
 
+_cache: dict[tuple, object] = {}
+
+
 def load_calendar():
-    """Build the WorkCalendar from the public holidays and the admin's days."""
+    """The WorkCalendar of the public holidays and the admin's days.
+
+    The admin's days are read on every call (a small table); the calendar is
+    rebuilt only when they change, so its per-year holiday cache survives
+    from one request to the next.
+    """
     from sqlalchemy import select
 
     from tracker.services.calendar import WorkCalendar
 
-    rows = db.session.scalars(select(CalendarDay)).all()
-    return WorkCalendar(extra_days_off={r.day: r.name for r in rows if r.kind == "off"},
-                        makeup_days=[r.day for r in rows if r.kind == "work"])
+    rows = tuple(db.session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+                                    .order_by(CalendarDay.day)).all())
+    calendar = _cache.get(rows)
+    if calendar is None:
+        calendar = WorkCalendar(extra_days_off={r.day: r.name for r in rows if r.kind == "off"},
+                                makeup_days=[r.day for r in rows if r.kind == "work"])
+        _cache.clear()
+        _cache[rows] = calendar
+    return calendar

@@ -248,4 +248,9 @@ def is_due_soon(
     day `due_in_7d` fires through the deadline itself, False from the day
     after the deadline (the task is then overdue). It holds on days off too.
     """
-    return today <= deadline and cal.working_days_between(today, deadline) <= rules.due_soon_days
+    if deadline < today:
+        return False
+    # Far deadlines are decided without counting every working day up to them.
+    if deadline >= cal.add_working_days(today, rules.due_soon_days + 1):
+        return False
+    return cal.working_days_between(today, deadline) <= rules.due_soon_days

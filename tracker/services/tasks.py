@@ -212,6 +212,9 @@ def _validate_task(data: TaskData, issuer_unit: Unit, not_before: date | None, p
                                 date=parent.deadline.strftime("%d/%m/%Y"))
     if data.priority not in PRIORITIES:
         errors["priority"] = _l("Choose a priority.")
+    tags = [t.strip() for t in data.tags if t.strip()]
+    if len(tags) > 10 or any(len(t) > 40 for t in tags):
+        errors["tags"] = _l("At most 10 field tags of at most 40 characters each.")
     if errors:
         raise Invalid(_l("Please correct the errors below."), errors)
 

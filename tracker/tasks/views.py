@@ -17,7 +17,7 @@ from tracker.services import reach, tasks as workflow, uploads
 from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, status_counts, task_select
 from tracker.services.reminders import is_due_soon
-from tracker.services.status import STATUSES, facts_of, status_on
+from tracker.services.status import STATUSES, deadline_on, facts_of, status_on
 from tracker.paging import Page, page_args
 from tracker.tasks import bp
 from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, \
@@ -80,10 +80,12 @@ def index():
     rows = db.session.execute(task_select(current_user, filters, day).limit(per_page)
                               .offset((number - 1) * per_page)).all()
     page = Page(rows, number, per_page, total)
-    calendar = load_calendar()
-    as_of = filters.as_of or day
-    due_soon = {task.id for task, status in rows
-                if status in ("in_progress",) and task.deadline and is_due_soon(task.deadline, as_of, calendar)}
+    due_soon = set()
+    if filters.as_of is None or filters.as_of >= day:
+        # For a past day the flag would need each row's deadline history; it is shown on the task page.
+        calendar = load_calendar()
+        due_soon = {task.id for task, status in rows
+                    if status == "in_progress" and task.deadline and is_due_soon(task.deadline, day, calendar)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters, counts=counts,
@@ -112,8 +114,8 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     secretaries_decide = current_app.config.get("SECRETARIES_DECIDE", False)
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
-        due_soon=status == "in_progress" and task.deadline is not None
-        and is_due_soon(task.deadline, as_of or day, calendar),
+        due_soon=status == "in_progress" and deadline_on(facts, as_of or day) is not None
+        and is_due_soon(deadline_on(facts, as_of or day), as_of or day, calendar),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
         extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
