@@ -12,10 +12,6 @@ from tracker.demo import DEMO_PASSWORD
 from tracker.extensions import db as _db
 from tracker.models import AuditEvent, Unit, User, UserSession
 
-# migrations/env.py calls Flask-SQLAlchemy's deprecated `get_engine()` first (the warning is an error
-# under pytest's settings); remove this filter once env.py uses `db.engine` directly.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-
 
 @pytest.fixture(autouse=True)
 def keep_logging():

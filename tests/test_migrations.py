@@ -14,10 +14,6 @@ from sqlalchemy import inspect, make_url, text
 from config import database_url
 from tracker.extensions import db as _db
 
-# migrations/env.py calls Flask-SQLAlchemy's deprecated `get_engine()` first (the warning is an error
-# under pytest's settings); remove this filter once env.py uses `db.engine` directly.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", ""))
 
 
