@@ -38,59 +38,82 @@ from pathlib import Path
 from tracker import create_app
 from tracker.extensions import db
 
-role, url, port, barrier = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+url, port, barrier, name, day = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], sys.argv[5]
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
                  MAIL_DEFAULT_SENDER="tracker@ubnd.example.gov.vn", BASE_URL="https://tracker.example.gov.vn")
-with app.app_context():
-    (barrier / f"ready-{role}-{sys.argv[5]}").touch()
-    deadline = time.time() + 30
-    while not (barrier / "go").exists() and time.time() < deadline:
+
+
+def wait_for(signal):
+    limit = time.time() + 60
+    while not (barrier / signal).exists() and time.time() < limit:
         time.sleep(0.002)
-    if role == "plan":
-        from tracker.services.planner import plan_reminders
-        planned = plan_reminders(date.fromisoformat(sys.argv[6]))
-        db.session.commit()
-        print(json.dumps({"planned": len(planned)}))
-    else:
-        from tracker.services.outbox import dispatch
-        totals = {"sent": 0, "retry": 0, "failed": 0}
-        idle = 0
-        while idle < 3:  # the other dispatcher may hold the rest for a moment
-            result = dispatch(limit=7)
-            for key, value in result.items():
-                totals[key] += value
-            idle = idle + 1 if not any(result.values()) else 0
-            if idle:
-                time.sleep(0.05)
-        print(json.dumps(totals))
+
+
+with app.app_context():
+    from tracker.services.outbox import dispatch
+    from tracker.services.planner import plan_reminders
+
+    (barrier / f"ready-{name}").touch()
+    wait_for("go-plan")
+    planned = len(plan_reminders(date.fromisoformat(day)))
+    db.session.commit()
+    (barrier / f"planned-{name}").write_text(str(planned))
+    wait_for("go-dispatch")
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    idle = 0
+    while idle < 3:  # the other dispatcher may hold the rest for a moment
+        result = dispatch(limit=7)
+        for key, value in result.items():
+            totals[key] += value
+        idle = idle + 1 if not any(result.values()) else 0
+        if idle:
+            time.sleep(0.05)
+    print(json.dumps({"planned": planned, **totals}))
 """
 
 
-def race(role: str, database_url: str, smtp, tmp_path: Path, *extra: str, copies: int = 2) -> list[dict]:
-    """Start `copies` worker processes, release them at the same instant, return what each printed."""
-    barrier = tmp_path / f"barrier-{role}"
-    barrier.mkdir()
-    env = {**os.environ}
-    env.pop("TEST_DATABASE_URL", None)
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, role, database_url, str(smtp.port), str(barrier),
-                               str(n), *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for n in range(copies)]
-    try:
-        limit = time.time() + 30
-        while len(list(barrier.glob("ready-*"))) < copies and time.time() < limit:
+class Workers:
+    """Two processes like two servers: they plan, then dispatch, each phase released to both at once."""
+
+    def __init__(self, database_url: str, smtp, tmp_path: Path, day: date, copies: int = 2):
+        self.barrier = tmp_path / "barrier"
+        self.barrier.mkdir()
+        env = {**os.environ}
+        env.pop("TEST_DATABASE_URL", None)
+        self.procs = [subprocess.Popen([sys.executable, "-c", WORKER, database_url, str(smtp.port), str(self.barrier),
+                                        str(n), day.isoformat()], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True) for n in range(copies)]
+
+    def _wait_files(self, pattern: str, seconds: float = 60) -> list[Path]:
+        limit = time.monotonic() + seconds
+        while time.monotonic() < limit:
+            found = sorted(self.barrier.glob(pattern))
+            if len(found) == len(self.procs):
+                return found
+            if any(p.poll() is not None for p in self.procs):
+                raise AssertionError([p.communicate()[1] for p in self.procs])
             time.sleep(0.01)
-        (barrier / "go").touch()
+        raise AssertionError(f"the workers did not reach {pattern}")
+
+    def plan(self) -> list[int]:
+        self._wait_files("ready-*")
+        (self.barrier / "go-plan").touch()
+        return [int(path.read_text()) for path in self._wait_files("planned-*")]
+
+    def dispatch(self) -> list[dict]:
+        (self.barrier / "go-dispatch").touch()
         outputs = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=60)
+        for proc in self.procs:
+            out, err = proc.communicate(timeout=90)
             assert proc.returncode == 0, err
             outputs.append(json.loads(out.strip().splitlines()[-1]))
         return outputs
-    finally:
-        for proc in procs:
+
+    def stop(self) -> None:
+        for proc in self.procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
+            proc.communicate()
 
 
 def make_due_tasks(db, world, count: int = TASKS) -> None:
@@ -117,15 +140,19 @@ def test_row3_two_planners_then_two_dispatchers_at_once_queue_and_send_each_key_
         db, world, smtp, database_url, tmp_path):
     make_due_tasks(db, world)
 
-    planners = race("plan", database_url, smtp, tmp_path, PLAN_DAY.isoformat())
-    assert sum(o["planned"] for o in planners) == TASKS  # each key queued by exactly one of them
-    db.session.expire_all()
-    total = db.session.scalar(select(func.count(OutboxMessage.id)))
-    assert total == TASKS
-    assert db.session.scalar(select(func.count(func.distinct(OutboxMessage.dedupe_key)))) == total
-    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.dedupe_key.like("r:%"))) == TASKS
-
-    dispatchers = race("dispatch", database_url, smtp, tmp_path)
+    workers = Workers(database_url, smtp, tmp_path, PLAN_DAY)
+    try:
+        planned = workers.plan()
+        assert sum(planned) == TASKS, planned  # each key queued by exactly one of them
+        db.session.expire_all()
+        total = db.session.scalar(select(func.count(OutboxMessage.id)))
+        assert total == TASKS
+        assert db.session.scalar(select(func.count(func.distinct(OutboxMessage.dedupe_key)))) == total
+        assert db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.dedupe_key.like("r:%"))) == TASKS
+        dispatchers = workers.dispatch()
+    finally:
+        workers.stop()
     assert sum(o["sent"] for o in dispatchers) == total
     assert all(o["sent"] > 0 for o in dispatchers), dispatchers  # both really took part
     db.session.expire_all()
