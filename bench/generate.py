@@ -22,7 +22,7 @@ from tracker.extensions import db
 from tracker.models import (DeadlineChange, Directive, ExtensionRequest, ProgressUpdate, Task, Unit, User,
                             task_cooperation)
 from tracker.models.user import password_method
-from tracker.text import fold
+from tracker.text import collation_key, fold
 
 DEPARTMENTS = [
     "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
@@ -101,7 +101,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
                           "email": f"{username}@bench.example", "unit_id": unit["id"], "role": role,
                           "position_title": "", "active": True, "language": "vi", "email_notifications": True,
                           "password_hash": password_hash, "must_change_password": False, "created_at": now,
-                          "sort_key": fold(name), "search_text": fold(f"{username} | {name}")})
+                          "sort_key": collation_key(name), "search_text": fold(f"{username} | {name}")})
             unit_users.setdefault(unit["id"], []).append(next_user)
             if role == "leader":
                 leaders.setdefault(unit["id"], []).append(next_user)
@@ -211,7 +211,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
 def _unit(unit_id: int, code: str, name: str, kind: str, parent_id: int | None, parent_path: str) -> dict:
     return {"id": unit_id, "code": code, "name": name, "short_name": "", "kind": kind, "parent_id": parent_id,
             "path": f"{parent_path}{unit_id}/", "aliases": [], "email": "", "active": True,
-            "sort_key": fold(name), "search_text": fold(f"{code} | {name}")}
+            "sort_key": collation_key(name), "search_text": fold(f"{code} | {name}")}
 
 
 def _at(day: date) -> datetime:

@@ -40,6 +40,7 @@ class RequestScopedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read streamed bodies while the request's context is open
         _db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)

@@ -4,11 +4,15 @@ Every command prints one clear line and exits non-zero on bad input.
 """
 from __future__ import annotations
 
+import re
+
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from tracker.admin.forms import CODE_RE, USERNAME_RE
 from tracker.extensions import db
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.services import audit
@@ -86,7 +90,9 @@ def demo_logins() -> None:
 @units_cli.command("list")
 def units_list() -> None:
     """Print code, name, parent and kind of every unit."""
-    for unit in db.session.scalars(select(Unit).order_by(Unit.path)):
+    from tracker.views_util import tree_order
+
+    for unit in tree_order(list(db.session.scalars(select(Unit)))):
         parent = unit.parent.code if unit.parent else "-"
         state = "" if unit.active else "\tinactive"
         click.echo(f"{unit.code}\t{unit.name}\t{parent}\t{unit.kind}{state}")
@@ -106,6 +112,8 @@ def units_create(code, name, short_name, parent_code, kind, aliases, email) -> N
 
     if kind not in UNIT_KINDS:
         _fail(f"bad kind: {kind} (one of {', '.join(UNIT_KINDS)})")
+    if not re.match(CODE_RE, code):
+        _fail(f"bad unit code: {code!r} (letters, digits, dot, dash and underscore only)")
     if not name.strip():
         _fail("the name must not be empty")
     if db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower())):
@@ -133,7 +141,11 @@ def users_create(username, unit_code, role, email, full_name, position, password
     username = username.strip().lower()
     if role not in ROLES:
         _fail(f"bad role: {role} (one of {', '.join(ROLES)})")
-    if "@" not in email:
+    if not re.match(USERNAME_RE, username):
+        _fail(f"bad username: {username!r} (lower-case letters, digits, dot, dash and underscore only)")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
         _fail(f"bad e-mail address: {email}")
     unit = _unit(unit_code)
     if db.session.scalar(select(User).where(User.username == username)):

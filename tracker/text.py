@@ -16,3 +16,33 @@ def like_pattern(query: str) -> str:
     """Return a LIKE pattern matching `query` anywhere in a folded column (escape char `\\`)."""
     folded = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{folded}%"
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y;
+# the letter marks (breve, circumflex, horn, stroke) make new letters, the five tones only
+# break ties, in the dictionaries' order: none, grave, acute, hook, tilde, dot below.
+_LETTER_MARKS = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # ă, â/ê/ô, ơ/ư
+_TONES = {"\u0300": "1", "\u0301": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+def collation_key(text: str | None) -> str:
+    """Return a key that sorts Vietnamese words in dictionary order ("Dung" < "Đức" < "Em")."""
+    if not text:
+        return ""
+    letters, tones = [], []
+    for ch in unicodedata.normalize("NFD", text.lower()):
+        if ch in _LETTER_MARKS and letters:
+            letters[-1] = letters[-1][0] + _LETTER_MARKS[ch]
+        elif ch in _TONES:
+            tones.append(_TONES[ch])
+        elif unicodedata.category(ch) == "Mn":
+            continue
+        elif ch == "đ":
+            letters.append("d1")
+            tones.append("0")
+        elif ch.isspace():
+            letters.append(" 0")
+        else:
+            letters.append(ch + "0")
+            tones.append("0")
+    return "".join(letters) + "|" + "".join(tones)

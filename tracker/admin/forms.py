@@ -1,8 +1,7 @@
 """Admin forms for units and users."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -13,7 +12,7 @@ CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 USERNAME_RE = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40),
                                                 Regexp(CODE_RE, message=_l("Letters, digits, dot, dash and underscore only."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
@@ -26,7 +25,7 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=2, max=80),
         Regexp(USERNAME_RE, message=_l("Lower-case letters, digits, dot, dash and underscore only."))])
@@ -42,6 +41,6 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TemporaryPasswordForm(FlaskForm):
+class TemporaryPasswordForm(Form):
     password = PasswordField(_l("Temporary password"), validators=[DataRequired(), PasswordPolicy()])
     submit = SubmitField(_l("Set temporary password"))

@@ -6,14 +6,13 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.admin import bp
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.models import CalendarDay, OutboxMessage, ReminderSettings, load_calendar
 from tracker.services import audit
 from tracker.services.outbox import retry_failed
@@ -24,7 +23,7 @@ WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l(
             (5, _l("Saturday")), (6, _l("Sunday"))]
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a valid date."))], format=["%Y-%m-%d", "%d/%m/%Y"])
     kind = SelectField(_l("Kind"), choices=choices([("off", _l("Extra day off")),
                                                     ("work", _l("Make-up working day"))]))
@@ -32,7 +31,7 @@ class CalendarDayForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     before_days = StringField(_l("Working days before the deadline (comma-separated)"),
                               validators=[InputRequired(), Length(max=40)])
     on_day = BooleanField(_l("Remind on the deadline day"))

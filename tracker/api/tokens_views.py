@@ -10,14 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.api.auth import create_token, revoke_token
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.feeds.service import can_have_scope, create_feed, revoke_feed
 from tracker.feeds.views import feed_url
 from tracker.models import ApiToken, CalendarFeed
@@ -27,7 +26,7 @@ bp = Blueprint("tokens", __name__)
 SECTION_ENDPOINTS = ("main.profile", "tokens.create_token_view", "tokens.create_feed_view")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("What the token is for, e.g. \"LGSP data hub\" or \"weekly report script\"."))
 
@@ -35,7 +34,7 @@ class TokenForm(FlaskForm):
 SCOPE_LABELS = {"mine": _l("Tasks assigned to me"), "unit": _l("Tasks my unit leads")}
 
 
-class FeedForm(FlaskForm):
+class FeedForm(Form):
     scope = SelectField(_l("Calendar of"))
 
 

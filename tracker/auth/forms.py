@@ -1,10 +1,10 @@
 """Sign-in and password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from tracker.services.passwords import password_problems
+from tracker.forms import Form
 
 PROBLEM_MESSAGES = {
     "too_short": _l("Use at least 8 characters."),
@@ -30,14 +30,14 @@ class PasswordPolicy:
             raise ValidationError(PROBLEM_MESSAGES[problem])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     remember = BooleanField(_l("Remember me on this computer"))
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), PasswordPolicy()])
     confirm = PasswordField(_l("Repeat the new password"),

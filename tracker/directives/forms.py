@@ -1,17 +1,16 @@
 """Forms to record a directive and to add its tasks."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, MultipleFileField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class DirectiveForm(FlaskForm):
+class DirectiveForm(Form):
     number = StringField(_l("Number (số ký hiệu)"), validators=[DataRequired(), Length(max=80)],
                          description=_l("For example 125/TB-UBND"))
     kind = SelectField(_l("Kind of document"), choices=choices(DIRECTIVE_KIND_LABELS.items()))
@@ -26,7 +25,7 @@ class DirectiveForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TaskRowForm(FlaskForm):
+class TaskRowForm(Form):
     """One row of the "add several tasks" table (no CSRF of its own: the outer form has it)."""
 
     class Meta:
@@ -39,13 +38,13 @@ class TaskRowForm(FlaskForm):
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
 
 
-class TaskBatchForm(FlaskForm):
+class TaskBatchForm(Form):
     rows = FieldList(FormField(TaskRowForm), min_entries=5, max_entries=60)
     add_rows = SubmitField(_l("More rows"))
     submit = SubmitField(_l("Add these tasks"))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=1000)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
     lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=int)

@@ -1,14 +1,13 @@
 """Profile form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from tracker.forms import choices
+from tracker.forms import Form, choices
 from wtforms import BooleanField, SelectField, SubmitField
 
 from tracker.labels import LANGUAGE_LABELS
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS.items()))
     email_notifications = BooleanField(_l("Send me reminders by e-mail"))
     submit = SubmitField(_l("Save"))

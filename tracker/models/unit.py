@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.text import fold
+from tracker.text import collation_key, fold
 
 UNIT_KINDS = ("province", "department", "agency", "district", "division")
 
@@ -43,7 +43,7 @@ class Unit(db.Model):
 
     def refresh_search(self) -> None:
         """Recompute the folded columns used for accent-insensitive search and sorting."""
-        self.sort_key = fold(self.name)[:255]
+        self.sort_key = collation_key(self.name)[:255]
         parts = [self.code, self.name, self.short_name, *(self.aliases or [])]
         self.search_text = fold(" | ".join(p for p in parts if p))[:1000]
 

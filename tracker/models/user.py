@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.extensions import db
 from tracker.models.types import UTCDateTime
-from tracker.text import fold
+from tracker.text import collation_key, fold
 from tracker.timeutil import utcnow
 
 ROLES = ("admin", "leader", "secretary", "staff")
@@ -79,8 +79,8 @@ class User(UserMixin, db.Model):
     def refresh_search(self) -> None:
         """Recompute folded columns for accent-insensitive search and Vietnamese sorting."""
         # Vietnamese names sort by given name (the last word), then the whole name.
-        words = fold(self.full_name).split()
-        self.sort_key = (" ".join(words[-1:] + words[:-1]))[:200]
+        words = self.full_name.split()
+        self.sort_key = collation_key(" ".join(words[-1:] + words[:-1]))[:200]
         parts = [self.username, self.full_name, self.email, self.position_title]
         self.search_text = fold(" | ".join(p for p in parts if p))[:800]
 

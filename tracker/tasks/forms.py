@@ -1,14 +1,14 @@
 """Forms of the task page: progress, completion, extension, decisions, assignment."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, MultipleFileField, SelectField, StringField, SubmitField, \
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.directives.forms import DATE_FORMATS
+from tracker.forms import Form
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(0, 100, _l(
         "Progress is a percentage from 0 to 100."))])
     results = TextAreaField(_l("Results achieved (Kết quả thực hiện)"), validators=[Optional(), Length(max=20_000)])
@@ -20,35 +20,35 @@ class ProgressForm(FlaskForm):
     submit = SubmitField(_l("Send progress report"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Send"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
     submit = SubmitField(_l("Send"))
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Enter a valid date."))],
                          format=DATE_FORMATS, render_kw={"type": "date"})
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
     submit = SubmitField(_l("Ask for an extension"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
     version = HiddenField()
     submit = SubmitField(_l("Assign"))
 
 
-class RespondForm(FlaskForm):
+class RespondForm(Form):
     response = TextAreaField(_l("Answer"), validators=[InputRequired(_l("Write the answer.")), Length(max=5000)])
     submit = SubmitField(_l("Answer"))
