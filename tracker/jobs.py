@@ -32,8 +32,9 @@ def run_reminders(now: datetime | None = None) -> dict[str, int]:
     else:  # nothing new before the hour, but what no longer applies must not go out with the retries
         cancel_stale(today)
     db.session.commit()
-    if (local.weekday(), local.hour, local.minute) >= (settings.digest_weekday, settings.digest_hour,
-                                                       settings.digest_minute):
+    # The digest goes out on its day only (keyed per ISO week, so a restart that day sends it once).
+    if local.weekday() == settings.digest_weekday and (local.hour, local.minute) >= (settings.digest_hour,
+                                                                                     settings.digest_minute):
         result["digests"] = plan_digest(today, now)
         db.session.commit()
     result.update(dispatch(now))

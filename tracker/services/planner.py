@@ -161,7 +161,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
                 subject, text, html = render_email(
                     "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
                     occurrence=reminder.occurrence, today=today, url=_task_url(task.id),
-                    days_left=cal.working_days_between(today, task.deadline))
+                    days_left=cal.working_days_between(today, task.deadline),
+                    late_days=-cal.working_days_between(today, task.deadline))
                 queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
                                         message_id=new_message_id(), planned_for=today, task_id=task.id,
                                         deadline=task.deadline, occurrence=reminder.occurrence, now=now)
@@ -203,7 +204,7 @@ def plan_digest(today: date, now: datetime | None = None) -> int:
         overdue = sum(1 for t in tasks if t.deadline < today)
         subject, text, html = render_email(
             "digest", locale=leader.language, user=leader, groups=sorted(groups.items()), today=today,
-            overdue=overdue, due_soon=len(tasks) - overdue, task_url=_task_url,
+            overdue=overdue, due_soon=len(tasks) - overdue, task_url=_task_url, window=rules.due_soon_days,
             due_soon_flags={t.id: is_due_soon(t.deadline, today, cal, rules) for t in tasks})
         if enqueue_email(key=key, kind="digest", user=leader, subject=subject, text=text, html=html,
                          message_id=new_message_id(), planned_for=today, now=now):
