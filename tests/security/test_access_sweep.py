@@ -191,11 +191,15 @@ def test_nobody_reaches_objects_outside_their_reach(app, db, world, login_as, to
         me = world.user(username)
         markers = world.foreign_markers(username)
         unit = _foreign_unit(world, username)
+        cases: dict[frozenset, list] = {}  # the same objects for every route naming the same kinds
         for rule, endpoint, methods in rules(app):
             if not rule.arguments or rule.rule.startswith("/admin/") or is_public(app, endpoint) \
                     and "secret" not in rule.arguments:
                 continue
-            for values, what in _foreign_cases(db, world, username, frozenset(rule.arguments)):
+            kinds = frozenset(rule.arguments)
+            if kinds not in cases:
+                cases[kinds] = _foreign_cases(db, world, username, kinds)
+            for values, what in cases[kinds]:
                 url = rule.build(values, append_unknown=False)[1]
                 version = _version(db, values)
                 for method in methods:

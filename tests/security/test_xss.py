@@ -166,39 +166,37 @@ def test_json_errors_and_api_keep_payloads_as_data(app, db, xss):
 # --- e-mails ----------------------------------------------------------------------------------
 
 def test_emails_escape_the_payloads_and_keep_headers_clean(app, db, xss):
-    from tracker.mail import build_message, new_message_id, render_email
-    from tracker.services.planner import plan_digest, plan_reminders
+    """What the app really queues: the publication's events, a manual reminder, deadline reminders, the digest."""
+    from email import message_from_bytes
 
-    task, person = xss["task"], xss["user"]
-    leader = db.session.scalar(select(User).where(User.username == "nga.tt"))
-    rendered = [
-        render_email("reminder", locale="vi", task=task, user=person, rule="due_in_1d", occurrence=1, today=today(),
-                     url="https://tracker.example/tasks/1", days_left=1),
-        render_email("reminder", locale="en", task=task, user=person, rule="manual", occurrence=1, today=today(),
-                     url="https://tracker.example/tasks/1", days_left=None, sender=person),
-        render_email("event", locale="vi", task=task, user=person, kind="assigned", url="https://tracker.example/t"),
-        render_email("digest", locale="vi", user=leader, groups=[(task.lead_unit.name, [task])], today=today(),
-                     overdue=0, due_soon=1, task_url=lambda i: f"https://tracker.example/tasks/{i}",
-                     due_soon_flags={task.id: True}),
-    ]
-    for subject, text, html in rendered:
-        assert_inert(html, f"e-mail {subject}")
-        assert "\r" not in subject and "\n" not in subject
-        assert SCRIPT in text or IMG in text  # the plain-text part shows the text as typed
-        message = build_message(to_addr=person.email, subject=subject, text=text, html=html,
-                                message_id=new_message_id())
-        assert len(message.get_all("Subject")) == 1 and message.get_all("Bcc") is None
-    # What the planner queues for real: reminders, digests and the publication's event e-mails.
-    plan_reminders(today())
+    from tracker.mail import build_message
+    from tracker.services.planner import plan_digest, plan_reminders, remind_now
+
+    task = xss["task"]
+    sender = db.session.scalar(select(User).where(User.username == "thu.lt"))
+    sender.full_name = f"Thư ký {IMG}"
+    remind_now(sender, task, today())
+    for offset in range(12):  # the deadline reminders of the coming days (whatever today's weekday)
+        plan_reminders(today() + timedelta(days=offset))
     plan_digest(today())
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.task_id.in_([t.id for t in xss["tasks"]])
                                                           | (OutboxMessage.kind == "digest"))).all()
-    assert rows
+    kinds = {row.kind for row in rows}
+    assert {"assigned", "manual", "digest"} <= kinds and any(k.startswith("due_") for k in kinds), kinds
     for row in rows:
-        assert_inert(row.body_html, f"outbox {row.kind} {row.dedupe_key}")
-        assert "\r" not in row.subject and "\n" not in row.subject
-    assert any(ESCAPED_IMG in row.body_html for row in rows)
+        where = f"outbox {row.kind} {row.dedupe_key}"
+        assert_inert(row.body_html, where)
+        assert "\r" not in row.subject and "\n" not in row.subject, where
+        message = message_from_bytes(bytes(build_message(to_addr=row.to_addr, subject=row.subject,
+                                                         text=row.body_text, html=row.body_html,
+                                                         message_id=row.message_id)))
+        assert message.get_all("Bcc") is None and len(message.get_all("Subject")) == 1, where
+    mine = [row for row in rows if row.user_id == xss["user"].id]
+    assert mine and all(ESCAPED_IMG in row.body_html or "&lt;script&gt;" in row.body_html for row in mine)
+    manual = next(row for row in rows if row.kind == "manual")
+    assert "Thư ký &lt;img src=x onerror=alert(1)&gt;" in manual.body_html
+    assert SCRIPT in manual.body_text or IMG in manual.body_text  # the plain-text part shows the text as typed
 
 
 # --- exports ----------------------------------------------------------------------------------
