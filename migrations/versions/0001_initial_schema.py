@@ -245,6 +245,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_task_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_state'), ['state'], unique=False)
         batch_op.create_index('ix_task_state_deadline', ['state', 'deadline'], unique=False)
+        batch_op.create_index('ix_task_status_cover', ['lead_unit_id', 'directive_id', 'deadline', 'done_on',
+                                                      'completed_on', 'cancelled_on', 'issuer_unit_id',
+                                                      'assignee_id'], unique=False)
 
     # An expression index (autogenerate cannot render it): the lists' default order, ongoing last.
     op.create_index('ix_task_deadline_order', 'task', [sa.text('(deadline IS NULL)'), 'deadline', 'id'], unique=False)
@@ -459,6 +462,7 @@ def downgrade():
     op.drop_index('ix_task_deadline_order', table_name='task')
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_state_deadline')
+        batch_op.drop_index('ix_task_status_cover')
         batch_op.drop_index(batch_op.f('ix_task_state'))
         batch_op.drop_index(batch_op.f('ix_task_parent_id'))
         batch_op.drop_index(batch_op.f('ix_task_lead_unit_id'))

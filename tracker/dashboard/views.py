@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, render_template, request, url_for
+from flask import Response, abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.urls import _urlencode
 
 from tracker.dashboard import bp, charts, exports
 from tracker.extensions import db
@@ -145,8 +146,18 @@ def _presets(day: date) -> list[tuple[str, dict]]:
 
 @bp.app_template_global()
 def tasks_url(args: dict) -> str:
-    """The task list (/tasks) for the query-string args of a figure."""
-    return url_for("tasks.index", **args)
+    """The task list (/tasks) for the query-string args of a figure.
+
+    The same URL as url_for("tasks.index", **args), built without the route
+    map for each of the hundreds of links a dashboard shows (the base path
+    is looked up once per request).
+    """
+    base = g.get("_tasks_index_url")
+    if base is None:
+        base = g._tasks_index_url = url_for("tasks.index")
+    items = [(k, str(x)) for k, v in args.items()
+             for x in (v if isinstance(v, (list, tuple)) else (v,)) if x is not None]
+    return f"{base}?{_urlencode(items)}" if items else base
 
 
 @bp.app_template_filter()

@@ -87,6 +87,10 @@ class Task(db.Model):
         Index("ix_task_lead_state", "lead_unit_id", "state"),
         # The lists' default order (ongoing tasks last) walks this index instead of sorting.
         Index("ix_task_deadline_order", deadline.is_(None), deadline, id),
+        # Covers the status aggregates of the lists and dashboards (status rule, reach, directive):
+        # they read this index instead of every row of the table.
+        Index("ix_task_status_cover", "lead_unit_id", "directive_id", "deadline", "done_on", "completed_on",
+              "cancelled_on", "issuer_unit_id", "assignee_id"),
     )
 
     def refresh_search(self) -> None:

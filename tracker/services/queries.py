@@ -57,6 +57,8 @@ class TaskFilters:
 
 
 def _in_subtree(column, unit: Unit):
+    if reach.subtree_is_everything(unit.path):
+        return column.is_not(None)  # the root of the only tree: every unit
     return column.in_(select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True)))
 
 

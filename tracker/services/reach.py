@@ -66,6 +66,24 @@ def reach_unit_ids(user: User):
     return select(Unit.id).where(unit_in_reach_clause(user, Unit.path))
 
 
+def subtree_is_everything(path: str) -> bool:
+    """True if every unit lies under `path` (the only root of the tree: a province deployment's committee).
+
+    The tree is small, so this costs one indexed look-up; it lets the
+    leaders at the root skip the visibility and subtree conditions that
+    every task would pass anyway.
+    """
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Unit
+
+    if path == "/":
+        return True
+    outside = db.session.scalar(select(Unit.id).where(~Unit.path.startswith(path, autoescape=True)).limit(1))
+    return outside is None
+
+
 def task_visible_clause(user: User) -> ColumnElement[bool]:
     """SQL condition: the task is visible to `user`.
 
@@ -77,8 +95,8 @@ def task_visible_clause(user: User) -> ColumnElement[bool]:
 
     from tracker.models import Directive, Task, task_cooperation
 
-    if is_admin(user):
-        return true()
+    if is_admin(user) or subtree_is_everything(reach_path(user)):
+        return true()  # every task's issuing unit is then in reach
     ids = reach_unit_ids(user)
     issuer_side = Task.issuer_unit_id.in_(ids)
     published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))

@@ -474,6 +474,12 @@ class DashboardStats:
         sums = [func.sum(case((self._overdue_on(last, changed.c.task_id.is_not(None)), 1), else_=0))
                 for _first, last in spans]
         stmt = stmt.with_only_columns(*sums).outerjoin(changed, changed.c.task_id == Task.id)
+        # Only the tasks that can be overdue on one of the days are summed (most tasks are long done).
+        first_day = spans[0][1]
+        stmt = stmt.where(Task.created_on <= self.day,
+                          or_(Task.done_on.is_(None), Task.done_on > first_day),
+                          or_(Task.cancelled_on.is_(None), Task.cancelled_on > first_day),
+                          or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day))
         for row, n in zip(rows, self.session.execute(stmt).one()):
             row.overdue = int(n or 0)
         return rows

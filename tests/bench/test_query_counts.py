@@ -1,0 +1,98 @@
+"""No N+1: the number of SQL statements of a page or API list does not depend on how many rows it shows.
+
+Two databases are filled by the benchmark's generator (bench/generate.py),
+one with a handful of tasks and one with several times more; each page is
+requested in both as the same kind of user and its statements are counted
+with a `before_cursor_execute` listener. Counts, not timings.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from tracker.extensions import db
+
+pytestmark = pytest.mark.sqlite_only  # two SQLite files side by side
+
+PASSWORD = "bench-password"
+PAGES = ("task list", "my tasks", "directive page", "dashboard", "api tasks", "api directives")
+
+
+def _fill(make_app, path, tasks: int):
+    """An app on a fresh database at `path` holding `tasks` generated tasks; return (app, who and what)."""
+    from bench.generate import generate
+    from tracker.api.auth import create_token
+    from tracker.models import Directive, Task, Unit, User
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+        generate(tasks, today=date.today(), users_per_unit=5)
+        root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+        leader = db.session.scalar(select(User).where(User.unit_id == root.id, User.role == "leader"))
+        staff_id = db.session.execute(
+            select(Task.assignee_id).join(User, User.id == Task.assignee_id).where(User.role == "staff")
+            .group_by(Task.assignee_id).order_by(func.count().desc(), Task.assignee_id)).first()[0]
+        directive_id = db.session.execute(
+            select(Task.directive_id).join(Directive).where(Directive.published_at.is_not(None))
+            .group_by(Task.directive_id).order_by(func.count().desc(), Task.directive_id)).first()[0]
+        _row, token = create_token(leader, "counts", actor=leader, ip="test")
+        db.session.commit()
+        info = {"leader": leader.username, "staff": db.session.get(User, staff_id).username,
+                "directive": directive_id, "token": token,
+                "tasks": db.session.scalar(select(func.count()).select_from(Task))}
+    return app, info
+
+
+def _counts(app, info) -> dict[str, tuple[int, int]]:
+    """Per page: (statements, size of the response) of one request after a warm-up."""
+    statements = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    def signed_in(username):
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    context = app.app_context()  # the test clients commit the test's session around each request
+    context.push()
+    leader, staff, anonymous = signed_in(info["leader"]), signed_in(info["staff"]), app.test_client()
+    bearer = {"Authorization": f"Bearer {info['token']}"}
+    requests = {
+        "task list": (leader, "/tasks?per_page=100", {}),
+        "my tasks": (staff, "/tasks?view=mine&per_page=100", {}),
+        "directive page": (leader, f"/directives/{info['directive']}", {}),
+        "dashboard": (leader, "/dashboard", {}),
+        "api tasks": (anonymous, "/api/v1/tasks?per_page=100", {"headers": bearer}),
+        "api directives": (anonymous, "/api/v1/directives?per_page=100", {"headers": bearer}),
+    }
+    result = {}
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for name, (client, path, kw) in requests.items():
+            assert client.get(path, **kw).status_code == 200, name  # warm-up: caches filled
+            statements.clear()
+            response = client.get(path, **kw)
+            assert response.status_code == 200, name
+            result[name] = (len(statements), len(response.data))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        db.session.remove()
+        context.pop()
+    return result
+
+
+def test_statements_per_page_do_not_grow_with_rows(make_app, tmp_path):
+    small_app, small = _fill(make_app, tmp_path / "small.db", 5)
+    large_app, large = _fill(make_app, tmp_path / "large.db", 40)
+    assert large["tasks"] >= 5 * small["tasks"] // 2
+    few, many = _counts(small_app, small), _counts(large_app, large)
+    for name in ("task list", "dashboard", "api tasks", "api directives"):  # these show every task or directive
+        assert many[name][1] > few[name][1], f"{name}: the larger page shows no more"
+    assert {n: few[n][0] for n in PAGES} == {n: many[n][0] for n in PAGES}
