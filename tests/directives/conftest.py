@@ -1,2 +1,2 @@
 """Fixtures of the directive page tests: the same as the task page tests'."""
-from tests.tasks.conftest import demo, demo_database, login_as  # noqa: F401
+from tests.tasks.conftest import demo, demo_databases, login_as  # noqa: F401

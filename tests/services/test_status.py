@@ -222,7 +222,7 @@ def sql_statuses(db, ids, days: list[date], historical: bool) -> dict[tuple[int,
     return result
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(tasks=st.lists(histories(), min_size=1, max_size=5), data=st.data(), after=st.integers(0, 10))
 def test_sql_agrees_with_python(db, task_home, tasks, data, after):

@@ -38,35 +38,41 @@ TEMPLATES = MemoryBytecodeCache()
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory):
-    """A SQLite file holding the demo data (None on PostgreSQL)."""
-    if PG_URL:
-        return None
+def demo_databases(tmp_path_factory):
+    """SQLite files holding the demo data, one per day (the demo is relative to today)."""
+    return {}
+
+
+def demo_database(folders, cache) -> tuple:
     from tracker import create_app
     from tracker.demo import load_demo
+    from tracker.timeutil import today
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
-    with app.app_context():
-        _db.create_all()
-        counts = load_demo()
-        _db.session.commit()
-        _db.session.remove()
-        _db.engine.dispose()
-    return path, counts
+    day = today()
+    if day not in cache:
+        path = folders.mktemp("demo") / "demo.db"
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+        with app.app_context():
+            _db.create_all()
+            counts = load_demo(day)
+            _db.session.commit()
+            _db.session.remove()
+            _db.engine.dispose()
+        cache[day] = (path, counts)
+    return cache[day]
 
 
 @pytest.fixture
-def demo(app, demo_database):
-    """The demo data (copied from the run's demo database on SQLite)."""
+def demo(app, demo_databases, tmp_path_factory):
+    """The demo data (copied from the day's demo database on SQLite)."""
     app.jinja_env.bytecode_cache = TEMPLATES
-    if demo_database is None:
+    if PG_URL:
         from tracker.demo import load_demo
 
         counts = load_demo()
         _db.session.commit()
         return counts
-    path, counts = demo_database
+    path, counts = demo_database(tmp_path_factory, demo_databases)
     _db.session.remove()
     target = _db.engine.raw_connection()
     try:

@@ -95,6 +95,9 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
         form = edit_form(login_as("thu.lt"), task)
     form.update({"title": ["Số hóa hồ sơ lưu trữ của tỉnh"], "deadline": ["2025-05-15"]})
     step("edit", at(date(2025, 3, 3), 9), "thu.lt", "POST", f"/tasks/{task.id}/edit", form)
+    (change,) = task.deadline_changes  # an edit of a published task's deadline is kept in its history
+    assert (change.old_deadline, change.new_deadline, change.reason, task.original_deadline) == (
+        date(2025, 4, 30), date(2025, 5, 15), "Edited by the issuer", date(2025, 4, 30))
     step("assign", at(date(2025, 3, 4)), "hai.nv", "POST", f"/tasks/{task.id}/assign",
          {"assignee_id": user(db, "lan.nt").id})
     step("progress", at(date(2025, 3, 10)), "lan.nt", "POST", f"/tasks/{task.id}/updates",

@@ -361,6 +361,11 @@ def test_refused_on_an_open_task(published, login_as, db):
         assert snapshot(db, task) == before
         # A staff member confirming is refused outright.
         assert lan.post(f"/tasks/{task.id}/confirm").status_code == 403
+        # An assignee from outside the lead unit.
+        response = post(hai, f"/tasks/{task.id}/assign", {"assignee_id": user(db, "an.pt").id})
+        assert "Please correct the errors below. The assignee must be an active member of the lead unit." in \
+            flashes(response)
+        assert snapshot(db, task) == before and task.assignee.username == "lan.nt"
         # A second pending extension.
         assert "Your extension request has been sent to the issuer." in flashes(post(
             hai, f"/tasks/{task.id}/extensions", {"deadline": "2025-04-15", "reason": "Chờ kinh phí."}))
