@@ -340,7 +340,7 @@ def audit_log():
     object_id = request.args.get("object_id", type=int)
     stmt = select(AuditEvent).outerjoin(AuditEvent.actor)
     if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action))
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
     if actor:
         stmt = stmt.where(User.username == actor)
     if object_type:

@@ -35,7 +35,8 @@ class TaskRowForm(Form):
     lead_unit_id = SelectField(_l("Lead unit"), coerce=int, validate_choice=False)
     deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
     ongoing = BooleanField(_l("Ongoing"))
-    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()), default="normal",
+                           validate_choice=False)  # checked by the service for the rows that are saved
 
 
 class TaskBatchForm(Form):

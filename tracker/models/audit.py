@@ -36,6 +36,14 @@ class AuditLogIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit row."""
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(state) -> None:
+    """Bulk UPDATE or DELETE statements on the audit log are refused too."""
+    if (state.is_update or state.is_delete) and any(
+            getattr(m.class_, "__tablename__", None) == "audit_event" for m in state.all_mappers):
+        raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
