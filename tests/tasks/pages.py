@@ -34,7 +34,8 @@ def main_text(response) -> str:
 
 
 def flashes(response) -> list[str]:
-    return [squash(e.text_content()) for e in doc(response).xpath("//div[contains(concat(' ', @class, ' '), ' flash ')]")]
+    found = doc(response).xpath("//div[contains(concat(' ', @class, ' '), ' flash ')]")
+    return [squash(e.text_content()) for e in found]
 
 
 def errors_of(response, field_id: str) -> list[str]:

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from tests.tasks.pages import (at, batch_rows, directive, errors_of, events, flashes, form_values, main_text, notifications, task_like,
-                               task_titles, unit, user)
+from tests.tasks.pages import (at, batch_rows, directive, errors_of, events, flashes, form_values, main_text,
+                               notifications, task_like, task_rows, task_titles, unit, user)
 from tracker.models import CompletionReport, DeadlineChange, ExtensionRequest, ProgressUpdate, Task
 
 ISSUED = date(2025, 3, 3)  # a Monday
@@ -200,19 +200,13 @@ def test_from_directive_to_confirmed_completion(login_as, db):
     # The list agrees, today and as of the day between the deadline and the confirmation.
     with time_machine.travel(at(date(2025, 4, 2)), tick=False):
         hai = login_as("hai.nv")
-        rows = dict((t, s) for t, s in _rows(hai.get("/tasks")))
+        rows = dict(task_rows(hai.get("/tasks")))
         assert rows[task.title] == "Done on time"
-        rows = dict((t, s) for t, s in _rows(hai.get("/tasks?as_of=2025-04-01")))
+        rows = dict(task_rows(hai.get("/tasks?as_of=2025-04-01")))
         assert rows[task.title] == "Overdue"
     assert [e.action for e in events(db, task)] == [
         "task.create", "task.assign", "task.progress", "task.progress", "task.progress", "task.respond", "task.submit",
         "task.return", "task.submit", "task.confirm"]
-
-
-def _rows(response):
-    from tests.tasks.pages import task_rows
-
-    return task_rows(response)
 
 
 def test_completion_reported_late_is_done_late(published, login_as, db):
@@ -320,7 +314,8 @@ def snapshot(db, task: Task):
     db.session.expire_all()
     task = db.session.get(Task, task.id)
     return (task.state, task.progress, task.deadline, task.version, task.completed_on, task.done_on,
-            db.session.scalar(select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.task_id == task.id)),
+            db.session.scalar(select(func.count()).select_from(ProgressUpdate)
+                              .where(ProgressUpdate.task_id == task.id)),
             db.session.scalar(select(func.count()).select_from(ExtensionRequest)
                               .where(ExtensionRequest.task_id == task.id)),
             db.session.scalar(select(func.count()).select_from(CompletionReport)
@@ -460,7 +455,8 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
     assert (first.progress, second.progress, task.progress) == (80, 0, 40)
     with time_machine.travel(at(date(2025, 3, 11)), tick=False):
         quang, hai = login_as("quang.dv"), login_as("hai.nv")
-        assert "The completion report has been sent to the issuer." in flashes(post(quang, f"/tasks/{first.id}/complete"))
+        response = post(quang, f"/tasks/{first.id}/complete")
+        assert "The completion report has been sent to the issuer." in flashes(response)
         # The department, which issued the sub-task, confirms it.
         assert "Completion has been confirmed." in flashes(post(hai, f"/tasks/{first.id}/confirm"))
         assert first.state == "done"
