@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations extract-messages bench screenshots audit clean
+.PHONY: run test test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ screenshots: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/run
+
+load: install-dev  # gunicorn with 2 and 4 workers under a bounded load (needs the data of make bench)
+	$(BIN)/python bench/load
 
 # Known vulnerabilities in the pinned requirements fail, unless audit-ignore.txt gives the reason;
 # an unreachable vulnerability service is reported as inconclusive (AUDIT_STRICT=1 makes it fail).

@@ -134,8 +134,8 @@ def _subtree_ids(unit: Unit):
 
 def _unit_clause(unit: Unit):
     ids = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
-    coop = exists(select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == Task.id,
-                                                           task_cooperation.c.unit_id.in_(ids)))
+    # Two IN terms (not IN-or-EXISTS) so that SQLite answers each from an index and unites them.
+    coop = Task.id.in_(select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
     return or_(Task.lead_unit_id.in_(ids), coop)
 
 
