@@ -11,7 +11,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from tracker.extensions import db, login_manager
 
@@ -60,7 +60,10 @@ def init_errorhandlers(app: Flask) -> None:
             from tracker.api.errors import json_error
 
             return json_error(error.code or 500, error.name.lower().replace(" ", "_"), error.description)
-        return render_template("errors/error.html", code=error.code, message=_error_message(error.code)), error.code
+        message = _error_message(error.code)
+        if error.code == 403 and getattr(error, "description", None) and error.description != Forbidden.description:
+            message = error.description  # the rule's own reason, e.g. "Only the issuer can confirm completion."
+        return render_template("errors/error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(OperationalError)
     def database_down(error):

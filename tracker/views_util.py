@@ -32,7 +32,7 @@ def load_directive(directive_id: int) -> Directive:
 def apply_errors(form, error: ServiceError, field_map: dict[str, str] | None = None) -> None:
     """Show a service error on the form: field messages beside their fields, the rest as a flash."""
     if isinstance(error, Forbidden):
-        abort(403)
+        abort(403, description=error.message)
     shown = False
     for name, message in error.fields.items():
         target = (field_map or {}).get(name, name)
@@ -46,7 +46,7 @@ def apply_errors(form, error: ServiceError, field_map: dict[str, str] | None = N
 def flash_error(error: ServiceError) -> None:
     """For one-button actions: flash the message (and field reasons)."""
     if isinstance(error, Forbidden):
-        abort(403)
+        abort(403, description=error.message)
     details = "; ".join(error.fields.values())
     flash(f"{error.message} {details}".strip(), "error")
 

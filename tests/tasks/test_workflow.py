@@ -167,7 +167,7 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         for who in ("lan.nt", "hai.nv"):
             response = login_as(who).post(f"/tasks/{task.id}/confirm", data={"note": "ok"})
             assert response.status_code == 403
-            assert "You do not have permission to do this." in main_text(response)
+            assert "Only the issuer can confirm completion." in main_text(response)
         assert task.state == "submitted" and task.done_on is None
 
     # The Vice-Chair returns it (a reason is required), then confirms the new report.
