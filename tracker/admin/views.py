@@ -14,7 +14,7 @@ from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
 from tracker.auth.sessions import revoke_sessions
 from tracker.extensions import db
 from tracker.forms import choices
-from tracker.models import AuditEvent, Unit, User
+from tracker.models import Unit, User
 from tracker.services import audit
 from tracker.services.units import unit_blockers
 from tracker.text import like_pattern
@@ -334,22 +334,12 @@ def user_temporary_password(user_id: int):
 
 @bp.route("/audit")
 def audit_log():
-    action = request.args.get("action", "").strip()
-    actor = request.args.get("actor", "").strip().lower()
-    object_type = request.args.get("object_type", "").strip()
-    object_id = request.args.get("object_id", type=int)
-    stmt = select(AuditEvent).outerjoin(AuditEvent.actor)
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    if actor:
-        stmt = stmt.where(User.username == actor)
-    if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
-    if object_id:
-        stmt = stmt.where(AuditEvent.object_id == object_id)
-    stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
-    return render_template("admin/audit.html", page=page, action=action, actor=actor,
-                           object_type=object_type, object_id=object_id or "")
+    from tracker.admin.audit_export import audit_filters, audit_select
+
+    filters = audit_filters()
+    page = db.paginate(audit_select(**filters), page=request.args.get("page", 1, type=int), per_page=_per_page(),
+                       error_out=False)
+    return render_template("admin/audit.html", page=page, action=filters["action"], actor=filters["actor"],
+                           object_type=filters["object_type"], object_id=filters["object_id"] or "")
 
 
