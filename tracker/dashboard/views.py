@@ -6,13 +6,14 @@ keeps them within the user's reach), render or send the file.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import quote_plus
 
 from flask import Response, abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.urls import _urlencode
 
 from tracker.dashboard import bp, charts, exports
 from tracker.extensions import db
@@ -155,9 +156,17 @@ def tasks_url(args: dict) -> str:
     base = g.get("_tasks_index_url")
     if base is None:
         base = g._tasks_index_url = url_for("tasks.index")
-    items = [(k, str(x)) for k, v in args.items()
-             for x in (v if isinstance(v, (list, tuple)) else (v,)) if x is not None]
-    return f"{base}?{_urlencode(items)}" if items else base
+    query = "&".join(f"{_quote(k)}={_quote(str(x))}" for k, v in args.items()
+                     for x in (v if isinstance(v, (list, tuple)) else (v,)) if x is not None)
+    return f"{base}?{query}" if query else base
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-~]*\Z")
+
+
+def _quote(text: str) -> str:
+    """Encode one query-string key or value as werkzeug does (ids, dates and statuses need nothing)."""
+    return text if _PLAIN.match(text) else quote_plus(text, safe="!$'()*,/:;?@")
 
 
 @bp.app_template_filter()
