@@ -304,36 +304,50 @@ def test_no_script_runs_in_a_real_browser(tmp_path):
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    dialogs, violations = [], []
+    dialogs, violations, failures = [], [], []
+
+    def drive() -> None:
+        # In a thread of its own: the browser suite may already run Playwright's loop in this one.
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update"])
+                try:
+                    for bypass_csp in (False, True):  # with the CSP bypassed, escaping alone must hold
+                        context = browser.new_context(bypass_csp=bypass_csp)
+                        page = context.new_page()
+                        page.on("dialog", lambda d: (dialogs.append((page.url, d.message)), d.dismiss()))
+                        page.on("console", lambda m: violations.append(m.text)
+                                if "Content Security Policy" in m.text else None)
+                        base = f"http://127.0.0.1:{port}"
+                        page.goto(f"{base}/login")
+                        page.fill("input[name=username]", "nga.tt")
+                        page.fill("input[name=password]", "tracker-demo")
+                        page.click("button[type=submit]")
+                        page.wait_for_url(f"{base}/")
+                        for path in paths:
+                            page.goto(base + path)
+                            page.wait_for_load_state("load")
+                            assert page.evaluate(
+                                "document.querySelectorAll('img[src=x], svg[onload]').length") == 0, path
+                        page.goto(f"{base}/tasks/{data['task'].id}")
+                        assert IMG in page.inner_text("main")  # shown as text, not as an element
+                        context.close()
+                finally:
+                    browser.close()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(error)
+
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-            try:
-                for bypass_csp in (False, True):  # with the CSP bypassed, escaping alone must hold
-                    context = browser.new_context(bypass_csp=bypass_csp)
-                    page = context.new_page()
-                    page.on("dialog", lambda d: (dialogs.append((page.url, d.message)), d.dismiss()))
-                    page.on("console", lambda m: violations.append(m.text)
-                            if "Content Security Policy" in m.text else None)
-                    base = f"http://127.0.0.1:{port}"
-                    page.goto(f"{base}/login")
-                    page.fill("input[name=username]", "nga.tt")
-                    page.fill("input[name=password]", "tracker-demo")
-                    page.click("button[type=submit]")
-                    page.wait_for_url(f"{base}/")
-                    for path in paths:
-                        page.goto(base + path)
-                        page.wait_for_load_state("load")
-                        assert page.evaluate("document.querySelectorAll('img[src=x], svg[onload]').length") == 0, path
-                    page.goto(f"{base}/tasks/{data['task'].id}")
-                    assert IMG in page.inner_text("main")  # shown as text, not as an element
-                    context.close()
-            finally:
-                browser.close()
+        driver = threading.Thread(target=drive)
+        driver.start()
+        driver.join(180)
     finally:
         server.shutdown()
         thread.join(5)
+    if failures:
+        raise failures[0]
     assert dialogs == []
     assert violations == [], "something inline tried to run and the CSP stopped it"
 
