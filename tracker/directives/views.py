@@ -109,6 +109,27 @@ def _write_and_commit(pending: list[tuple[Attachment, bytes]]) -> None:
     db.session.commit()
 
 
+def _save(form: DirectiveForm, change) -> Directive | None:
+    """Apply `change` (returning the directive), store the attachments and commit once.
+
+    On a refused change or a failed file write nothing is saved, the form keeps its input and
+    says what happened; None is returned.
+    """
+    try:
+        directive = change()
+        _write_and_commit(_save_attachments(form, directive))
+    except ServiceError as error:
+        db.session.rollback()
+        apply_errors(form, error, DIRECTIVE_FIELDS)
+    except OSError:
+        db.session.rollback()
+        flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+                "please try again."), "error")
+    else:
+        return directive
+    return None
+
+
 @bp.route("/directives/new", methods=["GET", "POST"])
 def new():
     if not reach.can_record_directive(current_user):
@@ -121,18 +142,8 @@ def new():
             form.on_behalf_of_id.data = current_user.id
     _prepare_directive_form(form)
     if form.validate_on_submit():
-        try:
-            directive = workflow.create_directive(current_user, _directive_data(form))
-            pending = _save_attachments(form, directive)
-            _write_and_commit(pending)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error, DIRECTIVE_FIELDS)
-        except OSError:
-            db.session.rollback()
-            flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
-                    "please try again."), "error")
-        else:
+        directive = _save(form, lambda: workflow.create_directive(current_user, _directive_data(form)))
+        if directive is not None:
             flash(_("Document %(number)s has been recorded. Now add its tasks.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
     return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT)
@@ -149,17 +160,11 @@ def edit(directive_id: int):
         form.on_behalf_of_id.data = directive.on_behalf_of_id or 0
     _prepare_directive_form(form, directive.issuing_unit)
     if form.validate_on_submit():
-        try:
+        def change() -> Directive:
             workflow.update_directive(current_user, directive, _directive_data(form))
-            _write_and_commit(_save_attachments(form, directive))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error, DIRECTIVE_FIELDS)
-        except OSError:
-            db.session.rollback()
-            flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
-                    "please try again."), "error")
-        else:
+            return directive
+
+        if _save(form, change) is not None:
             flash(_("Document %(number)s has been saved.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
     return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT)
