@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.database import set_read_only_request
+from tracker.views_util import MAX_ID
 
 # The largest id: ids are 32-bit integers on PostgreSQL (SQLite overflows past 2**63).
-MAX_ID = 2**31 - 1
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static"}
 # Endpoints a user who must change their password may still reach.

@@ -11,20 +11,31 @@ from tracker.services import reach
 from tracker.services.errors import Forbidden, ServiceError
 
 
-def load_task(task_id: int, for_update: bool = False) -> Task:
-    """Return the task if the current user may see it; 404 otherwise (existence does not leak)."""
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
+
+
+def load_task(task_id: int, for_update: bool = False, user: User | None = None) -> Task:
+    """Return the task if `user` (the signed-in one by default) may see it; 404 otherwise.
+
+    Existence does not leak: a task outside one's reach answers like a missing one.
+    """
+    if not 0 < task_id <= MAX_ID:
+        abort(404)
     stmt = select(Task).where(Task.id == task_id)
     if for_update:
         stmt = stmt.with_for_update()
     task = db.session.scalar(stmt)
-    if task is None or not reach.can_view_task(current_user, task):
+    if task is None or not reach.can_view_task(user or current_user, task):
         abort(404)
     return task
 
 
-def load_directive(directive_id: int) -> Directive:
+def load_directive(directive_id: int, user: User | None = None) -> Directive:
+    """Return the directive if `user` (the signed-in one by default) may see it; 404 otherwise."""
+    if not 0 < directive_id <= MAX_ID:
+        abort(404)
     directive = db.session.get(Directive, directive_id)
-    if directive is None or not reach.can_view_directive(current_user, directive):
+    if directive is None or not reach.can_view_directive(user or current_user, directive):
         abort(404)
     return directive
 

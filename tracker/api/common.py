@@ -13,30 +13,18 @@ from tracker.api.inputs import MAX_ID, paging, query_date
 from tracker.api.serialize import due_soon, task_json, task_status
 from tracker.extensions import db
 from tracker.models import Directive, ExtensionRequest, Task, load_calendar
+from tracker import views_util
 from tracker.services import reach
 from tracker.timeutil import today
 
 
 def load_task(task_id: int, for_update: bool = False) -> Task:
-    """The task if the caller may see it; 404 otherwise (existence does not leak)."""
-    if task_id > MAX_ID:
-        abort(404)
-    stmt = select(Task).where(Task.id == task_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    task = db.session.scalar(stmt)
-    if task is None or not reach.can_view_task(current_api_user(), task):
-        abort(404)
-    return task
+    """The task if the token's user may see it; 404 otherwise (the pages' loader)."""
+    return views_util.load_task(task_id, for_update, user=current_api_user())
 
 
 def load_directive(directive_id: int) -> Directive:
-    if directive_id > MAX_ID:
-        abort(404)
-    directive = db.session.get(Directive, directive_id)
-    if directive is None or not reach.can_view_directive(current_api_user(), directive):
-        abort(404)
-    return directive
+    return views_util.load_directive(directive_id, user=current_api_user())
 
 
 def load_extension(extension_id: int) -> ExtensionRequest:

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from tracker.api.errors import ApiError
 from tracker.extensions import db
 from tracker.models import Unit, User
+from tracker.views_util import MAX_ID
 
 MAX_JSON_BYTES = 1024 * 1024
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 MAX_PAGE = 1_000_000
