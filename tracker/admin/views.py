@@ -6,7 +6,6 @@ from collections import defaultdict
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 
 from tracker.admin import bp
@@ -14,6 +13,7 @@ from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
 from tracker.auth.sessions import revoke_sessions
 from tracker.extensions import db
 from tracker.forms import choices
+from tracker.paging import Page, page_args
 from tracker.models import Unit, User
 from tracker.services import audit
 from tracker.services.units import unit_blockers
@@ -22,17 +22,6 @@ from tracker.text import like_pattern
 
 def _per_page() -> int:
     return min(max(request.args.get("per_page", 25, type=int), 1), 200)
-
-
-class ListPagination(Pagination):
-    """Paging over a list already in memory (the unit tree, ordered in Python)."""
-
-    def _query_items(self) -> list:
-        items = self._query_args["items"]
-        return items[self._query_offset:self._query_offset + self.per_page]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["items"])
 
 
 def _tree_positions() -> dict[int, int]:
@@ -90,8 +79,9 @@ def units():
         page = db.paginate(stmt.order_by(Unit.sort_key, Unit.id), page=request.args.get("page", 1, type=int),
                            per_page=_per_page(), error_out=False)
     else:
-        page = ListPagination(items=_in_tree_order(db.session.scalars(stmt).all()),
-                              page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+        units = _in_tree_order(db.session.scalars(stmt).all())
+        number, per_page = page_args(request)
+        page = Page(units[(number - 1) * per_page:number * per_page], number, per_page, len(units))
     return render_template("admin/units.html", page=page, q=q, kind=kind, status=status)
 
 
