@@ -59,7 +59,7 @@ class TaskFilters:
 def _in_subtree(column, unit: Unit):
     if reach.subtree_is_everything(unit.path):
         return column.is_not(None)  # the root of the only tree: every unit
-    return column.in_(select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True)))
+    return column.in_(_subtree_ids(unit))
 
 
 def priority_order():
@@ -129,11 +129,12 @@ def base_select(user: User, filters: TaskFilters, today: date):
 
 
 def _subtree_ids(unit: Unit):
+    """SQL subquery: ids of `unit` and the units under it."""
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
 def _unit_clause(unit: Unit):
-    ids = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+    ids = _subtree_ids(unit)
     # Two IN terms (not IN-or-EXISTS) so that SQLite answers each from an index and unites them.
     coop = Task.id.in_(select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
     return or_(Task.lead_unit_id.in_(ids), coop)

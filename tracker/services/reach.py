@@ -80,8 +80,22 @@ def subtree_is_everything(path: str) -> bool:
 
     if path == "/":
         return True
-    outside = db.session.scalar(select(Unit.id).where(~Unit.path.startswith(path, autoescape=True)).limit(1))
-    return outside is None
+    cache = _request_cache()
+    if path not in cache:
+        outside = db.session.scalar(select(Unit.id).where(~Unit.path.startswith(path, autoescape=True)).limit(1))
+        cache[path] = outside is None
+    return cache[path]
+
+
+def _request_cache() -> dict:
+    """Answers of `subtree_is_everything` for this request (a page asks several times); none outside one."""
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return {}
+    if "reach_everything" not in g:
+        g.reach_everything = {}
+    return g.reach_everything
 
 
 def task_visible_clause(user: User) -> ColumnElement[bool]:
