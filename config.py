@@ -71,6 +71,9 @@ class Config:
     LANGUAGES = ("vi", "en")
 
     PER_PAGE = 25
+    # The task list counts matching tasks (by status, for its filters and pager) up to this many;
+    # past it the page says "more than" instead of reading every task of a province on each view.
+    TASK_LIST_COUNT_LIMIT = int(os.environ.get("TASK_LIST_COUNT_LIMIT", 5_000))
     # Start the APScheduler loop inside this process (only `make run`'s dev server does).
     RUN_SCHEDULER = False
 

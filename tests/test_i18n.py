@@ -216,3 +216,18 @@ def test_dates_on_pages_are_dd_mm_yyyy(db, demo, login_as, language):
     times = [text_of(td) for td in doc(page).xpath("//td[@data-label]")
              if re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", text_of(td))]
     assert times == ["06/03/2026 01:30"]
+
+
+def test_templates_switch_catalogue_inside_force_locale(app):
+    """Templates look the translations up once per request; an e-mail in another language still switches."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = '{{ _("Overdue") }} {% from "_macros/tasks.html" import status_badge %}{{ status_badge("overdue") }}'
+    with app.test_request_context("/"):
+        assert render_template_string(source).split() == ["Quá", "hạn", "<span", 'class="badge', 'overdue">Quá',
+                                                          "hạn</span>"]
+        with force_locale("en"):
+            assert "Quá hạn" not in render_template_string(source)
+            assert render_template_string(source).count("Overdue") == 2
+        assert render_template_string(source).count("Quá hạn") == 2

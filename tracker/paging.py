@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 
 
 class Page:
-    def __init__(self, items: Sequence, page: int, per_page: int, total: int):
-        self.items, self.page, self.per_page, self.total = list(items), page, per_page, total
+    def __init__(self, items: Sequence, page: int, per_page: int, total: int, more: bool = False):
+        """`more`: `total` is a lower bound (counting stopped there); the pager says "more than"."""
+        self.items, self.page, self.per_page, self.total, self.more = list(items), page, per_page, total, more
 
     @property
     def pages(self) -> int:
@@ -23,7 +24,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or (self.more and len(self.items) == self.per_page)
 
     @property
     def prev_num(self) -> int | None:
@@ -36,14 +37,16 @@ class Page:
     def iter_pages(self, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
                    right_edge: int = 2) -> Iterator[int | None]:
         """Page numbers to show, with None for a gap (as Flask-SQLAlchemy's Pagination does)."""
+        pages = self.pages
+        shown = sorted({*range(1, min(left_edge, pages) + 1),
+                        *range(max(1, self.page - left_current), min(pages, self.page + right_current) + 1),
+                        *range(max(1, pages - right_edge + 1), pages + 1)})
         last = 0
-        for num in range(1, self.pages + 1):
-            if (num <= left_edge or self.page - left_current <= num <= self.page + right_current
-                    or num > self.pages - right_edge):
-                if last + 1 != num:
-                    yield None
-                yield num
-                last = num
+        for num in shown:  # a few numbers, whatever the number of pages
+            if last + 1 != num:
+                yield None
+            yield num
+            last = num
 
 
 def page_args(request, default: int = 25, maximum: int = 200) -> tuple[int, int]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask import Flask, g, request, url_for
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from tracker import labels
@@ -56,6 +56,17 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def id_url(endpoint: str, key: str):
+    """A URL builder for `endpoint` taking one integer id, for lists that link every row.
+
+    The route map is asked once; each row's link is then string concatenation (the same URL
+    as url_for gives, script root included).
+    """
+    marker = 987654321987
+    head, tail = url_for(endpoint, **{key: marker}).split(str(marker))
+    return lambda value: f"{head}{int(value)}{tail}"
+
+
 def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) -> dict:
     """HTML attributes of a form control: placeholder, autofocus and the error description."""
     attrs: dict = {}
@@ -69,7 +80,32 @@ def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) 
     return attrs
 
 
+def current_translations():
+    """The request's translations, looked up once per request and locale instead of on every call.
+
+    Flask-Babel's own template callables resolve the domain, the locale and the translations
+    cache through several context proxies on each string (a list page asks for ~200 strings);
+    this keeps the answer on `g` beside the locale it was found for, so `force_locale` (e-mails
+    in the recipient's language) still switches catalogues.
+    """
+    babel_ctx = g.get("_flask_babel")
+    locale = getattr(babel_ctx, "babel_locale", None)
+    cached = g.get("_tracker_translations")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g._tracker_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["change_text"] = change_text
@@ -77,6 +113,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["unit_kind_label"] = lambda kind: labels.UNIT_KIND_LABELS.get(kind, kind)
     app.jinja_env.globals.update(
         page_url=page_url,
+        id_url=id_url,
         field_attrs=field_attrs,
         get_locale=get_locale,
         reach=reach,

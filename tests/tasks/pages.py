@@ -68,11 +68,12 @@ def task_titles(response) -> list[str]:
 
 
 def status_counts(response) -> dict[str, int]:
-    """The count beside each status checkbox of the filter bar."""
+    """The count beside each status checkbox of the filter bar (none when the list was not counted)."""
     counts = {}
     for label in doc(response).xpath("//fieldset[contains(@class, 'status-filter')]//label"):
         value = label.xpath(".//input/@value")[0]
-        counts[value] = int(label.xpath(".//span[@class='count']")[0].text_content())
+        for span in label.xpath(".//span[@class='count']"):
+            counts[value] = int(span.text_content())
     return counts
 
 

@@ -288,3 +288,45 @@ def test_status_as_of_a_past_day(login_as, titles, db):
     # The task page follows the list's as_of link.
     page = main_text(hai.get(f"/tasks/{scheme.id}?as_of={days(-3)}"))
     assert "Overdue" in page and "In progress" not in page
+
+
+# --- counting stops at a limit (a province's root list) --------------------------------------
+
+def test_counting_stops_at_the_limit_and_paging_goes_on(app, login_as, titles):
+    hai = login_as("hai.nv")  # 11 tasks in reach
+    app.config["TASK_LIST_COUNT_LIMIT"] = 4
+    page = hai.get("/tasks?per_page=3&sort=title")
+    assert status_counts(page) == {}  # no partial figure beside the checkboxes
+    text = main_text(page)
+    assert "More than 4 tasks match: they are not counted by status here." in text
+    assert "More than 4 in total" in text
+    assert doc(page).xpath("//a[@href='/dashboard']")  # the leader is sent where every figure is
+    seen, url = [], "/tasks?per_page=3&sort=title"
+    while url:  # the pager goes on past the counted pages to the last row
+        response = hai.get(url)
+        seen += task_titles(response)
+        url = (doc(response).xpath("//nav[@class='pager']//a[@rel='next']/@href") or [None])[0]
+    assert sorted(seen) == sorted(titles.values())
+    # A status filter is counted on its own, under the limit: an exact total.
+    overdue = hai.get("/tasks?status=overdue&per_page=200")
+    assert len(task_rows(overdue)) == 2 and "2 in total" in main_text(overdue)
+    assert status_counts(overdue) == {}
+    app.config["TASK_LIST_COUNT_LIMIT"] = 11  # exactly as many as match: exact counts again
+    page = hai.get("/tasks?per_page=200")
+    assert sum(status_counts(page).values()) == 11 and "11 in total" in main_text(page)
+    assert "More than" not in main_text(page)
+
+
+@pytest.mark.parametrize("sort", ["deadline", "-deadline"])
+@pytest.mark.parametrize("args", [{"view": "unit"}, {"view": "all", "status": "in_progress"}, {"view": "mine"}])
+def test_few_rows_are_sorted_as_the_index_would(monkeypatch, login_as, titles, sort, args):
+    """Below few_rows() matches the list sorts by another expression (see task_select): same order, ties and blanks."""
+    from tracker.services import queries
+
+    who = login_as("quang.dv" if args["view"] == "mine" else "nga.tt")
+    url = "/tasks?" + urlencode({"per_page": 200, "sort": sort, **args})
+    monkeypatch.setattr(queries, "few_rows", lambda: 0)
+    walked = task_rows(who.get(url))
+    monkeypatch.setattr(queries, "few_rows", lambda: 10**6)
+    gathered = task_rows(who.get(url))
+    assert len(walked) >= 2 and gathered == walked

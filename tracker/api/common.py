@@ -42,9 +42,14 @@ def as_of_day() -> tuple[date, date]:
     return query_date("as_of") or day, day
 
 
+def count_of(stmt: Select) -> int:
+    """How many rows `stmt` gives, counted in the database."""
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def page_of(stmt: Select, page: int, per_page: int) -> tuple[list[Any], int]:
     """Run `stmt` for one page; return (rows, total). `stmt` must have a stable order."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = count_of(stmt)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, total
 

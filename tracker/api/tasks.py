@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
-from tracker.api.common import as_of_day, load_extension, load_task, page_json, page_of, paged, task_response
+from tracker.api.common import as_of_day, load_extension, load_task, count_of, page_json, paged, task_response
 from tracker.api.errors import json_response
 from tracker.api.inputs import (Field, expected_version, find_user, invalid, paging, parse_body, query_date,
                                 query_int, query_text, query_unit, read_json, unit_or_error)
@@ -79,8 +79,8 @@ def task_rows_json(rows, day, now) -> list[dict]:
     return [task_json(task, status, due_soon(task, status, day, now, calendar)) for task, status in rows]
 
 
-def task_list_select(filters: TaskFilters, now):
-    stmt = task_select(current_api_user(), filters, now)
+def task_list_select(filters: TaskFilters, now, expected: int | None = None):
+    stmt = task_select(current_api_user(), filters, now, expected)
     if filters.as_of is not None and filters.as_of < now:
         stmt = stmt.options(selectinload(Task.deadline_changes))  # the deadline in force on that day
     return stmt
@@ -91,7 +91,9 @@ def list_tasks():
     filters = list_filters()
     page, per_page = paging()
     now = today()
-    rows, total = page_of(task_list_select(filters, now), page, per_page)
+    total = count_of(task_list_select(filters, now))
+    rows = db.session.execute(task_list_select(filters, now, expected=total)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
     return json_response(page_json(task_rows_json(rows, filters.as_of or now, now), total, page, per_page))
 
 

@@ -84,7 +84,8 @@ class Task(db.Model):
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_state_deadline", "state", "deadline"),
-        Index("ix_task_lead_state", "lead_unit_id", "state"),
+        # A unit's open or overdue tasks (state first: the status aggregates keep to ix_task_status_cover).
+        Index("ix_task_state_lead_deadline", "state", "lead_unit_id", "deadline"),
         # The lists' default order (ongoing tasks last) walks this index instead of sorting.
         Index("ix_task_deadline_order", deadline.is_(None), deadline, id),
         # Covers the status aggregates of the lists and dashboards (status rule, reach, directive):

@@ -6,7 +6,8 @@ chosen day as a column, so counting and paging happen in the database.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, case, exists, func, or_, select
@@ -16,6 +17,9 @@ from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.services import reach
 from tracker.services.status import STATUSES, deadline_sql, existed_sql, status_sql
 from tracker.text import fold, like_pattern
+
+OPEN_STATUSES = {"in_progress", "overdue"}
+FEW_ROWS = 500  # see few_rows
 
 SORTS = {  # "priority" sorts by priority_order()
     "deadline": (Task.deadline.is_(None), Task.deadline, Task.id),
@@ -140,13 +144,35 @@ def _unit_clause(unit: Unit):
     return or_(Task.lead_unit_id.in_(ids), coop)
 
 
-def task_select(user: User, filters: TaskFilters, today: date) -> Select:
-    """The filtered, sorted list of (Task, status) rows, with what a row shows loaded eagerly."""
+def task_select(user: User, filters: TaskFilters, today: date, expected: int | None = None) -> Select:
+    """The filtered, sorted list of (Task, status) rows, with what a row shows loaded eagerly.
+
+    `expected` is how many rows match, when the caller already counted them: for a few
+    (a unit's overdue tasks) the rows are ordered by an expression no index covers, so the
+    database gathers them through the filters' own indexes and sorts them, instead of walking
+    the deadline index over every task to find the few that match (1 ms instead of 4 ms at
+    20,000 tasks, and the walk grows with the table). For many, walking that index is the
+    fast way: it stops after a page of rows.
+    """
     stmt, status = base_select(user, filters, today)
     if filters.status:
-        stmt = stmt.where(status.in_([s for s in filters.status if s in STATUSES]))
+        wanted = [s for s in filters.status if s in STATUSES]
+        stmt = stmt.where(status.in_(wanted))
+        day = filters.as_of or today
+        if wanted and set(wanted) <= OPEN_STATUSES and day >= today and not _narrowed_by_index(
+                user, replace(filters, status=[]), today):
+            # Redundant with the CASE above but answerable from ix_task_state_deadline, the way in when
+            # nothing else narrows the rows (a unit's tasks are reached through their own indexes):
+            # on today or a later day, a task in progress or overdue is one not yet done nor cancelled.
+            stmt = stmt.where(Task.state.in_(("open", "submitted")))
+            if wanted == ["overdue"]:
+                stmt = stmt.where(Task.deadline < day)
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
+    elif (expected is not None and filters.sort in ("deadline", "-deadline") and expected <= few_rows()
+          and _narrowed_by_index(user, filters, today)):
+        order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
+                 else (func.coalesce(Task.deadline, date.min).desc(), Task.id.desc()))  # same order as SORTS
     else:
         order = SORTS.get(filters.sort, SORTS["deadline"])
     return stmt.order_by(*order).options(
@@ -154,11 +180,51 @@ def task_select(user: User, filters: TaskFilters, today: date) -> Select:
         selectinload(Task.cooperating_units))
 
 
-def status_counts(session, user: User, filters: TaskFilters, today: date) -> dict[str, int]:
-    """Count the filtered tasks by status (the status filter itself is ignored), in SQL."""
+def few_rows() -> int:
+    """Below this many matches, gathering and sorting them beats walking the deadline index.
+
+    Walking reads about 25 x tasks / matches rows to fill a page, gathering reads the matches:
+    they cost the same at matches = 5 x sqrt(tasks), taken from the highest task id (one
+    index look-up), and never fewer than FEW_ROWS.
+    """
+    from tracker.extensions import db
+
+    tasks = db.session.scalar(select(func.max(Task.id))) or 0
+    return max(FEW_ROWS, 5 * math.isqrt(tasks))
+
+
+def _narrowed_by_index(user: User, filters: TaskFilters, today: date) -> bool:
+    """True if an indexed condition (a unit, a person, a document, open tasks) narrows the rows.
+
+    Text, tag and priority filters alone are read row by row: walking the deadline index
+    then stops after a page of matches, where gathering every match would read every task.
+    """
+    open_only = (bool(filters.status) and set(filters.status) <= OPEN_STATUSES
+                 and (filters.as_of is None or filters.as_of >= today))
+    return (filters.view != "all" or open_only or any(
+        (filters.unit, filters.lead_unit, filters.assignee, filters.directive_id, filters.issuer_unit))
+            or not (reach.is_admin(user) or reach.subtree_is_everything(reach.reach_path(user))))
+
+
+def status_counts(session, user: User, filters: TaskFilters, today: date,
+                  limit: int | None = None) -> tuple[dict[str, int], bool]:
+    """Count the filtered tasks by status (the status filter itself is ignored), in SQL.
+
+    With `limit`, at most `limit` + 1 tasks are read: returns (counts, complete), where
+    `complete` is False when more tasks match than `limit` (the counts are then partial).
+    """
     stmt, status = base_select(user, filters, today)
-    sub = stmt.with_only_columns(status).subquery()
+    inner = stmt.with_only_columns(status)
+    if limit is not None:
+        inner = inner.limit(limit + 1)
+    sub = inner.subquery()
     rows = session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)).all()
     counts = {s: 0 for s in STATUSES}
     counts.update({s: n for s, n in rows})
-    return counts
+    return counts, limit is None or sum(counts.values()) <= limit
+
+
+def count_matching(session, user: User, filters: TaskFilters, today: date, limit: int) -> int:
+    """How many tasks match every filter (the status filter included), counting at most `limit` + 1."""
+    inner = task_select(user, filters, today).order_by(None).with_only_columns(Task.id).limit(limit + 1)
+    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0

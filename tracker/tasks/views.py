@@ -15,7 +15,7 @@ from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.services import reach, tasks as workflow, uploads
 from tracker.services.errors import ServiceError
-from tracker.services.queries import TaskFilters, status_counts, task_select
+from tracker.services.queries import TaskFilters, count_matching, status_counts, task_select
 from tracker.services.reminders import is_due_soon
 from tracker.services.status import STATUSES, deadline_on, facts_of, status_on
 from tracker.paging import Page, page_args
@@ -75,11 +75,16 @@ def index():
     filters = filters_from_args(default_view)
     day = today()
     number, per_page = page_args(request)
-    counts = status_counts(db.session, current_user, filters, day)
-    total = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
-    rows = db.session.execute(task_select(current_user, filters, day).limit(per_page)
+    limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
+    counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
+    if counted:
+        total = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
+    else:  # more than `limit` tasks in reach: count the filtered ones alone, as far as the limit
+        total = count_matching(db.session, current_user, filters, day, limit) if filters.status else limit + 1
+    more = total > limit
+    rows = db.session.execute(task_select(current_user, filters, day, expected=total).limit(per_page)
                               .offset((number - 1) * per_page)).all()
-    page = Page(rows, number, per_page, total)
+    page = Page(rows, number, per_page, min(total, limit), more=more)
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
         # For a past day the flag would need each row's deadline history; it is shown on the task page.
@@ -88,7 +93,8 @@ def index():
                     if status == "in_progress" and task.deadline and is_due_soon(task.deadline, day, calendar)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
-    return render_template("tasks/index.html", page=page, rows=rows, filters=filters, counts=counts,
+    return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
+                           counts=counts if counted else None,
                            due_soon=due_soon, unit_choices=unit_options(scope) if scope else [],
                            today=day, args=request.args)
 
