@@ -1,5 +1,5 @@
 """User-facing names of enumerations, through the translation catalogue."""
-from flask_babel import lazy_gettext as _l
+from tracker.i18n import lazy_label as _l
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

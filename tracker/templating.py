@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, g, request, url_for
-from flask_babel import get_locale, get_translations
+from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from tracker import labels
+from tracker.i18n import current_translations
 from tracker.services import reach
 from tracker.timeutil import to_local
 
@@ -78,24 +79,6 @@ def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) 
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.id}-error"
     return attrs
-
-
-def current_translations():
-    """The request's translations, looked up once per request and locale instead of on every call.
-
-    Flask-Babel's own template callables resolve the domain, the locale and the translations
-    cache through several context proxies on each string (a list page asks for ~200 strings);
-    this keeps the answer on `g` beside the locale it was found for, so `force_locale` (e-mails
-    in the recipient's language) still switches catalogues.
-    """
-    babel_ctx = g.get("_flask_babel")
-    locale = getattr(babel_ctx, "babel_locale", None)
-    cached = g.get("_tracker_translations")
-    if cached is not None and locale is not None and cached[0] is locale:
-        return cached[1]
-    translations = get_translations()
-    g._tracker_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
-    return translations
 
 
 def init_templating(app: Flask) -> None:

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from typing import TYPE_CHECKING
+
 from flask import abort, current_app
-from icalendar import Calendar, Event
 
 from tracker.api.serialize import external_url
 from tracker.feeds import bp
 from tracker.feeds.service import feed_tasks, find_feed
 from tracker.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
 
 # Calendar apps show these words as they are: the feed speaks Vietnamese, the language of the tasks.
 STATE_TEXT = {"open": "Đang thực hiện", "submitted": "Đã báo cáo hoàn thành, chờ xác nhận"}
@@ -28,6 +32,8 @@ def feed_url(secret: str) -> str:
 
 def build_calendar(feed) -> Calendar:
     owner = feed.user
+    from icalendar import Calendar, Event  # ~80 modules a worker loads only when a feed is asked for
+
     cal = Calendar()
     cal.add("prodid", "-//Tracker//Theo dõi nhiệm vụ//VI")
     cal.add("version", "2.0")

@@ -191,8 +191,18 @@ class Counts:
         return replace(self.filters, status=list(statuses))
 
     def link(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> dict:
-        """Query-string args of /tasks for the figure (e.g. link("overdue"), link(JUDGED_STATUSES))."""
-        return list_args(self.list_filters(statuses))
+        """Query-string args of /tasks for the figure (e.g. link("overdue"), link(JUDGED_STATUSES)).
+
+        The same as list_args(self.list_filters(statuses)); the args without the status are
+        worked out once per figure (a province dashboard links each unit's row a dozen times).
+        """
+        if statuses is None:
+            return list_args(self.filters)
+        base = self.__dict__.get("_base_args")
+        if base is None:
+            base = self.__dict__["_base_args"] = list_args(replace(self.filters, status=[]))
+        view, *rest = base.items()
+        return {view[0]: view[1], "status": [statuses] if isinstance(statuses, str) else list(statuses), **dict(rest)}
 
     def due_soon_link(self) -> dict:
         return list_args(self.due_soon_filters or replace(self.filters, status=["in_progress"]))
