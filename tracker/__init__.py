@@ -46,13 +46,13 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (register the tables)
     from tracker.auth.sessions import init_login
     from tracker.database import configure_engine
-    from tracker.extensions import babel, csrf, db, migrate
+    from tracker.extensions import babel, csrf, db, init_migrate
     from tracker.i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    init_migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and initialised by `create_app`."""
+import click
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,7 +23,48 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+class LazyMigrate:
+    """Flask-Migrate, set up the first time something asks for it.
+
+    It stands in `app.extensions["migrate"]`, where `flask db …`, flask_migrate.upgrade()
+    and migrations/env.py look; Flask-Migrate pulls in Alembic and Mako (~11 MB), which a
+    web worker, that never migrates, then does not hold.
+    """
+
+    def __init__(self, app, database, **options):
+        self._app, self._db, self._options = app, database, options
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate
+
+        Migrate(self._app, self._db, **self._options)  # replaces this stand-in in app.extensions
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _LazyDbCommands(click.Group):
+    """`flask db …`: Flask-Migrate's command group, imported when a command is looked up."""
+
+    def __init__(self, migrate: LazyMigrate):
+        super().__init__("db", help="Perform database migrations.")
+        self._migrate = migrate
+
+    def _real(self) -> click.Group:
+        self._migrate.directory  # noqa: B018  (sets Flask-Migrate up, which registers its group)
+        return self._migrate._app.cli.commands["db"]
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        return self._real().invoke(ctx)
+
+
+def init_migrate(app, database, **options) -> None:
+    stand_in = LazyMigrate(app, database, **options)
+    app.extensions["migrate"] = stand_in
+    app.cli.add_command(_LazyDbCommands(stand_in))

@@ -169,8 +169,8 @@ def task_select(user: User, filters: TaskFilters, today: date, expected: int | N
                 stmt = stmt.where(Task.deadline < day)
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
-    elif (expected is not None and filters.sort in ("deadline", "-deadline") and expected <= few_rows()
-          and _narrowed_by_index(user, filters, today)):
+    elif (expected is not None and filters.sort in ("deadline", "-deadline")
+          and _narrowed_by_index(user, filters, today) and (expected <= FEW_ROWS or expected <= few_rows())):
         order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
                  else (func.coalesce(Task.deadline, date.min).desc(), Task.id.desc()))  # same order as SORTS
     else:
