@@ -55,6 +55,11 @@ def register_extensions(app: Flask) -> None:
     init_migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from sqlalchemy.orm import Session
+
+    from tracker.services import page_cache
+
+    page_cache.init_app(app, Session)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_login(app)
 

@@ -113,3 +113,8 @@ FIELD_LABELS = {
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
 }
+
+
+def names(mapping: dict) -> dict[str, str]:
+    """`mapping` with its labels translated now: for a template that shows them many times."""
+    return {key: str(label) for key, label in mapping.items()}

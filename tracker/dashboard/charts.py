@@ -72,8 +72,17 @@ def status_strip(counts: Counts, width: int = 600, height: int = 24) -> Chart:
     return Chart(width, height, bars=_segments(counts, 0, 0, width, height, counts.total))
 
 
-def units_chart(rows: list[UnitRow], width: int = 360) -> Chart:
-    """A stacked bar per unit, lengths on a common scale; the unit name sits above its bar."""
+CHART_UNITS = 15  # a province has ~170 units: the chart draws the busiest, the table beside it lists them all
+
+
+def units_chart(rows: list[UnitRow], width: int = 360, most: int = CHART_UNITS) -> Chart:
+    """A stacked bar per unit, lengths on a common scale; the unit name sits above its bar.
+
+    Past `most` units, only the `most` leading the most tasks are drawn, in the table's order.
+    """
+    if len(rows) > most:
+        busiest = {id(r) for r in sorted(rows, key=lambda r: -r.counts.total)[:most]}
+        rows = [r for r in rows if id(r) in busiest]
     longest = max((r.counts.total for r in rows), default=0)
     bar_width = width - 48
     chart = Chart(width, 0)

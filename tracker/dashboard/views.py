@@ -6,12 +6,10 @@ keeps them within the user's reach), render or send the file.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
-from urllib.parse import quote_plus
 
 from flask import Response, abort, flash, g, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,7 +18,9 @@ from tracker.extensions import db
 from tracker.models import Directive, Unit
 from tracker.services import reach
 from tracker.services.errors import Forbidden
-from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules
+from tracker.services.page_cache import page_cache
+from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules, \
+    encode_args
 from tracker.services.status import STATUSES
 from tracker.timeutil import local_now, today
 from tracker.views_util import unit_options
@@ -156,17 +156,10 @@ def tasks_url(args: dict) -> str:
     base = g.get("_tasks_index_url")
     if base is None:
         base = g._tasks_index_url = url_for("tasks.index")
-    query = "&".join(f"{_quote(k)}={_quote(str(x))}" for k, v in args.items()
-                     for x in (v if isinstance(v, (list, tuple)) else (v,)) if x is not None)
+    query = getattr(args, "query", None)
+    if query is None:
+        query = encode_args(args)
     return f"{base}?{query}" if query else base
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_.\-~]*\Z")
-
-
-def _quote(text: str) -> str:
-    """Encode one query-string key or value as werkzeug does (ids, dates and statuses need nothing)."""
-    return text if _PLAIN.match(text) else quote_plus(text, safe="!$'()*,/:;?@")
 
 
 @bp.app_template_filter()
@@ -181,7 +174,14 @@ def index():
     """The leader dashboard: totals, units, ranking, overdue and due-soon tasks, trend, directives."""
     _require_dashboard()
     day = today()
-    filters = _filters(day)
+    filters = _filters(day)  # reads (and flashes about) the arguments on every request
+    key = ("dashboard.index", request.endpoint, day, current_user.id, str(get_locale()),
+           tuple(sorted(request.args.items(multi=True))))
+    body = page_cache().get_or_render(db.session, key, lambda: _index_body(filters, day))
+    return render_template("dashboard/index.html", body=body, filter_args=_filter_args("dpage"))
+
+
+def _index_body(filters: DashboardFilters, day: date) -> str:
     stats = _stats(filters, day)
     totals, units = stats.summary()
     ranked = stats.ranking(units)
@@ -191,7 +191,7 @@ def index():
     dpage = max(request.args.get("dpage", 1, type=int), 1)
     directive_rows, directive_total = stats.directives(dpage, 10)
     return render_template(
-        "dashboard/index.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),

@@ -9,9 +9,10 @@ from tracker.models.task import (PRIORITIES, TASK_STATES, CompletionReport, Dead
 from tracker.models.token import ApiToken, CalendarFeed
 from tracker.models.unit import UNIT_KINDS, Unit
 from tracker.models.user import ROLES, LoginAttempt, User, UserSession
+from tracker.models.version import DataVersion
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
+    "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
     "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "ProgressUpdate", "ROLES", "TASK_STATES",
     "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
 ]

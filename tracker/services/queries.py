@@ -144,8 +144,18 @@ def _unit_clause(unit: Unit):
     return or_(Task.lead_unit_id.in_(ids), coop)
 
 
+ROW_OPTIONS = (joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),
+               selectinload(Task.cooperating_units))  # what a row of a list shows
+
+
 def task_select(user: User, filters: TaskFilters, today: date, expected: int | None = None) -> Select:
-    """The filtered, sorted list of (Task, status) rows, with what a row shows loaded eagerly.
+    """The filtered, sorted list of (Task, status) rows, with what a row shows loaded eagerly."""
+    return _ordered(user, filters, today, expected).options(*ROW_OPTIONS)
+
+
+def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None = None,
+             gather: bool | None = None) -> Select:
+    """The filtered, sorted (Task, status) rows, nothing loaded beyond the task.
 
     `expected` is how many rows match, when the caller already counted them: for a few
     (a unit's overdue tasks) the rows are ordered by an expression no index covers, so the
@@ -169,15 +179,43 @@ def task_select(user: User, filters: TaskFilters, today: date, expected: int | N
                 stmt = stmt.where(Task.deadline < day)
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
-    elif (expected is not None and filters.sort in ("deadline", "-deadline")
-          and _narrowed_by_index(user, filters, today) and (expected <= FEW_ROWS or expected <= few_rows())):
+    elif filters.sort in ("deadline", "-deadline") and (gather if gather is not None else (
+            expected is not None and _narrowed_by_index(user, filters, today)
+            and (expected <= FEW_ROWS or expected <= few_rows()))):
         order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
                  else (func.coalesce(Task.deadline, date.min).desc(), Task.id.desc()))  # same order as SORTS
     else:
         order = SORTS.get(filters.sort, SORTS["deadline"])
-    return stmt.order_by(*order).options(
-        joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),
-        selectinload(Task.cooperating_units))
+    return stmt.order_by(*order)
+
+
+def list_page(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
+              total: int | None, limit: int) -> tuple[list, int]:
+    """One page of (Task, status) rows, and how many tasks match (at most `limit` + 1 when `total` is None).
+
+    The page's ids come first, from a query of ids alone that the indexes often answer without
+    reading a row (the deadline order, a unit's status aggregate); then its 25 rows are read by
+    id with what they show. When the matches were not counted (more than `limit` tasks in
+    reach, a status filter), the same ids query, cut at `limit` + 1, counts them and gives the
+    page at once, gathered through the filters' indexes when a unit or person narrows them.
+    """
+    offset = (number - 1) * per_page
+    if total is None:
+        gather = _narrowed_by_index(user, replace(filters, status=[]), today)
+        ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
+        found = list(session.scalars(ids_stmt.limit(limit + 1)))
+        total = len(found)
+        page_ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
+                    else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
+    else:
+        ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
+        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page)))
+    if not page_ids:
+        return [], total
+    stmt, status = base_select(user, replace(filters, view="all"), today)
+    rows = session.execute(select(Task, status).where(Task.id.in_(page_ids)).options(*ROW_OPTIONS)).all()
+    place = {task_id: i for i, task_id in enumerate(page_ids)}
+    return sorted(rows, key=lambda row: place[row[0].id]), total
 
 
 def few_rows() -> int:
@@ -222,9 +260,3 @@ def status_counts(session, user: User, filters: TaskFilters, today: date,
     counts = {s: 0 for s in STATUSES}
     counts.update({s: n for s, n in rows})
     return counts, limit is None or sum(counts.values()) <= limit
-
-
-def count_matching(session, user: User, filters: TaskFilters, today: date, limit: int) -> int:
-    """How many tasks match every filter (the status filter included), counting at most `limit` + 1."""
-    inner = task_select(user, filters, today).order_by(None).with_only_columns(Task.id).limit(limit + 1)
-    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0

@@ -34,9 +34,11 @@ The monthly trend has its own time axis and ignores the period.
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from urllib.parse import quote_plus
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -137,6 +139,32 @@ def list_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     return args
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-~]*\Z")
+
+
+def _quote(text: str) -> str:
+    """Encode one query-string key or value as werkzeug does (ids, dates and statuses need nothing)."""
+    return text if _PLAIN.match(text) else quote_plus(text, safe="!$'()*,/:;?@")
+
+
+def encode_args(args: dict) -> str:
+    """The query string of `args` (lists repeat their key), as url_for would write it."""
+    return "&".join(f"{_quote(k)}={_quote(str(x))}" for k, v in args.items()
+                    for x in (v if isinstance(v, (list, tuple)) else (v,)) if x is not None)
+
+
+class QueryArgs(dict):
+    """Query-string args that carry their encoded form (a dashboard links ~2,000 figures)."""
+
+    query: str
+
+    @classmethod
+    def of(cls, args: dict, query: str | None = None) -> QueryArgs:
+        made = cls(args)
+        made.query = encode_args(args) if query is None else query
+        return made
+
+
 # --- counts -----------------------------------------------------------------------------------
 
 @dataclass
@@ -197,12 +225,15 @@ class Counts:
         worked out once per figure (a province dashboard links each unit's row a dozen times).
         """
         if statuses is None:
-            return list_args(self.filters)
-        base = self.__dict__.get("_base_args")
-        if base is None:
-            base = self.__dict__["_base_args"] = list_args(replace(self.filters, status=[]))
-        view, *rest = base.items()
-        return {view[0]: view[1], "status": [statuses] if isinstance(statuses, str) else list(statuses), **dict(rest)}
+            return QueryArgs.of(list_args(self.filters))
+        memo = self.__dict__.get("_base_args")
+        if memo is None:  # "view" comes first, then the status, then the rest (list_args's order)
+            view, *rest = list_args(replace(self.filters, status=[])).items()
+            memo = self.__dict__["_base_args"] = (view, dict(rest), encode_args(dict([view])), encode_args(dict(rest)))
+        view, rest, view_query, rest_query = memo
+        statuses = [statuses] if isinstance(statuses, str) else list(statuses)
+        query = "&".join(q for q in (view_query, encode_args({"status": statuses}), rest_query) if q)
+        return QueryArgs.of({view[0]: view[1], "status": statuses, **rest}, query)
 
     def due_soon_link(self) -> dict:
         return list_args(self.due_soon_filters or replace(self.filters, status=["in_progress"]))

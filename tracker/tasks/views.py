@@ -15,7 +15,7 @@ from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.services import reach, tasks as workflow, uploads
 from tracker.services.errors import ServiceError
-from tracker.services.queries import TaskFilters, count_matching, status_counts, task_select
+from tracker.services.queries import TaskFilters, list_page, status_counts
 from tracker.services.reminders import is_due_soon
 from tracker.services.status import STATUSES, deadline_on, facts_of, status_on
 from tracker.paging import Page, page_args
@@ -79,12 +79,10 @@ def index():
     counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
     if counted:
         total = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
-    else:  # more than `limit` tasks in reach: count the filtered ones alone, as far as the limit
-        total = count_matching(db.session, current_user, filters, day, limit) if filters.status else limit + 1
-    more = total > limit
-    rows = db.session.execute(task_select(current_user, filters, day, expected=total).limit(per_page)
-                              .offset((number - 1) * per_page)).all()
-    page = Page(rows, number, per_page, min(total, limit), more=more)
+    else:  # more than `limit` tasks in reach: with a status filter, its matches are counted with the page
+        total = None if filters.status else limit + 1
+    rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit)
+    page = Page(rows, number, per_page, min(total, limit), more=total > limit)
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
         # For a past day the flag would need each row's deadline history; it is shown on the task page.

@@ -1,0 +1,120 @@
+"""The dashboard kept rendered per worker (tracker.services.page_cache): never older than the data it shows.
+
+Each test drives the demo province as its users do and checks what the
+leader sees right after a change, beside the cache's own hit and miss
+counts (a figure that happened to be right by chance would not prove the
+cache was used or bypassed).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.tasks.pages import task_like
+from tracker.models import DataVersion
+from tracker.services.page_cache import page_cache
+
+FIGURE = re.compile(r'class="figure fig-(\w+)"[^>]*><span class="n">(\d+)</span>')
+
+
+def figures(response) -> dict[str, int]:
+    assert response.status_code == 200
+    return {name: int(n) for name, n in FIGURE.findall(response.get_data(as_text=True))}
+
+
+def version(db) -> str:
+    db.session.rollback()  # read what is committed now
+    return db.session.scalar(select(DataVersion.value))
+
+
+@pytest.fixture
+def nga(login_as):
+    return login_as("nga.tt")  # the Vice-Chair: the whole province, and the issuer of the demo directive
+
+
+def test_an_unchanged_dashboard_is_served_from_the_cache(app, nga):
+    cache = page_cache()
+    first = nga.get("/dashboard")
+    hits, misses = cache.hits, cache.misses
+    again = nga.get("/dashboard")
+    assert (cache.hits, cache.misses) == (hits + 1, misses)
+    assert again.get_data(as_text=True) == first.get_data(as_text=True)
+
+
+def test_a_change_shows_on_the_next_view(app, db, nga):
+    cache = page_cache()
+    before = figures(nga.get("/dashboard"))
+    task = task_like(db, "ứng dụng IPv6")  # in progress
+    old = version(db)
+    response = nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp vào kế hoạch chung"})
+    assert response.status_code == 302
+    assert version(db) != old
+    misses = cache.misses
+    after = figures(nga.get("/dashboard"))
+    assert cache.misses == misses + 1
+    assert after["cancelled"] == before["cancelled"] + 1
+    assert after["in_progress"] == before["in_progress"] - 1
+    assert after["total"] == before["total"]
+
+
+def test_a_progress_report_through_the_api_changes_the_version(app, db, demo):
+    from tracker.api.auth import create_token
+    from tracker.models import User
+
+    dung = db.session.scalar(select(User).where(User.username == "dung.tv"))
+    _row, token = create_token(dung, "test", actor=dung, ip="test")
+    db.session.commit()
+    task = task_like(db, "Hướng dẫn, theo dõi, đôn đốc")  # dung.tv's, in progress
+    old = version(db)
+    response = app.test_client().post(f"/api/v1/tasks/{task.id}/updates", json={"progress": 70, "note": "Đã xong phần lớn"},
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.get_json()
+    assert version(db) != old
+
+
+def test_signing_in_and_reading_notifications_leave_the_version_alone(app, db, nga, login_as):
+    nga.get("/dashboard")
+    old = version(db)
+    hai = login_as("hai.nv")  # a session row and a sign-in attempt
+    hai.get("/notifications")
+    assert hai.post("/notifications/read-all").status_code in (302, 303)
+    assert version(db) == old
+    cache = page_cache()
+    hits = cache.hits
+    nga.get("/dashboard")
+    assert cache.hits == hits + 1
+
+
+def test_a_refused_action_leaves_the_version_alone(app, db, login_as):
+    hai = login_as("hai.nv")  # a department leader: not the issuer, may not cancel
+    task = task_like(db, "ứng dụng IPv6")
+    old = version(db)
+    assert hai.post(f"/tasks/{task.id}/cancel", data={"reason": "Không cần"}).status_code == 403
+    nga = login_as("nga.tt")
+    assert nga.post(f"/tasks/{task.id}/cancel", data={"reason": ""}).status_code == 302  # no reason: refused
+    assert version(db) == old
+
+
+def test_each_user_and_language_gets_their_own_dashboard(app, db, nga, login_as):
+    hai = login_as("hai.nv")
+    province, department = nga.get("/dashboard").get_data(as_text=True), hai.get("/dashboard").get_data(as_text=True)
+    assert province != department  # the scope sentence and the unit table differ
+    assert nga.post("/language", data={"lang": "en"}).status_code in (302, 303)
+    english = nga.get("/dashboard").get_data(as_text=True)
+    assert "Tasks by status" in english and "Nhiệm vụ theo trạng thái" not in english
+    assert "Nhiệm vụ theo trạng thái" in hai.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_database_without_the_version_row_is_not_cached(app, db, nga):
+    db.session.execute(DataVersion.__table__.delete())
+    db.session.commit()
+    cache = page_cache()
+    hits, misses = cache.hits, cache.misses
+    assert figures(nga.get("/dashboard"))["total"] > 0
+    assert figures(nga.get("/dashboard"))["total"] > 0
+    assert (cache.hits, cache.misses) == (hits, misses)
+    task = task_like(db, "ứng dụng IPv6")
+    assert nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp"}).status_code == 302
+    assert version(db) is not None  # the next change writes the row back
