@@ -118,3 +118,29 @@ def test_a_database_without_the_version_row_is_not_cached(app, db, nga):
     task = task_like(db, "ứng dụng IPv6")
     assert nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp"}).status_code == 302
     assert version(db) is not None  # the next change writes the row back
+
+
+def test_the_unit_picker_of_the_task_list_follows_a_renamed_unit(app, db, login_as):
+    from lxml import html as lxml_html
+
+    from tests.tasks.pages import unit
+
+    hai = login_as("hai.nv")
+
+    def picker() -> list[str]:
+        page = lxml_html.fromstring(hai.get("/tasks").get_data(as_text=True))
+        return [o.text_content().strip() for o in page.xpath("//select[@name='unit']/option")]
+
+    before = picker()
+    division = unit(db, "STTTT-CNTT")
+    assert division.name in before
+    cache = page_cache()
+    hits = cache.hits
+    assert picker() == before and cache.hits > hits  # kept while nothing changes
+    division.name = "Phòng Chuyển đổi số"
+    division.refresh_search()
+    db.session.commit()
+    after = picker()
+    assert "Phòng Chuyển đổi số" in after and len(after) == len(before)
+    selected = lxml_html.fromstring(hai.get(f"/tasks?unit={division.id}").get_data(as_text=True))
+    assert selected.xpath("//select[@name='unit']/option[@selected]/text()") == ["\u2003Phòng Chuyển đổi số"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -72,6 +73,18 @@ def unit_options(root: Unit) -> list[tuple[int, str]]:
     return [(u.id, "\u2003" * (u.path.count("/") - base) + u.name) for u in tree_order(units)]
 
 
+def unit_options_html(root: Unit, selected: int | None) -> Markup:
+    """The <option>s of `unit_options(root)`, `selected` marked: kept per worker until the data changes."""
+    from tracker.services.page_cache import page_cache
+
+    def render() -> str:
+        option = Markup('<option value="{}"{}>{}</option>')
+        return Markup("").join(option.format(value, Markup(" selected") if value == selected else "", label)
+                               for value, label in unit_options(root))
+
+    return page_cache().get_or_render(db.session, ("unit-options", root.id, selected), render)
+
+
 def tree_order(units: list) -> list:
     """Sort units (or rows with id, parent_id and sort_key) depth-first, siblings by their Vietnamese sort key."""
     by_parent: dict[int | None, list[Unit]] = {}
@@ -93,6 +106,7 @@ def tree_order(units: list) -> list:
 def user_options(root: Unit) -> list[tuple[int, str]]:
     """Active users of `root`'s subtree, by unit then name."""
     rows = db.session.execute(
-        select(User, Unit).join(User.unit).where(Unit.path.startswith(root.path, autoescape=True),
-                                                 User.active.is_(True)).order_by(Unit.path, User.sort_key)).all()
-    return [(u.id, f"{u.full_name} — {unit.display_name}") for u, unit in rows]
+        select(User.id, User.full_name, Unit.short_name, Unit.name).join(User.unit)
+        .where(Unit.path.startswith(root.path, autoescape=True), User.active.is_(True))
+        .order_by(Unit.path, User.sort_key)).all()  # plain rows: a department lists ~150 people
+    return [(user_id, f"{full_name} — {short_name or name}") for user_id, full_name, short_name, name in rows]

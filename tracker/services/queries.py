@@ -179,9 +179,7 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
                 stmt = stmt.where(Task.deadline < day)
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
-    elif filters.sort in ("deadline", "-deadline") and (gather if gather is not None else (
-            expected is not None and _narrowed_by_index(user, filters, today)
-            and (expected <= FEW_ROWS or expected <= few_rows()))):
+    elif gather if gather is not None else gathers(user, filters, today, expected):
         order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
                  else (func.coalesce(Task.deadline, date.min).desc(), Task.id.desc()))  # same order as SORTS
     else:
@@ -216,6 +214,12 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     rows = session.execute(select(Task, status).where(Task.id.in_(page_ids)).options(*ROW_OPTIONS)).all()
     place = {task_id: i for i, task_id in enumerate(page_ids)}
     return sorted(rows, key=lambda row: place[row[0].id]), total
+
+
+def gathers(user: User, filters: TaskFilters, today: date, expected: int | None) -> bool:
+    """True if a list of `expected` matching rows is ordered so as to gather them (see task_select)."""
+    return (filters.sort in ("deadline", "-deadline") and expected is not None
+            and _narrowed_by_index(user, filters, today) and (expected <= FEW_ROWS or expected <= few_rows()))
 
 
 def few_rows() -> int:

@@ -23,7 +23,7 @@ from tracker.tasks import bp
 from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, \
     RespondForm
 from tracker.timeutil import today
-from tracker.views_util import apply_errors, flash_error, load_task, unit_options, user_options
+from tracker.views_util import apply_errors, flash_error, load_task, unit_options_html, user_options
 
 VIEWS = ("mine", "unit", "all")
 
@@ -93,7 +93,9 @@ def index():
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
                            counts=counts if counted else None,
-                           due_soon=due_soon, unit_choices=unit_options(scope) if scope else [],
+                           due_soon=due_soon,
+                           unit_options=unit_options_html(scope, filters.unit.id if filters.unit else None)
+                           if scope else "",
                            today=day, args=request.args)
 
 
@@ -113,8 +115,10 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
                                                           AuditEvent.object_id == task.id)
                                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     assign_form = AssignForm(version=task.version, assignee_id=task.assignee_id or 0)
+    can_assign = reach.can_assign(current_user, task)
+    # The people of the lead unit are listed only for those who may assign (a department has ~150).
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
-                                              + user_options(task.lead_unit))
+                                              + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config.get("SECRETARIES_DECIDE", False)
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
@@ -126,7 +130,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         respond_form=RespondForm(), accept=uploads.ACCEPT,
         can_report=reach.can_report(current_user, task), can_contribute=reach.can_contribute(current_user, task),
         can_decide=reach.can_decide(current_user, task, secretaries_decide),
-        is_issuer=reach.is_issuer(current_user, task), can_assign=reach.can_assign(current_user, task),
+        is_issuer=reach.is_issuer(current_user, task), can_assign=can_assign,
         can_split=reach.can_split(current_user, task)), code
 
 
