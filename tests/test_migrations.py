@@ -135,30 +135,3 @@ def test_migrations_on_an_empty_postgres_database(make_app, empty_postgres_datab
             _db.session.remove()
             _db.engine.dispose()  # let the database be dropped
 
-
-def test_a_web_worker_leaves_alembic_unloaded_until_a_migration_is_asked_for(tmp_path):
-    """Flask-Migrate (Alembic, Mako: ~11 MB) is set up on first use: serving pages never loads it."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = f"""
-import sys
-from tracker import create_app
-from tracker.extensions import db
-app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / 'w.db'}")
-with app.app_context():
-    db.create_all()
-client = app.test_client()
-assert client.get("/login").status_code == 200 and client.get("/healthz").status_code == 200
-print("served", "alembic" in sys.modules)
-with app.app_context():
-    print("config", app.extensions["migrate"].migrate.get_config().get_main_option("script_location"))
-print("later", "alembic" in sys.modules)
-"""
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
-    lines = out.splitlines()
-    assert lines[0] == "served False"
-    assert lines[1] == f"config {root / 'migrations'}"
-    assert lines[2] == "later True"

@@ -246,3 +246,27 @@ def test_between_is_additive(a, b, c):
     assert CAL.working_days_between(a, b) + CAL.working_days_between(b, c) == (
         CAL.working_days_between(a, c)
     )
+
+
+def test_the_kept_holidays_are_the_packages_year_by_year():
+    """vn_public_holidays.json (what workers read) says what `holidays` says; after an upgrade, rerun
+    tools/vn_holidays.py."""
+    import json
+
+    from tracker.services.calendar import HOLIDAYS_FILE, package_holidays
+
+    kept = json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    assert set(kept) == {"vi", "en_US"}
+    for language, years in kept.items():
+        assert [int(y) for y in years] == list(range(2000, 2046)), language
+        for year, days in years.items():
+            expected = [[d.isoformat(), name] for d, name in sorted(package_holidays(int(year), language).items())]
+            assert days == expected, (language, year, "run tools/vn_holidays.py")
+
+
+def test_a_year_outside_the_kept_file_asks_the_package():
+    from tracker.services.calendar import public_holidays
+
+    tet_2050 = {d: name for d, name in public_holidays(2050, "vi").items() if "Tết Nguyên Đán" in name}
+    assert tet_2050 and all(d.year == 2050 for d in tet_2050)
+    assert public_holidays(2026, "vi")[date(2026, 4, 27)] == "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"

@@ -34,6 +34,11 @@ The government's announced Tết breaks (25 January - 2 February 2025,
 14-22 February 2026) contain no weekday the package misses, so nothing needs
 entering for them.
 
+The package's answers for 2000-2045 are kept in `vn_public_holidays.json` beside this module
+(written by `tools/vn_holidays.py`; tests/services/test_calendar.py checks the file against the
+package, year by year): the package imports some 450 modules (~19 MB in every web worker) to
+give them. Years outside the file ask the package itself.
+
 Answers are computed per calendar year, lazily, and memoised: each year is a
 sorted list of the ordinals of its working days, so `add_working_days` and
 `working_days_between` are a few binary searches plus one step per year
@@ -46,9 +51,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
 
-import holidays
+import json
+from functools import cache
+from pathlib import Path
 
 COUNTRY = "VN"
+HOLIDAYS_FILE = Path(__file__).with_name("vn_public_holidays.json")
+
+
+@cache
+def _kept_holidays() -> dict:
+    return json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8")) if HOLIDAYS_FILE.exists() else {}
+
+
+def package_holidays(year: int, language: str) -> dict[date, str]:
+    """Vietnam's public holidays of `year` as the `holidays` package gives them, named in `language`."""
+    import holidays  # ~450 modules: only for years outside vn_public_holidays.json
+
+    return {d: str(name) for d, name in holidays.country_holidays(COUNTRY, years=year, language=language).items()
+            if d.year == year}
+
+
+def public_holidays(year: int, language: str) -> dict[date, str]:
+    """Vietnam's public holidays of `year`: from vn_public_holidays.json, else from the package."""
+    kept = _kept_holidays().get(language, {}).get(str(year))
+    if kept is not None:
+        return {date.fromisoformat(day): name for day, name in kept}
+    return package_holidays(year, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +124,7 @@ class WorkCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        names = {
-            d.toordinal(): str(name)
-            for d, name in holidays.country_holidays(
-                COUNTRY, years=year, language=self._language
-            ).items()
-            if d.year == year
-        }
+        names = {d.toordinal(): name for d, name in public_holidays(year, self._language).items()}
         names.update(self._extra_names)
         first = date(year, 1, 1).toordinal()
         last = date(year, 12, 31).toordinal()

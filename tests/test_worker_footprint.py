@@ -1,0 +1,43 @@
+"""What a web worker holds: serving pages never loads the migration tools nor the holiday tables' package.
+
+Flask-Migrate (Alembic, Mako: ~11 MB) is set up on first use, and the
+working-day calendar reads Vietnam's public holidays from
+tracker/services/vn_public_holidays.json instead of importing `holidays`
+(~450 modules, ~19 MB). Each check runs in a fresh interpreter.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(code: str) -> list[str]:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+
+
+def test_serving_pages_loads_neither_alembic_nor_holidays(tmp_path):
+    lines = run(f"""
+import sys
+from tracker import create_app
+from tracker.demo import load_demo
+from tracker.extensions import db
+app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / 'w.db'}")
+with app.app_context():
+    db.create_all()
+    load_demo()
+    db.session.commit()
+client = app.test_client()
+assert client.post("/login", data={{"username": "nga.tt", "password": "tracker-demo"}}).status_code == 302
+for path in ("/tasks", "/tasks?view=mine", "/dashboard", "/directives", "/notifications"):
+    assert client.get(path).status_code == 200, path
+print("alembic", "alembic" in sys.modules)
+print("holidays", "holidays" in sys.modules)
+with app.app_context():
+    print("migrations", app.extensions["migrate"].migrate.get_config().get_main_option("script_location"))
+print("alembic later", "alembic" in sys.modules)
+""")
+    assert lines == ["alembic False", "holidays False", f"migrations {ROOT / 'migrations'}", "alembic later True"]
