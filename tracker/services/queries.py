@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.services import reach
+from tracker.services.sql import in_query
 from tracker.services.status import STATUSES, deadline_sql, existed_sql, status_sql
 from tracker.text import fold, like_pattern
 
@@ -63,7 +64,7 @@ class TaskFilters:
 def _in_subtree(column, unit: Unit):
     if reach.subtree_is_everything(unit.path):
         return column.is_not(None)  # the root of the only tree: every unit
-    return column.in_(_subtree_ids(unit))
+    return in_query(column, _subtree_ids(unit))
 
 
 def priority_order():
@@ -140,8 +141,8 @@ def _subtree_ids(unit: Unit):
 def _unit_clause(unit: Unit):
     ids = _subtree_ids(unit)
     # Two IN terms (not IN-or-EXISTS) so that SQLite answers each from an index and unites them.
-    coop = Task.id.in_(select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
-    return or_(Task.lead_unit_id.in_(ids), coop)
+    coop = in_query(Task.id, select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
+    return or_(in_query(Task.lead_unit_id, ids), coop)
 
 
 ROW_OPTIONS = (joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),

@@ -112,11 +112,13 @@ def task_visible_clause(user: User) -> ColumnElement[bool]:
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task's issuing unit is then in reach
     ids = reach_unit_ids(user)
-    issuer_side = Task.issuer_unit_id.in_(ids)
+    from tracker.services.sql import in_query
+
+    issuer_side = in_query(Task.issuer_unit_id, ids)
     published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
-    coop = Task.id.in_(select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
+    coop = in_query(Task.id, select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
     # Written as a flat OR of indexed terms so that SQLite reads each from an index and unites them.
-    return or_(issuer_side, and_(published, Task.lead_unit_id.in_(ids)),
+    return or_(issuer_side, and_(published, in_query(Task.lead_unit_id, ids)),
                and_(published, Task.assignee_id == user.id), and_(published, coop))
 
 
