@@ -16,7 +16,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from tracker.extensions import db, login_manager
-from tracker.models import User, UserSession
+from tracker.models import Unit, User, UserSession
 from tracker.models.user import hash_token
 from tracker.timeutil import utcnow
 
@@ -33,7 +33,11 @@ def load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    # One query for the session, its user and the user's unit (every page needs all three).
+    found = db.session.execute(select(UserSession, User, Unit).join(User, User.id == UserSession.user_id)
+                               .join(Unit, Unit.id == User.unit_id, isouter=True)
+                               .where(UserSession.token_hash == hash_token(token))).first()
+    row = found[0] if found else None
     now = utcnow()
     if row is None or row.revoked_at is not None or str(row.user_id) != str(user_id):
         return None
@@ -47,7 +51,8 @@ def load_user(user_id: str) -> User | None:
     user = row.user
     if not user.active:
         return None
-    session["seen"] = int(now.timestamp())
+    if seen is None or now.timestamp() - seen >= 30:  # the idle clock, rewritten at most every 30 s
+        session["seen"] = int(now.timestamp())
     g.user_session = row
     return user
 
