@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from tracker.api.errors import ApiError
 from tracker.database import set_read_only_request
 from tracker.extensions import db, login_manager
-from tracker.models import ApiToken, User
+from tracker.models import ApiToken, Unit, User
 from tracker.models.user import hash_token
 from tracker.services import audit
 from tracker.timeutil import utcnow
@@ -68,7 +68,11 @@ def authenticate() -> None:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized(_("Send an API token: Authorization: Bearer <token>."))
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # One query for the token, its user and the user's unit (every request needs all three).
+    found = db.session.execute(select(ApiToken, User, Unit).join(User, User.id == ApiToken.user_id)
+                               .join(Unit, Unit.id == User.unit_id, isouter=True)
+                               .where(ApiToken.token_hash == hash_token(token))).first()
+    row = found[0] if found else None
     if row is None or row.revoked_at is not None or not row.user.active:
         raise _unauthorized(_("This API token is unknown or revoked."))
     user_id = row.user_id
