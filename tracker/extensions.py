@@ -39,11 +39,15 @@ class LazyMigrate:
     def __init__(self, app, database, **options):
         self._app, self._db, self._options = app, database, options
 
-    def __getattr__(self, name: str):
+    def set_up(self):
+        """Set Flask-Migrate up (it replaces this stand-in and registers `flask db`); return its config."""
         from flask_migrate import Migrate
 
-        Migrate(self._app, self._db, **self._options)  # replaces this stand-in in app.extensions
-        return getattr(self._app.extensions["migrate"], name)
+        Migrate(self._app, self._db, **self._options)
+        return self._app.extensions["migrate"]
+
+    def __getattr__(self, name: str):
+        return getattr(self.set_up(), name)
 
 
 class _LazyDbCommands(click.Group):
@@ -54,7 +58,7 @@ class _LazyDbCommands(click.Group):
         self._migrate = migrate
 
     def _real(self) -> click.Group:
-        self._migrate.directory  # noqa: B018  (sets Flask-Migrate up, which registers its group)
+        self._migrate.set_up()
         return self._migrate._app.cli.commands["db"]
 
     def make_context(self, info_name, args, parent=None, **extra):

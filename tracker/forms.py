@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import get_translations, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
+
+from tracker.i18n import current_translations
 
 
 class _BabelTranslations:
@@ -16,10 +18,10 @@ class _BabelTranslations:
     """
 
     def gettext(self, string: str) -> str:
-        return get_translations().ugettext(string)
+        return current_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ungettext(singular, plural, n)
+        return current_translations().ungettext(singular, plural, n)
 
 
 _TRANSLATIONS = _BabelTranslations()

@@ -28,13 +28,14 @@ def current_translations():
     this keeps the answer on `g` beside the locale it was found for, so `force_locale` (e-mails
     in the recipient's language) still switches catalogues.
     """
-    babel_ctx = g.get("_flask_babel")
-    locale = getattr(babel_ctx, "babel_locale", None)
+    def locale():  # Flask-Babel keeps the request's (or force_locale's) locale there
+        return getattr(g.get("_flask_babel"), "babel_locale", None)
+
     cached = g.get("_tracker_translations")
-    if cached is not None and locale is not None and cached[0] is locale:
+    if cached is not None and cached[0] is not None and cached[0] is locale():
         return cached[1]
-    translations = get_translations()
-    g._tracker_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    translations = get_translations()  # settles the locale when it was not yet
+    g._tracker_translations = (locale(), translations)
     return translations
 
 

@@ -57,14 +57,14 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def id_url(endpoint: str, key: str):
+def id_url(endpoint: str, key: str, build=url_for):
     """A URL builder for `endpoint` taking one integer id, for lists that link every row.
 
-    The route map is asked once; each row's link is then string concatenation (the same URL
-    as url_for gives, script root included).
+    The route map is asked once (through `build`: url_for, or the API's external_url); each
+    row's link is then string concatenation, the same URL as `build` gives.
     """
     marker = 987654321987
-    head, tail = url_for(endpoint, **{key: marker}).split(str(marker))
+    head, tail = build(endpoint, **{key: marker}).split(str(marker))
     return lambda value: f"{head}{int(value)}{tail}"
 
 

@@ -69,9 +69,9 @@ def task_status(task: Task, day: date) -> str | None:
 
 def task_url_builder():
     """task id -> its page's external URL: the route map asked once for a list of tasks."""
-    marker = 987654321987
-    head, tail = external_url("tasks.show", task_id=marker).split(str(marker))
-    return lambda task_id: f"{head}{task_id}{tail}"
+    from tracker.templating import id_url
+
+    return id_url("tasks.show", "task_id", build=external_url)
 
 
 def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None) -> dict[str, Any]:

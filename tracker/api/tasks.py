@@ -93,7 +93,7 @@ def list_tasks():
     now = today()
     stmt = task_list_select(filters, now)
     total = count_of(stmt)
-    if gathers(current_api_user(), filters, now, total):  # a few matches: sorted, not walked to (task_select)
+    if gathers(current_api_user(), filters, now, total):  # a few matches: gathered and sorted (queries._ordered)
         stmt = task_list_select(filters, now, expected=total)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return json_response(page_json(task_rows_json(rows, filters.as_of or now, now), total, page, per_page))

@@ -16,10 +16,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.services import reach
 from tracker.services.sql import in_query
-from tracker.services.status import STATUSES, deadline_sql, existed_sql, status_sql
+from tracker.services.status import OPEN_STATUSES, STATUSES, deadline_sql, existed_sql, status_sql
 from tracker.text import fold, like_pattern
 
-OPEN_STATUSES = {"in_progress", "overdue"}
 FEW_ROWS = 500  # see few_rows
 
 SORTS = {  # "priority" sorts by priority_order()
@@ -72,11 +71,17 @@ def priority_order():
     return case((Task.priority == "urgent", 0), (Task.priority == "high", 1), else_=2)
 
 
+def status_column(filters: TaskFilters, today: date):
+    """The status of each task on the list's day (today, or `as_of`), labelled "status"."""
+    historical = filters.as_of is not None and filters.as_of < today
+    return status_sql(filters.as_of or today, historical=historical).label("status")
+
+
 def base_select(user: User, filters: TaskFilters, today: date):
-    """Return (select of Task ids-and-status, status column, day) without ordering or paging."""
+    """Return (select of Task and its status, status column) without ordering or paging."""
     day = filters.as_of or today
     historical = filters.as_of is not None and filters.as_of < today
-    status = status_sql(day, historical=historical).label("status")
+    status = status_column(filters, today)
     stmt = select(Task, status).where(reach.task_visible_clause(user))
     if historical:
         stmt = stmt.where(existed_sql(day))
@@ -170,7 +175,7 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
         wanted = [s for s in filters.status if s in STATUSES]
         stmt = stmt.where(status.in_(wanted))
         day = filters.as_of or today
-        if wanted and set(wanted) <= OPEN_STATUSES and day >= today and not _narrowed_by_index(
+        if wanted and set(wanted) <= set(OPEN_STATUSES) and day >= today and not _narrowed_by_index(
                 user, replace(filters, status=[]), today):
             # Redundant with the CASE above but answerable from ix_task_state_deadline, the way in when
             # nothing else narrows the rows (a unit's tasks are reached through their own indexes):
@@ -211,14 +216,14 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
         page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page)))
     if not page_ids:
         return [], total
-    stmt, status = base_select(user, replace(filters, view="all"), today)
-    rows = session.execute(select(Task, status).where(Task.id.in_(page_ids)).options(*ROW_OPTIONS)).all()
+    rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
+                           .options(*ROW_OPTIONS)).all()
     place = {task_id: i for i, task_id in enumerate(page_ids)}
     return sorted(rows, key=lambda row: place[row[0].id]), total
 
 
 def gathers(user: User, filters: TaskFilters, today: date, expected: int | None) -> bool:
-    """True if a list of `expected` matching rows is ordered so as to gather them (see task_select)."""
+    """True if a list of `expected` matching rows is ordered so as to gather them (see _ordered)."""
     return (filters.sort in ("deadline", "-deadline") and expected is not None
             and _narrowed_by_index(user, filters, today) and (expected <= FEW_ROWS or expected <= few_rows()))
 
@@ -242,7 +247,7 @@ def _narrowed_by_index(user: User, filters: TaskFilters, today: date) -> bool:
     Text, tag and priority filters alone are read row by row: walking the deadline index
     then stops after a page of matches, where gathering every match would read every task.
     """
-    open_only = (bool(filters.status) and set(filters.status) <= OPEN_STATUSES
+    open_only = (bool(filters.status) and set(filters.status) <= set(OPEN_STATUSES)
                  and (filters.as_of is None or filters.as_of >= today))
     return (filters.view != "all" or open_only or any(
         (filters.unit, filters.lead_unit, filters.assignee, filters.directive_id, filters.issuer_unit))

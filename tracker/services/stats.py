@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from urllib.parse import quote_plus
 
 from sqlalchemy import and_, case, func, or_, select
@@ -47,10 +48,9 @@ from tracker.services import reach
 from tracker.services.errors import Forbidden
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.reminders import DEFAULT_RULES, ReminderRules
-from tracker.services.status import DONE_STATUSES, STATUSES, deadline_sql, rates
+from tracker.services.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, deadline_sql, rates
 
 JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")
-OPEN_STATUSES = ("in_progress", "overdue")
 
 
 # --- what the figures are about ---------------------------------------------------------------
@@ -226,14 +226,16 @@ class Counts:
         """
         if statuses is None:
             return QueryArgs.of(list_args(self.filters))
-        memo = self.__dict__.get("_base_args")
-        if memo is None:  # "view" comes first, then the status, then the rest (list_args's order)
-            view, *rest = list_args(replace(self.filters, status=[])).items()
-            memo = self.__dict__["_base_args"] = (view, dict(rest), encode_args(dict([view])), encode_args(dict(rest)))
-        view, rest, view_query, rest_query = memo
+        view, rest = self._args_but_status
         statuses = [statuses] if isinstance(statuses, str) else list(statuses)
-        query = "&".join(q for q in (view_query, encode_args({"status": statuses}), rest_query) if q)
-        return QueryArgs.of({view[0]: view[1], "status": statuses, **rest}, query)
+        query = "&".join(q for q in (view.query, encode_args({"status": statuses}), rest.query) if q)
+        return QueryArgs.of({**view, "status": statuses, **rest}, query)
+
+    @cached_property
+    def _args_but_status(self) -> tuple[QueryArgs, QueryArgs]:
+        """The list's args without the status, split where the status goes ("view" first: list_args's order)."""
+        view, *rest = list_args(replace(self.filters, status=[])).items()
+        return QueryArgs.of(dict([view])), QueryArgs.of(dict(rest))
 
     def due_soon_link(self) -> dict:
         return list_args(self.due_soon_filters or replace(self.filters, status=["in_progress"]))

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 DONE_STATUSES = ("done_on_time", "done_late")
+OPEN_STATUSES = ("in_progress", "overdue")  # not yet done nor cancelled
 
 
 @dataclass(frozen=True)
