@@ -80,12 +80,17 @@ def create_token_view():
     return _render_profile(new_api_token=token)
 
 
-@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
-def revoke_token_view(token_id: int):
-    row = db.session.get(ApiToken, token_id)
+def _own(model, object_id: int):
+    """The signed-in user's own token or feed; 404 for anyone else's (its existence is not told)."""
+    row = db.session.get(model, object_id)
     if row is None or row.user_id != current_user.id:
         abort(404)
-    revoke_token(current_user, row)
+    return row
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token_view(token_id: int):
+    revoke_token(current_user, _own(ApiToken, token_id))
     db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("main.profile") + "#api-tokens")
@@ -104,10 +109,7 @@ def create_feed_view():
 
 @bp.route("/profile/calendar-feeds/<int:feed_id>/revoke", methods=["POST"])
 def revoke_feed_view(feed_id: int):
-    feed = db.session.get(CalendarFeed, feed_id)
-    if feed is None or feed.user_id != current_user.id:
-        abort(404)
-    revoke_feed(current_user, feed)
+    revoke_feed(current_user, _own(CalendarFeed, feed_id))
     db.session.commit()
     flash(_("The calendar link has been revoked: calendars using it no longer update."), "success")
     return redirect(url_for("main.profile") + "#calendar-feeds")
