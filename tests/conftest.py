@@ -6,9 +6,11 @@ emptied before each test.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
+from flask.cli import FlaskGroup
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -91,9 +93,8 @@ def make_app(tmp_path, database_url):
             _db.engine.dispose()
 
 
-@pytest.fixture
-def app(make_app):
-    app = make_app()
+def ready(app):
+    """Give `app` an empty database (schema made, or every table emptied) and yield it in its app context."""
     if PG_URL:
         _reset_postgres(app)
     else:
@@ -102,6 +103,11 @@ def app(make_app):
     with app.app_context():
         yield app
         _db.session.remove()
+
+
+@pytest.fixture
+def app(make_app):
+    yield from ready(make_app())
 
 
 @pytest.fixture
@@ -150,14 +156,40 @@ def auth(client):
     return Auth(client)
 
 
+def signed_in_client(app, username: str, password: str = "tracker-demo"):
+    """A fresh test client of `app` signed in as `username`."""
+    c = app.test_client()
+    response = c.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, f"login as {username} failed"
+    return c
+
+
 @pytest.fixture
 def login_as(app, demo):
     """Return a fresh test client signed in as `username` (demo password)."""
+    return lambda username: signed_in_client(app, username)
 
-    def _login(username: str):
-        c = app.test_client()
-        response = c.post("/login", data={"username": username, "password": "tracker-demo"})
-        assert response.status_code == 302, f"login as {username} failed"
-        return c
 
-    return _login
+# --- the command line ---------------------------------------------------------------------------
+
+@pytest.fixture
+def cli_context(monkeypatch):
+    """What running `flask` leaves behind, undone after the test: FLASK_RUN_FROM_CLI in the
+    environment, and the logging that Alembic's env.py reconfigures (disabling existing loggers)."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    manager = logging.Logger.manager
+    disabled = {name: lg.disabled for name, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for name, lg in manager.loggerDict.items():
+        if isinstance(lg, logging.Logger):
+            lg.disabled = disabled.get(name, False)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def flask_command(app, *args: str, input: str | None = None):
+    """Run `flask ARGS...` as an operator does: through Flask's own command group, which pushes the app context."""
+    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
+    return app.test_cli_runner().invoke(group, list(args), input=input)

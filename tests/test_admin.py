@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale, gettext
-from lxml import html as lxml_html
 from sqlalchemy import func, select
 
+from tests.pages import doc, errors_of as field_errors, flashes, t, text_of
 from tracker.demo import DEMO_PASSWORD
 from tracker.models import AuditEvent, Unit, User, UserSession
 from tracker.services.reach import in_reach
@@ -15,26 +14,14 @@ CORRECT_ERRORS = "Please correct the errors below."
 
 # --- helpers --------------------------------------------------------------------------
 
-def t(message: str, **variables) -> str:
-    """`message` as the interface shows it by default: in Vietnamese, through the catalogue."""
-    with force_locale("vi"):
-        return gettext(message, **variables)
 
 
-def doc(response):
-    return lxml_html.fromstring(response.get_data(as_text=True))
 
 
-def text_of(element) -> str:
-    return " ".join(element.text_content().split())
 
 
-def flashes(response) -> list[str]:
-    return [text_of(e) for e in doc(response).xpath("//div[contains(concat(' ', @class, ' '), ' flash ')]")]
 
 
-def field_errors(response, field: str) -> list[str]:
-    return [text_of(e) for e in doc(response).xpath(f"//p[@class='error' and @id='{field}-error']")]
 
 
 def table_column(response, label: str) -> list[str]:

@@ -13,13 +13,11 @@ from http.cookies import SimpleCookie
 
 import pytest
 import time_machine
-from lxml import html as lxml_html
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from flask_babel import force_locale, gettext
-
 from config import DEV_SECRET_KEY
+from tests.pages import doc, errors_of as field_errors, flashes, t
 from tracker import create_app
 from tracker.demo import DEMO_PASSWORD
 from tracker.models import AuditEvent, LoginAttempt, User, UserSession
@@ -46,30 +44,16 @@ def demo(app):
 
 # --- helpers: read pages as a user reads them ------------------------------------------
 
-def t(message: str, **variables) -> str:
-    """`message` as the interface shows it by default: in Vietnamese, through the catalogue."""
-    with force_locale("vi"):
-        return gettext(message, **variables)
 
 
-def doc(response):
-    return lxml_html.fromstring(response.get_data(as_text=True))
 
 
-def text_of(element) -> str:
-    return " ".join(element.text_content().split())
 
 
-def flashes(response) -> list[str]:
-    return [text_of(e) for e in doc(response).xpath("//div[contains(concat(' ', @class, ' '), ' flash ')]")]
 
 
-def field_errors(response, field: str) -> list[str]:
-    return [text_of(e) for e in doc(response).xpath(f"//p[@class='error' and @id='{field}-error']")]
 
 
-def h1(response) -> str:
-    return text_of(doc(response).xpath("//h1")[0])
 
 
 def csrf_token(response) -> str:

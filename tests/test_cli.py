@@ -1,43 +1,18 @@
 """The command line: `flask init-db`, `units`, `users`, as an operator types them."""
 from __future__ import annotations
 
-import logging
-
 import pytest
-from flask.cli import FlaskGroup
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, inspect, select
 
+from tests.conftest import flask_command
 from tracker.demo import DEMO_PASSWORD
 from tracker.extensions import db as _db
 from tracker.models import AuditEvent, Unit, User, UserSession
 
 
-@pytest.fixture(autouse=True)
-def keep_logging():
-    """Alembic's env.py reconfigures logging (and disables existing loggers): put it back for other tests."""
-    manager = logging.Logger.manager
-    disabled = {name: lg.disabled for name, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    for name, lg in manager.loggerDict.items():
-        if isinstance(lg, logging.Logger):
-            lg.disabled = disabled.get(name, False)
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.fixture(autouse=True)
-def cli_environment(monkeypatch):
-    """`flask` marks the environment as run from the command line; undo it after the test."""
-    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
-
-
-def flask(app, *args: str, input: str | None = None):
-    """Run `flask ARGS...` as an operator does: through Flask's own command group, which pushes the app context."""
-    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
-    return app.test_cli_runner().invoke(group, list(args), input=input)
+pytestmark = pytest.mark.usefixtures("cli_context")
+flask = flask_command
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import time_machine
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from lxml import html as lxml_html
 from sqlalchemy import select
 
+from tests.pages import doc, h1, text_of
 from tracker.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,20 +31,14 @@ def demo(app):
     return counts
 
 
-def doc(response):
-    return lxml_html.fromstring(response.get_data(as_text=True))
 
 
-def text_of(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 def lang(response) -> str:
     return doc(response).xpath("/html/@lang")[0]
 
 
-def h1(response) -> str:
-    return text_of(doc(response).xpath("//h1")[0])
 
 
 def catalogue(locale: str):

@@ -1,41 +1,25 @@
 """The migrations build the models' schema from nothing, on SQLite and PostgreSQL, and undo it."""
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask.cli import FlaskGroup
 from sqlalchemy import inspect, make_url, text
 
 from config import database_url
+from tests.conftest import flask_command
 from tracker.extensions import db as _db
 
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", ""))
 
-
-@pytest.fixture(autouse=True)
-def keep_logging(monkeypatch):
-    """Alembic's env.py reconfigures logging (and disables existing loggers): put it back for other tests."""
-    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # set by `flask`; restored after the test
-    manager = logging.Logger.manager
-    disabled = {name: lg.disabled for name, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    for name, lg in manager.loggerDict.items():
-        if isinstance(lg, logging.Logger):
-            lg.disabled = disabled.get(name, False)
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("cli_context")
 
 
 def flask(app, *args: str):
-    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
-    result = app.test_cli_runner().invoke(group, list(args))
+    result = flask_command(app, *args)
     assert result.exit_code == 0, (args, result.output, result.exception)
     return result
 

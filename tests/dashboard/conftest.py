@@ -199,14 +199,9 @@ def build_world() -> World:
 @pytest.fixture
 def client_for(app, world):
     """A fresh test client signed in as `username` (demo password)."""
+    from tests.conftest import signed_in_client
 
-    def _login(username: str):
-        c = app.test_client()
-        response = c.post("/login", data={"username": username, "password": "tracker-demo"})
-        assert response.status_code == 302, f"login as {username} failed"
-        return c
-
-    return _login
+    return lambda username: signed_in_client(app, username)
 
 
 TASK_LINK = re.compile(r'href="/tasks/(\d+)(?:\?[^"]*)?"')

@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import ready
 from tracker.extensions import db as _db
 
 BASE_URL = "https://tracker.example.gov.vn"
@@ -132,16 +132,8 @@ def smtp():
 @pytest.fixture
 def app(make_app, smtp):
     """The testing app, sending its e-mail to the `smtp` server."""
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, BASE_URL=BASE_URL,
-                   MAIL_DEFAULT_SENDER="tracker@ubnd.example.gov.vn")
-    if PG_URL:
-        _reset_postgres(app)
-    else:
-        with app.app_context():
-            _db.create_all()
-    with app.app_context():
-        yield app
-        _db.session.remove()
+    yield from ready(make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, BASE_URL=BASE_URL,
+                              MAIL_DEFAULT_SENDER="tracker@ubnd.example.gov.vn"))
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from lxml import html as lxml_html
 from sqlalchemy import select
 
+from tests.pages import doc, errors_of, flashes, main_text, squash  # noqa: F401  (re-exported)
 from tracker.models import AuditEvent, Directive, Notification, Task, Unit, User
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -17,30 +17,14 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=VN)
 
 
-def doc(response):
-    assert not (response.status_code == 302 and "/login" in response.headers.get("Location", "")), \
-        "the client was signed out (a time jump past the idle timeout?)"
-    return lxml_html.fromstring(response.get_data(as_text=True))
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
-def main_text(response) -> str:
-    """The visible text of the page's main part."""
-    main = doc(response).xpath("//main")
-    return squash(" ".join(main[0].itertext()) if main else response.get_data(as_text=True))
 
 
-def flashes(response) -> list[str]:
-    found = doc(response).xpath("//div[contains(concat(' ', @class, ' '), ' flash ')]")
-    return [squash(e.text_content()) for e in found]
 
 
-def errors_of(response, field_id: str) -> list[str]:
-    """The error messages shown beside a form field."""
-    return [squash(e.text_content()) for e in doc(response).xpath(f"//p[@class='error' and @id='{field_id}-error']")]
 
 
 def row_errors(response) -> list[str]:
