@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/extract_quality.py [--details]
 
-For each document it runs `tracker.services.extract.extract` with the shared
+For each document it runs `tracker.rules.extract.extract` with the shared
 registry (units.json) plus the document's own units, its `issued_on` and the
 working-day calendar of Vietnam (`WorkCalendar().add_working_days`), and
 prints one row, then the totals over all documents.
@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracker.services.calendar import WorkCalendar  # noqa: E402
-from tracker.services.extract import ProposedTask, UnitRef, extract  # noqa: E402
+from tracker.rules.calendar import WorkCalendar  # noqa: E402
+from tracker.rules.extract import ProposedTask, UnitRef, extract  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "conclusions"
 

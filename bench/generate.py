@@ -19,8 +19,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import insert, select, text
 
 from tracker.extensions import db
-from tracker.models import (DeadlineChange, Directive, ExtensionRequest, ProgressUpdate, Task, Unit, User,
-                            task_cooperation)
+from tracker.models import (
+    DeadlineChange,
+    Directive,
+    ExtensionRequest,
+    ProgressUpdate,
+    Task,
+    Unit,
+    User,
+    task_cooperation,
+)
 from tracker.models.user import password_method
 from tracker.text import collation_key, fold
 
@@ -165,7 +173,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
                 deadline = new_deadline
             task_rows.append({
                 "id": next_task, "directive_id": next_directive, "parent_id": None, "position": position,
-                "title": title, "description": "", "issuer_unit_id": issuer["id"], "lead_unit_id": lead["id"],
+                "title": title, "description": "", "issuing_unit_id": issuer["id"], "lead_unit_id": lead["id"],
                 "assignee_id": assignee, "deadline": deadline, "original_deadline": original,
                 "priority": rng.choice(["normal", "normal", "normal", "high", "urgent"]),
                 "tags": [], "tag_text": "", "progress": progress, "state": state, "created_on": issued,

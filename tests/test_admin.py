@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.pages import doc, errors_of as field_errors, flashes, t, text_of
+from tests.pages import doc, flashes, t, text_of
+from tests.pages import errors_of as field_errors
 from tracker.demo import DEMO_PASSWORD
 from tracker.models import AuditEvent, Unit, User, UserSession
-from tracker.services.reach import in_reach
+from tracker.rules.reach import in_reach
 
 CORRECT_ERRORS = "Please correct the errors below."
 

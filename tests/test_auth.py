@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from config import DEV_SECRET_KEY
-from tests.pages import doc, errors_of as field_errors, flashes, t
+from tests.pages import doc, flashes, t
+from tests.pages import errors_of as field_errors
 from tracker import create_app
 from tracker.demo import DEMO_PASSWORD
 from tracker.models import AuditEvent, LoginAttempt, User, UserSession

@@ -10,7 +10,6 @@ from tracker.demo import DEMO_PASSWORD
 from tracker.extensions import db as _db
 from tracker.models import AuditEvent, Unit, User, UserSession
 
-
 pytestmark = pytest.mark.usefixtures("cli_context")
 flask = flask_command
 

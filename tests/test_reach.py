@@ -14,7 +14,8 @@ from sqlalchemy import event, func, select
 
 from tracker.demo import add_unit
 from tracker.models import AuditEvent, Unit, User
-from tracker.services.reach import in_reach, is_admin, reach_path, unit_in_reach_clause
+from tracker.rules.reach import in_reach, is_admin, reach_path
+from tracker.services.reach_sql import unit_in_reach_clause
 
 # Endpoints anyone may reach without signing in; any other route must ask for it. Adding one here is a
 # security decision: say why.

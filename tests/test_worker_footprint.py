@@ -2,7 +2,7 @@
 
 Flask-Migrate (Alembic, Mako: ~11 MB) is set up on first use, and the
 working-day calendar reads Vietnam's public holidays from
-tracker/services/vn_public_holidays.json instead of importing `holidays`
+tracker/rules/vn_public_holidays.json instead of importing `holidays`
 (~450 modules, ~19 MB). Each check runs in a fresh interpreter.
 """
 from __future__ import annotations

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Write tracker/services/vn_public_holidays.json: the `holidays` package's Vietnamese public holidays.
+"""Write tracker/rules/vn_public_holidays.json: the `holidays` package's Vietnamese public holidays.
 
     .venv/bin/python tools/vn_holidays.py [--first 2000] [--last 2045]
 
 The web workers read this file instead of importing the package (~450 modules, ~19 MB each);
-tests/services/test_calendar.py checks it against the package, so run this after upgrading
+tests/rules/test_calendar.py checks it against the package, so run this after upgrading
 `holidays` (the test says when).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.services.calendar import HOLIDAYS_FILE, package_holidays  # noqa: E402
+from tracker.rules.calendar import HOLIDAYS_FILE, package_holidays  # noqa: E402
 
 LANGUAGES = ("vi", "en_US")
 

@@ -6,9 +6,9 @@ must start with `BEGIN IMMEDIATE` (a deferred one that upgrades to a write
 fails with "database is locked" at once). Requests that cannot write
 (GET/HEAD/OPTIONS) begin deferred so readers never queue behind writers.
 """
+import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
-import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine

@@ -144,14 +144,14 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
     """Record the seed's conclusion notice, split into tasks with a living history around `today`."""
     from datetime import timedelta
 
-    from tracker.services import tasks as wf
+    from tracker.services import workflow
 
     def day(offset: int):
         return today + timedelta(days=offset)
 
     secretary, vice_chair, director = users["thu.lt"], users["nga.tt"], users["hai.nv"]
     issued = day(-50)
-    directive = wf.create_directive(secretary, wf.DirectiveData(
+    directive = workflow.create_directive(secretary, workflow.DirectiveData(
         number="125/TB-UBND", kind="conclusion", issued_on=issued, issuing_unit=units["UBND"],
         signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair,
         title="Kết luận của Phó Chủ tịch UBND tỉnh Trần Thị Nga tại buổi làm việc với Lãnh đạo Sở Thông tin và "
@@ -159,16 +159,16 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
         text=seed_text()))
     tasks = []
     for title, coop, assignee, offset, _story in SEED_TASKS:
-        tasks.append(wf.add_task(secretary, directive, wf.TaskData(
+        tasks.append(workflow.add_task(secretary, directive, workflow.TaskData(
             title=title, lead_unit=units["STTTT"], cooperating_units=[units[c] for c in coop],
             assignee=users[assignee] if assignee else None, deadline=day(offset) if offset is not None else None,
             priority="high" if offset is not None and offset < 10 else "normal",
             tags=["chuyển đổi số"] if "CNTT" in title or "điện tử" in title or "IPv6" in title or "LGSP" in title
             else ["thông tin - truyền thông"]), issued))
-    wf.publish_directive(secretary, directive, issued)
+    workflow.publish_directive(secretary, directive, issued)
 
     def report(task, who, offset, progress, results, difficulties="", proposals="", number=""):
-        wf.post_update(users[who], task, wf.UpdateData(progress=progress, results=results, difficulties=difficulties,
+        workflow.post_update(users[who], task, workflow.UpdateData(progress=progress, results=results, difficulties=difficulties,
                                                        proposals=proposals, report_number=number), day(offset))
 
     for task, (_t, _c, _a, offset, story) in zip(tasks, SEED_TASKS):
@@ -181,30 +181,30 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
             report(task, "hai.nv", -20, 70, "Đã hoàn thành dự thảo đề án, lấy ý kiến các sở, ngành.",
                    difficulties="Chưa có ý kiến thẩm định kinh phí của Sở Tài chính.",
                    proposals="Đề nghị UBND tỉnh chỉ đạo Sở Tài chính sớm có ý kiến thẩm định.", number="512/STTTT-BCXB")
-            wf.request_extension(director, task, day(25), "Chờ ý kiến thẩm định kinh phí của Sở Tài chính.", day(-2))
+            workflow.request_extension(director, task, day(25), "Chờ ý kiến thẩm định kinh phí của Sở Tài chính.", day(-2))
         elif story == "done_on_time":
             report(task, "dung.tv", -25, 80, "Đã xây dựng kịch bản, chọn đội thi.")
-            wf.submit_completion(director, task, "Đã tham gia hội thi, đạt giải Ba toàn đoàn.", day(-17))
-            wf.confirm_completion(vice_chair, task, "Ghi nhận kết quả.", day(-14))
+            workflow.submit_completion(director, task, "Đã tham gia hội thi, đạt giải Ba toàn đoàn.", day(-17))
+            workflow.confirm_completion(vice_chair, task, "Ghi nhận kết quả.", day(-14))
         elif story == "due_soon":
             report(task, "lan.nt", -20, 30, "Đã khảo sát hạ tầng mạng của các cơ quan.")
             report(task, "lan.nt", -4, 60, "Đã chuyển đổi IPv6 cho Trung tâm dữ liệu tỉnh và cổng thông tin.")
         elif story == "extended":
-            wf.assign(director, task, users["tuan.la"])
-            sub = wf.add_task(director, directive, wf.TaskData(
+            workflow.assign(director, task, users["tuan.la"])
+            sub = workflow.add_task(director, directive, workflow.TaskData(
                 title="Cài đặt, kết nối thử nghiệm trục LGSP với 5 hệ thống của các sở", lead_unit=units["STTTT-CNTT"],
                 assignee=users["quang.dv"], deadline=day(-4)), day(-40), parent=task)
             report(sub, "quang.dv", -12, 50, "Đã kết nối 3/5 hệ thống.",
                    difficulties="Hai hệ thống chưa có API theo chuẩn.")
-            wf.request_extension(users["tuan.la"], task, day(20), "Hai hệ thống của Sở Nội vụ chưa có API.", day(-10))
-            wf.decide_extension(vice_chair, task.pending_extension, True, "Đồng ý gia hạn.", day(-7))
+            workflow.request_extension(users["tuan.la"], task, day(20), "Hai hệ thống của Sở Nội vụ chưa có API.", day(-10))
+            workflow.decide_extension(vice_chair, task.pending_extension, True, "Đồng ý gia hạn.", day(-7))
         elif story == "early":
             report(task, "hai.nv", -10, 20, "Đã xây dựng dự thảo kiến trúc đô thị thông minh.")
         elif story == "submitted":
             report(task, "quang.dv", -6, 90, "Đã rà soát xong, dự thảo báo cáo.")
-            wf.submit_completion(users["quang.dv"], task, "Báo cáo rà soát số 620/BC-STTTT.", day(-1))
+            workflow.submit_completion(users["quang.dv"], task, "Báo cáo rà soát số 620/BC-STTTT.", day(-1))
         elif story == "done_late":
             report(task, "hai.nv", -35, 60, "Đã lấy ý kiến các sở, ngành, địa phương.")
-            wf.submit_completion(director, task, "Kế hoạch đã trình UBND tỉnh ban hành.", day(-26))
-            wf.confirm_completion(vice_chair, task, "", day(-24))
+            workflow.submit_completion(director, task, "Kế hoạch đã trình UBND tỉnh ban hành.", day(-26))
+            workflow.confirm_completion(vice_chair, task, "", day(-24))
     return len(tasks) + 1

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from tracker import labels
 from tracker.i18n import current_translations
-from tracker.services import reach
+from tracker.rules import reach
 from tracker.timeutil import to_local
 
 

@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Directive, Task, Unit, User
-from tracker.services import reach
+from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
-
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.feeds.service import create_feed, revoke_feed
 from tracker.models import Task, User
-from tracker.services import reach
+from tracker.rules import reach
 from tracker.timeutil import today
 
 

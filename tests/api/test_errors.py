@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from tests.api.conftest import error_of, task_id
 from tracker.extensions import db
-from tracker.models import (AuditEvent, CompletionReport, Directive, ExtensionRequest, Notification, ProgressUpdate,
-                            Task)
+from tracker.models import AuditEvent, CompletionReport, Directive, ExtensionRequest, Notification, ProgressUpdate, Task
 
 IPV6 = "Triển khai kế hoạch ứng dụng IPv6"
 ONE_MB = 1024 * 1024

@@ -12,9 +12,9 @@ from tests.api.conftest import error_of, task_id
 from tracker.demo import SEED_FILE, seed_text
 from tracker.extensions import db
 from tracker.models import Notification, Task, Unit, User, load_calendar
-from tracker.services import reach
-from tracker.services.reminders import is_due_soon
-from tracker.services.status import STATUSES, facts_of, status_on
+from tracker.rules import reach
+from tracker.rules.reminders import is_due_soon
+from tracker.rules.status import STATUSES, facts_of, status_on
 from tracker.timeutil import today
 
 ROLES = ["admin", "nga.tt", "thu.lt", "hai.nv", "lan.nt"]

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from tests.api.conftest import error_of, task_id
 from tracker.extensions import db
 from tracker.models import AuditEvent, ExtensionRequest, Notification, ProgressUpdate, Task, User
-from tracker.services import reach
-from tracker.services.status import facts_of, status_on
+from tracker.rules import reach
+from tracker.rules.status import facts_of, status_on
 from tracker.timeutil import today
 
 USERS = ["admin", "nga.tt", "thu.lt", "hai.nv", "hoa.nt", "tuan.la", "lan.nt", "binh.lv", "son.hx", "khoa.dm"]

@@ -61,7 +61,7 @@ def test_every_figure_links_to_a_list_of_that_many_tasks_in_the_past(client_for,
 def test_filtered_dashboards_link_to_their_lists(client_for, world):
     nga = client_for("nga.tt")
     u = world.units
-    check_links(nga, f"/dashboard?issuer_unit={u['STTTT'].id}", 5, "nga.tt")
+    check_links(nga, f"/dashboard?issuing_unit={u['STTTT'].id}", 5, "nga.tt")
     check_links(nga, f"/dashboard?lead_unit={u['STTTT'].id}&period=year&year=2024", 20, "nga.tt")
     check_links(nga, f"/dashboard?directive={world.directives['D1'].id}&as_of=2024-02-29", 20, "nga.tt")
     check_links(nga, f"/dashboard/print?as_of={PAST.isoformat()}", 10, "nga.tt")

@@ -131,8 +131,8 @@ def test_period_selects_the_deadline_in_force_on_the_as_of_day(world):
 
 def test_issuing_unit_tag_lead_unit_and_directive_filters(world):
     u = world.units
-    assert stats_for(world, issuer_unit=u["STTTT"]).totals().total == 1  # T12 only: D2
-    assert stats_for(world, issuer_unit=u["UBND"]).totals().total == 11
+    assert stats_for(world, issuing_unit=u["STTTT"]).totals().total == 1  # T12 only: D2
+    assert stats_for(world, issuing_unit=u["UBND"]).totals().total == 11
     tagged = stats_for(world, tag="chuyen doi so").totals()
     assert (tagged.total, tagged["done_on_time"], tagged.due_soon) == (3, 1, 2)
     assert stats_for(world, lead_unit=u["STTTT"]).totals().total == 7  # with its division
@@ -194,7 +194,7 @@ def test_per_directive_progress(world):
 def test_list_args_round_trip_through_the_task_list_filters(app, world):
     from tracker.tasks.views import filters_from_args
 
-    stats = stats_for(world, as_of=PAST, period=Period.quarter(2024, 1), issuer_unit=world.units["UBND"],
+    stats = stats_for(world, as_of=PAST, period=Period.quarter(2024, 1), issuing_unit=world.units["UBND"],
                       tag="hành chính")
     filters = stats.due_soon_filters(stats.task_filters(assignee=world.users["lan.nt"]))
     args = list_args(filters)

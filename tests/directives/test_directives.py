@@ -11,8 +11,19 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.tasks.pages import (batch_rows, directive, download, errors_of, flashes, form_values, main_text, row_errors,
-                               task_titles, unit, user)
+from tests.tasks.pages import (
+    batch_rows,
+    directive,
+    download,
+    errors_of,
+    flashes,
+    form_values,
+    main_text,
+    row_errors,
+    task_titles,
+    unit,
+    user,
+)
 from tracker.models import Attachment, AuditEvent, Directive, Task
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -180,7 +191,7 @@ def test_batch_add_is_all_or_nothing_with_row_errors(draft, db):
     assert [(t.lead_unit.code, t.deadline, t.position) for t in added] == [
         ("STTTT", date(2025, 6, 30), 1), ("STTTT", date(2025, 5, 30), 2), ("DPTTH", date(2025, 5, 30), 3),
         ("STTTT", date(2025, 3, 3), 4), ("SNV", None, 5)]
-    assert all(t.issuer_unit.code == "UBND" and t.state == "open" and t.created_by.username == "thu.lt"
+    assert all(t.issuing_unit.code == "UBND" and t.state == "open" and t.created_by.username == "thu.lt"
                for t in added)
 
 

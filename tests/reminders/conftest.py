@@ -176,24 +176,24 @@ class World:
 
     def tasks(self, specs: list[dict], *, issuer: str = "UBND", recorder: str = "thu.lt",
               on_behalf_of: str | None = "nga.tt", issued_on: date | None = None, publish: bool = True):
-        from tracker.services import tasks as wf
+        from tracker.services import workflow
 
         deadlines = [s["deadline"] for s in specs if s.get("deadline")]
         issued_on = issued_on or (min(deadlines) if deadlines else date(2025, 1, 2)).replace(month=1, day=2)
         self._numbers += 1
         actor = self.user(recorder)
-        directive = wf.create_directive(actor, wf.DirectiveData(
+        directive = workflow.create_directive(actor, workflow.DirectiveData(
             number=f"{self._numbers}/TB-{issuer}", kind="conclusion", issued_on=issued_on,
             issuing_unit=self.unit(issuer), title=f"Kết luận số {self._numbers}",
             on_behalf_of=self.user(on_behalf_of) if on_behalf_of else None))
         made = []
         for spec in specs:
-            made.append(wf.add_task(actor, directive, wf.TaskData(
+            made.append(workflow.add_task(actor, directive, workflow.TaskData(
                 title=spec.get("title", "Nhiệm vụ"), lead_unit=self.unit(spec.get("lead", "STTTT-CNTT")),
                 assignee=self.user(spec.get("assignee", "lan.nt")) if spec.get("assignee", "lan.nt") else None,
                 deadline=spec.get("deadline")), issued_on))
         if publish:
-            wf.publish_directive(actor, directive, issued_on)
+            workflow.publish_directive(actor, directive, issued_on)
         _db.session.commit()
         return made
 

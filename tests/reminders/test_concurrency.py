@@ -127,7 +127,7 @@ def make_due_tasks(db, world, count: int = TASKS) -> None:
     assignees = ["lan.nt", "quang.dv", "tuan.la"]
     made = world.tasks([dict(title=f"Nhiệm vụ số {n}", deadline=DEADLINE, assignee=assignees[n]) for n in range(3)])
     db.session.execute(OutboxMessage.__table__.delete())  # the three assignment e-mails
-    db.session.add_all(Task(directive_id=made[0].directive_id, issuer_unit_id=made[0].issuer_unit_id,
+    db.session.add_all(Task(directive_id=made[0].directive_id, issuing_unit_id=made[0].issuing_unit_id,
                             lead_unit_id=made[0].lead_unit_id, assignee_id=made[n % 3].assignee_id,
                             title=f"Nhiệm vụ số {n}", deadline=DEADLINE, original_deadline=DEADLINE, state="open",
                             created_on=made[0].created_on, position=n + 1) for n in range(3, count))

@@ -167,10 +167,10 @@ def test_the_remind_now_button_shows_only_to_those_who_may_press_it(db, world, l
 
 
 def test_remind_now_on_a_closed_task_is_refused(db, world, login_as):
-    from tracker.services import tasks as wf
+    from tracker.services import workflow
 
     task = world.task(deadline=DEADLINE, assignee="lan.nt")
-    wf.cancel_task(world.user("nga.tt"), task, "Không còn phù hợp.", date(2025, 3, 10))
+    workflow.cancel_task(world.user("nga.tt"), task, "Không còn phù hợp.", date(2025, 3, 10))
     db.session.commit()
     response = login_as("nga.tt").post(f"/tasks/{task.id}/remind", follow_redirects=True)
     assert vi("This task is closed.") in response.get_data(as_text=True)

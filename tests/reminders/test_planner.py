@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from tests.reminders.conftest import BASE_URL
 from tracker import jobs
 from tracker.models import CalendarDay, Notification, OutboxMessage, ReminderSettings
-from tracker.services import tasks as wf
+from tracker.services import workflow
 from tracker.services.outbox import dispatch
 from tracker.services.planner import get_settings, plan_digest, plan_reminders
 
@@ -289,7 +289,7 @@ def test_a_pending_reminder_of_a_task_closed_at_night_is_not_sent_by_an_early_ti
     sent_events()
     plan_reminders(date(2025, 3, 18))  # due_in_1d queued; the mail server is down all evening
     db.session.commit()
-    wf.submit_completion(world.user("tuan.la"), task, "Đã xong.", date(2025, 3, 18))
+    workflow.submit_completion(world.user("tuan.la"), task, "Đã xong.", date(2025, 3, 18))
     db.session.commit()
     jobs.run_reminders(now=local(date(2025, 3, 19), 6, 0))  # the server is back; before send_hour
     assert mailed(db, smtp) == []
@@ -308,9 +308,9 @@ def test_row10_an_approved_extension_cancels_the_old_reminders_and_plans_on_the_
     assert (old.kind, old.deadline, old.state) == ("due_in_1d", DEADLINE, "pending")
 
     new_deadline = DEADLINE + timedelta(days=5)  # Monday 24 March
-    ext = wf.request_extension(world.user("tuan.la"), task, new_deadline, "Chờ ý kiến của Sở Tài chính.",
+    ext = workflow.request_extension(world.user("tuan.la"), task, new_deadline, "Chờ ý kiến của Sở Tài chính.",
                                date(2025, 3, 18))
-    wf.decide_extension(world.user("nga.tt"), ext, True, "Đồng ý.", date(2025, 3, 18))
+    workflow.decide_extension(world.user("nga.tt"), ext, True, "Đồng ý.", date(2025, 3, 18))
     plan_and_send(db, date(2025, 3, 18))  # the next run, which also sends the extension's own e-mails
     db.session.refresh(old)
     assert old.state == "cancelled"
@@ -343,11 +343,11 @@ def test_row11_closing_a_task_cancels_its_pending_reminders(db, world, smtp, sen
     db.session.commit()
     assert [r.state for r in reminder_rows(db, task_id=task.id)] == ["pending"]
     if close == "cancelled":
-        wf.cancel_task(world.user("nga.tt"), task, "Không còn phù hợp.", day)
+        workflow.cancel_task(world.user("nga.tt"), task, "Không còn phù hợp.", day)
     else:
-        wf.submit_completion(world.user("tuan.la"), task, "Đã xong.", day)
+        workflow.submit_completion(world.user("tuan.la"), task, "Đã xong.", day)
         if close == "done":
-            wf.confirm_completion(world.user("nga.tt"), task, "Đồng ý.", day)
+            workflow.confirm_completion(world.user("nga.tt"), task, "Đồng ý.", day)
     for d in days(day, date(2025, 3, 20)):
         plan_and_send(db, d)
     assert [r.state for r in reminder_rows(db, task_id=task.id)] == ["cancelled"]
@@ -620,21 +620,21 @@ def test_assignment_return_and_extension_decisions_notify_in_the_app_and_by_emai
     task = world.task(deadline=DEADLINE, assignee=None, lead="STTTT-CNTT")
     assert events() == [("tuan.la", "assigned")]  # nobody assigned: the lead unit's leader
     assert in_app_events() == [("tuan.la", "assigned")]
-    wf.assign(world.user("tuan.la"), task, world.user("lan.nt"))
+    workflow.assign(world.user("tuan.la"), task, world.user("lan.nt"))
     assert events() == [("lan.nt", "assigned")]
     assert in_app_events() == [("lan.nt", "assigned")]
 
-    wf.submit_completion(world.user("tuan.la"), task, "Đã xong.", day)
+    workflow.submit_completion(world.user("tuan.la"), task, "Đã xong.", day)
     db.session.commit()
-    wf.return_completion(world.user("nga.tt"), task, "Chưa đủ hồ sơ.", day)
+    workflow.return_completion(world.user("nga.tt"), task, "Chưa đủ hồ sơ.", day)
     returned = [e for e in events() if e[1] == "returned"]
     assert returned == [("lan.nt", "returned"), ("tuan.la", "returned")]  # the assignee and who reported
 
-    ext = wf.request_extension(world.user("tuan.la"), task, date(2025, 3, 31), "Chờ ý kiến Sở Tài chính.", day)
+    ext = workflow.request_extension(world.user("tuan.la"), task, date(2025, 3, 31), "Chờ ý kiến Sở Tài chính.", day)
     db.session.commit()
     in_app_events()
     events()
-    wf.decide_extension(world.user("nga.tt"), ext, True, "Đồng ý.", day)
+    workflow.decide_extension(world.user("nga.tt"), ext, True, "Đồng ý.", day)
     assert events() == [("lan.nt", "extension_approved"), ("tuan.la", "extension_approved")]
     assert in_app_events() == [("lan.nt", "extension_approved"), ("tuan.la", "extension_approved")]
     [message] = [m for m in outbox_by_message_id(db).values() if m.kind == "extension_approved"
@@ -672,7 +672,7 @@ def test_escalation_goes_to_every_leader_when_the_issuer_is_unknown_or_gone(db, 
 
 def test_escalation_of_a_sub_task_goes_to_the_leader_who_split_it(db, world):
     parent = world.task(deadline=DEADLINE, lead="STTTT", assignee=None)
-    wf.add_task(world.user("minh.pq"), parent.directive, wf.TaskData(
+    workflow.add_task(world.user("minh.pq"), parent.directive, workflow.TaskData(
         title="Nhiệm vụ con", lead_unit=world.unit("STTTT-CNTT"), assignee=world.user("lan.nt"), deadline=DEADLINE),
         date(2025, 3, 1), parent=parent)
     db.session.commit()

@@ -18,7 +18,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tracker import create_app, jobs, scheduler as scheduler_module
+from tracker import create_app, jobs
+from tracker import scheduler as scheduler_module
 from tracker.models import SchedulerLease
 from tracker.scheduler import LEASE, TICK_SECONDS, LeaderLock, build_scheduler, leader_tick
 

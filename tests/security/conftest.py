@@ -13,7 +13,7 @@ spot in any response:
 - an API token and a calendar feed of binh.lv and of lan.nt.
 
 `world.foreign(username)` lists what that user may not see, computed with
-the reach predicates (tracker/services/reach.py).
+the reach predicates (tracker/rules/reach.py).
 """
 from __future__ import annotations
 
@@ -26,9 +26,20 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tracker.extensions import db as _db
-from tracker.models import ApiToken, Attachment, CalendarFeed, Directive, ExtensionRequest, Notification, \
-    ProgressUpdate, Task, Unit, User
-from tracker.services import reach, tasks as wf, uploads
+from tracker.models import (
+    ApiToken,
+    Attachment,
+    CalendarFeed,
+    Directive,
+    ExtensionRequest,
+    Notification,
+    ProgressUpdate,
+    Task,
+    Unit,
+    User,
+)
+from tracker.rules import reach
+from tracker.services import uploads, workflow
 from tracker.timeutil import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -81,32 +92,32 @@ def build_world() -> World:
     world = World(users=users, units=units)
 
     def directive(key, actor, unit, number, publish, tasks):
-        d = wf.create_directive(actor, wf.DirectiveData(
+        d = workflow.create_directive(actor, workflow.DirectiveData(
             number=number, kind="official_letter", title=f"FOREIGN-{key}-DIRECTIVE {number}",
             issued_on=day - timedelta(days=5), issuing_unit=unit, text=f"FOREIGN-{key}-TEXT"))
         world.directives[key] = d
         world.markers[f"directive:{key}"] = f"FOREIGN-{key}-DIRECTIVE"
         for task_key, lead, assignee in tasks:
-            t = wf.add_task(actor, d, wf.TaskData(title=f"FOREIGN-{task_key}-TASK", lead_unit=lead, assignee=assignee,
+            t = workflow.add_task(actor, d, workflow.TaskData(title=f"FOREIGN-{task_key}-TASK", lead_unit=lead, assignee=assignee,
                                                   deadline=day + timedelta(days=20)), day - timedelta(days=5))
             world.tasks[task_key] = t
             world.markers[f"task:{task_key}"] = f"FOREIGN-{task_key}-TASK"
         if publish:
-            wf.publish_directive(actor, d, day - timedelta(days=5))
+            workflow.publish_directive(actor, d, day - timedelta(days=5))
         return d
 
     binh, hai, dung = users["binh.lv"], users["hai.nv"], users["dung.tv"]
     snv = directive("SNV", binh, units["SNV"], "7/SNV-VP", True, [("SNV", units["SNV"], None)])
     _attach("FOREIGN-SNV-FILE.png", binh, directive=snv)
-    update = wf.post_update(binh, world.tasks["SNV"], wf.UpdateData(progress=40, results="FOREIGN-SNV-UPDATE",
+    update = workflow.post_update(binh, world.tasks["SNV"], workflow.UpdateData(progress=40, results="FOREIGN-SNV-UPDATE",
                                                                     difficulties="FOREIGN-SNV-DIFFICULTY"), day)
     _attach("FOREIGN-SNV-UPDATE-FILE.png", binh, update=update)
-    wf.request_extension(binh, world.tasks["SNV"], day + timedelta(days=40), "FOREIGN-SNV-REASON", day)
+    workflow.request_extension(binh, world.tasks["SNV"], day + timedelta(days=40), "FOREIGN-SNV-REASON", day)
 
     directive("BCXB", hai, units["STTTT"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
-    update = wf.post_update(dung, world.tasks["BCXB"], wf.UpdateData(progress=20, results="FOREIGN-BCXB-UPDATE"), day)
+    update = workflow.post_update(dung, world.tasks["BCXB"], workflow.UpdateData(progress=20, results="FOREIGN-BCXB-UPDATE"), day)
     _attach("FOREIGN-BCXB-UPDATE-FILE.png", dung, update=update)
-    wf.request_extension(dung, world.tasks["BCXB"], day + timedelta(days=40), "FOREIGN-BCXB-REASON", day)
+    workflow.request_extension(dung, world.tasks["BCXB"], day + timedelta(days=40), "FOREIGN-BCXB-REASON", day)
 
     directive("DRAFT", hai, units["STTTT"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
 

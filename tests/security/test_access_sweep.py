@@ -28,12 +28,30 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from tests.security.helpers import SWEEP_TEXT, ApiBodies, count_writes, form_payload, is_public, json_payload, \
-    readable_text, rules
+from tests.security.helpers import (
+    SWEEP_TEXT,
+    ApiBodies,
+    count_writes,
+    form_payload,
+    is_public,
+    json_payload,
+    readable_text,
+    rules,
+)
 from tracker.api.auth import create_token
-from tracker.models import ApiToken, Attachment, CalendarFeed, Directive, ExtensionRequest, Notification, \
-    ProgressUpdate, Task, Unit, User
-from tracker.services import reach
+from tracker.models import (
+    ApiToken,
+    Attachment,
+    CalendarFeed,
+    Directive,
+    ExtensionRequest,
+    Notification,
+    ProgressUpdate,
+    Task,
+    Unit,
+    User,
+)
+from tracker.rules import reach
 
 # Signed-in callers: every role, at the root and in a department, a division, and a sibling department.
 CALLERS = ["admin", "nga.tt", "thu.lt", "hai.nv", "tuan.la", "lan.nt", "binh.lv"]
@@ -242,7 +260,7 @@ def test_lists_and_exports_never_show_foreign_objects(app, db, world, login_as, 
         api = app.test_client()
         unit = _foreign_unit(world, username)
         hidden = world.invisible_tasks(username)[0]
-        query = {"q": "FOREIGN", "view": "all", "unit": unit.id, "lead_unit": unit.id, "issuer_unit": unit.id,
+        query = {"q": "FOREIGN", "view": "all", "unit": unit.id, "lead_unit": unit.id, "issuing_unit": unit.id,
                  "cooperating_unit": unit.id, "directive": hidden.directive_id, "state": "draft",
                  "assignee": hidden.assignee_id or "", "as_of": date.today().isoformat()}
         for rule, endpoint, methods in rules(app):
@@ -272,7 +290,7 @@ def _respond_ok(user, task):
     return reach.is_issuer(user, task) or (user.role == "leader" and reach.in_reach(user, task.lead_unit))
 
 
-# What each action on a task asks of its caller (tracker/services/reach.py). A new action on a task,
+# What each action on a task asks of its caller (tracker/rules/reach.py). A new action on a task,
 # an update or an extension must be added here.
 TASK_ACTIONS = {
     "tasks.post_update": lambda u, t: reach.can_report(u, t) or reach.can_contribute(u, t),

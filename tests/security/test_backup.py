@@ -24,14 +24,14 @@ from tests.conftest import PG_URL
 from tracker.backup import MANIFEST, sqlite_counts
 from tracker.extensions import db as _db
 from tracker.models import ProgressUpdate, Task, User
-from tracker.services import tasks as wf, uploads
+from tracker.services import uploads, workflow
 from tracker.timeutil import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"backup" * 20
 
 
 def _attach(task: Task, user: User):
-    update = wf.post_update(user, task, wf.UpdateData(progress=65, results="Báo cáo có tệp đính kèm"), today())
+    update = workflow.post_update(user, task, workflow.UpdateData(progress=65, results="Báo cáo có tệp đính kèm"), today())
     attachment, data = uploads.store(FileStorage(io.BytesIO(PNG), filename="bien-ban.png"), user.id)
     attachment.update = update
     _db.session.add(attachment)
@@ -56,7 +56,7 @@ class Writer(threading.Thread):
             with self.app.app_context():
                 while not self.stop.is_set():
                     task, user = _db.session.get(Task, self.task_id), _db.session.get(User, self.user_id)
-                    wf.post_update(user, task, wf.UpdateData(progress=self.written % 100,
+                    workflow.post_update(user, task, workflow.UpdateData(progress=self.written % 100,
                                                              results=f"ghi trong lúc sao lưu {self.written}"), today())
                     _db.session.commit()
                     self.written += 1

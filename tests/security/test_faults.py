@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from tests.conftest import PG_URL
 from tracker.extensions import db as _db
 from tracker.models import Attachment, AuditEvent, Directive, Notification, ProgressUpdate, Task
-from tracker.services import tasks as wf
+from tracker.services import workflow
 from tracker.timeutil import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -252,7 +252,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(make_app, 
     from tracker.models import Unit, User
 
     nga = db.session.scalar(select(User).where(User.username == "nga.tt"))
-    draft = wf.create_directive(nga, wf.DirectiveData(number="88/TB-UBND", kind="conclusion", title="Nhiều nhiệm vụ",
+    draft = workflow.create_directive(nga, workflow.DirectiveData(number="88/TB-UBND", kind="conclusion", title="Nhiều nhiệm vụ",
                                                       issued_on=today(), issuing_unit=leader))
     db.session.commit()
     lead = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
@@ -262,7 +262,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(make_app, 
         "notifications": db.session.scalar(select(func.count()).select_from(Notification)),
         "updates": db.session.scalar(select(func.count()).select_from(ProgressUpdate)),
     }
-    real_add_task = wf.add_task
+    real_add_task = workflow.add_task
     calls = []
 
     def add_task_crashing_on_the_third(*args, **kwargs):
@@ -271,7 +271,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(make_app, 
             raise RuntimeError("the process dies here")
         return real_add_task(*args, **kwargs)
 
-    monkeypatch.setattr(wf, "add_task", add_task_crashing_on_the_third)
+    monkeypatch.setattr(workflow, "add_task", add_task_crashing_on_the_third)
     client = crashing.test_client()
     assert client.post("/login", data={"username": "nga.tt", "password": "tracker-demo"}).status_code == 302
     later = (today() + timedelta(days=30)).isoformat()
@@ -295,7 +295,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(make_app, 
     assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
     assert db.session.scalar(select(func.count()).select_from(Task).where(Task.directive_id == draft.id)) == 0
     # Without the crash the same batch is saved whole.
-    monkeypatch.setattr(wf, "add_task", real_add_task)
+    monkeypatch.setattr(workflow, "add_task", real_add_task)
     response = client.post(f"/directives/{draft.id}/tasks", data={**rows, "submit": "1"})
     assert response.status_code == 302
     db.session.expire_all()

@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 from tests.security.helpers import is_public, readable_text, rules
 from tracker.extensions import db as _db
 from tracker.models import Notification, OutboxMessage, Task, Unit, User
-from tracker.services import tasks as wf, uploads
+from tracker.services import uploads, workflow
 from tracker.timeutil import today
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -51,18 +51,18 @@ def build_xss_data() -> dict:
     _db.session.flush()
     issuer = _db.session.scalar(select(User).where(User.username == "nga.tt"))
     day = today()
-    directive = wf.create_directive(issuer, wf.DirectiveData(
+    directive = workflow.create_directive(issuer, workflow.DirectiveData(
         number=f"{SCRIPT}/TB", kind="conclusion", title=f"Văn bản {IMG} {QUOTE}", issued_on=day - timedelta(days=3),
         issuing_unit=ubnd, signer=IMG, text=f"Nội dung {SCRIPT}\n{IMG}"))
     tasks = []
     for title, deadline in [(f"Nhiệm vụ {IMG} {SCRIPT} {QUOTE}", day + timedelta(days=1))] + \
             [(f, day + timedelta(days=2 + i)) for i, f in enumerate(FORMULAS)] + [(ICS_INJECTION, day + timedelta(days=9))]:
-        tasks.append(wf.add_task(issuer, directive, wf.TaskData(
+        tasks.append(workflow.add_task(issuer, directive, workflow.TaskData(
             title=title, description=f"Mô tả {IMG}", lead_unit=unit, assignee=person, deadline=deadline,
             tags=[IMG]), day - timedelta(days=3)))
-    wf.publish_directive(issuer, directive, day - timedelta(days=3))
+    workflow.publish_directive(issuer, directive, day - timedelta(days=3))
     main = tasks[0]
-    update = wf.post_update(person, main, wf.UpdateData(progress=30, results=f"Kết quả {SCRIPT}",
+    update = workflow.post_update(person, main, workflow.UpdateData(progress=30, results=f"Kết quả {SCRIPT}",
                                                        difficulties=f"Vướng {IMG}", proposals=QUOTE,
                                                        report_number=SCRIPT), day)
     attachment, data = uploads.store(FileStorage(io.BytesIO(PNG), filename=f"{QUOTE}{IMG}.png"), person.id)
@@ -70,7 +70,7 @@ def build_xss_data() -> dict:
     _db.session.add(attachment)
     _db.session.flush()
     uploads.write_file(attachment, data)
-    wf.request_extension(person, main, day + timedelta(days=30), f"Lý do {IMG}", day)
+    workflow.request_extension(person, main, day + timedelta(days=30), f"Lý do {IMG}", day)
     _db.session.commit()
     return {"unit": unit, "user": person, "directive": directive, "task": main, "tasks": tasks, "update": update,
             "attachment": attachment}

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tracker.services.status import STATUSES, TaskFacts, deadline_on, existed_sql, rates, status_on, status_sql
+from tracker.rules.status import STATUSES, TaskFacts, deadline_on, rates, status_on
+from tracker.services.status_sql import existed_sql, status_sql
 
 D = date(2025, 3, 10)  # the original deadline of most cases (a Monday)
 
@@ -188,7 +189,7 @@ def insert(db, home, histories_):
     for n, h in enumerate(histories_):
         current = deadline_on(h, date.max)
         state = "cancelled" if h.cancelled_on else "done" if h.done_on else "open"
-        task = Task(directive_id=directive_id, title=f"task {n}", issuer_unit_id=unit_id, lead_unit_id=unit_id,
+        task = Task(directive_id=directive_id, title=f"task {n}", issuing_unit_id=unit_id, lead_unit_id=unit_id,
                     created_on=h.created_on, original_deadline=h.original_deadline, deadline=current,
                     completed_on=h.completed_on, done_on=h.done_on, cancelled_on=h.cancelled_on, state=state)
         db.session.add(task)

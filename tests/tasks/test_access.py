@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from tests.tasks.pages import download, main_text, task_like, task_titles, unit, user
 from tracker.demo import USERS
 from tracker.models import Attachment, AuditEvent, Notification, ProgressUpdate, Task
-from tracker.services import tasks as wf, uploads
+from tracker.services import uploads, workflow
 from tracker.timeutil import today
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -38,29 +38,29 @@ def world(login_as, db):
     users = {u.username: user(db, u.username) for u in USERS}
     day = today()
     # A draft of the committee: only the committee sees it.
-    draft = wf.create_directive(users["thu.lt"], wf.DirectiveData(
+    draft = workflow.create_directive(users["thu.lt"], workflow.DirectiveData(
         number="77/TB-UBND", kind="conclusion", title="Kết luận chưa ban hành về quy hoạch đô thị",
         issued_on=day - timedelta(days=2), issuing_unit=unit(db, "UBND"), on_behalf_of=users["hung.nv"]))
-    draft_task = wf.add_task(users["thu.lt"], draft, wf.TaskData(
+    draft_task = workflow.add_task(users["thu.lt"], draft, workflow.TaskData(
         title="Lập quy hoạch đô thị bí mật", lead_unit=unit(db, "STTTT"), deadline=day + timedelta(days=30)), day)
     # The department's internal plan for its press division, published.
-    plan = wf.create_directive(users["hai.nv"], wf.DirectiveData(
+    plan = workflow.create_directive(users["hai.nv"], workflow.DirectiveData(
         number="9/KH-STTTT", kind="plan", title="Kế hoạch nội bộ của Sở về báo chí", issued_on=day - timedelta(days=5),
         issuing_unit=unit(db, "STTTT"), on_behalf_of=users["hai.nv"]))
-    plan_task = wf.add_task(users["hai.nv"], plan, wf.TaskData(
+    plan_task = workflow.add_task(users["hai.nv"], plan, workflow.TaskData(
         title="Tổng hợp dư luận báo chí hằng tuần", lead_unit=unit(db, "STTTT-BCXB"), assignee=users["dung.tv"],
         deadline=day + timedelta(days=10)), day - timedelta(days=5))
-    wf.publish_directive(users["hai.nv"], plan, day - timedelta(days=5))
+    workflow.publish_directive(users["hai.nv"], plan, day - timedelta(days=5))
     # Reports with attachments, and a pending extension on each task.
     press = task_like(db, "Hướng dẫn, theo dõi, đôn đốc")  # demo: lead STTTT, cooperating DPTTH, dung.tv
     objects = {}
     for name, task, directive_ in [("draft", draft_task, draft), ("plan", plan_task, plan), ("press", press, None)]:
         update = None
         if name != "draft":
-            update = wf.post_update(users["dung.tv"], task, wf.UpdateData(
+            update = workflow.post_update(users["dung.tv"], task, workflow.UpdateData(
                 progress=50, results="Đã tổng hợp.", difficulties="Thiếu nhân lực."), day)
             if task.deadline:
-                wf.request_extension(users["dung.tv"], task, task.deadline + timedelta(days=10), "Thiếu nhân lực.", day)
+                workflow.request_extension(users["dung.tv"], task, task.deadline + timedelta(days=10), "Thiếu nhân lực.", day)
         file = attach(db, update=update) if update else attach(db, directive=directive_)
         objects[name] = {"task": task, "directive": task.directive, "update": update, "file": file,
                          "extension": task.pending_extension}

@@ -21,8 +21,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.tasks.pages import (doc, flashes, main_text, status_counts, task_like, task_rows, task_titles, unit,
-                               user)
+from tests.tasks.pages import doc, flashes, main_text, status_counts, task_like, task_rows, task_titles, unit, user
 from tracker.demo import SEED_TASKS
 from tracker.timeutil import today
 

@@ -12,8 +12,22 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from tests.tasks.pages import (at, batch_rows, directive, errors_of, events, flashes, form_values, main_text,
-                               notifications, task_like, task_rows, task_titles, unit, user)
+from tests.tasks.pages import (
+    at,
+    batch_rows,
+    directive,
+    errors_of,
+    events,
+    flashes,
+    form_values,
+    main_text,
+    notifications,
+    task_like,
+    task_rows,
+    task_titles,
+    unit,
+    user,
+)
 from tracker.models import CompletionReport, DeadlineChange, ExtensionRequest, ProgressUpdate, Task
 
 ISSUED = date(2025, 3, 3)  # a Monday
@@ -442,7 +456,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
             db, "Chuyển đổi IPv6 cho cổng thông tin", lead="STTTT-BCXB"))
         assert response.status_code == 302
         second = task_like(db, "cổng thông tin")
-    assert (first.parent_id, first.issuer_unit.code, first.lead_unit.code, first.assignee.username) == (
+    assert (first.parent_id, first.issuing_unit.code, first.lead_unit.code, first.assignee.username) == (
         task.id, "STTTT", "STTTT-CNTT", "quang.dv")
     assert notifications(db, "quang.dv", "assigned")[-1].task_id == first.id
     # A staff member of the lead unit cannot split it further.

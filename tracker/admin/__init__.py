@@ -2,7 +2,7 @@
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from tracker.services.reach import is_admin
+from tracker.rules.reach import is_admin
 
 bp = Blueprint("admin", __name__)
 
@@ -16,5 +16,8 @@ def require_admin():
     return None
 
 
-from tracker.admin import reminders, views  # noqa: E402,F401
-from tracker.admin import audit_export  # noqa: E402,F401
+from tracker.admin import (  # noqa: E402,F401
+    audit_export,  # noqa: E402,F401
+    reminders,
+    views,
+)

@@ -1,11 +1,10 @@
 """Admin forms for units and users."""
 from flask_babel import lazy_gettext as _l
-
-from tracker.forms import Form, choices
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from tracker.auth.forms import PasswordPolicy
+from tracker.forms import Form, choices
 from tracker.labels import LANGUAGE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 
 CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"

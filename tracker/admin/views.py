@@ -13,8 +13,8 @@ from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
 from tracker.auth.sessions import revoke_sessions
 from tracker.extensions import db
 from tracker.forms import choices
-from tracker.paging import Page, page_args
 from tracker.models import Unit, User
+from tracker.paging import Page, page_args
 from tracker.services import audit
 from tracker.services.units import unit_blockers
 from tracker.text import like_pattern

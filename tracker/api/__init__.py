@@ -1,7 +1,7 @@
 """JSON API v1 (/api/v1): the contract of ../shared/design/api.md.
 
 Every request is authenticated by its bearer token (tracker.api.auth), never
-by the session cookie; the views act through tracker.services.tasks, so the
+by the session cookie; the views act through tracker.services.workflow, so the
 pages' rules, messages and audit events apply unchanged.
 """
 from flask import Blueprint, request

@@ -7,14 +7,14 @@ from typing import Any
 from flask import abort
 from sqlalchemy import Select, func, select
 
+from tracker import views_util
 from tracker.api.auth import current_api_user
 from tracker.api.errors import json_response
 from tracker.api.inputs import MAX_ID, paging, query_date
 from tracker.api.serialize import due_soon, task_json, task_status
 from tracker.extensions import db
 from tracker.models import Directive, ExtensionRequest, Task, load_calendar
-from tracker import views_util
-from tracker.services import reach
+from tracker.rules import reach
 from tracker.timeutil import today
 
 

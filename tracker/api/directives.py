@@ -10,13 +10,23 @@ from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, created, load_directive, paged, task_response
 from tracker.api.errors import json_response
-from tracker.api.inputs import (MAX_ID, Field, find_user, invalid, parse_body, query_int, query_text, read_json,
-                                unit_or_error)
+from tracker.api.inputs import (
+    MAX_ID,
+    Field,
+    find_user,
+    invalid,
+    parse_body,
+    query_int,
+    query_text,
+    read_json,
+    unit_or_error,
+)
 from tracker.api.serialize import directive_json
 from tracker.api.tasks import NEW_TASK, task_data, task_list_select, task_rows_json
 from tracker.extensions import db
 from tracker.models import DIRECTIVE_KINDS, Directive, Task
-from tracker.services import reach, tasks as workflow
+from tracker.rules import reach
+from tracker.services import reach_sql, workflow
 from tracker.services.errors import Forbidden
 from tracker.services.queries import TaskFilters
 from tracker.text import like_pattern
@@ -47,7 +57,7 @@ def list_directives():
     year = query_int("year", None, 1900, 2999)
     if kind and kind not in DIRECTIVE_KINDS:
         raise invalid({"kind": _("Unknown kind (one of %(all)s).", all=", ".join(DIRECTIVE_KINDS))})
-    stmt = select(Directive).where(reach.directive_visible_clause(current_api_user()))
+    stmt = select(Directive).where(reach_sql.directive_visible_clause(current_api_user()))
     if q.strip():
         stmt = stmt.where(Directive.search_text.like(like_pattern(q), escape="\\"))
     if kind:

@@ -13,7 +13,7 @@ from copy import deepcopy
 from typing import Any
 
 from tracker.models import DIRECTIVE_KINDS, PRIORITIES, TASK_STATES, UNIT_KINDS
-from tracker.services.status import STATUSES
+from tracker.rules.status import STATUSES
 
 TEXT_MAX = 100_000
 

@@ -7,15 +7,15 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
-from tracker.api.common import paged, page_json
+from tracker.api.common import page_json, paged
 from tracker.api.errors import json_response
 from tracker.api.inputs import Field, invalid, paging, parse_body, query_date, query_int, query_unit, read_json
 from tracker.api.serialize import iso, notification_json, unit_json
 from tracker.extensions import db
 from tracker.models import Notification, Unit, load_calendar
-from tracker.services import reach
+from tracker.rules import reach
+from tracker.rules.extract import ExtractError, UnitRef, extract
 from tracker.services.errors import Forbidden
-from tracker.services.extract import ExtractError, UnitRef, extract
 from tracker.timeutil import today
 from tracker.views_util import tree_order
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app, url_for
 
 from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
-from tracker.services.reminders import DEFAULT_RULES, is_due_soon
-from tracker.services.status import deadline_on, facts_of, status_on
+from tracker.rules.reminders import DEFAULT_RULES, is_due_soon
+from tracker.rules.status import deadline_on, facts_of, status_on
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -1,7 +1,7 @@
 """/tasks and /extensions: the list, one task, its edits and every workflow action.
 
 Each view follows the same order: read and check the body (400, 413, 422),
-load what it names (404 outside reach), act through tracker.services.tasks
+load what it names (404 outside reach), act through tracker.services.workflow
 (403, 409, 422 with the pages' messages), commit once, answer.
 """
 from __future__ import annotations
@@ -12,17 +12,30 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
-from tracker.api.common import as_of_day, load_extension, load_task, count_of, page_json, paged, task_response
+from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
 from tracker.api.errors import json_response
-from tracker.api.inputs import (Field, expected_version, find_user, invalid, paging, parse_body, query_date,
-                                query_int, query_text, query_unit, read_json, unit_or_error)
+from tracker.api.inputs import (
+    Field,
+    expected_version,
+    find_user,
+    invalid,
+    paging,
+    parse_body,
+    query_date,
+    query_int,
+    query_text,
+    query_unit,
+    read_json,
+    unit_or_error,
+)
 from tracker.api.serialize import due_soon, extension_json, task_json, task_url_builder, update_json
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, Task, Unit, load_calendar
-from tracker.services import reach, tasks as workflow
+from tracker.rules import reach
+from tracker.rules.status import STATUSES
+from tracker.services import workflow
 from tracker.services.errors import Forbidden, Invalid
 from tracker.services.queries import TaskFilters, gathers, task_select
-from tracker.services.status import STATUSES
 from tracker.text import fold
 from tracker.timeutil import today
 

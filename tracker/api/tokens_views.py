@@ -8,7 +8,8 @@ of redirecting, and never put the secret in a flash message or the session.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectField, StringField
@@ -16,9 +17,9 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.api.auth import create_token, revoke_token
 from tracker.extensions import db
-from tracker.forms import Form, choices
 from tracker.feeds.service import can_have_scope, create_feed, revoke_feed
 from tracker.feeds.views import feed_url
+from tracker.forms import Form, choices
 from tracker.models import ApiToken, CalendarFeed
 
 bp = Blueprint("tokens", __name__)

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from tracker.services.passwords import password_problems
 from tracker.forms import Form
+from tracker.services.passwords import password_problems
 
 PROBLEM_MESSAGES = {
     "too_short": _l("Use at least 8 characters."),

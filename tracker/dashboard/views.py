@@ -9,19 +9,19 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, g, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.dashboard import bp, charts, exports
 from tracker.extensions import db
 from tracker.models import Directive, Unit
-from tracker.services import reach
+from tracker.rules import reach
+from tracker.rules.status import STATUSES
 from tracker.services.errors import Forbidden
 from tracker.services.page_cache import page_cache
-from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules, \
-    encode_args
-from tracker.services.status import STATUSES
+from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules, encode_args
 from tracker.timeutil import local_now, today
 from tracker.views_util import unit_options
 
@@ -75,7 +75,7 @@ def _filters(day: date) -> DashboardFilters:
         flash(_("The as-of date cannot be in the future; showing today."), "warning")
         as_of = None
     return DashboardFilters(
-        as_of=as_of, period=_period(as_of or day), issuer_unit=_unit_arg("issuer_unit"),
+        as_of=as_of, period=_period(as_of or day), issuing_unit=_unit_arg("issuing_unit"),
         lead_unit=_unit_arg("lead_unit"), tag=request.args.get("tag", "").strip(),
         directive_id=request.args.get("directive", type=int))
 
@@ -125,7 +125,7 @@ def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
     return {
         "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
         "period_label": period_label(filters.period), "directive": directive,
-        "lead_choices": unit_options(own) if own else [], "issuer_choices": unit_options(root) if root else [],
+        "lead_choices": unit_options(own) if own else [], "issuing_choices": unit_options(root) if root else [],
         "filter_args": _filter_args("dpage"), "without_directive_args": _filter_args("dpage", "directive"),
         "statuses": STATUSES, "presets": _presets(stats.today),
     }
@@ -243,7 +243,7 @@ def _scope(filters: DashboardFilters, stats: DashboardStats) -> exports.Scope:
     directive = db.session.get(Directive, filters.directive_id) if filters.directive_id else None
     return exports.Scope(
         user_name=current_user.full_name, unit_name=(filters.lead_unit or current_user.unit).name, as_of=stats.day,
-        period=_period_vi(filters.period), issuer=filters.issuer_unit.name if filters.issuer_unit else "",
+        period=_period_vi(filters.period), issuer=filters.issuing_unit.name if filters.issuing_unit else "",
         lead_unit=filters.lead_unit.name if filters.lead_unit else "", tag=filters.tag,
         directive=directive.number if directive else "", made_at=local_now())
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from tracker.directives import bp
 from tracker.extensions import db
 from tracker.models import Unit, load_calendar
-from tracker.services import reach, tasks as workflow
+from tracker.rules import reach
+from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.services import workflow
 from tracker.services.documents import text_from_upload
 from tracker.services.errors import ServiceError
-from tracker.services.extract import ExtractError, UnitRef, extract
 from tracker.timeutil import today
 from tracker.views_util import load_directive, unit_options
 

@@ -1,7 +1,18 @@
 """Forms to record a directive and to add its tasks."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, MultipleFileField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.forms import Form, choices

@@ -12,13 +12,14 @@ from tracker.directives.forms import DirectiveForm, TaskBatchForm, TaskForm
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.models import Attachment, Directive, Task, Unit, User
-from tracker.services import reach, status as status_rules, tasks as workflow, uploads
+from tracker.rules import reach
+from tracker.services import reach_sql, uploads, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, task_select
+from tracker.services.status_sql import status_sql
 from tracker.text import like_pattern
 from tracker.timeutil import today
 from tracker.views_util import apply_errors, load_directive, load_task, tree_order, unit_options, user_options
-
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
 DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
@@ -31,7 +32,7 @@ def index():
     kind = request.args.get("kind", "")
     year = request.args.get("year", type=int)
     state = request.args.get("state", "")
-    stmt = select(Directive).where(reach.directive_visible_clause(current_user))
+    stmt = select(Directive).where(reach_sql.directive_visible_clause(current_user))
     if q:
         stmt = stmt.where(Directive.search_text.like(like_pattern(q), escape="\\"))
     if kind:
@@ -54,10 +55,10 @@ def _status_bars(directive_ids: list[int]) -> dict[int, dict[str, int]]:
     if not directive_ids:
         return {}
     day = today()
-    status = status_rules.status_sql(day, historical=False)
+    status = status_sql(day, historical=False)
     rows = db.session.execute(
         select(Task.directive_id, status, func.count()).where(
-            Task.directive_id.in_(directive_ids), Task.parent_id.is_(None), reach.task_visible_clause(current_user))
+            Task.directive_id.in_(directive_ids), Task.parent_id.is_(None), reach_sql.task_visible_clause(current_user))
         .group_by(Task.directive_id, status)).all()
     bars: dict[int, dict[str, int]] = {}
     for directive_id, status_name, count in rows:
@@ -246,11 +247,11 @@ def _show_with_batch(directive: Directive, form: TaskBatchForm):
                            today=day), 422
 
 
-def prepare_task_form(form: TaskForm, issuer_unit: Unit, lead_unit: Unit | None) -> None:
-    options = unit_options(issuer_unit)
+def prepare_task_form(form: TaskForm, issuing_unit: Unit, lead_unit: Unit | None) -> None:
+    options = unit_options(issuing_unit)
     form.lead_unit_id.choices = choices(options)
     form.cooperating_unit_ids.choices = choices(options)
-    people_root = lead_unit or issuer_unit
+    people_root = lead_unit or issuing_unit
     form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))] + user_options(people_root))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from tracker.extensions import db
 from tracker.models import CalendarFeed, Directive, Task, User
 from tracker.models.user import hash_token
-from tracker.services import audit, reach
+from tracker.services import audit, reach_sql
 from tracker.timeutil import utcnow
 
 SCOPES = ("mine", "unit")
@@ -54,7 +54,7 @@ def feed_tasks(feed: CalendarFeed) -> list[Task]:
     """The unfinished tasks with a deadline the feed shows, by deadline."""
     owner = feed.user
     published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
-    stmt = select(Task).where(reach.task_visible_clause(owner), published, Task.deadline.is_not(None),
+    stmt = select(Task).where(reach_sql.task_visible_clause(owner), published, Task.deadline.is_not(None),
                               Task.state.in_(("open", "submitted")))
     if feed.scope == "mine":
         stmt = stmt.where(Task.assignee_id == owner.id)

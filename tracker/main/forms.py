@@ -1,9 +1,8 @@
 """Profile form."""
 from flask_babel import lazy_gettext as _l
-
-from tracker.forms import Form, choices
 from wtforms import BooleanField, SelectField, SubmitField
 
+from tracker.forms import Form, choices
 from tracker.labels import LANGUAGE_LABELS
 
 

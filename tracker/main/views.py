@@ -16,7 +16,7 @@ from tracker.services import audit
 def index():
     """Land on the dashboard: the leader dashboard for leaders, secretaries and admins, the unit one for staff."""
     from tracker.dashboard import views as dashboard
-    from tracker.services import reach
+    from tracker.rules import reach
 
     if reach.can_view_dashboard(current_user):
         return dashboard.index()

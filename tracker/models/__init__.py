@@ -4,8 +4,16 @@ from tracker.models.calendar import CalendarDay, load_calendar
 from tracker.models.directive import DIRECTIVE_KINDS, Attachment, Directive
 from tracker.models.notification import Notification
 from tracker.models.reminder import OutboxMessage, ReminderSettings, SchedulerLease
-from tracker.models.task import (PRIORITIES, TASK_STATES, CompletionReport, DeadlineChange, ExtensionRequest,
-                                 ProgressUpdate, Task, task_cooperation)
+from tracker.models.task import (
+                                 PRIORITIES,
+                                 TASK_STATES,
+                                 CompletionReport,
+                                 DeadlineChange,
+                                 ExtensionRequest,
+                                 ProgressUpdate,
+                                 Task,
+                                 task_cooperation,
+)
 from tracker.models.token import ApiToken, CalendarFeed
 from tracker.models.unit import UNIT_KINDS, Unit
 from tracker.models.user import ROLES, LoginAttempt, User, UserSession

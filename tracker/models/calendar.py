@@ -31,7 +31,7 @@ def load_calendar():
     """
     from sqlalchemy import select
 
-    from tracker.services.calendar import WorkCalendar
+    from tracker.rules.calendar import WorkCalendar
 
     rows = tuple(db.session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
                                     .order_by(CalendarDay.day)).all())

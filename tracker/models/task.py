@@ -1,15 +1,14 @@
 """Tasks, their progress reports, completion reports, extensions and deadline history.
 
 The status (done on time, overdue...) is computed from these facts by
-tracker.services.status, never stored. State changes keep their dates so a
+tracker.rules.status, never stored. State changes keep their dates so a
 past day's status can be reproduced.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
-                        Text)
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -39,7 +38,7 @@ class Task(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(1000))
     description: Mapped[str] = mapped_column(Text, default="")
-    issuer_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    issuing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
@@ -64,7 +63,7 @@ class Task(db.Model):
     directive: Mapped["Directive"] = relationship(back_populates="tasks")  # noqa: F821
     parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="subtasks")
     subtasks: Mapped[list[Task]] = relationship(back_populates="parent", order_by="Task.position, Task.id")
-    issuer_unit: Mapped["Unit"] = relationship(foreign_keys=[issuer_unit_id])  # noqa: F821
+    issuing_unit: Mapped["Unit"] = relationship(foreign_keys=[issuing_unit_id])  # noqa: F821
     lead_unit: Mapped["Unit"] = relationship(foreign_keys=[lead_unit_id])  # noqa: F821
     cooperating_units: Mapped[list["Unit"]] = relationship(  # noqa: F821
         secondary=task_cooperation, order_by="Unit.sort_key")
@@ -91,7 +90,7 @@ class Task(db.Model):
         # Covers the status aggregates of the lists and dashboards (status rule, reach, directive):
         # they read this index instead of every row of the table.
         Index("ix_task_status_cover", "lead_unit_id", "directive_id", "deadline", "done_on", "completed_on",
-              "cancelled_on", "issuer_unit_id", "assignee_id"),
+              "cancelled_on", "issuing_unit_id", "assignee_id"),
     )
 
     def refresh_search(self) -> None:

@@ -66,8 +66,10 @@ def remind_now(task_id: int):
     from flask import flash
     from flask_babel import gettext as _
 
-    from tracker.services import audit, reach
-    from tracker.services.planner import last_manual_reminder, remind_now as queue_reminder
+    from tracker.rules import reach
+    from tracker.services import audit
+    from tracker.services.planner import last_manual_reminder
+    from tracker.services.planner import remind_now as queue_reminder
     from tracker.timeutil import today
     from tracker.views_util import load_task
 

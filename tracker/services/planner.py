@@ -2,7 +2,7 @@
 
 It asks the database only for the tasks whose deadline falls in today's
 reminder windows (indexed on state and deadline), applies the pure rules of
-tracker.services.reminders, and queues an e-mail and an in-app notification
+tracker.rules.reminders, and queues an e-mail and an in-app notification
 per (task, recipient, rule, occurrence, deadline in force). Running it
 again the same day, or in two processes at once, queues nothing more.
 Pending reminders that no longer apply (task closed, deadline moved,
@@ -21,10 +21,18 @@ from sqlalchemy.orm import joinedload
 from tracker.extensions import db
 from tracker.mail import new_message_id, render_email
 from tracker.models import Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
-from tracker.services import reach
+from tracker.rules.reminders import (
+    DUE_TODAY,
+    TO_ASSIGNEE,
+    TO_ASSIGNEE_AND_LEADERS,
+    TO_ISSUER,
+    ReminderRules,
+    due_window_dates,
+    is_due_soon,
+    reminders_due,
+)
+from tracker.services import reach_sql
 from tracker.services.outbox import enqueue_email, enqueue_notification
-from tracker.services.reminders import (DUE_TODAY, TO_ASSIGNEE, TO_ASSIGNEE_AND_LEADERS, TO_ISSUER, ReminderRules,
-                                        due_window_dates, is_due_soon, reminders_due)
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -130,7 +138,7 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     if not due:
         return []
     leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
-    issuers = _people({t.issuer_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
+    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
     planned: list[Planned] = []
     for task, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
@@ -139,7 +147,7 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
-            recipients = _issuer_side(task, issuers.get(task.issuer_unit_id, []))
+            recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:
@@ -192,7 +200,7 @@ def plan_digest(today: date, now: datetime | None = None) -> int:
             continue
         published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
         tasks = db.session.scalars(
-            select(Task).where(reach.task_visible_clause(leader), published, Task.state == "open",
+            select(Task).where(reach_sql.task_visible_clause(leader), published, Task.state == "open",
                                Task.deadline.is_not(None), Task.deadline <= horizon)
             .options(joinedload(Task.lead_unit), joinedload(Task.assignee))
             .order_by(Task.deadline, Task.id)).all()

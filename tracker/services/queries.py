@@ -14,9 +14,11 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.models import Directive, Task, Unit, User, task_cooperation
-from tracker.services import reach
+from tracker.rules import reach
+from tracker.rules.status import OPEN_STATUSES, STATUSES
+from tracker.services import reach_sql
 from tracker.services.sql import in_query
-from tracker.services.status import OPEN_STATUSES, STATUSES, deadline_sql, existed_sql, status_sql
+from tracker.services.status_sql import deadline_sql, existed_sql, status_sql
 from tracker.text import fold, like_pattern
 
 FEW_ROWS = 500  # see few_rows
@@ -50,7 +52,7 @@ class TaskFilters:
     sort: str = "deadline"
     # Used by the dashboards' links (tracker.services.stats), so each figure opens its own list.
     lead_unit_only: bool = False  # the lead unit itself, not its sub-units
-    issuer_unit: Unit | None = None  # the issuing unit itself
+    issuing_unit: Unit | None = None  # the issuing unit itself
     cooperating_unit: Unit | None = None  # a cooperating unit in this unit's subtree
     unassigned: bool = False
     period_start: date | None = None  # the deadline in force on the status day lies in the period
@@ -61,7 +63,7 @@ class TaskFilters:
 
 
 def _in_subtree(column, unit: Unit):
-    if reach.subtree_is_everything(unit.path):
+    if reach_sql.subtree_is_everything(unit.path):
         return column.is_not(None)  # the root of the only tree: every unit
     return in_query(column, _subtree_ids(unit))
 
@@ -82,7 +84,7 @@ def base_select(user: User, filters: TaskFilters, today: date):
     day = filters.as_of or today
     historical = filters.as_of is not None and filters.as_of < today
     status = status_column(filters, today)
-    stmt = select(Task, status).where(reach.task_visible_clause(user))
+    stmt = select(Task, status).where(reach_sql.task_visible_clause(user))
     if historical:
         stmt = stmt.where(existed_sql(day))
     if filters.view == "mine":
@@ -115,8 +117,8 @@ def base_select(user: User, filters: TaskFilters, today: date):
                           Task.deadline <= filters.due_soon_until)
     if filters.top_level:
         stmt = stmt.where(Task.parent_id.is_(None))
-    if filters.issuer_unit is not None:
-        stmt = stmt.where(Task.issuer_unit_id == filters.issuer_unit.id)
+    if filters.issuing_unit is not None:
+        stmt = stmt.where(Task.issuing_unit_id == filters.issuing_unit.id)
     if filters.cooperating_unit is not None:
         stmt = stmt.where(exists(select(task_cooperation.c.task_id).where(
             task_cooperation.c.task_id == Task.id,
@@ -250,8 +252,8 @@ def _narrowed_by_index(user: User, filters: TaskFilters, today: date) -> bool:
     open_only = (bool(filters.status) and set(filters.status) <= set(OPEN_STATUSES)
                  and (filters.as_of is None or filters.as_of >= today))
     return (filters.view != "all" or open_only or any(
-        (filters.unit, filters.lead_unit, filters.assignee, filters.directive_id, filters.issuer_unit))
-            or not (reach.is_admin(user) or reach.subtree_is_everything(reach.reach_path(user))))
+        (filters.unit, filters.lead_unit, filters.assignee, filters.directive_id, filters.issuing_unit))
+            or not (reach.is_admin(user) or reach_sql.subtree_is_everything(reach.reach_path(user))))
 
 
 def status_counts(session, user: User, filters: TaskFilters, today: date,

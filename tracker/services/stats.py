@@ -12,7 +12,7 @@ due-soon tasks, a page of directives) load rows.
 Which tasks a dashboard counts, on the day D it shows ("as of", today by
 default):
 
-- visible to the user (reach.task_visible_clause) and led by a unit in the
+- visible to the user (reach_sql.task_visible_clause) and led by a unit in the
   user's reach (their unit's subtree; admins: every unit), so a department
   leader sees their department's figures, never the tasks of other
   departments they only cooperate on (the unit dashboard shows those);
@@ -44,11 +44,12 @@ from urllib.parse import quote_plus
 from sqlalchemy import and_, case, func, or_, select
 
 from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User
-from tracker.services import reach
+from tracker.rules import reach
+from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
+from tracker.rules.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, rates
 from tracker.services.errors import Forbidden
 from tracker.services.queries import TaskFilters, base_select
-from tracker.services.reminders import DEFAULT_RULES, ReminderRules
-from tracker.services.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, deadline_sql, rates
+from tracker.services.status_sql import deadline_sql
 
 JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")
 
@@ -96,7 +97,7 @@ class DashboardFilters:
 
     as_of: date | None = None
     period: Period = field(default_factory=Period)
-    issuer_unit: Unit | None = None
+    issuing_unit: Unit | None = None
     lead_unit: Unit | None = None  # with its sub-units; must lie in the user's reach
     unit: Unit | None = None  # lead or cooperating, with sub-units
     tag: str = ""
@@ -110,7 +111,7 @@ def list_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     args: dict[str, str | list[str]] = {"view": filters.view}
     if filters.status:
         args["status"] = list(filters.status)
-    for name in ("unit", "lead_unit", "issuer_unit", "cooperating_unit", "assignee"):
+    for name in ("unit", "lead_unit", "issuing_unit", "cooperating_unit", "assignee"):
         obj = getattr(filters, name)
         if obj is not None:
             args[name] = str(obj.id)
@@ -330,7 +331,7 @@ class DashboardStats:
         """The filters of every task the dashboard counts, with `changes`."""
         f = self.filters
         base = TaskFilters(
-            view="all", lead_unit=self.scope_unit, unit=f.unit, issuer_unit=f.issuer_unit, tag=f.tag,
+            view="all", lead_unit=self.scope_unit, unit=f.unit, issuing_unit=f.issuing_unit, tag=f.tag,
             directive_id=f.directive_id, period_start=f.period.start, period_end=f.period.end,
             as_of=self.day if self.day != self.today else None, published_only=True)
         return replace(base, **changes)
@@ -530,7 +531,7 @@ class DashboardStats:
     def _overdue_on(self, day: date, changed):
         """SQL condition: the task was overdue on `day`; `changed` says whether its deadline ever changed.
 
-        The status rule's overdue branch (tracker.services.status): it existed,
+        The status rule's overdue branch (tracker.rules.status): it existed,
         was neither cancelled nor confirmed done by then, and the deadline in
         force on that day had passed, which is the original deadline unless a
         change was made (only then is the history looked up).
@@ -638,7 +639,7 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
     session = db.session
     today = today or local_today()
     filters = DashboardFilters(as_of=as_of, unit=_resolve_unit(session, unit), directive_id=directive_id,
-                               issuer_unit=_resolve_unit(session, issuing_unit))
+                               issuing_unit=_resolve_unit(session, issuing_unit))
     stats = DashboardStats(session, user, filters, today, rules=current_rules())
     totals, units = stats.summary()
     by_unit = []

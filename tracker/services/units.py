@@ -35,7 +35,7 @@ def unit_blockers(unit: Unit, for_delete: bool) -> list[str]:
             blockers.append(_("%(n)d sub-units", n=children))
         history = sum(db.session.scalar(select(func.count()).select_from(table).where(condition)) or 0
                       for table, condition in (
-                          (Task, (Task.lead_unit_id == unit.id) | (Task.issuer_unit_id == unit.id)),
+                          (Task, (Task.lead_unit_id == unit.id) | (Task.issuing_unit_id == unit.id)),
                           (Directive, Directive.issuing_unit_id == unit.id),
                           (task_cooperation, task_cooperation.c.unit_id == unit.id),
                           (ProgressUpdate, ProgressUpdate.unit_id == unit.id)))

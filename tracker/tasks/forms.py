@@ -1,7 +1,15 @@
 """Forms of the task page: progress, completion, extension, decisions, assignment."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, MultipleFileField, SelectField, StringField, SubmitField, \
-    TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.directives.forms import DATE_FORMATS

@@ -13,15 +13,15 @@ from tracker.directives.views import TASK_FIELDS, missing_deadline, prepare_task
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
-from tracker.services import reach, tasks as workflow, uploads
+from tracker.paging import Page, page_args
+from tracker.rules import reach
+from tracker.rules.reminders import is_due_soon
+from tracker.rules.status import STATUSES, deadline_on, facts_of, status_on
+from tracker.services import uploads, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, list_page, status_counts
-from tracker.services.reminders import is_due_soon
-from tracker.services.status import STATUSES, deadline_on, facts_of, status_on
-from tracker.paging import Page, page_args
 from tracker.tasks import bp
-from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, \
-    RespondForm
+from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, RespondForm
 from tracker.timeutil import today
 from tracker.views_util import apply_errors, flash_error, load_task, unit_options_html, user_options
 
@@ -56,7 +56,7 @@ def filters_from_args(default_view: str = "all") -> TaskFilters:
         sort=request.args.get("sort", "deadline"),
         # the dashboards' links (tracker.services.stats.list_args)
         lead_unit_only=request.args.get("lead_unit_only") == "1",
-        issuer_unit=_unit_arg("issuer_unit"), cooperating_unit=_unit_arg("cooperating_unit"),
+        issuing_unit=_unit_arg("issuing_unit"), cooperating_unit=_unit_arg("cooperating_unit"),
         unassigned=request.args.get("assignee") == "none",
         period_start=_date_arg("period_start"), period_end=_date_arg("period_end"),
         done_from=_date_arg("done_from"), done_to=_date_arg("done_to"),
@@ -168,7 +168,7 @@ def edit(task_id: int):
         form.ongoing.data = task.deadline is None
         form.tags.data = ", ".join(task.tags or [])
         form.version.data = task.version
-    prepare_task_form(form, task.issuer_unit, task.lead_unit)
+    prepare_task_form(form, task.issuing_unit, task.lead_unit)
     if form.validate_on_submit() and not missing_deadline(form):
         try:
             workflow.update_task(current_user, task, task_data(form), today(),

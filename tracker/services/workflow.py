@@ -13,9 +13,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import (DIRECTIVE_KINDS, PRIORITIES, CompletionReport, DeadlineChange, Directive, ExtensionRequest,
-                            Notification, ProgressUpdate, Task, Unit, User)
-from tracker.services import audit, reach
+from tracker.models import (
+    DIRECTIVE_KINDS,
+    PRIORITIES,
+    CompletionReport,
+    DeadlineChange,
+    Directive,
+    ExtensionRequest,
+    Notification,
+    ProgressUpdate,
+    Task,
+    Unit,
+    User,
+)
+from tracker.rules import reach
+from tracker.services import audit
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
 from tracker.timeutil import utcnow
@@ -183,17 +195,17 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
 
 # --- tasks: creating and editing ------------------------------------------------------------
 
-def _validate_task(data: TaskData, issuer_unit: Unit, not_before: date | None, parent: Task | None) -> None:
+def _validate_task(data: TaskData, issuing_unit: Unit, not_before: date | None, parent: Task | None) -> None:
     errors = {}
     if not data.title.strip():
         errors["title"] = _l("Enter what must be done.")
-    if not data.lead_unit.path.startswith(issuer_unit.path):
-        errors["lead_unit"] = _l("The lead unit must be within %(unit)s.", unit=issuer_unit.name)
+    if not data.lead_unit.path.startswith(issuing_unit.path):
+        errors["lead_unit"] = _l("The lead unit must be within %(unit)s.", unit=issuing_unit.name)
     elif not data.lead_unit.active:
         errors["lead_unit"] = _l("This unit is inactive.")
-    bad = [u.name for u in data.cooperating_units if not u.path.startswith(issuer_unit.path)]
+    bad = [u.name for u in data.cooperating_units if not u.path.startswith(issuing_unit.path)]
     if bad:
-        errors["cooperating_units"] = _l("Outside %(unit)s: %(names)s", unit=issuer_unit.name, names=", ".join(bad))
+        errors["cooperating_units"] = _l("Outside %(unit)s: %(names)s", unit=issuing_unit.name, names=", ".join(bad))
     elif any(u.id == data.lead_unit.id for u in data.cooperating_units):
         errors["cooperating_units"] = _l("The lead unit cannot also be a cooperating unit.")
     if data.assignee is not None:
@@ -201,7 +213,7 @@ def _validate_task(data: TaskData, issuer_unit: Unit, not_before: date | None, p
             errors["assignee"] = _l("This user is inactive.")
         elif not data.assignee.unit.path.startswith(data.lead_unit.path):
             errors["assignee"] = _l("The assignee must belong to the lead unit.")
-    if parent is not None and data.lead_unit.id == issuer_unit.id and data.assignee is None:
+    if parent is not None and data.lead_unit.id == issuing_unit.id and data.assignee is None:
         errors["assignee"] = _l("A sub-task kept in the unit must be assigned to a person.")
     if data.deadline is not None and not_before is not None and data.deadline < not_before:
         errors["deadline"] = _l("The deadline cannot be before the document's date (%(date)s).",
@@ -236,17 +248,17 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
     """Add a task to a directive, or a sub-task under `parent` (its lead unit becomes the issuer)."""
     if parent is None:
         _require(reach.can_edit_directive(actor, directive))
-        issuer_unit = directive.issuing_unit
+        issuing_unit = directive.issuing_unit
     else:
         _require(reach.can_split(actor, parent), _l("Only the lead unit's leaders can split this task."))
         if parent.is_closed:
             raise Conflict(_l("This task is closed."))
-        issuer_unit = parent.lead_unit
-    _validate_task(data, issuer_unit, directive.issued_on, parent)
+        issuing_unit = parent.lead_unit
+    _validate_task(data, issuing_unit, directive.issued_on, parent)
     siblings = Task.parent_id == parent.id if parent else Task.parent_id.is_(None)
     position = db.session.scalar(select(func.coalesce(func.max(Task.position), 0)).where(
         Task.directive_id == directive.id, siblings)) or 0
-    task = Task(directive=directive, parent=parent, issuer_unit_id=issuer_unit.id, issuer_unit=issuer_unit,
+    task = Task(directive=directive, parent=parent, issuing_unit_id=issuing_unit.id, issuing_unit=issuing_unit,
                 position=position + 1, created_on=today,
                 created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
                 state="open", progress=0)
@@ -278,7 +290,7 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
     check_version(task, expected_version)
     if task.is_closed:
         raise Conflict(_l("This task is closed."))
-    _validate_task(data, task.issuer_unit, task.directive.issued_on, task.parent)
+    _validate_task(data, task.issuing_unit, task.directive.issued_on, task.parent)
     changes = audit.diff(task, {"title": data.title.strip(), "description": (data.description or "").strip(),
                                 "priority": data.priority, "deadline": data.deadline})
     if data.lead_unit.id != task.lead_unit_id:
@@ -450,7 +462,7 @@ def submit_completion(actor: User, task: Task, note: str, today: date) -> Comple
     _touch(task, actor)
     db.session.flush()
     audit.record("task.submit", actor=actor, obj=task, summary=task.title[:200], changes={"state": ["open", "submitted"]})
-    notify(unit_leaders(task.issuer_unit), "submitted", task)
+    notify(unit_leaders(task.issuing_unit), "submitted", task)
     return report
 
 
@@ -556,7 +568,7 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     db.session.flush()
     audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
                  changes={"deadline": [task.deadline, new_deadline], "reason": reason.strip()})
-    notify(unit_leaders(task.issuer_unit), "extension_requested", task)
+    notify(unit_leaders(task.issuing_unit), "extension_requested", task)
     return ext
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.services.calendar import WorkCalendar
+from tracker.rules.calendar import WorkCalendar
 
 CAL = WorkCalendar()
 
@@ -253,7 +253,7 @@ def test_the_kept_holidays_are_the_packages_year_by_year():
     tools/vn_holidays.py."""
     import json
 
-    from tracker.services.calendar import HOLIDAYS_FILE, package_holidays
+    from tracker.rules.calendar import HOLIDAYS_FILE, package_holidays
 
     kept = json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8"))
     assert set(kept) == {"vi", "en_US"}
@@ -265,7 +265,7 @@ def test_the_kept_holidays_are_the_packages_year_by_year():
 
 
 def test_a_year_outside_the_kept_file_asks_the_package():
-    from tracker.services.calendar import public_holidays
+    from tracker.rules.calendar import public_holidays
 
     tet_2050 = {d: name for d, name in public_holidays(2050, "vi").items() if "Tết Nguyên Đán" in name}
     assert tet_2050 and all(d.year == 2050 for d in tet_2050)

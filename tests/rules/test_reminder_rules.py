@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.services.calendar import WorkCalendar
-from tracker.services.reminders import (
+from tracker.rules.calendar import WorkCalendar
+from tracker.rules.reminders import (
     DEFAULT_RULES,
     DeadlineWindow,
     ReminderDue,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.services.calendar import WorkCalendar
-from tracker.services.extract import MAX_TEXT_CHARS, ExtractError, ProposedTask, UnitRef, extract
+from tracker.rules.calendar import WorkCalendar
+from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, ProposedTask, UnitRef, extract
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "conclusions"

@@ -1,8 +1,10 @@
 """A task's status on a date: the table of domain.md, in one place.
 
-`status_on` answers for one task from its dated facts; `status_sql` builds
-the same rule as a SQL expression so lists and dashboards can count and
-filter in the database. Tests check that both agree on random histories.
+`status_on` answers for one task from its dated facts. Its twin in SQL,
+`tracker.services.status_sql.status_sql`, builds the same rule as an
+expression so lists and dashboards can count and filter in the database;
+tests check that both agree on random histories. Pure: no Flask, no
+database session, no clock (the caller passes the day).
 
 Status on day D, with the deadline in force on D (after the extensions
 approved by D):
@@ -19,9 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-from sqlalchemy import and_, case, exists, literal, or_, select
-from sqlalchemy.sql.elements import ColumnElement
 
 STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 DONE_STATUSES = ("done_on_time", "done_late")
@@ -87,50 +86,3 @@ def rates(counts: dict[str, int]) -> dict[str, float | None]:
         "completion_rate": done / active if active else None,
         "on_time_rate": counts.get("done_on_time", 0) / judged if judged else None,
     }
-
-
-# --- the same rule in SQL -------------------------------------------------------------------
-
-def deadline_sql(day: date | None = None) -> ColumnElement:
-    """SQL for the deadline in force on `day` (None: today's, i.e. the task's current deadline)."""
-    from tracker.models import DeadlineChange, Task
-
-    if day is None:
-        return Task.deadline
-    change = DeadlineChange.__table__.alias("dc")
-    latest = (
-        select(change.c.new_deadline)
-        .where(change.c.task_id == Task.id, change.c.effective_on <= day)
-        .order_by(change.c.effective_on.desc(), change.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    any_change = exists().where(change.c.task_id == Task.id, change.c.effective_on <= day)
-    return case((any_change, latest), else_=Task.original_deadline)
-
-
-def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
-    """SQL CASE giving the status on `day` (use with tasks that existed on that day).
-
-    With `historical=False` the current deadline column is used, which is
-    right (and faster) for today: no extension can be effective after today.
-    """
-    from tracker.models import Task
-
-    deadline = deadline_sql(day if historical else None)
-    d = literal(day)
-    completed = case((Task.completed_on.is_not(None), Task.completed_on), else_=Task.done_on)
-    return case(
-        (and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= d), literal("cancelled")),
-        (and_(Task.done_on.is_not(None), Task.done_on <= d),
-         case((or_(deadline.is_(None), completed <= deadline), literal("done_on_time")), else_=literal("done_late"))),
-        (or_(deadline.is_(None), d <= deadline), literal("in_progress")),
-        else_=literal("overdue"),
-    )
-
-
-def existed_sql(day: date) -> ColumnElement[bool]:
-    """SQL condition: the task existed on `day`."""
-    from tracker.models import Task
-
-    return Task.created_on <= day

@@ -35,7 +35,7 @@ The government's announced Tết breaks (25 January - 2 February 2025,
 entering for them.
 
 The package's answers for 2000-2045 are kept in `vn_public_holidays.json` beside this module
-(written by `tools/vn_holidays.py`; tests/services/test_calendar.py checks the file against the
+(written by `tools/vn_holidays.py`; tests/rules/test_calendar.py checks the file against the
 package, year by year): the package imports some 450 modules (~19 MB in every web worker) to
 give them. Years outside the file ask the package itself.
 
@@ -46,12 +46,11 @@ crossed, whatever the span.
 """
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
-
-import json
 from functools import cache
 from pathlib import Path
 

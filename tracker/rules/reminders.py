@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from tracker.services.calendar import WorkCalendar
+from tracker.rules.calendar import WorkCalendar
 
 DUE_TODAY = "due_today"
 OVERDUE = "overdue"
