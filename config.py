@@ -59,6 +59,7 @@ class Config:
     LOGIN_MAX_FAILURES = 10
     LOGIN_LOCK_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_IP = 50
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # ASVS: scrypt N=2^15, r=8, p=1 (reliability row 31)
 
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads; JSON bodies have their own 1 MB limit

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import insert, select, text
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import (
     DeadlineChange,
     Directive,

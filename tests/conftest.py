@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from config import database_url
 from tracker import create_app
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", ""))
 _pg_schema_ready = False

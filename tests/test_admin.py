@@ -100,8 +100,8 @@ def count(db, model, *where) -> int:
 @pytest.fixture
 def demo(app):
     """The demo units and users only: the admin pages need no directives."""
+    from tracker.database import db as _db
     from tracker.demo import load_demo
-    from tracker.extensions import db as _db
 
     counts = load_demo(directives=False)
     _db.session.commit()

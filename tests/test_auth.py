@@ -35,8 +35,8 @@ START = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 08:00 on a Monday in 
 @pytest.fixture
 def demo(app):
     """The demo units and users (sign-in needs no directives)."""
+    from tracker.database import db as _db
     from tracker.demo import load_demo
-    from tracker.extensions import db as _db
 
     counts = load_demo(directives=False)
     _db.session.commit()
@@ -576,8 +576,8 @@ def test_a_legacy_pbkdf2_hash_is_rewritten_at_sign_in(app, client, db, demo):
 
 @pytest.fixture
 def production_app(tmp_path):
+    from tracker.database import db as _db
     from tracker.demo import add_unit, add_user
-    from tracker.extensions import db as _db
 
     app = create_app("production", SECRET_KEY="x" * 64,
                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'production.db'}",
@@ -616,7 +616,7 @@ def test_production_session_cookie_is_hardened(production_app):
 
 
 def test_production_hashes_use_the_documented_scrypt_cost(production_app):
-    from tracker.extensions import db as _db
+    from tracker.database import db as _db
 
     with production_app.app_context():
         stored = _db.session.scalar(select(User.password_hash).where(User.username == "lan.nt"))

@@ -6,8 +6,8 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, inspect, select
 
 from tests.conftest import flask_command
+from tracker.database import db as _db
 from tracker.demo import DEMO_PASSWORD
-from tracker.extensions import db as _db
 from tracker.models import AuditEvent, Unit, User, UserSession
 
 pytestmark = pytest.mark.usefixtures("cli_context")

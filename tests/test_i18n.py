@@ -23,8 +23,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdif]")
 @pytest.fixture
 def demo(app):
     """The demo units and users (language and dates need no directives)."""
+    from tracker.database import db
     from tracker.demo import load_demo
-    from tracker.extensions import db
 
     counts = load_demo(directives=False)
     db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, make_url, text
 
 from config import database_url
 from tests.conftest import flask_command
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", ""))
 

@@ -1,4 +1,4 @@
-"""The dashboard kept rendered per worker (tracker.services.page_cache): never older than the data it shows.
+"""The dashboard kept rendered per worker (tracker.page_cache): never older than the data it shows.
 
 Each test drives the demo province as its users do and checks what the
 leader sees right after a change, beside the cache's own hit and miss
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.tasks.pages import task_like
 from tracker.models import DataVersion
-from tracker.services.page_cache import page_cache
+from tracker.page_cache import page_cache
 
 FIGURE = re.compile(r'class="figure fig-(\w+)"[^>]*><span class="n">(\d+)</span>')
 
@@ -60,8 +60,8 @@ def test_a_change_shows_on_the_next_view(app, db, nga):
 
 
 def test_a_progress_report_through_the_api_changes_the_version(app, db, demo):
-    from tracker.api.auth import create_token
     from tracker.models import User
+    from tracker.services.tokens import create_token
 
     dung = db.session.scalar(select(User).where(User.username == "dung.tv"))
     _row, token = create_token(dung, "test", actor=dung, ip="test")

@@ -143,7 +143,7 @@ def check_security_headers(response, where):
 
 def test_the_walk_covers_the_foundation_routes(app, db, demo):
     endpoints = {endpoint for endpoint, *_ in route_cases(app, db)}
-    assert {"main.index", "main.profile", "auth.login", "auth.logout", "auth.change_password", "admin.units",
+    assert {"dashboard.home", "main.profile", "auth.login", "auth.logout", "auth.change_password", "admin.units",
             "admin.unit_edit", "admin.unit_delete", "admin.users", "admin.user_edit", "admin.user_set_active",
             "admin.audit_log", "main.healthz"} <= endpoints
 
@@ -236,8 +236,8 @@ def test_the_admin_menu_is_shown_to_admins_only(login_as):
 @pytest.fixture
 def people(app):
     """The demo units and users (the predicates need no directives)."""
+    from tracker.database import db as _db
     from tracker.demo import load_demo
-    from tracker.extensions import db as _db
 
     load_demo(directives=False)
     _db.session.commit()

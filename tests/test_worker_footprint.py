@@ -24,7 +24,7 @@ def test_serving_pages_loads_neither_alembic_nor_holidays(tmp_path):
 import sys
 from tracker import create_app
 from tracker.demo import load_demo
-from tracker.extensions import db
+from tracker.database import db
 app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / 'w.db'}")
 with app.app_context():
     db.create_all()

@@ -30,8 +30,8 @@ def demo_app(folder: Path):
     import flask_migrate
 
     from tracker import create_app
+    from tracker.database import db
     from tracker.demo import load_demo
-    from tracker.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'tracker.db'}",
                      WTF_CSRF_ENABLED=True, UPLOAD_FOLDER=str(folder / "uploads"),
@@ -51,7 +51,7 @@ def ids(app) -> dict[str, int]:
     """The demo's directive and the tasks shown, found by their text (ids may change with the demo)."""
     from sqlalchemy import select
 
-    from tracker.extensions import db
+    from tracker.database import db
     from tracker.models import Directive, Task
 
     with app.app_context():

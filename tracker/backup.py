@@ -25,7 +25,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.timeutil import utcnow
 
 MANIFEST = "manifest.json"

@@ -5,18 +5,30 @@ Every command prints one clear line and exits non-zero on bad input.
 from __future__ import annotations
 
 import re
+import time
+from datetime import date
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from werkzeug import serving
 
-from tracker.admin.forms import CODE_RE, USERNAME_RE
-from tracker.extensions import db
+from tracker import backup
+from tracker.database import db
+from tracker.demo import DEMO_PASSWORD, USERS, load_demo
+from tracker.dispatch import dispatch
+from tracker.mail import AppMailer
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
 from tracker.services import audit
 from tracker.services.passwords import password_problems
+from tracker.services.planner import get_settings, plan_digest, plan_reminders
+from tracker.services.tokens import create_token
+from tracker.services.units import CODE_RE, add_unit
+from tracker.services.users import USERNAME_RE, add_user, revoke_sessions
+from tracker.timeutil import today as local_today
+from tracker.views_util import tree_order
 
 units_cli = AppGroup("units", help="Manage units.")
 users_cli = AppGroup("users", help="Manage users.")
@@ -48,7 +60,7 @@ def _check_password(password: str, username: str) -> None:
 
 def upgrade_schema() -> None:
     """Create or upgrade the schema through the migrations."""
-    from flask_migrate import upgrade
+    from flask_migrate import upgrade  # Alembic and Mako (~11 MB) load only for the commands that migrate
 
     upgrade()
 
@@ -64,8 +76,6 @@ def init_db(demo: bool) -> None:
     if db.session.scalar(select(func.count()).select_from(Unit)):
         click.echo("Database already has data; demo data not loaded.")
         return
-    from tracker.demo import DEMO_PASSWORD, load_demo
-
     created = load_demo()
     db.session.commit()
     click.echo(f"Demo data loaded: {created['units']} units, {created['users']} users, {created['tasks']} tasks "
@@ -75,8 +85,6 @@ def init_db(demo: bool) -> None:
 @click.command("demo-logins")
 def demo_logins() -> None:
     """Print the demo accounts and their password (only when the demo data is loaded)."""
-    from tracker.demo import DEMO_PASSWORD, USERS
-
     present = set(db.session.scalars(select(User.username).where(User.username.in_([u.username for u in USERS]))))
     if not present:
         click.echo("No demo accounts in this database.")
@@ -90,8 +98,6 @@ def demo_logins() -> None:
 @units_cli.command("list")
 def units_list() -> None:
     """Print code, name, parent and kind of every unit."""
-    from tracker.views_util import tree_order
-
     for unit in tree_order(list(db.session.scalars(select(Unit)))):
         parent = unit.parent.code if unit.parent else "-"
         state = "" if unit.active else "\tinactive"
@@ -108,8 +114,6 @@ def units_list() -> None:
 @click.option("--email", default="")
 def units_create(code, name, short_name, parent_code, kind, aliases, email) -> None:
     """Add a unit."""
-    from tracker.demo import add_unit
-
     if kind not in UNIT_KINDS:
         _fail(f"bad kind: {kind} (one of {', '.join(UNIT_KINDS)})")
     if not re.match(CODE_RE, code):
@@ -121,7 +125,7 @@ def units_create(code, name, short_name, parent_code, kind, aliases, email) -> N
     parent = _unit(parent_code) if parent_code else None
     unit = add_unit(code, name.strip(), short_name=short_name, kind=kind, parent=parent, aliases=list(aliases),
                     email=email)
-    audit.record("unit.create", obj=unit, summary=unit.name, ip="cli")
+    audit.record("unit.create", actor=None, obj=unit, summary=unit.name, ip="cli")
     db.session.commit()
     click.echo(f"Created unit {unit.code}: {unit.name}")
 
@@ -136,8 +140,6 @@ def units_create(code, name, short_name, parent_code, kind, aliases, email) -> N
 @click.option("--password", default=None, help="Prompted for when not given.")
 def users_create(username, unit_code, role, email, full_name, position, password) -> None:
     """Add a user."""
-    from tracker.demo import add_user
-
     username = username.strip().lower()
     if role not in ROLES:
         _fail(f"bad role: {role} (one of {', '.join(ROLES)})")
@@ -155,7 +157,7 @@ def users_create(username, unit_code, role, email, full_name, position, password
     _check_password(password, username)
     user = add_user(username, full_name, unit, role, email=email, position_title=position, password=password)
     db.session.flush()
-    audit.record("user.create", obj=user, summary=username, ip="cli", changes={"role": role, "unit": unit.code})
+    audit.record("user.create", actor=None, obj=user, summary=username, ip="cli", changes={"role": role, "unit": unit.code})
     db.session.commit()
     click.echo(f"Created user {username} ({role}) in {unit.code}")
 
@@ -166,8 +168,6 @@ def users_create(username, unit_code, role, email, full_name, position, password
 @click.option("--temporary", is_flag=True, help="The user must change it at the next sign-in.")
 def users_set_password(username, password, temporary) -> None:
     """Set a user's password and sign out their sessions."""
-    from tracker.auth.sessions import revoke_sessions
-
     user = _user(username)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -175,7 +175,7 @@ def users_set_password(username, password, temporary) -> None:
     user.set_password(password)
     user.must_change_password = temporary
     revoke_sessions(user)
-    audit.record("user.password_set", obj=user, summary=user.username, ip="cli")
+    audit.record("user.password_set", actor=None, obj=user, summary=user.username, ip="cli")
     db.session.commit()
     click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else ""))
 
@@ -184,12 +184,10 @@ def users_set_password(username, password, temporary) -> None:
 @click.argument("username")
 def users_deactivate(username) -> None:
     """Deactivate a user and sign out their sessions (their history stays)."""
-    from tracker.auth.sessions import revoke_sessions
-
     user = _user(username)
     user.active = False
     revoke_sessions(user)
-    audit.record("user.deactivate", obj=user, summary=user.username, ip="cli")
+    audit.record("user.deactivate", actor=None, obj=user, summary=user.username, ip="cli")
     db.session.commit()
     click.echo(f"Deactivated {user.username}")
 
@@ -199,17 +197,14 @@ def users_deactivate(username) -> None:
 @click.option("--port", envvar="PORT", default=5000, type=int, show_default=True)
 def serve(host: str, port: int) -> None:
     """Serve the app for development with its scheduler, in one process (no reloader)."""
-    from flask import current_app
-    from werkzeug.serving import run_simple
-
-    from tracker.scheduler import build_scheduler
+    from tracker.scheduler import build_scheduler  # web workers never load APScheduler (reliability row 1)
 
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     scheduler.start()
     click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; Ctrl+C to stop)")
     try:
-        run_simple(host, port, app, use_reloader=False, threaded=True)
+        serving.run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         scheduler.shutdown(wait=False)
 
@@ -217,9 +212,7 @@ def serve(host: str, port: int) -> None:
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduler in the foreground (production: exactly one such process)."""
-    from flask import current_app
-
-    from tracker.scheduler import build_scheduler
+    from tracker.scheduler import build_scheduler  # (see serve)
 
     scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
     click.echo("Scheduler started (Ctrl+C to stop).")
@@ -239,17 +232,12 @@ reminders_cli = AppGroup("reminders", help="Deadline reminders.")
 @click.option("--dry-run", is_flag=True, help="Show what would be queued; queue and send nothing.")
 def reminders_run(day: str | None, dry_run: bool) -> None:
     """Plan and send the reminders due on that day, once (running it again sends nothing new)."""
-    from datetime import date
-
-    from tracker.services.outbox import dispatch
-    from tracker.services.planner import plan_digest, plan_reminders
-    from tracker.timeutil import today as local_today
-
     try:
         when = date.fromisoformat(day) if day else local_today()
     except ValueError:
         _fail(f"bad date: {day} (use YYYY-MM-DD)")
-    planned = plan_reminders(when, dry_run=dry_run)
+    mailer = AppMailer()
+    planned = plan_reminders(when, dry_run=dry_run, mailer=mailer)
     for item in planned:
         channel = "e-mail + in-app" if item.email else "in-app"
         click.echo(f"  task {item.task_id} -> {item.user}: {item.rule} #{item.occurrence} "
@@ -258,7 +246,8 @@ def reminders_run(day: str | None, dry_run: bool) -> None:
         db.session.rollback()
         click.echo(f"Dry run for {when}: {len(planned)} reminders would be queued; nothing was sent.")
         return
-    digests = plan_digest(when) if when.weekday() == 0 else 0
+    # The weekly digest on its weekday (the admin's setting), as the scheduler sends it.
+    digests = plan_digest(when, mailer) if when.weekday() == get_settings().digest_weekday else 0
     db.session.commit()
     result = dispatch()
     click.echo(f"Reminders for {when}: {len(planned)} queued, {digests} digests, {result['sent']} e-mails sent, "
@@ -270,7 +259,6 @@ def reminders_run(day: str | None, dry_run: bool) -> None:
 @click.option("--name", default="command line", show_default=True, help="What the token is for.")
 def users_token(username: str, name: str) -> None:
     """Print a new API token for the user; it is shown once (only its hash is kept)."""
-    from tracker.api.auth import create_token
 
     user = _user(username)
     if not user.active:
@@ -289,9 +277,7 @@ def users_token(username: str, name: str) -> None:
 @click.option("--seed", default=1, show_default=True, type=int)
 def bench_data(tasks: int, provinces: int, seed: int) -> None:
     """Fill the database with realistic benchmark data (deterministic for a seed)."""
-    import time
-
-    from bench.generate import generate
+    from bench.generate import generate  # the benchmark generator is not part of the installed app
 
     upgrade_schema()
     started = time.perf_counter()
@@ -310,5 +296,5 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(bench_data)
-    app.cli.add_command(__import__("tracker.backup").backup.backup_command)
-    app.cli.add_command(__import__("tracker.backup").backup.restore_command)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)

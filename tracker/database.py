@@ -1,4 +1,5 @@
-"""Engine settings per backend: SQLite pragmas and write transactions.
+"""The database: `db` (Flask-SQLAlchemy, its `db.session` scoped to the request or command), the
+declarative base, and the engine settings per backend: SQLite pragmas and write transactions.
 
 SQLite keeps foreign keys off unless asked on every connection, needs WAL
 and a busy timeout for several writer processes, and a write transaction
@@ -10,8 +11,28 @@ import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations name constraints."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
 
 _begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
 

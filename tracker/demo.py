@@ -7,9 +7,15 @@ Every part of the model grows its demo data here, in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Unit, User
+from tracker.services import workflow
+from tracker.services.units import add_unit
+from tracker.services.users import add_user
+from tracker.timeutil import today as local_today
 
 DEMO_PASSWORD = "tracker-demo"
 
@@ -63,33 +69,8 @@ USERS = [
 ]
 
 
-def add_unit(code: str, name: str, *, short_name: str = "", kind: str = "department",
-             parent: Unit | None = None, aliases: list[str] | None = None, email: str = "") -> Unit:
-    """Create a unit under `parent` with its path and search columns (no commit)."""
-    unit = Unit(code=code, name=name, short_name=short_name, kind=kind, aliases=aliases or [], email=email)
-    unit.refresh_search()
-    db.session.add(unit)
-    db.session.flush()
-    unit.set_parent(parent)
-    return unit
-
-
-def add_user(username: str, full_name: str, unit: Unit, role: str, *, email: str = "",
-             position_title: str = "", password: str | None = None, language: str = "vi") -> User:
-    """Create a user (no commit). Without a password the account cannot sign in yet."""
-    user = User(username=username.lower(), full_name=full_name, unit=unit, role=role,
-                email=email or f"{username}@example.gov.vn", position_title=position_title, language=language)
-    if password:
-        user.set_password(password)
-    user.refresh_search()
-    db.session.add(user)
-    return user
-
-
 def load_demo(today=None, directives: bool = True) -> dict[str, int]:
     """Fill an empty database with the demo data; return what was created (no commit)."""
-    from tracker.timeutil import today as local_today
-
     units: dict[str, Unit] = {}
     for code, name, short, kind, parent, aliases in UNITS:
         units[code] = add_unit(code, name, short_name=short, kind=kind, parent=units.get(parent), aliases=aliases)
@@ -109,8 +90,6 @@ SEED_FILE = "conclusion-stttt-2020-05-29.txt"
 
 def seed_text() -> str:
     """The conclusion notice of ../shared/seeds, or a short stand-in when the file is absent."""
-    from pathlib import Path
-
     root = Path(__file__).resolve().parent.parent
     for candidate in (root / "tracker" / "demo_data" / SEED_FILE, root.parent / "shared" / "seeds" / SEED_FILE):
         if candidate.exists():
@@ -142,10 +121,6 @@ SEED_TASKS = [
 
 def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) -> int:
     """Record the seed's conclusion notice, split into tasks with a living history around `today`."""
-    from datetime import timedelta
-
-    from tracker.services import workflow
-
     def day(offset: int):
         return today + timedelta(days=offset)
 

@@ -7,13 +7,34 @@ JSON under /api/) rendered without touching the database again.
 """
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import Forbidden, HTTPException
 
-from tracker.extensions import db, login_manager
+from tracker.database import db, set_read_only_request
+from tracker.extensions import login_manager
+from tracker.services import audit
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None):
+    """A JSON response in readable UTF-8 (Vietnamese is not escaped)."""
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
+                                          mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def json_error(status: int, code: str, message: str, fields: dict[str, Any] | None = None,
+               headers: dict[str, str] | None = None):
+    body = {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}}
+    return json_response(body, status, headers)
 
 
 def wants_json() -> bool:
@@ -26,13 +47,10 @@ def record_denied() -> None:
     The request's own changes are rolled back first: a refused request keeps
     nothing. API views that answer 403 themselves can call this too.
     """
-    from tracker.database import set_read_only_request
-    from tracker.services import audit
-
     try:
         db.session.rollback()
         set_read_only_request(False)  # SQLite: the insert begins IMMEDIATE, not as an upgraded read
-        audit.record("auth.denied", summary=f"{request.method} {request.path}"[:500],
+        audit.record("auth.denied", actor=current_user, summary=f"{request.method} {request.path}"[:500],
                      changes={"method": request.method, "path": request.path[:300],
                               "endpoint": request.endpoint or ""})
         db.session.commit()
@@ -57,8 +75,6 @@ def init_errorhandlers(app: Flask) -> None:
         if error.code == 403:
             record_denied()
         if wants_json():
-            from tracker.api.errors import json_error
-
             return json_error(error.code or 500, error.name.lower().replace(" ", "_"), error.description)
         message = _error_message(error.code)
         if error.code == 403 and getattr(error, "description", None) and error.description != Forbidden.description:
@@ -75,8 +91,6 @@ def init_errorhandlers(app: Flask) -> None:
         _forget_user()  # before anything asks for the user's language or name
         message = _("The database is not reachable right now. Please try again in a moment.")
         if wants_json():
-            from tracker.api.errors import json_error
-
             response = json_error(503, "unavailable", message)
         else:
             response = app.make_response((render_template("errors/error.html", code=503, message=message), 503))
@@ -93,8 +107,6 @@ def init_errorhandlers(app: Flask) -> None:
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         if wants_json():
-            from tracker.api.errors import json_error
-
             return json_error(500, "internal_error", "Internal error")
         return render_template("errors/error.html", code=500, message=_error_message(500)), 500
 

@@ -7,8 +7,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
+from wtforms.validators import ValidationError
 
 from tracker.i18n import current_translations
+from tracker.services.passwords import password_problems
 
 
 class _BabelTranslations:
@@ -38,6 +40,30 @@ class Form(FlaskForm):
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """Turn (value, label) pairs into WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+PROBLEM_MESSAGES = {
+    "too_short": _l("Use at least 8 characters."),
+    "too_long": _l("Use at most 128 characters."),
+    "too_common": _l("This password is too common. Choose another."),
+    "same_as_username": _l("The password must not be your username."),
+}
+
+
+class PasswordPolicy:
+    """WTForms validator applying tracker.services.passwords."""
+
+    def __init__(self, username_field: str | None = None):
+        self.username_field = username_field
+
+    def __call__(self, form, field):
+        username = ""
+        if self.username_field and self.username_field in form:
+            username = form[self.username_field].data or ""
+        elif getattr(form, "username_for_policy", None):
+            username = form.username_for_policy
+        for problem in password_problems(field.data or "", username):
+            raise ValidationError(PROBLEM_MESSAGES[problem])
 
 
 # WTForms' built-in messages, listed so that `make extract-messages` puts them in the catalogue.

@@ -1,7 +1,6 @@
 """Locale and time-zone selection: Vietnamese first, English second."""
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_translations
-from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 
@@ -42,12 +41,3 @@ def current_translations():
 def fast_gettext(message: str) -> str:
     """gettext through `current_translations` (the message itself outside an app context)."""
     return current_translations().ugettext(message) if has_app_context() else message
-
-
-def lazy_label(message: str) -> LazyString:
-    """A label translated each time it is shown, in the language of the moment.
-
-    Flask-Babel's lazy_gettext, but through `current_translations`: a dashboard shows the
-    status names some 1,700 times per page.
-    """
-    return LazyString(fast_gettext, message)

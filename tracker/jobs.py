@@ -11,33 +11,38 @@ from datetime import datetime
 
 from flask import Flask
 
-from tracker.extensions import db
+from tracker import dispatch
+from tracker.database import db
+from tracker.mail import AppMailer
+from tracker.services import planner
 from tracker.timeutil import local_zone, utcnow
 
 log = logging.getLogger(__name__)
 
 
+def digest_due(settings, local: datetime) -> bool:
+    """True on the digest's weekday from its hour on (the admin's setting; keyed per ISO week, so sent once)."""
+    return local.weekday() == settings.digest_weekday and \
+        (local.hour, local.minute) >= (settings.digest_hour, settings.digest_minute)
+
+
 def run_reminders(now: datetime | None = None) -> dict[str, int]:
     """Plan today's reminders (from the configured hour), the weekly digest, then send what is due."""
-    from tracker.services.outbox import dispatch
-    from tracker.services.planner import cancel_stale, get_settings, plan_digest, plan_reminders
-
     now = now or utcnow()
     local = now.astimezone(local_zone())
     today = local.date()
-    settings = get_settings()
+    settings = planner.get_settings()
+    mailer = AppMailer()
     result = {"planned": 0, "digests": 0}
     if local.hour >= settings.send_hour:
-        result["planned"] = len(plan_reminders(today, now))
+        result["planned"] = len(planner.plan_reminders(today, now, mailer=mailer))
     else:  # nothing new before the hour, but what no longer applies must not go out with the retries
-        cancel_stale(today)
+        planner.cancel_stale(today)
     db.session.commit()
-    # The digest goes out on its day only (keyed per ISO week, so a restart that day sends it once).
-    if local.weekday() == settings.digest_weekday and (local.hour, local.minute) >= (settings.digest_hour,
-                                                                                     settings.digest_minute):
-        result["digests"] = plan_digest(today, now)
+    if digest_due(settings, local):
+        result["digests"] = planner.plan_digest(today, mailer, now)
         db.session.commit()
-    result.update(dispatch(now))
+    result.update(dispatch.dispatch(now))
     return result
 
 

@@ -1,5 +1,5 @@
 """User-facing names of enumerations, through the translation catalogue."""
-from tracker.i18n import lazy_label as _l
+from tracker.lazytext import _l
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

@@ -2,9 +2,13 @@
 
 Each e-mail is one template under templates/email/ with `subject`, `text`
 and `html` blocks. Messages are rendered when they are queued in the
-outbox and sent by the dispatcher after the data they describe is
-committed. Without MAIL_SERVER, messages are written as .eml files in
-OUTBOX_FOLDER so the embedded setup works with no mail server.
+outbox and sent by the dispatcher (tracker.dispatch) after the data they
+describe is committed. Without MAIL_SERVER, messages are written as .eml
+files in OUTBOX_FOLDER so the embedded setup works with no mail server.
+
+`AppMailer` is what the services that queue e-mails are handed (they know
+nothing of Flask): it renders in the recipient's language, builds links
+under BASE_URL and makes Message-IDs for the configured sender's domain.
 """
 from __future__ import annotations
 
@@ -14,10 +18,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from tracker.timeutil import utcnow
+from tracker.services import notices
+from tracker.timeutil import today, utcnow
+from tracker.urls import id_url
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -42,6 +50,28 @@ def render_email(template: str, locale: str = "vi", **context) -> tuple[str, str
 def new_message_id() -> str:
     domain = current_app.config.get("MAIL_DEFAULT_SENDER", "tracker@localhost").rpartition("@")[2] or "localhost"
     return make_msgid(domain=clean_header(domain, 100))
+
+
+class AppMailer:
+    """Rendering, links and Message-IDs for the services that queue e-mails (tracker.services.planner)."""
+
+    def __init__(self, app: Flask | None = None):
+        self.app = app or current_app._get_current_object()
+        self.base_url = self.app.config.get("BASE_URL", "").rstrip("/")
+        self._task_path = None
+
+    def render(self, template: str, locale: str = "vi", **context) -> tuple[str, str, str]:
+        return render_email(template, locale, **context)
+
+    def task_url(self, task_id: int) -> str:
+        """The task page's address under BASE_URL (the public address e-mails must carry)."""
+        if self._task_path is None:
+            with self.app.test_request_context():  # the route map builds paths inside a request
+                self._task_path = id_url("tasks.show", "task_id")
+        return self.base_url + self._task_path(task_id)
+
+    def new_message_id(self) -> str:
+        return new_message_id()
 
 
 def build_message(*, to_addr: str, subject: str, text: str, html: str, message_id: str) -> EmailMessage:
@@ -90,3 +120,21 @@ class Transport:
             except (smtplib.SMTPException, OSError):
                 pass
             self.smtp = None
+
+
+def _deliver_notices(session: Session) -> None:
+    """Before a commit: tell the people the workflow named (tracker.services.notices), in the same transaction."""
+    if notices.pending(session):
+        notices.deliver(session, AppMailer(), today())
+
+
+def _forget_notices(session: Session, *_args) -> None:
+    notices.forget(session)
+
+
+def init_notices(session_class) -> None:
+    """Deliver the workflow's notices at every commit of `session_class` (idempotent)."""
+    if event.contains(session_class, "before_commit", _deliver_notices):
+        return
+    event.listen(session_class, "before_commit", _deliver_notices)
+    event.listen(session_class, "after_rollback", _forget_notices)

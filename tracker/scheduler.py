@@ -21,9 +21,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import text, update
+from sqlalchemy.dialects.sqlite import insert
 
 from tracker import jobs
-from tracker.extensions import db
+from tracker.database import db
+from tracker.models import SchedulerLease
 from tracker.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,6 @@ class LeaderLock:
         return False
 
     def _lease(self) -> bool:
-        from sqlalchemy.dialects.sqlite import insert
-
-        from tracker.models import SchedulerLease
-
         now = utcnow()
         db.session.execute(insert(SchedulerLease).values(name="scheduler", holder=self.holder,
                                                          expires_at=now + LEASE)

@@ -5,7 +5,8 @@ from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.database import set_read_only_request
+from tracker.database import db, set_read_only_request
+from tracker.services import audit
 from tracker.views_util import MAX_ID
 
 # The largest id: ids are 32-bit integers on PostgreSQL (SQLite overflows past 2**63).
@@ -24,6 +25,7 @@ def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def begin_mode():
         set_read_only_request(request.method in ("GET", "HEAD", "OPTIONS"))
+        db.session.info[audit.CLIENT_IP] = request.remote_addr or ""  # what audit events record as "from"
 
     @app.before_request
     def require_login():

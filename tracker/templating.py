@@ -1,7 +1,7 @@
 """Jinja filters and globals: dates as dd/mm/yyyy, labels, paging links."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
@@ -10,21 +10,8 @@ from flask_login import current_user
 from tracker import labels
 from tracker.i18n import current_translations
 from tracker.rules import reach
-from tracker.timeutil import to_local
-
-
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = to_local(value).date()
-    return value.strftime("%d/%m/%Y")
-
-
-def format_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return to_local(value).strftime("%d/%m/%Y %H:%M")
+from tracker.timeutil import format_date, format_datetime
+from tracker.urls import id_url
 
 
 def change_text(change) -> str:
@@ -55,17 +42,6 @@ def page_url(page: int) -> str:
     args = request.args.to_dict(flat=False)
     args["page"] = [str(page)]
     return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
-def id_url(endpoint: str, key: str, build=url_for):
-    """A URL builder for `endpoint` taking one integer id, for lists that link every row.
-
-    The route map is asked once (through `build`: url_for, or the API's external_url); each
-    row's link is then string concatenation, the same URL as `build` gives.
-    """
-    marker = 987654321987
-    head, tail = build(endpoint, **{key: marker}).split(str(marker))
-    return lambda value: f"{head}{int(value)}{tail}"
 
 
 def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) -> dict:

@@ -9,14 +9,17 @@ from zoneinfo import ZoneInfo
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
 
-def local_zone() -> ZoneInfo:
-    """Return the configured local time zone (from the app config when there is one)."""
-    try:
-        from flask import current_app
+_zone = {"local": ZoneInfo(DEFAULT_TZ)}
 
-        return ZoneInfo(current_app.config.get("TIMEZONE", DEFAULT_TZ))
-    except RuntimeError:  # no app context: CLI helpers, pure tests
-        return ZoneInfo(DEFAULT_TZ)
+
+def use_zone(name: str) -> None:
+    """Set the local zone (create_app passes the TIMEZONE setting)."""
+    _zone["local"] = ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """Return the configured local time zone."""
+    return _zone["local"]
 
 
 def utcnow() -> datetime:
@@ -41,3 +44,19 @@ def to_local(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(local_zone())
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A date (or a moment, in the local zone) as offices write it: dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A moment in the local zone as dd/mm/yyyy hh:mm."""
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")

@@ -6,8 +6,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Directive, Task, Unit, User
+from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
 
@@ -74,8 +75,6 @@ def unit_options(root: Unit) -> list[tuple[int, str]]:
 
 def unit_options_html(root: Unit, selected: int | None) -> Markup:
     """The <option>s of `unit_options(root)`, `selected` marked: kept per worker until the data changes."""
-    from tracker.services.page_cache import page_cache
-
     def render() -> str:
         option = Markup('<option value="{}"{}>{}</option>')
         return Markup("").join(option.format(value, Markup(" selected") if value == selected else "", label)

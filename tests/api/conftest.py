@@ -6,9 +6,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tracker.api.auth import create_token
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 from tracker.models import User
+from tracker.services.tokens import create_token
 
 
 class Api:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.conftest import error_of
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import ApiToken, AuditEvent, User
 from tracker.models.user import hash_token
 from tracker.timeutil import utcnow

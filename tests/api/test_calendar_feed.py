@@ -7,10 +7,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tracker.extensions import db
-from tracker.feeds.service import create_feed, revoke_feed
+from tracker.database import db
 from tracker.models import Task, User
 from tracker.rules import reach
+from tracker.services.feeds import create_feed, revoke_feed
 from tracker.timeutil import today
 
 

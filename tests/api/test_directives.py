@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import error_of
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import AuditEvent, Directive, Notification, Task
 from tracker.timeutil import today
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import error_of, task_id
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import AuditEvent, CompletionReport, Directive, ExtensionRequest, Notification, ProgressUpdate, Task
 
 IPV6 = "Triển khai kế hoạch ứng dụng IPv6"

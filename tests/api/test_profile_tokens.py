@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import ApiToken, AuditEvent, CalendarFeed
 
 

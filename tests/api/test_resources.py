@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import error_of, task_id
+from tracker.database import db
 from tracker.demo import SEED_FILE, seed_text
-from tracker.extensions import db
 from tracker.models import Notification, Task, Unit, User, load_calendar
 from tracker.rules import reach
-from tracker.rules.reminders import is_due_soon
-from tracker.rules.status import STATUSES, facts_of, status_on
+from tracker.rules.status import STATUSES, facts_of, is_due_soon, status_on
 from tracker.timeutil import today
 
 ROLES = ["admin", "nga.tt", "thu.lt", "hai.nv", "lan.nt"]

@@ -86,8 +86,8 @@ def _resolve(spec: dict, schema):
 def take(app, client) -> dict:
     """The answers of READS and the OpenAPI surface, as a JSON-ready dict."""
     from tests.api.conftest import Api
+    from tracker.database import db
     from tracker.demo import load_demo
-    from tracker.extensions import db
 
     with time_machine.travel(NOW, tick=False):
         load_demo()
@@ -124,7 +124,7 @@ if __name__ == "__main__":  # regenerate the snapshot
 
     from tests.conftest import RequestScopedClient
     from tracker import create_app
-    from tracker.extensions import db as _db
+    from tracker.database import db as _db
 
     with tempfile.TemporaryDirectory() as folder:
         application = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/snap.db",

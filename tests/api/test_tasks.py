@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import error_of, task_id
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import AuditEvent, ExtensionRequest, Notification, ProgressUpdate, Task, User
 from tracker.rules import reach
 from tracker.rules.status import facts_of, status_on

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
-from tracker.extensions import db
+from tracker.database import db
 
 pytestmark = pytest.mark.sqlite_only  # two SQLite files side by side
 
@@ -23,8 +23,8 @@ PAGES = ("task list", "my tasks", "directive page", "dashboard", "api tasks", "a
 def _fill(make_app, path, tasks: int):
     """An app on a fresh database at `path` holding `tasks` generated tasks; return (app, who and what)."""
     from bench.generate import generate
-    from tracker.api.auth import create_token
     from tracker.models import Directive, Task, Unit, User
+    from tracker.services.tokens import create_token
 
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=False)
     with app.app_context():

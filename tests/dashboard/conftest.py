@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 
 TODAY = date(2024, 6, 14)
 PAST = date(2024, 3, 31)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.dashboard.conftest import PAST, TODAY, d
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Task, Unit, User
 from tracker.services.errors import Forbidden
 from tracker.services.stats import DashboardFilters, DashboardStats, Period, list_args, stats_payload

@@ -62,8 +62,8 @@ def build_app(db_path: Path, folder: Path, **overrides):
     """An app on a fresh SQLite file: schema through the migrations, then the demo data."""
     import flask_migrate
 
+    from tracker.database import db
     from tracker.demo import load_demo
-    from tracker.extensions import db
 
     app = make_app(db_path, folder, **overrides)
     with app.app_context():
@@ -100,7 +100,7 @@ def live_server(tmp_path_factory):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        from tracker.extensions import db
+        from tracker.database import db
 
         with app.app_context():
             db.engine.dispose()

@@ -44,7 +44,7 @@ FOCUSED_JS = """() => {
 
 
 def task_id(live_server, fragment: str) -> int:
-    from tracker.extensions import db
+    from tracker.database import db
     from tracker.models import Task
 
     with live_server.app.app_context():
@@ -55,7 +55,7 @@ def task_id(live_server, fragment: str) -> int:
 
 
 def directive_id(live_server, number: str = "125/TB-UBND") -> int:
-    from tracker.extensions import db
+    from tracker.database import db
     from tracker.models import Directive
 
     with live_server.app.app_context():

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import ready
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 
 BASE_URL = "https://tracker.example.gov.vn"
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from tracker.mail import AppMailer
+from tracker.dispatch import dispatch
 from tracker.models import Notification, OutboxMessage
 from tracker.scheduler import ADVISORY_KEY, LeaderLock
-from tracker.services.outbox import dispatch
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
@@ -36,7 +37,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.database import db
 
 url, port, barrier, name, day = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], sys.argv[5]
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
@@ -50,12 +51,12 @@ def wait_for(signal):
 
 
 with app.app_context():
-    from tracker.services.outbox import dispatch
+    from tracker.dispatch import dispatch
     from tracker.services.planner import plan_reminders
 
     (barrier / f"ready-{name}").touch()
     wait_for("go-plan")
-    planned = len(plan_reminders(date.fromisoformat(day)))
+    planned = len(plan_reminders(date.fromisoformat(day), mailer=AppMailer()))
     db.session.commit()
     (barrier / f"planned-{name}").write_text(str(planned))
     wait_for("go-dispatch")

@@ -15,9 +15,10 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from tracker.dispatch import claim, dispatch, send_claimed
 from tracker.mail import Transport, new_message_id
 from tracker.models import AuditEvent, OutboxMessage
-from tracker.services.outbox import BACKOFF, LEASE, MAX_ATTEMPTS, claim, dispatch, enqueue_email, send_claimed
+from tracker.services.outbox import BACKOFF, LEASE, MAX_ATTEMPTS, enqueue_email
 
 T0 = datetime(2025, 3, 10, 0, 30, tzinfo=timezone.utc)  # 07:30 in Hà Nội
 

@@ -9,8 +9,10 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from tracker.mail import AppMailer
+from tracker.dispatch import dispatch
 from tracker.models import AuditEvent, CalendarDay, Notification, OutboxMessage, ReminderSettings
-from tracker.services.outbox import dispatch, enqueue_email
+from tracker.services.outbox import enqueue_email
 from tracker.services.planner import plan_reminders
 from tracker.timeutil import utcnow
 
@@ -54,7 +56,7 @@ def test_the_bell_shows_the_unread_count_on_every_page(db, world, login_as):
         assert bell(response.get_data(as_text=True)) == 3, path
     other = login_as("quang.dv")
     assert bell(other.get("/").get_data(as_text=True)) == 0
-    plan_reminders(date(2025, 3, 10))  # the due_in_7d reminder is one more
+    plan_reminders(date(2025, 3, 10), mailer=AppMailer())  # the due_in_7d reminder is one more
     db.session.commit()
     assert bell(client.get("/tasks").get_data(as_text=True)) == 4
 
@@ -219,8 +221,8 @@ def test_admin_calendar_form_errors(db, login_as):
 def test_a_day_off_entered_on_the_calendar_page_moves_the_reminders(db, world, login_as):
     world.task(deadline=DEADLINE)
     login_as("admin").post("/admin/calendar", data={"day": "2025-03-17", "kind": "off", "name": "Nghỉ"})
-    assert [p.rule for p in plan_reminders(date(2025, 3, 14))] == []
-    assert [p.rule for p in plan_reminders(date(2025, 3, 13))] == ["due_in_3d"]
+    assert [p.rule for p in plan_reminders(date(2025, 3, 14), mailer=AppMailer())] == []
+    assert [p.rule for p in plan_reminders(date(2025, 3, 13), mailer=AppMailer())] == ["due_in_3d"]
 
 
 def test_the_reminder_admin_pages_are_for_admins_only(login_as):
@@ -282,8 +284,8 @@ def test_the_rules_form_refuses_bad_values(db, login_as):
 def test_rules_saved_on_the_page_drive_the_planner(db, world, login_as):
     world.task(deadline=DEADLINE)
     login_as("admin").post("/admin/reminders", data={**GOOD_RULES, "before_days": "5"})
-    assert [p.rule for p in plan_reminders(date(2025, 3, 10))] == []  # no due_in_7d any more
-    assert [p.rule for p in plan_reminders(date(2025, 3, 12))] == ["due_in_5d"]
+    assert [p.rule for p in plan_reminders(date(2025, 3, 10), mailer=AppMailer())] == []  # no due_in_7d any more
+    assert [p.rule for p in plan_reminders(date(2025, 3, 12), mailer=AppMailer())] == ["due_in_5d"]
 
 
 # --- the outbox page -------------------------------------------------------------------------------------
@@ -317,7 +319,7 @@ def test_turning_email_off_on_the_profile_keeps_in_app_reminders(db, world, logi
     world.task(deadline=DEADLINE)
     response = login_as("lan.nt").post("/profile", data={"language": "vi"})  # the box left unticked
     assert response.status_code == 302
-    planned = plan_reminders(date(2025, 3, 10))
+    planned = plan_reminders(date(2025, 3, 10), mailer=AppMailer())
     assert [(p.user, p.email) for p in planned] == [("lan.nt", False)]
     assert db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind == "due_in_7d")).all() == []
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.dedupe_key.like("r:%"))) == 1

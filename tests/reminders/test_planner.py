@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.reminders.conftest import BASE_URL
+from tracker.mail import AppMailer
 from tracker import jobs
+from tracker.dispatch import dispatch
 from tracker.models import CalendarDay, Notification, OutboxMessage, ReminderSettings
 from tracker.services import workflow
-from tracker.services.outbox import dispatch
 from tracker.services.planner import get_settings, plan_digest, plan_reminders
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -86,7 +87,7 @@ def set_rules(db, **values) -> ReminderSettings:
 
 
 def plan_and_send(db, day: date) -> None:
-    plan_reminders(day)
+    plan_reminders(day, mailer=AppMailer())
     db.session.commit()
     dispatch()
 
@@ -233,7 +234,7 @@ def test_row4_planning_three_times_at_one_instant_then_a_minute_later_adds_nothi
     world.task("Quá hạn", deadline=date(2025, 2, 24), assignee=None, lead="STTTT")
     today = date(2025, 3, 10)  # Monday: due_in_7d for the first; 10 working days late for the second
     now = local(today, 8)
-    first = plan_reminders(today, now)
+    first = plan_reminders(today, now, mailer=AppMailer())
     db.session.commit()
     assert sorted((p.user, p.rule, p.occurrence) for p in first) == [
         ("hai.nv", "overdue", 4), ("lan.nt", "due_in_7d", 1), ("minh.pq", "overdue", 4),
@@ -241,7 +242,7 @@ def test_row4_planning_three_times_at_one_instant_then_a_minute_later_adds_nothi
     counts = (db.session.scalar(select(func.count(OutboxMessage.id))),
               db.session.scalar(select(func.count(Notification.id))))
     for moment in (now, now, now, now + timedelta(minutes=1)):
-        assert plan_reminders(today, moment) == []
+        assert plan_reminders(today, moment, mailer=AppMailer()) == []
         db.session.commit()
         assert (db.session.scalar(select(func.count(OutboxMessage.id))),
                 db.session.scalar(select(func.count(Notification.id)))) == counts
@@ -263,7 +264,7 @@ def test_row9_the_first_tick_after_downtime_sends_todays_reminder_once_and_cance
     sent_events()
     # Three working days before yesterday's deadline its due_in_3d was planned, but never sent
     # (the mail server was down, then the scheduler too).
-    plan_reminders(date(2025, 3, 13))
+    plan_reminders(date(2025, 3, 13), mailer=AppMailer())
     db.session.commit()
     [stale] = reminder_rows(db, task_id=past.id)
     assert (stale.kind, stale.state) == ("due_in_3d", "pending")
@@ -287,7 +288,7 @@ def test_row9_the_first_tick_after_downtime_sends_todays_reminder_once_and_cance
 def test_a_pending_reminder_of_a_task_closed_at_night_is_not_sent_by_an_early_tick(db, world, smtp, sent_events):
     task = world.task(deadline=DEADLINE)
     sent_events()
-    plan_reminders(date(2025, 3, 18))  # due_in_1d queued; the mail server is down all evening
+    plan_reminders(date(2025, 3, 18), mailer=AppMailer())  # due_in_1d queued; the mail server is down all evening
     db.session.commit()
     workflow.submit_completion(world.user("tuan.la"), task, "Đã xong.", date(2025, 3, 18))
     db.session.commit()
@@ -302,7 +303,7 @@ def test_row10_an_approved_extension_cancels_the_old_reminders_and_plans_on_the_
         db, world, smtp, sent_events):
     task = world.task(deadline=DEADLINE, assignee="lan.nt")
     sent_events()
-    plan_reminders(date(2025, 3, 18))
+    plan_reminders(date(2025, 3, 18), mailer=AppMailer())
     db.session.commit()
     [old] = reminder_rows(db, task_id=task.id)
     assert (old.kind, old.deadline, old.state) == ("due_in_1d", DEADLINE, "pending")
@@ -339,7 +340,7 @@ def test_row11_closing_a_task_cancels_its_pending_reminders(db, world, smtp, sen
     other = world.task("Nhiệm vụ khác", deadline=DEADLINE, assignee="quang.dv")
     sent_events()
     day = date(2025, 3, 10)
-    plan_reminders(day)  # due_in_7d queued for both; the mail server has not taken them yet
+    plan_reminders(day, mailer=AppMailer())  # due_in_7d queued for both; the mail server has not taken them yet
     db.session.commit()
     assert [r.state for r in reminder_rows(db, task_id=task.id)] == ["pending"]
     if close == "cancelled":
@@ -363,7 +364,7 @@ def test_row11_closing_a_task_cancels_its_pending_reminders(db, world, smtp, sen
 def test_row12_a_deactivated_assignee_gets_no_reminder(db, world, smtp, sent_events):
     task = world.task(deadline=DEADLINE, assignee="lan.nt")
     sent_events()
-    plan_reminders(date(2025, 3, 10))
+    plan_reminders(date(2025, 3, 10), mailer=AppMailer())
     db.session.commit()
     lan = world.user("lan.nt")
     lan.active = False
@@ -482,9 +483,9 @@ def test_row16_due_today_flips_at_17_utc(db, world, smtp, sent_events):
                                                       ZoneInfo("Pacific/Kiritimati"), timezone(timedelta(hours=-12))])))
 def test_row16_the_run_plans_for_the_date_in_vietnam_whatever_the_zone_of_now(app, monkeypatch, moment):
     seen = []
-    monkeypatch.setattr("tracker.services.planner.plan_reminders", lambda today, now: seen.append(today) or [])
-    monkeypatch.setattr("tracker.services.planner.plan_digest", lambda today, now: 0)
-    monkeypatch.setattr("tracker.services.outbox.dispatch", lambda now: {})
+    monkeypatch.setattr("tracker.services.planner.plan_reminders", lambda today, now, mailer: seen.append(today) or [])
+    monkeypatch.setattr("tracker.services.planner.plan_digest", lambda today, mailer, now: 0)
+    monkeypatch.setattr("tracker.dispatch.dispatch", lambda now: {})
     monkeypatch.setattr("tracker.services.planner.get_settings",
                         lambda: ReminderSettings(send_hour=0, digest_weekday=0, digest_hour=0, digest_minute=0))
     jobs.run_reminders(now=moment)
@@ -500,7 +501,7 @@ def test_row17_overdue_repeats_once_per_period_over_ten_working_days(db, world, 
     task = world.task(deadline=DEADLINE)
     tenth = date(2025, 4, 2)  # the 10th working day after the deadline
     for day in days(DEADLINE + timedelta(1), tenth):  # daily ticks, weekends included
-        plan_reminders(day)
+        plan_reminders(day, mailer=AppMailer())
         db.session.commit()
     rows = reminder_rows(db, task_id=task.id, kind="overdue", user_id=world.user("lan.nt").id)
     assert [r.occurrence for r in rows] == list(range(1, math.ceil(10 / every) + 1))
@@ -554,7 +555,7 @@ def test_the_admin_can_turn_a_channel_off_for_everyone(db, world, smtp, sent_eve
     set_rules(db, inapp_enabled=True, email_enabled=False)
     plan_and_send(db, date(2025, 3, 14))
     assert in_app(db) == [("lan.nt", "due_in_3d", 1)] and len(smtp.messages) == 1
-    assert plan_digest(MONDAY) == 0
+    assert plan_digest(MONDAY, AppMailer()) == 0
 
 
 def reminder_email(db, smtp, world, username="lan.nt", language="vi"):
@@ -648,7 +649,7 @@ ESCALATION_DAY = date(2025, 4, 2)  # the 10th working day after DEADLINE
 
 
 def escalated_to(db) -> list[str]:
-    plan_reminders(ESCALATION_DAY)
+    plan_reminders(ESCALATION_DAY, mailer=AppMailer())
     db.session.commit()
     return sorted(r.user.username for r in reminder_rows(db, kind="escalation"))
 

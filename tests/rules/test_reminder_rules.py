@@ -15,10 +15,10 @@ from tracker.rules.reminders import (
     before_deadline_targets,
     before_deadline_windows,
     due_window_dates,
-    is_due_soon,
     overdue_occurrence,
     reminders_due,
 )
+from tracker.rules.status import is_due_soon
 
 CAL = WorkCalendar(makeup_days=[date(2025, 4, 26)])  # the make-up Saturday of the 2/5 swap
 

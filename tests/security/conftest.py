@@ -25,7 +25,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from tracker.extensions import db as _db
+from tracker import uploads
+from tracker.database import db as _db
 from tracker.models import (
     ApiToken,
     Attachment,
@@ -39,7 +40,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
-from tracker.services import uploads, workflow
+from tracker.services import workflow
 from tracker.timeutil import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -121,8 +122,8 @@ def build_world() -> World:
 
     directive("DRAFT", hai, units["STTTT"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
 
-    from tracker.api.auth import create_token
-    from tracker.feeds.service import create_feed
+    from tracker.services.feeds import create_feed
+    from tracker.services.tokens import create_token
 
     for username in ("binh.lv", "lan.nt"):
         create_token(users[username], f"token of {username}", actor=users[username])

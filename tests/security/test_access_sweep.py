@@ -38,7 +38,6 @@ from tests.security.helpers import (
     readable_text,
     rules,
 )
-from tracker.api.auth import create_token
 from tracker.models import (
     ApiToken,
     Attachment,
@@ -52,6 +51,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
+from tracker.services.tokens import create_token
 
 # Signed-in callers: every role, at the root and in a department, a division, and a sibling department.
 CALLERS = ["admin", "nga.tt", "thu.lt", "hai.nv", "tuan.la", "lan.nt", "binh.lv"]
@@ -380,8 +380,9 @@ def test_actions_the_rules_refuse_answer_403_and_change_nothing(app, db, world, 
 
 # --- function level --------------------------------------------------------------------------------
 
-# The unit dashboard shows staff their own unit (domain.md); the others are the leaders' dashboards and reports.
-STAFF_DASHBOARDS = {"dashboard.unit"}
+# The unit dashboard shows staff their own unit (domain.md), and the home page is that dashboard for them;
+# the others are the leaders' dashboards and reports.
+STAFF_DASHBOARDS = {"dashboard.unit", "dashboard.home"}
 
 
 def test_staff_get_403_on_every_leader_dashboard_and_admin_page(app, db, world, login_as):

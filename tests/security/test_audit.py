@@ -203,7 +203,7 @@ def test_no_route_changes_or_deletes_an_audit_row(make_app, app, db, demo):
 
     Served by an app that answers 500 instead of raising, so one failing route does not end the walk.
     """
-    from tracker.api.auth import create_token
+    from tracker.services.tokens import create_token
 
     app = make_app(PROPAGATE_TEST_ERRORS=False)
 

@@ -21,10 +21,11 @@ from sqlalchemy.engine import make_url
 from werkzeug.datastructures import FileStorage
 
 from tests.conftest import PG_URL
+from tracker import uploads
 from tracker.backup import MANIFEST, sqlite_counts
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 from tracker.models import ProgressUpdate, Task, User
-from tracker.services import uploads, workflow
+from tracker.services import workflow
 from tracker.timeutil import today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"backup" * 20

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PG_URL
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 from tracker.models import Attachment, AuditEvent, Directive, Notification, ProgressUpdate, Task
 from tracker.services import workflow
 from tracker.timeutil import today
@@ -32,8 +32,8 @@ DOWN_MESSAGE_VI = "Hiện không kết nối được cơ sở dữ liệu"
 
 
 def _minimal_data():
-    from tracker.api.auth import create_token
     from tracker.demo import add_unit, add_user
+    from tracker.services.tokens import create_token
 
     unit = add_unit("UBND", "Ủy ban nhân dân tỉnh", kind="province")
     user = add_user("nga.tt", "Trần Thị Nga", unit, "leader", password="tracker-demo", language="en")
@@ -198,7 +198,7 @@ def _disk_full(*_args, **_kwargs):
 
 
 def test_a_failed_upload_keeps_the_form_and_saves_nothing(app, db, demo, login_as, monkeypatch):
-    from tracker.services import uploads
+    from tracker import uploads
 
     monkeypatch.setattr(uploads, "write_file", _disk_full)
     task = db.session.scalar(select(Task).where(Task.title.startswith("Triển khai kế hoạch ứng dụng IPv6")))
@@ -225,7 +225,7 @@ def test_a_failed_upload_keeps_the_form_and_saves_nothing(app, db, demo, login_a
 
 
 def test_a_failed_upload_on_a_new_directive_keeps_the_form(app, db, demo, login_as, monkeypatch):
-    from tracker.services import uploads
+    from tracker import uploads
 
     monkeypatch.setattr(uploads, "write_file", _disk_full)
     directives = db.session.scalar(select(func.count()).select_from(Directive))

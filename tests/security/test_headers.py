@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.security.helpers import is_public, rules
 from tracker import create_app
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 from tracker.models import ApiToken, Attachment, CalendarFeed, Notification, Unit, User
 
 HSTS_MIN = 31536000
@@ -85,7 +85,7 @@ def test_every_get_route_has_the_headers_for_visitors_and_signed_in_users(app, d
     values = _values(db, world)
     admin = login_as("admin")
     visitor = app.test_client()
-    from tracker.api.auth import create_token
+    from tracker.services.tokens import create_token
 
     _row, token = create_token(world.user("admin"), "headers")
     db.session.commit()
@@ -115,7 +115,7 @@ def test_every_get_route_has_the_headers_for_visitors_and_signed_in_users(app, d
 
 def test_error_answers_have_the_headers(make_app, app, db, world, login_as):
     """404, 405, 400 (CSRF), 413, 403 and a forced 500, for pages and the API."""
-    from tracker.api.auth import create_token
+    from tracker.services.tokens import create_token
 
     crashing = make_app(PROPAGATE_TEST_ERRORS=False, WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=1024)
 

@@ -21,8 +21,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tests.security.helpers import form_payload, rules
-from tracker.api.auth import create_token
 from tracker.models import AuditEvent, Directive, Notification, Task, Unit, User
+from tracker.services.tokens import create_token
 from tracker.timeutil import today
 
 CSRF_MESSAGES = ("Your form has expired or was sent from another site",

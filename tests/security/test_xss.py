@@ -24,9 +24,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.security.helpers import is_public, readable_text, rules
-from tracker.extensions import db as _db
+from tracker.mail import AppMailer
+from tracker import uploads
+from tracker.database import db as _db
 from tracker.models import Notification, OutboxMessage, Task, Unit, User
-from tracker.services import uploads, workflow
+from tracker.services import workflow
 from tracker.timeutil import today
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -150,7 +152,7 @@ def test_attachment_names_are_cleaned_and_escaped(app, db, xss, login_as):
 
 def test_json_errors_and_api_keep_payloads_as_data(app, db, xss):
     """The API returns the text as JSON strings, typed application/json (nosniff), never as HTML."""
-    from tracker.api.auth import create_token
+    from tracker.services.tokens import create_token
 
     _row, token = create_token(xss["user"], "xss")
     db.session.commit()
@@ -175,10 +177,10 @@ def test_emails_escape_the_payloads_and_keep_headers_clean(app, db, xss):
     task = xss["task"]
     sender = db.session.scalar(select(User).where(User.username == "thu.lt"))
     sender.full_name = f"Thư ký {IMG}"
-    remind_now(sender, task, today())
+    remind_now(sender, task, today(), AppMailer())
     for offset in range(12):  # the deadline reminders of the coming days (whatever today's weekday)
-        plan_reminders(today() + timedelta(days=offset))
-    plan_digest(today())
+        plan_reminders(today() + timedelta(days=offset), mailer=AppMailer())
+    plan_digest(today(), AppMailer())
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.task_id.in_([t.id for t in xss["tasks"]])
                                                           | (OutboxMessage.kind == "digest"))).all()
@@ -255,7 +257,7 @@ def test_audit_export_neutralises_formulas(app, db, xss, login_as):
 def test_calendar_feed_keeps_titles_as_text(app, db, xss):
     from icalendar import Calendar
 
-    from tracker.feeds.service import create_feed
+    from tracker.services.feeds import create_feed
 
     _feed, secret = create_feed(xss["user"], "mine")
     db.session.commit()

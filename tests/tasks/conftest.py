@@ -16,7 +16,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import update
 
 from tests.conftest import PG_URL
-from tracker.extensions import db as _db
+from tracker.database import db as _db
 from tracker.models import User
 
 

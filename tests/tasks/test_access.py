@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.tasks.pages import download, main_text, task_like, task_titles, unit, user
+from tracker import uploads
 from tracker.demo import USERS
 from tracker.models import Attachment, AuditEvent, Notification, ProgressUpdate, Task
-from tracker.services import uploads, workflow
+from tracker.services import workflow
 from tracker.timeutil import today
 
 PDF = b"%PDF-1.4\n%%EOF\n"

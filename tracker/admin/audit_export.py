@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from tracker.admin import bp
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import AuditEvent, User
 from tracker.timeutil import to_local, utcnow
 

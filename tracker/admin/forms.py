@@ -3,12 +3,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from tracker.auth.forms import PasswordPolicy
-from tracker.forms import Form, choices
+from tracker.forms import Form, PasswordPolicy, choices
 from tracker.labels import LANGUAGE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
-
-CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-USERNAME_RE = r"^[a-z0-9][a-z0-9_.\-]*$"
+from tracker.services.units import CODE_RE
+from tracker.services.users import USERNAME_RE
 
 
 class UnitForm(Form):

@@ -6,12 +6,13 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.admin import bp
-from tracker.extensions import db
+from tracker.database import db
 from tracker.forms import Form, choices
 from tracker.models import CalendarDay, OutboxMessage, ReminderSettings, load_calendar
 from tracker.services import audit
@@ -61,7 +62,7 @@ def calendar():
             form.day.errors.append(_("This date is already a working day."))
         else:
             db.session.add(CalendarDay(day=form.day.data, kind=form.kind.data, name=form.name.data or ""))
-            audit.record("calendar.add", object_type="calendar_day", summary=f"{form.day.data} {form.kind.data}",
+            audit.record("calendar.add", actor=current_user, object_type="calendar_day", summary=f"{form.day.data} {form.kind.data}",
                          changes={"day": form.day.data, "kind": form.kind.data, "name": form.name.data})
             db.session.commit()
             flash(_("The calendar has been updated."), "success")
@@ -84,7 +85,7 @@ def calendar_delete(day: str):
     except ValueError:
         item = None
     if item is not None:
-        audit.record("calendar.remove", object_type="calendar_day", summary=f"{item.day} {item.kind}")
+        audit.record("calendar.remove", actor=current_user, object_type="calendar_day", summary=f"{item.day} {item.kind}")
         db.session.delete(item)
         db.session.commit()
         flash(_("The calendar has been updated."), "success")
@@ -112,7 +113,7 @@ def reminder_settings():
                    "escalate_after": settings.escalate_after}
             form.populate_obj(settings)
             settings.before_days = before
-            audit.record("reminders.settings", object_type="reminder_settings", object_id=1,
+            audit.record("reminders.settings", actor=current_user, object_type="reminder_settings", object_id=1,
                          changes={k: [v, getattr(settings, k)] for k, v in old.items() if v != getattr(settings, k)})
             db.session.commit()
             flash(_("The reminder rules have been saved."), "success")
@@ -135,7 +136,7 @@ def outbox():
 @bp.route("/outbox/retry", methods=["POST"])
 def outbox_retry():
     count = retry_failed()
-    audit.record("outbox.retry", object_type="outbox_message", summary=f"{count} failed messages queued again")
+    audit.record("outbox.retry", actor=current_user, object_type="outbox_message", summary=f"{count} failed messages queued again")
     db.session.commit()
     flash(_("%(n)d failed messages will be sent again.", n=count), "success")
     return redirect(url_for("admin.outbox"))

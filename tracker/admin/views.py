@@ -9,14 +9,15 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from tracker.admin import bp
+from tracker.admin.audit_export import audit_filters, audit_select
 from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
-from tracker.auth.sessions import revoke_sessions
-from tracker.extensions import db
+from tracker.database import db
 from tracker.forms import choices
 from tracker.models import Unit, User
 from tracker.paging import Page, page_args
 from tracker.services import audit
 from tracker.services.units import unit_blockers
+from tracker.services.users import revoke_sessions
 from tracker.text import like_pattern
 
 
@@ -110,7 +111,7 @@ def _validate_unit(form: UnitForm, unit: Unit) -> Unit | None | bool:
         blockers = unit_blockers(unit, for_delete=False)
         if blockers:
             form.active.errors.append(_("This unit still has %(what)s; move or close them first.",
-                                        what=", ".join(blockers)))
+                                        what=", ".join(map(str, blockers))))
     if taken or form.parent_id.errors or form.active.errors:
         return False
     return parent
@@ -130,7 +131,7 @@ def unit_new():
             db.session.add(unit)
             db.session.flush()
             unit.set_parent(parent)
-            audit.record("unit.create", obj=unit, summary=unit.name)
+            audit.record("unit.create", actor=current_user, obj=unit, summary=unit.name)
             db.session.commit()
             flash(_("Unit %(name)s has been created.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
@@ -155,7 +156,7 @@ def unit_edit(unit_id: int):
             if (parent.id if parent else None) != unit.parent_id:
                 changes["parent"] = [unit.parent.code if unit.parent else None, parent.code if parent else None]
                 unit.set_parent(parent)
-            audit.record("unit.update", obj=unit, summary=unit.name, changes=changes)
+            audit.record("unit.update", actor=current_user, obj=unit, summary=unit.name, changes=changes)
             db.session.commit()
             flash(_("Unit %(name)s has been saved.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
@@ -172,9 +173,9 @@ def unit_delete(unit_id: int):
     blockers = unit_blockers(unit, for_delete=True)
     if blockers:
         flash(_("%(name)s cannot be deleted because it has %(what)s. Deactivate it instead.",
-                name=unit.name, what=", ".join(blockers)), "error")
+                name=unit.name, what=", ".join(map(str, blockers))), "error")
         return redirect(url_for("admin.unit_edit", unit_id=unit.id))
-    audit.record("unit.delete", obj=unit, summary=unit.name, changes={"code": unit.code})
+    audit.record("unit.delete", actor=current_user, obj=unit, summary=unit.name, changes={"code": unit.code})
     db.session.delete(unit)
     db.session.commit()
     flash(_("Unit %(name)s has been deleted.", name=unit.name), "success")
@@ -252,7 +253,7 @@ def user_new():
             user.must_change_password = True
             db.session.add(user)
             db.session.flush()
-            audit.record("user.create", obj=user, summary=user.username,
+            audit.record("user.create", actor=current_user, obj=user, summary=user.username,
                          changes={"role": user.role, "unit": user.unit_id})
             db.session.commit()
             flash(_("User %(name)s has been created.", name=user.username), "success")
@@ -275,7 +276,7 @@ def user_edit(user_id: int):
         if (was_active and not user.active) or form.password.data or "role" in changes:
             revoke_sessions(user)
         action = "user.role_change" if "role" in changes else "user.update"
-        audit.record(action, obj=user, summary=user.username, changes=changes)
+        audit.record(action, actor=current_user, obj=user, summary=user.username, changes=changes)
         db.session.commit()
         flash(_("User %(name)s has been saved.", name=user.username), "success")
         return redirect(url_for("admin.users"))
@@ -293,7 +294,7 @@ def user_set_active(user_id: int):
         user.active = active
         if not active:
             revoke_sessions(user)
-        audit.record("user.activate" if active else "user.deactivate", obj=user, summary=user.username)
+        audit.record("user.activate" if active else "user.deactivate", actor=current_user, obj=user, summary=user.username)
         db.session.commit()
     flash((_("User %(name)s has been activated.", name=user.username) if active
            else _("User %(name)s has been deactivated and signed out.", name=user.username)), "success")
@@ -313,7 +314,7 @@ def user_temporary_password(user_id: int):
     user.set_password(form.password.data)
     user.must_change_password = True
     revoke_sessions(user)
-    audit.record("user.temporary_password", obj=user, summary=user.username)
+    audit.record("user.temporary_password", actor=current_user, obj=user, summary=user.username)
     db.session.commit()
     flash(_("A temporary password has been set for %(name)s; they must change it at the next sign-in.",
             name=user.username), "success")
@@ -324,8 +325,6 @@ def user_temporary_password(user_id: int):
 
 @bp.route("/audit")
 def audit_log():
-    from tracker.admin.audit_export import audit_filters, audit_select
-
     filters = audit_filters()
     page = db.paginate(audit_select(**filters), page=request.args.get("page", 1, type=int), per_page=_per_page(),
                        error_out=False)

@@ -12,9 +12,10 @@ from tracker.api.auth import current_api_user
 from tracker.api.errors import json_response
 from tracker.api.inputs import MAX_ID, paging, query_date
 from tracker.api.serialize import due_soon, task_json, task_status
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Directive, ExtensionRequest, Task, load_calendar
 from tracker.rules import reach
+from tracker.services.planner import current_rules
 from tracker.timeutil import today
 
 
@@ -67,7 +68,7 @@ def paged(stmt: Select, to_json) -> dict[str, Any]:
 
 def one_task_json(task: Task, day: date, now: date) -> dict[str, Any]:
     status = task_status(task, day)
-    return task_json(task, status, due_soon(task, status, day, now, load_calendar()))
+    return task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()))
 
 
 def task_response(task: Task, status_code: int = 200, day: date | None = None, now: date | None = None):

@@ -23,7 +23,7 @@ from tracker.api.inputs import (
 )
 from tracker.api.serialize import directive_json
 from tracker.api.tasks import NEW_TASK, task_data, task_list_select, task_rows_json
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import DIRECTIVE_KINDS, Directive, Task
 from tracker.rules import reach
 from tracker.services import reach_sql, workflow

@@ -9,12 +9,12 @@ say the same thing.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from tracker.extensions import db
+from tracker.database import db
+from tracker.errors import json_error, json_response, record_denied  # noqa: F401  (json_response: the API's)
 from tracker.services.errors import ServiceError
 
 
@@ -27,21 +27,6 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, str(message)
         self.fields = {k: str(v) for k, v in (fields or {}).items()}
         self.headers = headers or {}
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None):
-    """A JSON response in readable UTF-8 (Vietnamese is not escaped)."""
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
-                                          mimetype="application/json")
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def json_error(status: int, code: str, message: str, fields: dict[str, Any] | None = None,
-               headers: dict[str, str] | None = None):
-    body = {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}}
-    return json_response(body, status, headers)
 
 
 def init_error_handlers(bp: Blueprint) -> None:
@@ -62,8 +47,4 @@ def _refused(status: int) -> None:
     """Drop what the request did; a 403 is logged as the pages log it (`auth.denied`, when the app does)."""
     db.session.rollback()
     if status == 403:
-        try:
-            from tracker.errors import record_denied
-        except ImportError:  # an app without the denial log
-            return
         record_denied()

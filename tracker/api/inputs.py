@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker.api.errors import ApiError
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Unit, User
 from tracker.views_util import MAX_ID
 

@@ -11,11 +11,12 @@ from tracker.api.common import page_json, paged
 from tracker.api.errors import json_response
 from tracker.api.inputs import Field, invalid, paging, parse_body, query_date, query_int, query_unit, read_json
 from tracker.api.serialize import iso, notification_json, unit_json
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Notification, Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.extract import ExtractError, UnitRef, extract
 from tracker.services.errors import Forbidden
+from tracker.services.stats import stats_payload
 from tracker.timeutil import today
 from tracker.views_util import tree_order
 
@@ -69,8 +70,6 @@ def extract_tasks():
 @bp.route("/stats")
 def stats():
     """The dashboard's opening figures (tracker.services.stats: the same query layer as the pages)."""
-    from tracker.services.stats import stats_payload
-
     as_of = query_date("as_of")
     unit, issuing_unit = query_unit("unit"), query_unit("issuing_unit")
     directive_id = query_int("directive")

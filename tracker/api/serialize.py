@@ -1,20 +1,12 @@
 """What the API returns for each resource: api.md's field names, units by code, users by username."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, url_for
-
 from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
-from tracker.rules.reminders import DEFAULT_RULES, is_due_soon
-from tracker.rules.status import deadline_on, facts_of, status_on
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL under BASE_URL (the public address; behind a proxy the request's host may be internal)."""
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    return base + url_for(endpoint, **values) if base else url_for(endpoint, _external=True, **values)
+from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
+from tracker.urls import external_url, id_url
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -48,19 +40,9 @@ def deadline_in_force(task: Task, day: date, today: date) -> date | None:
     return deadline_on(facts_of(task), day)
 
 
-def due_soon(task: Task, status: str | None, day: date, today: date, calendar) -> bool:
-    """The `due_soon` flag on `day`: not done, and the deadline within the first reminder window."""
-    if status != "in_progress":
-        return False
-    deadline = deadline_in_force(task, day, today)
-    if deadline is None or deadline < day or deadline > due_soon_until(day, calendar):
-        return False  # (checked first: counting working days up to a far deadline is slow)
-    return is_due_soon(deadline, day, calendar)
-
-
-def due_soon_until(day: date, calendar) -> date:
-    """The last deadline that is due soon on `day`: the day before the (window + 1)th working day."""
-    return calendar.add_working_days(day, DEFAULT_RULES.due_soon_days + 1) - timedelta(days=1)
+def due_soon(task: Task, status: str | None, day: date, today: date, calendar, rules) -> bool:
+    """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then."""
+    return status == "in_progress" and due_soon_flag(status, deadline_in_force(task, day, today), day, calendar, rules)
 
 
 def task_status(task: Task, day: date) -> str | None:
@@ -69,8 +51,6 @@ def task_status(task: Task, day: date) -> str | None:
 
 def task_url_builder():
     """task id -> its page's external URL: the route map asked once for a list of tasks."""
-    from tracker.templating import id_url
-
     return id_url("tasks.show", "task_id", build=external_url)
 
 

@@ -29,12 +29,13 @@ from tracker.api.inputs import (
     unit_or_error,
 )
 from tracker.api.serialize import due_soon, extension_json, task_json, task_url_builder, update_json
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import workflow
 from tracker.services.errors import Forbidden, Invalid
+from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, gathers, task_select
 from tracker.text import fold
 from tracker.timeutil import today
@@ -88,8 +89,9 @@ def list_filters() -> TaskFilters:
 
 
 def task_rows_json(rows, day, now) -> list[dict]:
-    calendar, task_url = load_calendar(), task_url_builder()
-    return [task_json(task, status, due_soon(task, status, day, now, calendar), task_url) for task, status in rows]
+    calendar, rules, task_url = load_calendar(), current_rules(), task_url_builder()
+    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url)
+            for task, status in rows]
 
 
 def task_list_select(filters: TaskFilters, now, expected: int | None = None):

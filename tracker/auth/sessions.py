@@ -15,7 +15,8 @@ from flask import Flask, current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
-from tracker.extensions import db, login_manager
+from tracker.database import db
+from tracker.extensions import login_manager
 from tracker.models import Unit, User, UserSession
 from tracker.models.user import hash_token
 from tracker.timeutil import utcnow
@@ -83,12 +84,3 @@ def end_session() -> None:
         )
     logout_user()
     session.clear()
-
-
-def revoke_sessions(user: User, keep_current: bool = False) -> None:
-    """Revoke every session of `user` (all but this browser's with `keep_current`)."""
-    stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-    token = session.get("sid") if keep_current else None
-    if token:
-        stmt = stmt.where(UserSession.token_hash != hash_token(token))
-    db.session.execute(stmt.values(revoked_at=utcnow()))

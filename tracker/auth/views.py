@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,21 +13,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
-from tracker.auth.sessions import end_session, revoke_sessions, start_session
-from tracker.extensions import db
+from tracker.auth.sessions import end_session, start_session
+from tracker.database import db
 from tracker.models import LoginAttempt, User
 from tracker.models.user import password_method
 from tracker.services import audit
+from tracker.services.users import revoke_sessions
 from tracker.timeutil import utcnow
 
 
 def safe_next(target: str | None) -> str:
     """Return `target` if it is a path on this site, else the home page (no open redirect)."""
     if not target or "\\" in target:
-        return url_for("main.index")
+        return url_for("dashboard.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.index")
+        return url_for("dashboard.home")
     return target
 
 
@@ -100,7 +101,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        audit.record("auth.logout", obj=current_user._get_current_object())
+        audit.record("auth.logout", actor=current_user._get_current_object(), obj=current_user._get_current_object())
     end_session()
     db.session.commit()
     flash(_("You have signed out."), "info")
@@ -118,9 +119,9 @@ def change_password():
             user = current_user._get_current_object()
             user.set_password(form.new_password.data)
             user.must_change_password = False
-            revoke_sessions(user, keep_current=True)
-            audit.record("auth.password_changed", obj=user)
+            revoke_sessions(user, keep_token=session.get("sid"))
+            audit.record("auth.password_changed", actor=user, obj=user)
             db.session.commit()
             flash(_("Your password has been changed. Other browsers have been signed out."), "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("dashboard.home"))
     return render_template("auth/change_password.html", form=form)

@@ -80,6 +80,7 @@ def status_summary(counts: Counts) -> str:
 
 def xlsx(scope: Scope, rows: Iterable[TaskRow], totals: Counts, units: list[UnitRow]) -> bytes:
     """The workbook: the task list, the statistics by unit, and what the export covers."""
+    # openpyxl and python-docx (~15 MB together) load in the workers that export, not in every worker.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -202,7 +203,7 @@ def _percent(value: float | None) -> str:
 def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: list[TaskRow], parent_name: str,
                 unit_code: str, today: date, due_soon_days: int = 7) -> bytes:
     """"Báo cáo tình hình thực hiện nhiệm vụ" in the usual administrative layout (Decree 30/2020/NĐ-CP)."""
-    from docx import Document
+    from docx import Document  # loaded on the first report (see xlsx)
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn

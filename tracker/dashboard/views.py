@@ -15,13 +15,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.dashboard import bp, charts, exports
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Directive, Unit
+from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services.errors import Forbidden
-from tracker.services.page_cache import page_cache
-from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, current_rules, encode_args
+from tracker.services.planner import current_rules
+from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, encode_args
 from tracker.timeutil import local_now, today
 from tracker.views_util import unit_options
 
@@ -168,6 +169,12 @@ def percent(value: float | None) -> str:
 
 
 # --- pages -------------------------------------------------------------------------------------
+
+@bp.route("/")
+def home():
+    """The home page is a dashboard: the leader one for leaders, secretaries and admins, the unit one for staff."""
+    return index() if reach.can_view_dashboard(current_user) else unit()
+
 
 @bp.route("/dashboard")
 def index():

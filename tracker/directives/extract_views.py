@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.database import db
 from tracker.directives import bp
-from tracker.extensions import db
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.extract import ExtractError, UnitRef, extract

@@ -7,19 +7,28 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tracker import uploads
+from tracker.database import db
 from tracker.directives import bp
 from tracker.directives.forms import DirectiveForm, TaskBatchForm, TaskForm
-from tracker.extensions import db
 from tracker.forms import choices
 from tracker.models import Attachment, Directive, Task, Unit, User
 from tracker.rules import reach
-from tracker.services import reach_sql, uploads, workflow
+from tracker.services import reach_sql, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, task_select
 from tracker.services.status_sql import status_sql
 from tracker.text import like_pattern
 from tracker.timeutil import today
-from tracker.views_util import apply_errors, load_directive, load_task, tree_order, unit_options, user_options
+from tracker.views_util import (
+    apply_errors,
+    flash_error,
+    load_directive,
+    load_task,
+    tree_order,
+    unit_options,
+    user_options,
+)
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
 DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
@@ -300,8 +309,6 @@ def publish(directive_id: int):
         workflow.publish_directive(current_user, directive, today())
     except ServiceError as error:
         db.session.rollback()
-        from tracker.views_util import flash_error
-
         flash_error(error)
     else:
         db.session.commit()

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from flask import abort, current_app
 
-from tracker.api.serialize import external_url
 from tracker.feeds import bp
-from tracker.feeds.service import feed_tasks, find_feed
+from tracker.services.feeds import feed_tasks, find_feed
 from tracker.timeutil import utcnow
+from tracker.urls import external_url
 
 if TYPE_CHECKING:
     from icalendar import Calendar
@@ -22,11 +22,6 @@ PRIORITY_TEXT = {"normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
 def task_url(task_id: int) -> str:
     """Where an event links to: the task's page."""
     return external_url("tasks.show", task_id=task_id)
-
-
-def feed_url(secret: str) -> str:
-    """The URL to paste into a calendar app."""
-    return external_url("feeds.calendar", secret=secret)
 
 
 def build_calendar(feed) -> Calendar:

@@ -1,6 +1,6 @@
-"""Home page, profile, language switch and health check."""
+"""Profile (with its API tokens and calendar links), language switch and health check."""
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from tracker.main import views  # noqa: E402,F401
+from tracker.main import credentials, views  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Home page, profile, language switch and health check."""
+"""Profile, language switch and health check (the home page is the dashboard's)."""
 from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
@@ -6,21 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.main import bp
 from tracker.main.forms import ProfileForm
 from tracker.services import audit
-
-
-@bp.route("/")
-def index():
-    """Land on the dashboard: the leader dashboard for leaders, secretaries and admins, the unit one for staff."""
-    from tracker.dashboard import views as dashboard
-    from tracker.rules import reach
-
-    if reach.can_view_dashboard(current_user):
-        return dashboard.index()
-    return dashboard.unit()
 
 
 @bp.route("/healthz")
@@ -42,7 +31,7 @@ def set_language():
             current_user.language = lang
             db.session.commit()
     return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("main.index"))
+                    else url_for("dashboard.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -55,7 +44,7 @@ def profile():
         user.language = form.language.data
         user.email_notifications = form.email_notifications.data
         if changes:
-            audit.record("user.profile", obj=user, changes=changes)
+            audit.record("user.profile", actor=current_user, obj=user, changes=changes)
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("main.profile"))

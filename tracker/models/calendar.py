@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.database import db
+from tracker.rules.calendar import WorkCalendar
 
 
 class CalendarDay(db.Model):
@@ -29,10 +30,6 @@ def load_calendar():
     rebuilt only when they change, so its per-year holiday cache survives
     from one request to the next.
     """
-    from sqlalchemy import select
-
-    from tracker.rules.calendar import WorkCalendar
-
     rows = tuple(db.session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
                                     .order_by(CalendarDay.day)).all())
     calendar = _cache.get(rows)

@@ -11,31 +11,49 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models.types import UTCDateTime
+from tracker.rules.reminders import DEFAULT_RULES, DEFAULT_SEND_HOUR, ReminderRules
 from tracker.timeutil import utcnow
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 class ReminderSettings(db.Model):
-    """The admin's reminder rules (one row); defaults as in domain.md."""
+    """The admin's reminder rules (one row); its defaults are tracker.rules.reminders.DEFAULT_RULES."""
 
     __tablename__ = "reminder_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    before_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [7, 3, 1])
-    on_day: Mapped[bool] = mapped_column(Boolean, default=True)
-    overdue_first: Mapped[int] = mapped_column(Integer, default=1)
-    overdue_every: Mapped[int] = mapped_column(Integer, default=3)
-    escalate_after: Mapped[int] = mapped_column(Integer, default=10)
-    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)
-    digest_hour: Mapped[int] = mapped_column(Integer, default=7)
-    digest_minute: Mapped[int] = mapped_column(Integer, default=30)
-    send_hour: Mapped[int] = mapped_column(Integer, default=7)  # reminders go out from this local hour
+    before_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_RULES.before_days))
+    on_day: Mapped[bool] = mapped_column(Boolean, default=DEFAULT_RULES.on_day)
+    overdue_first: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.overdue_first)
+    overdue_every: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.overdue_every)
+    escalate_after: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.escalate_after)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.digest_weekday)
+    digest_hour: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.digest_hour)
+    digest_minute: Mapped[int] = mapped_column(Integer, default=DEFAULT_RULES.digest_minute)
+    send_hour: Mapped[int] = mapped_column(Integer, default=DEFAULT_SEND_HOUR)  # reminders go out from this hour
     email_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     inapp_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def defaults(cls) -> ReminderSettings:
+        """The settings in force while the admin has saved none (not added to the session)."""
+        rules = DEFAULT_RULES
+        return cls(id=1, before_days=list(rules.before_days), on_day=rules.on_day, overdue_first=rules.overdue_first,
+                   overdue_every=rules.overdue_every, escalate_after=rules.escalate_after,
+                   digest_weekday=rules.digest_weekday, digest_hour=rules.digest_hour,
+                   digest_minute=rules.digest_minute, send_hour=DEFAULT_SEND_HOUR, email_enabled=True,
+                   inapp_enabled=True)
+
+    def rules(self) -> ReminderRules:
+        """These settings as the pure rules' value (tracker.rules.reminders)."""
+        return ReminderRules(before_days=tuple(self.before_days or ()), on_day=self.on_day,
+                             overdue_first=self.overdue_first, overdue_every=self.overdue_every,
+                             escalate_after=self.escalate_after, digest_weekday=self.digest_weekday,
+                             digest_hour=self.digest_hour, digest_minute=self.digest_minute)
 
 
 class OutboxMessage(db.Model):

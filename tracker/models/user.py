@@ -5,12 +5,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models.types import UTCDateTime
 from tracker.text import collation_key, fold
 from tracker.timeutil import utcnow
@@ -19,14 +18,17 @@ ROLES = ("admin", "leader", "secretary", "staff")
 PASSWORD_METHOD = "scrypt:32768:8:1"
 
 
-def password_method() -> str:
-    """The hash method in force (tests use a cheaper scrypt cost; production the documented one)."""
-    try:
-        from flask import current_app
+_method = {"in force": PASSWORD_METHOD}
 
-        return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD)
-    except RuntimeError:
-        return PASSWORD_METHOD
+
+def use_password_method(method: str) -> None:
+    """Set the hash method in force (create_app passes PASSWORD_HASH_METHOD: tests use a cheaper scrypt cost)."""
+    _method["in force"] = method
+
+
+def password_method() -> str:
+    """The hash method in force (the documented one unless the configuration says otherwise)."""
+    return _method["in force"]
 
 
 def hash_token(token: str) -> str:
@@ -34,7 +36,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     """A person, member of exactly one unit, with one role."""
 
     __tablename__ = "user"
@@ -61,9 +63,24 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
+    # What Flask-Login asks of a user object (its UserMixin would tie the model to Flask).
+    is_authenticated = True
+    is_anonymous = False
+
     @property
-    def is_active(self) -> bool:  # Flask-Login
+    def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other) -> bool:
+        """The same person, even when loaded by two sessions (as Flask-Login's mixin compares)."""
+        if isinstance(other, User):
+            return self.get_id() == other.get_id()
+        return NotImplemented
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_method())

@@ -1,6 +1,6 @@
 """The data version: one row whose value changes with every commit that changes what pages show.
 
-tracker.services.page_cache keys its cached page parts on it, so every
+tracker.page_cache keys its cached page parts on it, so every
 worker process sees a change at its next request (see that module).
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.database import db
 
 
 class DataVersion(db.Model):

@@ -1,15 +1,24 @@
 """The notifications page: newest first, mark one or all as read."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from tracker.extensions import db
+from tracker.database import db
+from tracker.mail import AppMailer
 from tracker.models import Notification
 from tracker.notifications import bp
-from tracker.timeutil import utcnow
+from tracker.rules import reach
+from tracker.services import audit
+from tracker.services.planner import last_manual_reminder
+from tracker.services.planner import remind_now as queue_reminder
+from tracker.timeutil import today, utcnow
+from tracker.views_util import load_task
 
 
 def unread_count(user) -> int:
@@ -61,18 +70,6 @@ def read_all():
 @bp.route("/tasks/<int:task_id>/remind", methods=["POST"])
 def remind_now(task_id: int):
     """"Remind now": the issuer or a secretary nudges the people answering for a task (once an hour)."""
-    from datetime import timedelta
-
-    from flask import flash
-    from flask_babel import gettext as _
-
-    from tracker.rules import reach
-    from tracker.services import audit
-    from tracker.services.planner import last_manual_reminder
-    from tracker.services.planner import remind_now as queue_reminder
-    from tracker.timeutil import today
-    from tracker.views_util import load_task
-
     task = load_task(task_id, for_update=True)
     if not reach.can_remind(current_user, task):
         abort(403)
@@ -83,8 +80,8 @@ def remind_now(task_id: int):
     if last is not None and utcnow() - last < timedelta(hours=1):
         flash(_("A reminder was already sent for this task less than an hour ago."), "error")
         return redirect(url_for("tasks.show", task_id=task.id))
-    count = queue_reminder(current_user._get_current_object(), task, today())
-    audit.record("task.remind", obj=task, summary=task.title[:200], changes={"recipients": count})
+    count = queue_reminder(current_user._get_current_object(), task, today(), AppMailer())
+    audit.record("task.remind", actor=current_user, obj=task, summary=task.title[:200], changes={"recipients": count})
     db.session.commit()
     flash(_("A reminder has been sent to %(n)d people.", n=count), "success")
     return redirect(url_for("tasks.show", task_id=task.id))

@@ -104,6 +104,7 @@ class ReminderRules:
 
 
 DEFAULT_RULES = ReminderRules()
+DEFAULT_SEND_HOUR = 7  # reminders of the day go out from this local hour (the scheduler's setting)
 
 
 @dataclass(frozen=True)
@@ -233,24 +234,3 @@ def due_window_dates(
     overdue_until = _window(OVERDUE, today, -rules.overdue_first, cal).last
     escalation = _window(ESCALATION, today, -rules.escalate_after, cal)
     return DueWindows(tuple(before_deadline_windows(today, cal, rules)), overdue_until, escalation)
-
-
-def is_due_soon(
-    deadline: date,
-    today: date,
-    cal: WorkCalendar,
-    rules: ReminderRules = DEFAULT_RULES,
-) -> bool:
-    """Return the `due_soon` flag of an open task: its deadline is within the first window.
-
-    True when `today <= deadline` and at most `rules.due_soon_days` (7 by
-    default) working days are left, counted in (today, deadline]: from the
-    day `due_in_7d` fires through the deadline itself, False from the day
-    after the deadline (the task is then overdue). It holds on days off too.
-    """
-    if deadline < today:
-        return False
-    # Far deadlines are decided without counting every working day up to them.
-    if deadline >= cal.add_working_days(today, rules.due_soon_days + 1):
-        return False
-    return cal.working_days_between(today, deadline) <= rules.due_soon_days

@@ -6,6 +6,10 @@ expression so lists and dashboards can count and filter in the database;
 tests check that both agree on random histories. Pure: no Flask, no
 database session, no clock (the caller passes the day).
 
+The `due_soon` flag beside the status is here too, the one rule that
+pages, API, dashboards and reminders use: not done, and the deadline within
+the first reminder window (the admin's rules; 7 working days by default).
+
 Status on day D, with the deadline in force on D (after the extensions
 approved by D):
 - the task did not exist yet (created after D): no status (None);
@@ -20,7 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from tracker.rules.calendar import WorkCalendar
+from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 
 STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 DONE_STATUSES = ("done_on_time", "done_late")
@@ -86,3 +93,25 @@ def rates(counts: dict[str, int]) -> dict[str, float | None]:
         "completion_rate": done / active if active else None,
         "on_time_rate": counts.get("done_on_time", 0) / judged if judged else None,
     }
+
+
+def due_soon_until(day: date, cal: WorkCalendar, rules: ReminderRules = DEFAULT_RULES) -> date:
+    """The last deadline that is due soon on `day`: the day before the (window + 1)th working day after it.
+
+    A deadline is due soon on `day` when `day <= deadline <= due_soon_until(day)`: at most
+    `rules.due_soon_days` working days are left in (day, deadline], from the day the first
+    reminder fires through the deadline itself; it holds on days off too. Lists and
+    dashboards compare deadlines with this date in SQL.
+    """
+    return cal.add_working_days(day, rules.due_soon_days + 1) - timedelta(days=1)
+
+
+def is_due_soon(deadline: date | None, day: date, cal: WorkCalendar, rules: ReminderRules = DEFAULT_RULES) -> bool:
+    """True if a task not done with `deadline` in force is due soon on `day` (see `due_soon_until`)."""
+    return deadline is not None and day <= deadline <= due_soon_until(day, cal, rules)
+
+
+def due_soon_flag(status: str | None, deadline: date | None, day: date, cal: WorkCalendar,
+                  rules: ReminderRules = DEFAULT_RULES) -> bool:
+    """The `due_soon` flag shown beside `status` on `day`: only a task in progress is due soon."""
+    return status == "in_progress" and is_due_soon(deadline, day, cal, rules)

@@ -1,37 +1,31 @@
-"""Record audit events; the request or job that owns the transaction commits them."""
+"""Record audit events; the request or job that owns the transaction commits them.
+
+The caller names the actor (None for the system). The address an event came
+from is the `ip` argument, or else the one the request hook wrote into the
+session's `info` (tracker.security: each request has its own session), so
+the services that record events need know nothing of requests.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import AuditEvent
 
+CLIENT_IP = "client_ip"  # the key of the request's address in `db.session.info`
 
-def record(action: str, *, actor=None, obj=None, object_type: str = "", object_id: int | None = None,
+
+def record(action: str, *, actor, obj=None, object_type: str = "", object_id: int | None = None,
            summary: str = "", changes: dict[str, Any] | None = None, ip: str | None = None) -> AuditEvent:
-    """Add an AuditEvent to the session (no commit).
-
-    `actor` defaults to the signed-in user and `ip` to the request's address
-    when called inside a request.
-    """
+    """Add an AuditEvent to the session (no commit)."""
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
-    if actor is None or ip is None:
-        try:
-            from flask import has_request_context, request
-            from flask_login import current_user
-
-            if has_request_context():
-                if actor is None and current_user.is_authenticated:
-                    actor = current_user
-                if ip is None:
-                    ip = request.remote_addr or ""
-        except ImportError:  # pragma: no cover
-            pass
+    if ip is None:
+        ip = db.session.info.get(CLIENT_IP, "")
     event = AuditEvent(
         action=action,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor.id if actor is not None and actor.is_authenticated else None,
         object_type=object_type,
         object_id=object_id,
         summary=summary[:500],

@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from tracker.lazytext import _l
 from tracker.services.errors import Invalid
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -45,7 +45,7 @@ def _docx_text(data: bytes) -> str:
     try:
         if "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist():
             raise zipfile.BadZipFile
-        from docx import Document
+        from docx import Document  # python-docx and pypdf load on the first upload, not in every worker
 
         document = Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on bad input
@@ -59,7 +59,7 @@ def _docx_text(data: bytes) -> str:
 
 def _pdf_text(data: bytes) -> str:
     try:
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # (see _docx_text)
 
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)

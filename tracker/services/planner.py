@@ -7,6 +7,10 @@ per (task, recipient, rule, occurrence, deadline in force). Running it
 again the same day, or in two processes at once, queues nothing more.
 Pending reminders that no longer apply (task closed, deadline moved,
 before-deadline day passed, recipient deactivated) are cancelled first.
+
+The e-mails are rendered by the `mailer` the caller hands in (a
+tracker.mail.AppMailer: templates in the recipient's language, links under
+BASE_URL, Message-IDs), so the planner itself needs no web framework.
 """
 from __future__ import annotations
 
@@ -14,13 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, url_for
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from tracker.extensions import db
-from tracker.mail import new_message_id, render_email
-from tracker.models import Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
+from tracker.database import db
+from tracker.models import AuditEvent, Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -28,9 +30,9 @@ from tracker.rules.reminders import (
     TO_ISSUER,
     ReminderRules,
     due_window_dates,
-    is_due_soon,
     reminders_due,
 )
+from tracker.rules.status import is_due_soon
 from tracker.services import reach_sql
 from tracker.services.outbox import enqueue_email, enqueue_notification
 from tracker.timeutil import utcnow
@@ -39,20 +41,13 @@ BEFORE_PREFIX = "due_in_"
 
 
 def get_settings() -> ReminderSettings:
-    """The reminder settings row (defaults, unsaved, when the admin never changed them)."""
-    settings = db.session.get(ReminderSettings, 1)
-    if settings is None:
-        settings = ReminderSettings(id=1, before_days=[7, 3, 1], on_day=True, overdue_first=1, overdue_every=3,
-                                    escalate_after=10, digest_weekday=0, digest_hour=7, digest_minute=30,
-                                    send_hour=7, email_enabled=True, inapp_enabled=True)
-    return settings
+    """The reminder settings row (the defaults, unsaved, when the admin never changed them)."""
+    return db.session.get(ReminderSettings, 1) or ReminderSettings.defaults()
 
 
-def rules_of(settings: ReminderSettings) -> ReminderRules:
-    return ReminderRules(before_days=tuple(settings.before_days or ()), on_day=settings.on_day,
-                         overdue_first=settings.overdue_first, overdue_every=settings.overdue_every,
-                         escalate_after=settings.escalate_after, digest_weekday=settings.digest_weekday,
-                         digest_hour=settings.digest_hour, digest_minute=settings.digest_minute)
+def current_rules() -> ReminderRules:
+    """The reminder rules in force: their first window is what "due soon" means everywhere."""
+    return get_settings().rules()
 
 
 @dataclass
@@ -82,14 +77,6 @@ def cancel_stale(today: date) -> int:
     return result.rowcount
 
 
-def _task_url(task_id: int) -> str:
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    try:
-        return base + url_for("tasks.show", task_id=task_id)
-    except RuntimeError:
-        return f"{base}/tasks/{task_id}"
-
-
 def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]:
     if not unit_ids:
         return {}
@@ -117,11 +104,11 @@ def _issuer_side(task: Task, people: list[User]) -> list[User]:
     return (named or leaders) + secretaries
 
 
-def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = False) -> list[Planned]:
-    """Queue today's deadline reminders (idempotent); return what this call queued."""
+def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = False, mailer=None) -> list[Planned]:
+    """Queue today's deadline reminders (idempotent); return what this call queued (`mailer`: unless `dry_run`)."""
     now = now or utcnow()
     settings = get_settings()
-    rules = rules_of(settings)
+    rules = settings.rules()
     cal = load_calendar()
     cancel_stale(today)
     windows = due_window_dates(today, cal, rules)
@@ -166,13 +153,13 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
                 queued |= enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id,
                                                title=task.title, now=now)
             if wants_email:
-                subject, text, html = render_email(
+                subject, text, html = mailer.render(
                     "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                    occurrence=reminder.occurrence, today=today, url=_task_url(task.id),
+                    occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
                     days_left=cal.working_days_between(today, task.deadline),
                     late_days=-cal.working_days_between(today, task.deadline))
                 queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
-                                        message_id=new_message_id(), planned_for=today, task_id=task.id,
+                                        message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
                                         deadline=task.deadline, occurrence=reminder.occurrence, now=now)
             if queued:
                 planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline,
@@ -180,13 +167,13 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     return planned
 
 
-def plan_digest(today: date, now: datetime | None = None) -> int:
+def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
     now = now or utcnow()
     settings = get_settings()
     if not settings.email_enabled:
         return 0
-    rules = rules_of(settings)
+    rules = settings.rules()
     cal = load_calendar()
     horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
     year, week, _ = today.isocalendar()
@@ -210,29 +197,30 @@ def plan_digest(today: date, now: datetime | None = None) -> int:
         for task in tasks:
             groups[task.lead_unit.name].append(task)
         overdue = sum(1 for t in tasks if t.deadline < today)
-        subject, text, html = render_email(
+        subject, text, html = mailer.render(
             "digest", locale=leader.language, user=leader, groups=sorted(groups.items()), today=today,
-            overdue=overdue, due_soon=len(tasks) - overdue, task_url=_task_url, window=rules.due_soon_days,
+            overdue=overdue, due_soon=len(tasks) - overdue, task_url=mailer.task_url, window=rules.due_soon_days,
             due_soon_flags={t.id: is_due_soon(t.deadline, today, cal, rules) for t in tasks})
         if enqueue_email(key=key, kind="digest", user=leader, subject=subject, text=text, html=html,
-                         message_id=new_message_id(), planned_for=today, now=now):
+                         message_id=mailer.new_message_id(), planned_for=today, now=now):
             queued += 1
     return queued
 
 
-def enqueue_event_email(user: User, kind: str, task: Task, today: date) -> None:
+def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) -> None:
     """E-mail for an event (assignment, return, decision), sent after the request commits."""
     settings = get_settings()
     if not (settings.email_enabled and user.email_notifications and user.email and user.active):
         return
-    subject, text, html = render_email("event", locale=user.language, task=task, user=user, kind=kind,
-                                       url=_task_url(task.id))
-    enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{new_message_id()}", kind=kind, user=user, subject=subject,
-                  text=text, html=html, message_id=new_message_id(), planned_for=today, task_id=task.id,
+    subject, text, html = mailer.render("event", locale=user.language, task=task, user=user, kind=kind,
+                                        url=mailer.task_url(task.id))
+    message_id = mailer.new_message_id()
+    enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=message_id, planned_for=today, task_id=task.id,
                   deadline=task.deadline)
 
 
-def remind_now(actor: User, task: Task, today: date, now: datetime | None = None) -> int:
+def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | None = None) -> int:
     """Queue a manual reminder ("remind now") to the people answering for the task.
 
     The caller enforces the limit of one an hour per task (see `last_manual_reminder`).
@@ -247,19 +235,17 @@ def remind_now(actor: User, task: Task, today: date, now: datetime | None = None
         if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
             queued += 1
         if get_settings().email_enabled and user.email_notifications and user.email:
-            subject, text, html = render_email("reminder", locale=user.language, task=task, user=user,
-                                               rule="manual", occurrence=1, today=today, url=_task_url(task.id),
+            subject, text, html = mailer.render("reminder", locale=user.language, task=task, user=user,
+                                                rule="manual", occurrence=1, today=today, url=mailer.task_url(task.id),
                                                days_left=None, sender=actor)
             enqueue_email(key=key, kind="manual", user=user, subject=subject, text=text, html=html,
-                          message_id=new_message_id(), planned_for=today, task_id=task.id, deadline=task.deadline,
+                          message_id=mailer.new_message_id(), planned_for=today, task_id=task.id, deadline=task.deadline,
                           now=now)
     return queued
 
 
 def last_manual_reminder(task: Task) -> datetime | None:
     """When someone last pressed "remind now" on this task."""
-    from tracker.models import AuditEvent
-
     return db.session.scalar(select(AuditEvent.at).where(
         AuditEvent.object_type == "task", AuditEvent.object_id == task.id, AuditEvent.action == "task.remind")
         .order_by(AuditEvent.at.desc()).limit(1))

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.database import db
 from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES
@@ -237,8 +238,6 @@ def few_rows() -> int:
     they cost the same at matches = 5 x sqrt(tasks), taken from the highest task id (one
     index look-up), and never fewer than FEW_ROWS.
     """
-    from tracker.extensions import db
-
     tasks = db.session.scalar(select(func.max(Task.id))) or 0
     return max(FEW_ROWS, 5 * math.isqrt(tasks))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.rules.reach import is_admin, reach_path
 from tracker.services.sql import in_query

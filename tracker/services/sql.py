@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import any_, func
 
-from tracker.extensions import db
+from tracker.database import db
 
 
 def in_query(column, query):

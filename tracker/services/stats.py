@@ -37,17 +37,20 @@ import calendar as _calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from urllib.parse import quote_plus
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User
+from tracker.database import db
+from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
-from tracker.rules.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, rates
+from tracker.rules.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
 from tracker.services.errors import Forbidden
+from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.status_sql import deadline_sql
 
@@ -295,18 +298,6 @@ class DirectiveRow:
     counts: Counts
 
 
-def current_rules() -> ReminderRules:
-    """The reminder rules the admin set: their first window is what "due soon" means."""
-    from tracker.services.planner import get_settings, rules_of
-
-    return rules_of(get_settings())
-
-
-def due_soon_last_day(day: date, cal, rules: ReminderRules = DEFAULT_RULES) -> date:
-    """The last deadline that is "due soon" on `day` (reminders.is_due_soon, as a date span)."""
-    return cal.add_working_days(day, rules.due_soon_days + 1) - timedelta(days=1)
-
-
 class DashboardStats:
     """The figures of one user's dashboard for one set of filters, computed on demand."""
 
@@ -315,14 +306,12 @@ class DashboardStats:
         if filters.lead_unit is not None and not reach.in_reach(user, filters.lead_unit):
             raise Forbidden("This unit is outside your reach.")
         if calendar is None:
-            from tracker.models import load_calendar
-
             calendar = load_calendar()
         self.session, self.user, self.filters, self.today = session, user, filters, today
         self.calendar, self.rules = calendar, rules
         self.day = filters.as_of or today
         self.historical = self.day < today
-        self.due_soon_until = due_soon_last_day(self.day, calendar, rules)
+        self.due_soon_until = due_soon_until(self.day, calendar, rules)
         self.scope_unit = filters.lead_unit or (None if reach.is_admin(user) else user.unit)
 
     # --- the lists behind the figures ---
@@ -431,8 +420,6 @@ class DashboardStats:
     def _iter_rows(self, filters: TaskFilters, limit: int | None = None, with_difficulties: bool = False,
                    stream: bool = False) -> Iterator[TaskRow]:
         """The rows of the list `filters` with their status, deadline and progress on the day, by deadline."""
-        from sqlalchemy.orm import joinedload, selectinload
-
         stmt, status = self._select(filters)
         deadline = self._deadline().label("deadline_in_force")
         columns = [Task, status, deadline, self._progress().label("progress_on_day")]
@@ -623,7 +610,7 @@ def _resolve_unit(session, value) -> Unit | None:
 
 
 def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int | None = None,
-                  issuing_unit=None, *, today: date | None = None) -> dict:
+                  issuing_unit=None, *, today: date) -> dict:
     """The body of GET /api/v1/stats (api.md): the figures the leader dashboard opens with.
 
     `unit` (lead or cooperating, with sub-units) and `issuing_unit` are Unit
@@ -631,13 +618,9 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
     means today. Raises Forbidden for users without dashboards (staff), as
     the pages do. `by_unit` counts each task under its own lead unit.
     """
-    from tracker.extensions import db
-    from tracker.timeutil import today as local_today
-
     if not reach.can_view_dashboard(user):
         raise Forbidden("Dashboards are for leaders and monitoring officers.")
     session = db.session
-    today = today or local_today()
     filters = DashboardFilters(as_of=as_of, unit=_resolve_unit(session, unit), directive_id=directive_id,
                                issuing_unit=_resolve_unit(session, issuing_unit))
     stats = DashboardStats(session, user, filters, today, rules=current_rules())

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from tracker.extensions import db
+from tracker.database import db
+from tracker.labels import STATE_LABELS
+from tracker.lazytext import _l
 from tracker.models import (
     DIRECTIVE_KINDS,
     PRIORITIES,
@@ -20,17 +21,16 @@ from tracker.models import (
     DeadlineChange,
     Directive,
     ExtensionRequest,
-    Notification,
     ProgressUpdate,
     Task,
     Unit,
     User,
 )
 from tracker.rules import reach
-from tracker.services import audit
+from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
-from tracker.timeutil import utcnow
+from tracker.timeutil import format_datetime, utcnow
 
 
 @dataclass
@@ -71,29 +71,9 @@ def _require(condition: bool, message=None) -> None:
         raise Forbidden(message or _l("You do not have permission to do this."))
 
 
-# Events that also send an e-mail (after the request commits, through the outbox).
-EMAILED_EVENTS = {"assigned", "returned", "extension_approved", "extension_rejected", "submitted",
-                  "extension_requested"}
-
-
 def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
-    """Add an in-app notification for each active user (deduplicated).
-
-    The text shown is the translated label of `kind` (in the reader's
-    language) followed by `title`, the task's title by default.
-    """
-    from tracker.services.planner import enqueue_event_email
-    from tracker.timeutil import today
-
-    title = title if title is not None else (task.title if task else "")
-    seen = set()
-    for user in users:
-        if user is None or not user.active or user.id in seen:
-            continue
-        seen.add(user.id)
-        db.session.add(Notification(user_id=user.id, kind=kind, task_id=task.id if task else None, title=title[:500]))
-        if task is not None and kind in EMAILED_EVENTS:
-            enqueue_event_email(user, kind, task, today())
+    """Tell `users` of `kind` about `task` once the change is saved (tracker.services.notices)."""
+    notices.tell(db.session, users, kind, task, title)
 
 
 def unit_leaders(unit: Unit) -> list[User]:
@@ -277,8 +257,6 @@ def check_version(task: Task, expected_version: int | None) -> None:
     """Refuse to save over a newer version: somebody changed the task since it was loaded."""
     if expected_version is not None and expected_version != task.version:
         who = task.updated_by.full_name if task.updated_by else "?"
-        from tracker.templating import format_datetime
-
         raise Conflict(_l("This task was changed by %(who)s at %(when)s. Reload the page to see the change, "
                           "then make yours again.", who=who, when=format_datetime(task.updated_at)))
 
@@ -596,6 +574,4 @@ def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: st
 
 
 def state_label(state: str) -> str:
-    from tracker.labels import STATE_LABELS
-
     return str(STATE_LABELS.get(state, state))

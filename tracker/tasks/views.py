@@ -8,17 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker import uploads
+from tracker.database import db
 from tracker.directives.forms import TaskForm
 from tracker.directives.views import TASK_FIELDS, missing_deadline, prepare_task_form, task_data
-from tracker.extensions import db
 from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.paging import Page, page_args
 from tracker.rules import reach
-from tracker.rules.reminders import is_due_soon
-from tracker.rules.status import STATUSES, deadline_on, facts_of, status_on
-from tracker.services import uploads, workflow
+from tracker.rules.status import STATUSES, deadline_on, due_soon_flag, facts_of, status_on
+from tracker.services import workflow
 from tracker.services.errors import ServiceError
+from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, list_page, status_counts
 from tracker.tasks import bp
 from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, RespondForm
@@ -86,9 +87,8 @@ def index():
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
         # For a past day the flag would need each row's deadline history; it is shown on the task page.
-        calendar = load_calendar()
-        due_soon = {task.id for task, status in rows
-                    if status == "in_progress" and task.deadline and is_due_soon(task.deadline, day, calendar)}
+        calendar, rules = load_calendar(), current_rules()
+        due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
@@ -122,8 +122,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     secretaries_decide = current_app.config.get("SECRETARIES_DECIDE", False)
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
-        due_soon=status == "in_progress" and deadline_on(facts, as_of or day) is not None
-        and is_due_soon(deadline_on(facts, as_of or day), as_of or day, calendar),
+        due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
         extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,

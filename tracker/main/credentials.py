@@ -7,7 +7,7 @@ of redirecting, and never put the secret in a flash message or the session.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,16 +15,16 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.api.auth import create_token, revoke_token
-from tracker.extensions import db
-from tracker.feeds.service import can_have_scope, create_feed, revoke_feed
-from tracker.feeds.views import feed_url
+from tracker.database import db
 from tracker.forms import Form, choices
+from tracker.main import bp
+from tracker.main.forms import ProfileForm
 from tracker.models import ApiToken, CalendarFeed
+from tracker.services.feeds import can_have_scope, create_feed, revoke_feed
+from tracker.services.tokens import create_token, revoke_token
+from tracker.urls import external_url
 
-bp = Blueprint("tokens", __name__)
-
-SECTION_ENDPOINTS = ("main.profile", "tokens.create_token_view", "tokens.create_feed_view")
+SECTION_ENDPOINTS = ("main.profile", "main.create_token_view", "main.create_feed_view")
 
 
 class TokenForm(Form):
@@ -63,8 +63,6 @@ def token_section():
 
 
 def _render_profile(code: int = 200, **shown):
-    from tracker.main.forms import ProfileForm
-
     user = current_user._get_current_object()
     return render_template("main/profile.html", form=ProfileForm(formdata=None, obj=user), user=user,
                            **shown), code
@@ -105,7 +103,7 @@ def create_feed_view():
         return redirect(url_for("main.profile") + "#calendar-feeds")
     _feed, secret = create_feed(current_user, form.scope.data)
     db.session.commit()
-    return _render_profile(new_feed_url=feed_url(secret))
+    return _render_profile(new_feed_url=external_url("feeds.calendar", secret=secret))
 
 
 @bp.route("/profile/calendar-feeds/<int:feed_id>/revoke", methods=["POST"])

@@ -6,7 +6,7 @@ import secrets
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from tracker.extensions import db
+from tracker.database import db
 from tracker.models import CalendarFeed, Directive, Task, User
 from tracker.models.user import hash_token
 from tracker.services import audit, reach_sql
