@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean
+.PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,17 @@ run: install
 	@$(BIN)/flask demo-logins
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask serve
 
-# The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
+# The layers (pyproject.toml, [tool.importlinter]), then the whole suite on SQLite, then on PostgreSQL
+# when TEST_DATABASE_URL is set.
 test: install-dev
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
+
+# rules import nothing of the web, services no Flask, no blueprint imports another, no import cycle.
+lint:
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q

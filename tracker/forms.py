@@ -28,6 +28,9 @@ class _BabelTranslations:
 
 _TRANSLATIONS = _BabelTranslations()
 
+# Dates as typed in forms: what a date box sends (ISO), or dd/mm/yyyy as offices write them.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
 
 class Form(FlaskForm):
     """Every form of the app: CSRF from Flask-WTF, messages in the user's language."""

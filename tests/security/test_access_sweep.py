@@ -308,7 +308,7 @@ TASK_ACTIONS = {
     "notifications.remind_now": reach.can_remind,
 }
 DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish",
-                     "directives.add_tasks", "directives.new_task", "api.publish_directive", "api.add_task"}
+                     "directives.add_tasks", "tasks.new", "api.publish_directive", "api.add_task"}
 READ_ONLY = {"tasks.show", "api.get_task", "api.list_updates", "directives.show", "api.get_directive",
              "directives.attachment"}
 

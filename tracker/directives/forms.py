@@ -5,20 +5,16 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    HiddenField,
     MultipleFileField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms import Form, choices
+from tracker.forms import DATE_FORMATS, Form, choices
 from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class DirectiveForm(Form):
@@ -54,18 +50,3 @@ class TaskBatchForm(Form):
     rows = FieldList(FormField(TaskRowForm), min_entries=5, max_entries=60)
     add_rows = SubmitField(_l("More rows"))
     submit = SubmitField(_l("Add these tasks"))
-
-
-class TaskForm(Form):
-    title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=1000)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=int)
-    cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=int)
-    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
-    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
-    ongoing = BooleanField(_l("Ongoing (no deadline)"))
-    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
-    tags = StringField(_l("Field tags (comma-separated)"), validators=[Optional(), Length(max=300)])
-    reason = StringField(_l("Reason for changing the deadline"), validators=[Optional(), Length(max=500)])
-    version = HiddenField()
-    submit = SubmitField(_l("Save"))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from tracker import uploads
 from tracker.database import db
 from tracker.directives import bp
-from tracker.directives.forms import DirectiveForm, TaskBatchForm, TaskForm
+from tracker.directives.forms import DirectiveForm, TaskBatchForm
 from tracker.forms import choices
 from tracker.models import Attachment, Directive, Task, Unit, User
 from tracker.rules import reach
@@ -27,12 +27,11 @@ from tracker.views_util import (
     load_task,
     tree_order,
     unit_options,
-    user_options,
 )
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
 DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
-TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
+ROW_FIELDS = {"lead_unit": "lead_unit_id"}  # a row of the batch table names only its lead unit
 
 
 @bp.route("/directives")
@@ -234,7 +233,7 @@ def add_tasks(directive_id: int):
                 priority=data.priority.data), day)
             added += 1
         except ServiceError as error:
-            apply_errors(data, error, TASK_FIELDS)
+            apply_errors(data, error, ROW_FIELDS)
             failed = True
     if failed:
         db.session.rollback()
@@ -254,52 +253,6 @@ def _show_with_batch(directive: Directive, form: TaskBatchForm):
                                           day)).all()
     return render_template("directives/show.html", directive=directive, rows=rows, can_edit=True, batch=form,
                            today=day), 422
-
-
-def prepare_task_form(form: TaskForm, issuing_unit: Unit, lead_unit: Unit | None) -> None:
-    options = unit_options(issuing_unit)
-    form.lead_unit_id.choices = choices(options)
-    form.cooperating_unit_ids.choices = choices(options)
-    people_root = lead_unit or issuing_unit
-    form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))] + user_options(people_root))
-
-
-def task_data(form: TaskForm) -> workflow.TaskData:
-    lead = db.session.get(Unit, form.lead_unit_id.data)
-    coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
-    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
-    tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
-    return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
-                             cooperating_units=coop, assignee=assignee,
-                             deadline=None if form.ongoing.data else form.deadline.data,
-                             priority=form.priority.data, tags=tags)
-
-
-def missing_deadline(form: TaskForm) -> bool:
-    if form.deadline.data is None and not form.ongoing.data and not form.deadline.errors:
-        form.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
-        return True
-    return False
-
-
-@bp.route("/directives/<int:directive_id>/tasks/new", methods=["GET", "POST"])
-def new_task(directive_id: int):
-    directive = load_directive(directive_id)
-    if not reach.can_edit_directive(current_user, directive):
-        abort(403)
-    form = TaskForm()
-    prepare_task_form(form, directive.issuing_unit, None)
-    if form.validate_on_submit() and not missing_deadline(form):
-        try:
-            task = workflow.add_task(current_user, directive, task_data(form), today())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error, TASK_FIELDS)
-        else:
-            db.session.commit()
-            flash(_("The task has been added."), "success")
-            return redirect(url_for("tasks.show", task_id=task.id))
-    return render_template("tasks/form.html", form=form, task=None, directive=directive, parent=None)
 
 
 @bp.route("/directives/<int:directive_id>/publish", methods=["POST"])

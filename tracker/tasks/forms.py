@@ -1,19 +1,21 @@
-"""Forms of the task page: progress, completion, extension, decisions, assignment."""
+"""Forms of the task pages: the task itself, progress, completion, extension, decisions, assignment."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
     MultipleFileField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.directives.forms import DATE_FORMATS
-from tracker.forms import Form
+from tracker.forms import DATE_FORMATS, Form, choices
+from tracker.labels import PRIORITY_LABELS
 
 
 class ProgressForm(Form):
@@ -60,3 +62,18 @@ class AssignForm(Form):
 class RespondForm(Form):
     response = TextAreaField(_l("Answer"), validators=[InputRequired(_l("Write the answer.")), Length(max=5000)])
     submit = SubmitField(_l("Answer"))
+
+
+class TaskForm(Form):
+    title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=1000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
+    lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=int)
+    cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=int)
+    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
+    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
+    ongoing = BooleanField(_l("Ongoing (no deadline)"))
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
+    tags = StringField(_l("Field tags (comma-separated)"), validators=[Optional(), Length(max=300)])
+    reason = StringField(_l("Reason for changing the deadline"), validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))

@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from tracker import uploads
 from tracker.database import db
-from tracker.directives.forms import TaskForm
-from tracker.directives.views import TASK_FIELDS, missing_deadline, prepare_task_form, task_data
 from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.paging import Page, page_args
@@ -22,11 +20,30 @@ from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, list_page, status_counts
 from tracker.tasks import bp
-from tracker.tasks.forms import AssignForm, DecisionForm, ExtensionForm, NoteForm, ProgressForm, ReasonForm, RespondForm
+from tracker.tasks.forms import (
+    AssignForm,
+    DecisionForm,
+    ExtensionForm,
+    NoteForm,
+    ProgressForm,
+    ReasonForm,
+    RespondForm,
+    TaskForm,
+)
 from tracker.timeutil import today
-from tracker.views_util import apply_errors, flash_error, load_task, unit_options_html, user_options
+from tracker.views_util import (
+    apply_errors,
+    flash_error,
+    load_directive,
+    load_task,
+    unit_options,
+    unit_options_html,
+    user_options,
+)
 
 VIEWS = ("mine", "unit", "all")
+# Service error keys -> form fields, so that each message shows beside the control it is about.
+TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
 
 
 def _date_arg(name: str) -> date | None:
@@ -346,3 +363,52 @@ def delete(task_id: int):
     db.session.commit()
     flash(_("The task has been deleted."), "success")
     return redirect(url_for("directives.show", directive_id=directive_id) + "#tasks")
+
+
+# --- one task with all its details ----------------------------------------------------------
+
+def prepare_task_form(form: TaskForm, issuing_unit: Unit, lead_unit: Unit | None) -> None:
+    options = unit_options(issuing_unit)
+    form.lead_unit_id.choices = choices(options)
+    form.cooperating_unit_ids.choices = choices(options)
+    people_root = lead_unit or issuing_unit
+    form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))] + user_options(people_root))
+
+
+def task_data(form: TaskForm) -> workflow.TaskData:
+    lead = db.session.get(Unit, form.lead_unit_id.data)
+    coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
+                             cooperating_units=coop, assignee=assignee,
+                             deadline=None if form.ongoing.data else form.deadline.data,
+                             priority=form.priority.data, tags=tags)
+
+
+def missing_deadline(form: TaskForm) -> bool:
+    if form.deadline.data is None and not form.ongoing.data and not form.deadline.errors:
+        form.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
+        return True
+    return False
+
+
+@bp.route("/directives/<int:directive_id>/tasks/new", methods=["GET", "POST"])
+def new(directive_id: int):
+    """Add one task to a directive, with all its details (the directive page adds several at once)."""
+    directive = load_directive(directive_id)
+    if not reach.can_edit_directive(current_user, directive):
+        abort(403)
+    form = TaskForm()
+    prepare_task_form(form, directive.issuing_unit, None)
+    if form.validate_on_submit() and not missing_deadline(form):
+        try:
+            task = workflow.add_task(current_user, directive, task_data(form), today())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error, TASK_FIELDS)
+        else:
+            db.session.commit()
+            flash(_("The task has been added."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/form.html", form=form, task=None, directive=directive, parent=None)
