@@ -75,8 +75,14 @@ class Config:
     # The task list counts matching tasks (by status, for its filters and pager) up to this many;
     # past it the page says "more than" instead of reading every task of a province on each view.
     TASK_LIST_COUNT_LIMIT = int(os.environ.get("TASK_LIST_COUNT_LIMIT", 5_000))
-    # Start the APScheduler loop inside this process (only `make run`'s dev server does).
+    # No configuration starts the scheduler in a web process: only `flask serve` (make run) and
+    # `flask scheduler` do (reliability row 1); tests read this to say so.
     RUN_SCHEDULER = False
+    # Keep the dashboards' rendered figures per worker until the data changes (tracker.page_cache).
+    PAGE_CACHE = _bool("PAGE_CACHE", True)
+    # Let the issuing unit's secretaries (the Office) confirm, return, cancel and decide extensions too,
+    # where a province delegates that to them; by default only its leaders decide.
+    SECRETARIES_DECIDE = _bool("SECRETARIES_DECIDE", False)
 
 
 class DevelopmentConfig(Config):
@@ -95,6 +101,8 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     LOGIN_MAX_FAILURES_PER_IP = 1000
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap for speed; production uses scrypt:32768:8:1
+    # A test sees the exception of an unexpected error (False: the generic 500 page, as users get it).
+    PROPAGATE_TEST_ERRORS = True
 
 
 class ProductionConfig(Config):

@@ -104,7 +104,7 @@ def init_errorhandlers(app: Flask) -> None:
             return http_error(error)
         db.session.rollback()
         app.logger.exception("unhandled error")
-        if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):
+        if app.config.get("TESTING") and app.config["PROPAGATE_TEST_ERRORS"]:
             raise error
         if wants_json():
             return json_error(500, "internal_error", "Internal error")

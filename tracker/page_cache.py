@@ -91,7 +91,7 @@ class PageCache:
 
     def get_or_render(self, session: Session, key: tuple, render: Callable[[], str]) -> Markup:
         version = data_version(session)  # before anything the part shows is read
-        if version is None or not current_app.config.get("PAGE_CACHE", True):
+        if version is None or not current_app.config["PAGE_CACHE"]:
             return Markup(render())
         full_key = (version, *key)
         with self._lock:

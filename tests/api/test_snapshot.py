@@ -4,7 +4,8 @@ A change of structure (how the API declares, validates and serialises) must
 not change what clients receive. The snapshot in `snapshots/api.json` was
 written from the app as it stood; this test rebuilds the same answers, on a
 fixed day, and compares them field by field. Timestamps (written by the
-clock of the run) are replaced by a marker. A documented addition to the
+clock of the run) are replaced by a marker; in schemas, the prose
+(descriptions, titles, examples) is not compared, only what they require. A documented addition to the
 API updates the snapshot in the same commit, with the reason in its message.
 
 Regenerate (only for a documented addition): `python -m tests.api.test_snapshot`.
@@ -59,8 +60,8 @@ def _openapi_surface(spec: dict) -> dict:
     surface = {}
     for path, item in sorted(spec["paths"].items()):
         for method, op in sorted(item.items()):
-            params = sorted((p["in"], p["name"], bool(p.get("required")), json.dumps(p.get("schema", {}),
-                                                                                      sort_keys=True))
+            params = sorted((p["in"], p["name"], bool(p.get("required")),
+                             json.dumps(_resolve(spec, p.get("schema", {})), sort_keys=True))
                             for p in op.get("parameters", []))
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             surface[f"{method.upper()} {path}"] = {
@@ -77,7 +78,8 @@ def _resolve(spec: dict, schema):
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[-1]
             return _resolve(spec, spec["components"]["schemas"][name])
-        return {k: _resolve(spec, v) for k, v in schema.items() if k not in ("description", "title", "example")}
+        return {k: ({name: _resolve(spec, sub) for name, sub in v.items()} if k == "properties" else _resolve(spec, v))
+                for k, v in schema.items() if k not in ("description", "title", "example")}
     if isinstance(schema, list):
         return [_resolve(spec, v) for v in schema]
     return schema

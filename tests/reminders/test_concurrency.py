@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from tracker.mail import AppMailer
 from tracker.dispatch import dispatch
 from tracker.models import Notification, OutboxMessage
 from tracker.scheduler import ADVISORY_KEY, LeaderLock

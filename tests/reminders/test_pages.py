@@ -9,8 +9,8 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from tracker.mail import AppMailer
 from tracker.dispatch import dispatch
+from tracker.mail import AppMailer
 from tracker.models import AuditEvent, CalendarDay, Notification, OutboxMessage, ReminderSettings
 from tracker.services.outbox import enqueue_email
 from tracker.services.planner import plan_reminders

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.reminders.conftest import BASE_URL
-from tracker.mail import AppMailer
 from tracker import jobs
 from tracker.dispatch import dispatch
+from tracker.mail import AppMailer
 from tracker.models import CalendarDay, Notification, OutboxMessage, ReminderSettings
 from tracker.services import workflow
 from tracker.services.planner import get_settings, plan_digest, plan_reminders

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.security.helpers import is_public, readable_text, rules
-from tracker.mail import AppMailer
 from tracker import uploads
 from tracker.database import db as _db
+from tracker.mail import AppMailer
 from tracker.models import Notification, OutboxMessage, Task, Unit, User
 from tracker.services import workflow
 from tracker.timeutil import today

@@ -1,20 +1,21 @@
-"""Helpers the API views share: loading what a request names (404 outside reach), paging, responses."""
+"""Helpers the API views share: loading what a request names (404 outside reach), paging, answers."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask import abort
+from flask import abort, url_for
+from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 
 from tracker import views_util
 from tracker.api.auth import current_api_user
-from tracker.api.errors import json_response
-from tracker.api.inputs import MAX_ID, paging, query_date
-from tracker.api.serialize import due_soon, task_json, task_status
+from tracker.api.inputs import paging
+from tracker.api.serialize import due_soon, respond, task_json, task_status
 from tracker.database import db
 from tracker.models import Directive, ExtensionRequest, Task, load_calendar
 from tracker.rules import reach
+from tracker.schemas import MAX_ID, AsOf, Paging, TaskOut
 from tracker.services.planner import current_rules
 from tracker.timeutil import today
 
@@ -37,10 +38,10 @@ def load_extension(extension_id: int) -> ExtensionRequest:
     return ext
 
 
-def as_of_day() -> tuple[date, date]:
+def as_of_day(params: AsOf) -> tuple[date, date]:
     """(the day status is reported for, today): `?as_of=` or today."""
     day = today()
-    return query_date("as_of") or day, day
+    return params.as_of or day, day
 
 
 def count_of(stmt: Select) -> int:
@@ -48,36 +49,24 @@ def count_of(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def page_of(stmt: Select, page: int, per_page: int) -> tuple[list[Any], int]:
-    """Run `stmt` for one page; return (rows, total). `stmt` must have a stable order."""
-    total = count_of(stmt)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
-
-
 def page_json(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
-def paged(stmt: Select, to_json) -> dict[str, Any]:
-    """A page of single-entity rows as the contract's list shape."""
-    page, per_page = paging()
-    rows, total = page_of(stmt, page, per_page)
+def paged(stmt: Select, to_json, params: Paging) -> dict[str, Any]:
+    """A page of single-entity rows (`stmt` in a stable order) as the contract's list shape."""
+    page, per_page = paging(params)
+    total = count_of(stmt)
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return page_json([to_json(row[0]) for row in rows], total, page, per_page)
 
 
-def one_task_json(task: Task, day: date, now: date) -> dict[str, Any]:
+def task_response(task: Task, day: date, now: date, status_code: int = 200, headers: dict | None = None):
+    """The task as JSON (status as of `day`), with its version as the ETag."""
     status = task_status(task, day)
-    return task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()))
+    body = task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()))
+    return respond(TaskOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})
 
 
-def task_response(task: Task, status_code: int = 200, day: date | None = None, now: date | None = None):
-    """The task as JSON (status as of `?as_of=`), with its version as the ETag."""
-    if day is None:
-        day, now = as_of_day()
-    body = one_task_json(task, day, now)
-    return json_response(body, status_code, {"ETag": f'"{task.version}"'})
-
-
-def created(body: dict[str, Any], location: str):
-    return json_response(body, 201, {"Location": location})
+def created(model: type[BaseModel], body: dict[str, Any], endpoint: str, **values):
+    return respond(model, body, 201, {"Location": url_for(endpoint, **values)})

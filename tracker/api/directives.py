@@ -9,38 +9,26 @@ from sqlalchemy.orm import selectinload, undefer
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, created, load_directive, paged, task_response
-from tracker.api.errors import json_response
-from tracker.api.inputs import (
-    MAX_ID,
-    Field,
-    find_user,
-    invalid,
-    parse_body,
-    query_int,
-    query_text,
-    read_json,
-    unit_or_error,
-)
-from tracker.api.serialize import directive_json
-from tracker.api.tasks import NEW_TASK, task_data, task_list_select, task_rows_json
+from tracker.api.inputs import body, find_user, invalid, query, unit_or_error
+from tracker.api.serialize import directive_json, respond
+from tracker.api.tasks import task_data, task_list_select, task_rows_json
 from tracker.database import db
-from tracker.models import DIRECTIVE_KINDS, Directive, Task
+from tracker.models import Directive, Task
 from tracker.rules import reach
+from tracker.schemas import (
+    MAX_ID,
+    AsOf,
+    DirectiveDetailOut,
+    DirectiveIn,
+    DirectiveListQuery,
+    DirectivePage,
+    EmptyIn,
+    TaskIn,
+)
 from tracker.services import reach_sql, workflow
 from tracker.services.errors import Forbidden
 from tracker.services.queries import TaskFilters
 from tracker.text import like_pattern
-
-NEW_DIRECTIVE = {
-    "number": Field("string", required=True, max_length=80),
-    "kind": Field("string", required=True, max_length=20),
-    "title": Field("string", required=True, max_length=1000),
-    "issued_on": Field("date", required=True),
-    "issuing_unit": Field("string", max_length=40),
-    "signer": Field("string", max_length=255),
-    "text": Field("string"),
-    "on_behalf_of": Field("string", nullable=True, max_length=80),
-}
 
 
 def detail_json(directive: Directive, day, now) -> dict:
@@ -52,79 +40,73 @@ def detail_json(directive: Directive, day, now) -> dict:
 
 @bp.route("/directives")
 def list_directives():
-    q = query_text("q")
-    kind = query_text("kind", 20)
-    year = query_int("year", None, 1900, 2999)
-    if kind and kind not in DIRECTIVE_KINDS:
-        raise invalid({"kind": _("Unknown kind (one of %(all)s).", all=", ".join(DIRECTIVE_KINDS))})
+    params = query(DirectiveListQuery)
     stmt = select(Directive).where(reach_sql.directive_visible_clause(current_api_user()))
-    if q.strip():
-        stmt = stmt.where(Directive.search_text.like(like_pattern(q), escape="\\"))
-    if kind:
-        stmt = stmt.where(Directive.kind == kind)
-    if year:
-        stmt = stmt.where(Directive.year == year)
+    if params.q and params.q.strip():
+        stmt = stmt.where(Directive.search_text.like(like_pattern(params.q), escape="\\"))
+    if params.kind:
+        stmt = stmt.where(Directive.kind == params.kind)
+    if params.year:
+        stmt = stmt.where(Directive.year == params.year)
     stmt = (stmt.options(selectinload(Directive.issuing_unit), undefer(Directive.text))
             .order_by(Directive.issued_on.desc(), Directive.id.desc()))
-    return json_response(paged(stmt, directive_json))
+    return respond(DirectivePage, paged(stmt, directive_json, params))
 
 
 @bp.route("/directives", methods=["POST"])
 def create_directive():
-    fields = parse_body(read_json(), NEW_DIRECTIVE)
+    data = body(DirectiveIn)
     actor = current_api_user()
     if not reach.can_record_directive(actor):
         raise Forbidden(_("You do not have permission to do this."))
     errors: dict[str, str] = {}
-    unit = unit_or_error(fields["issuing_unit"], "issuing_unit", errors) if "issuing_unit" in fields else actor.unit
+    sent = data.model_fields_set
+    unit = unit_or_error(data.issuing_unit, "issuing_unit", errors) if "issuing_unit" in sent else actor.unit
     on_behalf = None
-    if fields.get("on_behalf_of"):
-        on_behalf = find_user(fields["on_behalf_of"])
+    if data.on_behalf_of:
+        on_behalf = find_user(data.on_behalf_of)
         if on_behalf is None:
-            errors["on_behalf_of"] = _("Unknown user: %(name)s", name=fields["on_behalf_of"])
-    elif "on_behalf_of" not in fields and actor.role == "leader" and unit is not None and actor.unit_id == unit.id:
+            errors["on_behalf_of"] = _("Unknown user: %(name)s", name=data.on_behalf_of)
+    elif "on_behalf_of" not in sent and actor.role == "leader" and unit is not None and actor.unit_id == unit.id:
         on_behalf = actor  # a leader issues in their own name, as the page does
     if errors:
         raise invalid(errors)
     directive = workflow.create_directive(actor, workflow.DirectiveData(
-        number=fields["number"], kind=fields["kind"], title=fields["title"], issued_on=fields["issued_on"],
-        issuing_unit=unit, signer=fields.get("signer", ""), text=fields.get("text", ""), on_behalf_of=on_behalf))
+        number=data.number, kind=data.kind, title=data.title, issued_on=data.issued_on, issuing_unit=unit,
+        signer=data.signer, text=data.text, on_behalf_of=on_behalf))
     db.session.commit()
-    now = as_of_day()[1]
-    return created(detail_json(directive, now, now), url_for("api.get_directive", directive_id=directive.id))
+    now = as_of_day(AsOf())[1]
+    return created(DirectiveDetailOut, detail_json(directive, now, now), "api.get_directive",
+                   directive_id=directive.id)
 
 
 @bp.route("/directives/<int:directive_id>")
 def get_directive(directive_id: int):
-    day, now = as_of_day()
-    return json_response(detail_json(load_directive(directive_id), day, now))
+    day, now = as_of_day(query(AsOf))
+    return respond(DirectiveDetailOut, detail_json(load_directive(directive_id), day, now))
 
 
 @bp.route("/directives/<int:directive_id>/publish", methods=["POST"])
 def publish_directive(directive_id: int):
-    parse_body(read_json(), {})
+    body(EmptyIn)
     directive = load_directive(directive_id)
-    day, now = as_of_day()
+    day, now = as_of_day(query(AsOf))
     workflow.publish_directive(current_api_user(), directive, now)
     db.session.commit()
-    return json_response(detail_json(directive, day, now))
+    return respond(DirectiveDetailOut, detail_json(directive, day, now))
 
 
 @bp.route("/directives/<int:directive_id>/tasks", methods=["POST"])
 def add_task(directive_id: int):
-    fields = parse_body(read_json(), NEW_TASK)
-    day, now = as_of_day()
+    data = body(TaskIn)
+    day, now = as_of_day(query(AsOf))
     directive = load_directive(directive_id)
     actor = current_api_user()
     parent = None
-    if fields.get("parent") is not None:
-        parent_id = fields["parent"]
-        parent = db.session.get(Task, parent_id) if 0 < parent_id <= MAX_ID else None
+    if data.parent is not None:
+        parent = db.session.get(Task, data.parent) if 0 < data.parent <= MAX_ID else None
         if parent is None or parent.directive_id != directive.id or not reach.can_view_task(actor, parent):
             raise invalid({"parent": _("No such task in this document.")})
-    task = workflow.add_task(actor, directive, task_data(fields), now, parent=parent)
+    task = workflow.add_task(actor, directive, task_data(data), now, parent=parent)
     db.session.commit()
-    response = task_response(task, 201, day=day, now=now)
-    response.headers["Location"] = url_for("api.get_task", task_id=task.id)
-    return response
-
+    return task_response(task, day, now, 201, {"Location": url_for("api.get_task", task_id=task.id)})

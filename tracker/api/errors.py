@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint
 
 from tracker.database import db
-from tracker.errors import json_error, json_response, record_denied  # noqa: F401  (json_response: the API's)
+from tracker.errors import json_error, record_denied
 from tracker.services.errors import ServiceError
 
 

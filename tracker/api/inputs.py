@@ -1,33 +1,28 @@
-"""Reading requests: the JSON body (1 MB at most), its fields, query parameters, paging.
+"""Reading requests through their declarations (tracker.schemas): the body, the query string, paging.
 
 Bodies are checked before anything is looked up or changed: malformed JSON
 is 400, a body over 1 MB is 413, unknown fields, wrong types and impossible
-values are 422 with `fields` naming each one. Text is refused when it holds
-characters no database can store (NUL, lone surrogates).
+values are 422 with `fields` naming each one (its first problem, in the
+caller's language). Query strings likewise: a bad parameter is 422 naming it.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 
 from tracker.api.errors import ApiError
 from tracker.database import db
 from tracker.models import Unit, User
-from tracker.views_util import MAX_ID
+from tracker.schemas import MAX_PER_PAGE, Paging, Query, text_problem
 
 MAX_JSON_BYTES = 1024 * 1024
-MAX_PER_PAGE = 200
-DEFAULT_PER_PAGE = 50
-MAX_PAGE = 1_000_000
-MIN_YEAR, MAX_YEAR = 1900, 2999  # dates outside make no sense here and overflow calendar arithmetic
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+M = TypeVar("M", bound=BaseModel)
 
 
 def invalid(fields: dict[str, Any], message: str | None = None) -> ApiError:
@@ -36,6 +31,10 @@ def invalid(fields: dict[str, Any], message: str | None = None) -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, "bad_request", message)
+
+
+def too_large() -> ApiError:
+    return ApiError(413, "request_entity_too_large", _("The JSON body is over the 1 MB limit."))
 
 
 def read_json() -> dict[str, Any]:
@@ -57,100 +56,89 @@ def read_json() -> dict[str, Any]:
     return body
 
 
-def too_large() -> ApiError:
-    return ApiError(413, "request_entity_too_large", _("The JSON body is over the 1 MB limit."))
-
-
-def text_problem(value: str) -> str | None:
-    """Why `value` cannot be stored, or None."""
-    if "\x00" in value:
-        return _("Must not contain NUL characters.")
+def body(model: type[M]) -> M:
+    """The request's JSON body, checked against its declaration (400, 413 or 422 otherwise)."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return _("Must be valid Unicode text.")
-    return None
+        return model.model_validate(read_json())
+    except ValidationError as error:
+        raise invalid(_field_errors(error, model)) from None
 
 
-def parse_date(value: Any) -> date:
-    """Parse YYYY-MM-DD within the supported years; ValueError with a message otherwise."""
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(_("Must be a date as YYYY-MM-DD."))
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(_("This date does not exist.")) from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(_("The year must be between %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR))
-    return day
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a request body."""
-
-    kind: str  # "string", "date", "integer", "string_list"
-    required: bool = False
-    nullable: bool = False
-    max_length: int | None = None
-    max_items: int = 100
-
-
-def parse_body(body: dict[str, Any], spec: dict[str, Field]) -> dict[str, Any]:
-    """Check `body` against `spec`; return the fields present, converted (dates parsed)."""
-    errors: dict[str, str] = {}
+def query(model: type[M]) -> M:
+    """The query string, checked against its declaration (422 naming each bad parameter)."""
     values: dict[str, Any] = {}
-    for name in body:
-        if name not in spec:
-            errors[name] = _("Unknown field.")
-    for name, field in spec.items():
-        if name not in body:
-            if field.required:
-                errors[name] = _("This field is required.")
+    for name, field in model.model_fields.items():
+        if name not in request.args:
             continue
-        value = body[name]
-        if value is None:
-            if field.nullable:
-                values[name] = None
-            else:
-                errors[name] = _("Must not be null.")
-            continue
-        try:
-            values[name] = _convert(value, field)
-        except ValueError as error:
-            errors[name] = str(error)
-    if errors:
-        raise invalid(errors)
-    return values
+        if _is_list(field.annotation):
+            values[name] = [item for value in request.args.getlist(name) for item in value.split(",") if item]
+        else:
+            values[name] = request.args[name]
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise invalid(_field_errors(error, model, in_query=True)) from None
 
 
-def _convert(value: Any, field: Field) -> Any:
-    if field.kind == "string":
-        return _string(value, field.max_length)
-    if field.kind == "date":
-        return parse_date(value)
-    if field.kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(_("Must be an integer."))
-        return value
-    if field.kind == "string_list":
-        if not isinstance(value, list):
-            raise ValueError(_("Must be a list of strings."))
-        if len(value) > field.max_items:
-            raise ValueError(_("At most %(n)d items.", n=field.max_items))
-        return [_string(item, field.max_length) for item in value]
-    raise AssertionError(field.kind)  # pragma: no cover
+def paging(params: Paging) -> tuple[int, int]:
+    """(page, per_page) of a list's query; per_page above the maximum is served as the maximum."""
+    return params.page, min(params.per_page, MAX_PER_PAGE)
 
 
-def _string(value: Any, max_length: int | None) -> str:
-    if not isinstance(value, str):
-        raise ValueError(_("Must be a string."))
-    problem = text_problem(value)
-    if problem:
-        raise ValueError(problem)
-    if max_length is not None and len(value) > max_length:
-        raise ValueError(_("At most %(n)d characters.", n=max_length))
-    return value
+def _is_list(annotation) -> bool:
+    return getattr(annotation, "__origin__", None) is list
+
+
+def _field_errors(error: ValidationError, model: type[BaseModel], in_query: bool = False) -> dict[str, str]:
+    """One reason per field, in the caller's language (the first problem found)."""
+    fields: dict[str, str] = {}
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else "body"
+        if name not in fields:
+            fields[name] = _reason(problem, model.model_fields.get(name), in_query)
+    return fields
+
+
+def _reason(problem: dict, field, in_query: bool) -> str:
+    kind, ctx = problem["type"], problem.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", problem["msg"]))
+    if problem.get("input", "") is None:
+        return _("Must not be null.")
+    if kind in ("string_type", "string_sub_type"):
+        return _("Must be a string.")
+    if kind == "string_too_long":
+        return _("At most %(n)d characters.", n=ctx["max_length"])
+    if kind == "too_long":
+        return _("At most %(n)d items.", n=ctx["max_length"])
+    if kind in ("list_type", "tuple_type"):
+        return _("Must be a list of strings.")
+    if kind == "bool_type" or kind == "bool_parsing":
+        return _("Must be true or false.")
+    if kind.startswith("int_") or kind in ("greater_than_equal", "less_than_equal"):
+        low, high = _bounds(field)
+        if in_query or low is not None and high is not None:
+            return _("Must be a whole number from %(low)d to %(high)d.", low=low or 0, high=high or 2**31 - 1)
+        if kind == "greater_than_equal":
+            return _("Must be at least %(n)s.", n=ctx["ge"])
+        if kind == "less_than_equal":
+            return _("Must be at most %(n)s.", n=ctx["le"])
+        return _("Must be an integer.")
+    if kind in ("literal_error", "enum"):
+        return _("Unknown value (one of %(all)s).", all=ctx.get("expected", "").replace("'", ""))
+    return str(problem["msg"])
+
+
+def _bounds(field) -> tuple[int | None, int | None]:
+    low = high = None
+    for item in getattr(field, "metadata", []):
+        low = getattr(item, "ge", low) if getattr(item, "ge", None) is not None else low
+        high = getattr(item, "le", high) if getattr(item, "le", None) is not None else high
+    return low, high
 
 
 # --- looking up what requests name ------------------------------------------------------------
@@ -174,52 +162,15 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-# --- query parameters -------------------------------------------------------------------------
-
-def query_text(name: str, max_length: int = 200) -> str:
-    value = request.args.get(name, "")
-    problem = text_problem(value)
-    if problem:
-        raise invalid({name: problem})
-    if len(value) > max_length:
-        raise invalid({name: _("At most %(n)d characters.", n=max_length)})
-    return value
-
-
-def query_date(name: str) -> date | None:
-    if name not in request.args:
-        return None
-    value = request.args[name]
-    try:
-        return parse_date(value)
-    except ValueError as error:
-        raise invalid({name: str(error)}) from None
-
-
-def query_int(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID) -> int | None:
-    if name not in request.args:
-        return default
-    value = request.args[name]
-    if not re.fullmatch(r"[0-9]{1,10}", value) or not low <= int(value) <= high:
-        raise invalid({name: _("Must be a whole number from %(low)d to %(high)d.", low=low, high=high)})
-    return int(value)
-
-
-def query_unit(name: str) -> Unit | None:
-    code = query_text(name, 40)
+def query_unit(params: Query, name: str) -> Unit | None:
+    """The unit a query parameter names (422 for an unknown code)."""
+    code = getattr(params, name)
     if not code:
         return None
     unit = find_unit(code)
     if unit is None:
         raise invalid({name: _("Unknown unit code: %(code)s", code=code)})
     return unit
-
-
-def paging() -> tuple[int, int]:
-    """Return (page, per_page) from the query string; per_page above the maximum is capped."""
-    page = query_int("page", 1, 1, MAX_PAGE)
-    per_page = query_int("per_page", DEFAULT_PER_PAGE, 1, 10**9)
-    return page, min(per_page, MAX_PER_PAGE)
 
 
 def expected_version(body_version: int | None) -> int | None:

@@ -8,36 +8,35 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import page_json, paged
-from tracker.api.errors import json_response
-from tracker.api.inputs import Field, invalid, paging, parse_body, query_date, query_int, query_unit, read_json
-from tracker.api.serialize import iso, notification_json, unit_json
+from tracker.api.inputs import body, invalid, paging, query, query_unit
+from tracker.api.serialize import notification_json, respond, unit_json
 from tracker.database import db
 from tracker.models import Notification, Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.schemas import ExtractIn, ExtractOut, NotificationPage, Paging, StatsOut, StatsQuery, UnitPage
 from tracker.services.errors import Forbidden
 from tracker.services.stats import stats_payload
 from tracker.timeutil import today
 from tracker.views_util import tree_order
 
-EXTRACT = {"text": Field("string", required=True), "issued_on": Field("date", nullable=True)}
-
 
 @bp.route("/units")
 def list_units():
     """The unit tree, depth first, siblings by name (every unit: codes are what requests name)."""
-    page, per_page = paging()
+    page, per_page = paging(query(Paging))
     units = tree_order(list(db.session.scalars(select(Unit).options(selectinload(Unit.parent)))))
     items = [unit_json(u) for u in units[(page - 1) * per_page:page * per_page]]
-    return json_response(page_json(items, len(units), page, per_page))
+    return respond(UnitPage, page_json(items, len(units), page, per_page))
 
 
 @bp.route("/notifications")
 def list_notifications():
     """The caller's in-app notifications, newest first."""
+    params = query(Paging)
     stmt = (select(Notification).where(Notification.user_id == current_api_user().id)
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    return json_response(paged(stmt, notification_json))
+    return respond(NotificationPage, paged(stmt, notification_json, params))
 
 
 def unit_registry() -> list[UnitRef]:
@@ -50,19 +49,19 @@ def unit_registry() -> list[UnitRef]:
 @bp.route("/extract", methods=["POST"])
 def extract_tasks():
     """Propose the tasks of a conclusion text; nothing is saved."""
-    fields = parse_body(read_json(), EXTRACT)
+    data = body(ExtractIn)
     if not reach.can_record_directive(current_api_user()):
         raise Forbidden(_("You do not have permission to do this."))
-    if not fields["text"].strip():
+    if not data.text.strip():
         raise invalid({"text": _("The text is empty: paste the text of the conclusion notice.")})
     try:
-        proposals = extract(fields["text"], unit_registry(), fields.get("issued_on") or today(),
+        proposals = extract(data.text, unit_registry(), data.issued_on or today(),
                             add_working_days=load_calendar().add_working_days)
     except ExtractError as error:
         raise invalid({"text": str(error)}) from None
-    return json_response({"tasks": [{
+    return respond(ExtractOut, {"tasks": [{
         "title": p.title, "lead_unit": p.lead_unit, "cooperating_units": list(p.cooperating_units),
-        "deadline": iso(p.deadline), "ongoing": p.ongoing, "start": p.start, "end": p.end,
+        "deadline": p.deadline, "ongoing": p.ongoing, "start": p.start, "end": p.end,
         "unknown_units": list(p.unknown_units),
     } for p in proposals]})
 
@@ -70,8 +69,7 @@ def extract_tasks():
 @bp.route("/stats")
 def stats():
     """The dashboard's opening figures (tracker.services.stats: the same query layer as the pages)."""
-    as_of = query_date("as_of")
-    unit, issuing_unit = query_unit("unit"), query_unit("issuing_unit")
-    directive_id = query_int("directive")
-    return json_response(stats_payload(current_api_user(), as_of, unit=unit, directive_id=directive_id,
-                                       issuing_unit=issuing_unit, today=today()))
+    params = query(StatsQuery)
+    unit, issuing_unit = query_unit(params, "unit"), query_unit(params, "issuing_unit")
+    return respond(StatsOut, stats_payload(current_api_user(), params.as_of, unit=unit, directive_id=params.directive,
+                                           issuing_unit=issuing_unit, today=today()))

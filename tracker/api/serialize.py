@@ -1,36 +1,45 @@
-"""What the API returns for each resource: api.md's field names, units by code, users by username."""
+"""What the API returns for each resource, built through its declaration (tracker.schemas).
+
+A declaration's fields are read from the object of the same names; only the
+fields that differ from the row (units by code, users by username, the
+status of the day, links) are given here. The answer is validated against
+the declaration and written as JSON in readable UTF-8.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+
+from flask import current_app
+from pydantic import BaseModel
 
 from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
+from tracker.schemas import DirectiveOut, ExtensionOut, NotificationOut, TaskOut, UnitOut, UpdateOut
 from tracker.urls import external_url, id_url
 
 
-def iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def fields_of(model: type[BaseModel], obj, **given: Any) -> dict[str, Any]:
+    """The declaration's fields: `given` ones as given, the others read from `obj` by name."""
+    return {name: given[name] if name in given else getattr(obj, name) for name in model.model_fields}
+
+
+def respond(model: type[BaseModel], data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None):
+    """The answer `data`, checked against its declaration `model`, as JSON."""
+    response = current_app.response_class(model.model_validate(data).model_dump_json(), status=status,
+                                          mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def unit_json(unit: Unit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name, "short_name": unit.short_name,
-            "parent": unit.parent.code if unit.parent else None, "kind": unit.kind, "active": unit.active}
+    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None)
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:
-    return {
-        "id": directive.id,
-        "number": directive.number,
-        "kind": directive.kind,
-        "title": directive.title,
-        "issued_on": iso(directive.issued_on),
-        "issuing_unit": directive.issuing_unit.code,
-        "signer": directive.signer,
-        "text": directive.text,
-        "published": directive.published,
-        "url": external_url("directives.show", directive_id=directive.id),
-    }
+    return fields_of(DirectiveOut, directive, issuing_unit=directive.issuing_unit.code,
+                     url=external_url("directives.show", directive_id=directive.id))
 
 
 def deadline_in_force(task: Task, day: date, today: date) -> date | None:
@@ -55,70 +64,24 @@ def task_url_builder():
 
 
 def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None) -> dict[str, Any]:
-    return {
-        "id": task.id,
-        "directive": task.directive_id,
-        "parent": task.parent_id,
-        "title": task.title,
-        "description": task.description,
-        "lead_unit": task.lead_unit.code,
-        "cooperating_units": [u.code for u in task.cooperating_units],
-        "assignee": task.assignee.username if task.assignee else None,
-        "deadline": iso(task.deadline),
-        "original_deadline": iso(task.original_deadline),
-        "ongoing": task.deadline is None,
-        "extended": task.extended,
-        "priority": task.priority,
-        "tags": list(task.tags or []),
-        "progress": task.progress,
-        "state": task.state,
-        "status": status,
-        "due_soon": flag_due_soon,
-        "completed_on": iso(task.completed_on),
-        "version": task.version,
-        "url": task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id),
-    }
+    return fields_of(
+        TaskOut, task, directive=task.directive_id, parent=task.parent_id, lead_unit=task.lead_unit.code,
+        cooperating_units=[u.code for u in task.cooperating_units],
+        assignee=task.assignee.username if task.assignee else None, ongoing=task.deadline is None,
+        tags=list(task.tags or []), status=status, due_soon=flag_due_soon,
+        url=task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id))
 
 
 def update_json(update: ProgressUpdate) -> dict[str, Any]:
-    return {
-        "id": update.id,
-        "task": update.task_id,
-        "progress": update.progress,
-        "note": update.results,
-        "difficulties": update.difficulties,
-        "proposals": update.proposals,
-        "report_number": update.report_number,
-        "contribution": update.contribution,
-        "author": update.author.username if update.author else None,
-        "unit": update.unit.code,
-        "reported_on": iso(update.reported_on),
-        "created_at": iso(update.created_at),
-        "response": update.response,
-    }
+    return fields_of(UpdateOut, update, task=update.task_id, note=update.results,
+                     author=update.author.username if update.author else None, unit=update.unit.code)
 
 
 def extension_json(ext: ExtensionRequest) -> dict[str, Any]:
-    return {
-        "id": ext.id,
-        "task": ext.task_id,
-        "deadline": iso(ext.new_deadline),
-        "old_deadline": iso(ext.old_deadline),
-        "reason": ext.reason,
-        "state": ext.state,
-        "requested_by": ext.requested_by.username if ext.requested_by else None,
-        "requested_at": iso(ext.requested_at),
-        "decided_by": ext.decided_by.username if ext.decided_by else None,
-        "decision_note": ext.decision_note,
-    }
+    return fields_of(ExtensionOut, ext, task=ext.task_id, deadline=ext.new_deadline,
+                     requested_by=ext.requested_by.username if ext.requested_by else None,
+                     decided_by=ext.decided_by.username if ext.decided_by else None)
 
 
 def notification_json(note: Notification) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "kind": note.kind,
-        "task": note.task_id,
-        "title": note.title,
-        "created_at": iso(note.created_at),
-        "read": note.read_at is not None,
-    }
+    return fields_of(NotificationOut, note, task=note.task_id, read=note.read_at is not None)

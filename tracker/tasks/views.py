@@ -136,7 +136,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     # The people of the lead unit are listed only for those who may assign (a department has ~150).
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
-    secretaries_decide = current_app.config.get("SECRETARIES_DECIDE", False)
+    secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
@@ -169,7 +169,7 @@ def _run(task_id: int, action, success: str, anchor: str = ""):
 
 
 def _secretaries_decide() -> bool:
-    return current_app.config.get("SECRETARIES_DECIDE", False)
+    return current_app.config["SECRETARIES_DECIDE"]
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,399 @@
+"""What the JSON API reads and returns, declared once per resource (api.md in code).
+
+Each class is used three times: the API validates request bodies and query
+strings with the input declarations (tracker.api.inputs), builds every
+answer through the output declarations (tracker.api.serialize), and
+`/api/v1/openapi.json` is generated from both (tracker.api.openapi). A field
+added here is therefore validated, returned and documented at once.
+
+Conventions of the contract: units are named by code, users by username,
+dates are YYYY-MM-DD (years 1900-2999), timestamps ISO 8601 with offset.
+Text may not hold NUL characters. Values are not coerced: a number sent
+as a string is refused. Where the workflow checks a value with a message of
+its own (an empty title, an unknown kind or priority), the declaration
+documents the constraint (`minLength`, `enum`) and leaves the check, and its
+message, to the workflow, so the pages and the API say the same thing.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from tracker.lazytext import _l
+from tracker.models import DIRECTIVE_KINDS, PRIORITIES, TASK_STATES, UNIT_KINDS
+from tracker.rules.status import STATUSES
+
+MIN_YEAR, MAX_YEAR = 1900, 2999  # dates outside make no sense here and overflow calendar arithmetic
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
+TITLE_MAX = 1000
+TEXT_MAX = 100_000
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 50
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# --- value types --------------------------------------------------------------------------------
+
+def text_problem(value: str) -> str | None:
+    """Why `value` cannot be stored (NUL characters, lone surrogates), or None."""
+    if "\x00" in value:
+        return str(_l("Must not contain NUL characters."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return str(_l("Must be valid Unicode text."))
+    return None
+
+
+def _storable(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def parse_day(value: Any) -> date:
+    """A date as YYYY-MM-DD within the supported years; ValueError with the user's message otherwise."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(str(_l("Must be a date as YYYY-MM-DD.")))
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(str(_l("This date does not exist."))) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(str(_l("The year must be between %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR)))
+    return day
+
+
+def Text(max_length: int | None = None, **schema: Any) -> Any:  # noqa: N802 - a type, spelled as one
+    """A string field: strict (no coercion), storable, at most `max_length` characters."""
+    return Annotated[str, Strict(), StringConstraints(max_length=max_length), AfterValidator(_storable),
+                     Field(json_schema_extra=schema or None)]
+
+
+Day = Annotated[date, BeforeValidator(parse_day), PlainSerializer(date.isoformat, return_type=str),
+                WithJsonSchema({"type": "string", "format": "date",
+                                "description": "YYYY-MM-DD, years 1900 to 2999."})]
+Moment = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str),
+                   WithJsonSchema({"type": "string", "format": "date-time"})]
+Whole = Annotated[int, Strict()]
+UnitCode = Text(40)
+Username = Text(80)
+Rate = Annotated[float | None, Field(ge=0, le=1, description="Between 0 and 1; null when its denominator is 0.")]
+Count = Annotated[int, Field(ge=0)]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class Input(BaseModel):
+    """A request body: unknown fields refused, nothing coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=False, hide_input_in_errors=True)
+
+
+class Output(BaseModel):
+    """An answer: every field always present."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- units --------------------------------------------------------------------------------------
+
+class UnitOut(Output):
+    code: str
+    name: str
+    short_name: str = Field(description="Extension.")
+    parent: str | None = Field(description="The parent unit's code; null for the root.")
+    kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
+    active: bool = Field(description="Extension: inactive units take no new tasks.")
+
+
+# --- directives ---------------------------------------------------------------------------------
+
+class DirectiveOut(Output):
+    id: int
+    number: str
+    kind: Literal[DIRECTIVE_KINDS]  # type: ignore[valid-type]
+    title: str
+    issued_on: Day
+    issuing_unit: str
+    signer: str
+    text: str
+    published: bool = Field(description="Extension: a draft's tasks are seen by the issuing side only.")
+    url: str = Field(description="Extension: the directive's page.")
+
+
+class DirectiveIn(Input):
+    """A directive to record (a draft until published)."""
+
+    number: Text(80, minLength=1, example="130/TB-UBND")
+    kind: Text(enum=list(DIRECTIVE_KINDS))
+    title: Text(TITLE_MAX, minLength=1)
+    issued_on: Day
+    issuing_unit: UnitCode = Field(None, description="Unit code; default: the caller's unit (one may only issue "
+                                                     "for it).")
+    signer: Text(255) = Field("", description="Free text: name and title.")
+    text: Text() = ""
+    on_behalf_of: Username | None = Field(None, description="Extension: username of the issuing unit's leader a "
+                                                            "secretary records for (a leader defaults to themself).")
+
+
+# --- tasks --------------------------------------------------------------------------------------
+
+class TaskOut(Output):
+    id: int
+    directive: int
+    parent: int | None
+    title: str
+    description: str
+    lead_unit: str
+    cooperating_units: list[str]
+    assignee: str | None
+    deadline: Day | None = Field(description="The deadline in force now; null: ongoing.")
+    original_deadline: Day | None
+    ongoing: bool = Field(description="Extension: no deadline (thường xuyên).")
+    extended: bool = Field(description="Extension: the deadline was moved since publication.")
+    priority: Literal[PRIORITIES]  # type: ignore[valid-type]
+    tags: list[str] = Field(description="Extension.")
+    progress: int = Field(ge=0, le=100)
+    state: Literal[TASK_STATES]  # type: ignore[valid-type]
+    status: Status | None = Field(description="On `as_of` (default today); null if the task did not exist then.")
+    due_soon: bool = Field(description="Not done, and the deadline in force within the first reminder window "
+                                       "(7 working days unless the admin changed it) of `as_of`.")
+    completed_on: Day | None
+    version: int = Field(description="Send it back with PATCH (If-Match or `version`).")
+    url: str = Field(description="Extension: the task's page.")
+
+
+class DirectiveDetailOut(DirectiveOut):
+    tasks: list[TaskOut] = Field(description="The directive's tasks the caller may see, sub-tasks included, in "
+                                             "order.")
+
+
+class _TaskFields(Input):
+    """The fields of a task that the issuing side writes."""
+
+    description: Text(TEXT_MAX) = ""
+    cooperating_units: list[UnitCode] = Field([], max_length=100)
+    assignee: Username | None = Field(None, description="Username in the lead unit.")
+    priority: Text(enum=list(PRIORITIES)) = "normal"
+    tags: list[Text(100)] = Field([], max_length=20, description="Extension.")
+
+
+class TaskIn(_TaskFields):
+    """A task to add to a directive (or, with `parent`, a sub-task)."""
+
+    title: Text(TITLE_MAX, minLength=1)
+    lead_unit: UnitCode = Field(description="Unit code, within the issuing unit.")
+    deadline: Day | None = Field(description="Null: ongoing (thường xuyên). Required: say which.")
+    parent: Whole | None = Field(None, description="A task of this directive to split (sub-task).")
+
+
+class TaskPatch(_TaskFields):
+    """Only the fields sent change. The issuing side may change any of them; the lead unit's leaders and
+    secretaries only `assignee`."""
+
+    title: Text(TITLE_MAX, minLength=1) = ""
+    lead_unit: UnitCode = ""
+    deadline: Day | None = None
+    version: Whole = Field(0, description="The version the change is based on, unless If-Match is sent.")
+    reason: Text(TEXT_MAX) = Field("", description="Why the deadline changes (history).")
+
+
+class UpdateOut(Output):
+    id: int
+    task: int
+    progress: int | None = Field(ge=0, le=100)
+    note: str
+    difficulties: str
+    proposals: str
+    report_number: str
+    contribution: bool = Field(description="From a cooperating unit (does not set the task's progress).")
+    author: str | None
+    unit: str
+    reported_on: Day
+    created_at: Moment
+    response: str = Field(description="The issuer's answer to difficulties or proposals.")
+
+
+class UpdateIn(Input):
+    """A progress report."""
+
+    progress: Whole | None = Field(None, json_schema_extra={"minimum": 0, "maximum": 100},  # the workflow's check
+                                   description="Percent; required from the lead side, optional for a contribution.")
+    note: Text(TEXT_MAX) = Field("", description="The results.")
+    difficulties: Text(TEXT_MAX) = Field("", description="Extension.")
+    proposals: Text(TEXT_MAX) = Field("", description="Extension.")
+    report_number: Text(80) = Field("", description="Extension: the report's number.")
+
+
+class NoteIn(Input):
+    note: Text(TEXT_MAX) = ""
+
+
+class ReasonIn(Input):
+    reason: Text(TEXT_MAX, minLength=1)
+
+
+class EmptyIn(Input):
+    pass
+
+
+class ExtensionIn(Input):
+    deadline: Day
+    reason: Text(TEXT_MAX, minLength=1)
+
+
+class ExtensionOut(Output):
+    id: int
+    task: int
+    deadline: Day = Field(description="The deadline asked for.")
+    old_deadline: Day | None
+    reason: str
+    state: Literal["pending", "approved", "rejected"]
+    requested_by: str | None
+    requested_at: Moment
+    decided_by: str | None
+    decision_note: str
+
+
+# --- stats, notifications, extraction -----------------------------------------------------------
+
+class CountsOut(Output):
+    """`total` includes cancelled tasks."""
+
+    total: Count
+    done_on_time: Count
+    done_late: Count
+    in_progress: Count
+    overdue: Count
+    cancelled: Count
+    due_soon: Count
+
+
+class UnitCountsOut(CountsOut):
+    unit: str
+    completion_rate: Rate
+    on_time_rate: Rate
+
+
+class StatsOut(Output):
+    as_of: Day
+    totals: CountsOut
+    completion_rate: Rate
+    on_time_rate: Rate
+    by_unit: list[UnitCountsOut] = Field(description="Each task counted under its lead unit.")
+
+
+class NotificationOut(Output):
+    id: int
+    kind: str
+    task: int | None
+    title: str
+    created_at: Moment
+    read: bool
+
+
+class ExtractIn(Input):
+    text: Text(minLength=1, description="The conclusion notice's text.")
+    issued_on: Day | None = Field(None, description="Extension: the notice's date, for relative deadlines "
+                                                    "(default today).")
+
+
+class ProposedTaskOut(Output):
+    title: str
+    lead_unit: str | None
+    cooperating_units: list[str]
+    deadline: Day | None
+    ongoing: bool
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    unknown_units: list[str] = Field(description="Extension: unit-like names not in the registry.")
+
+
+class ExtractOut(Output):
+    tasks: list[ProposedTaskOut]
+
+
+class ErrorBody(Output):
+    code: str = Field(description="bad_request, unauthorized, forbidden, not_found, method_not_allowed, conflict, "
+                                  "request_entity_too_large, invalid")
+    message: str
+    fields: dict[str, str] = Field(description="For 422: each invalid field (or parameter) and why.")
+
+
+class ErrorOut(Output):
+    error: ErrorBody
+
+
+# --- lists and their query strings --------------------------------------------------------------
+
+def page_of(item: type[Output], name: str) -> type[Output]:
+    """The contract's list shape around `item`."""
+    return type(name, (Output,), {"__annotations__": {
+        "items": list[item], "total": Annotated[int, Field(ge=0)],
+        "page": Annotated[int, Field(ge=1)], "per_page": Annotated[int, Field(ge=1, le=MAX_PER_PAGE)]},
+        "__module__": __name__})
+
+
+UnitPage = page_of(UnitOut, "UnitPage")
+DirectivePage = page_of(DirectiveOut, "DirectivePage")
+TaskPage = page_of(TaskOut, "TaskPage")
+UpdatePage = page_of(UpdateOut, "UpdatePage")
+NotificationPage = page_of(NotificationOut, "NotificationPage")
+
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Query(BaseModel):
+    """A query string: each field a parameter; numbers are written as digits."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Paging(Query):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(DEFAULT_PER_PAGE, ge=1, description="Items per page; values above 200 are served as 200.")
+
+
+class AsOf(Query):
+    as_of: Day | None = Field(None, description="Report status (and due_soon) as of this day; default today.")
+
+
+class TaskListQuery(Paging, AsOf):
+    status: list[Status] = Field([], description="Status on `as_of`; repeat (or comma-separate) for several.")
+    unit: UnitCode | None = Field(None, description="Lead or cooperating unit, with its sub-units.")
+    lead_unit: UnitCode | None = Field(None, description="Lead unit, with its sub-units.")
+    assignee: Username | None = Field(None, description="Username.")
+    directive: QueryId | None = None
+    due_before: Day | None = Field(None, description="Deadline on or before.")
+    due_after: Day | None = Field(None, description="Deadline on or after.")
+    q: Text(200) | None = Field(None, description="Title or description, accent-insensitive.")
+
+
+class DirectiveListQuery(Paging):
+    q: Text(200) | None = Field(None, description="Extension: number, summary or signer (accent-insensitive).")
+    kind: Literal[DIRECTIVE_KINDS] | None = Field(None, description="Extension.")  # type: ignore[valid-type]
+    year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = Field(None, description="Extension.")
+
+
+class StatsQuery(AsOf):
+    unit: UnitCode | None = Field(None, description="Lead or cooperating unit, with its sub-units.")
+    directive: QueryId | None = None
+    issuing_unit: UnitCode | None = Field(None, description="Tasks issued by exactly this unit.")
