@@ -76,6 +76,10 @@ class Config:
     TASK_LIST_COUNT_LIMIT = int(os.environ.get("TASK_LIST_COUNT_LIMIT", 5_000))
     # Start the APScheduler loop inside this process (only `make run`'s dev server does).
     RUN_SCHEDULER = False
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers then give
+    # the client's address and scheme, which sign-in throttling and the audit log use; with 0 (no proxy)
+    # those headers are ignored, since anyone could send them.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):

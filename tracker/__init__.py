@@ -26,6 +26,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides)
     check_config(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -40,6 +41,15 @@ def check_config(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their headers."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
