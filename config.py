@@ -83,6 +83,10 @@ class Config:
     # Let the issuing unit's secretaries (the Office) confirm, return, cancel and decide extensions too,
     # where a province delegates that to them; by default only its leaders decide.
     SECRETARIES_DECIDE = _bool("SECRETARIES_DECIDE", False)
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers then give
+    # the client's address and scheme, which sign-in throttling and the audit log use; with 0 (no proxy)
+    # those headers are ignored, since anyone could send them.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):

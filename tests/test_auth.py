@@ -251,6 +251,32 @@ def test_too_many_failures_from_one_address_get_429(make_app, app, demo):
         assert t("Too many attempts. Please wait a few minutes and try again.") in response.get_data(as_text=True)
 
 
+def test_behind_a_trusted_proxy_each_client_is_limited_by_its_own_address(make_app, app, db, demo):
+    # Behind nginx every request comes from the proxy's address: without its X-Forwarded-For, one
+    # client's failures would lock everyone out, and one person's success would reset an attacker's count.
+    proxied = make_app(LOGIN_MAX_FAILURES_PER_IP=5, TRUSTED_PROXIES=1)
+    attacker = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    colleague = {"X-Forwarded-For": "198.51.100.20", "X-Forwarded-Proto": "https"}
+    good = {"username": "lan.nt", "password": DEMO_PASSWORD}
+    with time_machine.travel(START, tick=False):
+        client = proxied.test_client()
+        for i in range(5):
+            response = client.post("/login", data={"username": f"user{i}", "password": "wrong-password"},
+                                   headers=attacker)
+            assert response.status_code == 200
+        assert client.post("/login", data=good, headers=attacker).status_code == 429
+        assert proxied.test_client().post("/login", data=good, headers=colleague).status_code == 302
+    addresses = set(db.session.scalars(select(LoginAttempt.ip)))
+    assert addresses == {"203.0.113.7", "198.51.100.20"}
+
+
+def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(app, client, db, demo):
+    response = client.post("/login", data={"username": "lan.nt", "password": "wrong-password"},
+                           headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status_code == 200
+    assert db.session.scalars(select(LoginAttempt.ip)).all() == ["127.0.0.1"]
+
+
 def test_failed_sign_ins_are_recorded(app, db, demo):
     fail(app.test_client(), "lan.nt", 2)
     rows = db.session.scalars(select(LoginAttempt).where(LoginAttempt.username == "lan.nt")).all()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEV_SECRET_KEY
 from tracker import lazytext, mail, page_cache
@@ -46,6 +47,7 @@ def build(config: str | type, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides)
     check_config(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     init_request_hooks(app)
@@ -62,6 +64,13 @@ def check_config(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     use_zone(app.config["TIMEZONE"])
     use_password_method(app.config["PASSWORD_HASH_METHOD"])
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their headers."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
