@@ -113,7 +113,7 @@ _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chị
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
+    r"[\s,:\-–]*(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
@@ -350,16 +350,23 @@ class _Extractor:
         return True
 
     def _region_start(self, clauses: list[Clause]) -> int:
-        """Return the index of the first clause of the conclusion part."""
+        """Return the index of the first clause of the conclusion part.
+
+        It is the lead-in marker's clause ("kết luận như sau:"), or an earlier clause that already assigns
+        work to a named or collective addressee ("..., chỉ đạo các sở, ngành tăng cường ...; Nội dung văn
+        bản chỉ đạo như sau:"), else the first clause that assigns work.
+        """
         marker = _LEAD_MARKERS.search(self.view.fold)
+        at_marker = None
         if marker:
-            for i, c in enumerate(clauses):
-                if c.end > marker.start():
-                    return i
+            at_marker = next((i for i, c in enumerate(clauses) if c.end > marker.start()), None)
         for i, c in enumerate(clauses):
-            if self._directive(c.start, c.end):
+            if at_marker is not None and i >= at_marker:
+                return at_marker
+            found = self._directive(c.start, c.end)
+            if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
-        return 0
+        return at_marker if at_marker is not None else 0
 
     def run(self) -> list[ProposedTask]:
         """Return the proposed tasks of the text."""
