@@ -7,15 +7,10 @@ also derives "UBND ..." from "Ủy ban nhân dân ..." (and back), "TP"/"TX"
 from "thành phố"/"thị xã", and tolerates any punctuation between words
 ("Sở Giao thông - Vận tải" is "Sở Giao thông vận tải").
 
-Group phrases stand for every registry unit of some kinds:
-
-| phrase | units |
-|---|---|
-| "các sở, ban, ngành", "các sở, ngành (tỉnh)", "các ngành" | kinds department and agency |
-| "các sở" | kind department |
-| "UBND các huyện, thị xã, thành phố", "các huyện, thành phố", "UBND cấp huyện", "địa phương" | kind district |
-| "các phòng, ban (chuyên môn)" | kind division |
-| the same followed by "(có) liên quan", and "các cơ quan, đơn vị", "UBND các xã" | no unit: too vague to name anyone |
+Collective phrases ("các sở, ban, ngành", "UBND các huyện, thị xã, thành phố",
+"Thủ trưởng các cơ quan, đơn vị liên quan", "từng sở, ngành") are found as
+written, as mentions of kind "group" naming no unit: the extractor never expands
+them into the registry.
 
 Lists after a colon ("các Sở: Nội vụ, Tài chính", "UBND các huyện: Đạ Huoai,
 Đạ Tẻh và Cát Tiên") name each unit. A capitalised unit-like phrase the
