@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean
+.PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean extract-eval extract-speed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ load: install-dev  # gunicorn with 2 and 4 workers under a bounded load (needs t
 # an unreachable vulnerability service is reported as inconclusive (AUDIT_STRICT=1 makes it fail).
 audit: install-dev
 	$(BIN)/python .ci/audit.py
+
+extract-eval: install  # the conclusion assistant's quality on tests/data/conclusions (per kind, dev and held-out)
+	$(BIN)/python bench/extract_quality.py
+
+extract-speed: install  # the conclusion assistant on a 20,000-character notice (median of repeated runs)
+	$(BIN)/python bench/extract_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,12 +2,17 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/extract_quality.py [--details]
+    .venv/bin/python bench/extract_quality.py [--split dev|holdout|all] [--details]
+
+(`make extract-eval` runs it on the whole set.)
 
 For each document it runs `tracker.rules.extract.extract` with the shared
 registry (units.json) plus the document's own units, its `issued_on` and the
 working-day calendar of Vietnam (`WorkCalendar().add_working_days`), and
-prints one row, then the totals over all documents.
+prints one row, then the totals per kind of text (formal notice, Office letter,
+news report, decision or plan: the label's `kind`) and over all documents, for
+the development part, the held-out part (the label's `split`: the last texts
+labelled, kept aside while the rules were written) and both.
 
 Matching: a proposed task matches an expected one when their character spans
 overlap by at least half of the longer span (overlap >= 0.5 * max(len_p,
@@ -19,9 +24,13 @@ len_e)). Pairs are made greedily, largest overlap first, each task used once.
   matched pairs;
 - deadline accuracy = matched pairs with the same deadline and the same
   `ongoing` flag / matched pairs;
-- cooperating accuracy = matched pairs with the same set of cooperating units /
-  matched pairs (labels may write "@department", "@agency", "@district",
-  "@division" for every registry unit of that kind; the lead is left out).
+- collective accuracy = matched pairs that agree on whether the task is
+  addressed to a collective ("các sở, ngành") / matched pairs;
+- recurrence accuracy = matched pairs with the same recurrence (period and
+  day, or none) / matched pairs;
+- cooperating accuracy = matched pairs with the same set of named
+  cooperating units / matched pairs (a collective phrase such as "các sở,
+  ngành liên quan" names no unit: it is kept as a phrase, not compared).
 
 The totals are micro-averages (summed counts over all documents).
 """
@@ -55,6 +64,10 @@ class DocResult:
     lead_ok: int
     deadline_ok: int
     coop_ok: int
+    collective_ok: int
+    recurrence_ok: int
+    kind: str
+    split: str
     pairs: list[tuple[dict, ProposedTask]]
     unmatched_expected: list[dict]
     unmatched_proposed: list[ProposedTask]
@@ -83,16 +96,9 @@ def load_documents(data: Path = DATA) -> list[tuple[str, str, dict, list[UnitRef
     return docs
 
 
-def _expand(codes: list[str], registry: list[UnitRef], lead: str | None) -> set[str]:
-    """Expand "@kind" tokens of a label to unit codes and drop the lead."""
-    out: set[str] = set()
-    for code in codes:
-        if code.startswith("@"):
-            out.update(u.code for u in registry if u.kind == code[1:])
-        else:
-            out.add(code)
-    out.discard(lead)
-    return out
+def _named(codes: list[str], lead: str | None) -> set[str]:
+    """Return the named cooperating units of a label, without the lead."""
+    return {code for code in codes if code != lead}
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -127,13 +133,15 @@ def evaluate_document(name: str, text: str, labels: dict, registry: list[UnitRef
     proposed = extract(text, registry, issued_on=issued, add_working_days=WorkCalendar().add_working_days)
     expected = labels["tasks"]
     pairs = match(expected, proposed)
-    lead_ok = deadline_ok = coop_ok = 0
+    lead_ok = deadline_ok = coop_ok = collective_ok = recurrence_ok = 0
     for i, j in pairs:
         e, p = expected[i], proposed[j]
         lead_ok += e["lead_unit"] == p.lead_unit
         e_deadline = date.fromisoformat(e["deadline"]) if e["deadline"] else None
         deadline_ok += e_deadline == p.deadline and bool(e["ongoing"]) == p.ongoing
-        coop_ok += _expand(e["cooperating_units"], registry, e["lead_unit"]) == set(p.cooperating_units)
+        coop_ok += _named(e["cooperating_units"], e["lead_unit"]) == set(p.cooperating_units)
+        collective_ok += bool(e.get("collective")) == bool(getattr(p, "collective", None))
+        recurrence_ok += (e.get("recurrence") or None) == (getattr(p, "recurrence", None) or None)
     matched_e = {i for i, _ in pairs}
     matched_p = {j for _, j in pairs}
     return DocResult(
@@ -144,6 +152,10 @@ def evaluate_document(name: str, text: str, labels: dict, registry: list[UnitRef
         lead_ok=lead_ok,
         deadline_ok=deadline_ok,
         coop_ok=coop_ok,
+        collective_ok=collective_ok,
+        recurrence_ok=recurrence_ok,
+        kind=labels.get("kind", "notice"),
+        split=labels.get("split", "dev"),
         pairs=[(expected[i], proposed[j]) for i, j in pairs],
         unmatched_expected=[e for i, e in enumerate(expected) if i not in matched_e],
         unmatched_proposed=[p for j, p in enumerate(proposed) if j not in matched_p],
@@ -170,6 +182,8 @@ def scores(results: list[DocResult]) -> dict[str, float]:
         "lead": _ratio(sum(r.lead_ok for r in results), matched),
         "deadline": _ratio(sum(r.deadline_ok for r in results), matched),
         "cooperating": _ratio(sum(r.coop_ok for r in results), matched),
+        "collective": _ratio(sum(r.collective_ok for r in results), matched),
+        "recurrence": _ratio(sum(r.recurrence_ok for r in results), matched),
     }
 
 
@@ -178,38 +192,65 @@ def evaluate_all(data: Path = DATA) -> list[DocResult]:
     return [evaluate_document(*doc) for doc in load_documents(data)]
 
 
+KINDS = (("notice", "formal notices"), ("letter", "Office letters"), ("news", "news reports"),
+         ("decision", "decisions and plans"))
+SPLITS = (("dev", "development part"), ("holdout", "held-out part"), ("all", "whole set"))
+
+
+def _row(label: str, results: list[DocResult]) -> str:
+    """Format one line of totals."""
+    s = scores(results)
+    return (f"{label:40} {len(results):4d} {sum(r.expected for r in results):4d} {sum(r.proposed for r in results):4d} "
+            f"{sum(r.matched for r in results):5d} {s['precision']:6.2f} {s['recall']:6.2f} {s['f1']:6.2f} "
+            f"{s['deadline']:6.2f} {s['lead']:6.2f} {s['cooperating']:6.2f} {s['collective']:6.2f} "
+            f"{s['recurrence']:6.2f}")
+
+
+def _details(r: DocResult) -> None:
+    """Print what one document got wrong."""
+    for e in r.unmatched_expected:
+        print(f"    missed   [{e['start']}:{e['end']}] {e['text'][:90]!r}")
+    for p in r.unmatched_proposed:
+        print(f"    extra    [{p.start}:{p.end}] {p.title[:90]!r}")
+    for e, p in r.pairs:
+        e_deadline = date.fromisoformat(e["deadline"]) if e["deadline"] else None
+        if e["lead_unit"] != p.lead_unit:
+            print(f"    lead     expected {e['lead_unit']} got {p.lead_unit}: {p.title[:60]!r}")
+        if e_deadline != p.deadline or bool(e["ongoing"]) != p.ongoing:
+            print(f"    deadline expected {e_deadline}/{e['ongoing']} got {p.deadline}/{p.ongoing}: {p.title[:60]!r}")
+        if bool(e.get("collective")) != bool(getattr(p, "collective", None)):
+            print(f"    collect. expected {e.get('collective')!r} got {getattr(p, 'collective', None)!r}")
+        if (e.get("recurrence") or None) != (getattr(p, "recurrence", None) or None):
+            print(f"    recur.   expected {e.get('recurrence')} got {getattr(p, 'recurrence', None)}")
+        if _named(e["cooperating_units"], e["lead_unit"]) != set(p.cooperating_units):
+            print(f"    coop     expected {sorted(e['cooperating_units'])} got {p.cooperating_units}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the table of scores per document and overall."""
+    """Print the scores per document, per kind of text and overall, for each part of the set."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--split", choices=[s for s, _ in SPLITS], default="all",
+                        help="the documents to list one by one (the totals always show every part)")
     parser.add_argument("--details", action="store_true", help="also list the unmatched and wrong tasks")
     args = parser.parse_args(argv)
     results = evaluate_all()
-    header = (f"{'document':40} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
-              f"{'lead':>6} {'dead':>6} {'coop':>6}")
+    header = (f"{'':40} {'docs':>4} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
+              f"{'dead':>6} {'lead':>6} {'coop':>6} {'coll':>6} {'recur':>6}")
     print(header)
     print("-" * len(header))
     for r in results:
-        s = scores([r])
-        print(f"{r.name[:40]:40} {r.expected:4d} {r.proposed:4d} {r.matched:5d} {s['precision']:6.2f} "
-              f"{s['recall']:6.2f} {s['f1']:6.2f} {s['lead']:6.2f} {s['deadline']:6.2f} {s['cooperating']:6.2f}")
-        if args.details:
-            for e in r.unmatched_expected:
-                print(f"    missed   [{e['start']}:{e['end']}] {e['text'][:90]!r}")
-            for p in r.unmatched_proposed:
-                print(f"    extra    [{p.start}:{p.end}] {p.title[:90]!r}")
-            for e, p in r.pairs:
-                e_deadline = date.fromisoformat(e["deadline"]) if e["deadline"] else None
-                if e["lead_unit"] != p.lead_unit:
-                    print(f"    lead     expected {e['lead_unit']} got {p.lead_unit}: {p.title[:60]!r}")
-                if e_deadline != p.deadline or bool(e["ongoing"]) != p.ongoing:
-                    print(f"    deadline expected {e_deadline}/{e['ongoing']} got {p.deadline}/{p.ongoing}: "
-                          f"{p.title[:60]!r}")
-    total = scores(results)
-    print("-" * len(header))
-    print(f"{'OVERALL (' + str(len(results)) + ' documents)':40} {sum(r.expected for r in results):4d} "
-          f"{sum(r.proposed for r in results):4d} {sum(r.matched for r in results):5d} {total['precision']:6.2f} "
-          f"{total['recall']:6.2f} {total['f1']:6.2f} {total['lead']:6.2f} {total['deadline']:6.2f} "
-          f"{total['cooperating']:6.2f}")
+        if args.split in ("all", r.split):
+            print(_row(f"{r.name[:33]} [{r.split[0]}]", [r]))
+            if args.details:
+                _details(r)
+    for split, split_label in SPLITS:
+        part = [r for r in results if split == "all" or r.split == split]
+        print("-" * len(header))
+        for kind, kind_label in KINDS:
+            of_kind = [r for r in part if r.kind == kind]
+            if of_kind:
+                print(_row(f"  {kind_label}", of_kind))
+        print(_row(f"{split_label.upper()}", part))
     return 0
 
 

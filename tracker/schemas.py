@@ -316,15 +316,27 @@ class ExtractIn(Input):
                                                     "(default today).")
 
 
+class RecurrenceOut(Output):
+    every: Literal["month", "quarter", "half_year", "year"]
+    day: int | None = Field(ge=1, le=31, description="The day of the period the report is due by, if stated.")
+
+
 class ProposedTaskOut(Output):
     title: str
-    lead_unit: str | None
+    lead_unit: str | None = Field(description="Null when the text names no single unit (see `collective`) or no "
+                                              "actor at all: the user chooses one before saving.")
     cooperating_units: list[str]
     deadline: Day | None
     ongoing: bool
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     unknown_units: list[str] = Field(description="Extension: unit-like names not in the registry.")
+    collective: str | None = Field(description="Extension: a collective addressee as written (\"các sở, ban, "
+                                               "ngành\"); the user expands it into one task per unit or keeps one.")
+    cooperating_collective: list[str] = Field(description="Extension: collective cooperating phrases as written "
+                                                          "(\"các sở, ngành liên quan\"), never expanded.")
+    recurrence: RecurrenceOut | None = Field(description="Extension: the recurrence the text states (\"hằng "
+                                                         "tháng\", \"trước ngày 20 hằng tháng\").")
 
 
 class ExtractOut(Output):

@@ -100,3 +100,51 @@ def test_only_the_issuing_side_may_use_the_assistant(login_as, db):
     directive = _seed_directive(db)
     assert login_as("lan.nt").get(f"/directives/{directive.id}/extract").status_code == 403
     assert login_as("binh.lv").get(f"/directives/{directive.id}/extract").status_code in (403, 404)
+
+
+COLLECTIVE_TEXT = ("Kết luận cuộc họp như sau: Yêu cầu các sở, ban, ngành rà soát thủ tục hành chính. "
+                   "Đề nghị tăng cường quản lý dân cư trên địa bàn. "
+                   "Giao Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 20 hằng tháng.")
+
+
+def test_a_collective_is_shown_as_written_and_a_recurrence_beside_the_deadline(login_as, db):
+    directive = _seed_directive(db)
+    html = login_as("thu.lt").post(f"/directives/{directive.id}/extract",
+                                   data={"text": COLLECTIVE_TEXT}).get_data(as_text=True)
+    assert "<strong>các sở, ban, ngành</strong>" in html
+    assert 'name="rows-0-expand"' in html  # the choice to give one task per unit
+    assert 'name="rows-1-expand"' not in html  # no collective, no such choice
+    # The instruction without an actor has no lead selected.
+    row1 = html.split('id="row-2"')[1].split("</fieldset>")[0]
+    assert "selected>" not in row1.split('name="rows-1-cooperating"')[0]
+    row2 = html.split('id="row-3"')[1].split("</fieldset>")[0]
+    assert "20" in row2 and ('class="hint recurrence"' in row2)
+
+
+def test_a_row_without_a_lead_is_refused_with_a_message_at_the_field(login_as, db):
+    directive = _seed_directive(db)
+    before = db.session.scalar(select(func.count()).select_from(Task))
+    data = {"count": "1", "text": COLLECTIVE_TEXT, "rows-0-include": "1", "rows-0-title": "Rà soát thủ tục",
+            "rows-0-collective": "các sở, ban, ngành", "rows-0-deadline": "2026-12-31"}
+    response = login_as("thu.lt").post(f"/directives/{directive.id}/extract/save", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="rows-0-lead-error"' in html and 'aria-invalid="true"' in html
+    assert db.session.scalar(select(func.count()).select_from(Task)) == before
+
+
+def test_a_collective_expanded_gives_one_task_per_ticked_unit_or_one_task_kept(login_as, db):
+    directive = _seed_directive(db)
+    snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    data = {"count": "2", "text": COLLECTIVE_TEXT,
+            "rows-0-include": "1", "rows-0-title": "Rà soát thủ tục (mỗi sở)", "rows-0-collective": "các sở, ban, ngành",
+            "rows-0-deadline": "2026-12-31", "rows-0-expand": [str(snv.id), str(stttt.id)],
+            "rows-1-include": "1", "rows-1-title": "Rà soát thủ tục (một việc)", "rows-1-collective": "các sở, ban, ngành",
+            "rows-1-deadline": "2026-12-31", "rows-1-lead_unit_id": str(snv.id)}
+    response = login_as("thu.lt").post(f"/directives/{directive.id}/extract/save", data=data)
+    assert response.status_code == 302
+    each = db.session.scalars(select(Task).where(Task.title == "Rà soát thủ tục (mỗi sở)")).all()
+    assert sorted(t.lead_unit.code for t in each) == ["SNV", "STTTT"]
+    one = db.session.scalars(select(Task).where(Task.title == "Rà soát thủ tục (một việc)")).all()
+    assert [t.lead_unit.code for t in one] == ["SNV"]

@@ -9,12 +9,21 @@ from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import page_json, paged
 from tracker.api.inputs import body, invalid, paging, query, query_unit
-from tracker.api.serialize import notification_json, respond, unit_json
+from tracker.api.serialize import fields_of, notification_json, respond, unit_json
 from tracker.database import db
 from tracker.models import Notification, Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.extract import ExtractError, UnitRef, extract
-from tracker.schemas import ExtractIn, ExtractOut, NotificationPage, Paging, StatsOut, StatsQuery, UnitPage
+from tracker.schemas import (
+    ExtractIn,
+    ExtractOut,
+    NotificationPage,
+    Paging,
+    ProposedTaskOut,
+    StatsOut,
+    StatsQuery,
+    UnitPage,
+)
 from tracker.services.errors import Forbidden
 from tracker.services.stats import stats_payload
 from tracker.timeutil import today
@@ -59,11 +68,7 @@ def extract_tasks():
                             add_working_days=load_calendar().add_working_days)
     except ExtractError as error:
         raise invalid({"text": str(error)}) from None
-    return respond(ExtractOut, {"tasks": [{
-        "title": p.title, "lead_unit": p.lead_unit, "cooperating_units": list(p.cooperating_units),
-        "deadline": p.deadline, "ongoing": p.ongoing, "start": p.start, "end": p.end,
-        "unknown_units": list(p.unknown_units),
-    } for p in proposals]})
+    return respond(ExtractOut, {"tasks": [fields_of(ProposedTaskOut, p) for p in proposals]})
 
 
 @bp.route("/stats")

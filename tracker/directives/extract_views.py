@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,6 +25,19 @@ from tracker.timeutil import today
 from tracker.views_util import load_directive, unit_options
 
 EXTRA_ROWS = 3
+
+_EVERY = {"month": _l("monthly"), "quarter": _l("quarterly"), "half_year": _l("every six months"),
+          "year": _l("yearly")}
+
+
+def recurrence_text(recurrence: dict | None) -> str:
+    """Say a proposed recurrence in words ("monthly, by day 20"); periodic tasks are not saved as such yet."""
+    if not recurrence:
+        return ""
+    every = str(_EVERY.get(recurrence.get("every"), recurrence.get("every")))
+    if recurrence.get("day"):
+        return _("%(every)s, by day %(day)d", every=every, day=recurrence["day"])
+    return every
 
 
 def unit_refs() -> list[UnitRef]:
@@ -85,10 +99,13 @@ def extract_tasks(directive_id: int):
         rows.append({"number": number, "title": p.title, "lead_unit_id": lead.id if lead else 0,
                      "cooperating": [codes[c].id for c in p.cooperating_units if c in codes],
                      "deadline": p.deadline.isoformat() if p.deadline else "", "ongoing": p.ongoing,
-                     "unknown": p.unknown_units, "include": True})
+                     "unknown": p.unknown_units, "include": True, "collective": p.collective or "",
+                     "cooperating_collective": p.cooperating_collective,
+                     "recurrence": recurrence_text(p.recurrence), "expand": []})
     for _i in range(EXTRA_ROWS):
         rows.append({"number": None, "title": "", "lead_unit_id": 0, "cooperating": [], "deadline": "",
-                     "ongoing": False, "unknown": [], "include": False})
+                     "ongoing": False, "unknown": [], "include": False, "collective": "",
+                     "cooperating_collective": [], "recurrence": "", "expand": []})
     return render_template("directives/extract.html", directive=directive, text=text, rows=rows,
                            pieces=segments(text, proposals), units=unit_options(directive.issuing_unit))
 
@@ -101,23 +118,31 @@ def extract_save(directive_id: int):
     form = request.form
     count = form.get("count", 0, type=int)
     day = today()
-    rows, errors, saved = [], {}, 0
+    rows, errors, lead_errors, saved = [], {}, {}, 0
     for i in range(min(count, 300)):
         row = {"number": form.get(f"rows-{i}-number") or None, "title": form.get(f"rows-{i}-title", "").strip(),
                "lead_unit_id": form.get(f"rows-{i}-lead_unit_id", 0, type=int),
                "cooperating": [int(v) for v in form.getlist(f"rows-{i}-cooperating") if v.isdigit()],
                "deadline": form.get(f"rows-{i}-deadline", ""), "ongoing": bool(form.get(f"rows-{i}-ongoing")),
-               "unknown": [], "include": bool(form.get(f"rows-{i}-include"))}
+               "unknown": [], "include": bool(form.get(f"rows-{i}-include")),
+               "collective": form.get(f"rows-{i}-collective", ""), "cooperating_collective": [],
+               "recurrence": form.get(f"rows-{i}-recurrence", ""),
+               "expand": [int(v) for v in form.getlist(f"rows-{i}-expand") if v.isdigit()]}
         rows.append(row)
         if not row["include"]:
             continue
         if not row["title"]:
             errors[i] = _("Write the task or untick it.")
             continue
-        lead = db.session.get(Unit, row["lead_unit_id"]) if row["lead_unit_id"] else None
-        if lead is None:
-            errors[i] = _("Choose the lead unit.")
-            continue
+        # A collective addressee: one task per unit the user ticked, or one task with the lead they chose.
+        leads = [u for u in (db.session.get(Unit, uid) for uid in row["expand"]) if u is not None]
+        if not leads:
+            lead = db.session.get(Unit, row["lead_unit_id"]) if row["lead_unit_id"] else None
+            if lead is None:
+                lead_errors[i] = (_("Choose the lead unit, or tick the units to give one task each.")
+                                  if row["collective"] else _("Choose the lead unit."))
+                continue
+            leads = [lead]
         deadline = None
         if not row["ongoing"]:
             try:
@@ -125,19 +150,20 @@ def extract_save(directive_id: int):
             except ValueError:
                 errors[i] = _("Enter a deadline or tick \"Ongoing\".")
                 continue
-        coop = [u for u in (db.session.get(Unit, uid) for uid in row["cooperating"]) if u and u.id != lead.id]
         try:
-            workflow.add_task(current_user, directive, workflow.TaskData(
-                title=row["title"], lead_unit=lead, cooperating_units=coop, deadline=deadline), day)
-            saved += 1
+            for lead in leads:
+                coop = [u for u in (db.session.get(Unit, uid) for uid in row["cooperating"]) if u and u.id != lead.id]
+                workflow.add_task(current_user, directive, workflow.TaskData(
+                    title=row["title"], lead_unit=lead, cooperating_units=coop, deadline=deadline), day)
+                saved += 1
         except ServiceError as error:
             errors[i] = "; ".join(error.fields.values()) or error.message
-    if errors or not saved:
+    if errors or lead_errors or not saved:
         db.session.rollback()
-        flash(_("No task was saved: please correct the rows marked below.") if errors
+        flash(_("No task was saved: please correct the rows marked below.") if errors or lead_errors
               else _("Tick at least one task to save."), "error")
         return render_template("directives/extract.html", directive=directive, text=form.get("text", ""),
-                               rows=rows, errors=errors, pieces=[(form.get("text", ""), None)],
+                               rows=rows, errors=errors, lead_errors=lead_errors, pieces=[(form.get("text", ""), None)],
                                units=unit_options(directive.issuing_unit)), 422
     db.session.commit()
     flash(_("%(n)d tasks have been added.", n=saved), "success")

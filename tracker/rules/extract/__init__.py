@@ -35,11 +35,14 @@ The rules, in order (plain rules and the registry, no NLP package):
 4. **Units.** Registry names, short names and aliases, accent and case
    tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
    unit addressed is the lead; others addressed with it and those after
-   "phối hợp (với)" are cooperating. A task addressed to a group ("UBND các
-   huyện, thị xã, thành phố", "các sở, ban, ngành") has no single lead:
-   `lead_unit` is None and the group's units are listed as cooperating, for
-   the user to pick the lead or split the row; a group qualified by "liên
-   quan" names no unit. When a clause names no unit, it keeps the unit last
+   "phối hợp (với)" are cooperating. A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
+   "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan") has no
+   lead: `lead_unit` is None and `collective` holds the phrase as written; a
+   collective cooperating phrase goes to `cooperating_collective`. Neither is
+   ever expanded into the registry's units (the review page lets the user do
+   it). An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
+   Sở Nội vụ phải có ...") is read past. When a clause names no unit, it keeps the unit last
    addressed in the conclusion: "đề nghị Sở X ... cụ thể: A. B; C ..." gives
    every task to Sở X (and the cooperating units carry over within a
    sentence). When nothing names a unit, `default_lead_unit` is the lead.
@@ -47,7 +50,9 @@ The rules, in order (plain rules and the registry, no NLP package):
 5. **Deadlines.** See `_deadlines`: a date, the last day of a month,
    quarter, half-year or year, a relative delay from `issued_on`
    (`add_working_days` for "ngày làm việc"), or ongoing for "thường xuyên",
-   "định kỳ", "hằng năm". A deadline written after a task, in its own
+   "định kỳ", "hằng năm"; `recurrence` where the text repeats the work
+   ("hằng tháng", "trước ngày 20 hằng tháng", "hằng quý", "6 tháng, năm",
+   "hằng năm"), with no single deadline. A deadline written after a task, in its own
    sentence ("Thời gian hoàn thành trước ngày ..."), applies to every task of
    that assignment that has none.
 6. **Titles.** The work itself: the task's first clause without the

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ._deadlines import find_deadline
+from ._deadlines import find_deadline, find_recurrence
 from ._segment import Clause, split_clauses
 from ._text import TextView
 from ._units import Mention, UnitMatcher, UnitRef
@@ -31,11 +31,14 @@ class ProposedTask:
     start: int  # character offsets in the input text
     end: int
     unknown_units: list[str] = field(default_factory=list)  # unit-like phrases not in the registry
+    collective: str | None = None  # a collective addressee as written ("các sở, ban, ngành"); lead_unit is None
+    cooperating_collective: list[str] = field(default_factory=list)  # collective cooperating phrases, as written
+    recurrence: dict | None = None  # {"every": "month"|"quarter"|"half_year"|"year", "day": int | None}
 
 
 # --- vocabulary (lower case, accents kept) ---------------------------------
 
-_DIRECTIVE = re.compile(r"(?<!\w)(?:giao(?:\s+nhiệm\s+vụ)?(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)")
+_DIRECTIVE = re.compile(r"(?<!\w)(?:giao(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)")
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ)\s+$"
 )
@@ -61,8 +64,10 @@ _ACTION = re.compile(
     r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
     r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
-    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp)"
-    r"(?!\w)"
+    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
+    r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
+    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định)"
+    r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
     r"đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
@@ -83,6 +88,24 @@ _DOCREF = re.compile(
 _BOILERPLATE = re.compile(
     r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
 )
+_PREAMBLE = re.compile(
+    r"(?:căn\s*cứ|xét\s+đề\s+nghị|theo\s+đề\s+nghị|ban\s*hành\s+kèm\s+theo|nơi\s+nhận|"
+    r"thực\s+hiện\s+(?:ý kiến chỉ đạo|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
+    r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
+)
+_SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ)")
+_SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
+_NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
+_TIME_PREFIX = re.compile(
+    r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
+    r"(?:den\s+het|den|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:ngay\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}"
+    r"(?:\s*[/.\-]\s*\d{2,4})?\s*,?\s*"
+)
+_NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
+_APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
+_URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
+_WORD = re.compile(r"[^\W\d]+[ \t]+")
+_CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
     r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn|các tin khác|cập nhật|đăng ngày|ý kiến bạn đọc|in bài|chia sẻ)"
 )
@@ -90,7 +113,7 @@ _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chị
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
+    r"[\s,:\-–]*(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
@@ -111,6 +134,8 @@ class _Roles:
     cooperating: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     action_start: int = 0  # where the work itself is described, after the units and their roles
+    collective: str | None = None  # the collective addressed, as written
+    coop_collective: list[str] = field(default_factory=list)  # collective cooperating phrases
 
 
 @dataclass
@@ -185,11 +210,18 @@ class _Extractor:
         """Turn addressed units into roles, then read "chủ trì" and "phối hợp với ..." that follow."""
         roles = _Roles(addressed=True, action_start=after)
         codes: list[str] = []
+        first = mentions[0] if mentions else None
+        if first is not None and (first.kind == "group" or (
+                first.kind == "unknown" and any(m.kind == "group" for m in mentions))):
+            roles.collective = self.view.text[first.start:mentions[-1].end]  # the whole list, as written
         for k, mention in enumerate(mentions):
             if mention.kind == "unknown":
                 roles.unknown.append(mention.text)
             elif mention.kind == "unit" and k == 0:
                 roles.lead = mention.codes[0]
+            elif mention.kind == "group":
+                if roles.collective is None:
+                    roles.coop_collective.append(mention.text)
             else:
                 codes.extend(mention.codes)
         low = self.view.low
@@ -204,6 +236,8 @@ class _Extractor:
                 for mention in coop:
                     if mention.kind == "unknown":
                         roles.unknown.append(mention.text)
+                    elif mention.kind == "group":
+                        roles.coop_collective.append(mention.text)
                     else:
                         codes.extend(mention.codes)
                 pos = coop_end
@@ -219,6 +253,9 @@ class _Extractor:
             for mention in mentions:
                 if mention.kind == "unknown":
                     roles.unknown.append(mention.text)
+                elif mention.kind == "group":
+                    if mention.text not in roles.coop_collective:
+                        roles.coop_collective.append(mention.text)
                 else:
                     codes.extend(mention.codes)
         roles.cooperating = _unique(c for c in codes if c != roles.lead)
@@ -229,20 +266,51 @@ class _Extractor:
         for m in _DIRECTIVE.finditer(low, a, b):
             if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]):
                 continue
-            mentions, end = self._addressees(m.end(), b)
+            pos = m.end()
+            time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
+            if time:
+                pos = time.end()
+            mentions, end = self._addressees(pos, b)
             if mentions:
                 return m.start(), self._roles(mentions, end, b)
+            # No unit named: "chỉ đạo khẩn trương hoàn thành ...", "đề nghị công ty tập trung ..."
+            p = q = _skip_spaces(low, pos, b)
+            if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
+                continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
+            for _k in range(4):
+                if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
+                    if _NOT_ADDRESSEE.search(low[p:q]):
+                        break
+                    roles = _Roles(addressed=True, action_start=q)
+                    if low[p:q].strip():
+                        roles.unknown.append(self.view.text[p:q].strip(" ,:"))
+                    return m.start(), roles
+                word = _WORD.match(low, q, b)
+                if not word:
+                    break
+                q = word.end()
         return None
 
     def _subject(self, a: int, b: int) -> _Roles | None:
         """Read "<unit> (chủ trì|phối hợp|<verb>) ..." at the start of a clause."""
+        time = _TIME_PREFIX.match(self.view.fold, a, b)
+        if time:
+            a = time.end()
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
         rest = _SUBJECT_GAP.match(self.view.low, end, b)
         after = rest.end() if rest else end
         if not (_ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
-            return None
+            if not re.match(r"\s*[-–(]", self.view.low[end:b]):
+                return None
+            # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work
+            verb = _APPOSITION_VERB.search(self.view.low, end, min(b, end + 160))
+            if verb is None:
+                return None
+            roles = self._roles(mentions, end, b)
+            roles.action_start = verb.start()
+            return roles
         return self._roles(mentions, end, b)
 
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
@@ -265,17 +333,40 @@ class _Extractor:
 
     # --- the pass over the clauses -----------------------------------------
 
+    def _headline(self, c: Clause, directive: tuple[int, _Roles] | None) -> bool:
+        """Return True for a headline: a short paragraph of its own, without final punctuation, naming no unit."""
+        text = self.view.text
+        if c.bullet or not c.first_in_sentence:
+            return False
+        line_start = text.rfind("\n", 0, c.start) + 1
+        line_end = text.find("\n", c.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:c.start].strip() or text[c.end:line_end].strip():
+            return False  # the clause is not the whole paragraph
+        if len(text[c.start:c.end].split()) > 20:
+            return False
+        if directive is not None and (directive[1].lead or directive[1].cooperating):
+            return False
+        return True
+
     def _region_start(self, clauses: list[Clause]) -> int:
-        """Return the index of the first clause of the conclusion part."""
+        """Return the index of the first clause of the conclusion part.
+
+        It is the lead-in marker's clause ("kết luận như sau:"), or an earlier clause that already assigns
+        work to a named or collective addressee ("..., chỉ đạo các sở, ngành tăng cường ...; Nội dung văn
+        bản chỉ đạo như sau:"), else the first clause that assigns work.
+        """
         marker = _LEAD_MARKERS.search(self.view.fold)
+        at_marker = None
         if marker:
-            for i, c in enumerate(clauses):
-                if c.end > marker.start():
-                    return i
+            at_marker = next((i for i, c in enumerate(clauses) if c.end > marker.start()), None)
         for i, c in enumerate(clauses):
-            if self._directive(c.start, c.end):
+            if at_marker is not None and i >= at_marker:
+                return at_marker
+            found = self._directive(c.start, c.end)
+            if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
-        return 0
+        return at_marker if at_marker is not None else 0
 
     def run(self) -> list[ProposedTask]:
         """Return the proposed tasks of the text."""
@@ -286,7 +377,10 @@ class _Extractor:
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
+        ctx_collective: str | None = None
         ctx_known = False
+        section_off = False  # inside "Mục tiêu", "Yêu cầu": aims, not tasks
+        seen: set[str] = set()
         sentence = -1
         mode = "fresh"  # fresh | list | task | attach | none
         prev_in_task = False
@@ -309,8 +403,29 @@ class _Extractor:
             if _META.match(text_low) or _NO_EFFECT.search(text_low):
                 mode, prev_in_task = "none", False
                 continue
+            key = " ".join(view.fold[a:b].split())
+            if key in seen and len(key) > 20:
+                mode, prev_in_task = "none", False  # a lead or a caption printed twice
+                continue
+            seen.add(key)
+            letters = [ch for ch in view.text[a:b] if ch.isalpha()]
+            short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin
+            if (len(letters) >= 4 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)) or short_heading:
+                if _SECTION_OFF.search(text_low):
+                    section_off = True
+                elif _SECTION_ON.search(text_low):
+                    section_off = False
+                if not short_heading or not self._directive(a, b):
+                    mode, prev_in_task = "none", False
+                    continue
 
             directive = self._directive(a, b)
+            if directive is None and _PREAMBLE.match(text_low):
+                mode, prev_in_task = "none", False
+                continue
+            if self._headline(c, directive):
+                mode, prev_in_task = "none", False
+                continue
             subject = None if directive else self._subject(body, b)
             roles = directive[1] if directive else subject
 
@@ -320,12 +435,14 @@ class _Extractor:
                     if heading and not low[heading_end:b].strip(" ,.-–"):
                         roles = self._roles(heading, heading_end, b)  # "4. UBND thành phố X:" heads its items
                 if roles:
-                    ctx_lead, ctx_known = roles.lead, True
+                    ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 mode, prev_in_task = "list", False
                 continue
 
             last = drafts[-1] if drafts else None
-            if last is not None and prev_in_task and not roles and (
+            bare = roles is not None and directive is not None and roles.lead is None and not roles.collective \
+                and not roles.unknown and not roles.cooperating
+            if last is not None and prev_in_task and (not roles or bare) and (
                 sentence_attach or _FOLLOW_ON.match(text_low)
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
             ):
@@ -342,17 +459,18 @@ class _Extractor:
 
             if _EXHORTATION.search(text_low):
                 if roles:
-                    ctx_lead, ctx_known = roles.lead, True
+                    ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 mode, prev_in_task = "none", False
                 continue
 
             if roles is not None:
                 action = low[roles.action_start:b]
-                if _BOILERPLATE.fullmatch(action):
+                if _BOILERPLATE.fullmatch(action) or (
+                        drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
                     continue
                 start = directive[0] if directive else body
-                ctx_lead, ctx_known = roles.lead, True
+                ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 self._more_cooperating(roles, roles.action_start, b)
                 note = _FUNCTION_NOTE.match(low, roles.action_start, b)
                 if note:
@@ -363,14 +481,16 @@ class _Extractor:
                 mode, prev_in_task = "task", True
                 continue
 
-            verb = _ACTION.match(low, body, b)
-            if verb and mode in ("fresh", "list", "task", "attach"):
-                inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body)
+            no_actor = _NO_ACTOR.match(low, body, b)
+            verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
+            if verb and not section_off and mode in ("fresh", "list", "task", "attach"):
+                inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body, collective=ctx_collective)
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
                 group = len(drafts)
                 if last is not None and last.sentence == sentence and mode in ("task", "attach"):
                     inherited.cooperating = list(last.roles.cooperating)
+                    inherited.coop_collective = list(last.roles.coop_collective)
                     inherited.unknown = []
                     group = last.group
                 self._more_cooperating(inherited, body, b)
@@ -381,7 +501,8 @@ class _Extractor:
             if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
                     len(text_low.split()) >= 2 and re.match(r"\w", text_low):
                 inherited = _Roles(addressed=False, lead=last.roles.lead, cooperating=list(last.roles.cooperating),
-                                   action_start=body)
+                                   action_start=body, collective=last.roles.collective,
+                                   coop_collective=list(last.roles.coop_collective))
                 drafts.append(_Draft(body, b, b, body, last.verb, inherited, group=last.group, sentence=sentence,
                                      title_prefix=last.verb))
                 mode, prev_in_task = "task", True
@@ -398,6 +519,7 @@ class _Extractor:
         view = self.view
         found = find_deadline(view.fold[draft.start:draft.end], self.issued_on, self.add_working_days)
         due, ongoing = (found.due, found.ongoing) if found else group_deadline.get(draft.group, (None, False))
+        recurrence = find_recurrence(view.fold[draft.start:draft.end])
         if found and found.due is None and draft.group in group_deadline and group_deadline[draft.group][0]:
             due, ongoing = group_deadline[draft.group]
         title_end = draft.main_end
@@ -410,21 +532,26 @@ class _Extractor:
         if len(title.split()) < 2:
             title = _clean_title(view.text, draft.start, title_end, cut, "")
         start, end = view.orig_span(draft.start, draft.end)
+        if recurrence:
+            due = None  # a periodic task: each period has its own deadline
         return ProposedTask(
             title=title,
             lead_unit=draft.roles.lead,
             cooperating_units=list(draft.roles.cooperating),
             deadline=due,
-            ongoing=bool(ongoing and due is None),
+            ongoing=bool((ongoing or recurrence) and (due is None or recurrence)),
             start=start,
             end=end,
             unknown_units=_unique(draft.roles.unknown),
+            collective=" ".join(draft.roles.collective.split()) if draft.roles.collective else None,
+            cooperating_collective=_unique(" ".join(c.split()) for c in draft.roles.coop_collective),
+            recurrence=recurrence,
         )
 
 
 def _skip_spaces(low: str, pos: int, limit: int) -> int:
     """Return the first position at or after `pos` that is not a space or comma."""
-    while pos < limit and low[pos] in " \t,":
+    while pos < limit and low[pos] in " \t,:":
         pos += 1
     return pos
 

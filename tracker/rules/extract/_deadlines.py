@@ -188,3 +188,28 @@ def find_deadline(
     if m:
         return Deadline(None, True, m.start(), m.end())
     return None
+
+
+_EVERY = (
+    ("month", re.compile(r"\b(?:hang|moi)\s+thang\b|\bthang\s+mot\s+lan\b")),
+    ("quarter", re.compile(r"\b(?:hang|moi)\s+quy\b|\bquy\s+mot\s+lan\b|\bdinh\s+ky\s+(?:theo\s+)?quy\b")),
+    ("half_year", re.compile(r"\b(?:6|sau)\s+thang\s+(?:mot\s+lan\b|,?\s*(?:va\s+|ca\s+)?nam\b)|\bnua\s+nam\b|"
+                             r"\bdinh\s+ky\s+6\s+thang\b")),
+    ("year", re.compile(r"\b(?:hang|moi)\s+nam\b|\bthuong\s+nien\b|\bnam\s+mot\s+lan\b|\bdinh\s+ky\s+(?:theo\s+)?nam\b")),
+)
+_DAY_OF_MONTH = re.compile(r"\b(?:truoc|cham\s+nhat|vao)\s+(?:ngay\s+)?(?P<d>[0-3]?\d)\s+(?:hang|moi|cua)\s+"
+                           r"(?:thang|quy)\b|\bngay\s+(?P<d2>[0-3]?\d)\s+(?:hang|moi)\s+thang\b")
+
+
+def find_recurrence(folded: str) -> dict | None:
+    """Return the shortest period a folded text repeats the work in, with the day of the month, or None.
+
+    "hằng tháng", "trước ngày 20 hằng tháng" -> month (day 20); "hằng quý" -> quarter; "6 tháng, năm",
+    "6 tháng một lần" -> half_year; "hằng năm", "thường niên" -> year.
+    """
+    for every, pattern in _EVERY:
+        if pattern.search(folded):
+            m = _DAY_OF_MONTH.search(folded)
+            day = int(m.group("d") or m.group("d2")) if m else None
+            return {"every": every, "day": day if day and 1 <= day <= 31 else None}
+    return None

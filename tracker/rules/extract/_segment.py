@@ -20,7 +20,8 @@ _BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)
 _INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|[-+•])[ \t]+\S)")
 _SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))")
 _LEADIN_COLON = re.compile(
-    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu)\s*$"
+    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
+    r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
 _ABBREVIATIONS = frozenset({
@@ -28,10 +29,10 @@ _ABBREVIATIONS = frozenset({
     "đc", "ông", "bà", "no", "stt", "tr", "nxb",
 })
 _PROTECT_PATTERNS = [
-    re.compile(r"“[^”\n]{0,400}”"),
-    re.compile(r"\"[^\"\n]{0,400}\""),
-    re.compile(r"«[^»\n]{0,400}»"),
-    re.compile(r"‘[^’\n]{0,400}’"),
+    re.compile(r"“[^”\n]{0,160}”"),  # a quoted title; a quoted speech is longer and is cut like any text
+    re.compile(r"\"[^\"\n]{0,160}\""),
+    re.compile(r"«[^»\n]{0,160}»"),
+    re.compile(r"‘[^’\n]{0,160}’"),
     re.compile(r"\([^()\n]{0,400}\)"),
     re.compile(r"\b\d{1,4}(?:[/.\-]\d{1,4}){1,2}\b"),
     re.compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}"),
@@ -77,16 +78,50 @@ def _is_abbreviation(view: TextView, dot: int) -> bool:
 def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
     """Trim spaces, a leading bullet and trailing punctuation; say if a bullet was removed."""
     text = view.text
-    while a < b and text[a].isspace():
+    while a < b and (text[a].isspace() or text[a] in "\"“”‘’«"):
         a += 1
     bullet = False
     m = _BULLET.match(text, a, b)
     while m:
         a, bullet = m.end(), True
         m = _BULLET.match(text, a, b)
-    while b > a and (text[b - 1].isspace() or text[b - 1] in ".;:,…/!?"):
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ".;:,…/!?\"“”’»"):
         b -= 1
     return a, b, bullet
+
+
+def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
+    """Return True if the newline at `i` only wraps a line (a PDF or a narrow column), inside one paragraph."""
+    if mask[i]:
+        return True  # inside a unit's name, a date, a parenthesis
+    j = i - 1
+    while j >= line_start and text[j] in " \t\r":
+        j -= 1
+    k = i + 1
+    while k < len(text) and text[k] in " \t\r":
+        k += 1
+    if j < line_start or k >= len(text) or text[k] == "\n":
+        return False
+    prev, nxt = text[j], text[k]
+    if prev in ".;:!?…|" or nxt in "-+•*|" or nxt.isdigit():
+        return False
+    if nxt.islower():
+        return True
+    return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
+
+
+def _paragraph_spans(text: str, mask: bytearray) -> list[tuple[int, int]]:
+    """Return the paragraphs: lines joined across the newlines that only wrap them."""
+    spans: list[tuple[int, int]] = []
+    start = line_start = 0
+    for m in re.finditer("\n", text):
+        i = m.start()
+        if not _soft_newline(text, i, mask, line_start):
+            spans.append((start, i))
+            start = i + 1
+        line_start = i + 1
+    spans.append((start, len(text)))
+    return spans
 
 
 def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) -> list[Clause]:
@@ -96,8 +131,7 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
     clauses: list[Clause] = []
     sentence = 0
     para = 0
-    for pm in re.finditer(r"[^\n]+", text):
-        p_start, p_end = pm.start(), pm.end()
+    for p_start, p_end in _paragraph_spans(text, mask):
         if not text[p_start:p_end].strip():
             continue
         # Break points: (position where the next piece starts, kind of break).

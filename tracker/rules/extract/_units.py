@@ -7,15 +7,10 @@ also derives "UBND ..." from "Ủy ban nhân dân ..." (and back), "TP"/"TX"
 from "thành phố"/"thị xã", and tolerates any punctuation between words
 ("Sở Giao thông - Vận tải" is "Sở Giao thông vận tải").
 
-Group phrases stand for every registry unit of some kinds:
-
-| phrase | units |
-|---|---|
-| "các sở, ban, ngành", "các sở, ngành (tỉnh)", "các ngành" | kinds department and agency |
-| "các sở" | kind department |
-| "UBND các huyện, thị xã, thành phố", "các huyện, thành phố", "UBND cấp huyện", "địa phương" | kind district |
-| "các phòng, ban (chuyên môn)" | kind division |
-| the same followed by "(có) liên quan", and "các cơ quan, đơn vị", "UBND các xã" | no unit: too vague to name anyone |
+Collective phrases ("các sở, ban, ngành", "UBND các huyện, thị xã, thành phố",
+"Thủ trưởng các cơ quan, đơn vị liên quan", "từng sở, ngành") are found as
+written, as mentions of kind "group" naming no unit: the extractor never expands
+them into the registry.
 
 Lists after a colon ("các Sở: Nội vụ, Tài chính", "UBND các huyện: Đạ Huoai,
 Đạ Tẻh và Cát Tiên") name each unit. A capitalised unit-like phrase the
@@ -59,26 +54,25 @@ class Mention:
 _WORD_SEP = r"[\W_]{0,4}"
 _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx", "ban", "cuc", "trung tam")
 
-_GROUPS: list[tuple[str, tuple[str, ...]]] = [
-    (r"(?:chu\s+tich\s+)?(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cac\s+(?:huyen|quan)"
-     r"(?:\s*[,/]?\s*(?:thi\s+xa|thanh\s+pho|thi\s+tran|quan|huyen|tp|tx)\b)*", ("district",)),
-    (r"cac\s+(?:huyen|quan)(?:\s*[,/]\s*(?:thi\s+xa|thanh\s+pho|quan|huyen)\b)+", ("district",)),
-    (r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cap\s+huyen", ("district",)),
-    (r"(?:cac\s+)?dia\s+phuong", ("district",)),
-    (r"(?:cac\s+)?so\s*,?\s*(?:ban\s*,?\s*)?nganh(?:\s+(?:cap\s+)?tinh\b)?(?:\s*,\s*doan\s+the)?",
-     ("department", "agency")),
-    (r"cac\s+so\b(?!\s*:)", ("department",)),
-    (r"cac\s+nganh\b", ("department", "agency")),
-    (r"cac\s+phong(?:\s*,?\s*ban)?(?:\s*,?\s*nganh)?(?:\s+chuyen\s+mon)?", ("division",)),
-    (r"cac\s+(?:co\s+quan|don\s+vi|to\s+chuc)(?:\s*,\s*(?:co\s+quan|don\s+vi|dia\s+phuong|to\s+chuc)\b)*"
-     r"(?:\s+chuc\s+nang)?", ()),
-    (r"(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+cac\s+(?:xa|phuong)(?:\s*,\s*(?:phuong|thi\s+tran|xa)\b)*", ()),
-    (r"(?:cac\s+)?don\s+vi\s+su\s+nghiep(?:\s+cong\s+lap)?", ()),
-    (r"cac\s+cap\s*,\s*cac\s+nganh", ()),
-]
-_GROUP_RE = re.compile("(?<![a-z0-9])(?:" + "|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_GROUPS)) + ")")
-_VAGUE_TAIL = re.compile(r"\s*(?:co\s+)?lien\s+quan\b")
-
+# Collective addressees: "các sở, ban, ngành", "UBND các huyện, thị xã, thành phố", "Thủ trưởng các cơ quan,
+# đơn vị liên quan", "các ngành công an và quốc phòng". They are kept as written (a phrase), never expanded
+# into the registry's units: the user expands them on the review page if they wish.
+_TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
+_ORG_WORDS = r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|ban\s+chi\s+dao)"
+_NOUNS = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+          r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
+_MORE = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+         r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
+         r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
+         r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
+         r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|"
+         r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac)")
+_COLLECTIVE_RE = re.compile(
+    rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi)\s*{_NOUNS}|"
+    rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,)"
+    rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
+)
+_COLLECTIVE_TRIM = re.compile(r"(?:[\s,;/\-]|\bva\b|\bcac\b)+$")
 _LIST_HEAD = re.compile(
     r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:cac\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan|phong)"
     r"\s*:\s*"
@@ -86,14 +80,16 @@ _LIST_HEAD = re.compile(
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 _UNKNOWN_HEAD = re.compile(
-    r"(?<![\w])(?:Sở|Ban Quản lý|Ban|Phòng|Trung tâm|Chi cục|Cục|Đài|Văn phòng|Thanh tra|Bộ Chỉ huy|"
-    r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân)[ \t]+(?=\w)"
+    r"(?<![\w])(?:Sở|Ban Quản lý|Ban|Phòng|Trung tâm|Chi cục|Cục|Tổng cục|Đài|Văn phòng|Thanh tra|Bộ Chỉ huy|Bộ|"
+    r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
+    r"[ \t]+(?=\w)"
 )
 # Words that end an unknown unit's name: the verbs and role words that follow it.
 _NAME_STOP = re.compile(
     r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
     r"hoàn|xây|tổ|rà|nghiên|khẩn|tiếp|chỉ|đề|trình|yêu|hướng|đôn|theo|tăng|chuẩn|lập|xử|giải|phê|"
-    r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các)$",
+    r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các|cần|phải|tăng|đẩy|tập|"
+    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường)$",
     re.IGNORECASE,
 )
 
@@ -217,17 +213,19 @@ class UnitMatcher:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
 
-        for m in _GROUP_RE.finditer(view.fold):
+        for m in _COLLECTIVE_RE.finditer(view.fold):
             start, end = m.start(), m.end()
-            if not free(start, end):
+            if taken[start]:
                 continue
-            index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
-            kinds = _GROUPS[index][1]
-            tail = _VAGUE_TAIL.match(view.fold, end)
+            for k in range(start, end):
+                if taken[k]:
+                    end = k  # a registered unit's name ends the phrase ("các sở, ngành; Sở Tài chính")
+                    break
+            tail = _COLLECTIVE_TRIM.search(view.fold, start, end)
             if tail:
-                end, kinds = tail.end(), ()
-            if free(start, end):
-                take(Mention(start, end, "group", self.members(kinds), view.text[start:end]))
+                end = tail.start()
+            if end - start >= 5 and _COLLECTIVE_RE.fullmatch(view.fold, start, end):
+                take(Mention(start, end, "group", (), view.text[start:end]))
 
         for m in _UNKNOWN_HEAD.finditer(view.text):
             start = m.start()
@@ -261,7 +259,7 @@ class UnitMatcher:
             core = word.rstrip(",.;:)")
             if count and (_NAME_STOP.match(core) or not core or word[0] in "(\"“-–"):
                 break
-            if count >= 6:
+            if count >= 9:
                 break
             end = pos + w.start() + len(core)
             count += 1
