@@ -47,10 +47,3 @@ class Page:
                 yield None
             yield num
             last = num
-
-
-def page_args(request, default: int = 25, maximum: int = 200) -> tuple[int, int]:
-    """Read ?page= and ?per_page= (bounded) from a request."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", default, type=int) or default, 1), maximum)
-    return page, per_page

@@ -10,6 +10,7 @@ from flask_login import current_user
 from tracker import labels
 from tracker.i18n import current_translations
 from tracker.rules import reach
+from tracker.rules.status import STATUSES
 from tracker.timeutil import format_date, format_datetime
 from tracker.urls import id_url
 
@@ -77,6 +78,7 @@ def init_templating(app: Flask) -> None:
         get_locale=get_locale,
         reach=reach,
         labels=labels,
+        STATUSES=STATUSES,
     )
 
     @app.context_processor

@@ -17,6 +17,7 @@ from flask import Response, request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from tracker import params
 from tracker.admin import bp
 from tracker.database import db
 from tracker.models import AuditEvent, User
@@ -33,7 +34,7 @@ def audit_filters() -> dict:
         "action": request.args.get("action", "").strip(),
         "actor": request.args.get("actor", "").strip().lower(),
         "object_type": request.args.get("object_type", "").strip(),
-        "object_id": request.args.get("object_id", type=int),
+        "object_id": params.an_id(request.args.get("object_id")),
     }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker import params
 from tracker.admin import bp
 from tracker.database import db
 from tracker.forms import Form, choices
@@ -53,7 +54,7 @@ class SettingsForm(Form):
 
 @bp.route("/calendar", methods=["GET", "POST"])
 def calendar():
-    year = request.args.get("year", today().year, type=int)
+    year = (params.whole(request.args.get("year"), params.MIN_YEAR, params.MAX_YEAR) or today().year)
     form = CalendarDayForm()
     if form.validate_on_submit():
         if db.session.get(CalendarDay, form.day.data):
@@ -128,7 +129,7 @@ def outbox():
     if state:
         stmt = stmt.where(OutboxMessage.state == state)
     stmt = stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    page = db.paginate(stmt, page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=50, error_out=False)
     counts = dict(db.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
     return render_template("admin/outbox.html", page=page, state=state, counts=counts)
 

@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from tracker import params
 from tracker.admin import bp
 from tracker.admin.audit_export import audit_filters, audit_select
 from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
 from tracker.database import db
 from tracker.forms import choices
 from tracker.models import Unit, User
-from tracker.paging import Page, page_args
+from tracker.paging import Page
+from tracker.params import page_args
 from tracker.services import audit
 from tracker.services.units import unit_blockers
 from tracker.services.users import revoke_sessions
@@ -22,7 +24,7 @@ from tracker.text import like_pattern
 
 
 def _per_page() -> int:
-    return min(max(request.args.get("per_page", 25, type=int), 1), 200)
+    return min(max((params.whole(request.args.get("per_page"), 1, 10**9) or 25), 1), 200)
 
 
 def _tree_positions() -> dict[int, int]:
@@ -77,11 +79,11 @@ def units():
     elif status == "inactive":
         stmt = stmt.where(Unit.active.is_(False))
     if q:
-        page = db.paginate(stmt.order_by(Unit.sort_key, Unit.id), page=request.args.get("page", 1, type=int),
+        page = db.paginate(stmt.order_by(Unit.sort_key, Unit.id), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1,
                            per_page=_per_page(), error_out=False)
     else:
         units = _in_tree_order(db.session.scalars(stmt).all())
-        number, per_page = page_args(request)
+        number, per_page = page_args(request.args)
         page = Page(units[(number - 1) * per_page:number * per_page], number, per_page, len(units))
     return render_template("admin/units.html", page=page, q=q, kind=kind, status=status)
 
@@ -121,8 +123,8 @@ def _validate_unit(form: UnitForm, unit: Unit) -> Unit | None | bool:
 def unit_new():
     form = UnitForm()
     form.parent_id.choices = _unit_choices(blank=_("(none: top of the tree)"))
-    if request.method == "GET" and request.args.get("parent", type=int):
-        form.parent_id.data = request.args.get("parent", type=int)
+    if request.method == "GET" and params.an_id(request.args.get("parent")):
+        form.parent_id.data = params.an_id(request.args.get("parent"))
     if form.validate_on_submit():
         unit = Unit()
         parent = _validate_unit(form, unit)
@@ -188,7 +190,7 @@ def unit_delete(unit_id: int):
 def users():
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    unit_id = request.args.get("unit", 0, type=int)
+    unit_id = (params.an_id(request.args.get("unit")) or 0)
     status = request.args.get("status", "")
     stmt = select(User).join(User.unit)
     if q:
@@ -205,7 +207,7 @@ def users():
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
     stmt = stmt.order_by(User.sort_key, User.username)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=_per_page(), error_out=False)
+    page = db.paginate(stmt, page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=_per_page(), error_out=False)
     return render_template("admin/users.html", page=page, q=q, role=role, unit_id=unit_id, status=status,
                            unit_choices=_unit_choices(blank=_("All units")))
 
@@ -241,8 +243,8 @@ def _apply_user_form(form: UserForm, user: User) -> dict:
 def user_new():
     form = UserForm()
     form.unit_id.choices = _unit_choices()
-    if request.method == "GET" and request.args.get("unit", type=int):
-        form.unit_id.data = request.args.get("unit", type=int)
+    if request.method == "GET" and params.an_id(request.args.get("unit")):
+        form.unit_id.data = params.an_id(request.args.get("unit"))
     if form.validate_on_submit():
         user = User()
         if not form.password.data:
@@ -326,7 +328,7 @@ def user_temporary_password(user_id: int):
 @bp.route("/audit")
 def audit_log():
     filters = audit_filters()
-    page = db.paginate(audit_select(**filters), page=request.args.get("page", 1, type=int), per_page=_per_page(),
+    page = db.paginate(audit_select(**filters), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=_per_page(),
                        error_out=False)
     return render_template("admin/audit.html", page=page, action=filters["action"], actor=filters["actor"],
                            object_type=filters["object_type"], object_id=filters["object_id"] or "")

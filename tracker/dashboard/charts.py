@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracker.rules.status import STATUSES
 from tracker.services.stats import Counts, MonthRow, UnitRow
 
-STATUS_ORDER = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 # The values of --ok, --late, --progress, --overdue, --cancelled, --soon in app.css.
 FILLS = {"done_on_time": "#1e7d32", "done_late": "#8a6d00", "in_progress": "#0b5cad", "overdue": "#c62828",
          "cancelled": "#6b7280", "due_soon": "#b45309", "track": "#eef1f5"}
@@ -57,7 +57,7 @@ class Chart:
 
 def _segments(counts: Counts, x0: float, y: float, width: float, height: float, scale_total: int) -> list[Bar]:
     bars, x = [], x0
-    for status in STATUS_ORDER:
+    for status in STATUSES:
         n = counts[status]
         if not n:
             continue

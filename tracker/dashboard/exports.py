@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.rules.status import STATUSES
 from tracker.services.stats import Counts, TaskRow, UnitRow
 
 STATUS_VI = {
@@ -23,12 +24,11 @@ STATUS_VI = {
     "overdue": "Quá hạn",
     "cancelled": "Đã hủy",
 }
-STATUS_ORDER = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 
 TASK_HEADERS = ["STT", "Số, ký hiệu văn bản", "Ngày văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
                 "Người thực hiện", "Thời hạn", "Thời hạn ban đầu", "Ngày hoàn thành", "Tiến độ (%)", "Trạng thái",
                 "Số ngày quá hạn", "Lĩnh vực"]
-UNIT_HEADERS = ["STT", "Đơn vị chủ trì", "Tổng số", *[STATUS_VI[s] for s in STATUS_ORDER], "Sắp đến hạn",
+UNIT_HEADERS = ["STT", "Đơn vị chủ trì", "Tổng số", *[STATUS_VI[s] for s in STATUSES], "Sắp đến hạn",
                 "Tỷ lệ hoàn thành", "Tỷ lệ đúng hạn"]
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,12 +68,12 @@ def task_values(number: int, row: TaskRow) -> list:
 
 
 def unit_values(number: int | None, name: str, counts: Counts) -> list:
-    return [number, name, counts.total, *[counts[s] for s in STATUS_ORDER], counts.due_soon,
+    return [number, name, counts.total, *[counts[s] for s in STATUSES], counts.due_soon,
             counts.completion_rate, counts.on_time_rate]
 
 
 def status_summary(counts: Counts) -> str:
-    return "; ".join(f"{STATUS_VI[s]}: {counts[s]}" for s in STATUS_ORDER if counts[s])
+    return "; ".join(f"{STATUS_VI[s]}: {counts[s]}" for s in STATUSES if counts[s])
 
 
 # --- Excel -----------------------------------------------------------------------------------

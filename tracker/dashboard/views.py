@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker import params
 from tracker.dashboard import bp, charts, exports
 from tracker.database import db
 from tracker.models import Directive, Unit
 from tracker.page_cache import page_cache
 from tracker.rules import reach
-from tracker.rules.status import STATUSES
+from tracker.rules.status import JUDGED_STATUSES, STATUSES
 from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
-from tracker.services.stats import JUDGED_STATUSES, DashboardFilters, DashboardStats, Period, encode_args
+from tracker.services.stats import DashboardFilters, DashboardStats, Period, encode_args
 from tracker.timeutil import local_now, today
 from tracker.views_util import unit_options
 
@@ -33,31 +34,28 @@ MAX_PRINTED_OVERDUE = 500
 
 def _date_arg(name: str) -> date | None:
     value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        flash(_("Ignored an invalid date: %(value)s", value=value), "warning")
-        return None
+    day = params.a_date(value)
+    if value and day is None:
+        flash(_("Ignored an invalid date: %(value)s", value=value[:40]), "warning")
+    return day
 
 
 def _unit_arg(name: str) -> Unit | None:
-    unit_id = request.args.get(name, type=int)
+    unit_id = params.an_id(request.args.get(name))
     return db.session.get(Unit, unit_id) if unit_id else None
 
 
 def _period(day: date) -> Period:
     """The period chosen in the query string: period=month|quarter|year|custom with year, month, quarter, start, end."""
     kind = request.args.get("period", "")
-    year = request.args.get("year", type=int) or day.year
+    year = params.whole(request.args.get("year"), 2000, 2100) or day.year
     if not 2000 <= year <= 2100:
         year = day.year
     if kind == "month":
-        month = request.args.get("month", type=int) or day.month
+        month = params.whole(request.args.get("month"), 1, 12) or day.month
         return Period.month(year, min(max(month, 1), 12))
     if kind == "quarter":
-        quarter = request.args.get("quarter", type=int) or (day.month - 1) // 3 + 1
+        quarter = params.whole(request.args.get("quarter"), 1, 4) or (day.month - 1) // 3 + 1
         return Period.quarter(year, min(max(quarter, 1), 4))
     if kind == "year":
         return Period.whole_year(year)
@@ -78,7 +76,7 @@ def _filters(day: date) -> DashboardFilters:
     return DashboardFilters(
         as_of=as_of, period=_period(as_of or day), issuing_unit=_unit_arg("issuing_unit"),
         lead_unit=_unit_arg("lead_unit"), tag=request.args.get("tag", "").strip(),
-        directive_id=request.args.get("directive", type=int))
+        directive_id=params.an_id(request.args.get("directive")))
 
 
 def _stats(filters: DashboardFilters, day: date) -> DashboardStats:
@@ -195,7 +193,7 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
     best = ranked[:5]
     worst = [r for r in reversed(ranked) if r not in best][:5]
     trend = stats.trend()
-    dpage = max(request.args.get("dpage", 1, type=int), 1)
+    dpage = max(params.whole(request.args.get("dpage"), 1, params.MAX_PAGE) or 1, 1)
     directive_rows, directive_total = stats.directives(dpage, 10)
     return render_template(
         "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker import params
 from tracker.database import db
 from tracker.directives import bp
 from tracker.models import Unit, load_calendar
@@ -116,12 +117,12 @@ def extract_save(directive_id: int):
     directive = load_directive(directive_id)
     _check(directive)
     form = request.form
-    count = form.get("count", 0, type=int)
+    count = (params.whole(form.get("count"), 0, 1000) or 0)
     day = today()
     rows, errors, lead_errors, saved = [], {}, {}, 0
     for i in range(min(count, 300)):
         row = {"number": form.get(f"rows-{i}-number") or None, "title": form.get(f"rows-{i}-title", "").strip(),
-               "lead_unit_id": form.get(f"rows-{i}-lead_unit_id", 0, type=int),
+               "lead_unit_id": (params.an_id(form.get(f"rows-{i}-lead_unit_id")) or 0),
                "cooperating": [int(v) for v in form.getlist(f"rows-{i}-cooperating") if v.isdigit()],
                "deadline": form.get(f"rows-{i}-deadline", ""), "ongoing": bool(form.get(f"rows-{i}-ongoing")),
                "unknown": [], "include": bool(form.get(f"rows-{i}-include")),

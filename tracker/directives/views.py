@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker import uploads
+from tracker import params, uploads
 from tracker.database import db
 from tracker.directives import bp
 from tracker.directives.forms import DirectiveForm, TaskBatchForm
@@ -38,7 +38,7 @@ ROW_FIELDS = {"lead_unit": "lead_unit_id"}  # a row of the batch table names onl
 def index():
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind", "")
-    year = request.args.get("year", type=int)
+    year = params.whole(request.args.get("year"), params.MIN_YEAR, params.MAX_YEAR)
     state = request.args.get("state", "")
     stmt = select(Directive).where(reach_sql.directive_visible_clause(current_user))
     if q:
@@ -52,7 +52,7 @@ def index():
     elif state == "published":
         stmt = stmt.where(Directive.published_at.is_not(None))
     stmt = stmt.options(selectinload(Directive.issuing_unit)).order_by(Directive.issued_on.desc(), Directive.id.desc())
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    page = db.paginate(stmt, page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=25, error_out=False)
     progress = _status_bars([d.id for d in page.items])
     return render_template("directives/index.html", page=page, q=q, kind=kind, year=year, state=state,
                            progress=progress, can_create=reach.can_record_directive(current_user))

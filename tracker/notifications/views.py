@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from tracker import params
 from tracker.database import db
 from tracker.mail import AppMailer
 from tracker.models import Notification
@@ -41,7 +42,7 @@ def index():
         stmt = stmt.where(Notification.read_at.is_(None))
     stmt = stmt.options(joinedload(Notification.task)).order_by(Notification.created_at.desc(),
                                                                  Notification.id.desc())
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    page = db.paginate(stmt, page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=30, error_out=False)
     return render_template("notifications/index.html", page=page, only_unread=only_unread)
 
 

@@ -29,9 +29,11 @@ from datetime import date, timedelta
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 
+# The statuses in the order every page, chart, export and report lists them.
 STATUSES = ("done_on_time", "done_late", "in_progress", "overdue", "cancelled")
 DONE_STATUSES = ("done_on_time", "done_late")
 OPEN_STATUSES = ("in_progress", "overdue")  # not yet done nor cancelled
+JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")  # the on-time rate's denominator
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def rates(counts: dict[str, int]) -> dict[str, float | None]:
     """Completion and on-time rates from status counts (None when the denominator is 0)."""
     done = counts.get("done_on_time", 0) + counts.get("done_late", 0)
     active = sum(counts.get(s, 0) for s in STATUSES) - counts.get("cancelled", 0)
-    judged = done + counts.get("overdue", 0)
+    judged = sum(counts.get(s, 0) for s in JUDGED_STATUSES)
     return {
         "completion_rate": done / active if active else None,
         "on_time_rate": counts.get("done_on_time", 0) / judged if judged else None,

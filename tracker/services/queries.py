@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import params
 from tracker.database import db
 from tracker.models import Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
@@ -61,6 +62,83 @@ class TaskFilters:
     done_from: date | None = None  # confirmed done (done_on) in this span
     done_to: date | None = None
     published_only: bool = False
+
+
+# --- the query string of /tasks: one writer (dashboards' links, the list's own links) and one reader ------
+
+VIEWS = ("all", "mine", "unit")
+_UNIT_ARGS = ("unit", "lead_unit", "issuing_unit", "cooperating_unit")
+_DATE_ARGS = ("due_after", "due_before", "as_of", "period_start", "period_end", "done_from", "done_to")
+_TEXT_ARGS = ("priority", "q", "tag")
+_FLAG_ARGS = {"lead_unit_only": "lead_unit_only", "attention": "attention", "published_only": "published"}
+
+
+def to_args(filters: TaskFilters) -> dict[str, str | list[str]]:
+    """Write `filters` as the query string of /tasks (`from_args` reads it back)."""
+    if filters.due_soon_until is not None or filters.top_level:
+        raise ValueError("due_soon_until and top_level have no query-string form")
+    args: dict[str, str | list[str]] = {"view": filters.view}
+    if filters.status:
+        args["status"] = list(filters.status)
+    for name in (*_UNIT_ARGS, "assignee"):
+        obj = getattr(filters, name)
+        if obj is not None:
+            args[name] = str(obj.id)
+    if filters.unassigned:
+        args["assignee"] = "none"
+    if filters.lead_unit_only:
+        args["lead_unit_only"] = "1"
+    if filters.directive_id:
+        args["directive"] = str(filters.directive_id)
+    for name in _DATE_ARGS:
+        value = getattr(filters, name)
+        if value is not None:
+            args[name] = value.isoformat()
+    for name in _TEXT_ARGS:
+        value = getattr(filters, name).strip()
+        if value:
+            args[name] = value
+    if filters.attention:
+        args["attention"] = "1"
+    if filters.published_only:
+        args["published"] = "1"
+    if filters.sort != "deadline":
+        args["sort"] = filters.sort
+    return args
+
+
+def from_args(args, default_view: str = "all", ignored: list[str] | None = None) -> TaskFilters:
+    """Read the list's filters from `args` (a query string's MultiDict); what cannot be read is left out.
+
+    Ids and dates go through tracker.params (bounded, never an exception); a
+    date that could not be read is appended to `ignored`, for the page to say so.
+    """
+    def day(name: str) -> date | None:
+        value = args.get(name, "")
+        parsed = params.a_date(value)
+        if value and parsed is None and ignored is not None:
+            ignored.append(value)
+        return parsed
+
+    def unit(name: str) -> Unit | None:
+        unit_id = params.an_id(args.get(name))
+        return db.session.get(Unit, unit_id) if unit_id else None
+
+    assignee_id = params.an_id(args.get("assignee"))
+    view = args.get("view", default_view)
+    return TaskFilters(
+        view=view if view in VIEWS else default_view,
+        status=[s for s in args.getlist("status") if s in STATUSES],
+        unit=unit("unit"), lead_unit=unit("lead_unit"), issuing_unit=unit("issuing_unit"),
+        cooperating_unit=unit("cooperating_unit"),
+        assignee=db.session.get(User, assignee_id) if assignee_id else None,
+        unassigned=args.get("assignee") == "none",
+        directive_id=params.an_id(args.get("directive")),
+        **{name: day(name) for name in _DATE_ARGS},
+        **{name: args.get(name, "")[:200] for name in _TEXT_ARGS},
+        **{name: args.get(arg) == "1" for name, arg in _FLAG_ARGS.items()},
+        sort=args.get("sort") if args.get("sort") in (*SORTS, "priority") else "deadline",
+    )
 
 
 def _in_subtree(column, unit: Unit):

@@ -3,7 +3,7 @@
 Every figure is the size of a task list. A figure is described by a
 `TaskFilters` (tracker.services.queries), counted in the database with
 GROUP BY over the status rule `status_sql`, and the same filters, written
-back as query-string arguments by `list_args`, open the task list (/tasks)
+back as query-string arguments by `queries.to_args`, open the task list (/tasks)
 that produced it: the number on the dashboard and the length of the list
 are computed by the same `base_select`, so they cannot disagree. No figure
 loads tasks into Python; only the short lists (the first overdue and
@@ -48,14 +48,12 @@ from tracker.database import db
 from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
-from tracker.rules.status import DONE_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
+from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
 from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
+from tracker.services.queries import to_args as list_args
 from tracker.services.status_sql import deadline_sql
-
-JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")
-
 
 # --- what the figures are about ---------------------------------------------------------------
 
@@ -105,42 +103,6 @@ class DashboardFilters:
     unit: Unit | None = None  # lead or cooperating, with sub-units
     tag: str = ""
     directive_id: int | None = None
-
-
-def list_args(filters: TaskFilters) -> dict[str, str | list[str]]:
-    """Write `filters` as the query string of /tasks (tracker.tasks.views.filters_from_args reads it back)."""
-    if filters.due_soon_until is not None or filters.top_level:
-        raise ValueError("due_soon_until and top_level have no query-string form")
-    args: dict[str, str | list[str]] = {"view": filters.view}
-    if filters.status:
-        args["status"] = list(filters.status)
-    for name in ("unit", "lead_unit", "issuing_unit", "cooperating_unit", "assignee"):
-        obj = getattr(filters, name)
-        if obj is not None:
-            args[name] = str(obj.id)
-    if filters.unassigned:
-        args["assignee"] = "none"
-    if filters.lead_unit_only:
-        args["lead_unit_only"] = "1"
-    if filters.directive_id:
-        args["directive"] = str(filters.directive_id)
-    for name, arg in (("due_after", "due_after"), ("due_before", "due_before"), ("as_of", "as_of"),
-                      ("period_start", "period_start"), ("period_end", "period_end"),
-                      ("done_from", "done_from"), ("done_to", "done_to")):
-        value = getattr(filters, name)
-        if value is not None:
-            args[arg] = value.isoformat()
-    for name in ("priority", "q", "tag"):
-        value = getattr(filters, name).strip()
-        if value:
-            args[name] = value
-    if filters.attention:
-        args["attention"] = "1"
-    if filters.published_only:
-        args["published"] = "1"
-    if filters.sort != "deadline":
-        args["sort"] = filters.sort
-    return args
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.\-~]*\Z")

@@ -12,13 +12,14 @@ from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
 from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
-from tracker.paging import Page, page_args
+from tracker.paging import Page
+from tracker.params import a_date, page_args
 from tracker.rules import reach
-from tracker.rules.status import STATUSES, deadline_on, due_soon_flag, facts_of, status_on
+from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
 from tracker.services import workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, list_page, status_counts
+from tracker.services.queries import TaskFilters, from_args, list_page, status_counts
 from tracker.tasks import bp
 from tracker.tasks.forms import (
     AssignForm,
@@ -41,50 +42,25 @@ from tracker.views_util import (
     user_options,
 )
 
-VIEWS = ("mine", "unit", "all")
 # Service error keys -> form fields, so that each message shows beside the control it is about.
 TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
 
 
 def _date_arg(name: str) -> date | None:
     value = request.args.get(name, "")
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        flash(_("Ignored an invalid date: %(value)s", value=value), "warning")
-        return None
+    day = a_date(value)
+    if value and day is None:
+        flash(_("Ignored an invalid date: %(value)s", value=value[:40]), "warning")
+    return day
 
 
 def filters_from_args(default_view: str = "all") -> TaskFilters:
-    """Read the list filters from the query string (shared by the page and the exports)."""
-    view = request.args.get("view", default_view)
-    unit = db.session.get(Unit, request.args.get("unit", type=int)) if request.args.get("unit", type=int) else None
-    lead = (db.session.get(Unit, request.args.get("lead_unit", type=int))
-            if request.args.get("lead_unit", type=int) else None)
-    assignee = (db.session.get(User, request.args.get("assignee", type=int))
-                if request.args.get("assignee", type=int) else None)
-    return TaskFilters(
-        view=view if view in VIEWS else default_view,
-        status=[s for s in request.args.getlist("status") if s in STATUSES],
-        unit=unit, lead_unit=lead, assignee=assignee,
-        directive_id=request.args.get("directive", type=int),
-        due_after=_date_arg("due_after"), due_before=_date_arg("due_before"),
-        priority=request.args.get("priority", ""), q=request.args.get("q", ""), tag=request.args.get("tag", ""),
-        attention=request.args.get("attention") == "1", as_of=_date_arg("as_of"),
-        sort=request.args.get("sort", "deadline"),
-        # the dashboards' links (tracker.services.stats.list_args)
-        lead_unit_only=request.args.get("lead_unit_only") == "1",
-        issuing_unit=_unit_arg("issuing_unit"), cooperating_unit=_unit_arg("cooperating_unit"),
-        unassigned=request.args.get("assignee") == "none",
-        period_start=_date_arg("period_start"), period_end=_date_arg("period_end"),
-        done_from=_date_arg("done_from"), done_to=_date_arg("done_to"),
-        published_only=request.args.get("published") == "1",
-    )
-
-
-def _unit_arg(name: str) -> Unit | None:
-    unit_id = request.args.get(name, type=int)
-    return db.session.get(Unit, unit_id) if unit_id else None
+    """The list's filters from the query string (tracker.services.queries.from_args), saying what was ignored."""
+    ignored: list[str] = []
+    filters = from_args(request.args, default_view, ignored)
+    for value in ignored:
+        flash(_("Ignored an invalid date: %(value)s", value=value[:40]), "warning")
+    return filters
 
 
 @bp.route("/tasks")
@@ -92,7 +68,7 @@ def index():
     default_view = "mine" if current_user.role == "staff" else "all"
     filters = filters_from_args(default_view)
     day = today()
-    number, per_page = page_args(request)
+    number, per_page = page_args(request.args)
     limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
     counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
     if counted:
