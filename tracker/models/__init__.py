@@ -3,7 +3,9 @@ from tracker.models.audit import AuditEvent
 from tracker.models.calendar import CalendarDay, load_calendar
 from tracker.models.directive import DIRECTIVE_KINDS, Attachment, Directive
 from tracker.models.notification import Notification
-from tracker.models.reminder import OutboxMessage, ReminderSettings, SchedulerLease
+from tracker.models.outbox import OutboxMessage
+from tracker.models.reminder import ReminderSettings
+from tracker.models.scheduler import SchedulerLease
 from tracker.models.task import (
                                  PRIORITIES,
                                  TASK_STATES,
