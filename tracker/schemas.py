@@ -104,13 +104,14 @@ Status = Literal[STATUSES]  # type: ignore[valid-type]
 class Input(BaseModel):
     """A request body: unknown fields refused, nothing coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=False, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=False, hide_input_in_errors=True,
+                              defer_build=True)
 
 
 class Output(BaseModel):
     """An answer: every field always present."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # --- units --------------------------------------------------------------------------------------
@@ -376,7 +377,7 @@ QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 class Query(BaseModel):
     """A query string: each field a parameter; numbers are written as digits."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Paging(Query):
