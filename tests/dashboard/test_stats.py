@@ -192,14 +192,16 @@ def test_per_directive_progress(world):
 # --- links and the API ---------------------------------------------------------------------------
 
 def test_list_args_round_trip_through_the_task_list_filters(app, world):
-    from tracker.tasks.views import filters_from_args
+    from flask import request
+
+    from tracker.services.queries import from_args
 
     stats = stats_for(world, as_of=PAST, period=Period.quarter(2024, 1), issuing_unit=world.units["UBND"],
                       tag="hành chính")
     filters = stats.due_soon_filters(stats.task_filters(assignee=world.users["lan.nt"]))
     args = list_args(filters)
     with app.test_request_context("/tasks", query_string=args):
-        back = filters_from_args()
+        back = from_args(request.args)
     assert list_args(back) == args
 
 

@@ -72,7 +72,8 @@ class World:
         hidden_d = {d.id for d in self.invisible_directives(username)}
         found = [m for key, m in self.markers.items()
                  if (key.startswith("task:") and self.tasks[key[5:]].id in hidden)
-                 or (key.startswith("directive:") and self.directives[key[10:]].id in hidden_d)]
+                 or (key.startswith("directive:") and self.directives[key[10:]].id in hidden_d)
+                 or (key.startswith("number:") and self.directives[key[7:]].id in hidden_d)]
         return sorted(set(found))
 
 
@@ -98,6 +99,7 @@ def build_world() -> World:
             issued_on=day - timedelta(days=5), issuing_unit=unit, text=f"FOREIGN-{key}-TEXT"))
         world.directives[key] = d
         world.markers[f"directive:{key}"] = f"FOREIGN-{key}-DIRECTIVE"
+        world.markers[f"number:{key}"] = number  # a filter must not show a foreign document's number either
         for task_key, lead, assignee in tasks:
             t = workflow.add_task(actor, d, workflow.TaskData(title=f"FOREIGN-{task_key}-TASK", lead_unit=lead, assignee=assignee,
                                                   deadline=day + timedelta(days=20)), day - timedelta(days=5))

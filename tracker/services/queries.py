@@ -107,11 +107,20 @@ def to_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     return args
 
 
+def visible_directive(user: User, directive_id: int | None) -> Directive | None:
+    """The directive of `directive_id` if `user` may see it (a filter must not name another)."""
+    directive = db.session.get(Directive, directive_id) if directive_id else None
+    return directive if directive is not None and reach.can_view_directive(user, directive) else None
+
+
 def from_args(args, default_view: str = "all", ignored: list[str] | None = None) -> TaskFilters:
     """Read the list's filters from `args` (a query string's MultiDict); what cannot be read is left out.
 
     Ids and dates go through tracker.params (bounded, never an exception); a
-    date that could not be read is appended to `ignored`, for the page to say so.
+    date that could not be read is appended to `ignored`, for the page to say
+    so. A filter naming a document or person outside the viewer's reach
+    matches only what the viewer may see anyway (the list's reach clause);
+    pages name such objects only through `visible_directive` and the like.
     """
     def day(name: str) -> date | None:
         value = args.get(name, "")
