@@ -1,14 +1,17 @@
 """Form helpers shared by the blueprints: the base form and select choices."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 from wtforms.validators import ValidationError
 
+from tracker import params
 from tracker.i18n import current_translations
 from tracker.services.passwords import password_problems
 
@@ -32,12 +35,49 @@ _TRANSLATIONS = _BabelTranslations()
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
+
+
 class Form(FlaskForm):
-    """Every form of the app: CSRF from Flask-WTF, messages in the user's language."""
+    """Every form of the app: CSRF from Flask-WTF, messages in the user's language, no control characters.
+
+    Text holding NUL or other control characters (tab and line breaks aside) is refused at its field, as
+    the API refuses it: no database stores NUL, and nobody types it.
+    """
 
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and _CONTROL.search(field.data):
+                field.errors = [*field.errors, _l("Must not contain control characters.")]
+                valid = False
+        return valid
+
+
+def form_id(value) -> int:
+    """Coerce a select's value to an id within the database's range (WTForms shows "Not a valid choice" else)."""
+    number = params.an_id(str(value)) if value not in (None, "", 0, "0") else 0
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+class DateField(wtforms.DateField):
+    """A date typed as dd/mm/yyyy (or YYYY-MM-DD), within the years 1900-2999 (as the API accepts)."""
+
+    def __init__(self, label=None, validators=None, format=None, **kwargs):  # noqa: A002 - WTForms' name
+        super().__init__(label, validators, format=format or DATE_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not params.MIN_YEAR <= self.data.year <= params.MAX_YEAR:
+            self.data = None
+            raise ValueError(_l("The year must be between %(first)d and %(last)d.", first=params.MIN_YEAR,
+                                last=params.MAX_YEAR))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

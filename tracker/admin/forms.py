@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from tracker.forms import Form, PasswordPolicy, choices
+from tracker.forms import Form, PasswordPolicy, choices, form_id
 from tracker.labels import LANGUAGE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.services.units import CODE_RE
 from tracker.services.users import USERNAME_RE
@@ -15,7 +15,7 @@ class UnitForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=choices(UNIT_KIND_LABELS.items()))
-    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=True)
+    parent_id = SelectField(_l("Parent unit"), coerce=form_id, validate_choice=True)
     aliases = TextAreaField(_l("Other names (one per line)"), validators=[Optional(), Length(max=2000)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=255)])
     active = BooleanField(_l("Active"), default=True)
@@ -28,7 +28,7 @@ class UserForm(Form):
         Regexp(USERNAME_RE, message=_l("Lower-case letters, digits, dot, dash and underscore only."))])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)])
-    unit_id = SelectField(_l("Unit"), coerce=int)
+    unit_id = SelectField(_l("Unit"), coerce=form_id)
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     position_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS.items()))

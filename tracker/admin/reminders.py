@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import params
 from tracker.admin import bp
 from tracker.database import db
-from tracker.forms import Form, choices
+from tracker.forms import DateField, Form, choices, form_id
 from tracker.models import CalendarDay, OutboxMessage, ReminderSettings, load_calendar
 from tracker.services import audit
 from tracker.services.outbox import retry_failed
@@ -26,7 +26,7 @@ WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l(
 
 
 class CalendarDayForm(Form):
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a valid date."))], format=["%Y-%m-%d", "%d/%m/%Y"])
+    day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a valid date."))])
     kind = SelectField(_l("Kind"), choices=choices([("off", _l("Extra day off")),
                                                     ("work", _l("Make-up working day"))]))
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
@@ -44,7 +44,7 @@ class SettingsForm(Form):
     escalate_after = IntegerField(_l("Escalate to the issuer after (working days)"),
                                   validators=[InputRequired(), NumberRange(1, 120)])
     send_hour = IntegerField(_l("Send reminders from (hour)"), validators=[InputRequired(), NumberRange(0, 23)])
-    digest_weekday = SelectField(_l("Weekly digest day"), coerce=int, choices=choices(WEEKDAYS))
+    digest_weekday = SelectField(_l("Weekly digest day"), coerce=form_id, choices=choices(WEEKDAYS))
     digest_hour = IntegerField(_l("Digest hour"), validators=[InputRequired(), NumberRange(0, 23)])
     digest_minute = IntegerField(_l("Digest minute"), validators=[InputRequired(), NumberRange(0, 59)])
     email_enabled = BooleanField(_l("Send e-mails"))

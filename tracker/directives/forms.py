@@ -2,7 +2,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     MultipleFileField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.forms import DATE_FORMATS, Form, choices
+from tracker.forms import DATE_FORMATS, DateField, Form, choices, form_id
 from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS
 
 
@@ -23,8 +22,8 @@ class DirectiveForm(Form):
     kind = SelectField(_l("Kind of document"), choices=choices(DIRECTIVE_KIND_LABELS.items()))
     issued_on = DateField(_l("Date issued"), validators=[DataRequired(message=_l("Enter a valid date."))],
                           format=DATE_FORMATS, render_kw={"type": "date"})
-    issuing_unit_id = SelectField(_l("Issuing unit"), coerce=int)
-    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=int)
+    issuing_unit_id = SelectField(_l("Issuing unit"), coerce=form_id)
+    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id)
     signer = StringField(_l("Signed by (name and title)"), validators=[Optional(), Length(max=255)])
     title = TextAreaField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=1000)])
     text = TextAreaField(_l("Full text"), validators=[Optional(), Length(max=200_000)])
@@ -39,7 +38,7 @@ class TaskRowForm(Form):
         csrf = False
 
     title = TextAreaField(_l("Task"), validators=[Optional(), Length(max=1000)])
-    lead_unit_id = SelectField(_l("Lead unit"), coerce=int, validate_choice=False)
+    lead_unit_id = SelectField(_l("Lead unit"), coerce=form_id, validate_choice=False)
     deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
     ongoing = BooleanField(_l("Ongoing"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()), default="normal",

@@ -2,7 +2,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.forms import DATE_FORMATS, Form, choices
+from tracker.forms import DATE_FORMATS, DateField, Form, choices, form_id
 from tracker.labels import PRIORITY_LABELS
 
 
@@ -54,7 +53,7 @@ class DecisionForm(Form):
 
 
 class AssignForm(Form):
-    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
+    assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
     version = HiddenField()
     submit = SubmitField(_l("Assign"))
 
@@ -67,9 +66,9 @@ class RespondForm(Form):
 class TaskForm(Form):
     title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=1000)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=int)
-    cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=int)
-    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
+    lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=form_id)
+    cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=form_id)
+    assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
     deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
     ongoing = BooleanField(_l("Ongoing (no deadline)"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
