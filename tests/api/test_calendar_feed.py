@@ -128,3 +128,15 @@ def test_the_feed_needs_no_sign_in_and_sets_no_cookie(app, demo, client):
     db.session.commit()
     response = client.get(f"/calendar/{secret}.ics")
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("deadline", [date(1900, 1, 1), date(2999, 12, 31), date.max])
+def test_the_feed_survives_any_stored_deadline(api, client, deadline):
+    """A deadline at the edge of what the database holds (typed before limits existed, or imported) is one more
+    event, not an error for everyone subscribed."""
+    task = db.session.scalar(select(Task).where(Task.assignee_id == _user("lan.nt").id, Task.state == "open",
+                                                Task.deadline.is_not(None)))
+    task.deadline = deadline
+    db.session.commit()
+    found = events(fetch(client, feed_path("lan.nt", "mine")))
+    assert [e.decoded("DTSTART") for e in found] == [deadline]

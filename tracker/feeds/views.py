@@ -1,7 +1,7 @@
 """GET /calendar/<secret>.ics: an iCalendar file with one all-day event per task deadline."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from flask import abort, current_app
@@ -43,7 +43,8 @@ def build_calendar(feed) -> Calendar:
         event.add("uid", f"task-{task.id}-deadline@tracker")
         event.add("dtstamp", stamp)
         event.add("dtstart", task.deadline)  # a date: an all-day event
-        event.add("dtend", task.deadline + timedelta(days=1))
+        if task.deadline < date.max:  # a date typed or imported as the last of all has no day after it
+            event.add("dtend", task.deadline + timedelta(days=1))
         event.add("summary", f"Hạn: {task.title}")
         lines = [
             f"Văn bản: {task.directive.number}",
