@@ -42,6 +42,22 @@ def init_request_hooks(app: Flask) -> None:
         return None
 
     @app.before_request
+    def refuse_nul_characters():
+        """A NUL character in a page's query string or form means nothing and no database stores it: 400.
+
+        (The API checks its query strings and JSON bodies against their declarations: 422 naming the field.)
+        """
+        if request.blueprint == "api":
+            return None
+        pairs = list(request.args.items(multi=True))
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            pairs += list(request.form.items(multi=True))
+        if any("\x00" in key or "\x00" in value for key, value in pairs):
+            abort(400, description=_("The request holds a NUL character, which no field accepts."))
+        return None
+
+    @app.before_request
     def refuse_impossible_ids():
         """An id no database column can hold names nothing: 404, not an overflow error (the API checks its own)."""
         if request.blueprint != "api" and any(isinstance(v, int) and not 0 <= v <= MAX_ID

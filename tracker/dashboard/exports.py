@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,10 +34,15 @@ UNIT_HEADERS = ["STT", "Đơn vị chủ trì", "Tổng số", *[STATUS_VI[s] fo
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what no worksheet (nor Word document) may hold
+
+
 def safe_text(value):
-    """Neutralise formula injection: text a spreadsheet would evaluate gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
+    """Text fit for a cell: control characters dropped, formula injection neutralised (a leading apostrophe)."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(DANGEROUS_START):
+            return "'" + value
     return value
 
 
@@ -224,7 +230,7 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
              space_after=0):
         p = cell_or_doc.add_paragraph()
         if text:
-            run = p.add_run(text)
+            run = p.add_run(_CONTROL.sub("", text))
             run.bold, run.italic, run.underline = bold, italic, underline
             if size:
                 run.font.size = Pt(size)
@@ -306,7 +312,7 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
             cells = t.add_row().cells
             for i, value in enumerate(values):
                 cells[i].paragraphs[0].text = ""
-                run = cells[i].paragraphs[0].add_run("" if value is None else str(value))
+                run = cells[i].paragraphs[0].add_run("" if value is None else _CONTROL.sub("", str(value)))
                 run.font.size = Pt(11)
                 run.bold = bold_last and r_index == len(rows) - 1
                 if i != 1 and not (len(headers) > 6 and i in (1, 6)):
