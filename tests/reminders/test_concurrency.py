@@ -51,6 +51,7 @@ def wait_for(signal):
 
 with app.app_context():
     from tracker.dispatch import dispatch
+    from tracker.mail import AppMailer
     from tracker.services.planner import plan_reminders
 
     (barrier / f"ready-{name}").touch()
