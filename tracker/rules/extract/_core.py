@@ -185,6 +185,9 @@ class _Extractor:
         while pos < limit:
             mention = self.mention_at.get(pos)
             if mention is not None and mention.end <= limit:
+                if found and mention.province and re.search(r"thuộc\s*$", low[max(0, pos - 12):pos]):
+                    pos = mention.end  # "... trực thuộc UBND tỉnh" qualifies, it does not address
+                    continue
                 found.append(mention)
                 pos = end = mention.end
                 continue

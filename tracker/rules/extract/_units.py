@@ -213,13 +213,22 @@ class UnitMatcher:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
 
-        for m in _COLLECTIVE_RE.finditer(view.fold):
+        pos = 0
+        while True:
+            m = _COLLECTIVE_RE.search(view.fold, pos)
+            if m is None:
+                break
             start, end = m.start(), m.end()
+            pos = end
             if taken[start]:
+                pos = start + 1
+                while pos < len(taken) and taken[pos]:
+                    pos += 1
                 continue
             for k in range(start, end):
                 if taken[k]:
                     end = k  # a registered unit's name ends the phrase ("các sở, ngành; Sở Tài chính")
+                    pos = k  # and another phrase may follow it ("... trực thuộc UBND tỉnh; Chủ tịch UBND các huyện")
                     break
             tail = _COLLECTIVE_TRIM.search(view.fold, start, end)
             if tail:
