@@ -150,6 +150,7 @@ class _Draft:
     roles: _Roles
     group: int
     sentence: int
+    para: int = 0
     deadline: date | None = None
     ongoing: bool = False
     title_prefix: str = ""
@@ -480,7 +481,7 @@ class _Extractor:
                     roles.action_start = note.end()
                 verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
-                                     group=len(drafts), sentence=sentence))
+                                     group=len(drafts), sentence=sentence, para=c.para))
                 mode, prev_in_task = "task", True
                 continue
 
@@ -497,7 +498,8 @@ class _Extractor:
                     inherited.unknown = []
                     group = last.group
                 self._more_cooperating(inherited, body, b)
-                drafts.append(_Draft(body, b, b, body, verb.group(), inherited, group=group, sentence=sentence))
+                drafts.append(_Draft(body, b, b, body, verb.group(), inherited, group=group, sentence=sentence,
+                                     para=c.para))
                 mode, prev_in_task = "task", True
                 continue
 
@@ -507,13 +509,30 @@ class _Extractor:
                                    action_start=body, collective=last.roles.collective,
                                    coop_collective=list(last.roles.coop_collective))
                 drafts.append(_Draft(body, b, b, body, last.verb, inherited, group=last.group, sentence=sentence,
-                                     title_prefix=last.verb))
+                                     title_prefix=last.verb, para=c.para))
                 mode, prev_in_task = "task", True
                 continue
 
             mode, prev_in_task = "none", False
 
+        drafts = self._without_repeated_lead(drafts)
         return [self._finish(d, group_deadline) for d in drafts]
+
+    def _without_repeated_lead(self, drafts: list[_Draft]) -> list[_Draft]:
+        """Drop a news lead that sums up an instruction the body then gives in full (the same addressee, mostly
+        the same words, in a later paragraph): it is one task, not two."""
+        if len(drafts) < 2:
+            return drafts
+        first = drafts[0]
+        words = _content_words(self.view.fold[first.title_start:first.main_end])
+        for later in drafts[1:]:
+            if later.para <= first.para or later.roles.lead != first.roles.lead \
+                    or bool(later.roles.collective) != bool(first.roles.collective):
+                continue
+            other = _content_words(self.view.fold[later.title_start:later.main_end])
+            if words and other and len(words & other) >= 0.5 * min(len(words), len(other)):
+                return drafts[1:]
+        return drafts
 
     # --- output --------------------------------------------------------------
 
@@ -550,6 +569,14 @@ class _Extractor:
             cooperating_collective=_unique(" ".join(c.split()) for c in draft.roles.coop_collective),
             recurrence=recurrence,
         )
+
+
+_STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se duoc la co khong nay do".split())
+
+
+def _content_words(folded: str) -> set[str]:
+    """Return the words of a folded text that carry its content (not "và", "các", "của" ...)."""
+    return {w for w in re.findall(r"[a-z0-9/\-]+", folded) if w not in _STOP_WORDS}
 
 
 def _skip_spaces(low: str, pos: int, limit: int) -> int:

@@ -5,7 +5,7 @@ A clause never ends inside a protected span: a unit or group name ("Sở TT&TT",
 parenthesis, a date ("30/6/2020"), a number ("3.376"), an e-mail or web
 address, or an abbreviation ("TP. Hội An", "v.v."). A sentence ends at ".",
 "!", "?", "…" or "./." followed by a capital letter, a digit, a bullet or the
-end of the paragraph. A colon ends a clause only after a lead-in ("cụ thể:",
+end of the paragraph ("…" even without a space: "…Ban Chỉ đạo cần"). A colon ends a clause only after a lead-in ("cụ thể:",
 "như sau:", "chỉ đạo:", "kết luận:") or at the end of a paragraph.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ._text import TextView
 
 _BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)|[IVX]{1,4}[.)])[ \t]+")
 _INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|[-+•])[ \t]+\S)")
-_SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))")
+_SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))|…(?=[^\W\d_])")  # "…Ban Chỉ đạo cần"
 _LEADIN_COLON = re.compile(
     r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
     r"giao|quyet dinh)\s*$"
