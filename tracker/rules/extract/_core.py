@@ -175,6 +175,7 @@ class _Extractor:
         self.mentions = self.matcher.find(self.view)
         self.mention_at = {m.start: m for m in self.mentions}
         self.starts = sorted(self.mention_at)
+        self.unanchored = False  # no lead-in marker and no "giao / đề nghị / yêu cầu ..." anywhere
 
     # --- units and roles ----------------------------------------------------
 
@@ -370,7 +371,10 @@ class _Extractor:
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
-        return at_marker if at_marker is not None else 0
+        if at_marker is not None:
+            return at_marker
+        self.unanchored = True
+        return 0
 
     def run(self) -> list[ProposedTask]:
         """Return the proposed tasks of the text."""
@@ -487,7 +491,10 @@ class _Extractor:
 
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
-            if verb and not section_off and mode in ("fresh", "list", "task", "attach"):
+            if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
+                    drafts or not self.unanchored):
+                # Without a lead-in or an assigning verb anywhere, a sentence that starts with a verb describes
+                # (a procedure, what is done); it is a task only after one addressed to a unit ("Sở X ...").
                 inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body, collective=ctx_collective)
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
