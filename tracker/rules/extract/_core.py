@@ -95,6 +95,10 @@ _PREAMBLE = re.compile(
 )
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
+_REPORT_HEADING = re.compile(
+    r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
+    r"những (?:việc|kết quả) đã)"
+)
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
@@ -354,6 +358,27 @@ class _Extractor:
             return False
         return True
 
+    def _report_sections(self, clauses: list[Clause]) -> list[bool]:
+        """Say for each clause whether it is under a heading of a report ("1. Công tác chỉ đạo, điều hành",
+        "Kết quả đạt được"): there, what the committee "chỉ đạo" and what units do is what was done; only an
+        explicit "giao / đề nghị / yêu cầu" assigns work. The text's title does not count."""
+        low, text = self.view.low, self.view.text
+        report = False
+        out = []
+        for i, c in enumerate(clauses):
+            if i > 0:
+                letters = [ch for ch in text[c.start:c.end] if ch.isalpha()]
+                words = len(low[c.start:c.end].split())
+                line_start = text.rfind("\n", 0, c.start) + 1
+                line_end = text.find("\n", c.end)
+                alone = not text[line_start:c.start].strip() and not text[c.end:len(text) if line_end < 0
+                                                                          else line_end].strip()
+                if len(letters) >= 4 and (sum(ch.isupper() for ch in letters) > 0.7 * len(letters) or (
+                        words <= 8 and not c.ends_leadin and (c.bullet or (alone and c.first_in_sentence)))):
+                    report = bool(_REPORT_HEADING.match(low, c.start, c.end))
+            out.append(report)
+        return out
+
     def _region_start(self, clauses: list[Clause]) -> int:
         """Return the index of the first clause of the conclusion part.
 
@@ -395,7 +420,9 @@ class _Extractor:
         sentence_attach = False
         group_deadline: dict[int, tuple[date | None, bool]] = {}
 
-        for c in clauses[first:]:
+        in_report = self._report_sections(clauses)
+        for index in range(first, len(clauses)):
+            c = clauses[index]
             if c.sentence != sentence:
                 sentence = c.sentence
                 if mode not in ("list",):
@@ -433,6 +460,9 @@ class _Extractor:
                 continue
             if self._headline(c, directive):
                 mode, prev_in_task = "none", False
+                continue
+            if in_report[index] and not (directive and not low.startswith("chỉ", directive[0])):
+                mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
             subject = None if directive else self._subject(body, b)
             roles = directive[1] if directive else subject

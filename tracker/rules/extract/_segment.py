@@ -24,6 +24,7 @@ _LEADIN_COLON = re.compile(
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
+_ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
 _ABBREVIATIONS = frozenset({
     "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
     "đc", "ông", "bà", "no", "stt", "tr", "nxb",
@@ -143,6 +144,8 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
             dot = m.group().startswith(".") and m.group() != "./."
             if mask[m.start()] or (dot and _is_abbreviation(view, m.start())):
                 continue
+            if dot and _ITEM_NUMBER.fullmatch(text, p_start, m.start()):
+                continue  # "1. Công tác chỉ đạo": the item's number, not a sentence
             rest = text[m.end():p_end].lstrip(" \t\"”’)")
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
                 continue
