@@ -227,6 +227,42 @@ def test_not_instructions():
         assert run(text) == [], text
 
 
+def test_a_collective_after_a_registered_unit_is_read_too():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh; Chủ tịch UBND các "
+                "huyện, thành phố khẩn trương xây dựng đề án sắp xếp bộ máy.")
+    assert task.lead_unit is None and task.collective.startswith("thủ trưởng các sở, ban, ngành")
+    assert "Chủ tịch UBND các huyện, thành phố" in task.collective
+    assert task.cooperating_units == []  # "trực thuộc UBND tỉnh" qualifies the departments
+
+
+def test_an_ellipsis_glued_to_the_next_sentence_still_ends_it():
+    tasks = run("Giao Sở Xây dựng chuẩn bị tốt cơ sở vật chất…Ban Chỉ đạo kỳ thi cần có phương án dự phòng.")
+    assert len(tasks) == 2 and "phương án dự phòng" in tasks[1].title and tasks[1].lead_unit is None
+    assert tasks[1].unknown_units == ["Ban Chỉ đạo kỳ thi"]
+
+
+def test_a_news_lead_repeating_the_instruction_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng khẩn trương kiểm tra chất lượng công trình trường học.\n"
+                "Ngày 20/5/2020, UBND tỉnh nhận được báo cáo của huyện về sự cố tại công trình.\n"
+                "Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:\n"
+                "Giao Sở Xây dựng chủ trì kiểm tra chất lượng công trình trường học, báo cáo trước ngày 15/6/2020.")
+    assert len(tasks) == 1 and tasks[0].title.startswith("Kiểm tra chất lượng") and tasks[0].lead_unit == "SXD"
+    assert tasks[0].deadline == date(2020, 6, 15)
+
+
+def test_a_procedure_described_without_any_assignment_is_not_a_task():
+    assert run("Định kỳ từ ngày 1 đến ngày 5 hằng tháng, các đơn vị được phân công phải cập nhật kết quả giải quyết "
+               "lên phần mềm. Tổng hợp, báo cáo kết quả cho Thường trực vào ngày 10 hằng tháng.") == []
+
+
+def test_what_was_done_under_a_report_heading_is_not_a_task():
+    tasks = run("Kết quả thực hiện Chương trình 6 tháng đầu năm\n1. Công tác chỉ đạo, điều hành\n"
+                "UBND tỉnh đã tổ chức hội nghị tổng kết. Chỉ đạo các huyện xây dựng kế hoạch năm 2016. "
+                "Tổ chức phát động làm đường giao thông nông thôn.\n"
+                "2. Nhiệm vụ thời gian tới\nGiao Sở Xây dựng rà soát quy hoạch nông thôn mới.")
+    assert [t.lead_unit for t in tasks] == ["SXD"]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]
@@ -362,18 +398,23 @@ def test_labelled_set_is_well_formed():
             assert text[task["start"]:task["end"]] == task["text"]
 
 
-# Issue 19 asks for F1 >= 0.92; the rules reach 0.88 on this set today, so the floor holds what is reached
-# (raise it as the rules improve; never lower it). Deadline accuracy is at the target.
-F1_FLOOR = 0.87
+# Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.93 and
+# 0.98); the held-out part, never tuned on, keeps its own floor at what it reached (raise it, never lower it).
+F1_FLOOR = 0.92
+DEADLINE_FLOOR = 0.95
+HELD_OUT_F1_FLOOR = 0.80
 
 
 def test_quality_floor_on_the_labelled_set():
     """The floor on the whole set (development and held-out parts)."""
     bench = _bench()
-    total = bench.scores(bench.evaluate_all())
+    results = bench.evaluate_all()
+    total = bench.scores(results)
     assert total["f1"] >= F1_FLOOR, total
-    assert total["deadline"] >= 0.95, total
+    assert total["deadline"] >= DEADLINE_FLOOR, total
     assert total["lead"] >= 0.9, total
+    held_out = bench.scores([r for r in results if r.split == "holdout"])
+    assert held_out["f1"] >= HELD_OUT_F1_FLOOR, held_out
 
 
 def test_labelled_set_covers_the_four_kinds_and_keeps_a_held_out_part():
