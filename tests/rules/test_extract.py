@@ -113,6 +113,8 @@ def test_seed_exhortations_and_report_are_not_tasks():
         ("trước năm 2022", date(2021, 12, 31)),
         ("trong 10 ngày", ISSUED + timedelta(days=10)),
         ("trong vòng 3 tháng", date(2020, 8, 29)),
+        ("trong 10 ngày kể từ ngày ký", ISSUED + timedelta(days=10)),
+        ("trước 20.7.2020", date(2020, 7, 20)),
     ],
 )
 def test_deadline_forms(phrase, expected):
@@ -142,6 +144,20 @@ def test_a_deadline_in_its_own_sentence_applies_to_the_whole_assignment():
     tasks = run("Giao Sở Xây dựng kiểm tra hiện trạng công trình; có văn bản trả lời công dân. "
                 "Thời gian hoàn thành trước ngày 20/11/2020.")
     assert [t.deadline for t in tasks] == [date(2020, 11, 20)] * 2
+
+
+def test_working_days_counted_from_the_signature():
+    calendar = WorkCalendar()
+    task = only("Giao Sở Nội vụ xây dựng đề án, hoàn thành trong 10 ngày làm việc kể từ ngày ký.",
+                issued_on=date(2020, 5, 29), add_working_days=calendar.add_working_days)
+    assert task.deadline == date(2020, 6, 12) and task.title == "Xây dựng đề án"
+
+
+@pytest.mark.parametrize("period", ["giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050",
+                                    "báo cáo Quý I/2015", "kịp thời"])
+def test_plan_and_reporting_periods_are_not_deadlines(period):
+    task = only(f"Giao Sở Xây dựng triển khai kế hoạch {period}.")
+    assert task.deadline is None and not task.ongoing
 
 
 def test_a_reference_date_is_not_a_deadline():

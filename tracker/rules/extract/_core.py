@@ -641,6 +641,8 @@ def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix:
     body = re.sub(r"\s+", " ", body).strip(" \t,;:.…/-–")
     body = re.sub(r"\s+([,;.])", r"\1", body)
     body = re.sub(r"[,;]\s*$", "", body).strip()
+    if cut:
+        body = re.sub(r"[,;]?\s*(?:hoàn thành|xong|hoàn tất)$", "", body).strip()  # "…, hoàn thành <deadline>"
     if prefix:
         head = prefix[:1].upper() + prefix[1:]
         rest = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body
