@@ -279,6 +279,30 @@ def test_what_was_done_under_a_report_heading_is_not_a_task():
     assert [t.lead_unit for t in tasks] == ["SXD"]
 
 
+def test_more_collective_forms_and_a_passive_instruction():
+    towns = only("UBND các huyện, thành, thị cần xây dựng kế hoạch chi tiết.")
+    assert towns.collective == "UBND các huyện, thành, thị" and towns.title == "Xây dựng kế hoạch chi tiết"
+    passive = only("Kết luận cuộc họp: Các chế độ báo cáo sẽ được rà soát, cắt giảm trong quý III/2025.")
+    assert passive.lead_unit is None and passive.collective is None and passive.deadline == date(2025, 9, 30)
+    assert run("Sở Tài chính sẽ trình UBND tỉnh dự toán trong tháng 7.") == []  # a forecast
+
+
+def test_a_second_addressee_after_a_comma_and_dong_thoi():
+    tasks = run("Giao Sở Xây dựng kiểm tra công trình, đồng thời Sở Tài chính bố trí kinh phí sửa chữa.")
+    assert [(t.lead_unit, t.title) for t in tasks] == [("SXD", "Kiểm tra công trình"),
+                                                       ("STC", "Bố trí kinh phí sửa chữa")]
+    one = only("Giao Sở Xây dựng kiểm tra công trình, đồng thời báo cáo UBND tỉnh kết quả.")
+    assert one.lead_unit == "SXD"
+
+
+def test_a_voters_request_is_not_an_instruction_but_the_reply_is():
+    assert run("Cử tri xã Hồng Quang đề nghị UBND tỉnh đầu tư nâng cấp tuyến đường ĐT 186.") == []
+    reply = only("Về kiến nghị của cử tri xã Hồng Quang, UBND tỉnh đề nghị Sở Xây dựng kiểm tra tuyến đường ĐT 186.")
+    assert reply.lead_unit == "SXD"
+    committee = only("Ủy ban nhân dân tỉnh đề nghị Sở Tài chính bố trí kinh phí sửa chữa.")
+    assert committee.lead_unit == "STC"
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -99,6 +99,13 @@ _REPORT_HEADING = re.compile(
     r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
     r"những (?:việc|kết quả) đã)"
 )
+_SECOND_ADDRESSEE = re.compile(r",[ \t]*(?=đồng thời[ \t]+)(?:đồng thời[ \t]+(?:(?:giao|đề nghị|yêu cầu)[ \t]+)?)")
+# A voters', citizens' or businesses' request quoted in the text: its "đề nghị" assigns nothing.
+_REQUESTER = re.compile(r"(?<!\w)(?:cử tri|người dân|(?<!ban )(?<!đồng )(?<!ban\xa0)nhân dân|công dân|hộ dân|doanh nghiệp|hiệp hội|nhà đầu tư)(?!\w)")
+_OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|lãnh đạo|đồng chí|thủ tướng|tỉnh ủy|tỉnh uỷ|"
+                       r"thường trực|giám đốc|bí thư|sở|phòng|ban|cục|chi cục|công an|trung tâm|văn phòng)(?!\w)")
+# A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
+_PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
@@ -275,6 +282,11 @@ class _Extractor:
         for m in _DIRECTIVE.finditer(low, a, b):
             if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]):
                 continue
+            requester = None
+            for requester in _REQUESTER.finditer(low, a, m.start()):
+                pass
+            if requester is not None and not _OFFICIAL.search(low, requester.end(), m.start()):
+                continue  # "Cử tri xã X đề nghị ...": a request quoted, not an instruction (no official in between)
             pos = m.end()
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
@@ -321,6 +333,16 @@ class _Extractor:
             roles.action_start = verb.start()
             return roles
         return self._roles(mentions, end, b)
+
+    def _second_addressee_commas(self) -> list[int]:
+        """Return the commas before "đồng thời" that turn to another addressee ("..., đồng thời Sở Tài chính bố
+        trí kinh phí", "..., đồng thời giao Sở X ..."): the second instruction is a task of its own."""
+        out = []
+        for m in _SECOND_ADDRESSEE.finditer(self.view.low):
+            found, _ = self._addressees(m.end(), min(len(self.view), m.end() + 200))
+            if found and not found[0].province:
+                out.append(m.start())
+        return out
 
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
@@ -405,7 +427,7 @@ class _Extractor:
         """Return the proposed tasks of the text."""
         view, low = self.view, self.view.low
         protected = [(m.start, m.end) for m in self.mentions] + self._unit_list_semicolons()
-        clauses = split_clauses(view, protected)
+        clauses = split_clauses(view, protected, self._second_addressee_commas())
         first = self._region_start(clauses)
 
         drafts: list[_Draft] = []
@@ -519,6 +541,14 @@ class _Extractor:
                 mode, prev_in_task = "task", True
                 continue
 
+            passive = _PASSIVE.match(low, body, b)
+            if passive and _ACTION.match(low, passive.end(), b) and not section_off and not self.unanchored \
+                    and mode in ("fresh", "list", "task", "attach") and (c.first_in_sentence or c.after_leadin):
+                roles = _Roles(addressed=False, action_start=body)
+                drafts.append(_Draft(body, b, b, body, "", roles, group=len(drafts), sentence=sentence,
+                                     para=c.para))
+                mode, prev_in_task = "task", True
+                continue
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
@@ -643,6 +673,8 @@ def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix:
     body = re.sub(r"[,;]\s*$", "", body).strip()
     if cut:
         body = re.sub(r"[,;]?\s*(?:hoàn thành|xong|hoàn tất)$", "", body).strip()  # "…, hoàn thành <deadline>"
+    if not prefix:
+        body = re.sub(r"^(?:cần phải|cần|phải)\s+", "", body, flags=re.IGNORECASE) or body  # "Cần xây dựng ..."
     if prefix:
         head = prefix[:1].upper() + prefix[1:]
         rest = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body

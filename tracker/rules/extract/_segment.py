@@ -20,7 +20,7 @@ _BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)
 _INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|[-+•])[ \t]+\S)")
 _SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))|…(?=[^\W\d_])")  # "…Ban Chỉ đạo cần"
 _LEADIN_COLON = re.compile(
-    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
+    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan(?:\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop))?|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
@@ -125,10 +125,12 @@ def _paragraph_spans(text: str, mask: bytearray) -> list[tuple[int, int]]:
     return spans
 
 
-def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) -> list[Clause]:
-    """Cut the text into clauses, in order."""
+def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]],
+                  commas: Iterable[int] = ()) -> list[Clause]:
+    """Cut the text into clauses, in order; `commas` are commas that also end a clause (", đồng thời Sở X")."""
     mask = _protected(view, protected_spans)
     text = view.text
+    extra = sorted(commas)
     clauses: list[Clause] = []
     sentence = 0
     para = 0
@@ -150,6 +152,9 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
                 continue
             breaks.append((m.start(), m.end(), "sentence"))
+        for i in extra:
+            if p_start <= i < p_end and not mask[i]:
+                breaks.append((i, i + 1, "clause"))
         for punct in _SEMI_COLON.finditer(text, p_start, p_end):
             i, ch = punct.start(), punct.group()
             if ch == ";" and not mask[i]:

@@ -61,7 +61,7 @@ _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+g
 _ORG_WORDS = r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|ban\s+chi\s+dao)"
 _NOUNS = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
