@@ -303,6 +303,24 @@ def test_a_voters_request_is_not_an_instruction_but_the_reply_is():
     assert committee.lead_unit == "STC"
 
 
+def test_background_convening_procedures_and_captions_are_not_tasks():
+    recalled = run("Tại Thông báo số 12/TB-UBND ngày 5/5/2020, UBND tỉnh giao Sở Xây dựng kiểm tra công trình. "
+                   "Đến nay, Sở Xây dựng chưa báo cáo. Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng khẩn trương báo cáo "
+                   "trước ngày 10/6/2020.")
+    assert [(t.title, t.deadline) for t in recalled] == [("Khẩn trương báo cáo", date(2020, 6, 10))]
+    assert run("THÔNG BÁO\nTriệu tập họp Ban Chỉ đạo\nChủ tịch UBND tỉnh triệu tập cuộc họp như sau:\n"
+               "1. Thời gian: 8 giờ 00, ngày 15/7/2020.\n2. Nội dung: Nghe Sở Xây dựng báo cáo tiến độ dự án.\n"
+               "3. Thành phần: Giám đốc Sở Xây dựng, Giám đốc Sở Tài chính.\n"
+               "4. Giao Sở Xây dựng chuẩn bị tài liệu họp.") == []
+    procedure = run("Kết luận như sau: Giao Sở Xây dựng kiểm tra công trình. Quy trình: Sở Xây dựng tiếp nhận hồ sơ, "
+                    "kiểm tra trong 5 ngày; Sở Tài chính thẩm định trong 3 ngày.")
+    assert [t.title for t in procedure] == ["Kiểm tra công trình"]
+    caption = run("Tại buổi làm việc, Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công trình trường học\n"
+                  "Ảnh: Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công trình\n"
+                  "Chủ tịch UBND tỉnh cũng yêu cầu Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in caption] == ["SXD", "STC"]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

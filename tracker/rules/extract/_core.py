@@ -118,8 +118,18 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
-    r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn|các tin khác|cập nhật|đăng ngày|ý kiến bạn đọc|in bài|chia sẻ)"
+    r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
+    r"ý kiến bạn đọc|in bài|chia sẻ(?:\s*:|\s+bài|$)|\(?ảnh\s*:|\(?ảnh minh họa|\(?ảnh minh hoạ|\(?ảnh\s+\w+\s*\))"
 )
+# An earlier assignment recalled as background: "Tại Thông báo số 12/TB-UBND ngày ..., UBND tỉnh giao ...".
+_RECALL = re.compile(
+    r"(?:(?<!\w)tại\s+(?:các\s+)?(?:văn bản|công văn|thông báo|quyết định|kế hoạch|chỉ thị|kết luận)(?:\s+kết luận)?"
+    r"\s+số|^trước đó)"
+)
+# A notice convening a meeting: its items (time, place, agenda, attendance) assign nothing.
+_CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
+# A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
+_PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
@@ -162,6 +172,7 @@ class _Draft:
     group: int
     sentence: int
     para: int = 0
+    recalled: bool = False  # an earlier assignment recalled ("Tại Thông báo số ..., UBND tỉnh giao ...")
     deadline: date | None = None
     ongoing: bool = False
     title_prefix: str = ""
@@ -429,6 +440,9 @@ class _Extractor:
         protected = [(m.start, m.end) for m in self.mentions] + self._unit_list_semicolons()
         clauses = split_clauses(view, protected, self._second_addressee_commas())
         first = self._region_start(clauses)
+        if _CONVENING.search(low, 0, 600) and not _LEAD_MARKERS.search(view.fold):
+            return []  # a notice convening a meeting, not a conclusion
+        procedure_sentence = -1
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
@@ -459,6 +473,11 @@ class _Extractor:
 
             if _META.match(text_low) or _NO_EFFECT.search(text_low):
                 mode, prev_in_task = "none", False
+                continue
+            if _PROCEDURE.match(text_low):
+                procedure_sentence = sentence
+            if sentence == procedure_sentence:
+                mode, prev_in_task = "none", False  # the steps of a procedure, described
                 continue
             key = " ".join(view.fold[a:b].split())
             if key in seen and len(key) > 20:
@@ -537,7 +556,8 @@ class _Extractor:
                     roles.action_start = note.end()
                 verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
-                                     group=len(drafts), sentence=sentence, para=c.para))
+                                     group=len(drafts), sentence=sentence, para=c.para,
+                                     recalled=bool(directive and _RECALL.search(low, body, directive[0]))))
                 mode, prev_in_task = "task", True
                 continue
 
@@ -582,6 +602,8 @@ class _Extractor:
 
             mode, prev_in_task = "none", False
 
+        if any(not d.recalled for d in drafts):
+            drafts = [d for d in drafts if not d.recalled]  # the background before today's instruction
         drafts = self._without_repeated_lead(drafts)
         return [self._finish(d, group_deadline) for d in drafts]
 

@@ -24,6 +24,7 @@ _LEADIN_COLON = re.compile(
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
+_CAPTION = re.compile(r"[ \t]*\(?(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ)\s*:")
 _ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
 _ABBREVIATIONS = frozenset({
     "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
@@ -106,6 +107,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     prev, nxt = text[j], text[k]
     if prev in ".;:!?…|" or nxt in "-+•*|" or nxt.isdigit():
         return False
+    if _CAPTION.match(text, line_start) or _CAPTION.match(text, k):
+        return False  # a photo caption is a line of its own
     if nxt.islower():
         return True
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
