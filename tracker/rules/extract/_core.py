@@ -399,7 +399,8 @@ class _Extractor:
         report = False
         out = []
         for i, c in enumerate(clauses):
-            if i > 0:
+            words = low.count(" ", c.start, c.end) + 1
+            if i > 0 and words <= 30:  # a heading is short
                 letters = [ch for ch in text[c.start:c.end] if ch.isalpha()]
                 words = len(low[c.start:c.end].split())
                 line_start = text.rfind("\n", 0, c.start) + 1
