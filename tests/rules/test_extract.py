@@ -321,6 +321,15 @@ def test_background_convening_procedures_and_captions_are_not_tasks():
     assert [t.lead_unit for t in caption] == ["SXD", "STC"]
 
 
+def test_usual_abbreviations_are_known_without_aliases():
+    units = [UnitRef("SKHCN", "Sở Khoa học và Công nghệ"), UnitRef("STTTT", "Sở Thông tin và Truyền thông"),
+             UnitRef("SKHDT", "Sở Kế hoạch và Đầu tư"), UnitRef("SGTVT", "Sở Giao thông vận tải"),
+             UnitRef("SLDTBXH", "Sở Lao động - Thương binh và Xã hội"), UnitRef("STC", "Sở Tài chính")]
+    task = extract("Giao Sở KH-CN chủ trì, phối hợp Sở TT&TT, Sở KH&ĐT, Sở GTVT và Sở LĐ-TB&XH xây dựng đề án.", units)[0]
+    assert task.lead_unit == "SKHCN" and task.cooperating_units == ["STTTT", "SKHDT", "SGTVT", "SLDTBXH"]
+    assert extract("Giao Sở KHCN rà soát.", units)[0].lead_unit == "SKHCN"
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

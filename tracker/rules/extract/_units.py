@@ -116,7 +116,28 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
         if "&" in name:
             forms.append(_tokens(name.replace("&", " và ")))
         out.update(tuple(f) for f in forms)
+    out.update(_abbreviations(unit.name))
     return out
+
+
+_ABBREVIATED_HEADS = (("so",), ("ban",), ("phong",), ("trung", "tam"), ("chi", "cuc"), ("cuc",))
+
+
+def _abbreviations(name: str) -> set[tuple[str, ...]]:
+    """Return the usual abbreviations of a name: "Sở Khoa học và Công nghệ" -> "Sở KH&CN", "Sở KH-CN",
+    "Sở KHCN" (the head word, then each syllable's first letter, the words grouped as written)."""
+    toks = _tokens(name)
+    for head in _ABBREVIATED_HEADS:
+        if tuple(toks[:len(head)]) == head:
+            break
+    else:
+        return set()
+    words = re.split(r"\s*(?:,|-|–|\bvà\b|&)\s*", " ".join(name.split()[len(head):]))
+    groups = ["".join(t[0] for t in _tokens(w)) for w in words if _tokens(w)]
+    letters = "".join(groups)
+    if len(letters) < 3 or (len(groups) < 2 and len(letters) < 4):
+        return set()  # "Sở Y tế", "Sở Tài chính": nothing usual to abbreviate
+    return {(*head, *groups), (*head, letters)}
 
 
 class UnitMatcher:
