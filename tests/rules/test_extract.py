@@ -330,6 +330,23 @@ def test_usual_abbreviations_are_known_without_aliases():
     assert extract("Giao Sở KHCN rà soát.", units)[0].lead_unit == "SKHCN"
 
 
+def test_a_task_whose_parts_follow_gom_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành, các Ban Quản lý dự án chuyên ngành, các chủ đầu tư "
+                "khẩn trương đánh giá tình hình thực hiện kế hoạch đầu tư công, chia theo từng nguồn vốn, gồm:\n"
+                "- vốn ngân sách trung ương;\n- vốn ngân sách địa phương.")
+    assert len(tasks) == 1 and tasks[0].collective.endswith("các chủ đầu tư")
+    assert tasks[0].end == len("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành, các Ban Quản lý dự án chuyên ngành, "
+                               "các chủ đầu tư khẩn trương đánh giá tình hình thực hiện kế hoạch đầu tư công, chia "
+                               "theo từng nguồn vốn, gồm:\n- vốn ngân sách trung ương;\n- vốn ngân sách địa phương")
+
+
+def test_the_fatherland_front_committee_is_one_unknown_addressee():
+    task = only("Chủ tịch UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở, ban, ngành "
+                "triển khai thực hiện tốt công tác tuyên truyền.")
+    assert task.unknown_units == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"] and task.lead_unit is None
+    assert task.collective and "các sở, ban, ngành" in task.collective
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -106,6 +106,7 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
                        r"thường trực|giám đốc|bí thư|sở|phòng|ban|cục|chi cục|công an|trung tâm|văn phòng)(?!\w)")
 # A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
 _PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
+_COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
@@ -455,6 +456,7 @@ class _Extractor:
         mode = "fresh"  # fresh | list | task | attach | none
         prev_in_task = False
         sentence_attach = False
+        parts_of: _Draft | None = None  # the task whose parts ("..., gồm:") the next items list
         group_deadline: dict[int, tuple[date | None, bool]] = {}
 
         in_report = self._report_sections(clauses)
@@ -486,7 +488,8 @@ class _Extractor:
                 continue
             seen.add(key)
             letters = [ch for ch in view.text[a:b] if ch.isalpha()]
-            short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin
+            short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin and not (
+                prev_in_task and parts_of is not None and drafts and parts_of is drafts[-1])
             if (len(letters) >= 4 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)) or short_heading:
                 if _SECTION_OFF.search(text_low):
                     section_off = True
@@ -509,7 +512,11 @@ class _Extractor:
             subject = None if directive else self._subject(body, b)
             roles = directive[1] if directive else subject
 
-            if c.ends_leadin:
+            components = False
+            if c.ends_leadin and roles is not None and _COMPONENTS.search(low, a, b) \
+                    and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
+                components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
+            elif c.ends_leadin:
                 if roles is None:
                     heading, heading_end = self._addressees(body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
@@ -523,7 +530,7 @@ class _Extractor:
             bare = roles is not None and directive is not None and roles.lead is None and not roles.collective \
                 and not roles.unknown and not roles.cooperating
             if last is not None and prev_in_task and (not roles or bare) and (
-                sentence_attach or _FOLLOW_ON.match(text_low)
+                sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
@@ -559,6 +566,7 @@ class _Extractor:
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
                                      group=len(drafts), sentence=sentence, para=c.para,
                                      recalled=bool(directive and _RECALL.search(low, body, directive[0]))))
+                parts_of = drafts[-1] if components else None
                 mode, prev_in_task = "task", True
                 continue
 

@@ -59,9 +59,9 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # into the registry's units: the user expands them on the review page if they wish.
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
 _ORG_WORDS = r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|ban\s+chi\s+dao)"
-_NOUNS = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
@@ -284,11 +284,13 @@ class UnitMatcher:
         """Return where the name of an unknown unit that starts before `pos` ends."""
         end = pos
         count = 0
-        for w in re.finditer(r"\S+", view.text[pos:pos + 120]):
+        words = list(re.finditer(r"\S+", view.text[pos:pos + 120]))
+        for k, w in enumerate(words):
             word = w.group()
             core = word.rstrip(",.;:)")
             if count and (_NAME_STOP.match(core) or not core or word[0] in "(\"“-–"):
-                break
+                if not (core == "Tổ" and k + 1 < len(words) and words[k + 1].group().startswith("quốc")):
+                    break  # "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" goes on
             if count >= 9:
                 break
             end = pos + w.start() + len(core)
