@@ -347,6 +347,19 @@ def test_the_fatherland_front_committee_is_one_unknown_addressee():
     assert task.collective and "các sở, ban, ngành" in task.collective
 
 
+def test_a_collective_subject_after_a_preamble_and_a_leaders_chi_dao_colon():
+    tasks = run("Phát biểu kết luận cuộc họp, Chủ tịch UBND tỉnh đánh giá cao kết quả năm 2019.\n"
+                "Theo Chủ tịch UBND tỉnh, quý I là thời điểm Tết, vì vậy các ngành, địa phương cần kiểm soát chặt chẽ "
+                "hàng giả; xử lý nghiêm các hành vi buôn bán pháo nổ.")
+    assert [t.collective for t in tasks] == ["các ngành, địa phương"] * 2
+    assert tasks[0].title.startswith("Kiểm soát chặt chẽ hàng giả") and tasks[0].deadline is None
+    said = run("Sau khi nghe các sở báo cáo, ông Trần Văn A chỉ đạo: Sở Xây dựng phối hợp với Sở Tài chính rà soát "
+               "lại toàn bộ hồ sơ dự án. Ông chỉ đạo các sở, ngành cần chuẩn bị kỹ báo cáo, gửi UBND tỉnh chậm nhất "
+               "ngày 30-6.")
+    assert [(t.lead_unit, t.collective, t.deadline) for t in said] == [
+        ("SXD", None, None), (None, "các sở, ngành", date(2020, 6, 30))]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]
@@ -482,7 +495,7 @@ def test_labelled_set_is_well_formed():
             assert text[task["start"]:task["end"]] == task["text"]
 
 
-# Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.93 and
+# Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.94 and
 # 0.98); the held-out part, never tuned on, keeps its own floor at what it reached (raise it, never lower it).
 F1_FLOOR = 0.92
 DEADLINE_FLOOR = 0.95

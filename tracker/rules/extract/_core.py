@@ -107,6 +107,7 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
 # A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
 _PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
+_MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
@@ -119,7 +120,7 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
-    r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
+    r"(?:\(theo\s|theo\s+(?:báo|cổng|trang|nguồn|ttxvn|vtv|vov)|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
     r"ý kiến bạn đọc|in bài|chia sẻ(?:\s*:|\s+bài|$)|\(?ảnh\s*:|\(?ảnh minh họa|\(?ảnh minh hoạ|\(?ảnh\s+\w+\s*\))"
 )
 # An earlier assignment recalled as background: "Tại Thông báo số 12/TB-UBND ngày ..., UBND tỉnh giao ...".
@@ -142,7 +143,7 @@ _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhi�
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
-    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)"
+    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)|chi\s+dao\s*:"
 )
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
@@ -158,6 +159,7 @@ class _Roles:
     action_start: int = 0  # where the work itself is described, after the units and their roles
     collective: str | None = None  # the collective addressed, as written
     coop_collective: list[str] = field(default_factory=list)  # collective cooperating phrases
+    subject_start: int | None = None  # where the units start when they come after a preamble
 
 
 @dataclass
@@ -356,6 +358,25 @@ class _Extractor:
                 out.append(m.start())
         return out
 
+    def _modal_subject(self, a: int, b: int) -> _Roles | None:
+        """Read "<units> cần|phải <verb>" inside a clause ("Theo Chủ tịch, ..., vì vậy các ngành, địa phương cần
+        phối hợp ..."): the modal makes it an instruction even after a preamble. The span starts at the units."""
+        low = self.view.low
+        k = bisect_right(self.starts, a - 1)
+        while k < len(self.starts) and self.starts[k] < b:
+            pos = self.starts[k]
+            k += 1
+            if pos == a or self.mention_at[pos].province:
+                continue
+            mentions, end = self._addressees(pos, b)
+            modal = _MODAL.match(low, end, b)
+            if mentions and modal and _ACTION.match(low, modal.end(), b):
+                roles = self._roles(mentions, end, b)
+                roles.action_start = modal.end()
+                roles.subject_start = pos
+                return roles
+        return None
+
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
         ends = {m.end for m in self.mentions}
@@ -509,7 +530,7 @@ class _Extractor:
             if in_report[index] and not (directive and not low.startswith("chỉ", directive[0])):
                 mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
-            subject = None if directive else self._subject(body, b)
+            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b))
             roles = directive[1] if directive else subject
 
             components = False
@@ -556,7 +577,7 @@ class _Extractor:
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
                     continue
-                start = directive[0] if directive else body
+                start = directive[0] if directive else (roles.subject_start or body)
                 ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 self._more_cooperating(roles, roles.action_start, b)
                 note = _FUNCTION_NOTE.match(low, roles.action_start, b)
