@@ -360,6 +360,17 @@ def test_a_collective_subject_after_a_preamble_and_a_leaders_chi_dao_colon():
         ("SXD", None, None), (None, "các sở, ngành", date(2020, 6, 30))]
 
 
+def test_a_request_told_in_the_past_and_clauses_that_complete_a_task():
+    text = ("Theo đó, ngân sách trung ương đã tạm ứng cho tỉnh 680 triệu đồng; đồng thời đề nghị tỉnh có báo cáo "
+            "kết quả thực hiện.\n\nTại công văn mới này, Bộ Tài chính yêu cầu UBND các huyện, thị xã, thành phố "
+            "sử dụng số vốn được hỗ trợ để khắc phục hậu quả; chịu trách nhiệm quản lý số kinh phí trên đúng mục "
+            "đích; báo cáo việc phân bổ và kết quả thực hiện. Cùng với đó, UBND các huyện, thị xã, thành phố sử "
+            "dụng nguồn ngân sách địa phương để hỗ trợ giống cây trồng.")
+    tasks = run(text)
+    assert [t.title[:22] for t in tasks] == ["Sử dụng số vốn được hỗ", "Sử dụng nguồn ngân sác"]
+    assert text[tasks[0].start:tasks[0].end].endswith("báo cáo việc phân bổ và kết quả thực hiện")
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -50,7 +50,7 @@ _TITLE = re.compile(
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
-    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
+    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
     r"[\s,]*)+"
 )
 _ACTION = re.compile(
@@ -66,7 +66,7 @@ _ACTION = re.compile(
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
-    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định)"
+    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -77,7 +77,7 @@ _EXHORTATION = re.compile(
 _FOLLOW_ON = re.compile(
     r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|"
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
-    r"báo cáo (?:yêu cầu|kết quả|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
+    r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
     r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo))(?!\w)"
 )
@@ -129,6 +129,7 @@ _RECALL = re.compile(
     r"\s+số|^trước đó)"
 )
 # A notice convening a meeting: its items (time, place, agenda, attendance) assign nothing.
+_PAST = re.compile(r"(?<!\w)đã(?!\w)")
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
@@ -466,6 +467,10 @@ class _Extractor:
         if _CONVENING.search(low, 0, 600) and not _LEAD_MARKERS.search(view.fold):
             return []  # a notice convening a meeting, not a conclusion
         procedure_sentence = -1
+        past_sentence = False
+        sentence_opening: dict[int, Clause] = {}
+        for c in clauses:
+            sentence_opening.setdefault(c.sentence, c)
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
@@ -488,6 +493,10 @@ class _Extractor:
                 if mode not in ("list",):
                     mode = "fresh"
                 sentence_attach = False
+                # "Theo đó, ngân sách trung ương đã tạm ứng ...; đồng thời đề nghị tỉnh ...": told in the past
+                opening = sentence_opening[sentence]
+                past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
+                    and self._directive(opening.start, opening.end) is None
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -586,7 +595,8 @@ class _Extractor:
                 verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
                                      group=len(drafts), sentence=sentence, para=c.para,
-                                     recalled=bool(directive and _RECALL.search(low, body, directive[0]))))
+                                     recalled=bool(directive and (_RECALL.search(low, body, directive[0]) or (
+                                         past_sentence and not c.first_in_sentence)))))
                 parts_of = drafts[-1] if components else None
                 mode, prev_in_task = "task", True
                 continue
