@@ -371,6 +371,16 @@ def test_a_request_told_in_the_past_and_clauses_that_complete_a_task():
     assert text[tasks[0].start:tasks[0].end].endswith("báo cáo việc phân bổ và kết quả thực hiện")
 
 
+def test_examples_after_nhu_are_parts_and_an_adverb_does_not_hide_the_past():
+    tasks = run("Đồng chí Chủ tịch yêu cầu các sở, ngành làm rõ một số nội dung như: Tình trạng nợ đọng thuế; nợ đọng "
+                "bảo hiểm xã hội; việc giải phóng mặt bằng còn chậm.\nSau khi nghe báo cáo, đồng chí đã phát biểu kết "
+                "luận, trong đó giải đáp các kiến nghị, đồng thời giao các ngành chức năng kịp thời tham mưu thực hiện "
+                "các kiến nghị hợp lý.")
+    assert [t.collective for t in tasks] == ["các sở, ngành", "các ngành chức năng"]
+    assert run("Ngay từ đầu năm 2021, tỉnh đã chủ động chỉ đạo các sở, ngành chức năng tập trung đẩy nhanh tiến độ "
+               "các dự án trọng điểm.") == []
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -106,6 +106,7 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
                        r"thường trực|giám đốc|bí thư|sở|phòng|ban|cục|chi cục|công an|trung tâm|văn phòng)(?!\w)")
 # A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
 _PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
+_PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
@@ -129,6 +130,11 @@ _RECALL = re.compile(
     r"\s+số|^trước đó)"
 )
 # A notice convening a meeting: its items (time, place, agenda, attendance) assign nothing.
+# "tỉnh đã chủ động chỉ đạo các sở ...": what was done, told with an adverb between "đã" and the verb.
+_DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kịp thời|tích cực|quyết liệt|thường xuyên|"
+                          r"liên tục|sớm|trực tiếp|tập trung)\s+$")
+# "... đã phát biểu kết luận, trong đó ..., đồng thời giao ...": the leader's words are today's instruction.
+_SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
@@ -295,7 +301,8 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         for m in _DIRECTIVE.finditer(low, a, b):
-            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]):
+            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]) \
+                    or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             requester = None
             for requester in _REQUESTER.finditer(low, a, m.start()):
@@ -496,7 +503,8 @@ class _Extractor:
                 # "Theo đó, ngân sách trung ương đã tạm ứng ...; đồng thời đề nghị tỉnh ...": told in the past
                 opening = sentence_opening[sentence]
                 past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
-                    and self._directive(opening.start, opening.end) is None
+                    and self._directive(opening.start, opening.end) is None \
+                    and not _SPEECH.search(low, opening.start, opening.end)
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -597,7 +605,7 @@ class _Extractor:
                                      group=len(drafts), sentence=sentence, para=c.para,
                                      recalled=bool(directive and (_RECALL.search(low, body, directive[0]) or (
                                          past_sentence and not c.first_in_sentence)))))
-                parts_of = drafts[-1] if components else None
+                parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
                 mode, prev_in_task = "task", True
                 continue
 
