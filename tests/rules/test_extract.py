@@ -381,6 +381,14 @@ def test_examples_after_nhu_are_parts_and_an_adverb_does_not_hide_the_past():
                "các dự án trọng điểm.") == []
 
 
+def test_a_briefing_meeting_and_a_headline_before_the_dateline_assign_nothing():
+    assert run("Huy động tổng lực, đẩy nhanh tiến độ Dự án cấp nước Khu kinh tế\nChiều 27/11, Phó Chủ tịch UBND tỉnh "
+               "chủ trì giao ban nghe báo cáo tiến độ thi công các hạng mục của Dự án cấp nước.") == []
+    task = only("Điều 2. Ban Chỉ đạo cải cách hành chính tỉnh có trách nhiệm giúp UBND tỉnh theo dõi, đôn đốc việc "
+                "thực hiện kế hoạch.")
+    assert task.lead_unit is None and task.unknown_units == ["Ban Chỉ đạo cải cách hành chính tỉnh"]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -66,7 +66,8 @@ _ACTION = re.compile(
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
-    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng)"
+    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
+    r"giúp)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -304,6 +305,8 @@ class _Extractor:
             if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
+            if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
+                continue  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
             requester = None
             for requester in _REQUESTER.finditer(low, a, m.start()):
                 pass

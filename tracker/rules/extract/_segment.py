@@ -25,6 +25,7 @@ _LEADIN_COLON = re.compile(
 )
 _SEMI_COLON = re.compile(r"[;:]")
 _CAPTION = re.compile(r"[ \t]*\(?(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ)\s*:")
+_DATELINE = re.compile(r"(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm)(?:[ \t]+(?:nay|qua|mai|\d{1,2}(?:[/\-.]\d{1,2})?))")
 _ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
 _ABBREVIATIONS = frozenset({
     "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
@@ -109,6 +110,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
         return False
     if _CAPTION.match(text, line_start) or _CAPTION.match(text, k):
         return False  # a photo caption is a line of its own
+    if _DATELINE.match(text, k):
+        return False  # "Chiều 27/11, ...": a news item starts after its headline
     if nxt.islower():
         return True
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
