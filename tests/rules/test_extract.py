@@ -389,6 +389,17 @@ def test_a_briefing_meeting_and_a_headline_before_the_dateline_assign_nothing():
     assert task.lead_unit is None and task.unknown_units == ["Ban Chỉ đạo cải cách hành chính tỉnh"]
 
 
+def test_a_meeting_called_in_a_news_item_still_gives_its_instructions_and_a_directive_opens_with_chi_thi():
+    task = only("Chủ tịch UBND tỉnh triệu tập cuộc họp khẩn về phòng chống bão số 3. Tại cuộc họp, Chủ tịch UBND "
+                "tỉnh yêu cầu Sở Xây dựng kiểm tra an toàn các công trình.")
+    assert task.lead_unit == "SXD"
+    tasks = run("CHỈ THỊ\nVề tăng cường phòng chống dịch\nChủ tịch UBND tỉnh chỉ thị:\n"
+                "1. Tăng cường công tác kiểm tra, giám sát dịch bệnh tại cửa khẩu.\n"
+                "2. Sở Xây dựng chủ trì rà soát các khu cách ly.")
+    assert [(t.lead_unit, t.title) for t in tasks] == [
+        (None, "Tăng cường công tác kiểm tra, giám sát dịch bệnh tại cửa khẩu"), ("SXD", "Rà soát các khu cách ly")]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -138,6 +138,7 @@ _DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kị
 _SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
+_AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
@@ -151,7 +152,8 @@ _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhi�
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
-    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)|chi\s+dao\s*:"
+    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)|chi\s+dao\s*:|"
+    r"(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich)[^:\n]{0,60}?\s(?:chi\s+thi|yeu\s+cau|de\s+nghi)\s*:"
 )
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
@@ -474,7 +476,7 @@ class _Extractor:
         protected = [(m.start, m.end) for m in self.mentions] + self._unit_list_semicolons()
         clauses = split_clauses(view, protected, self._second_addressee_commas())
         first = self._region_start(clauses)
-        if _CONVENING.search(low, 0, 600) and not _LEAD_MARKERS.search(view.fold):
+        if _CONVENING.search(low, 0, 600) and _AGENDA.search(low) and not _LEAD_MARKERS.search(view.fold):
             return []  # a notice convening a meeting, not a conclusion
         procedure_sentence = -1
         past_sentence = False
