@@ -400,6 +400,12 @@ def test_a_meeting_called_in_a_news_item_still_gives_its_instructions_and_a_dire
         (None, "Tăng cường công tác kiểm tra, giám sát dịch bệnh tại cửa khẩu"), ("SXD", "Rà soát các khu cách ly")]
 
 
+def test_an_assessment_in_the_past_does_not_hide_the_instruction_after_it():
+    task = only("Kết luận cuộc họp như sau: Thời gian qua, Sở Xây dựng đã có nhiều cố gắng trong công tác quản lý; "
+                "đề nghị Sở Xây dựng tiếp tục rà soát các dự án chậm tiến độ.")
+    assert task.lead_unit == "SXD" and task.title == "Tiếp tục rà soát các dự án chậm tiến độ"
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -609,7 +609,8 @@ class _Extractor:
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
                                      group=len(drafts), sentence=sentence, para=c.para,
                                      recalled=bool(directive and (_RECALL.search(low, body, directive[0]) or (
-                                         past_sentence and not c.first_in_sentence)))))
+                                         past_sentence and not c.first_in_sentence
+                                         and low.startswith("đồng thời", a))))))
                 parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
                 mode, prev_in_task = "task", True
                 continue
@@ -672,7 +673,7 @@ class _Extractor:
                     or bool(later.roles.collective) != bool(first.roles.collective):
                 continue
             other = _content_words(self.view.fold[later.title_start:later.main_end])
-            if words and other and len(words & other) >= 0.5 * min(len(words), len(other)):
+            if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
                 return drafts[1:]
         return drafts
 
