@@ -406,6 +406,12 @@ def test_an_assessment_in_the_past_does_not_hide_the_instruction_after_it():
     assert task.lead_unit == "SXD" and task.title == "Tiếp tục rà soát các dự án chậm tiến độ"
 
 
+def test_a_notice_cited_by_a_news_item_is_not_background():
+    tasks = run("Tại Thông báo số 45/TB-UBND ngày 5/5/2020, Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công "
+                "trình. Chủ tịch cũng đề nghị Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -137,6 +137,8 @@ _DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kị
 # "... đã phát biểu kết luận, trong đó ..., đồng thời giao ...": the leader's words are today's instruction.
 _SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
+# What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
+_SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
@@ -608,7 +610,8 @@ class _Extractor:
                 verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
                                      group=len(drafts), sentence=sentence, para=c.para,
-                                     recalled=bool(directive and (_RECALL.search(low, body, directive[0]) or (
+                                     recalled=bool(directive and ((_RECALL.search(low, body, directive[0])
+                                                                   and _SINCE.search(low, b, b + 300)) or (
                                          past_sentence and not c.first_in_sentence
                                          and low.startswith("đồng thời", a))))))
                 parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
