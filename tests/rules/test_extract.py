@@ -412,6 +412,15 @@ def test_a_notice_cited_by_a_news_item_is_not_background():
     assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
 
 
+def test_a_regulation_pasted_alone_assigns_nothing_and_a_wrapped_number_stays_in_its_sentence():
+    assert run("QUY ĐỊNH\nQUẢN LÝ, BẢO TRÌ CÔNG TRÌNH ĐƯỜNG BỘ\n(Ban hành kèm theo Quyết định số 33/2015/QĐ-UBND)\n"
+               "Điều 1. Phạm vi điều chỉnh\nViệc quản lý đường giao thông nông thôn thực hiện theo Thông tư số\n"
+               "32/2014/TT-BGTVT của Bộ Giao thông vận tải hướng dẫn về quản lý đường giao thông nông thôn.") == []
+    task = only("Giao Sở Xây dựng kiểm tra công trình theo Thông tư số\n32/2014/TT-BGTVT của Bộ Giao thông vận tải "
+                "hướng dẫn về quản lý.")
+    assert task.lead_unit == "SXD" and task.title.endswith("hướng dẫn về quản lý")
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -139,6 +139,8 @@ _SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ �
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
+# A regulation annexed to a decision, pasted alone: "QUY ĐỊNH ... (Ban hành kèm theo Quyết định số ...)".
+_REGULATION = re.compile(r"\s*(?:quy định|quy chế|điều lệ)\b[^()]{0,300}\(\s*ban hành kèm theo (?:quyết định|thông tư)")
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
@@ -480,6 +482,8 @@ class _Extractor:
         first = self._region_start(clauses)
         if _CONVENING.search(low, 0, 600) and _AGENDA.search(low) and not _LEAD_MARKERS.search(view.fold):
             return []  # a notice convening a meeting, not a conclusion
+        if _REGULATION.match(low):
+            return []  # the articles of a regulation describe how things are done; they assign nothing
         procedure_sentence = -1
         past_sentence = False
         sentence_opening: dict[int, Clause] = {}
