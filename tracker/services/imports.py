@@ -24,7 +24,6 @@ from datetime import date
 
 from sqlalchemy import func, insert, select
 
-from tracker.database import db
 from tracker.lazytext import _l
 from tracker.models import Directive, Task, Unit, User
 from tracker.models.task import task_cooperation
