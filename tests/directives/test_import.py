@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -255,4 +256,6 @@ def test_cli_refuses_an_unreadable_file(app, demo, tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"PK\x03\x04broken")
     result = flask_command(app, "import", "tasks", str(path))
-    assert result.exit_code != 0 and "not a readable Excel" in result.output
+    with force_locale("vi"):  # the command line speaks the deployment's default language
+        message = gettext("This file is not a readable Excel (.xlsx) workbook.")
+    assert result.exit_code != 0 and result.output == f"Error: {message}\n"

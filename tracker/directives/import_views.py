@@ -138,7 +138,7 @@ def import_upload():
             flash(error, "error")
             return render_template("directives/import.html", units=units, unit_id=unit.id), 422
         token = _save_pending(data, Path(upload.filename.replace("\\", "/")).name[:200], unit)
-        return redirect(url_for("directives.import_preview", token=token))
+        return redirect(url_for("directives.import_preview", secret=token))
     return render_template("directives/import.html", units=units, unit_id=units[0].id)
 
 
@@ -173,18 +173,19 @@ def _column_letter(i: int) -> str:
     return letters
 
 
-@bp.route("/directives/import/<token>")
-def import_preview(token: str):
+@bp.route("/directives/import/<secret>")
+def import_preview(secret: str):
     """What the import would do with these columns: every row's problems; nothing is written."""
     _require_recorder()
-    plan, info = _plan(token, request.args)
-    return _render_preview(plan, info, token)
+    plan, info = _plan(secret, request.args)
+    return _render_preview(plan, info, secret)
 
 
-@bp.route("/directives/import/<token>", methods=["POST"])
-def import_confirm(token: str):
+@bp.route("/directives/import/<secret>", methods=["POST"])
+def import_confirm(secret: str):
     """Import the rows (or only those without problems, when asked) in one transaction."""
     _require_recorder()
+    token = secret
     plan, info = _plan(token, request.form)
     skip = bool(request.form.get("skip_invalid"))
     try:
