@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 
 from tracker.rules.extract._deadlines import find_deadline
 from tracker.text import fold
@@ -240,6 +241,7 @@ def directive_kind(number: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=20_000)
 def number_key(number: str) -> str:
     """The folded number, as documents are told apart (tracker.models.Directive.number_key)."""
     return fold(number).replace(" ", "")[:80]
@@ -259,6 +261,7 @@ class UnitEntry:
     active: bool = True
 
 
+@lru_cache(maxsize=20_000)
 def unit_key(text: str) -> str:
     """A unit's name as compared: folded, "&" and punctuation as spaces, "ủy ban nhân dân" as "ubnd"."""
     key = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
@@ -349,11 +352,11 @@ class Row:
     note: str = ""
     problems: list[Problem] = field(default_factory=list)
 
-    @property
+    @cached_property
     def directive_key(self) -> tuple[str, date | None]:
         return (number_key(self.number), self.issued_on)
 
-    @property
+    @cached_property
     def task_key(self) -> tuple[str, str]:
         """A task told apart within its document: its folded title and lead unit."""
         return (fold(self.title)[:1000], self.lead_unit.code if self.lead_unit else "")

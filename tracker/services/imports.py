@@ -43,7 +43,7 @@ from tracker.rules.imports import (
     number_key,
     read_row,
 )
-from tracker.services import audit
+from tracker.services import audit, xlsx
 from tracker.services.errors import Invalid
 from tracker.text import fold
 from tracker.timeutil import utcnow
@@ -112,15 +112,11 @@ def _xlsx_rows(data: bytes) -> list[tuple]:
     if inflated > MAX_INFLATED:
         raise _invalid(_l("This workbook is too large once opened: save only the list of tasks and try again."))
     try:
-        from openpyxl import load_workbook  # loads on the first import, not in every worker
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on bad input
+        return xlsx.read_rows(data, max_rows=MAX_ROWS + 100)
+    except xlsx.TooManyRows as error:
+        raise _invalid(_l("The file has more than %(n)d rows: split it.", n=MAX_ROWS)) from error
+    except xlsx.NotAWorkbook as error:
         raise _invalid(_l("This file is not a readable Excel (.xlsx) workbook.")) from error
-    return rows
 
 
 def _csv_rows(data: bytes) -> list[tuple]:
@@ -344,18 +340,29 @@ def apply_import(session, plan: Plan, actor: User | None, today: date, skip_inva
     positions = dict(session.execute(
         select(Task.directive_id, func.max(Task.position)).where(Task.directive_id.in_(list(plan.directives.values())))
         .group_by(Task.directive_id)).all()) if plan.directives else {}
-    task_rows, coops = [], []
+    task_rows, coops = [], {}
     for key, rows in groups.items():
         did = ids[key]
         position = positions.get(did) or 0
         for row in rows:
             position += 1
             task_rows.append(_task_values(row, did, position, plan.issuing_unit.id, actor_id, today, now))
-            coops.append(row.cooperating_units)
-    new_ids = []
+            if row.cooperating_units:
+                coops[(did, position)] = row.cooperating_units
+    # Plain multi-row INSERTs (RETURNING in parameter order would send one row per statement on
+    # SQLite); each new task is then found by its document and its position, which are new.
+    table = Task.__table__
     for part in _chunks(task_rows, 1000):
-        new_ids += list(session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), part))
-    links = [{"task_id": tid, "unit_id": u.id} for tid, units in zip(new_ids, coops) for u in units]
+        session.execute(table.insert(), part)
+    links = []
+    if coops:
+        wanted = sorted({did for did, _pos in coops})
+        for part in _chunks(wanted):
+            for tid, did, position in session.execute(
+                    select(table.c.id, table.c.directive_id, table.c.position)
+                    .where(table.c.directive_id.in_(part), table.c.parent_id.is_(None))):
+                for unit in coops.get((did, position), ()):
+                    links.append({"task_id": tid, "unit_id": unit.id})
     if links:
         session.execute(insert(task_cooperation), links)
     for key, directive in made.items():
