@@ -81,11 +81,12 @@ def make_sheet(path: Path, rows: int, seed: int = 1) -> None:
 
 def prepare_database(url: str | None, folder: Path) -> str:
     """A database with the demo units and users; for SQLite a file copied before each run."""
+    from config import database_url
     from tracker import create_app
     from tracker.database import db
     from tracker.demo import load_demo
 
-    url = url or f"sqlite:///{folder / 'base.db'}"
+    url = database_url(url or f"sqlite:///{folder / 'base.db'}")
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.drop_all()

@@ -159,6 +159,8 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
                 row_number = number
                 current = {}
                 element.clear()
+    except NotAWorkbook:
+        raise
     except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise NotAWorkbook(str(error)) from error
     return rows
