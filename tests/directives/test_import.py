@@ -149,6 +149,8 @@ def test_confirmed_import_writes_the_good_rows_once_with_their_past(login_as, db
     assert "Rà soát thủ tục hành chính" in main_text(page)
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "tasks.import")) == 1
+    log = main_text(login_as("admin").get("/admin/audit?action=tasks.import"))
+    assert "Imported a spreadsheet of tasks" in log and "nhiem-vu.xlsx" in log
     # The same file again: nothing new; the rows fixed since are imported, once.
     fixed = [row[:] for row in BAD]
     fixed[0][5] = "Sở Tài chính"
