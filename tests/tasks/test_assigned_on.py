@@ -98,3 +98,19 @@ def test_a_task_added_after_publication_counts_from_the_day_it_was_added(app, lo
     assert "Tổng kết năm" not in listed(nga, days(-1))
     assert listed(nga, days(0))["Tổng kết năm"] == "In progress"
     assert "Rà soát thủ tục hành chính" in listed(nga, days(-1))
+
+
+def test_correcting_the_issue_date_moves_the_day_its_tasks_count_from(login_as, db):
+    thu = login_as("thu.lt")
+    d, tasks = record_late_notice(thu, db)
+    response = thu.post(f"/directives/{d.id}/tasks/new", data={
+        "title": "Tổng kết năm", "description": "", "priority": "normal", "assignee_id": 0, "tags": "",
+        "lead_unit_id": unit(db, "SNV").id, "deadline": days(30)})
+    assert response.status_code == 302
+    values = form_values(thu.get(f"/directives/{d.id}/edit"), f"/directives/{d.id}/edit")
+    values["issued_on"] = [days(-45)]
+    assert thu.post(f"/directives/{d.id}/edit", data=values).status_code == 302
+    db.session.expire_all()
+    by_title = {t.title: t.assigned_on.isoformat() for t in directive(db, "40/TB-UBND").tasks}
+    assert by_title == {"Rà soát thủ tục hành chính": days(-45), "Báo cáo cải cách hành chính": days(-45),
+                        "Tổng kết năm": days(0)}
