@@ -16,6 +16,7 @@ from tracker.rules.imports import (
     parse_deadline,
     parse_status,
     read_row,
+    split_number,
     split_units,
 )
 
@@ -52,7 +53,8 @@ def test_a_title_row_above_the_headers_is_skipped():
 @pytest.mark.parametrize("value, expected", [
     ("30/6/2024", date(2024, 6, 30)), ("30-06-24", date(2024, 6, 30)), ("30.06.2024", date(2024, 6, 30)),
     ("2024-06-30", date(2024, 6, 30)), (datetime(2024, 6, 30, 0, 0), date(2024, 6, 30)),
-    (45473, date(2024, 6, 30)), ("ngày 30 tháng 6 năm 2024", date(2024, 6, 30)), ("", None), (None, None),
+    (45473, date(2024, 6, 30)), ("ngày 30 tháng 6 năm 2024", date(2024, 6, 30)), ("Ngày 30/6/2024", date(2024, 6, 30)),
+    ("", None), (None, None),
 ])
 def test_dates(value, expected):
     assert parse_day(value) == expected
@@ -141,3 +143,22 @@ def test_row_problems():
     # A former unit keeps the work it finished; open work must go to its successor.
     assert problems("1/TB", "10/01/2025", "X", "Sở TT&TT", "", "", "Đang thực hiện") == ["former_unit"]
     assert problems("1/TB", "10/01/2025", "X", "Sở TT&TT", "", "", "Đã hoàn thành ngày 20/3/2025") == []
+
+
+@pytest.mark.parametrize("cell, number, day", [
+    ("125/TB-UBND", "125/TB-UBND", None),
+    ("Số 125/TB-UBND", "125/TB-UBND", None),
+    ("125/TB-UBND ngày 04/3/2024", "125/TB-UBND", date(2024, 3, 4)),
+    ("125/TB-UBND, 04/03/2024", "125/TB-UBND", date(2024, 3, 4)),
+    ("125/TB-UBND (04/03/2024)", "125/TB-UBND", date(2024, 3, 4)),
+])
+def test_the_number_cell_may_hold_the_date(cell, number, day):
+    assert split_number(cell) == (number, day)
+
+
+def test_a_row_dated_in_its_number_cell():
+    mapping = {**MAPPING, "issued_on": None}
+    row = read_row(5, ("12/TB-UBND ngày 10/01/2025", None, "Rà soát", "Sở Nội vụ", "", "", ""), mapping, UNITS, TODAY)
+    assert row.ok and (row.number, row.issued_on) == ("12/TB-UBND", date(2025, 1, 10))
+    row = read_row(5, ("12/TB-UBND", None, "Rà soát", "Sở Nội vụ", "", "", ""), mapping, UNITS, TODAY)
+    assert [p.code for p in row.problems] == ["missing"]

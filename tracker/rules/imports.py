@@ -36,7 +36,7 @@ from tracker.text import fold
 # The columns, in the template's order.
 FIELDS = ("number", "issued_on", "summary", "title", "lead_unit", "cooperating_units", "deadline", "status",
           "note", "completed_on")
-REQUIRED = ("number", "issued_on", "title", "lead_unit")
+REQUIRED = ("number", "title", "lead_unit")  # the date may be written in the number's cell ("125/TB-UBND ngày 4/3/2024")
 TEMPLATE_HEADERS = {
     "number": "Số ký hiệu", "issued_on": "Ngày", "summary": "Trích yếu", "title": "Nội dung nhiệm vụ",
     "lead_unit": "Đơn vị chủ trì", "cooperating_units": "Đơn vị phối hợp", "deadline": "Thời hạn",
@@ -160,7 +160,7 @@ def parse_day(value) -> date | None:
         if 20000 <= value <= 80000:  # an Excel day number that lost its date format
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise Unreadable
-    text = str(value).strip()
+    text = re.sub(r"^ng[aà]y\s*:?\s*", "", str(value).strip(), flags=re.IGNORECASE)
     m = _ISO_DATE.fullmatch(text[:10]) if len(text) >= 8 else None
     if m and text[10:].strip(" T0:") == "":
         return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -239,6 +239,23 @@ def directive_kind(number: str) -> str:
         if pattern.search(key):
             return kind
     return "other"
+
+
+def split_number(text: str) -> tuple[str, date | None]:
+    """The number of a "số ký hiệu" cell, and the date written with it if any.
+
+    "Số 125/TB-UBND" is "125/TB-UBND"; "125/TB-UBND ngày 04/3/2024" (or "125/TB-UBND, 04/3/2024")
+    also gives 4 March 2024.
+    """
+    text = re.sub(r"^(?:s[oố]|s\.)\s*[:.]?\s*(?=\d)", "", text.strip(), flags=re.IGNORECASE)
+    m = re.search(r"[\s,;(]+(?:ng[aà]y\s*)?(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4})\)?\s*$", text,
+                  flags=re.IGNORECASE)
+    if m:
+        try:
+            return text[:m.start()].strip(" ,;"), parse_day(m.group(1))
+        except Unreadable:
+            pass
+    return text, None
 
 
 @lru_cache(maxsize=20_000)
@@ -373,14 +390,15 @@ def read_row(line: int, cells: Sequence, mapping: dict[str, int | None], index: 
         col = mapping.get(name)
         return cells[col] if col is not None and col < len(cells) else None
 
-    row = Row(line=line, number=cell_text(cell("number"))[:80], summary=cell_text(cell("summary"))[:1000],
+    number, dated = split_number(cell_text(cell("number")))
+    row = Row(line=line, number=number[:80], summary=cell_text(cell("summary"))[:1000],
               title=str(cell("title") or "").strip(), note=str(cell("note") or "").strip())
     problems = row.problems
     for name in ("number", "title"):
         if not getattr(row, name):
             problems.append(Problem("missing", name))
     try:
-        row.issued_on = parse_day(cell("issued_on"))
+        row.issued_on = parse_day(cell("issued_on")) or dated
         if row.issued_on is None:
             problems.append(Problem("missing", "issued_on"))
         elif row.issued_on > today:
