@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import flask_command
 from tests.tasks.pages import download, flashes, main_text
-from tracker.models import AuditEvent, Directive, Task
+from tracker.models import AuditEvent, Directive, Task, Unit
 from tracker.rules.status import facts_of, status_on
 
 HEADERS = ["STT", "Số, ký hiệu", "Ngày", "Trích yếu", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
@@ -261,3 +261,24 @@ def test_cli_refuses_an_unreadable_file(app, demo, tmp_path):
     with force_locale("vi"):  # the command line speaks the deployment's default language
         message = gettext("This file is not a readable Excel (.xlsx) workbook.")
     assert result.exit_code != 0 and result.output == f"Error: {message}\n"
+
+
+def test_an_admin_chooses_the_issuing_unit_and_units_outside_it_are_problems(login_as, db):
+    admin = login_as("admin")
+    page = admin.get("/directives/import").get_data(as_text=True)
+    assert 'name="issuing_unit_id"' in page and "Sở Thông tin và Truyền thông" in page
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    rows = [[1, "5/KH-STTTT", "02/01/2025", "", "Nâng cấp cổng thông tin", "Phòng CNTT", "Sở Nội vụ", "", "", ""]]
+    url, page = preview_of(admin, xlsx(rows), issuing_unit_id=str(stttt.id))
+    assert problem_rows(page) == {3: "3 5/KH-STTTT Nâng cấp cổng thông tin Cooperating units (đơn vị phối hợp): "
+                                     "Sở Nội vụ is outside the issuing unit."}
+    rows[0][6] = ""
+    url, page = preview_of(admin, xlsx(rows), issuing_unit_id=str(stttt.id))
+    admin.post(url, data={})
+    made = db.session.scalar(select(Directive).where(Directive.number == "5/KH-STTTT"))
+    assert made.issuing_unit.code == "STTTT" and made.kind == "plan"
+    # A secretary imports only as her own unit, whatever the form says.
+    thu = login_as("thu.lt")
+    url, page = preview_of(thu, xlsx(GOOD[:1]), issuing_unit_id=str(stttt.id))
+    thu.post(url, data={})
+    assert db.session.scalar(select(Directive).where(Directive.number == "15/TB-UBND")).issuing_unit.code == "UBND"
