@@ -68,6 +68,8 @@ AUDIT_LABELS = {
     "directive.create": _l("Recorded the document"),
     "directive.update": _l("Edited the document"),
     "directive.publish": _l("Published the document"),
+    "directive.import": _l("Imported the document from a spreadsheet"),
+    "tasks.import": _l("Imported a spreadsheet of tasks"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),
