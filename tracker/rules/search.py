@@ -55,9 +55,27 @@ def tsquery(found: list[str]) -> str:
     return " & ".join(found[:-1] + [found[-1] + ":*"])
 
 
-def _matches(word: str, found: list[str]) -> bool:
+def _term(word: str, found: list[str]) -> str | None:
+    """The query term `word` matches (the last term also as a prefix), or None."""
     folded = fold(word)
-    return folded in found or bool(found) and folded.startswith(found[-1])
+    if folded in found:
+        return folded
+    return found[-1] if found and folded.startswith(found[-1]) else None
+
+
+def _best_window(matched: list[tuple[tuple[int, int], str]], reach: int) -> int:
+    """Where the passage should start: the matching word followed, within `reach`, by the most distinct terms."""
+    best, best_count = matched[0][0][0], 0
+    matched = matched[:1000]  # a long file: its first thousand matches are enough to choose from
+    for i, ((start, _end), _t) in enumerate(matched):
+        terms_near = set()
+        for (s, _e), term in matched[i:]:
+            if s - start > reach:
+                break
+            terms_near.add(term)
+        if len(terms_near) > best_count:
+            best, best_count = start, len(terms_near)
+    return best
 
 
 def passage(text: str | None, found: list[str], width: int = PASSAGE) -> Markup:
@@ -67,10 +85,12 @@ def passage(text: str | None, found: list[str], width: int = PASSAGE) -> Markup:
     beginning of the text.
     """
     text = " ".join(unicodedata.normalize("NFC", text or "").split())
-    spans = [m.span() for m in WORD.finditer(text) if _matches(m.group(), found)]
+    matched = [(m.span(), _term(m.group(), found)) for m in WORD.finditer(text)]
+    matched = [(span, term) for span, term in matched if term is not None]
+    spans = [span for span, _term_ in matched]
     start = 0
     if spans:
-        first = spans[0][0]
+        first = _best_window(matched, width * 2 // 3)
         start = max(0, first - width // 3)
         if start:
             space = text.find(" ", start, first)

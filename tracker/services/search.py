@@ -41,7 +41,7 @@ def _match(found: list[str]):
     if db.engine.dialect.name == "postgresql":
         vector = func.to_tsvector(literal_column("'simple'"), doc.c.folded)
         query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
-        return doc, vector.op("@@")(query), -func.ts_rank(vector, query)
+        return doc, vector.op("@@")(query), -func.ts_rank(vector, query, 1)  # 1: longer texts weigh less
     return (FTS.join(doc, doc.c.id == FTS.c.rowid), literal_column("search_fts").op("MATCH")(fts5_query(found)),
             FTS.c.rank)
 
