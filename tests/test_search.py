@@ -52,7 +52,7 @@ def api(app, demo, client):
 
 
 def found_tasks(username: str, query: str) -> set[int]:
-    hits, _total = search(user(_db, username), query, 1, 200)
+    hits, _total, _more = search(user(_db, username), query, 1, 200)
     return {h.task_id for h in hits if h.task_id}
 
 
@@ -115,15 +115,17 @@ def test_the_passage_marks_the_words_and_escapes_everything_else():
 
 # --- what is found ----------------------------------------------------------------------------------
 
-def test_accents_case_and_prefix_find_the_same_task(login_as):
+def test_accents_case_and_order_find_the_same_task(login_as):
     client = login_as("nga.tt")
     ipv6 = task_like(_db, "Triển khai kế hoạch ứng dụng IPv6")
-    for query in ("ứng dụng IPv6", "ung dung ipv6", "ỨNG DỤNG IPV6", "ung dung ipv"):
+    for query in ("ứng dụng IPv6", "ung dung ipv6", "ỨNG DỤNG IPV6", "ipv6 dung ung"):
         response = client.get("/search", query_string={"q": query})
         assert response.status_code == 200
         rows = results(response)
         assert any(r["title"] == ipv6.title and r["href"] == f"/tasks/{ipv6.id}" for r in rows), query
         assert all(r["marked"] for r in rows), query
+    assert ipv6.id not in {int(r["href"].rsplit("/", 1)[1]) for r in results(
+        client.get("/search", query_string={"q": "ung dung ipv"})) if r["href"].startswith("/tasks/")}  # whole words
     empty = client.get("/search", query_string={"q": "zzqxw"})
     assert results(empty) == [] and "Không tìm thấy kết quả nào cho “zzqxw”." in empty.get_data(as_text=True)
 
@@ -153,7 +155,7 @@ def test_reports_directive_texts_and_attached_files_are_found(login_as, db):
     directive = task.directive
     directive.text = (directive.text or "") + "\nGiao Sở Tài chính bố trí kinh phí Thạch Hãn."
     db.session.commit()
-    rows = results(client.get("/search", query_string={"q": "vĩ long bach"}))
+    rows = results(client.get("/search", query_string={"q": "vĩ long bạch"}))
     assert [(r["title"], r["where"]) for r in rows] == [(task.title, "Báo cáo hoàn thành")]
     rows = results(client.get("/search", query_string={"q": "han thach"}))
     assert [r["where"] for r in rows] == ["Văn bản chỉ đạo"]
@@ -239,7 +241,7 @@ def test_nobody_finds_or_reads_what_is_out_of_reach(world, login_as, db, usernam
     # The directives' own titles: found exactly where the directive may be seen.
     for name, words in [("draft", "Kết luận chưa ban hành về quy hoạch đô thị"),
                         ("plan", "Kế hoạch nội bộ của Sở về báo chí")]:
-        hits, _total = search(user(db, username), words, 1, 200)
+        hits, _total, _more = search(user(db, username), words, 1, 200)
         seen = world[name]["directive"].id in {h.directive_id for h in hits if h.where == "directive"}
         assert seen == (username not in DIRECTIVE_OUT_OF_REACH[name]), name
     # The difficulty of every report: found exactly on the tasks the user may see.
@@ -252,7 +254,7 @@ def test_every_result_is_in_reach_by_the_rules(demo, db, username):
     """For common words, each result passes tracker.rules.reach, and the lists' tasks are all found."""
     searcher = user(db, username)
     for query in ("triển khai", "sở", "kế hoạch", "báo cáo", "IPv6", "chuyển đổi số"):
-        hits, total = search(searcher, query, 1, 200)
+        hits, total, _more = search(searcher, query, 1, 200)
         assert len(hits) == total
         for hit in hits:
             if hit.task_id:
@@ -281,3 +283,27 @@ def test_the_api_answers_as_the_contract_says(api):
     assert missing.status_code == 422 and "q" in missing.get_json()["error"]["fields"]
     assert api.get(None, "/search?q=ipv6").status_code == 401
     assert api.get("nga.tt", "/search?q=%3B%3B").get_json() == {"items": [], "total": 0, "page": 1, "per_page": 50}
+
+
+def test_broad_words_rank_the_newest_texts_and_say_more(demo, db, monkeypatch):
+    """Past CANDIDATES matching texts, the page ranks the newest ones, the total says "more", and a page the
+    window cannot fill is served from every match."""
+    import tracker.services.search as service
+
+    leader = user(db, "nga.tt")
+    everything, total, more = search(leader, "triển khai", 1, 200)
+    assert not more and len(everything) == total > 4
+    monkeypatch.setattr(service, "CANDIDATES", 3)
+    first, counted, more = search(leader, "triển khai", 1, 2)
+    assert more and counted <= 3 and len(first) == 2
+    assert {(h.where, h.task_id) for h in first} <= {(h.where, h.task_id) for h in everything}
+    far, counted, more = search(leader, "triển khai", total // 2, 2)  # beyond the window: every match
+    assert not more and counted == total and len(far) == 2
+
+
+def test_the_page_says_more_when_the_count_stopped(login_as, monkeypatch):
+    import tracker.services.search as service
+
+    monkeypatch.setattr(service, "CANDIDATES", 3)
+    body = login_as("nga.tt").get("/search", query_string={"q": "triển khai", "per_page": 2}).get_data(as_text=True)
+    assert "Tổng cộng hơn" in body and 'rel="next"' in body

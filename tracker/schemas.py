@@ -420,8 +420,8 @@ class DirectiveListQuery(Paging):
 
 
 class SearchQuery(Paging):
-    q: Text(200, minLength=1) = Field(description="Words to find, accent-insensitive; every word must occur (the "
-                                                  "last one also as the start of a word). Best matches first.")
+    q: Text(200, minLength=1) = Field(description="Words to find, accent-insensitive; every word must occur, as a "
+                                                  "whole word. Best matches first.")
 
 
 class StatsQuery(AsOf):

@@ -246,8 +246,9 @@ def paths() -> dict[str, dict]:
             "Full-text search", json_ok(s.SearchPage), tag="search", operation_id="search",
             description="Tasks (title, description), directives (number, title, signer, text), progress and "
                         "completion reports and the text of attached .docx, .xlsx and PDF files, "
-                        "accent-insensitive, best matches first, within the caller's reach (what the lists "
-                        "show).",
+                        "accent-insensitive, whole words, best matches first, within the caller's reach (what "
+                        "the lists show). Words found in more than 2,000 texts are ranked among the newest "
+                        "2,000 (unless the page asked for lies beyond them); `total` then counts those.",
             query=s.SearchQuery, errors=(401, 422))},
         "/extract": {"post": op(
             "Propose the tasks of a conclusion text", json_ok(s.ExtractOut), tag="directives", request=s.ExtractIn,

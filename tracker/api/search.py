@@ -22,5 +22,5 @@ def hit_json(hit) -> dict:
 def search_all():
     params = query(SearchQuery)
     page, per_page = paging(params)
-    hits, total = search(current_api_user(), params.q, page, per_page)
+    hits, total, _more = search(current_api_user(), params.q, page, per_page)
     return respond(SearchPage, page_json([hit_json(h) for h in hits], total, page, per_page))

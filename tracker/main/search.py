@@ -16,5 +16,5 @@ QUERY_MAX = 200  # SearchQuery.q
 def search_page():
     q = " ".join((request.args.get("q") or "").split())[:QUERY_MAX]
     page, per_page = page_args(request.args, default=20, maximum=100)
-    hits, total = search(current_user, q, page, per_page) if q else ([], 0)
-    return render_template("main/search.html", q=q, page=Page(hits, page, per_page, total))
+    hits, total, more = search(current_user, q, page, per_page) if q else ([], 0, False)
+    return render_template("main/search.html", q=q, page=Page(hits, page, per_page, total, more))

@@ -16,6 +16,8 @@ for create_all, and by migration 0011).
 """
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import DDL, Index, Integer, String, Text, delete, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -83,7 +85,7 @@ KIND = {Task: "task", Directive: "directive", ProgressUpdate: "update", Completi
 
 
 def _join(*parts: str | None) -> str:
-    return "\n".join(p for p in parts if p and p.strip())
+    return unicodedata.normalize("NFC", "\n".join(p for p in parts if p and p.strip()))
 
 
 def _loaded(obj, name: str, connection, table, column):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import islice
 
 from markupsafe import Markup, escape
 
@@ -43,30 +45,46 @@ def terms(query: str | None) -> list[str]:
     return seen[:MAX_TERMS]
 
 
+# Whole words only: a Vietnamese word is one short syllable, and a prefix would find far more than
+# was asked ("lua" in "luật", "lương") at a far greater cost.
+
 def fts5_query(found: list[str]) -> str:
-    """SQLite FTS5 MATCH text: every term, the last one also as a prefix ("ipv" finds "ipv6")."""
-    quoted = [f'"{t}"' for t in found]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    """SQLite FTS5 MATCH text: every term, as a whole word (terms are letters and digits: quoting is safe)."""
+    return " ".join(f'"{t}"' for t in found)
 
 
 def tsquery(found: list[str]) -> str:
-    """PostgreSQL to_tsquery('simple', ...) text: every term, the last one also as a prefix."""
-    return " & ".join(found[:-1] + [found[-1] + ":*"])
+    """PostgreSQL to_tsquery('simple', ...) text: every term, as a whole word."""
+    return " & ".join(found)
 
 
-def _term(word: str, found: list[str]) -> str | None:
-    """The query term `word` matches (the last term also as a prefix), or None."""
-    folded = fold(word)
-    if folded in found:
-        return folded
-    return found[-1] if found and folded.startswith(found[-1]) else None
+def _letter_classes() -> dict[str, str]:
+    """Each folded letter -> a regex class of every letter folding to it ("a" -> "[aàáảãạăằ…AÀ…]")."""
+    table: dict[str, set[str]] = {}
+    for code in [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        folded = fold(ch)
+        if len(folded) == 1 and folded.isascii() and folded.isalnum():
+            table.setdefault(folded, set()).add(ch)
+    return {letter: "[" + "".join(sorted(chars)) + "]" for letter, chars in table.items()}
+
+
+_CLASSES = _letter_classes()
+_SPACE = re.compile(r"\s+")
+MAX_MARKS = 1000  # a long file: its first thousand matches are enough to place the passage
+
+
+@lru_cache(maxsize=256)
+def _pattern(found: tuple[str, ...]) -> re.Pattern:
+    """The terms as whole words of the text as written, any case and diacritics ("lua" finds "lửa", "LỤA")."""
+    alternatives = sorted(("".join(_CLASSES.get(ch, re.escape(ch)) for ch in term) for term in found),
+                          key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
 def _best_window(matched: list[tuple[tuple[int, int], str]], reach: int) -> int:
     """Where the passage should start: the matching word followed, within `reach`, by the most distinct terms."""
     best, best_count = matched[0][0][0], 0
-    matched = matched[:1000]  # a long file: its first thousand matches are enough to choose from
     for i, ((start, _end), _t) in enumerate(matched):
         terms_near = set()
         for (s, _e), term in matched[i:]:
@@ -79,22 +97,24 @@ def _best_window(matched: list[tuple[tuple[int, int], str]], reach: int) -> int:
 
 
 def passage(text: str | None, found: list[str], width: int = PASSAGE) -> Markup:
-    """The passage of `text` around its first matching word, the matching words in <mark>, the rest escaped.
+    """The passage of `text` where most query words meet, the matching words in <mark>, the rest escaped.
 
     Without a match (the row matched on a word cut differently), the
-    beginning of the text.
+    beginning of the text. Runs of white space show as one space.
     """
-    text = " ".join(unicodedata.normalize("NFC", text or "").split())
-    matched = [(m.span(), _term(m.group(), found)) for m in WORD.finditer(text)]
-    matched = [(span, term) for span, term in matched if term is not None]
-    spans = [span for span, _term_ in matched]
+    text = text or ""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    matched = [(m.span(), fold(m.group())) for m in islice(_pattern(tuple(found)).finditer(text), MAX_MARKS)] \
+        if found else []
+    spans = [span for span, _term in matched]
     start = 0
     if spans:
         first = _best_window(matched, width * 2 // 3)
         start = max(0, first - width // 3)
         if start:
-            space = text.find(" ", start, first)
-            start = space + 1 if space != -1 else start
+            space = _SPACE.search(text, start, first)
+            start = space.end() if space else start
     end = min(len(text), start + width)
     if end < len(text):
         space = text.rfind(" ", start, end)
@@ -104,10 +124,10 @@ def passage(text: str | None, found: list[str], width: int = PASSAGE) -> Markup:
     for s, e in spans:
         if s < start or e > end:
             continue
-        parts.append(str(escape(text[at:s])))
+        parts.append(str(escape(_SPACE.sub(" ", text[at:s]))))
         parts.append(f"<mark>{escape(text[s:e])}</mark>")
         at = e
-    parts.append(str(escape(text[at:end])))
+    parts.append(str(escape(_SPACE.sub(" ", text[at:end]))))
     if end < len(text):
         parts.append("…")
-    return Markup("".join(parts))
+    return Markup("".join(parts).strip())

@@ -9,6 +9,7 @@ from a row that passed it.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -22,6 +23,7 @@ from tracker.services.reach_sql import directive_visible_clause, task_visible_cl
 
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
+CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
 
 
 @dataclass
@@ -35,15 +37,29 @@ class Hit:
     snippet: Markup
 
 
-def _match(found: list[str]):
-    """(the FROM clause, the match condition, the rank: lower is better) for this database."""
+@dataclass
+class Match:
+    """How this database finds the rows holding every term: FROM clause, condition, rank (lower is better),
+    the index's row id (newest last), and the index alone (for the candidate window)."""
+
+    source: object
+    condition: object
+    rank: object
+    row_id: object
+    index_only: object
+
+
+def _match(found: list[str]) -> Match:
     doc = SearchDoc.__table__
     if db.engine.dialect.name == "postgresql":
         vector = func.to_tsvector(literal_column("'simple'"), doc.c.folded)
         query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
-        return doc, vector.op("@@")(query), -func.ts_rank(vector, query, 1)  # 1: longer texts weigh less
-    return (FTS.join(doc, doc.c.id == FTS.c.rowid), literal_column("search_fts").op("MATCH")(fts5_query(found)),
-            FTS.c.rank)
+        condition = vector.op("@@")(query)
+        return Match(doc, condition, -func.ts_rank(vector, query, 1), doc.c.id,  # 1: longer texts weigh less
+                     select(doc.c.id.label("id")).where(condition))
+    condition = literal_column("search_fts").op("MATCH")(fts5_query(found))
+    return Match(FTS.join(doc, doc.c.id == FTS.c.rowid), condition, FTS.c.rank, FTS.c.rowid,
+                 select(FTS.c.rowid.label("id")).where(condition))
 
 
 def _visible(user: User):
@@ -55,21 +71,30 @@ def _visible(user: User):
                and_(doc.c.task_id.is_(None), directive_seen))
 
 
-def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int]:
-    """The page of results for `query` the user may see, best first, and how many there are in all."""
+def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:
+    """The page of results for `query` the user may see, best first; how many there are; whether more.
+
+    Ranking reads every matching row; for words found in more than
+    CANDIDATES texts, the best matches are taken among the newest
+    CANDIDATES (the total then counts those and says "more"), unless that
+    does not fill the page asked for.
+    """
     found = terms(query)
     if not found:
-        return [], 0
+        return [], 0, False
+    match = _match(found)
+    window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
+    floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
+    truncated = floor[0] >= CANDIDATES
+    rows = _page(user, match, page, per_page, floor[1] if truncated else None)
+    if truncated and (not rows or rows[0].total < page * per_page):  # the window is not enough: everything
+        truncated, rows = False, _page(user, match, page, per_page, None)
+    if not rows:
+        if page == 1:
+            return [], 0, False
+        return [], _count(user, match), False
+    ids, total = [r.id for r in rows], rows[0].total
     doc = SearchDoc.__table__
-    source, matched, rank = _match(found)
-    base = (select(doc.c.id).select_from(source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(matched, _visible(user)))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    if not total:
-        return [], 0
-    ids = db.session.scalars(base.order_by(rank, doc.c.id).limit(per_page).offset((page - 1) * per_page)).all()
-    if not ids:
-        return [], total
     rows = {row.id: row for row in db.session.execute(
         select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
     task_ids = {r.task_id for r in rows.values() if r.task_id}
@@ -89,7 +114,26 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
             title, directive_id = f"{d.number} · {d.title}", d.id
         hits.append(Hit(where=row.kind, task_id=row.task_id, directive_id=directive_id, title=title,
                         snippet=passage(row.body, found)))
-    return hits, total
+    return hits, total, truncated
+
+
+def _visible_matches(user: User, match: Match, floor: int | None):
+    doc = SearchDoc.__table__
+    stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
+            .where(match.condition, _visible(user)))
+    return stmt.where(match.row_id >= floor) if floor is not None else stmt
+
+
+def _page(user: User, match: Match, page: int, per_page: int, floor: int | None) -> list:
+    """The page's row ids, each with the number of visible matches (in one pass)."""
+    doc = SearchDoc.__table__
+    stmt = (_visible_matches(user, match, floor).add_columns(func.count().over().label("total"))
+            .order_by(match.rank, doc.c.id).limit(per_page).offset((page - 1) * per_page))
+    return db.session.execute(stmt).all()
+
+
+def _count(user: User, match: Match) -> int:
+    return db.session.scalar(select(func.count()).select_from(_visible_matches(user, match, None).subquery())) or 0
 
 
 # --- filling the index from the sources (after a migration or a bulk load) ------------------------
@@ -123,7 +167,7 @@ def rebuild(connection, batch: int = BATCH) -> int:
             last = rows[-1][0]
             out = []
             for ref_id, task_id, directive_id, *parts in rows:
-                body = "\n".join(p for p in parts if p and p.strip())
+                body = unicodedata.normalize("NFC", "\n".join(p for p in parts if p and p.strip()))
                 if body:
                     out.append({"kind": kind, "ref_id": ref_id, "task_id": task_id,
                                 "directive_id": None if task_id else directive_id, "body": body,
