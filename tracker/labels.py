@@ -33,6 +33,14 @@ STATE_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+SEARCH_WHERE_LABELS = {
+    "task": _l("Task"),
+    "directive": _l("Directive"),
+    "update": _l("Progress report"),
+    "completion": _l("Completion report"),
+    "attachment": _l("Attached file"),
+}
+
 PRIORITY_LABELS = {"normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
 
 DIRECTIVE_KIND_LABELS = {
