@@ -421,6 +421,13 @@ def test_a_regulation_pasted_alone_assigns_nothing_and_a_wrapped_number_stays_in
     assert task.lead_unit == "SXD" and task.title.endswith("hướng dẫn về quản lý")
 
 
+def test_a_meetings_conclusion_told_in_the_past_by_the_news_is_an_instruction():
+    task = only("Sau khi nghe ý kiến của các thành viên dự họp, Chủ tịch UBND tỉnh đã chỉ đạo các sở, ban, ngành và "
+                "địa phương tập trung rà soát các dự án chậm tiến độ.")
+    assert task.collective == "các sở, ban, ngành và địa phương"
+    assert run("Năm 2022, UBND tỉnh đã chỉ đạo các sở, ngành tập trung rà soát các dự án chậm tiến độ.") == []
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -136,6 +136,12 @@ _DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kị
                           r"liên tục|sớm|trực tiếp|tập trung)\s+$")
 # "... đã phát biểu kết luận, trong đó ..., đồng thời giao ...": the leader's words are today's instruction.
 _SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
+# "Sau khi nghe ..., Chủ tịch UBND tỉnh đã chỉ đạo các sở ...": a meeting's conclusion told by the news, not
+# what was done before it.
+_MEETING_SPEAKER = re.compile(
+    r"(?:sau khi|tại (?:cuộc họp|buổi|hội nghị|phiên)|kết luận|phát biểu)[^.;]*?"
+    r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
+)
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
@@ -308,7 +314,9 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         for m in _DIRECTIVE.finditer(low, a, b):
-            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]) \
+            before = low[max(a, m.start() - 14):m.start()]
+            if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
+                    before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start()))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
