@@ -428,6 +428,17 @@ def test_a_meetings_conclusion_told_in_the_past_by_the_news_is_an_instruction():
     assert run("Năm 2022, UBND tỉnh đã chỉ đạo các sở, ngành tập trung rà soát các dự án chậm tiến độ.") == []
 
 
+def test_items_numbered_in_parentheses_a_report_of_orders_given_and_a_report_named():
+    tasks = run("Kết luận phiên họp, Chủ tịch yêu cầu các cơ quan, đơn vị, địa phương: (1) Tập trung thực hiện mục "
+                "tiêu kép; rà soát các nhiệm vụ trọng tâm; (2) Đẩy nhanh tiến độ giải ngân các công trình.")
+    assert [t.title for t in tasks] == ["Tập trung thực hiện mục tiêu kép", "Rà soát các nhiệm vụ trọng tâm",
+                                        "Đẩy nhanh tiến độ giải ngân các công trình"]
+    assert all(t.collective == "các cơ quan, đơn vị, địa phương" for t in tasks)
+    assert run("Kết luận cuộc họp như sau: UBND huyện đã chỉ đạo các xã hoàn thành thu hoạch lúa; tập trung nhân lực "
+               "làm đất; chỉ đạo các xã, thị trấn tăng cường kiểm soát dịch bệnh.\nBáo cáo của UBND huyện cho thấy "
+               "tình hình kinh tế ổn định.") == []
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

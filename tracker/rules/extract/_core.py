@@ -142,6 +142,8 @@ _MEETING_SPEAKER = re.compile(
     r"(?:sau khi|tại (?:cuộc họp|buổi|hội nghị|phiên)|kết luận|phát biểu)[^.;]*?"
     r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
 )
+_PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
@@ -493,10 +495,11 @@ class _Extractor:
         if _REGULATION.match(low):
             return []  # the articles of a regulation describe how things are done; they assign nothing
         procedure_sentence = -1
-        past_sentence = False
+        past_sentence = report_sentence = False
         sentence_opening: dict[int, Clause] = {}
         for c in clauses:
-            sentence_opening.setdefault(c.sentence, c)
+            if not c.ends_leadin:  # "Kết luận như sau: UBND huyện đã chỉ đạo ...": the clause after the lead-in
+                sentence_opening.setdefault(c.sentence, c)
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
@@ -520,10 +523,13 @@ class _Extractor:
                     mode = "fresh"
                 sentence_attach = False
                 # "Theo đó, ngân sách trung ương đã tạm ứng ...; đồng thời đề nghị tỉnh ...": told in the past
-                opening = sentence_opening[sentence]
+                opening = sentence_opening.get(sentence, c)
                 past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
                     and self._directive(opening.start, opening.end) is None \
                     and not _SPEECH.search(low, opening.start, opening.end)
+                done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
+                # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
+                report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start())
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -536,7 +542,7 @@ class _Extractor:
                 continue
             if _PROCEDURE.match(text_low):
                 procedure_sentence = sentence
-            if sentence == procedure_sentence:
+            if sentence == procedure_sentence or report_sentence:
                 mode, prev_in_task = "none", False  # the steps of a procedure, described
                 continue
             key = " ".join(view.fold[a:b].split())
@@ -609,6 +615,11 @@ class _Extractor:
 
             if roles is not None:
                 action = low[roles.action_start:b]
+                if not action.strip(" ,:") and view.text[b:b + 1] == ":":
+                    # "... yêu cầu các cơ quan, đơn vị: (1) ...; (2) ...": the addressee heads the items
+                    ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
+                    mode, prev_in_task = "list", False
+                    continue
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
@@ -640,6 +651,8 @@ class _Extractor:
                 continue
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
+            if verb and _NOUN_USE.match(low, verb.end(), b):
+                verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
                     drafts or not self.unanchored):
                 # Without a lead-in or an assigning verb anywhere, a sentence that starts with a verb describes
@@ -760,6 +773,7 @@ def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix:
         body = text[a:b]
     body = _PAREN_NOTE.sub("", body)
     body = re.sub(r"\s+", " ", body).strip(" \t,;:.…/-–")
+    body = re.sub(r"^\((?:\d{1,2}|[a-zđ])\)\s*", "", body)  # "(1) Tập trung ..."
     body = re.sub(r"\s+([,;.])", r"\1", body)
     body = re.sub(r"[,;]\s*$", "", body).strip()
     if cut:
