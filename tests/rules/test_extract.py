@@ -439,6 +439,16 @@ def test_items_numbered_in_parentheses_a_report_of_orders_given_and_a_report_nam
                "tình hình kinh tế ổn định.") == []
 
 
+def test_an_addressee_put_first_a_request_to_the_public_and_an_exhortation():
+    tasks = run("Kết luận như sau: Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường tuyên truyền về phòng "
+                "chống dịch; cập nhật số điện thoại đường dây nóng. UBND tỉnh yêu cầu các cơ quan, đơn vị nêu cao "
+                "tinh thần trách nhiệm, nghiêm túc thực hiện.")
+    assert [(t.collective, t.title) for t in tasks] == [
+        ("các cơ quan tuyên truyền, báo chí", "Tăng cường tuyên truyền về phòng chống dịch"),
+        ("các cơ quan tuyên truyền, báo chí", "Cập nhật số điện thoại đường dây nóng")]
+    assert run("Chủ tịch UBND tỉnh đề nghị người dân thực hiện nghiêm các biện pháp phòng, chống dịch.") == []
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

@@ -71,7 +71,7 @@ _ACTION = re.compile(
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
-    r"đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
+    r"nêu cao tinh thần|đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
     r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
     r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
 )
@@ -109,6 +109,10 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
 _PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
 _PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
+_PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
+                     r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
+# "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
+_TOPIC = re.compile(r"đối với\s+")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
@@ -143,7 +147,7 @@ _MEETING_SPEAKER = re.compile(
     r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
 )
 _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
-_NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số)(?!\w)")
+_NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
@@ -341,8 +345,8 @@ class _Extractor:
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             for _k in range(4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
-                    if _NOT_ADDRESSEE.search(low[p:q]):
-                        break
+                    if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
+                        break  # "đề nghị người dân thực hiện ...": asked of the public, no unit's task
                     roles = _Roles(addressed=True, action_start=q)
                     if low[p:q].strip():
                         roles.unknown.append(self.view.text[p:q].strip(" ,:"))
@@ -403,6 +407,27 @@ class _Extractor:
                 roles.subject_start = pos
                 return roles
         return None
+
+    def _topic_subject(self, a: int, b: int) -> _Roles | None:
+        """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
+        low = self.view.low
+        topic = _TOPIC.match(low, a, b)
+        if not topic:
+            return None
+        mentions, end = self._addressees(topic.end(), b)
+        comma = re.match(r"\s*,\s*(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        if not mentions or mentions[0].province or not comma:
+            return None
+        after = end + comma.end()
+        if not _ACTION.match(low, after, b):
+            return None
+        roles = self._roles(mentions, end, b)
+        roles.action_start = after
+        roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
+        verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
+        if not verb:
+            roles.subject_start = after
+        return roles
 
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
@@ -572,7 +597,8 @@ class _Extractor:
             if in_report[index] and not (directive and not low.startswith("chỉ", directive[0])):
                 mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
-            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b))
+            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
+                                              or self._topic_subject(body, b))
             roles = directive[1] if directive else subject
 
             components = False
