@@ -449,6 +449,12 @@ def test_an_addressee_put_first_a_request_to_the_public_and_an_exhortation():
     assert run("Chủ tịch UBND tỉnh đề nghị người dân thực hiện nghiêm các biện pháp phòng, chống dịch.") == []
 
 
+def test_a_competence_stated_by_a_law_is_not_a_task():
+    assert run("Điều 213. Thẩm quyền quản lý nhà nước về lao động\n1. Chính phủ thống nhất quản lý nhà nước về lao "
+               "động trong phạm vi cả nước.\n2. Ủy ban nhân dân các cấp thực hiện quản lý nhà nước về lao động trong "
+               "phạm vi địa phương mình.") == []
+
+
 def test_unit_lists_after_a_colon():
     task = only("Giao Giám đốc các Sở: Nội vụ, Tài chính theo dõi, đôn đốc việc sắp xếp bộ máy.")
     assert task.lead_unit == "SNV" and task.cooperating_units == ["STC"]

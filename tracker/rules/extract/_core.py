@@ -113,6 +113,7 @@ _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|c�
                      r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
 # "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
 _TOPIC = re.compile(r"đối với\s+")
+_COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
@@ -645,6 +646,9 @@ class _Extractor:
                     # "... yêu cầu các cơ quan, đơn vị: (1) ...; (2) ...": the addressee heads the items
                     ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                     mode, prev_in_task = "list", False
+                    continue
+                if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
                     continue
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
