@@ -27,7 +27,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
-from tracker.rules.status import assignment_day, reassigned_day
+from tracker.rules.status import assignment_day
 from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
@@ -152,15 +152,17 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
-    old_issued_on = directive.issued_on
     _apply_directive(directive, data)
     for task in directive.tasks:
-        task.assigned_on = reassigned_day(task.assigned_on, old_issued_on, data.issued_on) \
-            if directive.published else data.issued_on
+        task.assigned_on = assignment_day(data.issued_on, _added_after_publication(task, directive), task.created_on)
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
             raise Invalid(_l("Please correct the errors below."),
                           {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
     audit.record("directive.update", actor=actor, obj=directive, summary=directive.number, changes=changes)
+
+
+def _added_after_publication(task: Task, directive: Directive) -> bool:
+    return directive.published_at is not None and (task.created_at or utcnow()) > directive.published_at
 
 
 def publish_directive(actor: User, directive: Directive, today: date) -> None:
@@ -173,7 +175,7 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
     for task in directive.tasks:  # every task recorded so far was given on the document's date
-        task.assigned_on = directive.issued_on
+        task.assigned_on = assignment_day(directive.issued_on, False, task.created_on)
     for task in active:
         notify(responsible_people(task), "assigned", task)
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
