@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.api.conftest import Api
 from tests.conftest import flask_command
 from tracker.database import db as _db
 from tracker.models import AuditEvent, Notification, Task, TaskTransfer, Unit, User
@@ -27,6 +28,11 @@ def lead_codes(*states: str) -> dict[str, int]:
     rows = _db.session.execute(select(Unit.code, func.count()).join(Task, Task.lead_unit_id == Unit.id)
                                .where(Task.state.in_(states)).group_by(Unit.code)).all()
     return dict(rows)
+
+
+@pytest.fixture
+def api(app, demo, client):
+    return Api(app, client)
 
 
 @pytest.fixture
@@ -200,3 +206,174 @@ def test_cli_creates_a_district_that_existed_before_july_2025(app, db, demo):
     result = flask_command(app, "units", "create", "H-OLD", "--name", "UBND huyện Cũ", "--kind", "district",
                            "--since", "2010-01-01")
     assert result.exit_code == 0, result.output
+
+
+# --- figures, API -------------------------------------------------------------------------
+
+def merged(db, skhcn, days_ago: int = 10):
+    today = local_today()
+    changes.merge_units(None, [unit("STTTT")], skhcn, on=today - timedelta(days=days_ago), decision="25/QĐ-UBND",
+                        today=today)
+    db.session.commit()
+    return today - timedelta(days=days_ago)
+
+
+def by_unit(api, as_of=None) -> dict[str, dict]:
+    query = f"/stats?as_of={as_of.isoformat()}" if as_of else "/stats"
+    return {row["unit"]: row for row in api.get("nga.tt", query).get_json()["by_unit"]}
+
+
+def test_figures_before_the_change_show_the_former_unit_and_after_it_the_successor(app, db, skhcn, api):
+    before_change = {k: v for k, v in by_unit(api, local_today() - timedelta(days=11)).items()}
+    on = merged(db, skhcn)
+    before = by_unit(api, on - timedelta(days=1))
+    assert before == before_change  # last month's report reads as it did
+    assert "SKHCN" not in before and before["STTTT"]["taken_over_from"] == []
+    after = by_unit(api)
+    assert after["SKHCN"]["taken_over_from"] == ["STTTT"]
+    assert after["SKHCN"]["in_progress"] + after["SKHCN"]["overdue"] == before["STTTT"]["in_progress"] + \
+        before["STTTT"]["overdue"]
+    assert after["STTTT"]["done_on_time"] + after["STTTT"]["done_late"] == 2  # closed tasks stay with their unit
+    assert after["STTTT"]["in_progress"] == after["STTTT"]["overdue"] == 0
+    on_the_day = by_unit(api, on)
+    assert on_the_day["SKHCN"]["taken_over_from"] == ["STTTT"]
+
+
+def test_dashboard_rows_say_whose_tasks_a_successor_took_over(app, db, skhcn, login_as):
+    merged(db, skhcn)
+    page = login_as("nga.tt").get("/dashboard").get_data(as_text=True)
+    assert "gồm nhiệm vụ tiếp nhận từ Sở Thông tin và Truyền thông" in page
+    old = login_as("nga.tt").get(f"/dashboard?as_of={(local_today() - timedelta(days=20)).isoformat()}")
+    assert "tiếp nhận từ" not in old.get_data(as_text=True)
+
+
+def test_api_units_lists_former_units_on_request(app, db, skhcn, api):
+    on = merged(db, skhcn)
+    codes = [u["code"] for u in api.get("admin", "/units?per_page=200").get_json()["items"]]
+    assert "STTTT" not in codes and "SKHCN" in codes and "STTTT-CNTT" in codes
+    everything = {u["code"]: u for u in api.get("admin", "/units?per_page=200&include_former=1").get_json()["items"]}
+    assert everything["STTTT"]["ended_on"] == on.isoformat() and everything["STTTT"]["successors"] == ["SKHCN"]
+    assert everything["STTTT-CNTT"]["parent"] == "SKHCN"
+    assert everything["SKHCN"]["ended_on"] is None and everything["SKHCN"]["successors"] == []
+    assert api.get("admin", "/units?include_former=maybe").status_code == 422
+
+
+# --- admin pages -----------------------------------------------------------------------
+
+def test_admin_merges_a_unit_from_its_page_and_the_tree_shows_the_former_unit(app, db, skhcn, login_as):
+    from tests.pages import doc, errors_of, flashes, t, text_of
+
+    admin = login_as("admin")
+    stttt = unit("STTTT")
+    page = admin.get("/admin/units")
+    assert f"/admin/units/{stttt.id}/change/rename" in page.get_data(as_text=True)
+    form = admin.get(f"/admin/units/{stttt.id}/change/merge")
+    assert form.status_code == 200
+    offered = doc(form).xpath("//select[@name='into']/option/@value")
+    assert str(skhcn.id) in offered and str(unit("STTTT-CNTT").id) not in offered  # not its own sub-units
+
+    refused = admin.post(f"/admin/units/{stttt.id}/change/merge", data={"into": skhcn.id, "on": "01/03/2999"})
+    assert refused.status_code == 200
+    assert errors_of(refused, "on") == [t("The change must have taken effect: enter it on or after its date.")]
+    assert unit("STTTT").ended_on is None
+
+    done = admin.post(f"/admin/units/{stttt.id}/change/merge",
+                      data={"into": skhcn.id, "on": "01/03/2025", "decision": "25/QĐ-UBND"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    tree = admin.get("/admin/units")
+    assert flashes(tree)[0].startswith(t("The change of %(name)s has been saved: %(tasks)d open tasks, %(users)d "
+                                         "users and %(units)d sub-units passed on.", name="Sở Thông tin và Truyền "
+                                         "thông", tasks=8, users=3, units=4)[:20])
+    row = doc(tree).xpath("//tr[td/code='STTTT']")[0]
+    assert "former" in row.get("class")
+    assert "Sở Khoa học và Công nghệ" in text_of(row) and "01/03/2025" in text_of(row) and "25/QĐ-UBND" in text_of(row)
+    successor_row = text_of(doc(tree).xpath("//tr[td/code='SKHCN']")[0])
+    assert "Sở Thông tin và Truyền thông" in successor_row
+    assert unit_codes_of(admin.get("/admin/units?status=former")) == ["STTTT"]
+    # An ended unit changes no more.
+    again = admin.get(f"/admin/units/{stttt.id}/change/dissolve")
+    assert again.status_code == 302
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.merge")).actor.username == "admin"
+
+
+def unit_codes_of(response) -> list[str]:
+    from tests.pages import doc, t, text_of
+
+    return [text_of(td) for td in doc(response).xpath(f"//table//td[@data-label='{t('Code')}']")]
+
+
+def test_admin_splits_a_district_choosing_each_tasks_successor(app, db, demo, login_as):
+    from tracker.services import workflow
+
+    today = local_today()
+    district = unit("H-PHULOC")
+    a = add_unit("X-PHULOC", "Ủy ban nhân dân xã Phú Lộc", kind="commune", parent=unit("UBND"))
+    b = add_unit("X-LOCAN", "Ủy ban nhân dân xã Lộc An", kind="commune", parent=unit("UBND"))
+    directive = db.session.scalars(select(Task)).first().directive
+    tasks = [workflow.add_task(user("thu.lt"), directive, workflow.TaskData(
+        title=f"Rà soát hộ nghèo {i}", lead_unit=district, deadline=today + timedelta(days=30)), today)
+        for i in range(2)]
+    db.session.commit()
+    admin = login_as("admin")
+    page = admin.get(f"/admin/units/{district.id}/change/split")
+    assert "Rà soát hộ nghèo 0" in page.get_data(as_text=True)
+    response = admin.post(f"/admin/units/{district.id}/change/split", data={
+        "into": [a.id, b.id], "tasks_to": a.id, "on": "01/07/2025", "decision": "1678/NQ-UBTVQH15",
+        f"task-{tasks[1].id}": b.id})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [t.lead_unit.code for t in tasks] == ["X-PHULOC", "X-LOCAN"]
+
+
+def test_admin_renames_a_unit_and_refuses_a_new_district(app, db, demo, login_as):
+    from tests.pages import errors_of, t
+
+    admin = login_as("admin")
+    snv = unit("SNV")
+    response = admin.post(f"/admin/units/{snv.id}/change/rename",
+                          data={"name": "Sở Nội vụ và Lao động", "on": "01/03/2025"})
+    assert response.status_code == 302
+    assert t("Named %(name)s until %(day)s", name="Sở Nội vụ", day="28/02/2025") in \
+        admin.get("/admin/units").get_data(as_text=True)
+    db.session.expire_all()
+    assert unit("SNV").name == "Sở Nội vụ và Lao động"
+    new = {"code": "H-MOI", "name": "UBND huyện Mới", "kind": "district", "parent_id": unit("UBND").id,
+           "active": "y"}
+    refused = admin.post("/admin/units/new", data=new)
+    assert errors_of(refused, "kind") == [t("Districts were abolished on 1 July 2025: create a commune or ward "
+                                             "instead.")]
+    accepted = admin.post("/admin/units/new", data={**new, "started_on": "01/01/2010"})
+    assert accepted.status_code == 302
+    assert admin.get("/admin/units/%d/change/explode" % snv.id).status_code == 404
+    assert login_as("nga.tt").get(f"/admin/units/{snv.id}/change/rename").status_code == 403
+
+
+# --- the conclusion assistant ------------------------------------------------------------
+
+def test_the_assistant_gives_a_former_units_task_to_its_successor_and_says_so(app, db, skhcn, login_as):
+    from tests.pages import t
+    from tracker.models import Directive
+
+    merged(db, skhcn)
+    directive = db.session.scalar(select(Directive).where(Directive.number == "125/TB-UBND"))
+    page = login_as("thu.lt").post(f"/directives/{directive.id}/extract", data={
+        "text": "Giao Sở Thông tin và Truyền thông triển khai kế hoạch ứng dụng IPv6, hoàn thành trước ngày 30/12/2026."})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'<option value="{skhcn.id}" selected>' in html
+    stttt = unit("STTTT")
+    assert t("%(former)s no longer exists (since %(day)s): its work passes to %(successor)s.",
+             former="Sở Thông tin và Truyền thông", day=stttt.ended_on.strftime("%d/%m/%Y"),
+             successor="Sở Khoa học và Công nghệ") in html
+
+
+def test_former_units_named_in_a_text():
+    from datetime import date
+
+    from tracker.rules.units import FormerUnit, former_units_named
+
+    formers = [FormerUnit("STTTT", ("Sở Thông tin và Truyền thông", "Sở TT&TT"), "SKHCN", date(2025, 3, 1)),
+               FormerUnit("SKHDT", ("Sở Kế hoạch và Đầu tư",), "STC", date(2025, 3, 1))]
+    assert former_units_named("Giao SỞ THONG TIN VA TRUYEN THONG chủ trì", formers) == formers[:1]
+    assert former_units_named("phối hợp Sở TT&TT, Sở Kế hoạch và Đầu tư", formers) == formers
+    assert former_units_named("Bộ Thông tin và Truyền thông", formers) == []

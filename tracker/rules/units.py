@@ -5,8 +5,12 @@ facts (tracker.models.unit) and ask these rules.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+
+from tracker.rules.extract._text import fold
 
 # The district level was abolished on this day (Resolution 202/2025/QH15): no new district from then on.
 DISTRICTS_ABOLISHED_ON = date(2025, 7, 1)
@@ -64,3 +68,26 @@ def name_on(current: str, renames: Iterable[tuple[date, str]], day: date) -> str
     """The unit's name on `day`, from its current name and its renames (effective_on, name until then)."""
     later = sorted((r for r in renames if r[0] > day), key=lambda r: r[0])
     return later[0][1] if later else current
+
+
+@dataclass(frozen=True)
+class FormerUnit:
+    """A unit that no longer exists, as the conclusion assistant needs it."""
+
+    code: str
+    names: tuple[str, ...]  # its name, short name and other names
+    successor: str  # the living unit that carries on its work (code)
+    ended_on: date
+
+
+def former_units_named(text: str, formers: Sequence[FormerUnit]) -> list[FormerUnit]:
+    """The former units `text` names (accent- and case-insensitive, whole words), in the order given."""
+    folded = fold(text)
+    found = []
+    for former in formers:
+        for name in former.names:
+            key = fold(name).strip()
+            if key and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
+                found.append(former)
+                break
+    return found

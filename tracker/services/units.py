@@ -25,7 +25,7 @@ from tracker.models import (
     User,
     task_cooperation,
 )
-from tracker.rules.units import kind_allowed
+from tracker.rules.units import FormerUnit, kind_allowed, successor_chain
 from tracker.services import audit, notices
 from tracker.services.errors import Invalid
 from tracker.services.workflow import unit_leaders
@@ -317,3 +317,15 @@ def successor_codes() -> dict[str, list[str]]:
     """Each ended unit's code with its successors' codes (tracker.rules.units.successor_chain's map)."""
     return {unit.code: [s.code for s in unit.successors]
             for unit in db.session.scalars(select(Unit).where(Unit.ended_by_id.is_not(None)))}
+
+
+def former_units() -> list[FormerUnit]:
+    """The ended units with the living unit that carries on each one's work (the conclusion assistant's map)."""
+    chains = successor_codes()
+    result = []
+    for unit in db.session.scalars(select(Unit).where(Unit.ended_on.is_not(None)).order_by(Unit.id)):
+        living = successor_chain(unit.code, chains)
+        if living:
+            names = tuple(n for n in (unit.name, unit.short_name, *(unit.aliases or [])) if n)
+            result.append(FormerUnit(unit.code, names, living[0], unit.ended_on))
+    return result
