@@ -58,6 +58,7 @@ def test_merge_hands_open_work_to_the_successor_and_keeps_closed_tasks(app, db, 
     assert lead_codes("done", "cancelled")["STTTT"] == closed_before  # done by the unit that did them
     stttt = unit("STTTT")
     assert stttt.ended_on == on and not stttt.active and stttt.successors == [skhcn]
+    assert stttt.parent == skhcn  # shown under its successor, whose people keep its history in reach
     assert stttt.ended_by.decision == "25/QĐ-UBND"
     assert user("hai.nv").unit == skhcn and user("lan.nt").unit.code == "STTTT-CNTT"
     assert unit("STTTT-CNTT").parent == skhcn and unit("STTTT-CNTT").path.startswith(skhcn.path)
@@ -168,7 +169,7 @@ def test_cli_merge_split_rename_dissolve(app, db, skhcn):
     assert "3 users" in result.output
     db.session.expire_all()
     assert unit("STTTT").ended_on.isoformat() == "2025-03-01"
-    assert "STTTT\tSở Thông tin và Truyền thông\tUBND\tdepartment\tended 2025-03-01" in flask(app, "units",
+    assert "STTTT\tSở Thông tin và Truyền thông\tSKHCN\tdepartment\tended 2025-03-01" in flask(app, "units",
                                                                                               "list").output
 
     result = flask(app, "units", "rename", "SNV", "--name", "Sở Nội vụ và Lao động", "--on", "2025-03-01")
@@ -253,7 +254,7 @@ def test_api_units_lists_former_units_on_request(app, db, skhcn, api):
     assert "STTTT" not in codes and "SKHCN" in codes and "STTTT-CNTT" in codes
     everything = {u["code"]: u for u in api.get("admin", "/units?per_page=200&include_former=1").get_json()["items"]}
     assert everything["STTTT"]["ended_on"] == on.isoformat() and everything["STTTT"]["successors"] == ["SKHCN"]
-    assert everything["STTTT-CNTT"]["parent"] == "SKHCN"
+    assert everything["STTTT-CNTT"]["parent"] == "SKHCN" and everything["STTTT"]["parent"] == "SKHCN"
     assert everything["SKHCN"]["ended_on"] is None and everything["SKHCN"]["successors"] == []
     assert api.get("admin", "/units?include_former=maybe").status_code == 422
 
@@ -377,3 +378,12 @@ def test_former_units_named_in_a_text():
     assert former_units_named("Giao SỞ THONG TIN VA TRUYEN THONG chủ trì", formers) == formers[:1]
     assert former_units_named("phối hợp Sở TT&TT, Sở Kế hoạch và Đầu tư", formers) == formers
     assert former_units_named("Bộ Thông tin và Truyền thông", formers) == []
+
+
+def test_the_successors_leader_still_sees_the_former_units_closed_tasks(app, db, skhcn, api):
+    before = {t["id"] for t in api.get("hai.nv", "/tasks?per_page=200").get_json()["items"]}
+    merged(db, skhcn)
+    after = api.get("hai.nv", "/tasks?per_page=200").get_json()["items"]
+    assert {t["id"] for t in after} == before
+    assert {t["lead_unit"] for t in after if t["state"] == "done"} == {"STTTT"}
+    assert {t["lead_unit"] for t in after if t["state"] in ("open", "submitted") and t["parent"] is None} == {"SKHCN"}

@@ -3,7 +3,9 @@
 A change (rename, merge, split, dissolve) takes effect on a date by a
 decision. Ending a unit hands its open tasks (lead), cooperating parts,
 users, aliases and sub-units to its successor, each with an audit entry, and
-tells the successor's leaders; closed tasks stay with the unit that did them.
+tells the successor's leaders; closed tasks stay with the unit that did them,
+and the former unit moves under its successor (greyed in the tree), so the
+successor's people still see that history.
 """
 from __future__ import annotations
 
@@ -196,6 +198,9 @@ def _hand_over(actor, change: UnitChange, unit: Unit, successor: Unit, result: C
         child.set_parent(successor)
         result.sub_units += 1
     _add_aliases(successor, [unit.name, unit.short_name, *(unit.aliases or [])])
+    # The former unit sits under its successor: the tree shows it there, greyed, and the successor's
+    # people keep seeing the history it leaves (its closed tasks) within their reach.
+    unit.set_parent(successor)
     unit.active = False
     unit.ended_on = change.effective_on
     unit.ended_by = change
