@@ -267,18 +267,18 @@ def test_admin_merges_a_unit_from_its_page_and_the_tree_shows_the_former_unit(ap
     admin = login_as("admin")
     stttt = unit("STTTT")
     page = admin.get("/admin/units")
-    assert f"/admin/units/{stttt.id}/change/rename" in page.get_data(as_text=True)
-    form = admin.get(f"/admin/units/{stttt.id}/change/merge")
+    assert f"/admin/units/{stttt.id}/rename" in page.get_data(as_text=True)
+    form = admin.get(f"/admin/units/{stttt.id}/merge")
     assert form.status_code == 200
     offered = doc(form).xpath("//select[@name='into']/option/@value")
     assert str(skhcn.id) in offered and str(unit("STTTT-CNTT").id) not in offered  # not its own sub-units
 
-    refused = admin.post(f"/admin/units/{stttt.id}/change/merge", data={"into": skhcn.id, "on": "01/03/2999"})
+    refused = admin.post(f"/admin/units/{stttt.id}/merge", data={"into": skhcn.id, "on": "01/03/2999"})
     assert refused.status_code == 200
     assert errors_of(refused, "on") == [t("The change must have taken effect: enter it on or after its date.")]
     assert unit("STTTT").ended_on is None
 
-    done = admin.post(f"/admin/units/{stttt.id}/change/merge",
+    done = admin.post(f"/admin/units/{stttt.id}/merge",
                       data={"into": skhcn.id, "on": "01/03/2025", "decision": "25/QĐ-UBND"})
     assert done.status_code == 302, done.get_data(as_text=True)
     tree = admin.get("/admin/units")
@@ -292,7 +292,7 @@ def test_admin_merges_a_unit_from_its_page_and_the_tree_shows_the_former_unit(ap
     assert "Sở Thông tin và Truyền thông" in successor_row
     assert unit_codes_of(admin.get("/admin/units?status=former")) == ["STTTT"]
     # An ended unit changes no more.
-    again = admin.get(f"/admin/units/{stttt.id}/change/dissolve")
+    again = admin.get(f"/admin/units/{stttt.id}/dissolve")
     assert again.status_code == 302
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.merge")).actor.username == "admin"
 
@@ -316,9 +316,9 @@ def test_admin_splits_a_district_choosing_each_tasks_successor(app, db, demo, lo
         for i in range(2)]
     db.session.commit()
     admin = login_as("admin")
-    page = admin.get(f"/admin/units/{district.id}/change/split")
+    page = admin.get(f"/admin/units/{district.id}/split")
     assert "Rà soát hộ nghèo 0" in page.get_data(as_text=True)
-    response = admin.post(f"/admin/units/{district.id}/change/split", data={
+    response = admin.post(f"/admin/units/{district.id}/split", data={
         "into": [a.id, b.id], "tasks_to": a.id, "on": "01/07/2025", "decision": "1678/NQ-UBTVQH15",
         f"task-{tasks[1].id}": b.id})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -331,7 +331,7 @@ def test_admin_renames_a_unit_and_refuses_a_new_district(app, db, demo, login_as
 
     admin = login_as("admin")
     snv = unit("SNV")
-    response = admin.post(f"/admin/units/{snv.id}/change/rename",
+    response = admin.post(f"/admin/units/{snv.id}/rename",
                           data={"name": "Sở Nội vụ và Lao động", "on": "01/03/2025"})
     assert response.status_code == 302
     assert t("Named %(name)s until %(day)s", name="Sở Nội vụ", day="28/02/2025") in \
@@ -345,8 +345,9 @@ def test_admin_renames_a_unit_and_refuses_a_new_district(app, db, demo, login_as
                                              "instead.")]
     accepted = admin.post("/admin/units/new", data={**new, "started_on": "01/01/2010"})
     assert accepted.status_code == 302
-    assert admin.get("/admin/units/%d/change/explode" % snv.id).status_code == 404
-    assert login_as("nga.tt").get(f"/admin/units/{snv.id}/change/rename").status_code == 403
+    assert admin.get("/admin/units/%d/explode" % snv.id).status_code == 404
+    assert admin.get("/admin/units/999999/merge").status_code == 404
+    assert login_as("nga.tt").get(f"/admin/units/{snv.id}/rename").status_code == 403
 
 
 # --- the conclusion assistant ------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -15,7 +15,7 @@ from tracker.admin.audit_export import audit_filters, audit_select
 from tracker.admin.forms import CHANGE_FORMS, TemporaryPasswordForm, UnitForm, UserForm
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import UNIT_CHANGE_KINDS, Unit, UnitChange, UnitChangeMember, User
+from tracker.models import Unit, UnitChange, UnitChangeMember, User
 from tracker.paging import Page
 from tracker.params import page_args
 from tracker.services import audit
@@ -219,12 +219,13 @@ def _living_choices(unit: Unit, blank: str | None = None) -> list:
     return choices(pairs)
 
 
-@bp.route("/units/<int:unit_id>/change/<kind>", methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/rename", defaults={"kind": "rename"}, methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/merge", defaults={"kind": "merge"}, methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/split", defaults={"kind": "split"}, methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/dissolve", defaults={"kind": "dissolve"}, methods=["GET", "POST"])
 def unit_change(unit_id: int, kind: str):
     """Rename, merge, split or dissolve a unit from a date, by a decision."""
     unit = db.get_or_404(Unit, unit_id)
-    if kind not in UNIT_CHANGE_KINDS:
-        abort(404)
     if unit.ended_on is not None:
         flash(_("%(name)s no longer exists: it ended on %(day)s.", name=unit.name, day=format_date(unit.ended_on)),
               "error")
