@@ -219,10 +219,26 @@ def _living_choices(unit: Unit, blank: str | None = None) -> list:
     return choices(pairs)
 
 
-@bp.route("/units/<int:unit_id>/rename", defaults={"kind": "rename"}, methods=["GET", "POST"])
-@bp.route("/units/<int:unit_id>/merge", defaults={"kind": "merge"}, methods=["GET", "POST"])
-@bp.route("/units/<int:unit_id>/split", defaults={"kind": "split"}, methods=["GET", "POST"])
-@bp.route("/units/<int:unit_id>/dissolve", defaults={"kind": "dissolve"}, methods=["GET", "POST"])
+@bp.route("/units/<int:unit_id>/rename", methods=["GET", "POST"])
+def unit_rename(unit_id: int):
+    return unit_change(unit_id, "rename")
+
+
+@bp.route("/units/<int:unit_id>/merge", methods=["GET", "POST"])
+def unit_merge(unit_id: int):
+    return unit_change(unit_id, "merge")
+
+
+@bp.route("/units/<int:unit_id>/split", methods=["GET", "POST"])
+def unit_split(unit_id: int):
+    return unit_change(unit_id, "split")
+
+
+@bp.route("/units/<int:unit_id>/dissolve", methods=["GET", "POST"])
+def unit_dissolve(unit_id: int):
+    return unit_change(unit_id, "dissolve")
+
+
 def unit_change(unit_id: int, kind: str):
     """Rename, merge, split or dissolve a unit from a date, by a decision."""
     unit = db.get_or_404(Unit, unit_id)
