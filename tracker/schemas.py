@@ -123,6 +123,9 @@ class UnitOut(Output):
     parent: str | None = Field(description="The parent unit's code; null for the root.")
     kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
     active: bool = Field(description="Extension: inactive units take no new tasks.")
+    ended_on: Day | None = Field(description="The first day the unit no longer existed (merged, split or dissolved); "
+                                             "null for a living unit.")
+    successors: list[str] = Field(description="Codes of the units that took over its work when it ended.")
 
 
 # --- directives ---------------------------------------------------------------------------------
@@ -290,6 +293,8 @@ class CountsOut(Output):
 
 class UnitCountsOut(CountsOut):
     unit: str
+    taken_over_from: list[str] = Field(description="Extension: codes of the former units whose tasks this unit "
+                                                   "took over by `as_of` and counts here.")
     completion_rate: Rate
     on_time_rate: Rate
 
@@ -396,6 +401,10 @@ class Query(BaseModel):
 class Paging(Query):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, description="Items per page; values above 200 are served as 200.")
+
+
+class UnitsQuery(Paging):
+    include_former: bool = Field(False, description="Also list the former units (merged, split or dissolved).")
 
 
 class AsOf(Query):

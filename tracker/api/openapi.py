@@ -169,7 +169,7 @@ def paths() -> dict[str, dict]:
             "summary": "This description", "operationId": "openapi", "tags": ["meta"], "security": [],
             "responses": {"200": {"description": "OpenAPI 3 document",
                                   "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.Paging, tag="units", errors=(401, 422),
+        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.UnitsQuery, tag="units", errors=(401, 422),
                              operation_id="listUnits", description="Every unit, depth first, siblings by name.")},
         "/directives": {
             "get": op("Directives the caller may see, newest first", json_ok(s.DirectivePage), tag="directives",
