@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,9 +23,17 @@ from tracker.services.users import revoke_sessions
 from tracker.timeutil import utcnow
 
 
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # control, format, surrogate, line and paragraph separators
+
+
 def safe_next(target: str | None) -> str:
-    """Return `target` if it is a path on this site, else the home page (no open redirect)."""
-    if not target or "\\" in target:
+    """Return `target` if it is a path on this site, else the home page (no open redirect).
+
+    Control and format characters (CR/LF, tab, NUL, DEL, line separators, bidi overrides...) never belong in a path we link to: a
+    CR/LF would otherwise reach the Location header, and browsers drop tabs and newlines
+    from URLs, which turns a slash, a tab and "/evil.example" into "//evil.example".
+    """
+    if not target or "\\" in target or any(unicodedata.category(c) in _UNSAFE_CATEGORIES for c in target):
         return url_for("dashboard.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
