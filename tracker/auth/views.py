@@ -22,7 +22,7 @@ from tracker.models import User
 from tracker.models.user import password_method
 from tracker.rules.signin import Limits
 from tracker.services import audit, signin
-from tracker.services.users import revoke_sessions
+from tracker.services.users import revoke_credentials
 from tracker.timeutil import utcnow
 
 
@@ -145,9 +145,13 @@ def change_password():
             user = current_user._get_current_object()
             user.set_password(form.new_password.data)
             user.must_change_password = False
-            revoke_sessions(user, keep_token=session.get("sid"))
+            revoked = revoke_credentials(user, actor=user, keep_token=session.get("sid"))
             audit.record("auth.password_changed", actor=user, obj=user)
             db.session.commit()
             flash(_("Your password has been changed. Other browsers have been signed out."), "success")
+            if revoked:
+                flash(_("Your API tokens and calendar links have been revoked with the old password. "
+                        "Make new ones on your profile page."), "warning")
+                return redirect(url_for("main.profile") + "#api-tokens")
             return redirect(url_for("dashboard.home"))
     return render_template("auth/change_password.html", form=form)
