@@ -4,7 +4,7 @@ Sign-in limits count a browser that signed in as the account before (its
 device cookie) apart from untrusted clients (tracker.services.signin).
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0011
 Create Date: 2026-12-05 06:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -231,3 +231,18 @@ def test_reading_stops_at_the_time_limit(assistant, monkeypatch):
     assert response.status_code == 422
     assert any("0" in message for message in flashes(response))
     assert MARKER not in response.get_data(as_text=True)
+
+
+def test_the_search_index_keeps_the_start_of_a_bomb_within_the_same_limits(app):
+    """An attachment is indexed at upload: a bomb keeps the text read before a limit, quickly, in little memory."""
+    bomb = docx_bomb()
+    gc.collect()
+    by_rss = _reset_peak()
+    rss_before = _rss_kb("VmRSS")
+    started = time.perf_counter()
+    text = documents.searchable_text(bomb, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    elapsed = time.perf_counter() - started
+    growth = (_rss_kb("VmHWM") - rss_before) * 1024 if by_rss else 0
+    assert elapsed < 2.0 and growth < 50 * MB, (elapsed, growth)
+    lines = text.splitlines()
+    assert len(lines) == documents.MAX_ITEMS and lines[0].startswith(MARKER)

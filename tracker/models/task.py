@@ -16,6 +16,11 @@ from tracker.models.types import UTCDateTime
 from tracker.text import fold
 from tracker.timeutil import utcnow
 
+def _default_assigned_on(context) -> date:
+    """A task inserted without `assigned_on` (bulk loads, fixtures) counts from the day it was recorded."""
+    return context.get_current_parameters()["created_on"]
+
+
 TASK_STATES = ("open", "submitted", "done", "cancelled")
 PRIORITIES = ("normal", "high", "urgent")
 
@@ -48,7 +53,10 @@ class Task(db.Model):
     tag_text: Mapped[str] = mapped_column(String(500), default="")  # "|tag one|tag two|", folded
     progress: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    created_on: Mapped[date] = mapped_column(Date)
+    created_on: Mapped[date] = mapped_column(Date)  # the day it was recorded
+    # The day it was assigned: its directive's issue date, or the day it was added if after publication.
+    # The task exists (has a status) from that day; recording a notice late does not move it.
+    assigned_on: Mapped[date] = mapped_column(Date, default=_default_assigned_on)
     completed_on: Mapped[date | None] = mapped_column(Date)  # date of the confirmed completion report
     done_on: Mapped[date | None] = mapped_column(Date)  # date the issuer confirmed it
     cancelled_on: Mapped[date | None] = mapped_column(Date)

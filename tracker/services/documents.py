@@ -40,15 +40,26 @@ def _invalid(message) -> Invalid:
     return Invalid(message, {"document": message})
 
 
-class _Budget:
-    """What one document may still spend: unpacked bytes, items, characters, time."""
+class _Enough(Exception):
+    """The text read so far is all a partial read keeps (the search index of a very long file)."""
 
-    def __init__(self) -> None:
+
+class _Budget:
+    """What one document may still spend: unpacked bytes, items, characters, time.
+
+    Past a limit on items or characters, a partial read stops quietly with the
+    text read so far (`_Enough`); any other read refuses the document.
+    """
+
+    def __init__(self, partial: bool = False) -> None:
         self.unpacked = self.items = self.chars = 0
+        self.partial = partial
         self.deadline = time.monotonic() + TIME_LIMIT
 
     def clock(self) -> None:
         if time.monotonic() > self.deadline:
+            if self.partial:
+                raise _Enough
             raise _invalid(_l("Reading this document took too long (more than %(seconds)d seconds). "
                               "Paste the part of its text that holds the conclusions instead.",
                               seconds=int(TIME_LIMIT)))
@@ -56,6 +67,8 @@ class _Budget:
     def unpack(self, size: int) -> None:
         self.unpacked += size
         if self.unpacked > MAX_UNPACKED_BYTES:
+            if self.partial:
+                raise _Enough
             raise _invalid(_l("This document is too large once unpacked (more than %(mb)d MB). "
                               "Paste the part of its text that holds the conclusions instead.",
                               mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
@@ -64,6 +77,8 @@ class _Budget:
     def item(self, text: str) -> None:
         self.items += 1
         self.chars += len(text)
+        if self.partial and (self.items > MAX_ITEMS or self.chars > MAX_TEXT_CHARS):
+            raise _Enough
         if self.items > MAX_ITEMS:
             raise _invalid(_l("This document has too many paragraphs or rows (more than %(n)d). "
                               "Paste the part of its text that holds the conclusions instead.", n=MAX_ITEMS))
@@ -101,7 +116,7 @@ def _events(archive: zipfile.ZipFile, name: str, budget: _Budget):
     from lxml import etree  # loads on the first upload, not in every worker
 
     info = archive.getinfo(name)
-    if info.file_size > MAX_UNPACKED_BYTES:  # what the archive declares; _Metered checks what it holds
+    if info.file_size > MAX_UNPACKED_BYTES and not budget.partial:  # declared; _Metered checks what it holds
         budget.unpack(info.file_size)
     with archive.open(info) as member:
         yield from etree.iterparse(_Metered(member, budget), events=("start", "end"), resolve_entities=False,
@@ -144,8 +159,8 @@ def text_from_upload(storage: FileStorage) -> str:
     raise _invalid(_l("The text could not be read; save it as UTF-8 and try again."))
 
 
-def _office_text(data: bytes, name: str) -> str:
-    budget = _Budget()
+def _office_text(data: bytes, name: str, budget: _Budget | None = None) -> str:
+    budget = budget or _Budget()
     unreadable = (_l("This file is not a readable Excel (.xlsx) workbook.") if name.endswith(".xlsx")
                   else _l("This file is not a readable Word (.docx) document."))
     try:
@@ -168,11 +183,19 @@ def _docx_text(archive: zipfile.ZipFile, budget: _Budget) -> str:
     """Body paragraphs one per line, then each top-level table row on a line, its cells joined by spaces."""
     paragraphs: list[str] = []
     rows: list[str] = []
+    try:
+        _read_docx(_events(archive, "word/document.xml", budget), budget, paragraphs, rows)
+    except _Enough:
+        pass
+    return "\n".join(paragraphs + rows)
+
+
+def _read_docx(events, budget: _Budget, paragraphs: list[str], rows: list[str]) -> None:
     run: list[str] = []  # the text of the paragraph being read
     cells: list[str] = []  # the row being read
     cell: list[str] | None = None  # the paragraphs of the cell being read
     tables = depth = 0  # table nesting; paragraph nesting (text boxes)
-    for event, element in _events(archive, "word/document.xml", budget):
+    for event, element in events:
         tag = element.tag
         if event == "start":
             if tag == _W + "p":
@@ -209,11 +232,19 @@ def _docx_text(archive: zipfile.ZipFile, budget: _Budget) -> str:
             tables -= 1
         if depth == 0:
             _drop(element)
-    return "\n".join(paragraphs + rows)
 
 
 def _xlsx_text(archive: zipfile.ZipFile, names: list[str], budget: _Budget) -> str:
     """Each row of each sheet on a line, its cells joined by tabs."""
+    lines: list[str] = []
+    try:
+        _read_xlsx(archive, names, budget, lines)
+    except _Enough:
+        pass
+    return "\n".join(lines)
+
+
+def _read_xlsx(archive: zipfile.ZipFile, names: list[str], budget: _Budget, lines: list[str]) -> None:
     shared: list[str] = []
     if "xl/sharedStrings.xml" in names:
         parts: list[str] = []
@@ -232,7 +263,6 @@ def _xlsx_text(archive: zipfile.ZipFile, names: list[str], budget: _Budget) -> s
         digits = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isdigit())
         return int(digits) if digits else 0
 
-    lines: list[str] = []
     sheets = sorted((n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")), key=sheet_number)
     for sheet in sheets:
         row: list[str] = []
@@ -257,27 +287,33 @@ def _xlsx_text(archive: zipfile.ZipFile, names: list[str], budget: _Budget) -> s
                 if line.strip():
                     lines.append(line)
                 _drop(element)
-    return "\n".join(lines)
 
 
-def _pdf_text(data: bytes) -> str:
-    budget = _Budget()
+def _pdf_text(data: bytes, budget: _Budget | None = None) -> str:
+    budget = budget or _Budget()
     try:
         from pypdf import PdfReader, apply_configuration  # (see _events)
 
         # pypdf's own ceilings on a decompressed stream (75 MB by default), lowered to ours, for this read only.
         with apply_configuration(**{name: MAX_PDF_STREAM_BYTES for name in _PDF_STREAM_LIMITS}):
             reader = PdfReader(io.BytesIO(data))
-            if len(reader.pages) > MAX_PDF_PAGES:
+            if len(reader.pages) > MAX_PDF_PAGES and not budget.partial:
                 raise _invalid(_l("This PDF has too many pages (more than %(n)d). Paste the part of its text "
                                   "that holds the conclusions instead.", n=MAX_PDF_PAGES))
-            pages = []
-            for page in reader.pages:
+            pages: list[str] = []
+            try:
+                for number, page in enumerate(reader.pages):
+                    budget.clock()
+                    if number == MAX_PDF_PAGES:
+                        raise _Enough
+                    pages.append(page.extract_text() or "")
+                    budget.chars += len(pages[-1])
+                    if budget.partial and budget.chars > MAX_TEXT_CHARS:
+                        raise _Enough
+                    budget.text_fits(budget.chars)
                 budget.clock()
-                pages.append(page.extract_text() or "")
-                budget.chars += len(pages[-1])
-                budget.text_fits(budget.chars)
-            budget.clock()
+            except _Enough:
+                pass
         text = "\n".join(pages)
     except Invalid:
         raise
@@ -286,3 +322,31 @@ def _pdf_text(data: bytes) -> str:
     if not text.strip():
         raise _invalid(_l("This PDF has no text layer (it is a scan). Paste the text instead."))
     return text
+
+
+SEARCH_TEXT_MAX = MAX_TEXT_CHARS  # characters of an attachment's text kept for search
+
+_OFFICE_NAMES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "file.docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "file.xlsx",
+}
+
+
+def searchable_text(data: bytes, content_type: str) -> str:
+    """The text of an attachment for the search index: .docx, .xlsx, PDF with a text layer; "" otherwise.
+
+    Extracted once, at upload, within the same limits as the assistant's reading, except
+    that a very long file keeps the text read before a limit (items, characters, unpacked
+    bytes, time) instead of being refused; a file that cannot be read is stored all the
+    same (it is found by its name only).
+    """
+    try:
+        if content_type == "application/pdf":
+            text = _pdf_text(data, _Budget(partial=True))
+        elif content_type in _OFFICE_NAMES:
+            text = _office_text(data, _OFFICE_NAMES[content_type], _Budget(partial=True))
+        else:
+            return ""
+    except Exception:  # noqa: BLE001 - a damaged file, a scan: no text, the upload goes on
+        return ""
+    return text.replace("\x00", "")[:SEARCH_TEXT_MAX]

@@ -49,5 +49,5 @@ def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
 
 
 def existed_sql(day: date) -> ColumnElement[bool]:
-    """SQL condition: the task existed on `day`."""
-    return Task.created_on <= day
+    """SQL condition: the task existed on `day` (it had been assigned by then)."""
+    return Task.assigned_on <= day

@@ -27,6 +27,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
+from tracker.rules.status import assignment_day, reassigned_day
 from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
@@ -151,8 +152,11 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
+    old_issued_on = directive.issued_on
     _apply_directive(directive, data)
     for task in directive.tasks:
+        task.assigned_on = reassigned_day(task.assigned_on, old_issued_on, data.issued_on) \
+            if directive.published else data.issued_on
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
             raise Invalid(_l("Please correct the errors below."),
                           {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
@@ -168,6 +172,8 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
     if not active:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
+    for task in directive.tasks:  # every task recorded so far was given on the document's date
+        task.assigned_on = directive.issued_on
     for task in active:
         notify(responsible_people(task), "assigned", task)
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
@@ -240,6 +246,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
         Task.directive_id == directive.id, siblings)) or 0
     task = Task(directive=directive, parent=parent, issuing_unit_id=issuing_unit.id, issuing_unit=issuing_unit,
                 position=position + 1, created_on=today,
+                assigned_on=assignment_day(directive.issued_on, directive.published, today),
                 created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
                 state="open", progress=0)
     _set_fields(task, data)
