@@ -246,3 +246,34 @@ def test_the_search_index_keeps_the_start_of_a_bomb_within_the_same_limits(app):
     assert elapsed < 2.0 and growth < 50 * MB, (elapsed, growth)
     lines = text.splitlines()
     assert len(lines) == documents.MAX_ITEMS and lines[0].startswith(MARKER)
+
+
+def test_the_import_refuses_a_shared_strings_bomb_in_little_memory(login_as, db):
+    """The spreadsheet import reads uploads too: 120 KB whose texts unpack into 47 MB once took 18 s and 1 GB."""
+    workbook = Workbook()
+    workbook.active["A1"] = "Số ký hiệu"
+    base = io.BytesIO()
+    workbook.save(base)
+    strings = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               + f"<si><t>{MARKER}</t></si>" * 2_500_000 + "</sst>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                target.writestr(item.filename, source.read(item))
+        target.writestr("xl/sharedStrings.xml", strings)
+    bomb = out.getvalue()
+    assert len(bomb) < 200 * 1024
+    client = login_as("thu.lt")
+
+    def send(data: bytes, filename: str):
+        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), filename)})
+        return client.post("/directives/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    response, elapsed, growth = measured(send, bomb, "danh-sach.xlsx")
+    assert response.status_code == 422
+    assert growth < 50 * MB, growth
+    assert elapsed < 10.0, elapsed  # bounded by the 300,000 texts a real 50,000-row list may hold
+    assert MARKER not in response.get_data(as_text=True)
+    print(f"import bomb: {len(bomb) / 1024:.0f} KB -> 47 MB of texts; refused in {elapsed:.2f} s, "
+          f"memory growth {growth / MB:.1f} MB")
