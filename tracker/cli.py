@@ -29,7 +29,7 @@ from tracker.services.tokens import create_token
 from tracker.services import units as unit_changes
 from tracker.services.errors import Invalid
 from tracker.services.units import CODE_RE, add_unit, district_refused
-from tracker.services.users import USERNAME_RE, add_user, revoke_sessions
+from tracker.services.users import USERNAME_RE, add_user, revoke_credentials, revoke_sessions
 from tracker.timeutil import today as local_today
 from tracker.views_util import tree_order
 
@@ -268,10 +268,11 @@ def users_set_password(username, password, temporary) -> None:
     _check_password(password, user.username)
     user.set_password(password)
     user.must_change_password = temporary
-    revoke_sessions(user)
+    revoked = revoke_credentials(user, actor=None)  # sessions, API tokens and calendar links
     audit.record("user.password_set", actor=None, obj=user, summary=user.username, ip="cli")
     db.session.commit()
-    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else ""))
+    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else "")
+               + (f"; {revoked} API token(s) and calendar link(s) revoked" if revoked else ""))
 
 
 @users_cli.command("deactivate")

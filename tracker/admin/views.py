@@ -22,7 +22,7 @@ from tracker.services import audit
 from tracker.services import units as unit_changes
 from tracker.services.errors import Invalid
 from tracker.services.units import district_refused, unit_blockers
-from tracker.services.users import revoke_sessions
+from tracker.services.users import revoke_credentials, revoke_sessions
 from tracker.text import like_pattern
 from tracker.timeutil import format_date, today
 
@@ -390,7 +390,9 @@ def user_edit(user_id: int):
             user.set_password(form.password.data)
             user.must_change_password = True
             changes["password"] = ["***", "(temporary)"]
-        if (was_active and not user.active) or form.password.data or "role" in changes:
+        if form.password.data:
+            revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
+        elif (was_active and not user.active) or "role" in changes:
             revoke_sessions(user)
         action = "user.role_change" if "role" in changes else "user.update"
         audit.record(action, actor=current_user, obj=user, summary=user.username, changes=changes)
@@ -430,7 +432,7 @@ def user_temporary_password(user_id: int):
         return redirect(url_for("admin.user_edit", user_id=user.id))
     user.set_password(form.password.data)
     user.must_change_password = True
-    revoke_sessions(user)
+    revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
     audit.record("user.temporary_password", actor=current_user, obj=user, summary=user.username)
     db.session.commit()
     flash(_("A temporary password has been set for %(name)s; they must change it at the next sign-in.",

@@ -18,7 +18,7 @@ from tracker.database import db
 from tracker.directives import bp
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
-from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, UnitRef, extract
 from tracker.rules.units import former_units_named
 from tracker.services import workflow
 from tracker.services.units import former_units
@@ -75,16 +75,18 @@ def extract_tasks(directive_id: int):
     directive = load_directive(directive_id)
     _check(directive)
     text = directive.text or ""
+    uploaded = False
     if request.method == "POST":
         upload = request.files.get("document")
         try:
             if upload and upload.filename:
-                text = text_from_upload(upload)
+                text, uploaded = text_from_upload(upload), True
             else:
                 text = request.form.get("text", "")
         except ServiceError as error:
+            # The page says what was wrong, never what the file held (it may be megabytes).
             flash(error.message, "error")
-            return render_template("directives/extract.html", directive=directive, text=request.form.get("text", ""),
+            return render_template("directives/extract.html", directive=directive, text="",
                                    rows=None, pieces=None), 422
     if not text.strip():
         return render_template("directives/extract.html", directive=directive, text="", rows=None, pieces=None)
@@ -93,7 +95,9 @@ def extract_tasks(directive_id: int):
         proposals = extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
     except ExtractError as error:
         flash(str(error), "error")
-        return render_template("directives/extract.html", directive=directive, text=text, rows=None,
+        # Pasted text comes back to be corrected, unless it is past the limit; a file's text never does.
+        kept = "" if uploaded or len(text) > MAX_TEXT_CHARS else text
+        return render_template("directives/extract.html", directive=directive, text=kept, rows=None,
                                pieces=None), 422
     codes = {u.code: u for u in db.session.scalars(select(Unit))}
     formers = former_units()
