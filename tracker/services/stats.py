@@ -45,7 +45,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
+from tracker.models import CooperatingPart, DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
@@ -393,7 +393,7 @@ class DashboardStats:
         stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
-            stmt = stmt.options(selectinload(Task.cooperating_units)).execution_options(yield_per=500)
+            stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
         if limit is not None:
             stmt = stmt.limit(limit)
         for row in self.session.execute(stmt):
