@@ -50,6 +50,7 @@ REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _
 
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
+    "cooperating": _l("New cooperating part for your unit"),
     "response": _l("Answer to your report"),
     "submitted": _l("Completion reported"),
     "confirmed": _l("Completion confirmed"),
@@ -110,6 +111,7 @@ OUTBOX_STATE_LABELS = {
 FIELD_LABELS = {
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
+    "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
 }

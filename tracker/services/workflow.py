@@ -479,6 +479,9 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
 def report_part(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:
     """A cooperating unit reports on its part (and may mark it done): only that unit's people."""
     _require(reach.can_contribute(actor, task), _l("Only the cooperating units of this task report on a part."))
+    if not data.results.strip():
+        raise Invalid(_l("Please correct the errors below."),
+                      {"results": _l("Say what your unit did on its part.")})
     return post_update(actor, task, data, today)
 
 
