@@ -188,10 +188,13 @@ class World:
             on_behalf_of=self.user(on_behalf_of) if on_behalf_of else None))
         made = []
         for spec in specs:
+            # Cooperating parts: (unit code, duty, own deadline or None) each.
+            parts = [(self.unit(code), duty, own) for code, duty, own in spec.get("coop", ())]
             made.append(workflow.add_task(actor, directive, workflow.TaskData(
                 title=spec.get("title", "Nhiệm vụ"), lead_unit=self.unit(spec.get("lead", "STTTT-CNTT")),
                 assignee=self.user(spec.get("assignee", "lan.nt")) if spec.get("assignee", "lan.nt") else None,
-                deadline=spec.get("deadline")), issued_on))
+                deadline=spec.get("deadline"), cooperating_units=[u for u, _d, _o in parts],
+                part_details={u.id: workflow.PartData(duty, own) for u, duty, own in parts}), issued_on))
         if publish:
             workflow.publish_directive(actor, directive, issued_on)
         _db.session.commit()
