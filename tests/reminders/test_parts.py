@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
-from tests.reminders.test_planner import days, outbox_by_message_id, plan_and_send, sent_events, text_part  # noqa: F401
+from tests.reminders.test_planner import days, outbox_by_message_id, plan_and_send, text_part
 from tracker.dispatch import dispatch
 from tracker.mail import AppMailer
 from tracker.models import Notification, OutboxMessage
@@ -18,6 +19,18 @@ from tracker.services.planner import plan_reminders
 
 TASK_DEADLINE = date(2025, 3, 19)  # a Wednesday
 PART_DEADLINE = date(2025, 3, 12)  # the Wednesday before: the Home Affairs department's own deadline
+
+
+@pytest.fixture
+def sent_events(db, smtp):
+    """Deliver the e-mails of the setup (publication), so tests see only what follows."""
+
+    def flush():
+        db.session.commit()
+        dispatch()
+        smtp.clear()
+
+    return flush
 
 
 def part_mails(db, smtp, start: int = 0) -> list[tuple[str, str, str, int]]:
