@@ -330,12 +330,33 @@ class UnitCountsOut(CountsOut):
     on_time_rate: Rate
 
 
+class PartCountsOut(Output):
+    """Cooperating parts by status (parts of cancelled tasks left out)."""
+
+    total: Count
+    done_on_time: Count
+    done_late: Count
+    in_progress: Count
+    overdue: Count
+
+
+class UnitPartCountsOut(PartCountsOut):
+    unit: str
+
+
+class CooperatingCountsOut(PartCountsOut):
+    by_unit: list[UnitPartCountsOut] = Field(description="Each part counted under its cooperating unit.")
+
+
 class StatsOut(Output):
     as_of: Day
     totals: CountsOut
     completion_rate: Rate
     on_time_rate: Rate
     by_unit: list[UnitCountsOut] = Field(description="Each task counted under its lead unit.")
+    cooperating: CooperatingCountsOut = Field(description="Extension: the cooperating parts of the tasks the "
+                                                          "caller sees (any lead unit), by the task rules against "
+                                                          "each part's own deadline in force today.")
 
 
 class NotificationOut(Output):

@@ -33,6 +33,7 @@ NAMES: dict[type[BaseModel], str] = {
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
     s.CooperatingPartOut: "CooperatingPart", s.CooperatingPartIn: "NewCooperatingPart",
     s.CooperationIn: "NewCooperationReport",
+    s.PartCountsOut: "PartCounts", s.UnitPartCountsOut: "UnitPartCounts", s.CooperatingCountsOut: "CooperatingCounts",
 }
 INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
           s.ExtractIn, s.CooperatingPartIn, s.CooperationIn}
