@@ -74,6 +74,7 @@ AUDIT_LABELS = {
     "task.move": _l("Reordered the task"),
     "task.delete": _l("Deleted the task"),
     "task.assign": _l("Assigned the task"),
+    "task.assign_part": _l("Assigned the unit's cooperating part"),
     "task.progress": _l("Reported progress"),
     "task.respond": _l("Answered a report"),
     "task.submit": _l("Reported completion"),

@@ -12,7 +12,7 @@ from datetime import date
 import time_machine
 
 from tests.pages import doc, text_of
-from tests.tasks.pages import at, errors_of, flashes, main_text, refresh, unit
+from tests.tasks.pages import at, errors_of, flashes, main_text, notifications, refresh, unit, user
 from tests.tasks.test_workflow import DEADLINE, ISSUED, directive, post, record_directive, task_form
 from tracker.models import CooperatingPart, ProgressUpdate
 
@@ -22,6 +22,11 @@ PART_DEADLINE = date(2025, 3, 20)
 def parts_table(response) -> list[list[str]]:
     """The rows of the task page's cooperating parts table (unit, duty, deadline, last report, status)."""
     return [[text_of(td) for td in tr.xpath("./td")] for tr in doc(response).xpath("//section[@id='parts']//tbody/tr")]
+
+
+def reload_part(db, part) -> CooperatingPart:
+    db.session.expire_all()
+    return db.session.get(CooperatingPart, (part.task_id, part.unit_id))
 
 
 def part_fields(db, **parts) -> dict[str, str]:
@@ -140,3 +145,37 @@ def test_only_the_cooperating_units_people_report_on_a_part(login_as, db):
             "results": "Không liên quan", "part_done": "y"}).status_code == 404
         assert db.session.query(ProgressUpdate).count() == before
         assert db.session.get(CooperatingPart, (task.id, unit(db, "DPTTH").id)).done_on is None
+
+
+def test_a_cooperating_units_leader_puts_a_person_on_its_part(login_as, db):
+    with time_machine.travel(at(ISSUED), tick=False):
+        thu = login_as("thu.lt")
+        record_directive(thu, db)
+        d = directive(db, "45/TB-UBND")
+        # Led by Home Affairs; the department of Information and Communications cooperates.
+        assert thu.post(f"/directives/{d.id}/tasks/new", data={
+            **task_form(db, "Chuẩn hóa dữ liệu cán bộ, công chức", lead="SNV", coop=["STTTT"]),
+            **part_fields(db, STTTT=("Kết nối cơ sở dữ liệu", ""))}).status_code == 302
+        thu.post(f"/directives/{d.id}/publish")
+        task = d.tasks[0]
+        sttt = unit(db, "STTTT").id
+        lan = user(db, "lan.nt")
+
+        hai = login_as("hai.nv")
+        assert "Person in charge of the part" in main_text(hai.get(f"/tasks/{task.id}"))
+        response = post(hai, f"/tasks/{task.id}/parts/{sttt}/assign", {"assignee_id": lan.id})
+        assert "The person in charge of your unit's part has been saved." in flashes(response)
+        part = db.session.get(CooperatingPart, (task.id, sttt))
+        assert part.assignee.username == "lan.nt"
+        assert [n.task_id for n in notifications(db, "lan.nt", "cooperating")] == [task.id]
+        assert "Nguyễn Thị Lan" in parts_table(thu.get(f"/tasks/{task.id}"))[0][0]
+
+        # Someone outside the unit cannot (the lead unit's director included); nor a person of another unit.
+        assert login_as("binh.lv").post(f"/tasks/{task.id}/parts/{sttt}/assign",
+                                        data={"assignee_id": 0}).status_code == 403
+        assert reload_part(db, part).assignee_id == lan.id
+        response = post(hai, f"/tasks/{task.id}/parts/{sttt}/assign", {"assignee_id": user(db, "binh.lv").id})
+        assert flashes(response) == [
+            "Please correct the errors below. Choose an active member of Sở Thông tin và Truyền thông."]
+        assert reload_part(db, part).assignee_id == lan.id
+        assert hai.post(f"/tasks/{task.id}/parts/999999/assign", data={"assignee_id": 0}).status_code == 404

@@ -113,6 +113,11 @@ def can_contribute(user: User, task) -> bool:
             and cooperating_part(user, task) is not None)
 
 
+def can_assign_part(user: User, part) -> bool:
+    """Put a person on a cooperating part: the cooperating unit's leaders and secretaries."""
+    return is_admin(user) or (user.role in ("leader", "secretary") and user.unit_id == part.unit_id)
+
+
 def can_assign(user: User, task) -> bool:
     """Choose the assignee: the issuing side, and leaders and secretaries of the lead unit."""
     return is_issuer(user, task) or (user.role in ("leader", "secretary") and user.unit_id == task.lead_unit_id)

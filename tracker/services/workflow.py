@@ -430,6 +430,26 @@ def assign(actor: User, task: Task, assignee: User | None, expected_version: int
         notify([assignee], "assigned", task)
 
 
+def assign_part(actor: User, task: Task, part: CooperatingPart, assignee: User | None) -> None:
+    """A cooperating unit puts one of its people on its part (or nobody: its leaders answer for it)."""
+    _require(task.directive.published and reach.can_assign_part(actor, part),
+             _l("Only the cooperating unit's leaders and secretaries assign its part."))
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(part.unit.path)):
+        raise Invalid(_l("Please correct the errors below."),
+                      {"assignee": _l("Choose an active member of %(unit)s.", unit=part.unit.name)})
+    old = part.assignee
+    part.assignee = assignee
+    part.assignee_id = assignee.id if assignee else None
+    _touch(task, actor)
+    audit.record("task.assign_part", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"cooperating_parts": {part.unit.code: [old.username if old else None,
+                                                                 assignee.username if assignee else None]}})
+    if assignee is not None:
+        notify([assignee], "cooperating", task)
+
+
 # --- progress -------------------------------------------------------------------------------
 
 def post_update(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
+from tracker.models import AuditEvent, CooperatingPart, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
@@ -113,9 +113,14 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
+    my_part = reach.cooperating_part(current_user, task)
+    part_form = None
+    if my_part is not None and task.directive.published and reach.can_assign_part(current_user, my_part):
+        part_form = AssignForm(assignee_id=my_part.assignee_id or 0)
+        part_form.assignee_id.choices = choices([(0, _("(nobody: the unit's leaders)"))] + user_options(my_part.unit))
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
-        parts=part_table(task, facts, as_of or day), my_part=reach.cooperating_part(current_user, task),
+        parts=part_table(task, facts, as_of or day), my_part=my_part, part_form=part_form,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
@@ -227,6 +232,17 @@ def assign(task_id: int):
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version),
                 _("The assignee has been saved."))
+
+
+@bp.route("/tasks/<int:task_id>/parts/<int:unit_id>/assign", methods=["POST"])
+def assign_part(task_id: int, unit_id: int):
+    form = AssignForm()
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    part = db.session.get(CooperatingPart, (task_id, unit_id))
+    if part is None:
+        abort(404)
+    return _run(task_id, lambda t: workflow.assign_part(current_user, t, part, assignee),
+                _("The person in charge of your unit's part has been saved."), "#report")
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
