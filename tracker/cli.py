@@ -21,7 +21,8 @@ from tracker.demo import DEMO_PASSWORD, USERS, load_demo
 from tracker.dispatch import dispatch
 from tracker.mail import AppMailer
 from tracker.models import ROLES, UNIT_KINDS, Unit, User
-from tracker.services import audit
+from tracker.services import audit, imports
+from tracker.services.errors import ServiceError
 from tracker.services.passwords import password_problems
 from tracker.services.planner import get_settings, plan_digest, plan_reminders
 from tracker.services.tokens import create_token
@@ -288,6 +289,54 @@ def bench_data(tasks: int, provinces: int, seed: int) -> None:
                f"{time.perf_counter() - started:.1f} s.")
 
 
+import_cli = AppGroup("import", help="Import data.")
+
+
+@import_cli.command("tasks")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would be imported; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the rows without problems and leave the others out.")
+def import_tasks(file: str, dry_run: bool, skip_invalid: bool) -> None:
+    """Import the Office's spreadsheet (.xlsx or .csv) of tasks, issued by the province committee (root unit).
+
+    One line per row with problems, then a summary. With any problem and no
+    --skip-invalid nothing is written and the exit status is 1. Rows imported
+    before are left as they are.
+    """
+    root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None), Unit.active.is_(True)).order_by(Unit.id))
+    if root is None:
+        _fail("no unit yet: create the province committee first (flask units create)")
+    with open(file, "rb") as handle:
+        data = handle.read(imports.MAX_BYTES + 1)
+    try:
+        sheet = imports.read_sheet(data, file)
+    except ServiceError as error:
+        _fail(error.message)
+    day = local_today()
+    plan = imports.plan_import(db.session, sheet, root, day)
+    if plan.missing_columns:
+        _fail("columns not found: " + ", ".join(str(imports.FIELD_LABELS[f]) for f in plan.missing_columns)
+              + f" (headers in row {sheet.header_line}: " + " | ".join(h for h in sheet.headers if h) + ")")
+    for row in plan.problem_rows:
+        click.echo(f"row {row.line}: {row.number or '-'} | {row.title[:60] or '-'}: "
+                   + " ".join(imports.describe(p) for p in row.problems))
+    problems = len(plan.problem_rows)
+    click.echo(f"{len(plan.rows)} rows: {len(plan.new_rows)} tasks to import ({plan.new_directives} new documents), "
+               f"{len(plan.existing_rows)} already imported, {problems} with problems.")
+    if problems and not skip_invalid:
+        db.session.rollback()
+        click.echo("Nothing was imported: correct the rows above, or run again with --skip-invalid.")
+        raise SystemExit(1)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was written.")
+        return
+    result = imports.apply_import(db.session, plan, None, day, skip_invalid=skip_invalid)
+    db.session.commit()
+    click.echo(f"Imported {result.tasks} tasks in {result.directives} new documents; {result.existing} rows were "
+               f"already imported, {result.skipped} rows with problems were left out.")
+
+
 def init_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(demo_logins)
@@ -297,5 +346,6 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(bench_data)
+    app.cli.add_command(import_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

@@ -33,6 +33,14 @@ STATE_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+SEARCH_WHERE_LABELS = {
+    "task": _l("Task"),
+    "directive": _l("Directive"),
+    "update": _l("Progress report"),
+    "completion": _l("Completion report"),
+    "attachment": _l("Attached file"),
+}
+
 PRIORITY_LABELS = {"normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
 
 DIRECTIVE_KIND_LABELS = {
@@ -69,6 +77,8 @@ AUDIT_LABELS = {
     "directive.create": _l("Recorded the document"),
     "directive.update": _l("Edited the document"),
     "directive.publish": _l("Published the document"),
+    "directive.import": _l("Imported the document from a spreadsheet"),
+    "tasks.import": _l("Imported a spreadsheet of tasks"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),

@@ -368,6 +368,18 @@ class NotificationOut(Output):
     read: bool
 
 
+class SearchHitOut(Output):
+    task: int | None = Field(description="The task the text belongs to; null for a directive's own texts.")
+    directive: int
+    where: Literal["task", "directive", "update", "completion", "attachment"] = Field(
+        description="Where the words were found: the task's title or description, the directive (number, title, "
+                    "signer, text), a progress report, a completion report, an attached file (name or text).")
+    snippet: str = Field(description="The matching passage as HTML: the matching words in <mark>, every other "
+                                     "character escaped.")
+    title: str = Field(description="Extension: the task's title, or the directive's number and title.")
+    url: str = Field(description="Extension: the page of the task or directive.")
+
+
 class ExtractIn(Input):
     text: Text(minLength=1, description="The conclusion notice's text.")
     issued_on: Day | None = Field(None, description="Extension: the notice's date, for relative deadlines "
@@ -427,6 +439,7 @@ DirectivePage = page_of(DirectiveOut, "DirectivePage")
 TaskPage = page_of(TaskOut, "TaskPage")
 UpdatePage = page_of(UpdateOut, "UpdatePage")
 NotificationPage = page_of(NotificationOut, "NotificationPage")
+SearchPage = page_of(SearchHitOut, "SearchPage")
 
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -461,6 +474,11 @@ class DirectiveListQuery(Paging):
     q: Text(200) | None = Field(None, description="Extension: number, summary or signer (accent-insensitive).")
     kind: Literal[DIRECTIVE_KINDS] | None = Field(None, description="Extension.")  # type: ignore[valid-type]
     year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = Field(None, description="Extension.")
+
+
+class SearchQuery(Paging):
+    q: Text(200, minLength=1) = Field(description="Words to find, accent-insensitive; every word must occur, as a "
+                                                  "whole word. Best matches first.")
 
 
 class StatsQuery(AsOf):

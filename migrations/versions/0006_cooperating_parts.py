@@ -6,7 +6,7 @@ tells a part's reminders from the task's own. Existing links become parts
 with no duty, the task's deadline and nothing reported yet.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0011
 Create Date: 2026-12-05 06:10:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

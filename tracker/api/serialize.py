@@ -96,7 +96,7 @@ def parts_json(task: Task, day: date | None) -> list[dict[str, Any]]:
     now = today_()
     day = day or now
     if day >= now:  # the deadline in force is the current one: no need for the deadline history
-        facts = TaskFacts(created_on=task.created_on, original_deadline=task.deadline, completed_on=task.completed_on,
+        facts = TaskFacts(assigned_on=task.assigned_on, original_deadline=task.deadline, completed_on=task.completed_on,
                           done_on=task.done_on, cancelled_on=task.cancelled_on)
     else:
         facts = facts_of(task)

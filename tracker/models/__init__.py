@@ -6,6 +6,7 @@ from tracker.models.notification import Notification
 from tracker.models.outbox import OutboxMessage
 from tracker.models.reminder import ReminderSettings
 from tracker.models.scheduler import SchedulerLease
+from tracker.models.search import SearchDoc
 from tracker.models.task import (
                                  PRIORITIES,
                                  TASK_STATES,
@@ -24,6 +25,6 @@ from tracker.models.version import DataVersion
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
-    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "ProgressUpdate", "ROLES", "TASK_STATES",
+    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
     "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
 ]

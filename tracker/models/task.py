@@ -17,6 +17,11 @@ from tracker.rules.status import part_deadline
 from tracker.text import fold
 from tracker.timeutil import utcnow
 
+def _default_assigned_on(context) -> date:
+    """A task inserted without `assigned_on` (bulk loads, fixtures) counts from the day it was recorded."""
+    return context.get_current_parameters()["created_on"]
+
+
 TASK_STATES = ("open", "submitted", "done", "cancelled")
 PRIORITIES = ("normal", "high", "urgent")
 
@@ -35,7 +40,7 @@ class CooperatingPart(db.Model):
     duty: Mapped[str] = mapped_column(Text, default="", server_default="")
     deadline: Mapped[date | None] = mapped_column(Date)  # None: the task's deadline
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the person the unit put on it
-    added_on: Mapped[date | None] = mapped_column(Date)  # None: since the task was created
+    added_on: Mapped[date | None] = mapped_column(Date)  # added after publication on that day; None: with the task
     done_on: Mapped[date | None] = mapped_column(Date)  # the day the unit marked its part done
     progress: Mapped[int | None] = mapped_column(Integer)  # the unit's last percent, if it gave one
 
@@ -51,10 +56,6 @@ class CooperatingPart(db.Model):
     def deadline_in_force(self) -> date | None:
         """The part's own deadline, capped by the task's (None: the task is ongoing and so is the part)."""
         return part_deadline(self.deadline, self.task.deadline)
-
-    @property
-    def started_on(self) -> date:
-        return self.added_on or self.task.created_on
 
 
 task_cooperation = CooperatingPart.__table__
@@ -80,7 +81,10 @@ class Task(db.Model):
     tag_text: Mapped[str] = mapped_column(String(500), default="")  # "|tag one|tag two|", folded
     progress: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    created_on: Mapped[date] = mapped_column(Date)
+    created_on: Mapped[date] = mapped_column(Date)  # the day it was recorded
+    # The day it was assigned: its directive's issue date, or the day it was added if after publication.
+    # The task exists (has a status) from that day; recording a notice late does not move it.
+    assigned_on: Mapped[date] = mapped_column(Date, default=_default_assigned_on)
     completed_on: Mapped[date | None] = mapped_column(Date)  # date of the confirmed completion report
     done_on: Mapped[date | None] = mapped_column(Date)  # date the issuer confirmed it
     cancelled_on: Mapped[date | None] = mapped_column(Date)

@@ -68,3 +68,43 @@ def _pdf_text(data: bytes) -> str:
     if not text.strip():
         raise _invalid(_l("This PDF has no text layer (it is a scan). Paste the text instead."))
     return text
+
+
+SEARCH_TEXT_MAX = 1_000_000  # characters of an attachment's text kept for search
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook  # (see _docx_text)
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        lines = []
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [str(v) for v in row if v is not None and str(v).strip()]
+                if cells:
+                    lines.append(" ".join(cells))
+        return "\n".join(lines)
+    finally:
+        book.close()
+
+
+def searchable_text(data: bytes, content_type: str) -> str:
+    """The text of an attachment for the search index: .docx, .xlsx, PDF with a text layer; "" otherwise.
+
+    Extracted once, at upload; a file that cannot be read is stored all the
+    same (it is found by its name only).
+    """
+    readers = {
+        "application/pdf": _pdf_text,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _docx_text,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _xlsx_text,
+    }
+    reader = readers.get(content_type)
+    if reader is None:
+        return ""
+    try:
+        text = reader(data)
+    except Exception:  # noqa: BLE001 - a damaged file, a scan: no text, the upload goes on
+        return ""
+    return text.replace("\x00", "")[:SEARCH_TEXT_MAX]

@@ -497,7 +497,7 @@ class DashboardStats:
         stmt = stmt.with_only_columns(*sums).outerjoin(changed, changed.c.task_id == Task.id)
         # Only the tasks that can be overdue on one of the days are summed (most tasks are long done).
         first_day = spans[0][1]
-        stmt = stmt.where(Task.created_on <= self.day,
+        stmt = stmt.where(Task.assigned_on <= self.day,
                           or_(Task.done_on.is_(None), Task.done_on > first_day),
                           or_(Task.cancelled_on.is_(None), Task.cancelled_on > first_day),
                           or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day))
@@ -514,7 +514,7 @@ class DashboardStats:
         change was made (only then is the history looked up).
         """
         in_force = case((changed, deadline_sql(day if day < self.today else None)), else_=Task.original_deadline)
-        return and_(Task.created_on <= day,
+        return and_(Task.assigned_on <= day,
                     or_(Task.done_on.is_(None), Task.done_on > day),
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
                     in_force < day)

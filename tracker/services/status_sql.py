@@ -49,8 +49,8 @@ def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
 
 
 def existed_sql(day: date) -> ColumnElement[bool]:
-    """SQL condition: the task existed on `day`."""
-    return Task.created_on <= day
+    """SQL condition: the task existed on `day` (it had been assigned by then)."""
+    return Task.assigned_on <= day
 
 
 def part_deadline_sql() -> ColumnElement:
@@ -79,4 +79,4 @@ def part_status_sql(day: date) -> ColumnElement[str]:
 
 def part_existed_sql(day: date) -> ColumnElement[bool]:
     """SQL condition: the cooperating part existed on `day`."""
-    return and_(Task.created_on <= day, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= day))
+    return and_(Task.assigned_on <= day, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= day))

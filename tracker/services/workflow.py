@@ -28,6 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
+from tracker.rules.status import assignment_day, reassigned_day
 from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
@@ -174,8 +175,11 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
+    old_issued_on = directive.issued_on
     _apply_directive(directive, data)
     for task in directive.tasks:
+        task.assigned_on = reassigned_day(task.assigned_on, old_issued_on, data.issued_on) \
+            if directive.published else data.issued_on
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
             raise Invalid(_l("Please correct the errors below."),
                           {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
@@ -191,6 +195,8 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
     if not active:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
+    for task in directive.tasks:  # every task recorded so far was given on the document's date
+        task.assigned_on = directive.issued_on
     for task in active:
         notify(responsible_people(task), "assigned", task)
         _tell_parties(task, [p for p in task.cooperating_parts if p.done_on is None])
@@ -267,7 +273,8 @@ def _set_parts(task: Task, data: TaskData, today: date) -> tuple[list[Cooperatin
     for unit_id, unit in wanted.items():
         part = kept.get(unit_id)
         if part is None:
-            part = CooperatingPart(unit=unit, unit_id=unit_id, added_on=today if task.id else None)
+            added_on = today if task.id and task.directive.published else None  # before: from the task's day
+            part = CooperatingPart(unit=unit, unit_id=unit_id, added_on=added_on)
             task.cooperating_parts.append(part)
             added.append(part)
         details = data.part_details.get(unit_id)
@@ -313,6 +320,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
         Task.directive_id == directive.id, siblings)) or 0
     task = Task(directive=directive, parent=parent, issuing_unit_id=issuing_unit.id, issuing_unit=issuing_unit,
                 position=position + 1, created_on=today,
+                assigned_on=assignment_day(directive.issued_on, directive.published, today),
                 created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
                 state="open", progress=0)
     _set_fields(task, data)
