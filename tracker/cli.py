@@ -335,7 +335,8 @@ def reminders_run(day: str | None, dry_run: bool) -> None:
     planned = plan_reminders(when, dry_run=dry_run, mailer=mailer)
     for item in planned:
         channel = "e-mail + in-app" if item.email else "in-app"
-        click.echo(f"  task {item.task_id} -> {item.user}: {item.rule} #{item.occurrence} "
+        part = f" (part of {item.unit})" if item.unit else ""
+        click.echo(f"  task {item.task_id}{part} -> {item.user}: {item.rule} #{item.occurrence} "
                    f"(deadline {item.deadline}) [{channel}]")
     if dry_run:
         db.session.rollback()

@@ -59,6 +59,7 @@ REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _
 
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
+    "cooperating": _l("New cooperating part for your unit"),
     "response": _l("Answer to your report"),
     "submitted": _l("Completion reported"),
     "confirmed": _l("Completion confirmed"),
@@ -92,6 +93,7 @@ AUDIT_LABELS = {
     "task.move": _l("Reordered the task"),
     "task.delete": _l("Deleted the task"),
     "task.assign": _l("Assigned the task"),
+    "task.assign_part": _l("Assigned the unit's cooperating part"),
     "task.progress": _l("Reported progress"),
     "task.respond": _l("Answered a report"),
     "task.submit": _l("Reported completion"),
@@ -135,6 +137,7 @@ OUTBOX_STATE_LABELS = {
 FIELD_LABELS = {
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
+    "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
 }

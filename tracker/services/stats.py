@@ -45,7 +45,17 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, TaskTransfer, Unit, User, load_calendar
+from tracker.models import (
+    CooperatingPart,
+    DeadlineChange,
+    Directive,
+    ProgressUpdate,
+    Task,
+    TaskTransfer,
+    Unit,
+    User,
+    load_calendar,
+)
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
@@ -53,7 +63,7 @@ from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
-from tracker.services.status_sql import deadline_sql
+from tracker.services.status_sql import deadline_sql, part_existed_sql, part_status_sql
 
 # --- what the figures are about ---------------------------------------------------------------
 
@@ -132,6 +142,34 @@ class QueryArgs(dict):
 
 
 # --- counts -----------------------------------------------------------------------------------
+
+@dataclass
+class PartCounts:
+    """Status counts of cooperating parts (of one unit, or all): cancelled tasks' parts left out."""
+
+    unit: Unit | None = None
+    by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES if s != "cancelled"})
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def overdue(self) -> int:
+        return self.by_status["overdue"]
+
+    @property
+    def late(self) -> int:
+        """Late now or done late."""
+        return self.by_status["overdue"] + self.by_status["done_late"]
+
+    def add(self, status: str, n: int) -> None:
+        if status in self.by_status:
+            self.by_status[status] += n
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, **self.by_status}
+
 
 @dataclass
 class Counts:
@@ -429,7 +467,7 @@ class DashboardStats:
         stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
-            stmt = stmt.options(selectinload(Task.cooperating_units)).execution_options(yield_per=500)
+            stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
         if limit is not None:
             stmt = stmt.limit(limit)
         for row in self.session.execute(stmt):
@@ -556,6 +594,37 @@ class DashboardStats:
         """Tasks of `unit` (with its sub-units), as lead (default) or, with cooperating_unit, as cooperating."""
         return self.task_filters(lead_unit=unit, **changes)
 
+    def parts(self, within: Unit | None = None) -> tuple[PartCounts, list[PartCounts]]:
+        """Cooperating parts of the tasks the dashboard counts, on D, by the part's unit.
+
+        Returns the totals and the counts by the part's unit, in tree order.
+        With `within`, the parts of that unit and its sub-units in any task
+        the user sees, whatever unit leads it (the unit dashboard). The status
+        of a part follows the task rules against its own deadline in force
+        today (tracker.rules.status.part_status_on); parts of cancelled
+        tasks are left out.
+        """
+        stmt, _status = self._select(self.task_filters() if within is None else self.task_filters(lead_unit=None))
+        ids = stmt.with_only_columns(Task.id)
+        query = (select(CooperatingPart.unit_id, part_status_sql(self.day).label("status"))
+                 .join(Task, Task.id == CooperatingPart.task_id)
+                 .where(CooperatingPart.task_id.in_(ids), part_existed_sql(self.day)))
+        if within is not None:
+            query = query.where(CooperatingPart.unit_id.in_(
+                select(Unit.id).where(Unit.path.startswith(within.path, autoescape=True))))
+        sub = query.subquery()
+        totals, grouped = PartCounts(), {}
+        for unit_id, status, n in self.session.execute(
+                select(sub.c.unit_id, sub.c.status, func.count()).group_by(sub.c.unit_id, sub.c.status)):
+            grouped.setdefault(unit_id, PartCounts()).add(status, n)
+            totals.add(status, n)
+        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        for unit_id, counts in grouped.items():
+            counts.unit = units[unit_id]
+        keys = self._tree_keys(list(units.values()))
+        rows = sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
+        return totals, rows
+
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
         return self.counts(self.task_filters(lead_unit=None, cooperating_unit=unit))
@@ -629,7 +698,9 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
                         "taken_over_from": [u.code for u in row.taken_over_from],
                         "completion_rate": row.counts.completion_rate,
                         "on_time_rate": row.counts.on_time_rate})
+    parts, part_rows = stats.parts()
     return {
+        "cooperating": {**parts.as_dict(), "by_unit": [{"unit": row.unit.code, **row.as_dict()} for row in part_rows]},
         "as_of": stats.day.isoformat(),
         "totals": totals.as_dict(),
         "completion_rate": totals.completion_rate,
