@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -72,6 +72,11 @@ class AppMailer:
             with self.app.test_request_context():  # the route map builds paths inside a request
                 self._task_path = id_url("tasks.show", "task_id")
         return self.base_url + self._task_path(task_id)
+
+    def directive_tasks_url(self, directive_id: int) -> str:
+        """The task list narrowed to one directive (each reader sees their own tasks in it) under BASE_URL."""
+        with self.app.test_request_context():
+            return self.base_url + url_for("tasks.index", directive=int(directive_id))
 
     def new_message_id(self) -> str:
         return new_message_id()

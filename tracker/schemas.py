@@ -306,6 +306,8 @@ class NotificationOut(Output):
     id: int
     kind: str
     task: int | None
+    directive: int | None = Field(description="The directive it is about (its publication may concern several "
+                                              "of the reader's tasks: then `task` is null).")
     title: str
     created_at: Moment
     read: bool

@@ -84,4 +84,5 @@ def extension_json(ext: ExtensionRequest) -> dict[str, Any]:
 
 
 def notification_json(note: Notification) -> dict[str, Any]:
-    return fields_of(NotificationOut, note, task=note.task_id, read=note.read_at is not None)
+    directive = note.directive_id or (note.task.directive_id if note.task_id else None)
+    return fields_of(NotificationOut, note, task=note.task_id, directive=directive, read=note.read_at is not None)

@@ -220,6 +220,22 @@ def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) 
                   deadline=task.deadline)
 
 
+def enqueue_items_email(user: User, kind: str, directive: Directive, items, today: date, mailer) -> None:
+    """One e-mail telling `user` of all their new `items` (tracker.services.notices.Item) in `directive`."""
+    settings = get_settings()
+    if not (settings.email_enabled and user.email_notifications and user.email and user.active):
+        return
+    items = sorted(items, key=lambda i: (i.task.position, i.task.id, i.part))
+    subject, text, html = mailer.render("items", locale=user.language, directive=directive, items=items, user=user,
+                                        kind=kind, task_url=mailer.task_url,
+                                        list_url=mailer.directive_tasks_url(directive.id))
+    message_id = mailer.new_message_id()
+    single = len({i.task.id for i in items}) == 1
+    enqueue_email(key=f"e:{kind}:d{directive.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=message_id, planned_for=today,
+                  task_id=items[0].task.id if single else None, deadline=items[0].task.deadline if single else None)
+
+
 def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | None = None) -> int:
     """Queue a manual reminder ("remind now") to the people answering for the task.
 

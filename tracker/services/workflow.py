@@ -86,6 +86,27 @@ def responsible_people(task: Task) -> list[User]:
     return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
 
 
+def parties(tasks) -> dict[int, tuple[User, list[notices.Item]]]:
+    """Who new `tasks` concern and what each answers for in them: user id -> (user, items).
+
+    A lead task concerns its assignee, or the lead unit's leaders when
+    nobody is assigned. This is the one place that gathers them: publishing
+    a directive and adding tasks later tell each person once, of all their
+    items (tracker.services.notices.tell_items); a task's other parties
+    (cooperating parts) add their items here too.
+    """
+    gathered: dict[int, tuple[User, list[notices.Item]]] = {}
+    for task in tasks:
+        for user in responsible_people(task):
+            gathered.setdefault(user.id, (user, []))[1].append(notices.Item(task, "lead"))
+    return gathered
+
+
+def tell_parties(directive: Directive, tasks) -> None:
+    """Tell each party of `tasks` (see `parties`) once, when the change is saved."""
+    notices.tell_items(db.session, directive, parties(tasks).values())
+
+
 # --- directives -----------------------------------------------------------------------------
 
 def _validate_directive(data: DirectiveData, directive: Directive | None) -> None:
@@ -168,8 +189,7 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
     if not active:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
-    for task in active:
-        notify(responsible_people(task), "assigned", task)
+    tell_parties(directive, active)
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
 
 
@@ -249,7 +269,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
                  changes={"lead_unit": task.lead_unit.code, "deadline": task.deadline,
                           "assignee": task.assignee.username if task.assignee else None})
     if directive.published:
-        notify(responsible_people(task), "assigned", task)
+        tell_parties(directive, [task])
     return task
 
 
@@ -289,8 +309,8 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
         task.original_deadline = task.deadline
     _touch(task, actor)
     audit.record("task.update", actor=actor, obj=task, summary=task.title[:200], changes=changes)
-    if "assignee" in changes and data.assignee is not None and task.directive.published:
-        notify([data.assignee], "assigned", task)
+    if task.directive.published and ("assignee" in changes or "lead_unit" in changes):
+        tell_parties(task.directive, [task])  # the new party (assignee, or the new lead unit's leaders)
 
 
 def _change_deadline(actor: User, task: Task, new_deadline: date | None, today: date, reason: str,

@@ -1,0 +1,27 @@
+"""notification.directive_id: a directive's publication tells each person once, of all their tasks in it
+
+Revision ID: 0007
+Revises: 0004
+Create Date: 2026-12-05 06:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('notification') as batch:
+        batch.add_column(sa.Column('directive_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(batch.f('fk_notification_directive_id_directive'), 'directive',
+                                 ['directive_id'], ['id'])
+
+
+def downgrade():
+    with op.batch_alter_table('notification') as batch:
+        batch.drop_constraint(batch.f('fk_notification_directive_id_directive'), type_='foreignkey')
+        batch.drop_column('directive_id')
