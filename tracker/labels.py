@@ -55,6 +55,7 @@ NOTIFICATION_LABELS = {
     "confirmed": _l("Completion confirmed"),
     "returned": _l("Completion report returned"),
     "extension_requested": _l("Extension requested"),
+    "difficulty": _l("Difficulty or proposal awaiting a decision"),
     "extension_approved": _l("Extension approved"),
     "extension_rejected": _l("Extension rejected"),
     "reminder": _l("Reminder"),

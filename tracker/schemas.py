@@ -137,6 +137,10 @@ class DirectiveOut(Output):
     signer: str
     text: str
     published: bool = Field(description="Extension: a draft's tasks are seen by the issuing side only.")
+    on_behalf_of: str | None = Field(description="Username of the leader the directive speaks for.")
+    tracker: str | None = Field(description="Username of the person who tracks it (by default its recorder). "
+                                            "With `on_behalf_of`, they receive its tasks' completion reports, "
+                                            "extension requests and difficulties awaiting a decision.")
     url: str = Field(description="Extension: the directive's page.")
 
 
@@ -151,8 +155,10 @@ class DirectiveIn(Input):
                                                      "for it).")
     signer: Text(255) = Field("", description="Free text: name and title.")
     text: Text() = ""
-    on_behalf_of: Username | None = Field(None, description="Extension: username of the issuing unit's leader a "
-                                                            "secretary records for (a leader defaults to themself).")
+    on_behalf_of: Username | None = Field(None, description="Username of the issuing unit's leader the directive "
+                                                            "speaks for (a leader defaults to themself).")
+    tracker: Username | None = Field(None, description="Username of the issuing unit's secretary or leader who "
+                                                       "tracks it; default: whoever records it.")
 
 
 # --- tasks --------------------------------------------------------------------------------------

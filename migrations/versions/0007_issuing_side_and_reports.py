@@ -1,4 +1,8 @@
-"""notification.directive_id: a directive's publication tells each person once, of all their tasks in it
+"""The issuing side and who is told: directive.tracker_id, notification.directive_id
+
+directive.tracker_id is the Office person who tracks a directive (with the
+leader it speaks for, its issuing side); notification.directive_id lets a
+directive's publication tell each person once, of all their tasks in it.
 
 Revision ID: 0007
 Revises: 0004
@@ -15,6 +19,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('directive') as batch:
+        batch.add_column(sa.Column('tracker_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(batch.f('fk_directive_tracker_id_user'), 'user', ['tracker_id'], ['id'])
     with op.batch_alter_table('notification') as batch:
         batch.add_column(sa.Column('directive_id', sa.Integer(), nullable=True))
         batch.create_foreign_key(batch.f('fk_notification_directive_id_directive'), 'directive',
@@ -25,3 +32,6 @@ def downgrade():
     with op.batch_alter_table('notification') as batch:
         batch.drop_constraint(batch.f('fk_notification_directive_id_directive'), type_='foreignkey')
         batch.drop_column('directive_id')
+    with op.batch_alter_table('directive') as batch:
+        batch.drop_constraint(batch.f('fk_directive_tracker_id_user'), type_='foreignkey')
+        batch.drop_column('tracker_id')

@@ -38,7 +38,10 @@ def unit_json(unit: Unit) -> dict[str, Any]:
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:
+    tracker = directive.tracker or directive.created_by
     return fields_of(DirectiveOut, directive, issuing_unit=directive.issuing_unit.code,
+                     on_behalf_of=directive.on_behalf_of.username if directive.on_behalf_of else None,
+                     tracker=tracker.username if tracker else None,
                      url=external_url("directives.show", directive_id=directive.id))
 
 

@@ -26,7 +26,7 @@ PENDING = "notices"  # the key of the pending events in `session.info`
 
 # Events that also send an e-mail (through the outbox, sent after the commit).
 EMAILED_EVENTS = frozenset({"assigned", "returned", "extension_approved", "extension_rejected", "submitted",
-                            "extension_requested"})
+                            "extension_requested", "difficulty"})
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class DirectiveData:
     signer: str = ""
     text: str = ""
     on_behalf_of: User | None = None
+    tracker: User | None = None  # default: whoever records it
 
 
 @dataclass
@@ -86,6 +87,29 @@ def responsible_people(task: Task) -> list[User]:
     return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
 
 
+def issuing_side(task: Task) -> list[User]:
+    """Who is told of a task's completion report, extension request and difficulties awaiting a decision.
+
+    For a directive's task: the leader it speaks for (`on_behalf_of`, or its
+    recorder when a leader of the issuing unit) and the person tracking it
+    (`tracker`, or its recorder). Other leaders of the issuing unit are not
+    told; all of them are only when no such leader is named (or they left).
+    For a sub-task: the leader who split it off, or else the unit's leaders.
+    """
+    if task.parent_id is not None:
+        issuer = task.created_by
+        named = issuer if issuer is not None and issuer.active and issuer.role == "leader" \
+            and issuer.unit_id == task.issuing_unit_id else None
+        return [named] if named else unit_leaders(task.issuing_unit)
+    directive = task.directive
+    recorder = directive.created_by
+    leader = directive.on_behalf_of or (recorder if recorder is not None and recorder.role == "leader"
+                                        and recorder.unit_id == directive.issuing_unit_id else None)
+    leaders = [leader] if leader is not None and leader.active else unit_leaders(directive.issuing_unit)
+    tracker = directive.tracker or recorder
+    return leaders + ([tracker] if tracker is not None and tracker.active and tracker not in leaders else [])
+
+
 def parties(tasks) -> dict[int, tuple[User, list[notices.Item]]]:
     """Who new `tasks` concern and what each answers for in them: user id -> (user, items).
 
@@ -109,7 +133,7 @@ def tell_parties(directive: Directive, tasks) -> None:
 
 # --- directives -----------------------------------------------------------------------------
 
-def _validate_directive(data: DirectiveData, directive: Directive | None) -> None:
+def _validate_directive(data: DirectiveData, directive: Directive | None, recorder: User | None) -> None:
     errors = {}
     if not data.number.strip():
         errors["number"] = _l("Enter the document number.")
@@ -120,6 +144,10 @@ def _validate_directive(data: DirectiveData, directive: Directive | None) -> Non
     if data.on_behalf_of is not None and (data.on_behalf_of.unit_id != data.issuing_unit.id
                                           or data.on_behalf_of.role != "leader"):
         errors["on_behalf_of"] = _l("Choose a leader of the issuing unit.")
+    if data.tracker is not None and data.tracker is not recorder and (
+            data.tracker.unit_id != data.issuing_unit.id or not data.tracker.active
+            or data.tracker.role not in ("leader", "secretary")):
+        errors["tracker"] = _l("Choose a secretary or leader of the issuing unit.")
     if not errors:
         key = fold(data.number).replace(" ", "")
         taken = db.session.scalar(select(Directive.id).where(
@@ -142,6 +170,8 @@ def _apply_directive(directive: Directive, data: DirectiveData) -> None:
     directive.signer = data.signer.strip()
     directive.text = data.text
     directive.on_behalf_of = data.on_behalf_of
+    if data.tracker is not None:
+        directive.tracker = data.tracker
     directive.refresh_search()
 
 
@@ -149,11 +179,9 @@ def create_directive(actor: User, data: DirectiveData) -> Directive:
     """Record a directive (a draft until published)."""
     _require(reach.can_issue_for(actor, data.issuing_unit),
              _l("You can only record documents of your own unit."))
-    _validate_directive(data, None)
-    directive = Directive(created_by=actor)
+    _validate_directive(data, None, actor)
+    directive = Directive(created_by=actor, tracker=actor)
     _apply_directive(directive, data)
-    if actor.role == "secretary" and data.on_behalf_of is None:
-        directive.on_behalf_of = None
     db.session.add(directive)
     db.session.flush()
     audit.record("directive.create", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}")
@@ -167,11 +195,15 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
         if directive.tasks:
             raise Invalid(_l("Please correct the errors below."),
                           {"issuing_unit": _l("The issuing unit cannot change once tasks exist.")})
-    _validate_directive(data, directive)
+    _validate_directive(data, directive, directive.created_by)
     changes = audit.diff(directive, {"number": data.number.strip(), "kind": data.kind, "title": data.title.strip(),
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
+    for name in ("on_behalf_of", "tracker"):
+        old, new = getattr(directive, name), getattr(data, name)
+        if new is not None and new is not old or (name == "on_behalf_of" and new is None and old is not None):
+            changes[name] = [old.username if old else None, new.username if new else None]
     _apply_directive(directive, data)
     for task in directive.tasks:
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
@@ -404,6 +436,8 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
     db.session.flush()
     audit.record("task.progress", actor=actor, obj=task, summary=task.title[:200],
                  changes={"progress": data.progress, "contribution": contribution})
+    if update.raises_issue and task.directive.published:
+        notify(issuing_side(task), "difficulty", task)
     return update
 
 
@@ -460,7 +494,7 @@ def submit_completion(actor: User, task: Task, note: str, today: date) -> Comple
     _touch(task, actor)
     db.session.flush()
     audit.record("task.submit", actor=actor, obj=task, summary=task.title[:200], changes={"state": ["open", "submitted"]})
-    notify(unit_leaders(task.issuing_unit), "submitted", task)
+    notify(issuing_side(task), "submitted", task)
     return report
 
 
@@ -566,7 +600,7 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     db.session.flush()
     audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
                  changes={"deadline": [task.deadline, new_deadline], "reason": reason.strip()})
-    notify(unit_leaders(task.issuing_unit), "extension_requested", task)
+    notify(issuing_side(task), "extension_requested", task)
     return ext
 
 
