@@ -48,6 +48,20 @@ EXTENSION_STATE_LABELS = {"pending": _l("Waiting for decision"), "approved": _l(
 REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"),
                        "returned": _l("Returned")}
 
+# How a person is told, per kind of message (tracker.rules.preferences).
+CHANNEL_LABELS = {
+    "email": _l("E-mail and bell"),
+    "bell": _l("Bell only"),
+    "digest": _l("Weekly digest only"),
+}
+
+MESSAGE_GROUP_LABELS = {
+    "new_work": _l("New tasks for me or my unit"),
+    "reminders": _l("Deadline reminders"),
+    "awaiting": _l("Reports awaiting my decision"),
+    "answers": _l("Answers to my reports"),
+}
+
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
     "response": _l("Answer to your report"),

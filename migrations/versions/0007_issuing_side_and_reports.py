@@ -1,5 +1,6 @@
-"""The issuing side and who is told: directive.tracker_id, notification.directive_id
+"""Who is told what: directive.tracker_id, notification.directive_id, user.notification_prefs
 
+user.notification_prefs holds each person's channel per kind of message;
 directive.tracker_id is the Office person who tracks a directive (with the
 leader it speaks for, its issuing side); notification.directive_id lets a
 directive's publication tell each person once, of all their tasks in it.
@@ -19,6 +20,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('user') as batch:
+        batch.add_column(sa.Column('notification_prefs', sa.JSON(), nullable=True))
     with op.batch_alter_table('directive') as batch:
         batch.add_column(sa.Column('tracker_id', sa.Integer(), nullable=True))
         batch.create_foreign_key(batch.f('fk_directive_tracker_id_user'), 'user', ['tracker_id'], ['id'])
@@ -35,3 +38,5 @@ def downgrade():
     with op.batch_alter_table('directive') as batch:
         batch.drop_constraint(batch.f('fk_directive_tracker_id_user'), type_='foreignkey')
         batch.drop_column('tracker_id')
+    with op.batch_alter_table('user') as batch:
+        batch.drop_column('notification_prefs')

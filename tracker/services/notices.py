@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from tracker.models import Directive, Notification, Task, User
+from tracker.rules.preferences import DIGEST, EMAIL, channel
 from tracker.services.planner import enqueue_event_email, enqueue_items_email
 
 PENDING = "notices"  # the key of the pending events in `session.info`
@@ -102,12 +103,15 @@ def deliver(session: Session, mailer, today: date) -> None:
     """Write the pending notices: an in-app notification each, and the e-mails of the mailed kinds."""
     notices = session.info.pop(PENDING, [])
     for notice in notices:
+        how = channel(notice.user.role, notice.user.notification_prefs, notice.kind)
+        if how == DIGEST:  # the person chose the weekly digest only for this kind of message
+            continue
         if notice.items is not None:
-            _deliver_items(session, notice, mailer, today)
+            _deliver_items(session, notice, mailer, today, email=how == EMAIL)
             continue
         session.add(Notification(user_id=notice.user.id, kind=notice.kind,
                                  task_id=notice.task.id if notice.task else None, title=notice.title))
-        if notice.task is not None and notice.kind in EMAILED_EVENTS:
+        if notice.task is not None and notice.kind in EMAILED_EVENTS and how == EMAIL:
             enqueue_event_email(notice.user, notice.kind, notice.task, today, mailer)
 
 
@@ -119,10 +123,10 @@ def items_title(directive: Directive, items: list[Item]) -> str:
     return f"{directive.number}: {'; '.join(titles)}"[:500]
 
 
-def _deliver_items(session: Session, notice: Notice, mailer, today: date) -> None:
+def _deliver_items(session: Session, notice: Notice, mailer, today: date, email: bool) -> None:
     tasks = {item.task.id for item in notice.items}
     session.add(Notification(user_id=notice.user.id, kind=notice.kind, directive_id=notice.directive.id,
                              task_id=next(iter(tasks)) if len(tasks) == 1 else None,
                              title=items_title(notice.directive, notice.items)))
-    if notice.kind in EMAILED_EVENTS:
+    if email and notice.kind in EMAILED_EVENTS:
         enqueue_items_email(notice.user, notice.kind, notice.directive, notice.items, today, mailer)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.database import db
 from tracker.models import AuditEvent, Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
+from tracker.rules.preferences import BELL, DIGEST, EMAIL, channel, wants_digest
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -140,8 +141,11 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             if user.id in seen:
                 continue
             seen.add(user.id)
+            how = channel(user.role, user.notification_prefs, reminder.rule)
+            if how == DIGEST:  # their weekly digest lists the task instead
+                continue
             key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
-            wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
+            wants_email = how == EMAIL and settings.email_enabled and user.email_notifications and bool(user.email)
             if dry_run:
                 exists_already = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
                 if not exists_already:
@@ -168,7 +172,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
-    """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
+    """Queue the weekly digest of due-soon and overdue tasks in their reach (once a week) to each leader, and to
+    whoever chose "digest only" for some kind of message (tracker.rules.preferences)."""
     now = now or utcnow()
     settings = get_settings()
     if not settings.email_enabled:
@@ -178,10 +183,10 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
     year, week, _ = today.isocalendar()
     queued = 0
-    leaders = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True),
-                                                    User.email_notifications.is_(True))
-                                 .options(joinedload(User.unit))).all()
-    for leader in leaders:
+    readers = db.session.scalars(select(User).where(User.active.is_(True), User.email_notifications.is_(True),
+                                                    User.email != "")
+                                 .options(joinedload(User.unit)).order_by(User.id)).all()
+    for leader in (u for u in readers if wants_digest(u.role, u.notification_prefs)):
         key = f"digest:{leader.id}:{year}-W{week:02d}"
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
             continue
@@ -247,10 +252,13 @@ def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | Non
         _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
     queued = 0
     for user in recipients:
+        # Someone pressed "remind now" for this person: "digest only" still shows it in the bell.
+        how = BELL if channel(user.role, user.notification_prefs, "manual") == DIGEST else \
+            channel(user.role, user.notification_prefs, "manual")
         key = f"m:{task.id}:{user.id}:{stamp}"
         if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
             queued += 1
-        if get_settings().email_enabled and user.email_notifications and user.email:
+        if how == EMAIL and get_settings().email_enabled and user.email_notifications and user.email:
             subject, text, html = mailer.render("reminder", locale=user.language, task=task, user=user,
                                                 rule="manual", occurrence=1, today=today, url=mailer.task_url(task.id),
                                                days_left=None, sender=actor)
