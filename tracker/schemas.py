@@ -254,6 +254,14 @@ class NoteIn(Input):
     note: Text(TEXT_MAX) = ""
 
 
+class CompletionIn(Input):
+    """A completion report: the results achieved (required: an empty one is 422) and the signed report."""
+
+    note: Text(TEXT_MAX) = Field("", description="The results achieved (required).")
+    report_number: Text(80) = Field("", description="The report's number, e.g. 620/BC-STTTT.")
+    report_date: Day | None = Field(None, description="The report's date (not after today).")
+
+
 class ReasonIn(Input):
     reason: Text(TEXT_MAX, minLength=1)
 

@@ -1,5 +1,6 @@
 """Who is told what: directive.tracker_id, notification.directive_id, user.notification_prefs
 
+completion_report.report_number and report_date carry the signed report;
 user.notification_prefs holds each person's channel per kind of message;
 directive.tracker_id is the Office person who tracks a directive (with the
 leader it speaks for, its issuing side); notification.directive_id lets a
@@ -20,6 +21,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('completion_report') as batch:
+        batch.add_column(sa.Column('report_number', sa.String(length=80), nullable=False, server_default=''))
+        batch.add_column(sa.Column('report_date', sa.Date(), nullable=True))
     with op.batch_alter_table('user') as batch:
         batch.add_column(sa.Column('notification_prefs', sa.JSON(), nullable=True))
     with op.batch_alter_table('directive') as batch:
@@ -40,3 +44,6 @@ def downgrade():
         batch.drop_column('tracker_id')
     with op.batch_alter_table('user') as batch:
         batch.drop_column('notification_prefs')
+    with op.batch_alter_table('completion_report') as batch:
+        batch.drop_column('report_date')
+        batch.drop_column('report_number')

@@ -27,13 +27,13 @@ NAMES: dict[type[BaseModel], str] = {
     s.DirectivePage: "DirectivePage", s.DirectiveDetailOut: "DirectiveDetail", s.DirectiveIn: "NewDirective",
     s.TaskOut: "Task", s.TaskPage: "TaskPage", s.TaskIn: "NewTask", s.TaskPatch: "TaskPatch",
     s.UpdateOut: "Update", s.UpdatePage: "UpdatePage", s.UpdateIn: "NewUpdate", s.NoteIn: "Note",
-    s.ReasonIn: "Reason", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
+    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
-          s.ExtractIn}
+INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.EmptyIn,
+          s.ExtensionIn, s.ExtractIn}
 
 ERRORS = {
     400: "Malformed JSON, or a body that is not an object.",
@@ -214,8 +214,9 @@ def paths() -> dict[str, dict]:
                                    "contribution."),
         },
         "/tasks/{task_id}/completion": task_action(
-            "Report completion (state becomes submitted)", s.NoteIn, "submitCompletion",
-            "The lead side; the issuer then confirms or returns it.", required=False),
+            "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
+            "The lead side, with the results achieved (an empty `note` is 422) and the report's number and date; "
+            "the issuer then confirms or returns it."),
         "/tasks/{task_id}/confirm": task_action("Confirm completion (state becomes done)", s.NoteIn,
                                                 "confirmCompletion", "The issuing unit's leaders.", required=False),
         "/tasks/{task_id}/return": task_action("Return a completion report (state becomes open)", s.ReasonIn,

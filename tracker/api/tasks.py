@@ -21,6 +21,7 @@ from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
 from tracker.schemas import (
     AsOf,
+    CompletionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -199,8 +200,8 @@ def _secretaries_decide() -> bool:
 
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
 def submit_completion(task_id: int):
-    return _task_action(task_id, NoteIn, lambda task, data, now: workflow.submit_completion(
-        current_api_user(), task, data.note, now))
+    return _task_action(task_id, CompletionIn, lambda task, data, now: workflow.submit_completion(
+        current_api_user(), task, data.note, now, data.report_number, data.report_date))
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])

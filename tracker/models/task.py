@@ -164,7 +164,9 @@ class CompletionReport(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     submitted_on: Mapped[date] = mapped_column(Date)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # the results achieved (required)
+    report_number: Mapped[str] = mapped_column(String(80), default="")  # e.g. 620/BC-STTTT
+    report_date: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, returned
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -483,12 +483,24 @@ def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> Non
 
 # --- completion -----------------------------------------------------------------------------
 
-def submit_completion(actor: User, task: Task, note: str, today: date) -> CompletionReport:
+def submit_completion(actor: User, task: Task, note: str, today: date, report_number: str = "",
+                      report_date: date | None = None) -> CompletionReport:
+    """The lead unit reports the task done: the results achieved (required), the report's number and date."""
     _require(reach.can_report(actor, task), _l("Only the lead unit can report completion."))
     if task.state != "open":
         raise Conflict(_l("Only an open task can be reported complete (this one is: %(state)s).",
                           state=state_label(task.state)))
-    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip())
+    errors = {}
+    if not note.strip():
+        errors["note"] = _l("Describe the results achieved: the issuer decides on them.")
+    if report_date is not None and report_date > today:
+        errors["report_date"] = _l("The report's date cannot be in the future.")
+    if len(report_number.strip()) > 80:
+        errors["report_number"] = _l("At most 80 characters.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip(),
+                              report_number=report_number.strip(), report_date=report_date)
     db.session.add(report)
     task.state = "submitted"
     _touch(task, actor)

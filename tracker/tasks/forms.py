@@ -34,6 +34,14 @@ class NoteForm(Form):
     submit = SubmitField(_l("Send"))
 
 
+class CompletionForm(Form):
+    note = TextAreaField(_l("Results achieved"), validators=[Optional(), Length(max=20_000)])
+    report_number = StringField(_l("Report number"), validators=[Optional(), Length(max=80)])
+    report_date = DateField(_l("Report date"), validators=[Optional()], format=DATE_FORMATS,
+                            render_kw={"type": "date"})
+    submit = SubmitField(_l("Send completion report"))
+
+
 class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
     submit = SubmitField(_l("Send"))

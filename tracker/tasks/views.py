@@ -23,6 +23,7 @@ from tracker.services.queries import TaskFilters, from_args, list_page, status_c
 from tracker.tasks import bp
 from tracker.tasks.forms import (
     AssignForm,
+    CompletionForm,
     DecisionForm,
     ExtensionForm,
     NoteForm,
@@ -257,8 +258,14 @@ def respond(task_id: int, update_id: int):
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
 def complete(task_id: int):
-    form = NoteForm()
-    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today()),
+    form = CompletionForm()
+    if not form.validate():  # e.g. a malformed date: said, nothing saved
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
+        return _back(task_id, "#complete")
+    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today(),
+                                                              form.report_number.data or "", form.report_date.data),
                 _("The completion report has been sent to the issuer."))
 
 
