@@ -254,6 +254,16 @@ class NoteIn(Input):
     note: Text(TEXT_MAX) = ""
 
 
+class AssignIn(Input):
+    """A leader of the lead unit gives the task to one of its people, with the instruction that goes with it."""
+
+    assignee: Username | None = Field(description="Username of a person of the lead unit; null: nobody (the lead "
+                                                   "unit's leaders answer for it).")
+    note: Text(5000) = Field("", description="The instruction (ý kiến giao việc): in the history and the "
+                                            "assignee's notification.")
+    version: int | None = Field(None, description="The task's version as loaded (or If-Match): 409 when stale.")
+
+
 class CompletionIn(Input):
     """A completion report: the results achieved (required: an empty one is 422) and the signed report."""
 

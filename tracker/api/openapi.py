@@ -27,12 +27,12 @@ NAMES: dict[type[BaseModel], str] = {
     s.DirectivePage: "DirectivePage", s.DirectiveDetailOut: "DirectiveDetail", s.DirectiveIn: "NewDirective",
     s.TaskOut: "Task", s.TaskPage: "TaskPage", s.TaskIn: "NewTask", s.TaskPatch: "TaskPatch",
     s.UpdateOut: "Update", s.UpdatePage: "UpdatePage", s.UpdateIn: "NewUpdate", s.NoteIn: "Note",
-    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
+    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.AssignIn: "Assignment", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.EmptyIn,
+INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.AssignIn, s.EmptyIn,
           s.ExtensionIn, s.ExtractIn}
 
 ERRORS = {
@@ -213,6 +213,9 @@ def paths() -> dict[str, dict]:
                        description="The lead side sets the task's progress; a cooperating unit posts a "
                                    "contribution."),
         },
+        "/tasks/{task_id}/assign": task_action(
+            "Assign the task to a person of the lead unit, with an instruction", s.AssignIn, "assignTask",
+            "The lead unit's leaders (and whoever may assign on the page)."),
         "/tasks/{task_id}/completion": task_action(
             "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
             "The lead side, with the results achieved (an empty `note` is 422) and the report's number and date; "

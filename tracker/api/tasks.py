@@ -21,6 +21,7 @@ from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
 from tracker.schemas import (
     AsOf,
+    AssignIn,
     CompletionIn,
     ExtensionIn,
     ExtensionOut,
@@ -196,6 +197,20 @@ def _task_action(task_id: int, declaration, action):
 
 def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
+
+
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+def assign(task_id: int):
+    def act(task, data, now):
+        assignee = None
+        if data.assignee is not None:
+            assignee = find_user(data.assignee)
+            if assignee is None:
+                raise invalid({"assignee": _("Unknown user: %(name)s", name=data.assignee[:80])})
+        version = expected_version(data.version)
+        workflow.assign(current_api_user(), task, assignee, expected_version=version, note=data.note)
+
+    return _task_action(task_id, AssignIn, act)
 
 
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])

@@ -54,9 +54,10 @@ class Notice:
     title: str
     directive: Directive | None = None
     items: list[Item] | None = None
+    note: str = ""  # what the sender wrote with it, e.g. the assignment's instruction
 
 
-def tell(session: Session, users, kind: str, task: Task | None, title: str | None = None) -> None:
+def tell(session: Session, users, kind: str, task: Task | None, title: str | None = None, note: str = "") -> None:
     """Tell each active user of `users` (once each) of `kind` about `task`, when the change is saved.
 
     The text shown is the translated label of `kind` (in the reader's
@@ -69,7 +70,7 @@ def tell(session: Session, users, kind: str, task: Task | None, title: str | Non
         if user is None or not user.active or user.id in seen:
             continue
         seen.add(user.id)
-        pending.append(Notice(user, kind, task, title[:500]))
+        pending.append(Notice(user, kind, task, title[:500], note=note))
 
 
 def tell_items(session: Session, directive: Directive, items_by_user, kind: str = "assigned") -> None:
@@ -112,7 +113,7 @@ def deliver(session: Session, mailer, today: date) -> None:
         session.add(Notification(user_id=notice.user.id, kind=notice.kind,
                                  task_id=notice.task.id if notice.task else None, title=notice.title))
         if notice.task is not None and notice.kind in EMAILED_EVENTS and how == EMAIL:
-            enqueue_event_email(notice.user, notice.kind, notice.task, today, mailer)
+            enqueue_event_email(notice.user, notice.kind, notice.task, today, mailer, note=notice.note)
 
 
 def items_title(directive: Directive, items: list[Item]) -> str:

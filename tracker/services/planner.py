@@ -212,13 +212,13 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     return queued
 
 
-def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) -> None:
+def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer, note: str = "") -> None:
     """E-mail for an event (assignment, return, decision), sent after the request commits."""
     settings = get_settings()
     if not (settings.email_enabled and user.email_notifications and user.email and user.active):
         return
     subject, text, html = mailer.render("event", locale=user.language, task=task, user=user, kind=kind,
-                                        url=mailer.task_url(task.id))
+                                        url=mailer.task_url(task.id), note=note)
     message_id = mailer.new_message_id()
     enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
                   text=text, html=html, message_id=message_id, planned_for=today, task_id=task.id,

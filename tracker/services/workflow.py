@@ -72,9 +72,9 @@ def _require(condition: bool, message=None) -> None:
         raise Forbidden(message or _l("You do not have permission to do this."))
 
 
-def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
+def notify(users, kind: str, task: Task | None, title: str | None = None, note: str = "") -> None:
     """Tell `users` of `kind` about `task` once the change is saved (tracker.services.notices)."""
-    notices.tell(db.session, users, kind, task, title)
+    notices.tell(db.session, users, kind, task, title, note)
 
 
 def unit_leaders(unit: Unit) -> list[User]:
@@ -383,8 +383,13 @@ def remove_task(actor: User, task: Task) -> None:
     db.session.delete(task)
 
 
-def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None) -> None:
-    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it)."""
+def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None,
+           note: str = "") -> None:
+    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it).
+
+    `note` is the instruction that goes with it (ý kiến giao việc): kept in
+    the history and told to the assignee.
+    """
     _require(reach.can_assign(actor, task))
     check_version(task, expected_version)
     if task.is_closed:
@@ -392,14 +397,19 @@ def assign(actor: User, task: Task, assignee: User | None, expected_version: int
     if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(task.lead_unit.path)):
         raise Invalid(_l("Please correct the errors below."),
                       {"assignee": _l("The assignee must be an active member of the lead unit.")})
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise Invalid(_l("Please correct the errors below."), {"note": _l("At most 5000 characters.")})
     old = task.assignee
     task.assignee = assignee
     task.assignee_id = assignee.id if assignee else None
     _touch(task, actor)
-    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"assignee": [old.username if old else None, assignee.username if assignee else None]})
+    changes = {"assignee": [old.username if old else None, assignee.username if assignee else None]}
+    if note:
+        changes["instruction"] = note
+    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if assignee is not None and task.directive.published:
-        notify([assignee], "assigned", task)
+        notify([assignee], "assigned", task, title=f"{task.title} — {note}" if note else None, note=note)
 
 
 # --- progress -------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class DecisionForm(Form):
 
 class AssignForm(Form):
     assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
+    note = TextAreaField(_l("Instruction (ý kiến giao việc)"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
     submit = SubmitField(_l("Assign"))
 

@@ -208,7 +208,8 @@ def assign(task_id: int):
     form = AssignForm()
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version),
+    return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version,
+                                                   note=form.note.data or ""),
                 _("The assignee has been saved."))
 
 
