@@ -124,6 +124,7 @@ OUTBOX_STATE_LABELS = {
 
 FIELD_LABELS = {
     "instruction": _l("Instruction"),
+    "asked": _l("Asked for"),
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),

@@ -264,6 +264,12 @@ class AssignIn(Input):
     version: int | None = Field(None, description="The task's version as loaded (or If-Match): 409 when stale.")
 
 
+class ExtensionDecisionIn(Input):
+    note: Text(TEXT_MAX) = ""
+    deadline: Day | None = Field(None, description="Approve only: another date than the one asked for (then "
+                                                   "`note` is required).")
+
+
 class CompletionIn(Input):
     """A completion report: the results achieved (required: an empty one is 422) and the signed report."""
 
@@ -289,6 +295,8 @@ class ExtensionOut(Output):
     id: int
     task: int
     deadline: Day = Field(description="The deadline asked for.")
+    approved_deadline: Day | None = Field(description="The deadline granted (null until approved): the one asked "
+                                                      "for, or another.")
     old_deadline: Day | None
     reason: str
     state: Literal["pending", "approved", "rejected"]

@@ -1,6 +1,7 @@
 """Who is told what: directive.tracker_id, notification.directive_id, user.notification_prefs
 
 completion_report.report_number and report_date carry the signed report;
+extension_request.approved_deadline is the date granted (maybe not the one asked);
 user.notification_prefs holds each person's channel per kind of message;
 directive.tracker_id is the Office person who tracks a directive (with the
 leader it speaks for, its issuing side); notification.directive_id lets a
@@ -21,6 +22,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('extension_request') as batch:
+        batch.add_column(sa.Column('approved_deadline', sa.Date(), nullable=True))
     with op.batch_alter_table('completion_report') as batch:
         batch.add_column(sa.Column('report_number', sa.String(length=80), nullable=False, server_default=''))
         batch.add_column(sa.Column('report_date', sa.Date(), nullable=True))
@@ -47,3 +50,5 @@ def downgrade():
     with op.batch_alter_table('completion_report') as batch:
         batch.drop_column('report_date')
         batch.drop_column('report_number')
+    with op.batch_alter_table('extension_request') as batch:
+        batch.drop_column('approved_deadline')

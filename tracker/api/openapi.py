@@ -27,12 +27,13 @@ NAMES: dict[type[BaseModel], str] = {
     s.DirectivePage: "DirectivePage", s.DirectiveDetailOut: "DirectiveDetail", s.DirectiveIn: "NewDirective",
     s.TaskOut: "Task", s.TaskPage: "TaskPage", s.TaskIn: "NewTask", s.TaskPatch: "TaskPatch",
     s.UpdateOut: "Update", s.UpdatePage: "UpdatePage", s.UpdateIn: "NewUpdate", s.NoteIn: "Note",
-    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.AssignIn: "Assignment", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
+    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.AssignIn: "Assignment", s.ExtensionDecisionIn: "ExtensionDecision", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.AssignIn, s.EmptyIn,
+INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.AssignIn,
+          s.ExtensionDecisionIn, s.EmptyIn,
           s.ExtensionIn, s.ExtractIn}
 
 ERRORS = {
@@ -230,12 +231,13 @@ def paths() -> dict[str, dict]:
             "Ask for a later deadline", json_ok(s.ExtensionOut, "Created (state pending)", 201), tag="tasks",
             path=[path_id("task_id")], request=s.ExtensionIn, errors=WRITE_ERRORS, operation_id="requestExtension")},
         "/extensions/{extension_id}/approve": {"post": op(
-            "Approve an extension (the deadline moves)", json_ok(s.ExtensionOut), tag="tasks",
-            path=[path_id("extension_id")], request=s.NoteIn, required=False, errors=WRITE_ERRORS,
+            "Approve an extension (the deadline moves: to the date asked for, or to `deadline` with a `note`)",
+            json_ok(s.ExtensionOut), tag="tasks",
+            path=[path_id("extension_id")], request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS,
             operation_id="approveExtension")},
         "/extensions/{extension_id}/reject": {"post": op(
             "Reject an extension", json_ok(s.ExtensionOut), tag="tasks", path=[path_id("extension_id")],
-            request=s.NoteIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
+            request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
         "/stats": {"get": op(
             "The dashboard's figures", json_ok(s.StatsOut), tag="stats", operation_id="getStats",
             description="With no filter: every task led in the caller's reach, of published directives, as of "

@@ -23,6 +23,7 @@ from tracker.schemas import (
     AsOf,
     AssignIn,
     CompletionIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -247,10 +248,11 @@ def request_extension(task_id: int):
 
 
 def _decide(extension_id: int, approve: bool):
-    decision = body(NoteIn)
+    decision = body(ExtensionDecisionIn)
     ext = load_extension(extension_id)
     load_task(ext.task_id, for_update=True)
-    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide())
+    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide(),
+                              deadline=decision.deadline if approve else None)
     db.session.commit()
     return respond(ExtensionOut, extension_json(ext))
 

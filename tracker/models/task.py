@@ -187,7 +187,8 @@ class ExtensionRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     old_deadline: Mapped[date | None] = mapped_column(Date)
-    new_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)  # asked for
+    approved_deadline: Mapped[date | None] = mapped_column(Date)  # granted: the one asked for, or another
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -627,22 +627,39 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
 
 
 def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str, today: date,
-                     secretaries_decide: bool = False) -> None:
+                     secretaries_decide: bool = False, deadline: date | None = None) -> None:
+    """Approve (the date asked for, or `deadline`, with a note saying why) or reject an extension request."""
     task = ext.task
     _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can decide an extension."))
     if ext.state != "pending":
         raise Conflict(_l("This request has already been decided."))
     if approve and task.is_closed:
         raise Conflict(_l("A closed task cannot be extended."))
+    granted = deadline or ext.new_deadline
+    if approve and granted != ext.new_deadline:
+        errors = {}
+        if task.deadline is not None and granted <= task.deadline:
+            errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
+                                    date=task.deadline.strftime("%d/%m/%Y"))
+        elif task.parent is not None and task.parent.deadline is not None and granted > task.parent.deadline:
+            errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
+                                    date=task.parent.deadline.strftime("%d/%m/%Y"))
+        if not note.strip():
+            errors["note"] = _l("Say why another date than the one asked for is approved.")
+        if errors:
+            raise Invalid(_l("Please correct the errors below."), errors)
     ext.state = "approved" if approve else "rejected"
     ext.decided_by_id = actor.id
     ext.decided_at = utcnow()
     ext.decision_note = note.strip()
     if approve:
-        _change_deadline(actor, task, ext.new_deadline, today, ext.reason, extension=ext)
+        ext.approved_deadline = granted
+        _change_deadline(actor, task, granted, today, ext.reason, extension=ext)
     _touch(task, actor)
-    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200],
-                 changes={"deadline": [ext.old_deadline, ext.new_deadline], "note": note.strip()})
+    changes = {"deadline": [ext.old_deadline, granted if approve else ext.new_deadline], "note": note.strip()}
+    if approve and granted != ext.new_deadline:
+        changes["asked"] = ext.new_deadline
+    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200], changes=changes)
     people = responsible_people(task)
     if ext.requested_by_id:
         people.append(db.session.get(User, ext.requested_by_id))

@@ -56,6 +56,8 @@ class ExtensionForm(Form):
 
 class DecisionForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    deadline = DateField(_l("Approve until (if not the date asked for)"), validators=[Optional()],
+                         format=DATE_FORMATS, render_kw={"type": "date"})
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 

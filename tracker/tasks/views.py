@@ -315,8 +315,12 @@ def decide_extension(task_id: int, extension_id: int):
     if ext is None or ext.task_id != task_id:
         abort(404)
     approve = bool(form.approve.data)
+    if form.deadline.raw_data and form.deadline.raw_data[0] and form.deadline.data is None:
+        flash(f"{form.deadline.label.text}: {_('Enter a valid date.')}", "error")
+        return _back(task_id, "#decide-extension")
     return _run(task_id, lambda t: workflow.decide_extension(current_user, ext, approve, form.note.data or "",
-                                                             today(), _secretaries_decide()),
+                                                             today(), _secretaries_decide(),
+                                                             deadline=form.deadline.data if approve else None),
                 _("The extension has been approved.") if approve else _("The extension has been rejected."))
 
 
