@@ -4,6 +4,7 @@
 (the default, used by ``make run``), testing, production.
 """
 import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,16 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def local_base_url() -> str:
+    """The address `flask serve` answers on, from HOST and PORT (what `make run` passes it)."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # listening everywhere: links should name this machine
+        host = socket.gethostname()
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
 
 
 def database_url(value: str) -> str:
@@ -43,7 +54,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The public address that links in e-mails (and feeds) start with, e.g. https://tracker.example.gov.vn;
+    # required in production, derived from HOST and PORT elsewhere.
+    BASE_URL = os.environ.get("BASE_URL") or local_base_url()
 
     # Sessions: server-side rows (tracker.models.UserSession) make them revocable.
     SESSION_COOKIE_NAME = "tracker_session"
@@ -121,6 +134,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-tracker_session"
     DEVICE_COOKIE_NAME = "__Host-tracker_device"
+    BASE_URL = os.environ.get("BASE_URL", "")  # no guess: the app refuses to start without it
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -627,7 +627,7 @@ def production_app(tmp_path):
     from tracker.database import db as _db
     from tracker.demo import add_unit, add_user
 
-    app = create_app("production", SECRET_KEY="x" * 64,
+    app = create_app("production", SECRET_KEY="x" * 64, BASE_URL="https://tracker.example.gov.vn",
                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'production.db'}",
                      UPLOAD_FOLDER=str(tmp_path / "uploads"), OUTBOX_FOLDER=str(tmp_path / "outbox"))
     with app.app_context():

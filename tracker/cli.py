@@ -297,7 +297,8 @@ def serve(host: str, port: int) -> None:
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     scheduler.start()
-    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; Ctrl+C to stop)")
+    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; e-mail links start with "
+               f"{app.config['BASE_URL']}; Ctrl+C to stop)")
     try:
         serving.run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:

@@ -146,8 +146,9 @@ def test_notifications_are_the_callers_newest_first(api):
     mine = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == lan.id))
     assert body["total"] == mine >= 2
     first = body["items"][0]
-    assert set(first) == {"id", "kind", "task", "title", "created_at", "read"}
+    assert set(first) == {"id", "kind", "task", "directive", "title", "created_at", "read"}
     assert (first["kind"], first["task"], first["read"]) == ("returned", tid, False)
+    assert first["directive"] == api.get("lan.nt", f"/tasks/{tid}").get_json()["directive"]
     keys = [(n["created_at"], n["id"]) for n in body["items"]]
     assert keys == sorted(keys, reverse=True)
     theirs = {n["id"] for n in api.get("nga.tt", "/notifications?per_page=200").get_json()["items"]}

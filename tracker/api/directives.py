@@ -48,7 +48,8 @@ def list_directives():
         stmt = stmt.where(Directive.kind == params.kind)
     if params.year:
         stmt = stmt.where(Directive.year == params.year)
-    stmt = (stmt.options(selectinload(Directive.issuing_unit), undefer(Directive.text))
+    stmt = (stmt.options(selectinload(Directive.issuing_unit), selectinload(Directive.on_behalf_of),
+                         selectinload(Directive.tracker), selectinload(Directive.created_by), undefer(Directive.text))
             .order_by(Directive.issued_on.desc(), Directive.id.desc()))
     return respond(DirectivePage, paged(stmt, directive_json, params))
 
@@ -69,11 +70,16 @@ def create_directive():
             errors["on_behalf_of"] = _("Unknown user: %(name)s", name=data.on_behalf_of)
     elif "on_behalf_of" not in sent and actor.role == "leader" and unit is not None and actor.unit_id == unit.id:
         on_behalf = actor  # a leader issues in their own name, as the page does
+    tracker = None
+    if data.tracker:
+        tracker = find_user(data.tracker)
+        if tracker is None:
+            errors["tracker"] = _("Unknown user: %(name)s", name=data.tracker)
     if errors:
         raise invalid(errors)
     directive = workflow.create_directive(actor, workflow.DirectiveData(
         number=data.number, kind=data.kind, title=data.title, issued_on=data.issued_on, issuing_unit=unit,
-        signer=data.signer, text=data.text, on_behalf_of=on_behalf))
+        signer=data.signer, text=data.text, on_behalf_of=on_behalf, tracker=tracker))
     db.session.commit()
     now = as_of_day(AsOf())[1]
     return created(DirectiveDetailOut, detail_json(directive, now, now), "api.get_directive",

@@ -32,6 +32,9 @@ from tracker.schemas import (
     AsOf,
     CooperatingPartOut,
     CooperationIn,
+    AssignIn,
+    CompletionIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -229,10 +232,24 @@ def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
 
 
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+def assign(task_id: int):
+    def act(task, data, now):
+        assignee = None
+        if data.assignee is not None:
+            assignee = find_user(data.assignee)
+            if assignee is None:
+                raise invalid({"assignee": _("Unknown user: %(name)s", name=data.assignee[:80])})
+        version = expected_version(data.version)
+        workflow.assign(current_api_user(), task, assignee, expected_version=version, note=data.note)
+
+    return _task_action(task_id, AssignIn, act)
+
+
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
 def submit_completion(task_id: int):
-    return _task_action(task_id, NoteIn, lambda task, data, now: workflow.submit_completion(
-        current_api_user(), task, data.note, now))
+    return _task_action(task_id, CompletionIn, lambda task, data, now: workflow.submit_completion(
+        current_api_user(), task, data.note, now, data.report_number, data.report_date))
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
@@ -263,10 +280,11 @@ def request_extension(task_id: int):
 
 
 def _decide(extension_id: int, approve: bool):
-    decision = body(NoteIn)
+    decision = body(ExtensionDecisionIn)
     ext = load_extension(extension_id)
     load_task(ext.task_id, for_update=True)
-    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide())
+    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide(),
+                              deadline=decision.deadline if approve else None)
     db.session.commit()
     return respond(ExtensionOut, extension_json(ext))
 

@@ -37,6 +37,7 @@ from tracker.models import (
     User,
     load_calendar,
 )
+from tracker.rules.preferences import BELL, DIGEST, EMAIL, channel, wants_digest
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -217,7 +218,10 @@ class _Queue:
             where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
             key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
                   f"{deadline.isoformat()}"
-            wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
+            how = channel(user.role, user.notification_prefs, reminder.rule)
+            if how == DIGEST:  # their weekly digest lists the task instead
+                continue
+            wants_email = how == EMAIL and settings.email_enabled and user.email_notifications and bool(user.email)
             self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email))
 
     def flush(self) -> list[Planned]:
@@ -266,7 +270,8 @@ class _Wanted:
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
-    """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
+    """Queue the weekly digest of due-soon and overdue tasks in their reach (once a week) to each leader, and to
+    whoever chose "digest only" for some kind of message (tracker.rules.preferences)."""
     now = now or utcnow()
     settings = get_settings()
     if not settings.email_enabled:
@@ -276,10 +281,10 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
     year, week, _ = today.isocalendar()
     queued = 0
-    leaders = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True),
-                                                    User.email_notifications.is_(True))
-                                 .options(joinedload(User.unit))).all()
-    for leader in leaders:
+    readers = db.session.scalars(select(User).where(User.active.is_(True), User.email_notifications.is_(True),
+                                                    User.email != "")
+                                 .options(joinedload(User.unit)).order_by(User.id)).all()
+    for leader in (u for u in readers if wants_digest(u.role, u.notification_prefs)):
         key = f"digest:{leader.id}:{year}-W{week:02d}"
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
             continue
@@ -305,17 +310,33 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     return queued
 
 
-def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) -> None:
+def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer, note: str = "") -> None:
     """E-mail for an event (assignment, return, decision), sent after the request commits."""
     settings = get_settings()
     if not (settings.email_enabled and user.email_notifications and user.email and user.active):
         return
     subject, text, html = mailer.render("event", locale=user.language, task=task, user=user, kind=kind,
-                                        url=mailer.task_url(task.id))
+                                        url=mailer.task_url(task.id), note=note)
     message_id = mailer.new_message_id()
     enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
                   text=text, html=html, message_id=message_id, planned_for=today, task_id=task.id,
                   deadline=task.deadline)
+
+
+def enqueue_items_email(user: User, kind: str, directive: Directive, items, today: date, mailer) -> None:
+    """One e-mail telling `user` of all their new `items` (tracker.services.notices.Item) in `directive`."""
+    settings = get_settings()
+    if not (settings.email_enabled and user.email_notifications and user.email and user.active):
+        return
+    items = sorted(items, key=lambda i: (i.task.position, i.task.id, i.part))
+    subject, text, html = mailer.render("items", locale=user.language, directive=directive, items=items, user=user,
+                                        kind=kind, task_url=mailer.task_url,
+                                        list_url=mailer.directive_tasks_url(directive.id))
+    message_id = mailer.new_message_id()
+    single = len({i.task.id for i in items}) == 1
+    enqueue_email(key=f"e:{kind}:d{directive.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=message_id, planned_for=today,
+                  task_id=items[0].task.id if single else None, deadline=items[0].task.deadline if single else None)
 
 
 def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | None = None) -> int:
@@ -329,10 +350,13 @@ def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | Non
         _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
     queued = 0
     for user in recipients:
+        # Someone pressed "remind now" for this person: "digest only" still shows it in the bell.
+        how = BELL if channel(user.role, user.notification_prefs, "manual") == DIGEST else \
+            channel(user.role, user.notification_prefs, "manual")
         key = f"m:{task.id}:{user.id}:{stamp}"
         if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
             queued += 1
-        if get_settings().email_enabled and user.email_notifications and user.email:
+        if how == EMAIL and get_settings().email_enabled and user.email_notifications and user.email:
             subject, text, html = mailer.render("reminder", locale=user.language, task=task, user=user,
                                                 rule="manual", occurrence=1, today=today, url=mailer.task_url(task.id),
                                                days_left=None, sender=actor)
