@@ -72,7 +72,7 @@ def create_directive():
         on_behalf = actor  # a leader issues in their own name, as the page does
     tracker = None
     if data.tracker:
-        tracker = find_user(data.tracker)
+        tracker = known_user(actor, data.tracker)
         if tracker is None:
             errors["tracker"] = _("Unknown user: %(name)s", name=data.tracker)
     if errors:
