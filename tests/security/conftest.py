@@ -4,11 +4,12 @@
 see or touch, each with a unique marker in its title so a leak is easy to
 spot in any response:
 
-- an SNV directive and task (a sibling department of STTTT), with a progress
+- an SNV directive and task (a sibling department of SKHCN), with a progress
   update, a pending extension request, attachments and a notification;
-- a published STTTT-internal directive whose task is led by STTTT-BCXB
-  (outside the reach of STTTT-CNTT and of SNV);
-- an unpublished STTTT draft whose task is led by STTTT-CNTT (its lead unit
+- a published SKHCN-internal directive whose task is led by STTTT-BCXB (a
+  division Sở KH&CN took over from Sở TT&TT; outside the reach of
+  STTTT-CNTT and of SNV);
+- an unpublished SKHCN draft whose task is led by STTTT-CNTT (its lead unit
   must not see it before publication);
 - an API token and a calendar feed of binh.lv and of lan.nt.
 
@@ -117,12 +118,12 @@ def build_world() -> World:
     _attach("FOREIGN-SNV-UPDATE-FILE.png", binh, update=update)
     workflow.request_extension(binh, world.tasks["SNV"], day + timedelta(days=40), "FOREIGN-SNV-REASON", day)
 
-    directive("BCXB", hai, units["STTTT"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
+    directive("BCXB", hai, units["SKHCN"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
     update = workflow.post_update(dung, world.tasks["BCXB"], workflow.UpdateData(progress=20, results="FOREIGN-BCXB-UPDATE"), day)
     _attach("FOREIGN-BCXB-UPDATE-FILE.png", dung, update=update)
     workflow.request_extension(dung, world.tasks["BCXB"], day + timedelta(days=40), "FOREIGN-BCXB-REASON", day)
 
-    directive("DRAFT", hai, units["STTTT"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
+    directive("DRAFT", hai, units["SKHCN"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
 
     from tracker.services.feeds import create_feed
     from tracker.services.tokens import create_token

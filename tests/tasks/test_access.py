@@ -43,11 +43,11 @@ def world(login_as, db):
         number="77/TB-UBND", kind="conclusion", title="Kết luận chưa ban hành về quy hoạch đô thị",
         issued_on=day - timedelta(days=2), issuing_unit=unit(db, "UBND"), on_behalf_of=users["hung.nv"]))
     draft_task = workflow.add_task(users["thu.lt"], draft, workflow.TaskData(
-        title="Lập quy hoạch đô thị bí mật", lead_unit=unit(db, "STTTT"), deadline=day + timedelta(days=30)), day)
+        title="Lập quy hoạch đô thị bí mật", lead_unit=unit(db, "SKHCN"), deadline=day + timedelta(days=30)), day)
     # The department's internal plan for its press division, published.
     plan = workflow.create_directive(users["hai.nv"], workflow.DirectiveData(
         number="9/KH-STTTT", kind="plan", title="Kế hoạch nội bộ của Sở về báo chí", issued_on=day - timedelta(days=5),
-        issuing_unit=unit(db, "STTTT"), on_behalf_of=users["hai.nv"]))
+        issuing_unit=unit(db, "SKHCN"), on_behalf_of=users["hai.nv"]))
     plan_task = workflow.add_task(users["hai.nv"], plan, workflow.TaskData(
         title="Tổng hợp dư luận báo chí hằng tuần", lead_unit=unit(db, "STTTT-BCXB"), assignee=users["dung.tv"],
         deadline=day + timedelta(days=10)), day - timedelta(days=5))
