@@ -88,7 +88,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     batch = thu.locator("#add-tasks")
     expect(batch.get_by_role("heading", name="Thêm nhanh nhiều nhiệm vụ")).to_be_visible()
     batch.get_by_label("Nhiệm vụ 1", exact=True).fill(CONTEST)
-    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Sở Thông tin và Truyền thông")
+    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Sở Khoa học và Công nghệ")
     batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=20)).isoformat())
     batch.get_by_label("Mức độ ưu tiên 1", exact=True).select_option(label="Cao")
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()

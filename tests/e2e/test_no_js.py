@@ -99,14 +99,14 @@ def test_record_and_split_a_directive_without_javascript(no_js):
     page = no_js("thu.lt")
     page.goto("/directives/new")
     page.get_by_label("Số ký hiệu").fill("140/TB-UBND")
-    page.get_by_label("Trích yếu").fill("Kết luận về chuyển đổi số cấp huyện")
+    page.get_by_label("Trích yếu").fill("Kết luận về chuyển đổi số cấp xã")
     page.get_by_role("button", name="Lưu").click()
     expect(flash(page)).to_contain_text("Đã nhập văn bản 140/TB-UBND")
 
     # The batch rows: one row with no lead unit is refused, and nothing is saved.
     batch = page.locator("#add-tasks")
     batch.get_by_label("Nhiệm vụ 1", exact=True).fill("Rà soát hạ tầng mạng các xã")
-    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Ủy ban nhân dân huyện Phú Lộc")
+    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Ủy ban nhân dân xã Phú Lộc")  # the commune since 1 July 2025
     batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=30)).isoformat())
     batch.get_by_label("Nhiệm vụ 2", exact=True).fill("Tập huấn kỹ năng số cho cán bộ")
     batch.get_by_label("Thường xuyên 2", exact=True).check()
@@ -123,7 +123,7 @@ def test_record_and_split_a_directive_without_javascript(no_js):
     expect(batch.get_by_label("Nhiệm vụ 1", exact=True)).to_have_value("Rà soát hạ tầng mạng các xã")
     choose(batch.get_by_label("Đơn vị chủ trì 2", exact=True), "Sở Nội vụ")
     batch.get_by_label("Nhiệm vụ 7", exact=True).fill("Báo cáo kết quả về UBND tỉnh")
-    choose(batch.get_by_label("Đơn vị chủ trì 7", exact=True), "Sở Thông tin và Truyền thông")
+    choose(batch.get_by_label("Đơn vị chủ trì 7", exact=True), "Sở Khoa học và Công nghệ")
     batch.get_by_label("Thời hạn 7", exact=True).fill((day + timedelta(days=60)).isoformat())
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()
     expect(flash(page)).to_contain_text("Đã thêm 3 nhiệm vụ.")

@@ -109,7 +109,7 @@ def test_anonymous_gets_sign_in_or_401_on_every_method_of_every_route(app, db, w
 def _foreign_unit(world, username: str) -> Unit:
     """A unit outside the user's reach (their own unit when everything is in reach)."""
     me = world.user(username)
-    for code in ("SNV", "STTTT-BCXB", "STTTT"):
+    for code in ("SNV", "STTTT-BCXB", "SKHCN"):
         if not reach.in_reach(me, world.units[code]):
             return world.units[code]
     return me.unit

@@ -89,7 +89,7 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
     d.issued_on = date(2025, 3, 1)  # the demo directive, moved back to the days of this story
     db.session.commit()
     step("create", at(date(2025, 3, 3), 8), "thu.lt", "POST", f"/directives/{d.id}/tasks/new", {
-        "title": "Số hóa hồ sơ lưu trữ", "lead_unit_id": unit(db, "STTTT").id, "deadline": "2025-04-30",
+        "title": "Số hóa hồ sơ lưu trữ", "lead_unit_id": unit(db, "SKHCN").id, "deadline": "2025-04-30",
         "priority": "normal", "assignee_id": 0, "cooperating_unit_ids": [unit(db, "SNV").id]})
     task = task_like(db, "Số hóa hồ sơ lưu trữ")
     with time_machine.travel(at(date(2025, 3, 3), 9), tick=False):

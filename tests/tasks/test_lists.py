@@ -1,7 +1,8 @@
 """The task lists: the three views, every filter alone and combined, counts, paging, status as of a past day.
 
-The demo directive 125/TB-UBND (relative to today) holds, for the
-Department of Information and Communications (STTTT):
+The demo directive 125/TB-UBND (of 29 May 2020, its story relative to today) holds, for the
+Department of Information and Communications (STTTT), whose open tasks passed to the
+Department of Science and Technology (SKHCN) on 1 March 2025:
   1 press guidance, ongoing, dung.tv, + radio-TV station      in progress
   2 radio-TV scheme, -8 days, + station and finance, asks +25   overdue, needs a decision
   3 seas-and-islands contest, -15, dung.tv, + culture           done on time
@@ -97,7 +98,7 @@ def test_each_filter(login_as, titles, db):
         ({"status": "cancelled"}, set()),
         ({"unit": unit(db, "STC").id}, {2, 9}),  # cooperating
         ({"unit": unit(db, "STTTT-CNTT").id}, {11}),  # lead, a division
-        ({"unit": unit(db, "STTTT").id}, ALL),  # lead, with its divisions
+        ({"unit": unit(db, "SKHCN").id}, ALL),  # lead, with its divisions
         ({"unit": unit(db, "SNV").id}, {5}),
         ({"assignee": user(db, "dung.tv").id}, {1, 3}),
         ({"assignee": user(db, "quang.dv").id}, {8, 11}),
@@ -252,7 +253,7 @@ def test_status_as_of_a_past_day(login_as, titles, db):
     # A task recorded today.
     d = scheme.directive
     assert thu.post(f"/directives/{d.id}/tasks/new", data={
-        "title": "Báo cáo sơ kết 6 tháng", "lead_unit_id": unit(db, "STTTT").id, "deadline": days(30),
+        "title": "Báo cáo sơ kết 6 tháng", "lead_unit_id": unit(db, "SKHCN").id, "deadline": days(30),
         "priority": "normal", "assignee_id": 0}).status_code == 302
 
     def statuses(on=None):
@@ -279,7 +280,9 @@ def test_status_as_of_a_past_day(login_as, titles, db):
     assert statuses(-24)[titles[9]] == "Done late"
     earlier = statuses(-45)
     assert titles[11] not in earlier and len(earlier) == 10  # the sub-task was split off at -40
-    assert statuses(-51) == {}  # before the directive
+    assert len(statuses(-51)) == 10  # the notice of 29 May 2020 (held by Sở TT&TT until 1 March 2025)
+    assert hai.get("/tasks?" + urlencode({"as_of": "2020-05-28", "per_page": 200})).status_code == 200
+    assert dict(task_rows(hai.get("/tasks?" + urlencode({"as_of": "2020-05-28", "per_page": 200})))) == {}
     # The filter bar and the status filter use the same day.
     page = hai.get("/tasks?" + urlencode({"as_of": days(-3), "status": "overdue", "per_page": 200}))
     assert set(task_titles(page)) == {titles[2], titles[11]}

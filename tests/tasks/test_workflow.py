@@ -44,7 +44,7 @@ def record_directive(client, db, number="45/TB-UBND", **changes):
     return client.post("/directives/new", data=data)
 
 
-def task_form(db, title, lead="STTTT", deadline=DEADLINE, coop=(), assignee=None, **changes):
+def task_form(db, title, lead="SKHCN", deadline=DEADLINE, coop=(), assignee=None, **changes):
     data = {"title": title, "description": "", "lead_unit_id": unit(db, lead).id,
             "cooperating_unit_ids": [unit(db, c).id for c in coop],
             "assignee_id": user(db, assignee).id if assignee else 0,
@@ -96,7 +96,7 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         assert response.status_code == 302
         rows = [{"title": "Hoàn thiện đề án phát thanh – truyền hình", "lead_unit_id": unit(db, "DPTTH").id,
                  "deadline": "2025-04-30", "priority": "high"},
-                {"title": "Theo dõi công tác tuyên truyền", "lead_unit_id": unit(db, "STTTT").id, "ongoing": "y"}]
+                {"title": "Theo dõi công tác tuyên truyền", "lead_unit_id": unit(db, "SKHCN").id, "ongoing": "y"}]
         response = thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, rows),
                             follow_redirects=True)
         assert "2 tasks have been added." in flashes(response)
@@ -457,7 +457,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
         assert response.status_code == 302
         second = task_like(db, "cổng thông tin")
     assert (first.parent_id, first.issuing_unit.code, first.lead_unit.code, first.assignee.username) == (
-        task.id, "STTTT", "STTTT-CNTT", "quang.dv")
+        task.id, "SKHCN", "STTTT-CNTT", "quang.dv")
     assert notifications(db, "quang.dv", "assigned")[-1].task_id == first.id
     # A staff member of the lead unit cannot split it further.
     with time_machine.travel(at(date(2025, 3, 6)), tick=False):

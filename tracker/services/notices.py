@@ -96,6 +96,11 @@ def pending(session: Session) -> bool:
     return bool(session.info.get(PENDING))
 
 
+def drop(session: Session, kind: str) -> None:
+    """Tell nobody of the pending events of `kind` (e.g. history recorded after the fact)."""
+    session.info[PENDING] = [n for n in session.info.get(PENDING, []) if n.kind != kind]
+
+
 def forget(session: Session) -> None:
     session.info.pop(PENDING, None)
 
