@@ -5,6 +5,10 @@ reminder windows (indexed on state and deadline), applies the pure rules of
 tracker.rules.reminders, and queues an e-mail and an in-app notification
 per (task, recipient, rule, occurrence, deadline in force). Running it
 again the same day, or in two processes at once, queues nothing more.
+Cooperating parts are reminded by the same rules against their own
+deadline in force, to the person their unit put on them or the unit's
+leaders, escalated to the issuing side; their keys also name the part's
+unit, so each (part, recipient, rule, occurrence, deadline) is queued once.
 Pending reminders that no longer apply (task closed, deadline moved,
 before-deadline day passed, recipient deactivated) are cancelled first.
 
@@ -22,7 +26,17 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker.database import db
-from tracker.models import AuditEvent, Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
+from tracker.models import (
+    AuditEvent,
+    CooperatingPart,
+    Directive,
+    Notification,
+    OutboxMessage,
+    ReminderSettings,
+    Task,
+    User,
+    load_calendar,
+)
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -34,7 +48,15 @@ from tracker.rules.reminders import (
 )
 from tracker.rules.status import is_due_soon
 from tracker.services import reach_sql
-from tracker.services.outbox import enqueue_email, enqueue_notification
+from tracker.services.outbox import (
+    email_row,
+    enqueue_email,
+    enqueue_many,
+    enqueue_notification,
+    existing_keys,
+    notification_row,
+)
+from tracker.services.status_sql import part_deadline_sql
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -58,6 +80,7 @@ class Planned:
     occurrence: int
     deadline: date | None
     email: bool
+    unit: str | None = None  # a cooperating part's reminder: the part's unit code
 
 
 def cancel_stale(today: date) -> int:
@@ -66,11 +89,17 @@ def cancel_stale(today: date) -> int:
         (DUE_TODAY, "overdue", "escalation"))
     task = select(Task.id).where(Task.id == OutboxMessage.task_id)
     closed = exists(task.where(Task.state != "open"))
-    moved = exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline)))
+    moved = and_(OutboxMessage.part_unit_id.is_(None),
+                 exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline))))
+    # A part's reminder: the part was removed or marked done, or its deadline in force moved.
+    part = select(CooperatingPart.task_id).join(Task, Task.id == CooperatingPart.task_id).where(
+        CooperatingPart.task_id == OutboxMessage.task_id, CooperatingPart.unit_id == OutboxMessage.part_unit_id,
+        CooperatingPart.done_on.is_(None), part_deadline_sql() == OutboxMessage.deadline)
+    part_gone = and_(OutboxMessage.part_unit_id.is_not(None), ~exists(part))
     inactive = exists(select(User.id).where(User.id == OutboxMessage.user_id, User.active.is_(False)))
     before_passed = and_(or_(OutboxMessage.kind.like(BEFORE_PREFIX + "%"), OutboxMessage.kind == DUE_TODAY),
                          OutboxMessage.deadline < today)
-    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, before_passed)))
+    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, part_gone, before_passed)))
     result = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.state == "pending", stale)
         .values(state="cancelled", last_error="no longer applies").execution_options(synchronize_session=False))
@@ -122,11 +151,15 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
         .options(joinedload(Task.assignee), joinedload(Task.directive)).order_by(Task.deadline, Task.id)).all()
     due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
-    if not due:
+    parts = _parts_due(today, windows, published)
+    due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
+    if not due and not due_parts:
         return []
-    leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
-    planned: list[Planned] = []
+    leaders = _people({t.lead_unit_id for t, _r in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}
+                      | {p.task.issuing_unit_id for p, _d, r in due_parts if r.audience == TO_ISSUER},
+                      ("leader", "secretary"))
+    queue = _Queue(settings, today, now, dry_run, mailer, cal)
     for task, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
@@ -135,36 +168,101 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, None, task.deadline, reminder, recipients)
+    for part, deadline, reminder in due_parts:
+        task = part.task
+        assignee = part.assignee if part.assignee and part.assignee.active else None
+        if reminder.audience == TO_ASSIGNEE:
+            recipients = [assignee] if assignee else leaders.get(part.unit_id, [])
+        elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
+            recipients = ([assignee] if assignee else []) + leaders.get(part.unit_id, [])
+        else:
+            recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, part, deadline, reminder, recipients)
+    return queue.flush()
+
+
+def _parts_due(today: date, windows, published) -> list[tuple[CooperatingPart, date]]:
+    """The open cooperating parts (of open, published tasks) whose deadline in force is in today's windows."""
+    deadline = part_deadline_sql()
+    ranges = [and_(deadline >= w.first, deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        ranges.append(deadline <= windows.overdue_until)
+    rows = db.session.execute(
+        select(CooperatingPart, deadline).join(Task, Task.id == CooperatingPart.task_id)
+        .where(Task.state == "open", CooperatingPart.done_on.is_(None), deadline.is_not(None), or_(*ranges),
+               published, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= today))
+        .options(joinedload(CooperatingPart.task).joinedload(Task.directive), joinedload(CooperatingPart.unit),
+                 joinedload(CooperatingPart.assignee))
+        .order_by(deadline, CooperatingPart.task_id, CooperatingPart.unit_id)).all()
+    return [(part, part_deadline) for part, part_deadline in rows]
+
+
+class _Queue:
+    """Queues one day's reminders: an in-app notification and an e-mail per recipient, once per key."""
+
+    def __init__(self, settings, today: date, now: datetime, dry_run: bool, mailer, cal) -> None:
+        self.settings, self.today, self.now, self.dry_run, self.mailer, self.cal = \
+            settings, today, now, dry_run, mailer, cal
+        self.wanted: list[_Wanted] = []
+
+    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients) -> None:
+        """Queue `reminder` of `task` (or of its cooperating `part`) against `deadline` to each recipient once."""
+        settings = self.settings
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:
                 continue
             seen.add(user.id)
-            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
+            where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
+            key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
+                  f"{deadline.isoformat()}"
             wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            if dry_run:
-                exists_already = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
-                if not exists_already:
-                    planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence,
-                                           task.deadline, wants_email))
-                continue
-            queued = False
-            if settings.inapp_enabled:
-                queued |= enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id,
-                                               title=task.title, now=now)
-            if wants_email:
+            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email))
+
+    def flush(self) -> list[Planned]:
+        """Queue what was asked for, skipping the keys that exist: a few queries, not one per reminder."""
+        settings, today, now, mailer, cal = self.settings, self.today, self.now, self.mailer, self.cal
+        keys = [w.key for w in self.wanted]
+        mailed = existing_keys(OutboxMessage, keys)
+        if self.dry_run:
+            return [w.planned() for w in self.wanted if w.key[:200] not in mailed]
+        notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
+        notes, emails = [], []
+        for w in self.wanted:
+            if settings.inapp_enabled and w.key[:200] not in notified:
+                notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
+                                              title=w.task.title, now=now))
+            if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
                 subject, text, html = mailer.render(
-                    "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                    occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
-                    days_left=cal.working_days_between(today, task.deadline),
-                    late_days=-cal.working_days_between(today, task.deadline))
-                queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
-                                        message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
-                                        deadline=task.deadline, occurrence=reminder.occurrence, now=now)
-            if queued:
-                planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline,
-                                       wants_email))
-    return planned
+                    "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
+                    occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
+                    days_left=cal.working_days_between(today, w.deadline),
+                    late_days=-cal.working_days_between(today, w.deadline))
+                row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
+                                message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
+                                deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
+                                part_unit_id=w.part.unit_id if w.part is not None else None)
+                emails.append(row)
+        queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+        return [w.planned() for w in self.wanted if w.key[:200] in queued]
+
+
+@dataclass
+class _Wanted:
+    """One reminder for one person, before it is known whether its key exists."""
+
+    task: Task
+    part: CooperatingPart | None
+    deadline: date
+    reminder: object
+    user: User
+    key: str
+    wants_email: bool
+
+    def planned(self) -> Planned:
+        return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,
+                       self.wants_email, self.part.unit.code if self.part is not None else None)
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
