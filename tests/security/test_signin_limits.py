@@ -7,10 +7,12 @@ one trusted proxy, as in production behind nginx.
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.pages import flashes, t
@@ -238,3 +240,20 @@ def test_device_cookie_is_signed_http_only_and_strict(site):
     value = header.split(";")[0].split("=", 1)[1]
     assert value.count(".") == 2  # payload.timestamp.signature (itsdangerous)
 
+
+
+@pytest.mark.timeout(120)
+def test_attempts_sent_in_parallel_are_counted_one_after_another(site):
+    """Eight browsers guess at one account at once: no attempt reads the counts before the last one is recorded.
+
+    (SQLite runs each sign-in alone; PostgreSQL takes a lock per username: run with TEST_DATABASE_URL.)
+    """
+    def guess(_browser) -> list[int]:
+        client = FlaskClient(site, use_cookies=True)  # its own app context and session per request
+        return [post(client, "lan.nt", "wrong-password").status_code for _ in range(5)]
+
+    with time_machine.travel(START, tick=False), ThreadPoolExecutor(8) as pool:
+        statuses = [status for browser in pool.map(guess, range(8)) for status in browser]
+    # The clock stands still: five failures, then every attempt must wait, whatever the order.
+    assert sorted(statuses) == [200] * 5 + [429] * 35
+    assert site_count(site, LoginAttempt.username == "lan.nt") == 5

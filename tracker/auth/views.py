@@ -96,6 +96,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
+        signin.serialize(username)
         ip, now, limits = request.remote_addr or "", utcnow(), _limits()
         device = signin.trusted_device(username, device_for(username), now, limits)
         verdict = signin.check(username, ip, device, now, limits)

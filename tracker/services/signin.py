@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tracker.database import db
 from tracker.models import LoginAttempt
@@ -42,6 +42,18 @@ def trusted_device(username: str, device: str | None, now: datetime, limits: Lim
         return None
     failures, _last = _pair_failures(username, (LoginAttempt.device == device,), now, limits)
     return device if device_trusted(failures, limits) else None
+
+
+def serialize(username: str) -> None:
+    """Take this username's turn: attempts at one account count one after another, whatever the workers.
+
+    Without it, attempts sent in parallel would all read the counts before any
+    is recorded. SQLite already runs each sign-in (a POST: BEGIN IMMEDIATE) alone;
+    on PostgreSQL a transaction-scoped advisory lock per username does it, held
+    until the attempt is recorded and committed.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "signin:" + username})
 
 
 def check(username: str, ip: str, device: str | None, now: datetime, limits: Limits) -> Verdict:
