@@ -143,6 +143,10 @@ def test_confirmed_import_writes_the_good_rows_once_with_their_past(login_as, db
     assert status_on(facts_of(late), date(2024, 7, 1)) == "overdue"
     assert status_on(facts_of(late), date.today()) == "done_late"
     assert status_on(facts_of(on_time), date.today()) == "done_on_time"
+    # The pages show them as any other: the document with its tasks, a task done without a report in the app.
+    assert "Rà soát thủ tục hành chính" in main_text(nga.get(f"/directives/{notice.id}"))
+    task_page = nga.get(f"/tasks/{late.id}")
+    assert task_page.status_code == 200 and "Done late" in main_text(task_page)
     letter = db.session.scalar(select(Directive).where(Directive.number == "220/UBND-KT"))
     assert letter.kind == "official_letter" and letter.tasks[0].deadline == date(2025, 3, 31)
     page = nga.get("/tasks?view=all&as_of=2024-07-01&per_page=200")
