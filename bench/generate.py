@@ -30,6 +30,7 @@ from tracker.models import (
     task_cooperation,
 )
 from tracker.models.user import password_method
+from tracker.services.search import rebuild
 from tracker.text import collation_key, fold
 
 DEPARTMENTS = [
@@ -55,6 +56,11 @@ OBJECTS = ["kế hoạch chuyển đổi số", "đề án phát triển du lị
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Lan", "Linh", "Minh", "Nam", "Nga",
          "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Thu", "Tuấn", "Việt", "Yến"]
+REPORTS = ["Đã triển khai theo kế hoạch.", "Đã tổ chức hội nghị quán triệt, phân công cán bộ theo dõi.",
+           "Đang rà soát số liệu, hoàn thiện dự thảo báo cáo.",
+           "Đã làm việc với các đơn vị liên quan để thống nhất phương án.",
+           "Đã trình lãnh đạo đơn vị xem xét, cho ý kiến.", "Gặp khó khăn về kinh phí, đề nghị bổ sung dự toán."]
+RARE_REPORT = "Đã cấu hình lại tường lửa và máy chủ tên miền cho cổng thông tin."  # one report in 200
 CHUNK = 5000
 
 
@@ -67,6 +73,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
              users_per_unit: int = 30) -> dict[str, int]:
     """Write the data set (commits); return row counts."""
     rng = random.Random(seed)
+    wording = random.Random(seed + 1)  # the reports' words: apart, so the rest of the data stays as before
     today = today or date.today()
     now = datetime.now(timezone.utc)
     password_hash = _one_hash()
@@ -189,7 +196,8 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
                 author = rng.choice(unit_users[lead["id"]])
                 update_rows.append({"task_id": next_task, "author_id": author, "unit_id": lead["id"],
                                     "contribution": False, "created_at": _at(day), "reported_on": day,
-                                    "progress": min(100, 20 * (n + 1)), "results": "Đã triển khai theo kế hoạch.",
+                                    "progress": min(100, 20 * (n + 1)),
+                                    "results": RARE_REPORT if wording.random() < 0.005 else wording.choice(REPORTS),
                                     "difficulties": "", "proposals": "", "report_number": "", "response": "",
                                     "responded_by_id": None, "responded_at": None})
             next_task += 1
@@ -201,6 +209,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
     _chunks(ExtensionRequest.__table__, ext_rows)
     _chunks(DeadlineChange.__table__, change_rows)
     _chunks(ProgressUpdate.__table__, update_rows)
+    rebuild(db.session.connection())  # the rows were written around the ORM: the search index is filled here
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, make_url, text
 from config import database_url
 from tests.conftest import flask_command
 from tracker.database import db as _db
+from tracker.models.search import include_name
 
 PG_URL = database_url(os.environ.get("TEST_DATABASE_URL", ""))
 
@@ -27,13 +28,14 @@ def flask(app, *args: str):
 def drift(app) -> list:
     """What autogenerate would still change: [] when the migrations match the models."""
     with app.app_context(), _db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                                "include_name": include_name})
         return compare_metadata(context, _db.metadata)
 
 
 def tables(app) -> set[str]:
     with app.app_context():
-        return set(inspect(_db.engine).get_table_names())
+        return {t for t in inspect(_db.engine).get_table_names() if include_name(t, "table", {})}
 
 
 def revision(app) -> str | None:

@@ -12,6 +12,7 @@ UNIT_KIND_LABELS = {
     "province": _l("Province committee"),
     "department": _l("Department"),
     "agency": _l("Agency"),
+    "commune": _l("Commune or ward"),
     "district": _l("District"),
     "division": _l("Division"),
 }
@@ -31,6 +32,14 @@ STATE_LABELS = {
     "submitted": _l("Completion reported"),
     "done": _l("Done"),
     "cancelled": _l("Cancelled"),
+}
+
+SEARCH_WHERE_LABELS = {
+    "task": _l("Task"),
+    "directive": _l("Directive"),
+    "update": _l("Progress report"),
+    "completion": _l("Completion report"),
+    "attachment": _l("Attached file"),
 }
 
 PRIORITY_LABELS = {"normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
@@ -58,6 +67,14 @@ NOTIFICATION_LABELS = {
     "extension_approved": _l("Extension approved"),
     "extension_rejected": _l("Extension rejected"),
     "reminder": _l("Reminder"),
+    "unit_change": _l("Work taken over from a former unit"),
+}
+
+UNIT_CHANGE_LABELS = {
+    "rename": _l("Renamed"),
+    "merge": _l("Merged"),
+    "split": _l("Split"),
+    "dissolve": _l("Dissolved"),
 }
 
 AUDIT_LABELS = {
@@ -97,6 +114,12 @@ AUDIT_LABELS = {
     "unit.create": _l("Created a unit"),
     "unit.update": _l("Edited a unit"),
     "unit.delete": _l("Deleted a unit"),
+    "unit.rename": _l("Renamed a unit"),
+    "unit.merge": _l("Merged a unit into another"),
+    "unit.split": _l("Split a unit"),
+    "unit.dissolve": _l("Dissolved a unit"),
+    "task.transfer": _l("Passed the task to a successor unit"),
+    "user.move": _l("Moved a user to a successor unit"),
     "calendar.add": _l("Added a day to the calendar"),
     "calendar.remove": _l("Removed a day from the calendar"),
     "reminders.settings": _l("Changed the reminder rules"),

@@ -123,6 +123,9 @@ class UnitOut(Output):
     parent: str | None = Field(description="The parent unit's code; null for the root.")
     kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
     active: bool = Field(description="Extension: inactive units take no new tasks.")
+    ended_on: Day | None = Field(description="The first day the unit no longer existed (merged, split or dissolved); "
+                                             "null for a living unit.")
+    successors: list[str] = Field(description="Codes of the units that took over its work when it ended.")
 
 
 # --- directives ---------------------------------------------------------------------------------
@@ -290,6 +293,8 @@ class CountsOut(Output):
 
 class UnitCountsOut(CountsOut):
     unit: str
+    taken_over_from: list[str] = Field(description="Extension: codes of the former units whose tasks this unit "
+                                                   "took over by `as_of` and counts here.")
     completion_rate: Rate
     on_time_rate: Rate
 
@@ -309,6 +314,18 @@ class NotificationOut(Output):
     title: str
     created_at: Moment
     read: bool
+
+
+class SearchHitOut(Output):
+    task: int | None = Field(description="The task the text belongs to; null for a directive's own texts.")
+    directive: int
+    where: Literal["task", "directive", "update", "completion", "attachment"] = Field(
+        description="Where the words were found: the task's title or description, the directive (number, title, "
+                    "signer, text), a progress report, a completion report, an attached file (name or text).")
+    snippet: str = Field(description="The matching passage as HTML: the matching words in <mark>, every other "
+                                     "character escaped.")
+    title: str = Field(description="Extension: the task's title, or the directive's number and title.")
+    url: str = Field(description="Extension: the page of the task or directive.")
 
 
 class ExtractIn(Input):
@@ -370,6 +387,7 @@ DirectivePage = page_of(DirectiveOut, "DirectivePage")
 TaskPage = page_of(TaskOut, "TaskPage")
 UpdatePage = page_of(UpdateOut, "UpdatePage")
 NotificationPage = page_of(NotificationOut, "NotificationPage")
+SearchPage = page_of(SearchHitOut, "SearchPage")
 
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -383,6 +401,10 @@ class Query(BaseModel):
 class Paging(Query):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, description="Items per page; values above 200 are served as 200.")
+
+
+class UnitsQuery(Paging):
+    include_former: bool = Field(False, description="Also list the former units (merged, split or dissolved).")
 
 
 class AsOf(Query):
@@ -404,6 +426,11 @@ class DirectiveListQuery(Paging):
     q: Text(200) | None = Field(None, description="Extension: number, summary or signer (accent-insensitive).")
     kind: Literal[DIRECTIVE_KINDS] | None = Field(None, description="Extension.")  # type: ignore[valid-type]
     year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = Field(None, description="Extension.")
+
+
+class SearchQuery(Paging):
+    q: Text(200, minLength=1) = Field(description="Words to find, accent-insensitive; every word must occur, as a "
+                                                  "whole word. Best matches first.")
 
 
 class StatsQuery(AsOf):

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from tracker.models import Attachment
+from tracker.services.documents import searchable_text
 from tracker.services.errors import Invalid
 
 ALLOWED = {
@@ -90,7 +91,7 @@ def store(storage: FileStorage, user_id: int | None) -> tuple[Attachment, bytes]
     data, kind = read_upload(storage)
     attachment = Attachment(stored_name=secrets.token_hex(20), original_name=display_name(storage.filename or ""),
                             content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                            uploaded_by_id=user_id)
+                            uploaded_by_id=user_id, text=searchable_text(data, kind))
     return attachment, data
 
 

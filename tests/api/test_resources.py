@@ -30,7 +30,7 @@ def test_units_tree(api, username):
     assert units["UBND"]["parent"] is None and units["UBND"]["kind"] == "province"
     assert units["STTTT-CNTT"] == {"code": "STTTT-CNTT", "name": "Phòng Công nghệ thông tin",
                                    "short_name": "Phòng CNTT", "parent": "STTTT", "kind": "division",
-                                   "active": True}
+                                   "active": True, "ended_on": None, "successors": []}
     codes = [u["code"] for u in body["items"]]
     assert codes.index("STTTT") < codes.index("STTTT-CNTT")  # parents before children
     pages = [api.get(username, f"/units?per_page=5&page={p}").get_json()["items"] for p in (1, 2, 3)]
@@ -77,7 +77,8 @@ def test_stats_cover_the_tasks_led_in_reach(api, username):
     by_unit = {row["unit"]: row for row in body["by_unit"]}
     assert set(by_unit) == {t.lead_unit.code for t in tasks}  # each task under its own lead unit
     for code, row in by_unit.items():
-        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate"}
+        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate", "taken_over_from"}
+        assert row["taken_over_from"] == []  # no unit changed in the demo data
         assert {k: row[k] for k in COUNT_KEYS} == expected_counts([t for t in tasks if t.lead_unit.code == code],
                                                                   today())
     for key in COUNT_KEYS:

@@ -20,4 +20,4 @@ from tracker.api import auth, errors  # noqa: E402
 bp.before_request(auth.authenticate)
 errors.init_error_handlers(bp)
 
-from tracker.api import directives, resources, tasks, views  # noqa: E402,F401
+from tracker.api import directives, resources, search, tasks, views  # noqa: E402,F401

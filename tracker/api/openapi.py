@@ -31,6 +31,7 @@ NAMES: dict[type[BaseModel], str] = {
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
+    s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage",
 }
 INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
           s.ExtractIn}
@@ -112,7 +113,8 @@ def parameters(model: type[s.Query]) -> list[dict]:
         field_schema = {k: v for k, v in field_schema.items() if k not in ("nullable", "description")}
         if field_schema.get("default") in (None, []):
             field_schema.pop("default", None)
-        param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": field_schema}
+        param: dict[str, Any] = {"name": name, "in": "query", "required": model.model_fields[name].is_required(),
+                                 "schema": field_schema}
         description = model.model_fields[name].description
         if description:
             param["description"] = description
@@ -167,7 +169,7 @@ def paths() -> dict[str, dict]:
             "summary": "This description", "operationId": "openapi", "tags": ["meta"], "security": [],
             "responses": {"200": {"description": "OpenAPI 3 document",
                                   "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.Paging, tag="units", errors=(401, 422),
+        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.UnitsQuery, tag="units", errors=(401, 422),
                              operation_id="listUnits", description="Every unit, depth first, siblings by name.")},
         "/directives": {
             "get": op("Directives the caller may see, newest first", json_ok(s.DirectivePage), tag="directives",
@@ -240,6 +242,14 @@ def paths() -> dict[str, dict]:
         "/notifications": {"get": op(
             "The caller's notifications, newest first", json_ok(s.NotificationPage), tag="notifications",
             query=s.Paging, errors=(401, 422), operation_id="listNotifications")},
+        "/search": {"get": op(
+            "Full-text search", json_ok(s.SearchPage), tag="search", operation_id="search",
+            description="Tasks (title, description), directives (number, title, signer, text), progress and "
+                        "completion reports and the text of attached .docx, .xlsx and PDF files, "
+                        "accent-insensitive, whole words, best matches first, within the caller's reach (what "
+                        "the lists show). Words found in more than 2,000 texts are ranked among the newest "
+                        "2,000 (unless the page asked for lies beyond them); `total` then counts those.",
+            query=s.SearchQuery, errors=(401, 422))},
         "/extract": {"post": op(
             "Propose the tasks of a conclusion text", json_ok(s.ExtractOut), tag="directives", request=s.ExtractIn,
             errors=(400, 401, 403, 413, 422), operation_id="extractTasks",
@@ -262,7 +272,7 @@ def _document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": n} for n in ("units", "directives", "tasks", "stats", "notifications", "meta")],
+        "tags": [{"name": n} for n in ("units", "directives", "tasks", "stats", "notifications", "search", "meta")],
         "paths": paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",

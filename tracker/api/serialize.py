@@ -34,7 +34,8 @@ def respond(model: type[BaseModel], data: dict[str, Any], status: int = 200, hea
 
 
 def unit_json(unit: Unit) -> dict[str, Any]:
-    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None)
+    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None,
+                     successors=[s.code for s in unit.successors])
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
-from tracker.api.inputs import body, expected_version, find_user, invalid, paging, query, query_unit, unit_or_error
+from tracker.api.inputs import body, expected_version, invalid, known_user, paging, query, query_unit, unit_or_error
 from tracker.api.serialize import due_soon, extension_json, respond, task_json, task_url_builder, update_json
 from tracker.database import db
 from tracker.models import ProgressUpdate, Task, Unit, load_calendar
@@ -49,8 +49,8 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
     """The filters of GET /tasks, every one checked (422 naming the parameter)."""
     assignee = None
     if params.assignee:
-        assignee = find_user(params.assignee)
-        if assignee is None:
+        assignee = known_user(current_api_user(), params.assignee)
+        if assignee is None:  # an unknown name and one outside reach answer alike
             raise invalid({"assignee": _("Unknown user: %(name)s", name=params.assignee)})
     return TaskFilters(view="all", status=list(params.status), unit=query_unit(params, "unit"),
                        lead_unit=query_unit(params, "lead_unit"), assignee=assignee, directive_id=params.directive,
@@ -124,7 +124,7 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
     else:
         cooperating = list(base.cooperating_units) if base else []
     if "assignee" in sent:
-        assignee = find_user(data.assignee) if data.assignee is not None else None
+        assignee = known_user(current_api_user(), data.assignee, lead) if data.assignee is not None else None
         if data.assignee is not None and assignee is None:
             errors["assignee"] = _("Unknown user: %(name)s", name=data.assignee[:80])
     else:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from tracker.main import credentials, views  # noqa: E402,F401
+from tracker.main import credentials, search, views  # noqa: E402,F401

@@ -6,6 +6,7 @@ from tracker.models.notification import Notification
 from tracker.models.outbox import OutboxMessage
 from tracker.models.reminder import ReminderSettings
 from tracker.models.scheduler import SchedulerLease
+from tracker.models.search import SearchDoc
 from tracker.models.task import (
                                  PRIORITIES,
                                  TASK_STATES,
@@ -17,12 +18,12 @@ from tracker.models.task import (
                                  task_cooperation,
 )
 from tracker.models.token import ApiToken, CalendarFeed
-from tracker.models.unit import UNIT_KINDS, Unit
+from tracker.models.unit import UNIT_CHANGE_KINDS, UNIT_KINDS, TaskTransfer, Unit, UnitChange, UnitChangeMember
 from tracker.models.user import ROLES, LoginAttempt, User, UserSession
 from tracker.models.version import DataVersion
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
-    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "ProgressUpdate", "ROLES", "TASK_STATES",
-    "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
+    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
+    "Task", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

@@ -74,6 +74,7 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="", deferred=True)  # extracted once, at upload (for search)
 
     directive: Mapped[Directive | None] = relationship(back_populates="attachments", foreign_keys=[directive_id])
     update: Mapped["ProgressUpdate | None"] = relationship(back_populates="attachments")  # noqa: F821

@@ -22,7 +22,16 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker.database import db
-from tracker.models import AuditEvent, Directive, OutboxMessage, ReminderSettings, Task, User, load_calendar
+from tracker.models import (
+    AuditEvent,
+    Directive,
+    Notification,
+    OutboxMessage,
+    ReminderSettings,
+    Task,
+    User,
+    load_calendar,
+)
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -34,7 +43,14 @@ from tracker.rules.reminders import (
 )
 from tracker.rules.status import is_due_soon
 from tracker.services import reach_sql
-from tracker.services.outbox import enqueue_email, enqueue_notification
+from tracker.services.outbox import (
+    email_row,
+    enqueue_email,
+    enqueue_many,
+    enqueue_notification,
+    existing_keys,
+    notification_row,
+)
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -126,7 +142,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         return []
     leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
     issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
-    planned: list[Planned] = []
+    # Who gets what, then which of those keys exist already: a few queries, not one per reminder.
+    wanted: list[tuple[Task, object, User, str, bool]] = []
     for task, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
@@ -142,29 +159,30 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             seen.add(user.id)
             key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
             wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            if dry_run:
-                exists_already = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
-                if not exists_already:
-                    planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence,
-                                           task.deadline, wants_email))
-                continue
-            queued = False
-            if settings.inapp_enabled:
-                queued |= enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id,
-                                               title=task.title, now=now)
-            if wants_email:
-                subject, text, html = mailer.render(
-                    "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                    occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
-                    days_left=cal.working_days_between(today, task.deadline),
-                    late_days=-cal.working_days_between(today, task.deadline))
-                queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
-                                        message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
-                                        deadline=task.deadline, occurrence=reminder.occurrence, now=now)
-            if queued:
-                planned.append(Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline,
-                                       wants_email))
-    return planned
+            wanted.append((task, reminder, user, key, wants_email))
+    keys = [w[3] for w in wanted]
+    mailed = existing_keys(OutboxMessage, keys)
+    if dry_run:
+        return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
+                for task, reminder, user, key, wants_email in wanted if key[:200] not in mailed]
+    notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
+    notes, emails = [], []
+    for task, reminder, user, key, wants_email in wanted:
+        if settings.inapp_enabled and key[:200] not in notified:
+            notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=task.title,
+                                          now=now))
+        if wants_email and key[:200] not in mailed:  # rendered only when it is to be queued
+            subject, text, html = mailer.render(
+                "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
+                occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
+                days_left=cal.working_days_between(today, task.deadline),
+                late_days=-cal.working_days_between(today, task.deadline))
+            emails.append(email_row(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
+                                    message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
+                                    deadline=task.deadline, occurrence=reminder.occurrence, now=now))
+    queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+    return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
+            for task, reminder, user, key, wants_email in wanted if key[:200] in queued]
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:

@@ -1,0 +1,198 @@
+"""Full-text search over tasks, directives, reports and attachment text, in the searcher's reach.
+
+The index (tracker.models.search) is asked for the rows whose words hold
+every term of the query, the best first (SQLite FTS5's bm25, PostgreSQL's
+ts_rank); reach is the lists' own SQL condition (tracker.services.reach_sql)
+on the row's task, or on its directive for the directive's own texts, so a
+search never finds what the lists would not show, and a passage is cut only
+from a row that passed it.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import and_, column, delete, exists, func, insert, literal_column, or_, select, table, text, true
+from sqlalchemy.orm import aliased
+
+from tracker.database import db
+from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
+from tracker.models.search import SearchDoc
+from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
+from tracker.rules.reach import is_admin, reach_path
+from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything, task_visible_clause
+
+FTS = table("search_fts", column("rowid"), column("rank"))
+BATCH = 5000
+CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
+
+
+@dataclass
+class Hit:
+    """One search result: where the text was found, its task or directive, the passage."""
+
+    where: str  # task, directive, update, completion, attachment
+    task_id: int | None
+    directive_id: int
+    title: str
+    snippet: Markup
+
+
+@dataclass
+class Match:
+    """How this database finds the rows holding every term: FROM clause, condition, rank (lower is better),
+    the index's row id (newest last), and the index alone (for the candidate window)."""
+
+    source: object
+    condition: object
+    rank: object
+    row_id: object
+    index_only: object
+
+
+def _match(found: list[str]) -> Match:
+    doc = SearchDoc.__table__
+    if db.engine.dialect.name == "postgresql":
+        vector = func.to_tsvector(literal_column("'simple'"), doc.c.folded)
+        query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
+        condition = vector.op("@@")(query)
+        return Match(doc, condition, -func.ts_rank(vector, query, 1), doc.c.id,  # 1: longer texts weigh less
+                     select(doc.c.id.label("id")).where(condition))
+    condition = literal_column("search_fts").op("MATCH")(fts5_query(found))
+    return Match(FTS.join(doc, doc.c.id == FTS.c.rowid), condition, FTS.c.rank, FTS.c.rowid,
+                 select(FTS.c.rowid.label("id")).where(condition))
+
+
+def _visible(user: User):
+    """SQL condition on a search_doc row joined to its task: the searcher may see what it belongs to.
+
+    Task texts: the lists' own tracker.services.reach_sql.task_visible_clause
+    on the row's task. A directive's own texts: directive_visible_clause's rule
+    (issued in reach, or one of its tasks visible), written per row against
+    the reach's unit ids read once, so that nothing is recomputed per row.
+    """
+    if is_admin(user) or subtree_is_everything(reach_path(user)):
+        return true()  # every task and every directive (issued by a unit in reach) is visible
+    doc = SearchDoc.__table__
+    ids = list(db.session.scalars(reach_unit_ids(user)))
+    other = aliased(Task)
+    # (A task's directive is the row's directive: whether it is published is asked once, not per task.)
+    published = exists().where(Directive.id == doc.c.directive_id, Directive.published_at.is_not(None))
+    cooperates = exists().where(task_cooperation.c.task_id == other.id, task_cooperation.c.unit_id.in_(ids))
+    issuer_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id,
+                                                other.issuing_unit_id.in_(ids)))
+    lead_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id, or_(
+        other.lead_unit_id.in_(ids), other.assignee_id == user.id, cooperates)))
+    issued = exists().where(Directive.id == doc.c.directive_id, Directive.issuing_unit_id.in_(ids))
+    return or_(and_(doc.c.task_id.is_not(None), task_visible_clause(user)),
+               and_(doc.c.task_id.is_(None), or_(issued, issuer_side, and_(published, lead_side))))
+
+
+def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:
+    """The page of results for `query` the user may see, best first; how many there are; whether more.
+
+    Ranking reads every matching row; for words found in more than
+    CANDIDATES texts, the best matches are taken among the newest
+    CANDIDATES (the total then counts those and says "more"), unless that
+    does not fill the page asked for.
+    """
+    found = terms(query)
+    if not found:
+        return [], 0, False
+    match = _match(found)
+    window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
+    floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
+    truncated = floor[0] >= CANDIDATES
+    rows = _page(user, match, page, per_page, floor[1] if truncated else None)
+    if truncated and (not rows or rows[0].total < page * per_page):  # the window is not enough: everything
+        truncated, rows = False, _page(user, match, page, per_page, None)
+    if not rows:
+        if page == 1:
+            return [], 0, False
+        return [], _count(user, match), False
+    ids, total = [r.id for r in rows], rows[0].total
+    doc = SearchDoc.__table__
+    rows = {row.id: row for row in db.session.execute(
+        select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
+    task_ids = {r.task_id for r in rows.values() if r.task_id}
+    tasks = {t.id: (t.title, t.directive_id) for t in db.session.execute(
+        select(Task.id, Task.title, Task.directive_id).where(Task.id.in_(task_ids)))} if task_ids else {}
+    directive_ids = {r.directive_id for r in rows.values() if r.directive_id}
+    directives = {d.id: d for d in db.session.execute(
+        select(Directive.id, Directive.number, Directive.title).where(Directive.id.in_(directive_ids)))} \
+        if directive_ids else {}
+    hits = []
+    for doc_id in ids:
+        row = rows[doc_id]
+        if row.task_id:
+            title, directive_id = tasks[row.task_id]
+        else:
+            d = directives[row.directive_id]
+            title, directive_id = f"{d.number} · {d.title}", d.id
+        hits.append(Hit(where=row.kind, task_id=row.task_id, directive_id=directive_id, title=title,
+                        snippet=passage(row.body, found)))
+    return hits, total, truncated
+
+
+def _visible_matches(user: User, match: Match, floor: int | None):
+    doc = SearchDoc.__table__
+    stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
+            .where(match.condition, _visible(user)))
+    return stmt.where(match.row_id >= floor) if floor is not None else stmt
+
+
+def _page(user: User, match: Match, page: int, per_page: int, floor: int | None) -> list:
+    """The page's row ids, each with the number of visible matches (in one pass)."""
+    doc = SearchDoc.__table__
+    stmt = (_visible_matches(user, match, floor).add_columns(func.count().over().label("total"))
+            .order_by(match.rank, doc.c.id).limit(per_page).offset((page - 1) * per_page))
+    return db.session.execute(stmt).all()
+
+
+def _count(user: User, match: Match) -> int:
+    return db.session.scalar(select(func.count()).select_from(_visible_matches(user, match, None).subquery())) or 0
+
+
+# --- filling the index from the sources (after a migration or a bulk load) ------------------------
+
+def _sources():
+    """(kind, select of (id, task_id, directive_id, *text columns) ordered by id) for each source."""
+    t, d, u, c, a = (m.__table__ for m in (Task, Directive, ProgressUpdate, CompletionReport, Attachment))
+    none = literal_column("NULL")
+    return [
+        ("task", select(t.c.id, t.c.id, none, t.c.title, t.c.description), t.c.id),
+        ("directive", select(d.c.id, none, d.c.id, d.c.number, d.c.title, d.c.signer, d.c.text), d.c.id),
+        ("update", select(u.c.id, u.c.task_id, none, u.c.report_number, u.c.results, u.c.difficulties,
+                          u.c.proposals, u.c.response), u.c.id),
+        ("completion", select(c.c.id, c.c.task_id, none, c.c.note, c.c.decision_note), c.c.id),
+        ("attachment", select(a.c.id, u.c.task_id, a.c.directive_id, a.c.original_name,
+                              a.c.text).select_from(a.outerjoin(u, u.c.id == a.c.update_id)), a.c.id),
+    ]
+
+
+def rebuild(connection, batch: int = BATCH) -> int:
+    """Empty the index and fill it again from every source; return how many rows it holds."""
+    doc = SearchDoc.__table__
+    connection.execute(delete(doc))
+    count = 0
+    for kind, stmt, key in _sources():
+        last = 0
+        while True:
+            rows = connection.execute(stmt.where(key > last).order_by(key).limit(batch)).all()
+            if not rows:
+                break
+            last = rows[-1][0]
+            out = []
+            for ref_id, task_id, directive_id, *parts in rows:
+                body = unicodedata.normalize("NFC", "\n".join(p for p in parts if p and p.strip()))
+                if body:
+                    out.append({"kind": kind, "ref_id": ref_id, "task_id": task_id,
+                                "directive_id": None if task_id else directive_id, "body": body,
+                                "folded": index_form(body)})
+            if out:
+                connection.execute(insert(doc), out)
+                count += len(out)
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+    return count
