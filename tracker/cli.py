@@ -416,6 +416,11 @@ def import_tasks(file: str, dry_run: bool, skip_invalid: bool) -> None:
         click.echo(f"row {row.line}: {row.number or '-'} | {row.title[:60] or '-'}: "
                    + " ".join(imports.describe(p) for p in row.problems))
     problems = len(plan.problem_rows)
+    if plan.changed_rows:
+        click.echo(f"{len(plan.changed_rows)} rows imported before differ from the tracker now (status or "
+                   "completion date): they are left as they are; change them in the tracker. Rows: "
+                   + ", ".join(str(row.line) for row, *_now in plan.changed_rows[:50])
+                   + (" ..." if len(plan.changed_rows) > 50 else ""))
     click.echo(f"{len(plan.rows)} rows: {len(plan.new_rows)} tasks to import ({plan.new_directives} new documents), "
                f"{len(plan.existing_rows)} already imported, {problems} with problems.")
     if problems and not skip_invalid:

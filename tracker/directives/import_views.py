@@ -161,7 +161,8 @@ def _render_preview(plan, info, token, status=200):
         "directives/import_preview.html", plan=plan, token=token, name=info.get("name", ""), columns=columns,
         labels=imports.FIELD_LABELS, fields=FIELDS, problems=problems[:SHOWN_PROBLEMS],
         more_problems=max(0, len(problems) - SHOWN_PROBLEMS), new_rows=plan.new_rows[:SHOWN_ROWS],
-        more_rows=max(0, len(plan.new_rows) - SHOWN_ROWS), describe=imports.describe), status
+        more_rows=max(0, len(plan.new_rows) - SHOWN_ROWS), changed=plan.changed_rows[:SHOWN_ROWS],
+        describe=imports.describe), status
 
 
 def _column_letter(i: int) -> str:
