@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
@@ -103,7 +103,16 @@ def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]
     return by_unit
 
 
-def _issuer_side(task: Task, people: list[User]) -> list[User]:
+def _by_id(model, ids: set[int], *options) -> dict:
+    """The rows of `model` with these ids, by id (asked a few hundred at a time)."""
+    found, ordered = {}, sorted(ids)
+    for start in range(0, len(ordered), 500):
+        stmt = select(model).where(model.id.in_(ordered[start:start + 500])).options(*options)
+        found.update((obj.id, obj) for obj in db.session.scalars(stmt))
+    return found
+
+
+def _issuer_side(task, people: list[User]) -> list[User]:
     """The escalation's recipients: the leader who issued the task and the issuing unit's secretaries.
 
     The issuer is the leader a directive was recorded for (or who recorded
@@ -113,7 +122,7 @@ def _issuer_side(task: Task, people: list[User]) -> list[User]:
     leaders = [u for u in people if u.role == "leader"]
     secretaries = [u for u in people if u.role == "secretary"]
     if task.parent_id is None:
-        issuer = task.directive.on_behalf_of_id or task.directive.created_by_id
+        issuer = task.directive_issuer_id
     else:
         issuer = task.created_by_id
     named = [u for u in leaders if u.id == issuer]
@@ -133,20 +142,25 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     ranges = [and_(Task.deadline >= w.first, Task.deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
         ranges.append(Task.deadline <= windows.overdue_until)
-    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
-    tasks = db.session.scalars(
-        select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
-        .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
+    # The facts the rules need, as plain rows (thousands of tasks on a busy day: no ORM objects yet).
+    tasks = db.session.execute(
+        select(Task.id, Task.title, Task.deadline, Task.lead_unit_id, Task.issuing_unit_id, Task.assignee_id,
+               Task.parent_id, Task.created_by_id,
+               func.coalesce(Directive.on_behalf_of_id, Directive.created_by_id).label("directive_issuer_id"))
+        .join(Directive, Directive.id == Task.directive_id)
+        .where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), Directive.published_at.is_not(None))
         .order_by(Task.deadline, Task.id)).all()
     due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
     if not due:
         return []
+    assignees = _by_id(User, {t.assignee_id for t, _r in due if t.assignee_id})
     leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
     issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
     # Who gets what, then which of those keys exist already: a few queries, not one per reminder.
     wanted: list[tuple[Task, object, User, str, bool]] = []
     for task, reminder in due:
-        assignee = task.assignee if task.assignee and task.assignee.active else None
+        assignee = assignees.get(task.assignee_id)
+        assignee = assignee if assignee is not None and assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
             recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
         elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
@@ -168,7 +182,11 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
                 for task, reminder, user, key, wants_email in wanted if key[:200] not in mailed]
     notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
     notes, emails = [], []
-    for task, reminder, user, key, wants_email in wanted:
+    # The e-mails' templates read the task and its directive and lead unit: loaded for those only.
+    full = _by_id(Task, {w[0].id for w in wanted if w[4] and w[3][:200] not in mailed},
+                  joinedload(Task.directive), selectinload(Task.lead_unit))
+    for row, reminder, user, key, wants_email in wanted:
+        task = full.get(row.id, row)
         if settings.inapp_enabled and key[:200] not in notified:
             notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=task.title,
                                           now=now))
