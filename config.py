@@ -55,10 +55,16 @@ class Config:
     REMEMBER_ME_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
-    # Sign-in throttling, kept in the database so every worker shares it.
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_LOCK_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_IP = 50
+    # Sign-in limits, kept in the database so every worker shares them (tracker.rules.signin).
+    LOGIN_MAX_FAILURES = 10  # per account and address (or device cookie): then locked for LOGIN_LOCK_MINUTES
+    LOGIN_SLOW_AFTER = 5  # failures per account and address before each next attempt waits 1, 2, 4... s
+    LOGIN_LOCK_MINUTES = 15  # the window every count covers
+    LOGIN_MAX_FAILURES_PER_IP = 50  # failures from one address without a device cookie, any accounts: 429
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 30  # failures at one account without a device cookie, any addresses
+    # A browser that signed in as someone keeps a signed cookie naming them: its next sign-ins as that
+    # person are limited per device, so no one sharing the office's address can lock them out.
+    DEVICE_COOKIE_NAME = "tracker_device"
+    DEVICE_COOKIE_LIFETIME = timedelta(days=365)
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # ASVS: scrypt N=2^15, r=8, p=1 (reliability row 31)
 
     WTF_CSRF_TIME_LIMIT = None
@@ -114,6 +120,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-tracker_session"
+    DEVICE_COOKIE_NAME = "__Host-tracker_device"
     PREFERRED_URL_SCHEME = "https"
 
 

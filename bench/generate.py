@@ -183,7 +183,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
                 "title": title, "description": "", "issuing_unit_id": issuer["id"], "lead_unit_id": lead["id"],
                 "assignee_id": assignee, "deadline": deadline, "original_deadline": original,
                 "priority": rng.choice(["normal", "normal", "normal", "high", "urgent"]),
-                "tags": [], "tag_text": "", "progress": progress, "state": state, "created_on": issued,
+                "tags": [], "tag_text": "", "progress": progress, "state": state, "created_on": issued, "assigned_on": issued,
                 "completed_on": completed, "done_on": done, "cancelled_on": cancelled,
                 "needs_attention": state == "open" and rng.random() < 0.1, "created_by_id": None,
                 "created_at": _at(issued), "updated_by_id": None, "updated_at": _at(issued),

@@ -121,3 +121,47 @@ def test_migrations_on_an_empty_postgres_database(make_app, empty_postgres_datab
             _db.session.remove()
             _db.engine.dispose()  # let the database be dropped
 
+
+
+def check_assigned_on_backfill(app) -> None:
+    """0009 gives existing tasks the day they were assigned: the issue date unless added after publication."""
+    from alembic.script import ScriptDirectory
+
+    from tracker.demo import load_demo
+
+    flask(app, "db", "upgrade")
+    with app.app_context():
+        load_demo()
+        _db.session.commit()
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        before = script.get_revision("0009").down_revision
+        issued = _db.session.execute(text("SELECT issued_on FROM directive")).scalar()
+        _db.session.remove()
+    flask(app, "db", "downgrade", before)
+    with app.app_context(), _db.engine.begin() as conn:
+        # Recorded 40 days late: the notice and its first tasks typed in today, one task added a week later.
+        conn.execute(text("UPDATE directive SET published_at = :at"), {"at": "2030-01-01 10:00:00"})
+        conn.execute(text("UPDATE task SET created_on = '2030-01-01', created_at = '2030-01-01 09:00:00'"))
+        conn.execute(text("UPDATE task SET created_on = '2030-01-08', created_at = '2030-01-08 09:00:00' "
+                          "WHERE id = (SELECT MAX(id) FROM task)"))
+    flask(app, "db", "upgrade")
+    with app.app_context(), _db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT assigned_on FROM task ORDER BY id")).scalars().all()
+    as_dates = [str(r) for r in rows]
+    assert as_dates[:-1] == [str(issued)] * (len(rows) - 1)
+    assert as_dates[-1] == "2030-01-08"
+
+
+def test_assigned_on_backfill_on_sqlite(make_app, tmp_path):
+    check_assigned_on_backfill(make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'backfill.db'}"))
+
+
+@pytest.mark.postgres_only
+def test_assigned_on_backfill_on_postgres(make_app, empty_postgres_database):
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_postgres_database)
+    try:
+        check_assigned_on_backfill(app)
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

@@ -63,8 +63,44 @@ def ids(app) -> dict[str, int]:
     return found
 
 
-# file name, user, path, phone
-def shots(found: dict[str, int]) -> list[tuple[str, str, str, bool]]:
+def import_sheet(folder: Path) -> Path:
+    """A spreadsheet as the Office keeps it, with the problems the import preview points out."""
+    from datetime import date, timedelta
+
+    from openpyxl import Workbook
+
+    year = date.today().year - 1
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH MỤC NHIỆM VỤ UBND TỈNH GIAO"])
+    sheet.append(["STT", "Số, ký hiệu", "Ngày", "Trích yếu", "Nội dung nhiệm vụ", "Đơn vị chủ trì",
+                  "Đơn vị phối hợp", "Thời hạn", "Tình trạng", "Ghi chú"])
+    issued = date(year, 3, 4)
+    rows = [
+        ("15/TB-UBND", issued, "Kết luận về cải cách hành chính", "Rà soát thủ tục hành chính", "Sở Nội vụ",
+         "Sở Tài chính, Sở TT&TT", date(year, 6, 30), f"Đã hoàn thành ngày 12/7/{year}"),
+        ("15/TB-UBND", issued, "", "Số hóa hồ sơ một cửa", "so tttt", "", date(year, 9, 30),
+         f"Đã hoàn thành ngày 20/9/{year}"),
+        ("15/TB-UBND", issued, "", "Tuyên truyền cải cách hành chính", "Đài PTTH", "", "Thường xuyên",
+         "Đang thực hiện"),
+        ("220/UBND-KT", date(year, 11, 12), "Về việc đầu tư hạ tầng số", "Lập kế hoạch đầu tư hạ tầng số",
+         "Sở KH&ĐT", "", f"Quý I/{year + 1}", ""),
+        ("220/UBND-KT", date(year, 11, 12), "", "Thẩm định kinh phí", "Sở Tài chánh", "",
+         date(year, 12, 31), ""),
+        ("31/TB-UBND", "31/02/" + str(year), "", "Báo cáo sơ kết", "Sở Nội vụ", "", "", ""),
+        ("15/TB-UBND", issued, "", "Rà soát thủ tục hành chính", "Sở Nội vụ", "", date(year, 6, 30), ""),
+        ("15/TB-UBND", issued, "", "Hoàn thiện hạ tầng mạng", "Sở Nội vụ", "", issued + timedelta(days=60),
+         "Hoàn thành"),
+    ]
+    for n, row in enumerate(rows, start=1):
+        sheet.append([n, *row, ""])
+    path = folder / "nhiem-vu.xlsx"
+    book.save(path)
+    return path
+
+
+# file name, user, path, phone[, spreadsheet uploaded on the import page first]
+def shots(found: dict[str, int]) -> list[tuple]:
     return [
         ("dashboard.png", "nga.tt", "/dashboard", False),
         ("directive.png", "thu.lt", f"/directives/{found['directive']}", False),
@@ -72,6 +108,7 @@ def shots(found: dict[str, int]) -> list[tuple[str, str, str, bool]]:
         ("my-tasks-phone.png", "lan.nt", "/tasks?view=mine", True),
         ("assistant-review.png", "thu.lt", f"/directives/{found['directive']}/extract", False),
         ("notifications.png", "nga.tt", "/notifications", False),
+        ("import-preview.png", "thu.lt", "/directives/import", False, "import"),
     ]
 
 
@@ -89,6 +126,7 @@ def shrink(path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder of the PNGs")
+    parser.add_argument("--only", action="append", help="take only this screenshot (file name; repeatable)")
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):
         print(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)", file=sys.stderr)
@@ -111,7 +149,9 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 states: dict[str, dict] = {}
-                for name, user, path, phone in shots(ids(app)):
+                for name, user, path, phone, *upload in shots(ids(app)):
+                    if args.only and name not in args.only:
+                        continue
                     options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone \
                         else {"viewport": DESKTOP}
                     context = browser.new_context(base_url=base, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
@@ -125,6 +165,10 @@ def main() -> int:
                         page.wait_for_url(lambda url: "/login" not in url)
                         states[user] = context.storage_state()
                     page.goto(path)
+                    if upload:
+                        page.set_input_files("#import-file", str(import_sheet(Path(tmp))))
+                        page.locator("form:has(#import-file) button[type=submit]").click()
+                        page.wait_for_url(lambda url: url.rstrip("/") != base + path)
                     page.wait_for_load_state("networkidle")
                     target = out / name
                     page.screenshot(path=str(target), full_page=True, animations="disabled", caret="hide")

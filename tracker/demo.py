@@ -119,6 +119,19 @@ SEED_TASKS = [
 ]
 
 
+# Cooperating units' duties (nội dung phối hợp) in the seed's tasks, by the task's first words and unit code.
+SEED_DUTIES = {
+    ("Hoàn thiện đề án phát thanh", "DPTTH"): "Đề xuất nhu cầu trang thiết bị, nhân lực cho đề án",
+    ("Hoàn thiện đề án phát thanh", "STC"): "Thẩm định, cân đối kinh phí thực hiện đề án",
+    ("Triển khai Kế hoạch thử nghiệm trục liên thông", "SNV"): "Kết nối phần mềm quản lý cán bộ, công chức với trục LGSP",
+}
+
+
+def _duties(title: str, units: list[Unit]) -> dict[int, workflow.PartData]:
+    return {u.id: workflow.PartData(duty=duty) for (start, code), duty in SEED_DUTIES.items() for u in units
+            if title.startswith(start) and u.code == code}
+
+
 def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) -> int:
     """Record the seed's conclusion notice, split into tasks with a living history around `today`."""
     def day(offset: int):
@@ -136,6 +149,7 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
     for title, coop, assignee, offset, _story in SEED_TASKS:
         tasks.append(workflow.add_task(secretary, directive, workflow.TaskData(
             title=title, lead_unit=units["STTTT"], cooperating_units=[units[c] for c in coop],
+            part_details=_duties(title, [units[c] for c in coop]),
             assignee=users[assignee] if assignee else None, deadline=day(offset) if offset is not None else None,
             priority="high" if offset is not None and offset < 10 else "normal",
             tags=["chuyển đổi số"] if "CNTT" in title or "điện tử" in title or "IPv6" in title or "LGSP" in title

@@ -12,6 +12,7 @@ UNIT_KIND_LABELS = {
     "province": _l("Province committee"),
     "department": _l("Department"),
     "agency": _l("Agency"),
+    "commune": _l("Commune or ward"),
     "district": _l("District"),
     "division": _l("Division"),
 }
@@ -58,6 +59,7 @@ REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _
 
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
+    "cooperating": _l("New cooperating part for your unit"),
     "response": _l("Answer to your report"),
     "submitted": _l("Completion reported"),
     "confirmed": _l("Completion confirmed"),
@@ -66,6 +68,14 @@ NOTIFICATION_LABELS = {
     "extension_approved": _l("Extension approved"),
     "extension_rejected": _l("Extension rejected"),
     "reminder": _l("Reminder"),
+    "unit_change": _l("Work taken over from a former unit"),
+}
+
+UNIT_CHANGE_LABELS = {
+    "rename": _l("Renamed"),
+    "merge": _l("Merged"),
+    "split": _l("Split"),
+    "dissolve": _l("Dissolved"),
 }
 
 AUDIT_LABELS = {
@@ -76,11 +86,14 @@ AUDIT_LABELS = {
     "directive.create": _l("Recorded the document"),
     "directive.update": _l("Edited the document"),
     "directive.publish": _l("Published the document"),
+    "directive.import": _l("Imported the document from a spreadsheet"),
+    "tasks.import": _l("Imported a spreadsheet of tasks"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),
     "task.delete": _l("Deleted the task"),
     "task.assign": _l("Assigned the task"),
+    "task.assign_part": _l("Assigned the unit's cooperating part"),
     "task.progress": _l("Reported progress"),
     "task.respond": _l("Answered a report"),
     "task.submit": _l("Reported completion"),
@@ -103,6 +116,12 @@ AUDIT_LABELS = {
     "unit.create": _l("Created a unit"),
     "unit.update": _l("Edited a unit"),
     "unit.delete": _l("Deleted a unit"),
+    "unit.rename": _l("Renamed a unit"),
+    "unit.merge": _l("Merged a unit into another"),
+    "unit.split": _l("Split a unit"),
+    "unit.dissolve": _l("Dissolved a unit"),
+    "task.transfer": _l("Passed the task to a successor unit"),
+    "user.move": _l("Moved a user to a successor unit"),
     "calendar.add": _l("Added a day to the calendar"),
     "calendar.remove": _l("Removed a day from the calendar"),
     "reminders.settings": _l("Changed the reminder rules"),
@@ -118,6 +137,7 @@ OUTBOX_STATE_LABELS = {
 FIELD_LABELS = {
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
+    "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
 }

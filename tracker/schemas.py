@@ -123,6 +123,9 @@ class UnitOut(Output):
     parent: str | None = Field(description="The parent unit's code; null for the root.")
     kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
     active: bool = Field(description="Extension: inactive units take no new tasks.")
+    ended_on: Day | None = Field(description="The first day the unit no longer existed (merged, split or dissolved); "
+                                             "null for a living unit.")
+    successors: list[str] = Field(description="Codes of the units that took over its work when it ended.")
 
 
 # --- directives ---------------------------------------------------------------------------------
@@ -157,6 +160,18 @@ class DirectiveIn(Input):
 
 # --- tasks --------------------------------------------------------------------------------------
 
+class CooperatingPartOut(Output):
+    """A cooperating unit's part of a task (phần phối hợp)."""
+
+    unit: str
+    duty: str = Field(description="Its duty (nội dung phối hợp); empty: the task as a whole.")
+    deadline: Day | None = Field(description="Its deadline in force: its own, never after the task's; null: ongoing.")
+    status: Status | None = Field(description="By the task rules against its own deadline, on `as_of`.")
+    done_on: Day | None = Field(description="The day the unit marked its part done.")
+    progress: int | None = Field(ge=0, le=100, description="Extension: the unit's last percent, if it gave one.")
+    assignee: str | None = Field(description="Extension: the person the unit put on it (null: its leaders).")
+
+
 class TaskOut(Output):
     id: int
     directive: int
@@ -180,6 +195,8 @@ class TaskOut(Output):
     completed_on: Day | None
     version: int = Field(description="Send it back with PATCH (If-Match or `version`).")
     url: str = Field(description="Extension: the task's page.")
+    cooperating_parts: list[CooperatingPartOut] = Field(description="Each cooperating unit's part, in the unit "
+                                                                    "tree's order.")
 
 
 class DirectiveDetailOut(DirectiveOut):
@@ -187,11 +204,21 @@ class DirectiveDetailOut(DirectiveOut):
                                              "order.")
 
 
+class CooperatingPartIn(Input):
+    """A cooperating unit with its duty and own deadline."""
+
+    unit: UnitCode
+    duty: Text(5000) = Field("", description="Its duty (nội dung phối hợp).")
+    deadline: Day | None = Field(None, description="Its own deadline, not after the task's; null: the task's.")
+
+
 class _TaskFields(Input):
     """The fields of a task that the issuing side writes."""
 
     description: Text(TEXT_MAX) = ""
-    cooperating_units: list[UnitCode] = Field([], max_length=100)
+    cooperating_units: list[UnitCode | CooperatingPartIn] = Field(
+        [], max_length=100, description="Unit codes, or objects with a duty and own deadline. A code alone keeps "
+                                        "the duty and deadline the unit's part already has (none for a new one).")
     assignee: Username | None = Field(None, description="Username in the lead unit.")
     priority: Text(enum=list(PRIORITIES)) = "normal"
     tags: list[Text(100)] = Field([], max_length=20, description="Extension.")
@@ -244,6 +271,18 @@ class UpdateIn(Input):
     report_number: Text(80) = Field("", description="Extension: the report's number.")
 
 
+class CooperationIn(Input):
+    """A cooperating unit's report on its part."""
+
+    note: Text(TEXT_MAX, minLength=1) = Field(description="What the unit did on its part (required).")
+    done: bool = Field(False, description="The unit's part is done (it stays done).")
+    progress: Whole | None = Field(None, json_schema_extra={"minimum": 0, "maximum": 100},
+                                   description="Percent of the part, optional.")
+    difficulties: Text(TEXT_MAX) = Field("", description="Extension.")
+    proposals: Text(TEXT_MAX) = Field("", description="Extension.")
+    report_number: Text(80) = Field("", description="Extension: the report's number.")
+
+
 class NoteIn(Input):
     note: Text(TEXT_MAX) = ""
 
@@ -290,8 +329,28 @@ class CountsOut(Output):
 
 class UnitCountsOut(CountsOut):
     unit: str
+    taken_over_from: list[str] = Field(description="Extension: codes of the former units whose tasks this unit "
+                                                   "took over by `as_of` and counts here.")
     completion_rate: Rate
     on_time_rate: Rate
+
+
+class PartCountsOut(Output):
+    """Cooperating parts by status (parts of cancelled tasks left out)."""
+
+    total: Count
+    done_on_time: Count
+    done_late: Count
+    in_progress: Count
+    overdue: Count
+
+
+class UnitPartCountsOut(PartCountsOut):
+    unit: str
+
+
+class CooperatingCountsOut(PartCountsOut):
+    by_unit: list[UnitPartCountsOut] = Field(description="Each part counted under its cooperating unit.")
 
 
 class StatsOut(Output):
@@ -300,6 +359,9 @@ class StatsOut(Output):
     completion_rate: Rate
     on_time_rate: Rate
     by_unit: list[UnitCountsOut] = Field(description="Each task counted under its lead unit.")
+    cooperating: CooperatingCountsOut = Field(description="Extension: the cooperating parts of the tasks the "
+                                                          "caller sees (any lead unit), by the task rules against "
+                                                          "each part's own deadline in force today.")
 
 
 class NotificationOut(Output):
@@ -396,6 +458,10 @@ class Query(BaseModel):
 class Paging(Query):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, description="Items per page; values above 200 are served as 200.")
+
+
+class UnitsQuery(Paging):
+    include_former: bool = Field(False, description="Also list the former units (merged, split or dissolved).")
 
 
 class AsOf(Query):

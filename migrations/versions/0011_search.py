@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0004'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from tracker.database import db
 from tracker.demo import SEED_FILE, seed_text
 from tracker.models import Notification, Task, Unit, User, load_calendar
 from tracker.rules import reach
-from tracker.rules.status import STATUSES, facts_of, is_due_soon, status_on
+from tracker.rules.status import STATUSES, facts_of, is_due_soon, part_facts_of, part_status_on, status_on
 from tracker.timeutil import today
 
 ROLES = ["admin", "nga.tt", "thu.lt", "hai.nv", "lan.nt"]
@@ -30,7 +30,7 @@ def test_units_tree(api, username):
     assert units["UBND"]["parent"] is None and units["UBND"]["kind"] == "province"
     assert units["STTTT-CNTT"] == {"code": "STTTT-CNTT", "name": "Phòng Công nghệ thông tin",
                                    "short_name": "Phòng CNTT", "parent": "STTTT", "kind": "division",
-                                   "active": True}
+                                   "active": True, "ended_on": None, "successors": []}
     codes = [u["code"] for u in body["items"]]
     assert codes.index("STTTT") < codes.index("STTTT-CNTT")  # parents before children
     pages = [api.get(username, f"/units?per_page=5&page={p}").get_json()["items"] for p in (1, 2, 3)]
@@ -59,14 +59,27 @@ def led_in_reach(username):
             if reach.can_view_task(user, t) and reach.in_reach(user, t.lead_unit)]
 
 
+PART_KEYS = ("done_on_time", "done_late", "in_progress", "overdue")
+
+
 @pytest.mark.parametrize("username", ["admin", "nga.tt", "thu.lt", "hai.nv", "tuan.la"])
 def test_stats_cover_the_tasks_led_in_reach(api, username):
     response = api.get(username, "/stats")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert set(body) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit"}
+    assert set(body) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit", "cooperating"}
     assert body["as_of"] == today().isoformat()
     tasks = led_in_reach(username)
+    # The cooperating parts of those tasks, each under its own unit, by the rule of rules.status.
+    parts = Counter()
+    for task in tasks:
+        for part in task.cooperating_parts:
+            status = part_status_on(facts_of(task), part_facts_of(part), today())
+            if status != "cancelled":
+                parts[(part.unit.code, status)] += 1
+    cooperating = body["cooperating"]
+    assert cooperating["total"] == sum(parts.values())
+    assert {(row["unit"], s): row[s] for row in cooperating["by_unit"] for s in PART_KEYS if row[s]} == parts
     expected = expected_counts(tasks, today())
     assert body["totals"] == expected
     done = expected["done_on_time"] + expected["done_late"]
@@ -77,7 +90,8 @@ def test_stats_cover_the_tasks_led_in_reach(api, username):
     by_unit = {row["unit"]: row for row in body["by_unit"]}
     assert set(by_unit) == {t.lead_unit.code for t in tasks}  # each task under its own lead unit
     for code, row in by_unit.items():
-        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate"}
+        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate", "taken_over_from"}
+        assert row["taken_over_from"] == []  # no unit changed in the demo data
         assert {k: row[k] for k in COUNT_KEYS} == expected_counts([t for t in tasks if t.lead_unit.code == code],
                                                                   today())
     for key in COUNT_KEYS:

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests.factories import Factory
 from tracker.database import db as _db
 
 TODAY = date(2024, 6, 14)
@@ -122,35 +123,27 @@ def world(app, world_app, frozen_today) -> World:
 def build_world() -> World:
     """Make the table above through the workflow, on the days it happened (commits)."""
     from tracker.demo import load_demo
-    from tracker.models import Unit, User
-    from tracker.services import workflow
 
     load_demo(directives=False)
-    units = {u.code: u for u in _db.session.scalars(select(Unit))}
-    users = {u.username: u for u in _db.session.scalars(select(User))}
+    make = Factory()
+    units, users = make.units(), make.users()
     secretary, vice_chair, director = users["thu.lt"], users["nga.tt"], users["hai.nv"]
 
     def directive(number, issued, unit, actor):
-        return workflow.create_directive(actor, workflow.DirectiveData(
-            number=number, kind="conclusion", issued_on=issued, issuing_unit=units[unit],
-            title=f"Thông báo kết luận {number}"))
+        return make.directive(actor, number, issued_on=issued, issuing_unit=unit)
 
     def task(doc, actor, title, lead, deadline, created, coop=(), assignee=None, tags=("hành chính",)):
-        return workflow.add_task(actor, doc, workflow.TaskData(
-            title=title, lead_unit=units[lead], cooperating_units=[units[c] for c in coop],
-            assignee=users[assignee] if assignee else None, deadline=deadline, tags=list(tags)), created)
+        return make.add_task(doc, title, actor=actor, lead=lead, deadline=deadline, on=created, coop=coop,
+                             assignee=assignee, tags=tags)
 
     def report(t, who, on, progress, difficulties=""):
-        workflow.post_update(users[who], t, workflow.UpdateData(progress=progress, results="Đã triển khai.",
-                                                    difficulties=difficulties), on)
+        make.report(t, who, on=on, progress=progress, difficulties=difficulties)
 
     def done(t, reported, confirmed, who="hai.nv", decider=vice_chair):
-        workflow.submit_completion(users[who], t, "Đã hoàn thành.", reported)
-        workflow.confirm_completion(decider, t, "", confirmed)
+        make.complete(t, who, reported=reported, decider=decider, confirmed=confirmed)
 
     def extend(t, to, asked, approved, who="hai.nv"):
-        workflow.request_extension(users[who], t, to, "Chờ ý kiến các sở.", asked)
-        workflow.decide_extension(vice_chair, t.pending_extension, True, "Đồng ý.", approved)
+        make.extend(t, who, to=to, asked=asked, decider=vice_chair, decided=approved)
 
     jan10 = date(2024, 1, 10)
     d1 = directive("12/TB-UBND", jan10, "UBND", secretary)
@@ -168,25 +161,25 @@ def build_world() -> World:
                    d("25/06"), jan10, assignee="lan.nt", tags=("chuyển đổi số",))
     t["T9"] = task(d1, secretary, "@SUM(1+1) Báo cáo an toàn thông tin", "STTTT", d("26/06"), jan10)
     t["T11"] = task(d1, secretary, "Hoàn thiện hạ tầng mạng huyện", "H-PHULOC", d("28/02"), jan10)
-    workflow.publish_directive(secretary, d1, jan10)
+    make.publish(d1, on=jan10)
 
     feb1 = date(2024, 2, 1)
     d2 = directive("05/KH-STTTT", feb1, "STTTT", director)
     t["T12"] = task(d2, director, "+Nâng cấp phần mềm một cửa", "STTTT-CNTT", d("15/05"), feb1, assignee="lan.nt")
-    workflow.publish_directive(director, d2, feb1)
+    make.publish(d2, on=feb1)
 
     d3 = directive("99/TB-UBND", d("01/05"), "UBND", secretary)  # a draft: counted nowhere
     t["T13"] = task(d3, secretary, "Dự thảo chưa ban hành", "SNV", d("01/06"), d("01/05"))
 
     # What happened, in date order.
     report(t["T11"], "phuc.nd", d("20/02"), 90)
-    workflow.submit_completion(users["phuc.nd"], t["T11"], "Đã hoàn thành.", d("27/02"))
+    make.submit(t["T11"], "phuc.nd", on=d("27/02"))
     done(t["T1"], d("10/03"), d("12/03"))
     extend(t["T3"], d("20/06"), d("20/03"), d("22/03"))
     done(t["T2"], d("02/04"), d("05/04"))
-    workflow.confirm_completion(vice_chair, t["T11"], "", d("03/04"))
+    make.complete(t["T11"], "phuc.nd", reported=None, decider=vice_chair, confirmed=d("03/04"))
     extend(t["T4"], date(2024, 7, 31), d("05/04"), d("10/04"), who="binh.lv")
-    workflow.cancel_task(vice_chair, t["T7"], "Không còn phù hợp.", d("15/04"))
+    make.cancel(t["T7"], vice_chair, on=d("15/04"))
     t["T10"] = task(d1, secretary, "Báo cáo sơ kết 6 tháng", "STTTT", d("31/05"), d("01/05"))
     report(t["T5"], "binh.lv", d("20/05"), 40, difficulties="Chờ ý kiến thẩm định của Sở Tài chính.")
     done(t["T12"], d("20/05"), d("21/05"), who="lan.nt", decider=director)

@@ -207,14 +207,19 @@ def test_list_args_round_trip_through_the_task_list_filters(app, world):
 
 def test_stats_payload_has_the_api_shape(world):
     payload = stats_payload(world.users["nga.tt"], None, today=TODAY)
-    assert set(payload) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit"}
+    assert set(payload) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit", "cooperating"}
+    # SNV's part in T3 follows the task's extended deadline (20/06): in progress.
+    assert payload["cooperating"] == {"total": 1, "done_on_time": 0, "done_late": 0, "in_progress": 1, "overdue": 0,
+                                      "by_unit": [{"unit": "SNV", "total": 1, "done_on_time": 0, "done_late": 0,
+                                                   "in_progress": 1, "overdue": 0}]}
     assert payload["as_of"] == "2024-06-14"
     assert payload["totals"] == {"total": 12, "done_on_time": 2, "done_late": 2, "in_progress": 5, "overdue": 2,
                                  "cancelled": 1, "due_soon": 2}
     assert payload["completion_rate"] == pytest.approx(4 / 11)
     row = next(r for r in payload["by_unit"] if r["unit"] == "SNV")
     assert row == {"unit": "SNV", "total": 2, "done_on_time": 0, "done_late": 0, "in_progress": 1, "overdue": 1,
-                   "cancelled": 0, "due_soon": 0, "completion_rate": 0.0, "on_time_rate": 0.0}
+                   "cancelled": 0, "due_soon": 0, "completion_rate": 0.0, "on_time_rate": 0.0,
+                   "taken_over_from": []}
     stc = next(r for r in payload["by_unit"] if r["unit"] == "STC")
     assert stc["completion_rate"] is None and stc["on_time_rate"] is None  # only a cancelled task
     past = stats_payload(world.users["nga.tt"], PAST, unit="SNV", today=TODAY)

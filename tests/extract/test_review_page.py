@@ -148,3 +148,16 @@ def test_a_collective_expanded_gives_one_task_per_ticked_unit_or_one_task_kept(l
     assert sorted(t.lead_unit.code for t in each) == ["SNV", "STTTT"]
     one = db.session.scalars(select(Task).where(Task.title == "Rà soát thủ tục (một việc)")).all()
     assert [t.lead_unit.code for t in one] == ["SNV"]
+
+
+def test_a_row_without_a_lead_asks_for_one_before_saving(login_as, db):
+    directive = _seed_directive(db)
+    html = login_as("thu.lt").post(f"/directives/{directive.id}/extract",
+                                   data={"text": COLLECTIVE_TEXT}).get_data(as_text=True)
+    collective = html.split('id="row-1"')[1].split("</fieldset>")[0]
+    assert 'aria-describedby="rows-0-lead-hint"' in collective
+    assert "Giao cho một nhóm đơn vị: chọn đơn vị chủ trì, hoặc giao mỗi đơn vị bên dưới một nhiệm vụ." in collective
+    no_actor = html.split('id="row-2"')[1].split("</fieldset>")[0]
+    assert "Văn bản không nêu đơn vị chủ trì: vui lòng chọn trước khi lưu." in no_actor
+    named = html.split('id="row-3"')[1].split("</fieldset>")[0]
+    assert "lead-hint" not in named  # the Department of Home Affairs is named: nothing to ask

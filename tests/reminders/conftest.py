@@ -22,6 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import ready
+from tests.factories import Factory
 from tracker.database import db as _db
 
 BASE_URL = "https://tracker.example.gov.vn"
@@ -146,25 +147,9 @@ def demo(app):
     return counts
 
 
-class World:
-    """Look up demo users and units, and make published tasks in one call."""
-
-    def __init__(self):
-        self._numbers = 0
-
-    def user(self, username: str):
-        from sqlalchemy import select
-
-        from tracker.models import User
-
-        return _db.session.scalar(select(User).where(User.username == username))
-
-    def unit(self, code: str):
-        from sqlalchemy import select
-
-        from tracker.models import Unit
-
-        return _db.session.scalar(select(Unit).where(Unit.code == code))
+class World(Factory):
+    """The shared factory (tests/factories.py), with the reminder tests' defaults: a published
+    directive of the province committee with one task of lan.nt's division per call."""
 
     def task(self, title: str = "Triển khai kế hoạch ứng dụng IPv6", *, deadline: date | None,
              lead: str = "STTTT-CNTT", assignee: str | None = "lan.nt", issuer: str = "UBND",
@@ -174,28 +159,8 @@ class World:
         return self.tasks([dict(title=title, deadline=deadline, lead=lead, assignee=assignee)], issuer=issuer,
                           recorder=recorder, on_behalf_of=on_behalf_of, issued_on=issued_on, publish=publish)[0]
 
-    def tasks(self, specs: list[dict], *, issuer: str = "UBND", recorder: str = "thu.lt",
-              on_behalf_of: str | None = "nga.tt", issued_on: date | None = None, publish: bool = True):
-        from tracker.services import workflow
-
-        deadlines = [s["deadline"] for s in specs if s.get("deadline")]
-        issued_on = issued_on or (min(deadlines) if deadlines else date(2025, 1, 2)).replace(month=1, day=2)
-        self._numbers += 1
-        actor = self.user(recorder)
-        directive = workflow.create_directive(actor, workflow.DirectiveData(
-            number=f"{self._numbers}/TB-{issuer}", kind="conclusion", issued_on=issued_on,
-            issuing_unit=self.unit(issuer), title=f"Kết luận số {self._numbers}",
-            on_behalf_of=self.user(on_behalf_of) if on_behalf_of else None))
-        made = []
-        for spec in specs:
-            made.append(workflow.add_task(actor, directive, workflow.TaskData(
-                title=spec.get("title", "Nhiệm vụ"), lead_unit=self.unit(spec.get("lead", "STTTT-CNTT")),
-                assignee=self.user(spec.get("assignee", "lan.nt")) if spec.get("assignee", "lan.nt") else None,
-                deadline=spec.get("deadline")), issued_on))
-        if publish:
-            workflow.publish_directive(actor, directive, issued_on)
-        _db.session.commit()
-        return made
+    def tasks(self, specs: list[dict], **kwargs):
+        return self.published_tasks(specs, **kwargs)
 
 
 @pytest.fixture

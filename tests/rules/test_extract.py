@@ -113,6 +113,8 @@ def test_seed_exhortations_and_report_are_not_tasks():
         ("trước năm 2022", date(2021, 12, 31)),
         ("trong 10 ngày", ISSUED + timedelta(days=10)),
         ("trong vòng 3 tháng", date(2020, 8, 29)),
+        ("trong 10 ngày kể từ ngày ký", ISSUED + timedelta(days=10)),
+        ("trước 20.7.2020", date(2020, 7, 20)),
     ],
 )
 def test_deadline_forms(phrase, expected):
@@ -142,6 +144,20 @@ def test_a_deadline_in_its_own_sentence_applies_to_the_whole_assignment():
     tasks = run("Giao Sở Xây dựng kiểm tra hiện trạng công trình; có văn bản trả lời công dân. "
                 "Thời gian hoàn thành trước ngày 20/11/2020.")
     assert [t.deadline for t in tasks] == [date(2020, 11, 20)] * 2
+
+
+def test_working_days_counted_from_the_signature():
+    calendar = WorkCalendar()
+    task = only("Giao Sở Nội vụ xây dựng đề án, hoàn thành trong 10 ngày làm việc kể từ ngày ký.",
+                issued_on=date(2020, 5, 29), add_working_days=calendar.add_working_days)
+    assert task.deadline == date(2020, 6, 12) and task.title == "Xây dựng đề án"
+
+
+@pytest.mark.parametrize("period", ["giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050",
+                                    "báo cáo Quý I/2015", "kịp thời"])
+def test_plan_and_reporting_periods_are_not_deadlines(period):
+    task = only(f"Giao Sở Xây dựng triển khai kế hoạch {period}.")
+    assert task.deadline is None and not task.ongoing
 
 
 def test_a_reference_date_is_not_a_deadline():
@@ -225,6 +241,218 @@ def test_not_instructions():
         "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ;",
     ]:
         assert run(text) == [], text
+
+
+def test_a_collective_after_a_registered_unit_is_read_too():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh; Chủ tịch UBND các "
+                "huyện, thành phố khẩn trương xây dựng đề án sắp xếp bộ máy.")
+    assert task.lead_unit is None and task.collective.startswith("thủ trưởng các sở, ban, ngành")
+    assert "Chủ tịch UBND các huyện, thành phố" in task.collective
+    assert task.cooperating_units == []  # "trực thuộc UBND tỉnh" qualifies the departments
+
+
+def test_an_ellipsis_glued_to_the_next_sentence_still_ends_it():
+    tasks = run("Giao Sở Xây dựng chuẩn bị tốt cơ sở vật chất…Ban Chỉ đạo kỳ thi cần có phương án dự phòng.")
+    assert len(tasks) == 2 and "phương án dự phòng" in tasks[1].title and tasks[1].lead_unit is None
+    assert tasks[1].unknown_units == ["Ban Chỉ đạo kỳ thi"]
+
+
+def test_a_news_lead_repeating_the_instruction_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng khẩn trương kiểm tra chất lượng công trình trường học.\n"
+                "Ngày 20/5/2020, UBND tỉnh nhận được báo cáo của huyện về sự cố tại công trình.\n"
+                "Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo:\n"
+                "Giao Sở Xây dựng chủ trì kiểm tra chất lượng công trình trường học, báo cáo trước ngày 15/6/2020.")
+    assert len(tasks) == 1 and tasks[0].title.startswith("Kiểm tra chất lượng") and tasks[0].lead_unit == "SXD"
+    assert tasks[0].deadline == date(2020, 6, 15)
+
+
+def test_a_procedure_described_without_any_assignment_is_not_a_task():
+    assert run("Định kỳ từ ngày 1 đến ngày 5 hằng tháng, các đơn vị được phân công phải cập nhật kết quả giải quyết "
+               "lên phần mềm. Tổng hợp, báo cáo kết quả cho Thường trực vào ngày 10 hằng tháng.") == []
+
+
+def test_what_was_done_under_a_report_heading_is_not_a_task():
+    tasks = run("Kết quả thực hiện Chương trình 6 tháng đầu năm\n1. Công tác chỉ đạo, điều hành\n"
+                "UBND tỉnh đã tổ chức hội nghị tổng kết. Chỉ đạo các huyện xây dựng kế hoạch năm 2016. "
+                "Tổ chức phát động làm đường giao thông nông thôn.\n"
+                "2. Nhiệm vụ thời gian tới\nGiao Sở Xây dựng rà soát quy hoạch nông thôn mới.")
+    assert [t.lead_unit for t in tasks] == ["SXD"]
+
+
+def test_more_collective_forms_and_a_passive_instruction():
+    towns = only("UBND các huyện, thành, thị cần xây dựng kế hoạch chi tiết.")
+    assert towns.collective == "UBND các huyện, thành, thị" and towns.title == "Xây dựng kế hoạch chi tiết"
+    passive = only("Kết luận cuộc họp: Các chế độ báo cáo sẽ được rà soát, cắt giảm trong quý III/2025.")
+    assert passive.lead_unit is None and passive.collective is None and passive.deadline == date(2025, 9, 30)
+    assert run("Sở Tài chính sẽ trình UBND tỉnh dự toán trong tháng 7.") == []  # a forecast
+
+
+def test_a_second_addressee_after_a_comma_and_dong_thoi():
+    tasks = run("Giao Sở Xây dựng kiểm tra công trình, đồng thời Sở Tài chính bố trí kinh phí sửa chữa.")
+    assert [(t.lead_unit, t.title) for t in tasks] == [("SXD", "Kiểm tra công trình"),
+                                                       ("STC", "Bố trí kinh phí sửa chữa")]
+    one = only("Giao Sở Xây dựng kiểm tra công trình, đồng thời báo cáo UBND tỉnh kết quả.")
+    assert one.lead_unit == "SXD"
+
+
+def test_a_voters_request_is_not_an_instruction_but_the_reply_is():
+    assert run("Cử tri xã Hồng Quang đề nghị UBND tỉnh đầu tư nâng cấp tuyến đường ĐT 186.") == []
+    reply = only("Về kiến nghị của cử tri xã Hồng Quang, UBND tỉnh đề nghị Sở Xây dựng kiểm tra tuyến đường ĐT 186.")
+    assert reply.lead_unit == "SXD"
+    committee = only("Ủy ban nhân dân tỉnh đề nghị Sở Tài chính bố trí kinh phí sửa chữa.")
+    assert committee.lead_unit == "STC"
+
+
+def test_background_convening_procedures_and_captions_are_not_tasks():
+    recalled = run("Tại Thông báo số 12/TB-UBND ngày 5/5/2020, UBND tỉnh giao Sở Xây dựng kiểm tra công trình. "
+                   "Đến nay, Sở Xây dựng chưa báo cáo. Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng khẩn trương báo cáo "
+                   "trước ngày 10/6/2020.")
+    assert [(t.title, t.deadline) for t in recalled] == [("Khẩn trương báo cáo", date(2020, 6, 10))]
+    assert run("THÔNG BÁO\nTriệu tập họp Ban Chỉ đạo\nChủ tịch UBND tỉnh triệu tập cuộc họp như sau:\n"
+               "1. Thời gian: 8 giờ 00, ngày 15/7/2020.\n2. Nội dung: Nghe Sở Xây dựng báo cáo tiến độ dự án.\n"
+               "3. Thành phần: Giám đốc Sở Xây dựng, Giám đốc Sở Tài chính.\n"
+               "4. Giao Sở Xây dựng chuẩn bị tài liệu họp.") == []
+    procedure = run("Kết luận như sau: Giao Sở Xây dựng kiểm tra công trình. Quy trình: Sở Xây dựng tiếp nhận hồ sơ, "
+                    "kiểm tra trong 5 ngày; Sở Tài chính thẩm định trong 3 ngày.")
+    assert [t.title for t in procedure] == ["Kiểm tra công trình"]
+    caption = run("Tại buổi làm việc, Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công trình trường học\n"
+                  "Ảnh: Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công trình\n"
+                  "Chủ tịch UBND tỉnh cũng yêu cầu Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in caption] == ["SXD", "STC"]
+
+
+def test_usual_abbreviations_are_known_without_aliases():
+    units = [UnitRef("SKHCN", "Sở Khoa học và Công nghệ"), UnitRef("STTTT", "Sở Thông tin và Truyền thông"),
+             UnitRef("SKHDT", "Sở Kế hoạch và Đầu tư"), UnitRef("SGTVT", "Sở Giao thông vận tải"),
+             UnitRef("SLDTBXH", "Sở Lao động - Thương binh và Xã hội"), UnitRef("STC", "Sở Tài chính")]
+    task = extract("Giao Sở KH-CN chủ trì, phối hợp Sở TT&TT, Sở KH&ĐT, Sở GTVT và Sở LĐ-TB&XH xây dựng đề án.", units)[0]
+    assert task.lead_unit == "SKHCN" and task.cooperating_units == ["STTTT", "SKHDT", "SGTVT", "SLDTBXH"]
+    assert extract("Giao Sở KHCN rà soát.", units)[0].lead_unit == "SKHCN"
+
+
+def test_a_task_whose_parts_follow_gom_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành, các Ban Quản lý dự án chuyên ngành, các chủ đầu tư "
+                "khẩn trương đánh giá tình hình thực hiện kế hoạch đầu tư công, chia theo từng nguồn vốn, gồm:\n"
+                "- vốn ngân sách trung ương;\n- vốn ngân sách địa phương.")
+    assert len(tasks) == 1 and tasks[0].collective.endswith("các chủ đầu tư")
+    assert tasks[0].end == len("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành, các Ban Quản lý dự án chuyên ngành, "
+                               "các chủ đầu tư khẩn trương đánh giá tình hình thực hiện kế hoạch đầu tư công, chia "
+                               "theo từng nguồn vốn, gồm:\n- vốn ngân sách trung ương;\n- vốn ngân sách địa phương")
+
+
+def test_the_fatherland_front_committee_is_one_unknown_addressee():
+    task = only("Chủ tịch UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở, ban, ngành "
+                "triển khai thực hiện tốt công tác tuyên truyền.")
+    assert task.unknown_units == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"] and task.lead_unit is None
+    assert task.collective and "các sở, ban, ngành" in task.collective
+
+
+def test_a_collective_subject_after_a_preamble_and_a_leaders_chi_dao_colon():
+    tasks = run("Phát biểu kết luận cuộc họp, Chủ tịch UBND tỉnh đánh giá cao kết quả năm 2019.\n"
+                "Theo Chủ tịch UBND tỉnh, quý I là thời điểm Tết, vì vậy các ngành, địa phương cần kiểm soát chặt chẽ "
+                "hàng giả; xử lý nghiêm các hành vi buôn bán pháo nổ.")
+    assert [t.collective for t in tasks] == ["các ngành, địa phương"] * 2
+    assert tasks[0].title.startswith("Kiểm soát chặt chẽ hàng giả") and tasks[0].deadline is None
+    said = run("Sau khi nghe các sở báo cáo, ông Trần Văn A chỉ đạo: Sở Xây dựng phối hợp với Sở Tài chính rà soát "
+               "lại toàn bộ hồ sơ dự án. Ông chỉ đạo các sở, ngành cần chuẩn bị kỹ báo cáo, gửi UBND tỉnh chậm nhất "
+               "ngày 30-6.")
+    assert [(t.lead_unit, t.collective, t.deadline) for t in said] == [
+        ("SXD", None, None), (None, "các sở, ngành", date(2020, 6, 30))]
+
+
+def test_a_request_told_in_the_past_and_clauses_that_complete_a_task():
+    text = ("Theo đó, ngân sách trung ương đã tạm ứng cho tỉnh 680 triệu đồng; đồng thời đề nghị tỉnh có báo cáo "
+            "kết quả thực hiện.\n\nTại công văn mới này, Bộ Tài chính yêu cầu UBND các huyện, thị xã, thành phố "
+            "sử dụng số vốn được hỗ trợ để khắc phục hậu quả; chịu trách nhiệm quản lý số kinh phí trên đúng mục "
+            "đích; báo cáo việc phân bổ và kết quả thực hiện. Cùng với đó, UBND các huyện, thị xã, thành phố sử "
+            "dụng nguồn ngân sách địa phương để hỗ trợ giống cây trồng.")
+    tasks = run(text)
+    assert [t.title[:22] for t in tasks] == ["Sử dụng số vốn được hỗ", "Sử dụng nguồn ngân sác"]
+    assert text[tasks[0].start:tasks[0].end].endswith("báo cáo việc phân bổ và kết quả thực hiện")
+
+
+def test_examples_after_nhu_are_parts_and_an_adverb_does_not_hide_the_past():
+    tasks = run("Đồng chí Chủ tịch yêu cầu các sở, ngành làm rõ một số nội dung như: Tình trạng nợ đọng thuế; nợ đọng "
+                "bảo hiểm xã hội; việc giải phóng mặt bằng còn chậm.\nSau khi nghe báo cáo, đồng chí đã phát biểu kết "
+                "luận, trong đó giải đáp các kiến nghị, đồng thời giao các ngành chức năng kịp thời tham mưu thực hiện "
+                "các kiến nghị hợp lý.")
+    assert [t.collective for t in tasks] == ["các sở, ngành", "các ngành chức năng"]
+    assert run("Ngay từ đầu năm 2021, tỉnh đã chủ động chỉ đạo các sở, ngành chức năng tập trung đẩy nhanh tiến độ "
+               "các dự án trọng điểm.") == []
+
+
+def test_a_briefing_meeting_and_a_headline_before_the_dateline_assign_nothing():
+    assert run("Huy động tổng lực, đẩy nhanh tiến độ Dự án cấp nước Khu kinh tế\nChiều 27/11, Phó Chủ tịch UBND tỉnh "
+               "chủ trì giao ban nghe báo cáo tiến độ thi công các hạng mục của Dự án cấp nước.") == []
+    task = only("Điều 2. Ban Chỉ đạo cải cách hành chính tỉnh có trách nhiệm giúp UBND tỉnh theo dõi, đôn đốc việc "
+                "thực hiện kế hoạch.")
+    assert task.lead_unit is None and task.unknown_units == ["Ban Chỉ đạo cải cách hành chính tỉnh"]
+
+
+def test_a_meeting_called_in_a_news_item_still_gives_its_instructions_and_a_directive_opens_with_chi_thi():
+    task = only("Chủ tịch UBND tỉnh triệu tập cuộc họp khẩn về phòng chống bão số 3. Tại cuộc họp, Chủ tịch UBND "
+                "tỉnh yêu cầu Sở Xây dựng kiểm tra an toàn các công trình.")
+    assert task.lead_unit == "SXD"
+    tasks = run("CHỈ THỊ\nVề tăng cường phòng chống dịch\nChủ tịch UBND tỉnh chỉ thị:\n"
+                "1. Tăng cường công tác kiểm tra, giám sát dịch bệnh tại cửa khẩu.\n"
+                "2. Sở Xây dựng chủ trì rà soát các khu cách ly.")
+    assert [(t.lead_unit, t.title) for t in tasks] == [
+        (None, "Tăng cường công tác kiểm tra, giám sát dịch bệnh tại cửa khẩu"), ("SXD", "Rà soát các khu cách ly")]
+
+
+def test_an_assessment_in_the_past_does_not_hide_the_instruction_after_it():
+    task = only("Kết luận cuộc họp như sau: Thời gian qua, Sở Xây dựng đã có nhiều cố gắng trong công tác quản lý; "
+                "đề nghị Sở Xây dựng tiếp tục rà soát các dự án chậm tiến độ.")
+    assert task.lead_unit == "SXD" and task.title == "Tiếp tục rà soát các dự án chậm tiến độ"
+
+
+def test_a_notice_cited_by_a_news_item_is_not_background():
+    tasks = run("Tại Thông báo số 45/TB-UBND ngày 5/5/2020, Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng kiểm tra công "
+                "trình. Chủ tịch cũng đề nghị Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+
+
+def test_a_regulation_pasted_alone_assigns_nothing_and_a_wrapped_number_stays_in_its_sentence():
+    assert run("QUY ĐỊNH\nQUẢN LÝ, BẢO TRÌ CÔNG TRÌNH ĐƯỜNG BỘ\n(Ban hành kèm theo Quyết định số 33/2015/QĐ-UBND)\n"
+               "Điều 1. Phạm vi điều chỉnh\nViệc quản lý đường giao thông nông thôn thực hiện theo Thông tư số\n"
+               "32/2014/TT-BGTVT của Bộ Giao thông vận tải hướng dẫn về quản lý đường giao thông nông thôn.") == []
+    task = only("Giao Sở Xây dựng kiểm tra công trình theo Thông tư số\n32/2014/TT-BGTVT của Bộ Giao thông vận tải "
+                "hướng dẫn về quản lý.")
+    assert task.lead_unit == "SXD" and task.title.endswith("hướng dẫn về quản lý")
+
+
+def test_a_meetings_conclusion_told_in_the_past_by_the_news_is_an_instruction():
+    task = only("Sau khi nghe ý kiến của các thành viên dự họp, Chủ tịch UBND tỉnh đã chỉ đạo các sở, ban, ngành và "
+                "địa phương tập trung rà soát các dự án chậm tiến độ.")
+    assert task.collective == "các sở, ban, ngành và địa phương"
+    assert run("Năm 2022, UBND tỉnh đã chỉ đạo các sở, ngành tập trung rà soát các dự án chậm tiến độ.") == []
+
+
+def test_items_numbered_in_parentheses_a_report_of_orders_given_and_a_report_named():
+    tasks = run("Kết luận phiên họp, Chủ tịch yêu cầu các cơ quan, đơn vị, địa phương: (1) Tập trung thực hiện mục "
+                "tiêu kép; rà soát các nhiệm vụ trọng tâm; (2) Đẩy nhanh tiến độ giải ngân các công trình.")
+    assert [t.title for t in tasks] == ["Tập trung thực hiện mục tiêu kép", "Rà soát các nhiệm vụ trọng tâm",
+                                        "Đẩy nhanh tiến độ giải ngân các công trình"]
+    assert all(t.collective == "các cơ quan, đơn vị, địa phương" for t in tasks)
+    assert run("Kết luận cuộc họp như sau: UBND huyện đã chỉ đạo các xã hoàn thành thu hoạch lúa; tập trung nhân lực "
+               "làm đất; chỉ đạo các xã, thị trấn tăng cường kiểm soát dịch bệnh.\nBáo cáo của UBND huyện cho thấy "
+               "tình hình kinh tế ổn định.") == []
+
+
+def test_an_addressee_put_first_a_request_to_the_public_and_an_exhortation():
+    tasks = run("Kết luận như sau: Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường tuyên truyền về phòng "
+                "chống dịch; cập nhật số điện thoại đường dây nóng. UBND tỉnh yêu cầu các cơ quan, đơn vị nêu cao "
+                "tinh thần trách nhiệm, nghiêm túc thực hiện.")
+    assert [(t.collective, t.title) for t in tasks] == [
+        ("các cơ quan tuyên truyền, báo chí", "Tăng cường tuyên truyền về phòng chống dịch"),
+        ("các cơ quan tuyên truyền, báo chí", "Cập nhật số điện thoại đường dây nóng")]
+    assert run("Chủ tịch UBND tỉnh đề nghị người dân thực hiện nghiêm các biện pháp phòng, chống dịch.") == []
+
+
+def test_a_competence_stated_by_a_law_is_not_a_task():
+    assert run("Điều 213. Thẩm quyền quản lý nhà nước về lao động\n1. Chính phủ thống nhất quản lý nhà nước về lao "
+               "động trong phạm vi cả nước.\n2. Ủy ban nhân dân các cấp thực hiện quản lý nhà nước về lao động trong "
+               "phạm vi địa phương mình.") == []
 
 
 def test_unit_lists_after_a_colon():
@@ -351,7 +579,7 @@ def _bench():
 
 
 def test_labelled_set_is_well_formed():
-    labels = sorted(DATA.glob("[0-9][0-9]-*.json"))
+    labels = _bench().labelled_paths(DATA)
     assert len(labels) >= 10
     for path in labels:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -362,22 +590,27 @@ def test_labelled_set_is_well_formed():
             assert text[task["start"]:task["end"]] == task["text"]
 
 
-# Issue 19 asks for F1 >= 0.92; the rules reach 0.88 on this set today, so the floor holds what is reached
-# (raise it as the rules improve; never lower it). Deadline accuracy is at the target.
-F1_FLOOR = 0.87
+# Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.94 and
+# 0.98); the held-out part (34 texts), never tuned on, keeps its own floor under what it reaches (0.83).
+F1_FLOOR = 0.92
+DEADLINE_FLOOR = 0.95
+HELD_OUT_F1_FLOOR = 0.80
 
 
 def test_quality_floor_on_the_labelled_set():
     """The floor on the whole set (development and held-out parts)."""
     bench = _bench()
-    total = bench.scores(bench.evaluate_all())
+    results = bench.evaluate_all()
+    total = bench.scores(results)
     assert total["f1"] >= F1_FLOOR, total
-    assert total["deadline"] >= 0.95, total
+    assert total["deadline"] >= DEADLINE_FLOOR, total
     assert total["lead"] >= 0.9, total
+    held_out = bench.scores([r for r in results if r.split == "holdout"])
+    assert held_out["f1"] >= HELD_OUT_F1_FLOOR, held_out
 
 
 def test_labelled_set_covers_the_four_kinds_and_keeps_a_held_out_part():
-    labels = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("[0-9][0-9]-*.json"))]
+    labels = [json.loads(p.read_text(encoding="utf-8")) for p in _bench().labelled_paths(DATA)]
     assert len(labels) >= 60
     assert {doc["kind"] for doc in labels} == {"notice", "letter", "news", "decision"}
     assert sum(doc["split"] == "holdout" for doc in labels) >= 15

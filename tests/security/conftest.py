@@ -17,15 +17,13 @@ the reach predicates (tracker/rules/reach.py).
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
-from tracker import uploads
+from tests.factories import Factory
 from tracker.database import db as _db
 from tracker.models import (
     ApiToken,
@@ -40,11 +38,9 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
-from tracker.services import workflow
+from tracker.services.feeds import create_feed
+from tracker.services.tokens import create_token
 from tracker.timeutil import today
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
 
 @dataclass
 class World:
@@ -77,60 +73,45 @@ class World:
         return sorted(set(found))
 
 
-def _attach(storage_name: str, user: User, *, directive=None, update=None) -> Attachment:
-    attachment, data = uploads.store(FileStorage(io.BytesIO(PNG), filename=storage_name), user.id)
-    attachment.directive = directive
-    attachment.update = update
-    _db.session.add(attachment)
-    _db.session.flush()
-    uploads.write_file(attachment, data)
-    return attachment
-
-
 def build_world() -> World:
-    users = {u.username: u for u in _db.session.scalars(select(User))}
-    units = {u.code: u for u in _db.session.scalars(select(Unit))}
+    make = Factory()
+    users, units = make.users(), make.units()
     day = today()
     world = World(users=users, units=units)
 
     def directive(key, actor, unit, number, publish, tasks):
-        d = workflow.create_directive(actor, workflow.DirectiveData(
-            number=number, kind="official_letter", title=f"FOREIGN-{key}-DIRECTIVE {number}",
-            issued_on=day - timedelta(days=5), issuing_unit=unit, text=f"FOREIGN-{key}-TEXT"))
+        d = make.directive(actor, number, kind="official_letter", title=f"FOREIGN-{key}-DIRECTIVE {number}",
+                           issued_on=day - timedelta(days=5), issuing_unit=unit, text=f"FOREIGN-{key}-TEXT")
         world.directives[key] = d
         world.markers[f"directive:{key}"] = f"FOREIGN-{key}-DIRECTIVE"
         world.markers[f"number:{key}"] = number  # a filter must not show a foreign document's number either
         for task_key, lead, assignee in tasks:
-            t = workflow.add_task(actor, d, workflow.TaskData(title=f"FOREIGN-{task_key}-TASK", lead_unit=lead, assignee=assignee,
-                                                  deadline=day + timedelta(days=20)), day - timedelta(days=5))
-            world.tasks[task_key] = t
+            world.tasks[task_key] = make.add_task(d, f"FOREIGN-{task_key}-TASK", lead=lead, assignee=assignee,
+                                                  deadline=day + timedelta(days=20), on=day - timedelta(days=5))
             world.markers[f"task:{task_key}"] = f"FOREIGN-{task_key}-TASK"
         if publish:
-            workflow.publish_directive(actor, d, day - timedelta(days=5))
+            make.publish(d, on=day - timedelta(days=5))
         return d
 
     binh, hai, dung = users["binh.lv"], users["hai.nv"], users["dung.tv"]
     snv = directive("SNV", binh, units["SNV"], "7/SNV-VP", True, [("SNV", units["SNV"], None)])
-    _attach("FOREIGN-SNV-FILE.png", binh, directive=snv)
-    update = workflow.post_update(binh, world.tasks["SNV"], workflow.UpdateData(progress=40, results="FOREIGN-SNV-UPDATE",
-                                                                    difficulties="FOREIGN-SNV-DIFFICULTY"), day)
-    _attach("FOREIGN-SNV-UPDATE-FILE.png", binh, update=update)
-    workflow.request_extension(binh, world.tasks["SNV"], day + timedelta(days=40), "FOREIGN-SNV-REASON", day)
+    make.attach("FOREIGN-SNV-FILE.png", binh, directive=snv)
+    update = make.report(world.tasks["SNV"], binh, on=day, progress=40, results="FOREIGN-SNV-UPDATE",
+                         difficulties="FOREIGN-SNV-DIFFICULTY")
+    make.attach("FOREIGN-SNV-UPDATE-FILE.png", binh, update=update)
+    make.extend(world.tasks["SNV"], binh, to=day + timedelta(days=40), asked=day, reason="FOREIGN-SNV-REASON")
 
     directive("BCXB", hai, units["STTTT"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
-    update = workflow.post_update(dung, world.tasks["BCXB"], workflow.UpdateData(progress=20, results="FOREIGN-BCXB-UPDATE"), day)
-    _attach("FOREIGN-BCXB-UPDATE-FILE.png", dung, update=update)
-    workflow.request_extension(dung, world.tasks["BCXB"], day + timedelta(days=40), "FOREIGN-BCXB-REASON", day)
+    update = make.report(world.tasks["BCXB"], dung, on=day, progress=20, results="FOREIGN-BCXB-UPDATE")
+    make.attach("FOREIGN-BCXB-UPDATE-FILE.png", dung, update=update)
+    make.extend(world.tasks["BCXB"], dung, to=day + timedelta(days=40), asked=day, reason="FOREIGN-BCXB-REASON")
 
     directive("DRAFT", hai, units["STTTT"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
-
-    from tracker.services.feeds import create_feed
-    from tracker.services.tokens import create_token
 
     for username in ("binh.lv", "lan.nt"):
         create_token(users[username], f"token of {username}", actor=users[username])
         create_feed(users[username], "mine")
-    _db.session.commit()
+    make.commit()
     return world
 
 

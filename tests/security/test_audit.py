@@ -59,7 +59,6 @@ def test_every_data_change_through_the_pages_is_audited(app, db, demo, login_as)
     clients = {name: login_as(name) for name in ("nga.tt", "thu.lt", "hai.nv", "lan.nt")}
     start = datetime.now(timezone.utc) - timedelta(seconds=1)
     later = (today() + timedelta(days=40)).isoformat()
-    steps: list[tuple[str, str, int]] = []  # (who, expected action, object id)
 
     def do(who: str, url: str, data: dict, action: str, object_type: str = "task", object_id=None,
            changes_data: bool = True):

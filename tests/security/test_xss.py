@@ -21,14 +21,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
+from tests.factories import Factory
 from tests.security.helpers import is_public, readable_text, rules
-from tracker import uploads
 from tracker.database import db as _db
 from tracker.mail import AppMailer
 from tracker.models import Notification, OutboxMessage, Task, Unit, User
-from tracker.services import workflow
 from tracker.timeutil import today
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -39,7 +37,6 @@ RAW = ("<img src=x", "<script>alert", "<svg onload")
 ESCAPED_IMG = "&lt;img src=x onerror=alert(1)&gt;"
 FORMULAS = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)")
 ICS_INJECTION = "Lịch\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def build_xss_data() -> dict:
@@ -51,28 +48,21 @@ def build_xss_data() -> dict:
     person = add_user("xss.user", f"Người {SCRIPT} {QUOTE}", unit, "staff", password="tracker-demo",
                       position_title=IMG)
     _db.session.flush()
-    issuer = _db.session.scalar(select(User).where(User.username == "nga.tt"))
+    make = Factory()
     day = today()
-    directive = workflow.create_directive(issuer, workflow.DirectiveData(
-        number=f"{SCRIPT}/TB", kind="conclusion", title=f"Văn bản {IMG} {QUOTE}", issued_on=day - timedelta(days=3),
-        issuing_unit=ubnd, signer=IMG, text=f"Nội dung {SCRIPT}\n{IMG}"))
-    tasks = []
-    for title, deadline in [(f"Nhiệm vụ {IMG} {SCRIPT} {QUOTE}", day + timedelta(days=1))] + \
-            [(f, day + timedelta(days=2 + i)) for i, f in enumerate(FORMULAS)] + [(ICS_INJECTION, day + timedelta(days=9))]:
-        tasks.append(workflow.add_task(issuer, directive, workflow.TaskData(
-            title=title, description=f"Mô tả {IMG}", lead_unit=unit, assignee=person, deadline=deadline,
-            tags=[IMG]), day - timedelta(days=3)))
-    workflow.publish_directive(issuer, directive, day - timedelta(days=3))
+    directive = make.directive("nga.tt", f"{SCRIPT}/TB", title=f"Văn bản {IMG} {QUOTE}", issued_on=day - timedelta(days=3),
+                               signer=IMG, text=f"Nội dung {SCRIPT}\n{IMG}")
+    tasks = [make.add_task(directive, title, description=f"Mô tả {IMG}", lead=unit, assignee=person, deadline=deadline,
+                           tags=[IMG], on=day - timedelta(days=3))
+             for title, deadline in [(f"Nhiệm vụ {IMG} {SCRIPT} {QUOTE}", day + timedelta(days=1))]
+             + [(f, day + timedelta(days=2 + i)) for i, f in enumerate(FORMULAS)]
+             + [(ICS_INJECTION, day + timedelta(days=9))]]
+    make.publish(directive, on=day - timedelta(days=3))
     main = tasks[0]
-    update = workflow.post_update(person, main, workflow.UpdateData(progress=30, results=f"Kết quả {SCRIPT}",
-                                                       difficulties=f"Vướng {IMG}", proposals=QUOTE,
-                                                       report_number=SCRIPT), day)
-    attachment, data = uploads.store(FileStorage(io.BytesIO(PNG), filename=f"{QUOTE}{IMG}.png"), person.id)
-    attachment.update = update
-    _db.session.add(attachment)
-    _db.session.flush()
-    uploads.write_file(attachment, data)
-    workflow.request_extension(person, main, day + timedelta(days=30), f"Lý do {IMG}", day)
+    update = make.report(main, person, on=day, progress=30, results=f"Kết quả {SCRIPT}", difficulties=f"Vướng {IMG}",
+                         proposals=QUOTE, report_number=SCRIPT)
+    attachment = make.attach(f"{QUOTE}{IMG}.png", person, update=update)
+    make.extend(main, person, to=day + timedelta(days=30), asked=day, reason=f"Lý do {IMG}")
     _db.session.commit()
     return {"unit": unit, "user": person, "directive": directive, "task": main, "tasks": tasks, "update": update,
             "attachment": attachment}

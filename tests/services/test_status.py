@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tracker.rules.status import STATUSES, TaskFacts, deadline_on, rates, status_on
+from tracker.rules.status import STATUSES, TaskFacts, assignment_day, deadline_on, rates, status_on
 from tracker.services.status_sql import existed_sql, status_sql
 
 D = date(2025, 3, 10)  # the original deadline of most cases (a Monday)
@@ -23,7 +23,7 @@ def facts(created=-30, deadline=0, changes=(), completed=None, done=None, cancel
     def at(offset):
         return None if offset is None else day(offset)
 
-    return TaskFacts(created_on=at(created), original_deadline=at(deadline),
+    return TaskFacts(assigned_on=at(created), original_deadline=at(deadline),
                      deadline_changes=tuple((day(e), at(n)) for e, n in changes),
                      completed_on=at(completed), done_on=at(done), cancelled_on=at(cancelled))
 
@@ -155,12 +155,12 @@ def histories(draw) -> TaskFacts:
         done = completed + timedelta(days=draw(st.integers(0, 10)))
     if end.endswith("cancelled"):
         cancelled = (done or created) + timedelta(days=draw(st.integers(0, 30)))
-    return TaskFacts(created_on=created, original_deadline=deadline, deadline_changes=tuple(changes),
+    return TaskFacts(assigned_on=created, original_deadline=deadline, deadline_changes=tuple(changes),
                      completed_on=completed, done_on=done, cancelled_on=cancelled)
 
 
 def last_fact(task: TaskFacts) -> date:
-    dates = [task.created_on, task.completed_on, task.done_on, task.cancelled_on,
+    dates = [task.assigned_on, task.completed_on, task.done_on, task.cancelled_on,
              *(e for e, _ in task.deadline_changes)]
     return max(d for d in dates if d is not None)
 
@@ -190,7 +190,8 @@ def insert(db, home, histories_):
         current = deadline_on(h, date.max)
         state = "cancelled" if h.cancelled_on else "done" if h.done_on else "open"
         task = Task(directive_id=directive_id, title=f"task {n}", issuing_unit_id=unit_id, lead_unit_id=unit_id,
-                    created_on=h.created_on, original_deadline=h.original_deadline, deadline=current,
+                    created_on=h.assigned_on, assigned_on=h.assigned_on, original_deadline=h.original_deadline,
+                    deadline=current,
                     completed_on=h.completed_on, done_on=h.done_on, cancelled_on=h.cancelled_on, state=state)
         db.session.add(task)
         db.session.flush()
@@ -203,7 +204,7 @@ def insert(db, home, histories_):
 
 def boundaries(task: TaskFacts) -> set[date]:
     """The days where a status can change, and their neighbours."""
-    dates = [task.created_on, task.original_deadline, task.completed_on, task.done_on, task.cancelled_on]
+    dates = [task.assigned_on, task.original_deadline, task.completed_on, task.done_on, task.cancelled_on]
     for effective_on, new_deadline in task.deadline_changes:
         dates += [effective_on, new_deadline]
     return {d + timedelta(days=k) for d in dates if d is not None for k in (-1, 0, 1)}
@@ -244,3 +245,14 @@ def test_sql_agrees_with_python(db, task_home, tasks, data, after):
         assert sql_statuses(db, ids, [today], historical=True) == expected
     finally:
         db.session.rollback()
+
+
+@pytest.mark.parametrize("issued, after_publication, added, expected", [
+    ("2025-01-10", False, "2025-02-19", "2025-01-10"),  # recorded 40 days late: from the issue date
+    ("2025-01-10", True, "2025-02-19", "2025-02-19"),  # added after publication: from that day
+    ("2025-01-10", False, "2025-01-10", "2025-01-10"),
+    ("2025-03-01", False, "2025-02-19", "2025-02-19"),  # recorded before its date: never after the day recorded
+])
+def test_a_task_counts_from_the_day_it_was_assigned(issued, after_publication, added, expected):
+    day = date.fromisoformat
+    assert assignment_day(day(issued), after_publication, day(added)) == day(expected)

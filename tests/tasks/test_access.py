@@ -7,68 +7,53 @@ changes in the database.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.tasks.pages import download, main_text, task_like, task_titles, unit, user
-from tracker import uploads
+from tests.factories import Factory
+from tests.tasks.pages import download, main_text, task_like, task_titles
 from tracker.demo import USERS
-from tracker.models import Attachment, AuditEvent, Notification, ProgressUpdate, Task
-from tracker.services import workflow
+from tracker.models import AuditEvent, Notification, ProgressUpdate, Task
 from tracker.timeutil import today
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def attach(db, *, directive=None, update=None):
-    item = Attachment(stored_name=secrets.token_hex(20), original_name="bao-cao.pdf", content_type="application/pdf",
-                      size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(), directive=directive, update=update)
-    db.session.add(item)
-    db.session.flush()
-    uploads.write_file(item, PDF)
-    return item
-
-
 @pytest.fixture
 def world(login_as, db):
     """The demo, plus a committee draft and a department's internal plan, with attachments everywhere."""
-    users = {u.username: user(db, u.username) for u in USERS}
     day = today()
+    make = Factory()
     # A draft of the committee: only the committee sees it.
-    draft = workflow.create_directive(users["thu.lt"], workflow.DirectiveData(
-        number="77/TB-UBND", kind="conclusion", title="Kết luận chưa ban hành về quy hoạch đô thị",
-        issued_on=day - timedelta(days=2), issuing_unit=unit(db, "UBND"), on_behalf_of=users["hung.nv"]))
-    draft_task = workflow.add_task(users["thu.lt"], draft, workflow.TaskData(
-        title="Lập quy hoạch đô thị bí mật", lead_unit=unit(db, "STTTT"), deadline=day + timedelta(days=30)), day)
+    draft = make.directive("thu.lt", "77/TB-UBND", title="Kết luận chưa ban hành về quy hoạch đô thị",
+                           issued_on=day - timedelta(days=2), on_behalf_of="hung.nv")
+    draft_task = make.add_task(draft, "Lập quy hoạch đô thị bí mật", lead="STTTT", deadline=day + timedelta(days=30),
+                               on=day)
     # The department's internal plan for its press division, published.
-    plan = workflow.create_directive(users["hai.nv"], workflow.DirectiveData(
-        number="9/KH-STTTT", kind="plan", title="Kế hoạch nội bộ của Sở về báo chí", issued_on=day - timedelta(days=5),
-        issuing_unit=unit(db, "STTTT"), on_behalf_of=users["hai.nv"]))
-    plan_task = workflow.add_task(users["hai.nv"], plan, workflow.TaskData(
-        title="Tổng hợp dư luận báo chí hằng tuần", lead_unit=unit(db, "STTTT-BCXB"), assignee=users["dung.tv"],
-        deadline=day + timedelta(days=10)), day - timedelta(days=5))
-    workflow.publish_directive(users["hai.nv"], plan, day - timedelta(days=5))
+    plan = make.directive("hai.nv", "9/KH-STTTT", kind="plan", title="Kế hoạch nội bộ của Sở về báo chí",
+                          issued_on=day - timedelta(days=5), issuing_unit="STTTT", on_behalf_of="hai.nv")
+    plan_task = make.add_task(plan, "Tổng hợp dư luận báo chí hằng tuần", lead="STTTT-BCXB", assignee="dung.tv",
+                              deadline=day + timedelta(days=10), on=day - timedelta(days=5))
+    make.publish(plan, on=day - timedelta(days=5))
     # Reports with attachments, and a pending extension on each task.
     press = task_like(db, "Hướng dẫn, theo dõi, đôn đốc")  # demo: lead STTTT, cooperating DPTTH, dung.tv
     objects = {}
     for name, task, directive_ in [("draft", draft_task, draft), ("plan", plan_task, plan), ("press", press, None)]:
         update = None
         if name != "draft":
-            update = workflow.post_update(users["dung.tv"], task, workflow.UpdateData(
-                progress=50, results="Đã tổng hợp.", difficulties="Thiếu nhân lực."), day)
+            update = make.report(task, "dung.tv", on=day, progress=50, results="Đã tổng hợp.",
+                                 difficulties="Thiếu nhân lực.")
             if task.deadline:
-                workflow.request_extension(users["dung.tv"], task, task.deadline + timedelta(days=10), "Thiếu nhân lực.", day)
-        file = attach(db, update=update) if update else attach(db, directive=directive_)
+                make.extend(task, "dung.tv", to=task.deadline + timedelta(days=10), asked=day, reason="Thiếu nhân lực.")
+        file = make.attach("bao-cao.pdf", "dung.tv", update=update, directive=None if update else directive_, data=PDF)
         objects[name] = {"task": task, "directive": task.directive, "update": update, "file": file,
                          "extension": task.pending_extension}
     # The directive attachments of the plan.
-    objects["plan"]["directive_file"] = attach(db, directive=plan)
+    objects["plan"]["directive_file"] = make.attach("bao-cao.pdf", "hai.nv", directive=plan, data=PDF)
     objects["draft"]["directive_file"] = objects["draft"]["file"]
-    objects["press"]["directive_file"] = attach(db, directive=press.directive)
+    objects["press"]["directive_file"] = make.attach("bao-cao.pdf", "thu.lt", directive=press.directive, data=PDF)
     db.session.commit()
     return objects
 

@@ -146,7 +146,7 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         assert "Contribution of your unit" in main_text(page)
         response = post(son, f"/tasks/{task.id}/updates", {
             "progress": 100, "results": "Đài đã chuyển đổi IPv6 cho hệ thống phát sóng trực tuyến."})
-        assert "Your progress report has been recorded." in flashes(response)
+        assert "Your unit's report on its part has been recorded." in flashes(response)
         assert "Contribution" in main_text(son.get(f"/tasks/{task.id}"))
     (contribution,) = [u for u in task.updates if u.contribution]
     assert (contribution.unit.code, contribution.progress, task.progress) == ("DPTTH", 100, 60)

@@ -64,7 +64,7 @@ def paged(stmt: Select, to_json, params: Paging) -> dict[str, Any]:
 def task_response(task: Task, day: date, now: date, status_code: int = 200, headers: dict | None = None):
     """The task as JSON (status as of `day`), with its version as the ETag."""
     status = task_status(task, day)
-    body = task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()))
+    body = task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()), day=day)
     return respond(TaskOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload, undefer
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, created, load_directive, paged, task_response
-from tracker.api.inputs import body, find_user, invalid, query, unit_or_error
+from tracker.api.inputs import body, invalid, known_user, query, unit_or_error
 from tracker.api.serialize import directive_json, respond
 from tracker.api.tasks import task_data, task_list_select, task_rows_json
 from tracker.database import db
@@ -64,7 +64,7 @@ def create_directive():
     unit = unit_or_error(data.issuing_unit, "issuing_unit", errors) if "issuing_unit" in sent else actor.unit
     on_behalf = None
     if data.on_behalf_of:
-        on_behalf = find_user(data.on_behalf_of)
+        on_behalf = known_user(actor, data.on_behalf_of)
         if on_behalf is None:
             errors["on_behalf_of"] = _("Unknown user: %(name)s", name=data.on_behalf_of)
     elif "on_behalf_of" not in sent and actor.role == "leader" and unit is not None and actor.unit_id == unit.id:

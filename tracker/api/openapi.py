@@ -31,10 +31,13 @@ NAMES: dict[type[BaseModel], str] = {
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
+    s.CooperatingPartOut: "CooperatingPart", s.CooperatingPartIn: "NewCooperatingPart",
+    s.CooperationIn: "NewCooperationReport",
+    s.PartCountsOut: "PartCounts", s.UnitPartCountsOut: "UnitPartCounts", s.CooperatingCountsOut: "CooperatingCounts",
     s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage",
 }
 INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
-          s.ExtractIn}
+          s.ExtractIn, s.CooperatingPartIn, s.CooperationIn}
 
 ERRORS = {
     400: "Malformed JSON, or a body that is not an object.",
@@ -169,7 +172,7 @@ def paths() -> dict[str, dict]:
             "summary": "This description", "operationId": "openapi", "tags": ["meta"], "security": [],
             "responses": {"200": {"description": "OpenAPI 3 document",
                                   "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.Paging, tag="units", errors=(401, 422),
+        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.UnitsQuery, tag="units", errors=(401, 422),
                              operation_id="listUnits", description="Every unit, depth first, siblings by name.")},
         "/directives": {
             "get": op("Directives the caller may see, newest first", json_ok(s.DirectivePage), tag="directives",
@@ -215,6 +218,13 @@ def paths() -> dict[str, dict]:
                        description="The lead side sets the task's progress; a cooperating unit posts a "
                                    "contribution."),
         },
+        "/tasks/{task_id}/cooperation": {"post": op(
+            "A cooperating unit reports on its part", json_ok(s.CooperatingPartOut, "Created: the part after the "
+                                                                                    "report", 201),
+            tag="tasks", path=[path_id("task_id")], request=s.CooperationIn, errors=WRITE_ERRORS,
+            operation_id="reportCooperation",
+            description="Only the people of that cooperating unit (403 for others who see the task). The report "
+                        "is added to the task's history as a contribution; `done` marks the part done.")},
         "/tasks/{task_id}/completion": task_action(
             "Report completion (state becomes submitted)", s.NoteIn, "submitCompletion",
             "The lead side; the issuer then confirms or returns it.", required=False),

@@ -13,9 +13,27 @@ from typing import Any
 from flask import current_app
 from pydantic import BaseModel
 
-from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
-from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
-from tracker.schemas import DirectiveOut, ExtensionOut, NotificationOut, TaskOut, UnitOut, UpdateOut
+from tracker.models import CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
+from tracker.rules.status import (
+    TaskFacts,
+    deadline_on,
+    due_soon_flag,
+    facts_of,
+    part_deadline,
+    part_facts_of,
+    part_status_on,
+    status_on,
+)
+from tracker.schemas import (
+    CooperatingPartOut,
+    DirectiveOut,
+    ExtensionOut,
+    NotificationOut,
+    TaskOut,
+    UnitOut,
+    UpdateOut,
+)
+from tracker.timeutil import today as today_
 from tracker.urls import external_url, id_url
 
 
@@ -34,7 +52,8 @@ def respond(model: type[BaseModel], data: dict[str, Any], status: int = 200, hea
 
 
 def unit_json(unit: Unit) -> dict[str, Any]:
-    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None)
+    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None,
+                     successors=[s.code for s in unit.successors])
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:
@@ -63,10 +82,33 @@ def task_url_builder():
     return id_url("tasks.show", "task_id", build=external_url)
 
 
-def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None) -> dict[str, Any]:
+def part_json(part: CooperatingPart, facts: TaskFacts, day: date) -> dict[str, Any]:
+    return fields_of(CooperatingPartOut, part, unit=part.unit.code,
+                     deadline=part_deadline(part.deadline, deadline_on(facts, day)),
+                     status=part_status_on(facts, part_facts_of(part), day),
+                     assignee=part.assignee.username if part.assignee else None)
+
+
+def parts_json(task: Task, day: date | None) -> list[dict[str, Any]]:
+    """The task's cooperating parts on `day` (today by default)."""
+    parts = task.parts_in_order
+    if not parts:
+        return []
+    now = today_()
+    day = day or now
+    if day >= now:  # the deadline in force is the current one: no need for the deadline history
+        facts = TaskFacts(assigned_on=task.assigned_on, original_deadline=task.deadline, completed_on=task.completed_on,
+                          done_on=task.done_on, cancelled_on=task.cancelled_on)
+    else:
+        facts = facts_of(task)
+    return [part_json(part, facts, day) for part in parts]
+
+
+def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None,
+              day: date | None = None) -> dict[str, Any]:
     return fields_of(
         TaskOut, task, directive=task.directive_id, parent=task.parent_id, lead_unit=task.lead_unit.code,
-        cooperating_units=[u.code for u in task.cooperating_units],
+        cooperating_units=[u.code for u in task.cooperating_units], cooperating_parts=parts_json(task, day),
         assignee=task.assignee.username if task.assignee else None, ongoing=task.deadline is None,
         tags=list(task.tags or []), status=status, due_soon=flag_due_soon,
         url=task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id))

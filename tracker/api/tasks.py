@@ -14,13 +14,24 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
-from tracker.api.inputs import body, expected_version, find_user, invalid, paging, query, query_unit, unit_or_error
-from tracker.api.serialize import due_soon, extension_json, respond, task_json, task_url_builder, update_json
+from tracker.api.inputs import body, expected_version, invalid, known_user, paging, query, query_unit, unit_or_error
+from tracker.api.serialize import (
+    due_soon,
+    extension_json,
+    part_json,
+    respond,
+    task_json,
+    task_url_builder,
+    update_json,
+)
 from tracker.database import db
 from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
+from tracker.rules.status import facts_of
 from tracker.schemas import (
     AsOf,
+    CooperatingPartOut,
+    CooperationIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -49,8 +60,8 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
     """The filters of GET /tasks, every one checked (422 naming the parameter)."""
     assignee = None
     if params.assignee:
-        assignee = find_user(params.assignee)
-        if assignee is None:
+        assignee = known_user(current_api_user(), params.assignee)
+        if assignee is None:  # an unknown name and one outside reach answer alike
             raise invalid({"assignee": _("Unknown user: %(name)s", name=params.assignee)})
     return TaskFilters(view="all", status=list(params.status), unit=query_unit(params, "unit"),
                        lead_unit=query_unit(params, "lead_unit"), assignee=assignee, directive_id=params.directive,
@@ -60,7 +71,7 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
 
 def task_rows_json(rows, day, now) -> list[dict]:
     calendar, rules, task_url = load_calendar(), current_rules(), task_url_builder()
-    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url)
+    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
             for task, status in rows]
 
 
@@ -115,16 +126,20 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
     sent = data.model_fields_set
     errors: dict[str, str] = {}
     lead = unit_or_error(data.lead_unit, "lead_unit", errors) if "lead_unit" in sent else base.lead_unit
+    details: dict[int, workflow.PartData] = {}
     if "cooperating_units" in sent:
         cooperating: list[Unit] = []
-        for code in data.cooperating_units:
+        for item in data.cooperating_units:
+            code = item if isinstance(item, str) else item.unit
             unit = unit_or_error(code, "cooperating_units", errors)
             if unit is not None and unit not in cooperating:
                 cooperating.append(unit)
+            if unit is not None and not isinstance(item, str):
+                details[unit.id] = workflow.PartData(duty=item.duty, deadline=item.deadline)
     else:
         cooperating = list(base.cooperating_units) if base else []
     if "assignee" in sent:
-        assignee = find_user(data.assignee) if data.assignee is not None else None
+        assignee = known_user(current_api_user(), data.assignee, lead) if data.assignee is not None else None
         if data.assignee is not None and assignee is None:
             errors["assignee"] = _("Unknown user: %(name)s", name=data.assignee[:80])
     else:
@@ -138,7 +153,7 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
 
     return workflow.TaskData(title=value("title"), description=value("description"), lead_unit=lead,
                              cooperating_units=cooperating, assignee=assignee, deadline=value("deadline"),
-                             priority=value("priority"), tags=tags)
+                             priority=value("priority"), tags=tags, part_details=details)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["PATCH"])
@@ -181,6 +196,23 @@ def post_update(task_id: int):
         raise
     db.session.commit()
     return respond(UpdateOut, update_json(update), 201)
+
+
+@bp.route("/tasks/<int:task_id>/cooperation", methods=["POST"])
+def report_cooperation(task_id: int):
+    report = body(CooperationIn)
+    task = load_task(task_id, for_update=True)
+    actor = current_api_user()
+    data = workflow.UpdateData(progress=report.progress, results=report.note, difficulties=report.difficulties,
+                               proposals=report.proposals, report_number=report.report_number, part_done=report.done)
+    try:
+        workflow.report_part(actor, task, data, today())
+    except Invalid as error:  # the page's "results" box is the API's "note"
+        error.fields = {("note" if k == "results" else k): v for k, v in error.fields.items()}
+        raise
+    db.session.commit()
+    day = today()
+    return respond(CooperatingPartOut, part_json(reach.cooperating_part(actor, task), facts_of(task), day), 201)
 
 
 def _task_action(task_id: int, declaration, action):

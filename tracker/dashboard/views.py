@@ -198,8 +198,10 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
     trend = stats.trend()
     dpage = max(params.whole(request.args.get("dpage"), 1, params.MAX_PAGE) or 1, 1)
     directive_rows, directive_total = stats.directives(dpage, 10)
+    parts, part_rows = stats.parts()
     return render_template(
         "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        parts=parts, part_rows=part_rows,
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),
@@ -220,10 +222,12 @@ def unit():
     stats = _stats(filters, day)
     lead = stats.counts(stats.unit_filters(chosen))
     cooperating = stats.as_cooperating(chosen)
+    parts, _part_rows = stats.parts(within=chosen)
     assignees = stats.by_assignee(chosen)
     mine = stats.mine()
     return render_template(
         "dashboard/unit.html", **_common(filters, stats), unit=chosen, lead=lead, cooperating=cooperating,
+        parts=parts,
         assignees=assignees, mine=mine, my_tasks=stats.my_open_tasks(20), my_first=current_user.role == "staff",
         unit_choices=unit_options(current_user.unit) if not reach.is_admin(current_user)
         else unit_options(_root()),

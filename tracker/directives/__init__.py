@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("directives", __name__)
 
-from tracker.directives import extract_views, views  # noqa: E402,F401
+from tracker.directives import extract_views, import_views, views  # noqa: E402,F401

@@ -12,7 +12,10 @@ the first reminder window (the admin's rules; 7 working days by default).
 
 Status on day D, with the deadline in force on D (after the extensions
 approved by D):
-- the task did not exist yet (created after D): no status (None);
+- the task did not exist yet (assigned after D): no status (None). A task
+  exists from the day it was assigned (`assigned_on`): its directive's issue
+  date, or the day it was added if after publication, however late the
+  notice was recorded;
 - cancelled on or before D: ``cancelled``;
 - confirmed done on or before D: ``done_on_time`` if there is no deadline
   or the confirmed report's date ``completed_on`` <= deadline, else
@@ -40,13 +43,22 @@ JUDGED_STATUSES = ("done_on_time", "done_late", "overdue")  # the on-time rate's
 class TaskFacts:
     """What is needed to know a task's status on any day."""
 
-    created_on: date
+    assigned_on: date
     original_deadline: date | None
     # (effective_on, new_deadline) in the order they were made.
     deadline_changes: Sequence[tuple[date, date | None]] = field(default_factory=tuple)
     completed_on: date | None = None
     done_on: date | None = None
     cancelled_on: date | None = None
+
+
+def assignment_day(issued_on: date, added_after_publication: bool, added_on: date) -> date:
+    """The day a task counts from: its directive's issue date, or the day it was added after publication.
+
+    Never later than the day it was recorded (`added_on`): a notice recorded before its date counts
+    from the day it was recorded, so a task has a status on every day it is listed.
+    """
+    return added_on if added_after_publication else min(issued_on, added_on)
 
 
 def deadline_on(facts: TaskFacts, day: date) -> date | None:
@@ -60,7 +72,7 @@ def deadline_on(facts: TaskFacts, day: date) -> date | None:
 
 def status_on(facts: TaskFacts, day: date) -> str | None:
     """Return the status of the task on `day` (None if it did not exist yet)."""
-    if facts.created_on > day:
+    if facts.assigned_on > day:
         return None
     if facts.cancelled_on is not None and facts.cancelled_on <= day:
         return "cancelled"
@@ -77,13 +89,48 @@ def status_on(facts: TaskFacts, day: date) -> str | None:
 def facts_of(task) -> TaskFacts:
     """Read the facts from a Task row (with its deadline changes loaded)."""
     return TaskFacts(
-        created_on=task.created_on,
+        assigned_on=task.assigned_on,
         original_deadline=task.original_deadline,
         deadline_changes=tuple((c.effective_on, c.new_deadline) for c in task.deadline_changes),
         completed_on=task.completed_on,
         done_on=task.done_on,
         cancelled_on=task.cancelled_on,
     )
+
+
+@dataclass(frozen=True)
+class PartFacts:
+    """What is needed to know a cooperating part's status: its own dates, beside its task's facts."""
+
+    added_on: date | None = None  # the day it was added after publication; None: with the task
+    deadline: date | None = None  # its own deadline; None: the task's
+    done_on: date | None = None  # the day the cooperating unit marked its part done
+
+
+def part_deadline(own: date | None, task_deadline: date | None) -> date | None:
+    """The deadline in force of a cooperating part: its own, never later than the task's."""
+    if own is None or task_deadline is None:
+        return own if task_deadline is None else task_deadline
+    return min(own, task_deadline)
+
+
+def part_status_on(task: TaskFacts, part: PartFacts, day: date) -> str | None:
+    """Return a cooperating part's status on `day`, by the task rules against the part's own dates.
+
+    The part exists from the later of the day the task was assigned and the
+    day the part was added after publication; it is cancelled with its task; it is done (on time or late) from
+    the day the unit marked it done, else in progress or overdue against its
+    own deadline in force (capped by the task's deadline on `day`).
+    """
+    started = max(task.assigned_on, part.added_on) if part.added_on else task.assigned_on
+    return status_on(TaskFacts(
+        assigned_on=started, original_deadline=part_deadline(part.deadline, deadline_on(task, day)),
+        completed_on=part.done_on, done_on=part.done_on, cancelled_on=task.cancelled_on), day)
+
+
+def part_facts_of(part) -> PartFacts:
+    """Read the facts from a CooperatingPart row."""
+    return PartFacts(added_on=part.added_on, deadline=part.deadline, done_on=part.done_on)
 
 
 def rates(counts: dict[str, int]) -> dict[str, float | None]:

@@ -21,7 +21,7 @@ from tracker.services.planner import enqueue_event_email
 PENDING = "notices"  # the key of the pending events in `session.info`
 
 # Events that also send an e-mail (through the outbox, sent after the commit).
-EMAILED_EVENTS = frozenset({"assigned", "returned", "extension_approved", "extension_rejected", "submitted",
+EMAILED_EVENTS = frozenset({"assigned", "cooperating", "returned", "extension_approved", "extension_rejected", "submitted",
                             "extension_requested"})
 
 

@@ -5,6 +5,10 @@ reminder windows (indexed on state and deadline), applies the pure rules of
 tracker.rules.reminders, and queues an e-mail and an in-app notification
 per (task, recipient, rule, occurrence, deadline in force). Running it
 again the same day, or in two processes at once, queues nothing more.
+Cooperating parts are reminded by the same rules against their own
+deadline in force, to the person their unit put on them or the unit's
+leaders, escalated to the issuing side; their keys also name the part's
+unit, so each (part, recipient, rule, occurrence, deadline) is queued once.
 Pending reminders that no longer apply (task closed, deadline moved,
 before-deadline day passed, recipient deactivated) are cancelled first.
 
@@ -18,12 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import (
     AuditEvent,
+    CooperatingPart,
     Directive,
     Notification,
     OutboxMessage,
@@ -51,6 +56,7 @@ from tracker.services.outbox import (
     existing_keys,
     notification_row,
 )
+from tracker.services.status_sql import part_deadline_sql
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -74,6 +80,7 @@ class Planned:
     occurrence: int
     deadline: date | None
     email: bool
+    unit: str | None = None  # a cooperating part's reminder: the part's unit code
 
 
 def cancel_stale(today: date) -> int:
@@ -82,11 +89,17 @@ def cancel_stale(today: date) -> int:
         (DUE_TODAY, "overdue", "escalation"))
     task = select(Task.id).where(Task.id == OutboxMessage.task_id)
     closed = exists(task.where(Task.state != "open"))
-    moved = exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline)))
+    moved = and_(OutboxMessage.part_unit_id.is_(None),
+                 exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline))))
+    # A part's reminder: the part was removed or marked done, or its deadline in force moved.
+    part = select(CooperatingPart.task_id).join(Task, Task.id == CooperatingPart.task_id).where(
+        CooperatingPart.task_id == OutboxMessage.task_id, CooperatingPart.unit_id == OutboxMessage.part_unit_id,
+        CooperatingPart.done_on.is_(None), part_deadline_sql() == OutboxMessage.deadline)
+    part_gone = and_(OutboxMessage.part_unit_id.is_not(None), ~exists(part))
     inactive = exists(select(User.id).where(User.id == OutboxMessage.user_id, User.active.is_(False)))
     before_passed = and_(or_(OutboxMessage.kind.like(BEFORE_PREFIX + "%"), OutboxMessage.kind == DUE_TODAY),
                          OutboxMessage.deadline < today)
-    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, before_passed)))
+    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, part_gone, before_passed)))
     result = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.state == "pending", stale)
         .values(state="cancelled", last_error="no longer applies").execution_options(synchronize_session=False))
@@ -103,16 +116,7 @@ def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]
     return by_unit
 
 
-def _by_id(model, ids: set[int], *options) -> dict:
-    """The rows of `model` with these ids, by id (asked a few hundred at a time)."""
-    found, ordered = {}, sorted(ids)
-    for start in range(0, len(ordered), 500):
-        stmt = select(model).where(model.id.in_(ordered[start:start + 500])).options(*options)
-        found.update((obj.id, obj) for obj in db.session.scalars(stmt))
-    return found
-
-
-def _issuer_side(task, people: list[User]) -> list[User]:
+def _issuer_side(task: Task, people: list[User]) -> list[User]:
     """The escalation's recipients: the leader who issued the task and the issuing unit's secretaries.
 
     The issuer is the leader a directive was recorded for (or who recorded
@@ -122,7 +126,7 @@ def _issuer_side(task, people: list[User]) -> list[User]:
     leaders = [u for u in people if u.role == "leader"]
     secretaries = [u for u in people if u.role == "secretary"]
     if task.parent_id is None:
-        issuer = task.directive_issuer_id
+        issuer = task.directive.on_behalf_of_id or task.directive.created_by_id
     else:
         issuer = task.created_by_id
     named = [u for u in leaders if u.id == issuer]
@@ -142,66 +146,124 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     ranges = [and_(Task.deadline >= w.first, Task.deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
         ranges.append(Task.deadline <= windows.overdue_until)
-    # The facts the rules need, as plain rows (thousands of tasks on a busy day: no ORM objects yet).
-    tasks = db.session.execute(
-        select(Task.id, Task.title, Task.deadline, Task.lead_unit_id, Task.issuing_unit_id, Task.assignee_id,
-               Task.parent_id, Task.created_by_id,
-               func.coalesce(Directive.on_behalf_of_id, Directive.created_by_id).label("directive_issuer_id"))
-        .join(Directive, Directive.id == Task.directive_id)
-        .where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), Directive.published_at.is_not(None))
+    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
+    tasks = db.session.scalars(
+        select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
+        .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
         .order_by(Task.deadline, Task.id)).all()
     due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
-    if not due:
+    parts = _parts_due(today, windows, published)
+    due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
+    if not due and not due_parts:
         return []
-    assignees = _by_id(User, {t.assignee_id for t, _r in due if t.assignee_id})
-    leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
-    # Who gets what, then which of those keys exist already: a few queries, not one per reminder.
-    wanted: list[tuple[Task, object, User, str, bool]] = []
+    leaders = _people({t.lead_unit_id for t, _r in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}
+                      | {p.task.issuing_unit_id for p, _d, r in due_parts if r.audience == TO_ISSUER},
+                      ("leader", "secretary"))
+    queue = _Queue(settings, today, now, dry_run, mailer, cal)
     for task, reminder in due:
-        assignee = assignees.get(task.assignee_id)
-        assignee = assignee if assignee is not None and assignee.active else None
+        assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
             recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
         elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, None, task.deadline, reminder, recipients)
+    for part, deadline, reminder in due_parts:
+        task = part.task
+        assignee = part.assignee if part.assignee and part.assignee.active else None
+        if reminder.audience == TO_ASSIGNEE:
+            recipients = [assignee] if assignee else leaders.get(part.unit_id, [])
+        elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
+            recipients = ([assignee] if assignee else []) + leaders.get(part.unit_id, [])
+        else:
+            recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, part, deadline, reminder, recipients)
+    return queue.flush()
+
+
+def _parts_due(today: date, windows, published) -> list[tuple[CooperatingPart, date]]:
+    """The open cooperating parts (of open, published tasks) whose deadline in force is in today's windows."""
+    deadline = part_deadline_sql()
+    ranges = [and_(deadline >= w.first, deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        ranges.append(deadline <= windows.overdue_until)
+    rows = db.session.execute(
+        select(CooperatingPart, deadline).join(Task, Task.id == CooperatingPart.task_id)
+        .where(Task.state == "open", CooperatingPart.done_on.is_(None), deadline.is_not(None), or_(*ranges),
+               published, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= today))
+        .options(joinedload(CooperatingPart.task).joinedload(Task.directive), joinedload(CooperatingPart.unit),
+                 joinedload(CooperatingPart.assignee))
+        .order_by(deadline, CooperatingPart.task_id, CooperatingPart.unit_id)).all()
+    return [(part, part_deadline) for part, part_deadline in rows]
+
+
+class _Queue:
+    """Queues one day's reminders: an in-app notification and an e-mail per recipient, once per key."""
+
+    def __init__(self, settings, today: date, now: datetime, dry_run: bool, mailer, cal) -> None:
+        self.settings, self.today, self.now, self.dry_run, self.mailer, self.cal = \
+            settings, today, now, dry_run, mailer, cal
+        self.wanted: list[_Wanted] = []
+
+    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients) -> None:
+        """Queue `reminder` of `task` (or of its cooperating `part`) against `deadline` to each recipient once."""
+        settings = self.settings
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:
                 continue
             seen.add(user.id)
-            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
+            where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
+            key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
+                  f"{deadline.isoformat()}"
             wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            wanted.append((task, reminder, user, key, wants_email))
-    keys = [w[3] for w in wanted]
-    mailed = existing_keys(OutboxMessage, keys)
-    if dry_run:
-        return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
-                for task, reminder, user, key, wants_email in wanted if key[:200] not in mailed]
-    notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
-    notes, emails = [], []
-    # The e-mails' templates read the task and its directive and lead unit: loaded for those only.
-    full = _by_id(Task, {w[0].id for w in wanted if w[4] and w[3][:200] not in mailed},
-                  joinedload(Task.directive), selectinload(Task.lead_unit))
-    for row, reminder, user, key, wants_email in wanted:
-        task = full.get(row.id, row)
-        if settings.inapp_enabled and key[:200] not in notified:
-            notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=task.title,
-                                          now=now))
-        if wants_email and key[:200] not in mailed:  # rendered only when it is to be queued
-            subject, text, html = mailer.render(
-                "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
-                days_left=cal.working_days_between(today, task.deadline),
-                late_days=-cal.working_days_between(today, task.deadline))
-            emails.append(email_row(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
-                                    message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
-                                    deadline=task.deadline, occurrence=reminder.occurrence, now=now))
-    queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
-    return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
-            for task, reminder, user, key, wants_email in wanted if key[:200] in queued]
+            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email))
+
+    def flush(self) -> list[Planned]:
+        """Queue what was asked for, skipping the keys that exist: a few queries, not one per reminder."""
+        settings, today, now, mailer, cal = self.settings, self.today, self.now, self.mailer, self.cal
+        keys = [w.key for w in self.wanted]
+        mailed = existing_keys(OutboxMessage, keys)
+        if self.dry_run:
+            return [w.planned() for w in self.wanted if w.key[:200] not in mailed]
+        notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
+        notes, emails = [], []
+        for w in self.wanted:
+            if settings.inapp_enabled and w.key[:200] not in notified:
+                notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
+                                              title=w.task.title, now=now))
+            if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
+                subject, text, html = mailer.render(
+                    "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
+                    occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
+                    days_left=cal.working_days_between(today, w.deadline),
+                    late_days=-cal.working_days_between(today, w.deadline))
+                row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
+                                message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
+                                deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
+                                part_unit_id=w.part.unit_id if w.part is not None else None)
+                emails.append(row)
+        queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+        return [w.planned() for w in self.wanted if w.key[:200] in queued]
+
+
+@dataclass
+class _Wanted:
+    """One reminder for one person, before it is known whether its key exists."""
+
+    task: Task
+    part: CooperatingPart | None
+    deadline: date
+    reminder: object
+    user: User
+    key: str
+    wants_email: bool
+
+    def planned(self) -> Planned:
+        return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,
+                       self.wants_email, self.part.unit.code if self.part is not None else None)
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import params
 from tracker.database import db
-from tracker.models import Directive, Task, Unit, User, task_cooperation
+from tracker.models import CooperatingPart, Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES
 from tracker.services import reach_sql
@@ -241,7 +241,7 @@ def _unit_clause(unit: Unit):
 
 
 ROW_OPTIONS = (joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),
-               selectinload(Task.cooperating_units))  # what a row of a list shows
+               selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit))  # what a row of a list shows
 
 
 def task_select(user: User, filters: TaskFilters, today: date, expected: int | None = None) -> Select:

@@ -45,7 +45,17 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
+from tracker.models import (
+    CooperatingPart,
+    DeadlineChange,
+    Directive,
+    ProgressUpdate,
+    Task,
+    TaskTransfer,
+    Unit,
+    User,
+    load_calendar,
+)
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
@@ -53,7 +63,7 @@ from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
-from tracker.services.status_sql import deadline_sql
+from tracker.services.status_sql import deadline_sql, part_existed_sql, part_status_sql
 
 # --- what the figures are about ---------------------------------------------------------------
 
@@ -132,6 +142,34 @@ class QueryArgs(dict):
 
 
 # --- counts -----------------------------------------------------------------------------------
+
+@dataclass
+class PartCounts:
+    """Status counts of cooperating parts (of one unit, or all): cancelled tasks' parts left out."""
+
+    unit: Unit | None = None
+    by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES if s != "cancelled"})
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def overdue(self) -> int:
+        return self.by_status["overdue"]
+
+    @property
+    def late(self) -> int:
+        """Late now or done late."""
+        return self.by_status["overdue"] + self.by_status["done_late"]
+
+    def add(self, status: str, n: int) -> None:
+        if status in self.by_status:
+            self.by_status[status] += n
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, **self.by_status}
+
 
 @dataclass
 class Counts:
@@ -215,6 +253,7 @@ class Counts:
 class UnitRow:
     unit: Unit
     counts: Counts
+    taken_over_from: list[Unit] = field(default_factory=list)  # former units whose tasks it counts
 
 
 @dataclass
@@ -345,23 +384,58 @@ class DashboardStats:
             totals.due_soon += row.counts.due_soon
         return totals, rows
 
+    def _holder(self):
+        """SQL for the unit that led the task on the day: before a unit change, the unit it passed from."""
+        if not self.historical:
+            return Task.lead_unit_id
+        earlier = (select(TaskTransfer.from_unit_id)
+                   .where(TaskTransfer.task_id == Task.id, TaskTransfer.role == "lead",
+                          TaskTransfer.effective_on > self.day)
+                   .order_by(TaskTransfer.effective_on, TaskTransfer.id).limit(1).scalar_subquery())
+        return func.coalesce(earlier, Task.lead_unit_id)
+
     def by_unit(self) -> list[UnitRow]:
-        """Counts per lead unit (each task under its own lead unit), in tree order."""
+        """Counts per lead unit (each task under the unit that led it on the day), in tree order.
+
+        Before a unit change the former unit holds its tasks; from the change
+        on, the successor does, and its row names the units it took over from.
+        """
         base = self.task_filters()
         grouped: dict[int, Counts] = {}
-        for unit_id, status, n, soon in self._grouped(base, Task.lead_unit_id):
+        for unit_id, status, n, soon in self._grouped(base, self._holder().label("holder_id")):
             if unit_id not in grouped:
                 unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)
             grouped[unit_id].add(status, n, int(soon or 0))
         units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        taken = self._taken_over(base, list(grouped))
         rows = []
         for unit_id, counts in grouped.items():
             counts.filters = replace(counts.filters, lead_unit=units[unit_id])
             counts.due_soon_filters = self.due_soon_filters(counts.filters)
-            rows.append(UnitRow(units[unit_id], counts))
+            rows.append(UnitRow(units[unit_id], counts, taken.get(unit_id, [])))
         keys = self._tree_keys([r.unit for r in rows])
         return sorted(rows, key=lambda r: keys[r.unit.id])
+
+    def _taken_over(self, filters: TaskFilters, unit_ids: list[int]) -> dict[int, list[Unit]]:
+        """For each unit, the former units whose counted tasks it took over by the day."""
+        if not unit_ids:
+            return {}
+        stmt, _status = self._select(filters)
+        counted = stmt.with_only_columns(Task.id).subquery()
+        pairs = self.session.execute(
+            select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
+            .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
+                   TaskTransfer.to_unit_id.in_(unit_ids), TaskTransfer.task_id.in_(select(counted.c.id)))).all()
+        if not pairs:
+            return {}
+        formers = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_({f for _t, f in pairs})))}
+        result: dict[int, list[Unit]] = {}
+        for to_id, from_id in pairs:
+            result.setdefault(to_id, []).append(formers[from_id])
+        for units in result.values():
+            units.sort(key=lambda u: u.sort_key)
+        return result
 
     def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
         """Sort keys that put units depth-first, siblings by name."""
@@ -393,7 +467,7 @@ class DashboardStats:
         stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
-            stmt = stmt.options(selectinload(Task.cooperating_units)).execution_options(yield_per=500)
+            stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
         if limit is not None:
             stmt = stmt.limit(limit)
         for row in self.session.execute(stmt):
@@ -469,7 +543,7 @@ class DashboardStats:
         stmt = stmt.with_only_columns(*sums).outerjoin(changed, changed.c.task_id == Task.id)
         # Only the tasks that can be overdue on one of the days are summed (most tasks are long done).
         first_day = spans[0][1]
-        stmt = stmt.where(Task.created_on <= self.day,
+        stmt = stmt.where(Task.assigned_on <= self.day,
                           or_(Task.done_on.is_(None), Task.done_on > first_day),
                           or_(Task.cancelled_on.is_(None), Task.cancelled_on > first_day),
                           or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day))
@@ -486,7 +560,7 @@ class DashboardStats:
         change was made (only then is the history looked up).
         """
         in_force = case((changed, deadline_sql(day if day < self.today else None)), else_=Task.original_deadline)
-        return and_(Task.created_on <= day,
+        return and_(Task.assigned_on <= day,
                     or_(Task.done_on.is_(None), Task.done_on > day),
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
                     in_force < day)
@@ -519,6 +593,37 @@ class DashboardStats:
     def unit_filters(self, unit: Unit, **changes) -> TaskFilters:
         """Tasks of `unit` (with its sub-units), as lead (default) or, with cooperating_unit, as cooperating."""
         return self.task_filters(lead_unit=unit, **changes)
+
+    def parts(self, within: Unit | None = None) -> tuple[PartCounts, list[PartCounts]]:
+        """Cooperating parts of the tasks the dashboard counts, on D, by the part's unit.
+
+        Returns the totals and the counts by the part's unit, in tree order.
+        With `within`, the parts of that unit and its sub-units in any task
+        the user sees, whatever unit leads it (the unit dashboard). The status
+        of a part follows the task rules against its own deadline in force
+        today (tracker.rules.status.part_status_on); parts of cancelled
+        tasks are left out.
+        """
+        stmt, _status = self._select(self.task_filters() if within is None else self.task_filters(lead_unit=None))
+        ids = stmt.with_only_columns(Task.id)
+        query = (select(CooperatingPart.unit_id, part_status_sql(self.day).label("status"))
+                 .join(Task, Task.id == CooperatingPart.task_id)
+                 .where(CooperatingPart.task_id.in_(ids), part_existed_sql(self.day)))
+        if within is not None:
+            query = query.where(CooperatingPart.unit_id.in_(
+                select(Unit.id).where(Unit.path.startswith(within.path, autoescape=True))))
+        sub = query.subquery()
+        totals, grouped = PartCounts(), {}
+        for unit_id, status, n in self.session.execute(
+                select(sub.c.unit_id, sub.c.status, func.count()).group_by(sub.c.unit_id, sub.c.status)):
+            grouped.setdefault(unit_id, PartCounts()).add(status, n)
+            totals.add(status, n)
+        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        for unit_id, counts in grouped.items():
+            counts.unit = units[unit_id]
+        keys = self._tree_keys(list(units.values()))
+        rows = sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
+        return totals, rows
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
@@ -590,9 +695,12 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
     by_unit = []
     for row in units:
         by_unit.append({"unit": row.unit.code, **row.counts.as_dict(),
+                        "taken_over_from": [u.code for u in row.taken_over_from],
                         "completion_rate": row.counts.completion_rate,
                         "on_time_rate": row.counts.on_time_rate})
+    parts, part_rows = stats.parts()
     return {
+        "cooperating": {**parts.as_dict(), "by_unit": [{"unit": row.unit.code, **row.as_dict()} for row in part_rows]},
         "as_of": stats.day.isoformat(),
         "totals": totals.as_dict(),
         "completion_rate": totals.completion_rate,

@@ -18,6 +18,7 @@ from tracker.models import (
     DIRECTIVE_KINDS,
     PRIORITIES,
     CompletionReport,
+    CooperatingPart,
     DeadlineChange,
     Directive,
     ExtensionRequest,
@@ -27,6 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
+from tracker.rules.status import assignment_day
 from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
@@ -46,6 +48,14 @@ class DirectiveData:
 
 
 @dataclass
+class PartData:
+    """A cooperating unit's duty and own deadline (None: the task's)."""
+
+    duty: str = ""
+    deadline: date | None = None
+
+
+@dataclass
 class TaskData:
     title: str
     lead_unit: Unit
@@ -55,6 +65,8 @@ class TaskData:
     deadline: date | None = None
     priority: str = "normal"
     tags: list[str] = field(default_factory=list)
+    # Duty and deadline by cooperating unit id; a unit left out keeps what its part has (a new one: none).
+    part_details: dict[int, PartData] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +76,7 @@ class UpdateData:
     difficulties: str = ""
     proposals: str = ""
     report_number: str = ""
+    part_done: bool = False  # a cooperating unit marks its part done
 
 
 def _require(condition: bool, message=None) -> None:
@@ -84,6 +97,17 @@ def unit_leaders(unit: Unit) -> list[User]:
 def responsible_people(task: Task) -> list[User]:
     """The assignee, or the lead unit's leaders when nobody is assigned."""
     return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
+
+
+def part_people(part: CooperatingPart) -> list[User]:
+    """Who answers for a cooperating part: the person its unit put on it, or the unit's leaders."""
+    return [part.assignee] if part.assignee and part.assignee.active else unit_leaders(part.unit)
+
+
+def _tell_parties(task: Task, parts) -> None:
+    """Tell the cooperating units of `parts` (of a published task) of their new part."""
+    for part in parts:
+        notify(part_people(part), "cooperating", task)
 
 
 # --- directives -----------------------------------------------------------------------------
@@ -153,10 +177,15 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
         changes["text"] = ["…", "…"]
     _apply_directive(directive, data)
     for task in directive.tasks:
+        task.assigned_on = assignment_day(data.issued_on, _added_after_publication(task, directive), task.created_on)
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
             raise Invalid(_l("Please correct the errors below."),
                           {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
     audit.record("directive.update", actor=actor, obj=directive, summary=directive.number, changes=changes)
+
+
+def _added_after_publication(task: Task, directive: Directive) -> bool:
+    return directive.published_at is not None and (task.created_at or utcnow()) > directive.published_at
 
 
 def publish_directive(actor: User, directive: Directive, today: date) -> None:
@@ -168,8 +197,11 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
     if not active:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
+    for task in directive.tasks:  # every task recorded so far was given on the document's date
+        task.assigned_on = assignment_day(directive.issued_on, False, task.created_on)
     for task in active:
         notify(responsible_people(task), "assigned", task)
+        _tell_parties(task, [p for p in task.cooperating_parts if p.done_on is None])
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
 
 
@@ -188,6 +220,10 @@ def _validate_task(data: TaskData, issuing_unit: Unit, not_before: date | None, 
         errors["cooperating_units"] = _l("Outside %(unit)s: %(names)s", unit=issuing_unit.name, names=", ".join(bad))
     elif any(u.id == data.lead_unit.id for u in data.cooperating_units):
         errors["cooperating_units"] = _l("The lead unit cannot also be a cooperating unit.")
+    else:
+        message = _part_deadline_error(data, not_before)
+        if message:
+            errors["cooperating_units"] = message
     if data.assignee is not None:
         if not data.assignee.active:
             errors["assignee"] = _l("This user is inactive.")
@@ -211,12 +247,58 @@ def _validate_task(data: TaskData, issuing_unit: Unit, not_before: date | None, 
         raise Invalid(_l("Please correct the errors below."), errors)
 
 
+def _part_deadline_error(data: TaskData, not_before: date | None):
+    """Why a cooperating part's own deadline is refused (after the task's, or before the document), or None."""
+    names = {u.id: u.name for u in data.cooperating_units}
+    for unit_id, details in data.part_details.items():
+        if unit_id not in names or details.deadline is None:
+            continue
+        if data.deadline is not None and details.deadline > data.deadline:
+            return _l("The deadline of %(unit)s (%(date)s) cannot be after the task's (%(task_date)s).",
+                      unit=names[unit_id], date=details.deadline.strftime("%d/%m/%Y"),
+                      task_date=data.deadline.strftime("%d/%m/%Y"))
+        if not_before is not None and details.deadline < not_before:
+            return _l("The deadline of %(unit)s cannot be before the document's date (%(date)s).",
+                      unit=names[unit_id], date=not_before.strftime("%d/%m/%Y"))
+    return None
+
+
+def _set_parts(task: Task, data: TaskData, today: date) -> tuple[list[CooperatingPart], dict]:
+    """Make the task's cooperating parts those of `data`; return the new parts and what changed.
+
+    An own deadline equal to the task's is stored as none, so that the part
+    follows the task's deadline when it is extended.
+    """
+    kept = {p.unit_id: p for p in task.cooperating_parts}
+    wanted = {u.id: u for u in data.cooperating_units}
+    added, changes = [], {}
+    for unit_id, unit in wanted.items():
+        part = kept.get(unit_id)
+        if part is None:
+            added_on = today if task.id and task.directive.published else None  # before: from the task's day
+            part = CooperatingPart(unit=unit, unit_id=unit_id, added_on=added_on)
+            task.cooperating_parts.append(part)
+            added.append(part)
+        details = data.part_details.get(unit_id)
+        if details is None:
+            continue
+        duty = (details.duty or "").strip()
+        deadline = None if details.deadline == data.deadline else details.deadline
+        if part not in added and (duty != part.duty or deadline != part.deadline):
+            changes[unit.code] = [{"duty": part.duty, "deadline": part.deadline},
+                                  {"duty": duty, "deadline": deadline}]
+        part.duty, part.deadline = duty, deadline
+    for unit_id, part in kept.items():
+        if unit_id not in wanted:
+            task.cooperating_parts.remove(part)
+    return added, changes
+
+
 def _set_fields(task: Task, data: TaskData) -> None:
     task.title = data.title.strip()
     task.description = (data.description or "").strip()
     task.lead_unit = data.lead_unit
     task.lead_unit_id = data.lead_unit.id
-    task.cooperating_units = list(data.cooperating_units)
     task.assignee = data.assignee
     task.assignee_id = data.assignee.id if data.assignee else None
     task.priority = data.priority
@@ -240,9 +322,11 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
         Task.directive_id == directive.id, siblings)) or 0
     task = Task(directive=directive, parent=parent, issuing_unit_id=issuing_unit.id, issuing_unit=issuing_unit,
                 position=position + 1, created_on=today,
+                assigned_on=assignment_day(directive.issued_on, directive.published, today),
                 created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
                 state="open", progress=0)
     _set_fields(task, data)
+    parts, _changes = _set_parts(task, data, today)
     db.session.add(task)
     db.session.flush()
     audit.record("task.create", actor=actor, obj=task, summary=task.title[:200],
@@ -250,6 +334,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
                           "assignee": task.assignee.username if task.assignee else None})
     if directive.published:
         notify(responsible_people(task), "assigned", task)
+        _tell_parties(task, parts)
     return task
 
 
@@ -283,6 +368,9 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
                                data.assignee.username if data.assignee else None]
     old_deadline = task.deadline
     _set_fields(task, data)
+    added, part_changes = _set_parts(task, data, today)
+    if part_changes:
+        changes["cooperating_parts"] = part_changes
     if data.deadline != old_deadline:
         _change_deadline(actor, task, data.deadline, today, reason or str(_l("Edited by the issuer")))
     if not task.directive.published:
@@ -291,6 +379,8 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
     audit.record("task.update", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if "assignee" in changes and data.assignee is not None and task.directive.published:
         notify([data.assignee], "assigned", task)
+    if task.directive.published:
+        _tell_parties(task, added)
 
 
 def _change_deadline(actor: User, task: Task, new_deadline: date | None, today: date, reason: str,
@@ -350,6 +440,26 @@ def assign(actor: User, task: Task, assignee: User | None, expected_version: int
         notify([assignee], "assigned", task)
 
 
+def assign_part(actor: User, task: Task, part: CooperatingPart, assignee: User | None) -> None:
+    """A cooperating unit puts one of its people on its part (or nobody: its leaders answer for it)."""
+    _require(task.directive.published and reach.can_assign_part(actor, part),
+             _l("Only the cooperating unit's leaders and secretaries assign its part."))
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(part.unit.path)):
+        raise Invalid(_l("Please correct the errors below."),
+                      {"assignee": _l("Choose an active member of %(unit)s.", unit=part.unit.name)})
+    old = part.assignee
+    part.assignee = assignee
+    part.assignee_id = assignee.id if assignee else None
+    _touch(task, actor)
+    audit.record("task.assign_part", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"cooperating_parts": {part.unit.code: [old.username if old else None,
+                                                                 assignee.username if assignee else None]}})
+    if assignee is not None:
+        notify([assignee], "cooperating", task)
+
+
 # --- progress -------------------------------------------------------------------------------
 
 def post_update(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:
@@ -364,6 +474,8 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
         errors["progress"] = _l("Progress is a percentage from 0 to 100.")
     if lead and data.progress is None:
         errors["progress"] = _l("Enter the progress in percent.")
+    if data.part_done and not contribution:
+        errors["part_done"] = _l("Only a cooperating unit marks its part done.")
     if not (data.results.strip() or data.difficulties.strip() or data.proposals.strip()):
         errors["results"] = _l("Describe the results, difficulties or proposals.")
     if errors:
@@ -378,13 +490,29 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
         task.needs_attention = update.raises_issue
         _touch(task, actor)
         _roll_up(task.parent)
-    elif update.raises_issue:
-        task.needs_attention = True
+    else:
+        part = reach.cooperating_part(actor, task)
+        if data.progress is not None:
+            part.progress = data.progress
+        if data.part_done and part.done_on is None:
+            part.done_on = today
+        if update.raises_issue:
+            task.needs_attention = True
         _touch(task, actor)
     db.session.flush()
     audit.record("task.progress", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"progress": data.progress, "contribution": contribution})
+                 changes={"progress": data.progress, "contribution": contribution,
+                          "part_done": True if data.part_done else None})
     return update
+
+
+def report_part(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:
+    """A cooperating unit reports on its part (and may mark it done): only that unit's people."""
+    _require(reach.can_contribute(actor, task), _l("Only the cooperating units of this task report on a part."))
+    if not data.results.strip():
+        raise Invalid(_l("Please correct the errors below."),
+                      {"results": _l("Say what your unit did on its part.")})
+    return post_update(actor, task, data, today)
 
 
 def _roll_up(parent: Task | None) -> None:

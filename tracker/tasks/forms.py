@@ -26,6 +26,7 @@ class ProgressForm(Form):
                               validators=[Optional(), Length(max=10_000)])
     report_number = StringField(_l("Report document number, if any"), validators=[Optional(), Length(max=80)])
     attachments = MultipleFileField(_l("Attachments"))
+    part_done = BooleanField(_l("Our unit's part is done"))
     submit = SubmitField(_l("Send progress report"))
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
+from tracker.models import AuditEvent, CooperatingPart, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
-from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
+from tracker.rules.status import deadline_on, due_soon_flag, facts_of, part_facts_of, part_status_on, status_on
 from tracker.services import workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
@@ -113,8 +113,14 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
+    my_part = reach.cooperating_part(current_user, task)
+    part_form = None
+    if my_part is not None and task.directive.published and reach.can_assign_part(current_user, my_part):
+        part_form = AssignForm(assignee_id=my_part.assignee_id or 0)
+        part_form.assignee_id.choices = choices([(0, _("(nobody: the unit's leaders)"))] + user_options(my_part.unit))
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
+        parts=part_table(task, facts, as_of or day), my_part=my_part, part_form=part_form,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
@@ -124,6 +130,21 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         can_decide=reach.can_decide(current_user, task, secretaries_decide),
         is_issuer=reach.is_issuer(current_user, task), can_assign=can_assign,
         can_split=reach.can_split(current_user, task)), code
+
+
+def part_table(task, facts, day: date) -> list[dict]:
+    """The cooperating parts the viewer may follow: all for the lead side and the issuer, else their own."""
+    everyone = reach.is_issuer(current_user, task) or reach.is_lead_side(current_user, task) \
+        or reach.is_admin(current_user)
+    mine = reach.cooperating_part(current_user, task)
+    rows = []
+    for part in task.parts_in_order:
+        if not everyone and part is not mine:
+            continue
+        last = next((u for u in task.updates if u.contribution and u.unit.path.startswith(part.unit.path)), None)
+        rows.append({"part": part, "deadline": part.deadline_in_force, "last": last,
+                     "status": part_status_on(facts, part_facts_of(part), day)})
+    return rows
 
 
 def _back(task_id: int, anchor: str = ""):
@@ -161,21 +182,22 @@ def edit(task_id: int):
         form.tags.data = ", ".join(task.tags or [])
         form.version.data = task.version
     prepare_task_form(form, task.issuing_unit, task.lead_unit)
-    if form.validate_on_submit() and not missing_deadline(form):
+    if form.validate_on_submit() and not missing_deadline(form) and (details := part_details(form)) is not None:
         try:
-            workflow.update_task(current_user, task, task_data(form), today(),
+            workflow.update_task(current_user, task, task_data(form, details), today(),
                                  expected_version=int(form.version.data or 0), reason=form.reason.data or "")
         except ServiceError as error:
             db.session.rollback()
             apply_errors(form, error, TASK_FIELDS)
             if error.status == 409:
                 return render_template("tasks/form.html", form=form, task=task, directive=task.directive,
-                                       parent=task.parent, conflict=True), 409
+                                       parent=task.parent, conflict=True, parts=part_rows(form, task)), 409
         else:
             db.session.commit()
             flash(_("The task has been saved."), "success")
             return _back(task.id)
-    return render_template("tasks/form.html", form=form, task=task, directive=task.directive, parent=task.parent)
+    return render_template("tasks/form.html", form=form, task=task, directive=task.directive, parent=task.parent,
+                           parts=part_rows(form, task))
 
 
 @bp.route("/tasks/<int:task_id>/subtasks/new", methods=["GET", "POST"])
@@ -189,9 +211,9 @@ def new_subtask(task_id: int):
         form.ongoing.data = parent.deadline is None
         form.priority.data = parent.priority
     prepare_task_form(form, parent.lead_unit, None)
-    if form.validate_on_submit() and not missing_deadline(form):
+    if form.validate_on_submit() and not missing_deadline(form) and (details := part_details(form)) is not None:
         try:
-            task = workflow.add_task(current_user, parent.directive, task_data(form), today(), parent=parent)
+            task = workflow.add_task(current_user, parent.directive, task_data(form, details), today(), parent=parent)
         except ServiceError as error:
             db.session.rollback()
             apply_errors(form, error, TASK_FIELDS)
@@ -199,7 +221,8 @@ def new_subtask(task_id: int):
             db.session.commit()
             flash(_("The sub-task has been created."), "success")
             return _back(task.id)
-    return render_template("tasks/form.html", form=form, task=None, directive=parent.directive, parent=parent)
+    return render_template("tasks/form.html", form=form, task=None, directive=parent.directive, parent=parent,
+                           parts=part_rows(form))
 
 
 @bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
@@ -211,6 +234,17 @@ def assign(task_id: int):
                 _("The assignee has been saved."))
 
 
+@bp.route("/tasks/<int:task_id>/parts/<int:unit_id>/assign", methods=["POST"])
+def assign_part(task_id: int, unit_id: int):
+    form = AssignForm()
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    part = db.session.get(CooperatingPart, (task_id, unit_id))
+    if part is None:
+        abort(404)
+    return _run(task_id, lambda t: workflow.assign_part(current_user, t, part, assignee),
+                _("The person in charge of your unit's part has been saved."), "#report")
+
+
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
 def post_update(task_id: int):
     task = load_task(task_id, for_update=True)
@@ -220,7 +254,8 @@ def post_update(task_id: int):
     try:
         update = workflow.post_update(current_user, task, workflow.UpdateData(
             progress=form.progress.data, results=form.results.data or "", difficulties=form.difficulties.data or "",
-            proposals=form.proposals.data or "", report_number=form.report_number.data or ""), today())
+            proposals=form.proposals.data or "", report_number=form.report_number.data or "",
+            part_done=bool(form.part_done.data) and reach.can_contribute(current_user, task)), today())
         pending = []
         for storage in form.attachments.data or []:
             if storage and storage.filename:
@@ -241,7 +276,8 @@ def post_update(task_id: int):
                 "please try again."), "error")
         return render_task(load_task(task_id), form, 507)
     db.session.commit()
-    flash(_("Your progress report has been recorded."), "success")
+    flash(_("Your unit's report on its part has been recorded.") if update.contribution else
+          _("Your progress report has been recorded."), "success")
     return _back(task.id, "#updates")
 
 
@@ -351,7 +387,44 @@ def prepare_task_form(form: TaskForm, issuing_unit: Unit, lead_unit: Unit | None
     form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))] + user_options(people_root))
 
 
-def task_data(form: TaskForm) -> workflow.TaskData:
+def part_rows(form: TaskForm, task=None) -> list[dict]:
+    """The duty and deadline rows of the chosen cooperating units: as posted, else as saved."""
+    chosen = form.cooperating_unit_ids.data or []
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(chosen)))} if chosen else {}
+    saved = {p.unit_id: p for p in task.cooperating_parts} if task is not None else {}
+    rows = []
+    for unit_id in chosen:
+        if unit_id not in units:
+            continue
+        if request.method == "POST":
+            duty = request.form.get(f"part-{unit_id}-duty", "")
+            deadline = request.form.get(f"part-{unit_id}-deadline", "")
+        else:
+            part = saved.get(unit_id)
+            duty = part.duty if part else ""
+            deadline = part.deadline.isoformat() if part and part.deadline else ""
+        rows.append({"unit": units[unit_id], "duty": duty, "deadline": deadline})
+    return rows
+
+
+def part_details(form: TaskForm) -> dict[int, workflow.PartData] | None:
+    """Each chosen cooperating unit's duty and own deadline from the form; None (with the error set) if invalid."""
+    details = {}
+    for unit_id in form.cooperating_unit_ids.data or []:
+        duty = request.form.get(f"part-{unit_id}-duty", "")
+        raw = request.form.get(f"part-{unit_id}-deadline", "").strip()
+        deadline = a_date(raw) if raw else None
+        if raw and deadline is None:
+            form.cooperating_unit_ids.errors = [_("Enter a valid date for each cooperating unit's deadline.")]
+            return None
+        if len(duty) > 5000 or any(ord(c) < 32 and c not in "\r\n\t" for c in duty):
+            form.cooperating_unit_ids.errors = [_("A cooperating unit's duty is at most 5000 characters of text.")]
+            return None
+        details[unit_id] = workflow.PartData(duty=duty, deadline=deadline)
+    return details
+
+
+def task_data(form: TaskForm, details: dict[int, workflow.PartData] | None = None) -> workflow.TaskData:
     lead = db.session.get(Unit, form.lead_unit_id.data)
     coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
@@ -359,7 +432,7 @@ def task_data(form: TaskForm) -> workflow.TaskData:
     return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
                              cooperating_units=coop, assignee=assignee,
                              deadline=None if form.ongoing.data else form.deadline.data,
-                             priority=form.priority.data, tags=tags)
+                             priority=form.priority.data, tags=tags, part_details=details or {})
 
 
 def missing_deadline(form: TaskForm) -> bool:
@@ -377,9 +450,9 @@ def new(directive_id: int):
         abort(403)
     form = TaskForm()
     prepare_task_form(form, directive.issuing_unit, None)
-    if form.validate_on_submit() and not missing_deadline(form):
+    if form.validate_on_submit() and not missing_deadline(form) and (details := part_details(form)) is not None:
         try:
-            task = workflow.add_task(current_user, directive, task_data(form), today())
+            task = workflow.add_task(current_user, directive, task_data(form, details), today())
         except ServiceError as error:
             db.session.rollback()
             apply_errors(form, error, TASK_FIELDS)
@@ -387,4 +460,5 @@ def new(directive_id: int):
             db.session.commit()
             flash(_("The task has been added."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
-    return render_template("tasks/form.html", form=form, task=None, directive=directive, parent=None)
+    return render_template("tasks/form.html", form=form, task=None, directive=directive, parent=None,
+                           parts=part_rows(form))

@@ -50,7 +50,7 @@ _TITLE = re.compile(
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
-    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
+    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
     r"[\s,]*)+"
 )
 _ACTION = re.compile(
@@ -66,18 +66,19 @@ _ACTION = re.compile(
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
-    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định)"
+    r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
+    r"giúp)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
-    r"đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
+    r"nêu cao tinh thần|đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
     r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
     r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
 )
 _FOLLOW_ON = re.compile(
     r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|"
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
-    r"báo cáo (?:yêu cầu|kết quả|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
+    r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
     r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo))(?!\w)"
 )
@@ -95,6 +96,25 @@ _PREAMBLE = re.compile(
 )
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
+_REPORT_HEADING = re.compile(
+    r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
+    r"những (?:việc|kết quả) đã)"
+)
+_SECOND_ADDRESSEE = re.compile(r",[ \t]*(?=đồng thời[ \t]+)(?:đồng thời[ \t]+(?:(?:giao|đề nghị|yêu cầu)[ \t]+)?)")
+# A voters', citizens' or businesses' request quoted in the text: its "đề nghị" assigns nothing.
+_REQUESTER = re.compile(r"(?<!\w)(?:cử tri|người dân|(?<!ban )(?<!đồng )(?<!ban\xa0)nhân dân|công dân|hộ dân|doanh nghiệp|hiệp hội|nhà đầu tư)(?!\w)")
+_OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|lãnh đạo|đồng chí|thủ tướng|tỉnh ủy|tỉnh uỷ|"
+                       r"thường trực|giám đốc|bí thư|sở|phòng|ban|cục|chi cục|công an|trung tâm|văn phòng)(?!\w)")
+# A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
+_PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
+_PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
+_COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
+_PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
+                     r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
+# "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
+_TOPIC = re.compile(r"đối với\s+")
+_COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
+_MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
@@ -107,8 +127,37 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
-    r"(?:\(?theo\s|xem chi tiết|tác giả|nguồn|các tin khác|cập nhật|đăng ngày|ý kiến bạn đọc|in bài|chia sẻ)"
+    r"(?:\(theo\s|theo\s+(?:báo|cổng|trang|nguồn|ttxvn|vtv|vov)|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
+    r"ý kiến bạn đọc|in bài|chia sẻ(?:\s*:|\s+bài|$)|\(?ảnh\s*:|\(?ảnh minh họa|\(?ảnh minh hoạ|\(?ảnh\s+\w+\s*\))"
 )
+# An earlier assignment recalled as background: "Tại Thông báo số 12/TB-UBND ngày ..., UBND tỉnh giao ...".
+_RECALL = re.compile(
+    r"(?:(?<!\w)tại\s+(?:các\s+)?(?:văn bản|công văn|thông báo|quyết định|kế hoạch|chỉ thị|kết luận)(?:\s+kết luận)?"
+    r"\s+số|^trước đó)"
+)
+# A notice convening a meeting: its items (time, place, agenda, attendance) assign nothing.
+# "tỉnh đã chủ động chỉ đạo các sở ...": what was done, told with an adverb between "đã" and the verb.
+_DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kịp thời|tích cực|quyết liệt|thường xuyên|"
+                          r"liên tục|sớm|trực tiếp|tập trung)\s+$")
+# "... đã phát biểu kết luận, trong đó ..., đồng thời giao ...": the leader's words are today's instruction.
+_SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
+# "Sau khi nghe ..., Chủ tịch UBND tỉnh đã chỉ đạo các sở ...": a meeting's conclusion told by the news, not
+# what was done before it.
+_MEETING_SPEAKER = re.compile(
+    r"(?:sau khi|tại (?:cuộc họp|buổi|hội nghị|phiên)|kết luận|phát biểu)[^.;]*?"
+    r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
+)
+_PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
+_PAST = re.compile(r"(?<!\w)đã(?!\w)")
+# What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
+_SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
+# A regulation annexed to a decision, pasted alone: "QUY ĐỊNH ... (Ban hành kèm theo Quyết định số ...)".
+_REGULATION = re.compile(r"\s*(?:quy định|quy chế|điều lệ)\b[^()]{0,300}\(\s*ban hành kèm theo (?:quyết định|thông tư)")
+_CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
+_AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
+# A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
+_PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 _NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
@@ -120,7 +169,8 @@ _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhi�
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
-    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)"
+    r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)|chi\s+dao\s*:|"
+    r"(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich)[^:\n]{0,60}?\s(?:chi\s+thi|yeu\s+cau|de\s+nghi)\s*:"
 )
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
@@ -136,6 +186,7 @@ class _Roles:
     action_start: int = 0  # where the work itself is described, after the units and their roles
     collective: str | None = None  # the collective addressed, as written
     coop_collective: list[str] = field(default_factory=list)  # collective cooperating phrases
+    subject_start: int | None = None  # where the units start when they come after a preamble
 
 
 @dataclass
@@ -150,6 +201,8 @@ class _Draft:
     roles: _Roles
     group: int
     sentence: int
+    para: int = 0
+    recalled: bool = False  # an earlier assignment recalled ("Tại Thông báo số ..., UBND tỉnh giao ...")
     deadline: date | None = None
     ongoing: bool = False
     title_prefix: str = ""
@@ -174,6 +227,7 @@ class _Extractor:
         self.mentions = self.matcher.find(self.view)
         self.mention_at = {m.start: m for m in self.mentions}
         self.starts = sorted(self.mention_at)
+        self.unanchored = False  # no lead-in marker and no "giao / đề nghị / yêu cầu ..." anywhere
 
     # --- units and roles ----------------------------------------------------
 
@@ -185,6 +239,9 @@ class _Extractor:
         while pos < limit:
             mention = self.mention_at.get(pos)
             if mention is not None and mention.end <= limit:
+                if found and mention.province and re.search(r"thuộc\s*$", low[max(0, pos - 12):pos]):
+                    pos = mention.end  # "... trực thuộc UBND tỉnh" qualifies, it does not address
+                    continue
                 found.append(mention)
                 pos = end = mention.end
                 continue
@@ -264,8 +321,18 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         for m in _DIRECTIVE.finditer(low, a, b):
-            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]):
+            before = low[max(a, m.start() - 14):m.start()]
+            if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
+                    before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start()))) \
+                    or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
+            if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
+                continue  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
+            requester = None
+            for requester in _REQUESTER.finditer(low, a, m.start()):
+                pass
+            if requester is not None and not _OFFICIAL.search(low, requester.end(), m.start()):
+                continue  # "Cử tri xã X đề nghị ...": a request quoted, not an instruction (no official in between)
             pos = m.end()
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
@@ -279,8 +346,8 @@ class _Extractor:
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             for _k in range(4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
-                    if _NOT_ADDRESSEE.search(low[p:q]):
-                        break
+                    if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
+                        break  # "đề nghị người dân thực hiện ...": asked of the public, no unit's task
                     roles = _Roles(addressed=True, action_start=q)
                     if low[p:q].strip():
                         roles.unknown.append(self.view.text[p:q].strip(" ,:"))
@@ -312,6 +379,56 @@ class _Extractor:
             roles.action_start = verb.start()
             return roles
         return self._roles(mentions, end, b)
+
+    def _second_addressee_commas(self) -> list[int]:
+        """Return the commas before "đồng thời" that turn to another addressee ("..., đồng thời Sở Tài chính bố
+        trí kinh phí", "..., đồng thời giao Sở X ..."): the second instruction is a task of its own."""
+        out = []
+        for m in _SECOND_ADDRESSEE.finditer(self.view.low):
+            found, _ = self._addressees(m.end(), min(len(self.view), m.end() + 200))
+            if found and not found[0].province:
+                out.append(m.start())
+        return out
+
+    def _modal_subject(self, a: int, b: int) -> _Roles | None:
+        """Read "<units> cần|phải <verb>" inside a clause ("Theo Chủ tịch, ..., vì vậy các ngành, địa phương cần
+        phối hợp ..."): the modal makes it an instruction even after a preamble. The span starts at the units."""
+        low = self.view.low
+        k = bisect_right(self.starts, a - 1)
+        while k < len(self.starts) and self.starts[k] < b:
+            pos = self.starts[k]
+            k += 1
+            if pos == a or self.mention_at[pos].province:
+                continue
+            mentions, end = self._addressees(pos, b)
+            modal = _MODAL.match(low, end, b)
+            if mentions and modal and _ACTION.match(low, modal.end(), b):
+                roles = self._roles(mentions, end, b)
+                roles.action_start = modal.end()
+                roles.subject_start = pos
+                return roles
+        return None
+
+    def _topic_subject(self, a: int, b: int) -> _Roles | None:
+        """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
+        low = self.view.low
+        topic = _TOPIC.match(low, a, b)
+        if not topic:
+            return None
+        mentions, end = self._addressees(topic.end(), b)
+        comma = re.match(r"\s*,\s*(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        if not mentions or mentions[0].province or not comma:
+            return None
+        after = end + comma.end()
+        if not _ACTION.match(low, after, b):
+            return None
+        roles = self._roles(mentions, end, b)
+        roles.action_start = after
+        roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
+        verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
+        if not verb:
+            roles.subject_start = after
+        return roles
 
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
@@ -349,6 +466,28 @@ class _Extractor:
             return False
         return True
 
+    def _report_sections(self, clauses: list[Clause]) -> list[bool]:
+        """Say for each clause whether it is under a heading of a report ("1. Công tác chỉ đạo, điều hành",
+        "Kết quả đạt được"): there, what the committee "chỉ đạo" and what units do is what was done; only an
+        explicit "giao / đề nghị / yêu cầu" assigns work. The text's title does not count."""
+        low, text = self.view.low, self.view.text
+        report = False
+        out = []
+        for i, c in enumerate(clauses):
+            words = low.count(" ", c.start, c.end) + 1
+            if i > 0 and words <= 30:  # a heading is short
+                letters = [ch for ch in text[c.start:c.end] if ch.isalpha()]
+                words = len(low[c.start:c.end].split())
+                line_start = text.rfind("\n", 0, c.start) + 1
+                line_end = text.find("\n", c.end)
+                alone = not text[line_start:c.start].strip() and not text[c.end:len(text) if line_end < 0
+                                                                          else line_end].strip()
+                if len(letters) >= 4 and (sum(ch.isupper() for ch in letters) > 0.7 * len(letters) or (
+                        words <= 8 and not c.ends_leadin and (c.bullet or (alone and c.first_in_sentence)))):
+                    report = bool(_REPORT_HEADING.match(low, c.start, c.end))
+            out.append(report)
+        return out
+
     def _region_start(self, clauses: list[Clause]) -> int:
         """Return the index of the first clause of the conclusion part.
 
@@ -366,14 +505,27 @@ class _Extractor:
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
-        return at_marker if at_marker is not None else 0
+        if at_marker is not None:
+            return at_marker
+        self.unanchored = True
+        return 0
 
     def run(self) -> list[ProposedTask]:
         """Return the proposed tasks of the text."""
         view, low = self.view, self.view.low
         protected = [(m.start, m.end) for m in self.mentions] + self._unit_list_semicolons()
-        clauses = split_clauses(view, protected)
+        clauses = split_clauses(view, protected, self._second_addressee_commas())
         first = self._region_start(clauses)
+        if _CONVENING.search(low, 0, 600) and _AGENDA.search(low) and not _LEAD_MARKERS.search(view.fold):
+            return []  # a notice convening a meeting, not a conclusion
+        if _REGULATION.match(low):
+            return []  # the articles of a regulation describe how things are done; they assign nothing
+        procedure_sentence = -1
+        past_sentence = report_sentence = False
+        sentence_opening: dict[int, Clause] = {}
+        for c in clauses:
+            if not c.ends_leadin:  # "Kết luận như sau: UBND huyện đã chỉ đạo ...": the clause after the lead-in
+                sentence_opening.setdefault(c.sentence, c)
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
@@ -385,14 +537,25 @@ class _Extractor:
         mode = "fresh"  # fresh | list | task | attach | none
         prev_in_task = False
         sentence_attach = False
+        parts_of: _Draft | None = None  # the task whose parts ("..., gồm:") the next items list
         group_deadline: dict[int, tuple[date | None, bool]] = {}
 
-        for c in clauses[first:]:
+        in_report = self._report_sections(clauses)
+        for index in range(first, len(clauses)):
+            c = clauses[index]
             if c.sentence != sentence:
                 sentence = c.sentence
                 if mode not in ("list",):
                     mode = "fresh"
                 sentence_attach = False
+                # "Theo đó, ngân sách trung ương đã tạm ứng ...; đồng thời đề nghị tỉnh ...": told in the past
+                opening = sentence_opening.get(sentence, c)
+                past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
+                    and self._directive(opening.start, opening.end) is None \
+                    and not _SPEECH.search(low, opening.start, opening.end)
+                done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
+                # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
+                report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start())
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -403,13 +566,19 @@ class _Extractor:
             if _META.match(text_low) or _NO_EFFECT.search(text_low):
                 mode, prev_in_task = "none", False
                 continue
+            if _PROCEDURE.match(text_low):
+                procedure_sentence = sentence
+            if sentence == procedure_sentence or report_sentence:
+                mode, prev_in_task = "none", False  # the steps of a procedure, described
+                continue
             key = " ".join(view.fold[a:b].split())
             if key in seen and len(key) > 20:
                 mode, prev_in_task = "none", False  # a lead or a caption printed twice
                 continue
             seen.add(key)
             letters = [ch for ch in view.text[a:b] if ch.isalpha()]
-            short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin
+            short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin and not (
+                prev_in_task and parts_of is not None and drafts and parts_of is drafts[-1])
             if (len(letters) >= 4 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)) or short_heading:
                 if _SECTION_OFF.search(text_low):
                     section_off = True
@@ -426,10 +595,18 @@ class _Extractor:
             if self._headline(c, directive):
                 mode, prev_in_task = "none", False
                 continue
-            subject = None if directive else self._subject(body, b)
+            if in_report[index] and not (directive and not low.startswith("chỉ", directive[0])):
+                mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
+                continue
+            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
+                                              or self._topic_subject(body, b))
             roles = directive[1] if directive else subject
 
-            if c.ends_leadin:
+            components = False
+            if c.ends_leadin and roles is not None and _COMPONENTS.search(low, a, b) \
+                    and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
+                components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
+            elif c.ends_leadin:
                 if roles is None:
                     heading, heading_end = self._addressees(body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
@@ -443,7 +620,7 @@ class _Extractor:
             bare = roles is not None and directive is not None and roles.lead is None and not roles.collective \
                 and not roles.unknown and not roles.cooperating
             if last is not None and prev_in_task and (not roles or bare) and (
-                sentence_attach or _FOLLOW_ON.match(text_low)
+                sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
@@ -465,11 +642,19 @@ class _Extractor:
 
             if roles is not None:
                 action = low[roles.action_start:b]
+                if not action.strip(" ,:") and view.text[b:b + 1] == ":":
+                    # "... yêu cầu các cơ quan, đơn vị: (1) ...; (2) ...": the addressee heads the items
+                    ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
+                    mode, prev_in_task = "list", False
+                    continue
+                if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
+                    continue
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
                     continue
-                start = directive[0] if directive else body
+                start = directive[0] if directive else (roles.subject_start or body)
                 ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 self._more_cooperating(roles, roles.action_start, b)
                 note = _FUNCTION_NOTE.match(low, roles.action_start, b)
@@ -477,13 +662,31 @@ class _Extractor:
                     roles.action_start = note.end()
                 verb = _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b)
                 drafts.append(_Draft(start, b, b, roles.action_start, verb.group() if verb else "", roles,
-                                     group=len(drafts), sentence=sentence))
+                                     group=len(drafts), sentence=sentence, para=c.para,
+                                     recalled=bool(directive and ((_RECALL.search(low, body, directive[0])
+                                                                   and _SINCE.search(low, b, b + 300)) or (
+                                         past_sentence and not c.first_in_sentence
+                                         and low.startswith("đồng thời", a))))))
+                parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
                 mode, prev_in_task = "task", True
                 continue
 
+            passive = _PASSIVE.match(low, body, b)
+            if passive and _ACTION.match(low, passive.end(), b) and not section_off and not self.unanchored \
+                    and mode in ("fresh", "list", "task", "attach") and (c.first_in_sentence or c.after_leadin):
+                roles = _Roles(addressed=False, action_start=body)
+                drafts.append(_Draft(body, b, b, body, "", roles, group=len(drafts), sentence=sentence,
+                                     para=c.para))
+                mode, prev_in_task = "task", True
+                continue
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
-            if verb and not section_off and mode in ("fresh", "list", "task", "attach"):
+            if verb and _NOUN_USE.match(low, verb.end(), b):
+                verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
+            if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
+                    drafts or not self.unanchored):
+                # Without a lead-in or an assigning verb anywhere, a sentence that starts with a verb describes
+                # (a procedure, what is done); it is a task only after one addressed to a unit ("Sở X ...").
                 inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body, collective=ctx_collective)
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
@@ -494,7 +697,8 @@ class _Extractor:
                     inherited.unknown = []
                     group = last.group
                 self._more_cooperating(inherited, body, b)
-                drafts.append(_Draft(body, b, b, body, verb.group(), inherited, group=group, sentence=sentence))
+                drafts.append(_Draft(body, b, b, body, verb.group(), inherited, group=group, sentence=sentence,
+                                     para=c.para))
                 mode, prev_in_task = "task", True
                 continue
 
@@ -504,13 +708,32 @@ class _Extractor:
                                    action_start=body, collective=last.roles.collective,
                                    coop_collective=list(last.roles.coop_collective))
                 drafts.append(_Draft(body, b, b, body, last.verb, inherited, group=last.group, sentence=sentence,
-                                     title_prefix=last.verb))
+                                     title_prefix=last.verb, para=c.para))
                 mode, prev_in_task = "task", True
                 continue
 
             mode, prev_in_task = "none", False
 
+        if any(not d.recalled for d in drafts):
+            drafts = [d for d in drafts if not d.recalled]  # the background before today's instruction
+        drafts = self._without_repeated_lead(drafts)
         return [self._finish(d, group_deadline) for d in drafts]
+
+    def _without_repeated_lead(self, drafts: list[_Draft]) -> list[_Draft]:
+        """Drop a news lead that sums up an instruction the body then gives in full (the same addressee, mostly
+        the same words, in a later paragraph): it is one task, not two."""
+        if len(drafts) < 2:
+            return drafts
+        first = drafts[0]
+        words = _content_words(self.view.fold[first.title_start:first.main_end])
+        for later in drafts[1:]:
+            if later.para <= first.para or later.roles.lead != first.roles.lead \
+                    or bool(later.roles.collective) != bool(first.roles.collective):
+                continue
+            other = _content_words(self.view.fold[later.title_start:later.main_end])
+            if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
+                return drafts[1:]
+        return drafts
 
     # --- output --------------------------------------------------------------
 
@@ -549,6 +772,14 @@ class _Extractor:
         )
 
 
+_STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se duoc la co khong nay do".split())
+
+
+def _content_words(folded: str) -> set[str]:
+    """Return the words of a folded text that carry its content (not "và", "các", "của" ...)."""
+    return {w for w in re.findall(r"[a-z0-9/\-]+", folded) if w not in _STOP_WORDS}
+
+
 def _skip_spaces(low: str, pos: int, limit: int) -> int:
     """Return the first position at or after `pos` that is not a space or comma."""
     while pos < limit and low[pos] in " \t,:":
@@ -572,8 +803,13 @@ def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix:
         body = text[a:b]
     body = _PAREN_NOTE.sub("", body)
     body = re.sub(r"\s+", " ", body).strip(" \t,;:.…/-–")
+    body = re.sub(r"^\((?:\d{1,2}|[a-zđ])\)\s*", "", body)  # "(1) Tập trung ..."
     body = re.sub(r"\s+([,;.])", r"\1", body)
     body = re.sub(r"[,;]\s*$", "", body).strip()
+    if cut:
+        body = re.sub(r"[,;]?\s*(?:hoàn thành|xong|hoàn tất)$", "", body).strip()  # "…, hoàn thành <deadline>"
+    if not prefix:
+        body = re.sub(r"^(?:cần phải|cần|phải)\s+", "", body, flags=re.IGNORECASE) or body  # "Cần xây dựng ..."
     if prefix:
         head = prefix[:1].upper() + prefix[1:]
         rest = body[:1].lower() + body[1:] if body[:2] != body[:2].upper() else body

@@ -16,6 +16,7 @@ A deadline is the last day of the period the text names:
 | "trong 10 ngày", "trong vòng 10 ngày" | 10 calendar days after it |
 | "trong 3 tháng" | 3 months after it |
 | "thường xuyên", "định kỳ", "hằng năm", "hàng tháng", ... | no date, ongoing |
+| "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050" | none: a plan's horizon |
 
 A date needs a word that makes it a deadline ("trước", "trong", "chậm nhất",
 "hoàn thành", "xong", "đến hết", "hạn", "thời hạn"...): "Công văn số 12
@@ -63,7 +64,10 @@ _YEAR_ONLY = re.compile(r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?nam\s+" + _YEA
 _RELATIVE = re.compile(
     r"(?:trong|sau)\s+(?:vong\s+|thoi\s+han\s+|thoi\s+gian\s+)?(?P<n>\d{1,3})\s+(?P<unit>ngay|tuan|thang)"
     r"(?P<work>\s+lam\s+viec)?(?!\s+(?:dau|cuoi)\s+nam)"
+    r"(?:\s*,?\s*(?:ke\s+)?tu\s+ngay\s+(?:ky|ban\s+hanh|nhan\s+duoc|nhan|thong\s+bao)(?:\s+(?:van\s+ban|thong\s+bao)(?:\s+nay)?)?)?"
 )
+# A plan's horizon is not a deadline: "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050".
+_HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\s+hoach)[\s\d,\-]{0,16}$")
 _ONGOING = re.compile(
     r"\b(?:thuong\s+xuyen|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|lien\s+tuc)\b"
 )
@@ -165,6 +169,8 @@ def find_deadline(
         due = date(year, 6, 30) if m.group("part") == "dau" else date(year, 12, 31)
         found.append(Deadline(due, False, m.start(), m.end()))
     for m in _YEAR_ONLY.finditer(folded):
+        if _HORIZON.search(folded, max(0, m.start() - 40), m.start()):
+            continue
         year = int(m.group("y"))
         due = date(year - 1, 12, 31) if _is_before(m.group("lead")) else date(year, 12, 31)
         found.append(Deadline(due, False, m.start(), m.end()))

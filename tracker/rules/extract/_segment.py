@@ -5,7 +5,7 @@ A clause never ends inside a protected span: a unit or group name ("Sở TT&TT",
 parenthesis, a date ("30/6/2020"), a number ("3.376"), an e-mail or web
 address, or an abbreviation ("TP. Hội An", "v.v."). A sentence ends at ".",
 "!", "?", "…" or "./." followed by a capital letter, a digit, a bullet or the
-end of the paragraph. A colon ends a clause only after a lead-in ("cụ thể:",
+end of the paragraph ("…" even without a space: "…Ban Chỉ đạo cần"). A colon ends a clause only after a lead-in ("cụ thể:",
 "như sau:", "chỉ đạo:", "kết luận:") or at the end of a paragraph.
 """
 from __future__ import annotations
@@ -16,14 +16,17 @@ from dataclasses import dataclass
 
 from ._text import TextView
 
-_BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)|[IVX]{1,4}[.)])[ \t]+")
-_INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|[-+•])[ \t]+\S)")
-_SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))")
+_BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\)|[IVX]{1,4}[.)])[ \t]+")
+_INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|\(\d{1,2}\)|[-+•])[ \t]+\S)")
+_SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))|…(?=[^\W\d_])")  # "…Ban Chỉ đạo cần"
 _LEADIN_COLON = re.compile(
-    r"(?:cu the|nhu sau|sau day|sau|chi dao|ket luan|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
+    r"(?:cu the|nhu sau|sau day|sau|chi dao|chi thi|ket luan(?:\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop))?|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|"
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
+_CAPTION = re.compile(r"[ \t]*\(?(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ)\s*:")
+_DATELINE = re.compile(r"(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm)(?:[ \t]+(?:nay|qua|mai|\d{1,2}(?:[/\-.]\d{1,2})?))")
+_ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
 _ABBREVIATIONS = frozenset({
     "tp", "tx", "tt", "q", "p", "h", "x", "v.v", "vv", "ths", "ts", "pgs", "gs", "bs", "ks", "th.s", "st", "đ/c",
     "đc", "ông", "bà", "no", "stt", "tr", "nxb",
@@ -103,8 +106,15 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     if j < line_start or k >= len(text) or text[k] == "\n":
         return False
     prev, nxt = text[j], text[k]
+    if nxt.isdigit() and re.match(r"\d{1,4}[/\-]\w", text[k:k + 8]) \
+            and re.search(r"(?<!\w)(?:số|ngày)$", text[max(line_start, j - 6):j + 1]):
+        return True  # "Thông tư số\n12/2014/TT-BGTVT": a number wrapped onto the next line
     if prev in ".;:!?…|" or nxt in "-+•*|" or nxt.isdigit():
         return False
+    if _CAPTION.match(text, line_start) or _CAPTION.match(text, k):
+        return False  # a photo caption is a line of its own
+    if _DATELINE.match(text, k):
+        return False  # "Chiều 27/11, ...": a news item starts after its headline
     if nxt.islower():
         return True
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
@@ -124,10 +134,12 @@ def _paragraph_spans(text: str, mask: bytearray) -> list[tuple[int, int]]:
     return spans
 
 
-def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) -> list[Clause]:
-    """Cut the text into clauses, in order."""
+def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]],
+                  commas: Iterable[int] = ()) -> list[Clause]:
+    """Cut the text into clauses, in order; `commas` are commas that also end a clause (", đồng thời Sở X")."""
     mask = _protected(view, protected_spans)
     text = view.text
+    extra = sorted(commas)
     clauses: list[Clause] = []
     sentence = 0
     para = 0
@@ -143,10 +155,15 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]]) ->
             dot = m.group().startswith(".") and m.group() != "./."
             if mask[m.start()] or (dot and _is_abbreviation(view, m.start())):
                 continue
+            if dot and _ITEM_NUMBER.fullmatch(text, p_start, m.start()):
+                continue  # "1. Công tác chỉ đạo": the item's number, not a sentence
             rest = text[m.end():p_end].lstrip(" \t\"”’)")
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
                 continue
             breaks.append((m.start(), m.end(), "sentence"))
+        for i in extra:
+            if p_start <= i < p_end and not mask[i]:
+                breaks.append((i, i + 1, "clause"))
         for punct in _SEMI_COLON.finditer(text, p_start, p_end):
             i, ch = punct.start(), punct.group()
             if ch == ";" and not mask[i]:

@@ -59,13 +59,13 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # into the registry's units: the user expands them on the review page if they wish.
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
 _ORG_WORDS = r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|ban\s+chi\s+dao)"
-_NOUNS = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
-         r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|"
+         r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
          r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac)")
 _COLLECTIVE_RE = re.compile(
     rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi)\s*{_NOUNS}|"
@@ -116,7 +116,28 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
         if "&" in name:
             forms.append(_tokens(name.replace("&", " và ")))
         out.update(tuple(f) for f in forms)
+    out.update(_abbreviations(unit.name))
     return out
+
+
+_ABBREVIATED_HEADS = (("so",), ("ban",), ("phong",), ("trung", "tam"), ("chi", "cuc"), ("cuc",))
+
+
+def _abbreviations(name: str) -> set[tuple[str, ...]]:
+    """Return the usual abbreviations of a name: "Sở Khoa học và Công nghệ" -> "Sở KH&CN", "Sở KH-CN",
+    "Sở KHCN" (the head word, then each syllable's first letter, the words grouped as written)."""
+    toks = _tokens(name)
+    for head in _ABBREVIATED_HEADS:
+        if tuple(toks[:len(head)]) == head:
+            break
+    else:
+        return set()
+    words = re.split(r"\s*(?:,|-|–|\bvà\b|&)\s*", " ".join(name.split()[len(head):]))
+    groups = ["".join(t[0] for t in _tokens(w)) for w in words if _tokens(w)]
+    letters = "".join(groups)
+    if len(letters) < 3 or (len(groups) < 2 and len(letters) < 4):
+        return set()  # "Sở Y tế", "Sở Tài chính": nothing usual to abbreviate
+    return {(*head, *groups), (*head, letters)}
 
 
 class UnitMatcher:
@@ -213,13 +234,22 @@ class UnitMatcher:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
 
-        for m in _COLLECTIVE_RE.finditer(view.fold):
+        pos = 0
+        while True:
+            m = _COLLECTIVE_RE.search(view.fold, pos)
+            if m is None:
+                break
             start, end = m.start(), m.end()
+            pos = end
             if taken[start]:
+                pos = start + 1
+                while pos < len(taken) and taken[pos]:
+                    pos += 1
                 continue
             for k in range(start, end):
                 if taken[k]:
                     end = k  # a registered unit's name ends the phrase ("các sở, ngành; Sở Tài chính")
+                    pos = k  # and another phrase may follow it ("... trực thuộc UBND tỉnh; Chủ tịch UBND các huyện")
                     break
             tail = _COLLECTIVE_TRIM.search(view.fold, start, end)
             if tail:
@@ -254,11 +284,13 @@ class UnitMatcher:
         """Return where the name of an unknown unit that starts before `pos` ends."""
         end = pos
         count = 0
-        for w in re.finditer(r"\S+", view.text[pos:pos + 120]):
+        words = list(re.finditer(r"\S+", view.text[pos:pos + 120]))
+        for k, w in enumerate(words):
             word = w.group()
             core = word.rstrip(",.;:)")
             if count and (_NAME_STOP.match(core) or not core or word[0] in "(\"“-–"):
-                break
+                if not (core == "Tổ" and k + 1 < len(words) and words[k + 1].group().startswith("quốc")):
+                    break  # "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" goes on
             if count >= 9:
                 break
             end = pos + w.start() + len(core)
