@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import (
@@ -150,7 +150,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
     tasks = db.session.scalars(
         select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
-        .options(joinedload(Task.assignee), joinedload(Task.directive)).order_by(Task.deadline, Task.id)).all()
+        .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
+        .order_by(Task.deadline, Task.id)).all()
     due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
     parts = _parts_due(today, windows, published)
     due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
