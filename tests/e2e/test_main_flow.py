@@ -184,7 +184,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(nga.locator(".status-line")).to_contain_text("Quá hạn")
     extension = nga.locator("#decide-extension")
     expect(extension.get_by_role("heading", name=re.compile(r"^Đề nghị gia hạn đến ngày"))).to_be_visible()
-    extension.get_by_label("Ghi chú (không bắt buộc)").fill("Đồng ý, đề nghị Sở Tài chính sớm thẩm định.")
+    extension.get_by_label("Ghi chú (bắt buộc nếu đồng ý ngày khác)").fill("Đồng ý, đề nghị Sở Tài chính sớm thẩm định.")
     extension.get_by_role("button", name="Đồng ý").click()
     expect(flash(nga)).to_contain_text("Đã đồng ý gia hạn.")
     expect(nga.locator(".status-line")).to_contain_text("Đang thực hiện trong hạn")

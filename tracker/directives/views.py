@@ -290,6 +290,10 @@ def attachment(attachment_id: int):
         abort(404)
     if item.update_id is not None:
         load_task(item.update.task_id)
+    elif item.completion_report_id is not None:
+        load_task(item.completion_report.task_id)
+    elif item.extension_id is not None:
+        load_task(item.extension.task_id)
     elif item.directive_id is not None:
         load_directive(item.directive_id)
     else:

@@ -70,6 +70,9 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directive.id"), index=True)
     update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_update.id"), index=True)
+    # The signed completion report, or the official letter asking for an extension.
+    completion_report_id: Mapped[int | None] = mapped_column(ForeignKey("completion_report.id"), index=True)
+    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"), index=True)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
@@ -81,4 +84,6 @@ class Attachment(db.Model):
 
     directive: Mapped[Directive | None] = relationship(back_populates="attachments", foreign_keys=[directive_id])
     update: Mapped["ProgressUpdate | None"] = relationship(back_populates="attachments")  # noqa: F821
+    completion_report: Mapped["CompletionReport | None"] = relationship(back_populates="attachments")  # noqa: F821
+    extension: Mapped["ExtensionRequest | None"] = relationship(back_populates="attachments")  # noqa: F821
     uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -218,6 +218,8 @@ class CompletionReport(db.Model):
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
     task: Mapped[Task] = relationship(back_populates="completion_reports")
+    attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
+        back_populates="completion_report", order_by="Attachment.id")
     submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
@@ -241,6 +243,8 @@ class ExtensionRequest(db.Model):
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
     task: Mapped[Task] = relationship(back_populates="extensions")
+    attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
+        back_populates="extension", order_by="Attachment.id")
     requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 

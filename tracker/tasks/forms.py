@@ -40,6 +40,7 @@ class CompletionForm(Form):
     report_number = StringField(_l("Report number"), validators=[Optional(), Length(max=80)])
     report_date = DateField(_l("Report date"), validators=[Optional()], format=DATE_FORMATS,
                             render_kw={"type": "date"})
+    attachments = MultipleFileField(_l("The signed report (files)"))
     submit = SubmitField(_l("Send completion report"))
 
 
@@ -52,6 +53,7 @@ class ExtensionForm(Form):
     deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Enter a valid date."))],
                          format=DATE_FORMATS, render_kw={"type": "date"})
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
+    attachments = MultipleFileField(_l("The request letter, if any (files)"))
     submit = SubmitField(_l("Ask for an extension"))
 
 

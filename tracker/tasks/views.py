@@ -166,6 +166,37 @@ def _run(task_id: int, action, success: str, anchor: str = ""):
     return _back(task_id, anchor)
 
 
+def _run_with_files(task_id: int, action, files, attach, success: str):
+    """`_run` for an action whose record takes uploaded files: `attach(record, attachment)` links each one.
+
+    A refused file or a failed write saves nothing, as for progress reports.
+    """
+    task = load_task(task_id, for_update=True)
+    try:
+        record = action(task)
+        pending = []
+        for storage in files or []:
+            if storage and storage.filename:
+                attachment, data = uploads.store(storage, current_user.id)
+                attach(record, attachment)
+                db.session.add(attachment)
+                pending.append((attachment, data))
+        db.session.flush()
+        for attachment, data in pending:
+            uploads.write_file(attachment, data)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+    except OSError:
+        db.session.rollback()
+        flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+                "please try again."), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(task_id)
+
+
 def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
 
@@ -301,9 +332,11 @@ def complete(task_id: int):
             for error in errors:
                 flash(f"{form[name].label.text}: {error}", "error")
         return _back(task_id, "#complete")
-    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today(),
-                                                              form.report_number.data or "", form.report_date.data),
-                _("The completion report has been sent to the issuer."))
+    return _run_with_files(
+        task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today(),
+                                                      form.report_number.data or "", form.report_date.data),
+        form.attachments.data, lambda report, attachment: setattr(attachment, "completion_report", report),
+        _("The completion report has been sent to the issuer."))
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
@@ -339,9 +372,10 @@ def request_extension(task_id: int):
             for error in errors:
                 flash(f"{form[name].label.text}: {error}", "error")
         return _back(task.id, "#extension")
-    return _run(task_id, lambda t: workflow.request_extension(current_user, t, form.deadline.data,
-                                                              form.reason.data or "", today()),
-                _("Your extension request has been sent to the issuer."))
+    return _run_with_files(task_id, lambda t: workflow.request_extension(current_user, t, form.deadline.data,
+                                                                         form.reason.data or "", today()),
+                           form.attachments.data, lambda ext, attachment: setattr(attachment, "extension", ext),
+                           _("Your extension request has been sent to the issuer."))
 
 
 @bp.route("/tasks/<int:task_id>/extensions/<int:extension_id>/decide", methods=["POST"])
