@@ -694,7 +694,7 @@ def test_admin_actions_are_audited_and_shown(admin, db):
     assert page.status_code == 200
     actions = audit_actions(page)
     assert actions[:4] == ["user.deactivate", "user.temporary_password", "user.create", "unit.create"]
-    assert set(table_column(page, "User")) == {"admin"}
+    assert set(table_column(page, "User")) == {"Quản trị hệ thống admin"}
     objects = table_column(page, "Object")
     assert objects[0] == f"user #{mai.id}"
     details = table_column(page, "Details")

@@ -331,6 +331,7 @@ def audit_log():
     page = db.paginate(audit_select(**filters), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=_per_page(),
                        error_out=False)
     return render_template("admin/audit.html", page=page, action=filters["action"], actor=filters["actor"],
-                           object_type=filters["object_type"], object_id=filters["object_id"] or "")
+                           object_type=filters["object_type"], object_id=filters["object_id"] or "",
+                           history_names=audit.people_names(page.items))
 
 

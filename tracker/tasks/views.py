@@ -16,7 +16,7 @@ from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
-from tracker.services import workflow
+from tracker.services import audit, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, from_args, list_page, status_counts
@@ -117,7 +117,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
-        history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
+        history=history, history_names=audit.people_names(history), progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
         extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
         respond_form=RespondForm(), accept=uploads.ACCEPT,
         can_report=reach.can_report(current_user, task), can_contribute=reach.can_contribute(current_user, task),
