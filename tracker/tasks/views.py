@@ -97,8 +97,9 @@ def show(task_id: int):
     return render_task(load_task(task_id))
 
 
-def render_task(task, progress_form: ProgressForm | None = None, code: int = 200):
-    """Render the task page; a failed report keeps what the user typed in `progress_form`."""
+def render_task(task, progress_form: ProgressForm | None = None, code: int = 200, **forms):
+    """Render the task page; a failed form (`progress_form`, or `forms` by name) keeps what the user typed,
+    with its errors beside its fields."""
     day = today()
     as_of = _date_arg("as_of")
     calendar = load_calendar()
@@ -117,9 +118,12 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
-        history=history, history_names=audit.people_names(history), progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
-        extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
-        respond_form=RespondForm(), accept=uploads.ACCEPT,
+        history=history, history_names=audit.people_names(history), progress_form=progress_form or ProgressForm(),
+        **{"note_form": NoteForm(formdata=None), "reason_form": ReasonForm(formdata=None),
+           "cancel_form": ReasonForm(formdata=None), "return_form": ReasonForm(formdata=None),
+           "extension_form": ExtensionForm(formdata=None), "decision_form": DecisionForm(formdata=None),
+           "respond_form": RespondForm(formdata=None), **forms},
+        assign_form=assign_form, accept=uploads.ACCEPT,
         can_report=reach.can_report(current_user, task), can_contribute=reach.can_contribute(current_user, task),
         can_decide=reach.can_decide(current_user, task, secretaries_decide),
         is_issuer=reach.is_issuer(current_user, task), can_assign=can_assign,
@@ -142,6 +146,26 @@ def _run(task_id: int, action, success: str, anchor: str = ""):
         db.session.commit()
         flash(success, "success")
     return _back(task_id, anchor)
+
+
+def _run_form(task_id: int, form, name: str, action, success: str, anchor: str = ""):
+    """Run a task action from `form`: its errors (the form's or the service's) come back beside its fields
+    on the task page (rendered as `name`), the way the progress report's do."""
+    task = load_task(task_id, for_update=True)
+    if form.validate():
+        try:
+            action(task)
+        except ServiceError as error:
+            db.session.rollback()
+            if not any(name in form for name in error.fields):  # about the task, not the form: flashed
+                flash_error(error)
+                return _back(task_id, anchor)
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return _back(task_id, anchor)
+    return render_task(load_task(task_id), code=422, **{name: form})
 
 
 def _secretaries_decide() -> bool:
@@ -233,7 +257,7 @@ def post_update(task_id: int):
             uploads.write_file(attachment, data)
     except ServiceError as error:
         db.session.rollback()
-        flash_error(error)
+        apply_errors(form, error)
         return render_task(load_task(task_id), form, 422)
     except OSError:
         db.session.rollback()
@@ -273,31 +297,28 @@ def confirm(task_id: int):
 @bp.route("/tasks/<int:task_id>/return", methods=["POST"])
 def return_report(task_id: int):
     form = ReasonForm()
-    return _run(task_id, lambda t: workflow.return_completion(current_user, t, form.reason.data or "", today(),
-                                                              _secretaries_decide()),
-                _("The report has been returned to the lead unit."))
+    return _run_form(task_id, form, "return_form",
+                     lambda t: workflow.return_completion(current_user, t, form.reason.data or "", today(),
+                                                          _secretaries_decide()),
+                     _("The report has been returned to the lead unit."))
 
 
 @bp.route("/tasks/<int:task_id>/cancel", methods=["POST"])
 def cancel(task_id: int):
     form = ReasonForm()
-    return _run(task_id, lambda t: workflow.cancel_task(current_user, t, form.reason.data or "", today(),
-                                                        _secretaries_decide()),
-                _("The task has been cancelled."))
+    return _run_form(task_id, form, "cancel_form",
+                     lambda t: workflow.cancel_task(current_user, t, form.reason.data or "", today(),
+                                                    _secretaries_decide()),
+                     _("The task has been cancelled."))
 
 
 @bp.route("/tasks/<int:task_id>/extensions", methods=["POST"])
 def request_extension(task_id: int):
     form = ExtensionForm()
-    if not form.validate():
-        task = load_task(task_id)
-        for name, errors in form.errors.items():
-            for error in errors:
-                flash(f"{form[name].label.text}: {error}", "error")
-        return _back(task.id, "#extension")
-    return _run(task_id, lambda t: workflow.request_extension(current_user, t, form.deadline.data,
-                                                              form.reason.data or "", today()),
-                _("Your extension request has been sent to the issuer."))
+    return _run_form(task_id, form, "extension_form",
+                     lambda t: workflow.request_extension(current_user, t, form.deadline.data,
+                                                          form.reason.data or "", today()),
+                     _("Your extension request has been sent to the issuer."))
 
 
 @bp.route("/tasks/<int:task_id>/extensions/<int:extension_id>/decide", methods=["POST"])
