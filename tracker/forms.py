@@ -36,8 +36,13 @@ class _BabelTranslations:
 
 _TRANSLATIONS = _BabelTranslations()
 
-# Dates as typed in forms: what a date box sends (ISO), or dd/mm/yyyy as offices write them.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates as typed in forms: dd/mm/yyyy as offices write them (and shown so), or YYYY-MM-DD.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+# A date box: text, not the browser's <input type="date"> (which shows mm/dd/yyyy in an English browser);
+# static/js/datepicker.js adds the app's own calendar beside each.
+DATE_INPUT = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy",
+              "data-datepicker": "", "size": 10}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
@@ -104,7 +109,13 @@ class DateField(wtforms.DateField):
     """A date typed as dd/mm/yyyy (or YYYY-MM-DD), within the years 1900-2999 (as the API accepts)."""
 
     def __init__(self, label=None, validators=None, format=None, **kwargs):  # noqa: A002 - WTForms' name
+        kwargs["render_kw"] = {**DATE_INPUT, **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, format=format or DATE_FORMATS, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

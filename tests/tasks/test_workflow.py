@@ -464,7 +464,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
         hai = login_as("hai.nv")
         page = hai.get(f"/tasks/{task.id}/subtasks/new")
         assert page.status_code == 200
-        assert form_values(page, f"/tasks/{task.id}/subtasks/new")["deadline"] == ["2025-03-31"]  # proposed
+        assert form_values(page, f"/tasks/{task.id}/subtasks/new")["deadline"] == ["31/03/2025"]  # proposed, as offices write it
         response = hai.post(f"/tasks/{task.id}/subtasks/new", data=task_form(
             db, "Chuyển đổi IPv6 cho Trung tâm dữ liệu", lead="STTTT-CNTT", assignee="quang.dv",
             deadline=date(2025, 3, 25)))

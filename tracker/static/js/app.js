@@ -35,7 +35,10 @@ document.addEventListener("submit", function (event) {
       update(control, counter);
       control.addEventListener("input", function () { update(control, counter); });
     });
-    // The first invalid field of a page that came back with errors: in view and focused.
+  });
+  // The first invalid field of a page that came back with errors: in view and focused (after the load, as
+  // the browser ignores `autofocus` and moves the focus itself when the address has a #fragment).
+  window.addEventListener("load", function () {
     var invalid = document.querySelector("[aria-invalid='true'][autofocus]") || document.querySelector(
       "form [aria-invalid='true']");
     if (invalid) {

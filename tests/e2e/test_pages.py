@@ -1,0 +1,82 @@
+"""The pages as an office reads them (issue 17), in the browser: errors at the field, dates as dd/mm/yyyy
+whatever the browser's language, with the app's own date picker."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import today
+
+pytestmark = pytest.mark.browser
+
+
+def open_task(page, words: str) -> None:
+    page.goto("/tasks")
+    page.locator("table.table tbody tr").filter(has_text=words).get_by_role("link").first.click()
+    expect(page.locator("h1")).to_contain_text(words)
+
+
+def test_errors_beside_the_fields_focused_and_text_never_cut(as_user):
+    page = as_user("lan.nt")
+    open_task(page, "IPv6")
+    report = page.locator("#report")
+    report.get_by_role("button", name="Gửi báo cáo tiến độ").click()
+
+    # Back with the errors in the form, beside their fields, in Vietnamese; the first one has the focus.
+    report = page.locator("#report")
+    expect(report.locator(".flash")).to_have_text("Vui lòng sửa các lỗi bên dưới.")
+    expect(page.locator("#progress-error")).to_have_text("Vui lòng nhập tiến độ theo phần trăm.")
+    expect(page.get_by_label("Tiến độ (%)")).to_be_focused()
+    expect(page.get_by_label("Tiến độ (%)")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Tiến độ (%)")).to_be_in_viewport()
+
+    # A pasted text longer than the limit stays whole: the counter says how much to cut.
+    proposals = page.get_by_label("Đề xuất, kiến nghị")
+    expect(page.locator("#proposals-counter")).to_have_text("Còn 10000 ký tự")
+    proposals.fill(("Đề nghị bổ sung kinh phí. " * 400)[:10_004])
+    expect(page.locator("#proposals-counter")).to_have_text("Thừa 4 ký tự: vui lòng rút gọn")
+    assert len(proposals.input_value()) == 10_004
+    page.get_by_label("Tiến độ (%)").fill("40")
+    page.get_by_label("Kết quả thực hiện").fill("Đã chuyển đổi 40% hệ thống.")
+    page.locator("#report").get_by_role("button", name="Gửi báo cáo tiến độ").click()
+    expect(page.locator("#proposals-error")).to_have_text("Trường này không được dài quá 10000 ký tự.")
+    expect(page.get_by_label("Đề xuất, kiến nghị")).to_be_focused()
+    assert len(page.get_by_label("Đề xuất, kiến nghị").input_value()) == 10_004
+
+
+def test_dates_are_dd_mm_yyyy_in_an_english_browser_with_the_apps_picker(as_user):
+    page = as_user("lan.nt", locale="en-US")  # the browser speaks English; the app speaks Vietnamese
+    assert page.evaluate("navigator.language") == "en-US"
+    open_task(page, "IPv6")
+    page.locator("#extension summary").click()
+    box = page.get_by_label("Thời hạn mới")
+    expect(box).to_have_attribute("placeholder", "dd/mm/yyyy")
+    assert box.get_attribute("type") == "text"
+
+    # The picker, served by the app, writes the chosen day as dd/mm/yyyy.
+    page.locator("#extension").get_by_role("button", name="Chọn ngày").click()
+    picker = page.get_by_role("dialog", name="Chọn ngày")
+    expect(picker).to_be_visible()
+    first = today().replace(day=1)
+    in_two_months = date(first.year + (first.month + 1) // 12, (first.month + 1) % 12 + 1, 4)
+    picker.get_by_role("button", name="Tháng sau").click()
+    picker.get_by_role("button", name="Tháng sau").click()
+    expect(picker.locator(".datepicker-title")).to_have_text(f"Tháng {in_two_months.month}/{in_two_months.year}")
+    picker.get_by_role("button", name=in_two_months.strftime("%d/%m/%Y"), exact=True).click()
+    expect(picker).to_be_hidden()
+    expect(box).to_have_value(in_two_months.strftime("%d/%m/%Y"))
+    page.locator("#extension").get_by_label("Lý do").fill("Chờ thiết bị.")
+    page.locator("#extension").get_by_role("button", name="Đề nghị gia hạn").click()
+    # Read as the 4th of that month, not as month 4.
+    expect(page.get_by_text(f"Đề nghị gia hạn đến ngày {in_two_months:%d/%m/%Y} đang chờ quyết định.")).to_be_visible()
+
+    # Typed by hand in a filter: the list keeps it as typed.
+    page.goto("/tasks")
+    expect(page.locator("input[name=due_before]")).to_have_attribute("placeholder", "dd/mm/yyyy")
+    page.locator("input[name=due_before]").fill("04/12/2099")
+    page.locator("input[name=due_before]").press("Enter")
+    expect(page).to_have_url(re.compile(r"due_before="))
+    expect(page.locator("input[name=due_before]")).to_have_value("04/12/2099")
