@@ -80,3 +80,21 @@ def test_dates_are_dd_mm_yyyy_in_an_english_browser_with_the_apps_picker(as_user
     page.locator("input[name=due_before]").press("Enter")
     expect(page).to_have_url(re.compile(r"due_before="))
     expect(page.locator("input[name=due_before]")).to_have_value("04/12/2099")
+
+
+def test_the_task_list_says_what_it_shows_and_exports_it(as_user):
+    page = as_user("hai.nv")
+    page.goto("/tasks?view=all")
+    page.get_by_label("Văn bản (số, ký hiệu)").fill("125/tb-ubnd")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nhiệm vụ: 125/TB-UBND")
+    expect(page.get_by_label("Văn bản (số, ký hiệu)")).to_have_value("125/TB-UBND")
+    overdue = page.locator("table.table tbody tr").filter(has_text="đề án phát thanh")
+    expect(overdue.locator(".days-overdue")).to_have_text("Quá hạn 8 ngày")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    assert download.value.suggested_filename.startswith("danh-sach-nhiem-vu-")
+    # The document's page leads back to this list.
+    page.locator("table.table tbody tr").first.get_by_role("link", name="125/TB-UBND").click()
+    page.get_by_role("link", name="Danh sách nhiệm vụ của văn bản (lọc, xuất)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nhiệm vụ: 125/TB-UBND")

@@ -1,9 +1,11 @@
 """Task pages: the lists, one task with its history, and every action on it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
+from tracker.models import AuditEvent, Directive, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
@@ -19,8 +21,15 @@ from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
 from tracker.services import audit, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, from_args, list_page, status_counts
-from tracker.tasks import bp
+from tracker.services.queries import (
+    TaskFilters,
+    directive_numbered,
+    from_args,
+    list_page,
+    status_counts,
+    visible_directive,
+)
+from tracker.tasks import bp, exports
 from tracker.tasks.forms import (
     AssignForm,
     DecisionForm,
@@ -63,10 +72,50 @@ def filters_from_args(default_view: str = "all") -> TaskFilters:
     return filters
 
 
+def _list_filters() -> tuple[TaskFilters, Directive | None]:
+    """The list's filters, with the document they name if the viewer may see it: a number typed in the
+    filter bar that is one document's picks that document (its tasks, its name in the heading)."""
+    filters = filters_from_args("mine" if current_user.role == "staff" else "all")
+    directive = visible_directive(current_user, filters.directive_id)
+    if directive is None and filters.doc.strip():
+        directive = directive_numbered(current_user, filters.doc)
+        if directive is not None:
+            filters = replace(filters, directive_id=directive.id, doc="")
+    return filters, directive
+
+
+def _days_overdue(rows, filters: TaskFilters, day: date) -> dict[int, int]:
+    """Days since the deadline (in force on the list's day) of each overdue row, as the dashboard counts."""
+    on = filters.as_of or day
+    late = {}
+    for task, status in rows:
+        if status == "overdue":
+            deadline = task.deadline if on >= day else deadline_on(facts_of(task), on)
+            if deadline is not None:
+                late[task.id] = (on - deadline).days
+    return late
+
+
+def _list_subject(filters: TaskFilters, directive: Directive | None, rows) -> list[tuple[str, str]]:
+    """What the list is filtered by, in words: the document, units and person (for its heading)."""
+    named = []
+    if directive is not None:
+        named.append((_("Document"), directive.number))
+    elif filters.doc.strip():
+        named.append((_("Document"), filters.doc.strip()))
+    for label, unit in ((_("Unit"), filters.unit), (_("Lead unit"), filters.lead_unit),
+                        (_("Issuing unit"), filters.issuing_unit), (_("Cooperating unit"), filters.cooperating_unit)):
+        if unit is not None:
+            named.append((label, unit.name))
+    # A person is named only where the list shows their tasks anyway (never an id's owner out of reach).
+    if filters.assignee is not None and (filters.assignee.id == current_user.id or rows):
+        named.append((_("Assignee"), filters.assignee.full_name))
+    return named
+
+
 @bp.route("/tasks")
 def index():
-    default_view = "mine" if current_user.role == "staff" else "all"
-    filters = filters_from_args(default_view)
+    filters, directive = _list_filters()
     day = today()
     number, per_page = page_args(request.args)
     limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
@@ -84,12 +133,57 @@ def index():
         due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    # The exports take the list's own query string: exactly what it shows, on every page.
+    export_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page")}
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
                            counts=counts if counted else None,
-                           due_soon=due_soon,
+                           due_soon=due_soon, days_overdue=_days_overdue(rows, filters, day),
+                           directive=directive, subject=_list_subject(filters, directive, rows),
+                           export_args=export_args,
                            unit_options=unit_options_html(scope, filters.unit.id if filters.unit else None)
                            if scope else "",
                            today=day, args=request.args)
+
+
+EXPORT_LIMIT = 10_000  # rows of one export (a province holds ~40,000 tasks; a list this long is refiltered)
+
+
+def _export_rows():
+    """(values rows, the filters in words) of the whole filtered list, in the list's order."""
+    filters, directive = _list_filters()
+    day = today()
+    rows, _total = list_page(db.session, current_user, filters, day, 1, EXPORT_LIMIT, None, EXPORT_LIMIT)
+    rows = rows[:EXPORT_LIMIT]
+    late = _days_overdue(rows, filters, day)
+    values = [exports.values(n, task, status, late.get(task.id)) for n, (task, status) in enumerate(rows, start=1)]
+    described = [("Danh sách", "Nhiệm vụ"), ("Số liệu tính đến ngày", (filters.as_of or day).strftime("%d/%m/%Y"))]
+    with force_locale("vi"):
+        described += [(label, name) for label, name in _list_subject(filters, directive, rows)]
+    described += [("Người xuất", current_user.full_name), ("Số nhiệm vụ", str(len(rows)))]
+    return values, described, day
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/tasks/export.xlsx")
+def export_xlsx():
+    """The filtered list, exactly as /tasks shows it (all its pages), as an Excel workbook."""
+    values, described, day = _export_rows()
+    return _download(exports.xlsx(values, described),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"danh-sach-nhiem-vu-{day.isoformat()}.xlsx")
+
+
+@bp.route("/tasks/export.csv")
+def export_csv():
+    """The filtered list, exactly as /tasks shows it (all its pages), as CSV (UTF-8 with BOM)."""
+    values, _described, day = _export_rows()
+    return _download("".join(exports.csv_text(values)).encode("utf-8"), "text/csv; charset=utf-8",
+                     f"danh-sach-nhiem-vu-{day.isoformat()}.csv")
 
 
 @bp.route("/tasks/<int:task_id>")
