@@ -63,8 +63,10 @@ def test_xlsx_task_list_and_unit_statistics(client_for, world):
     assert [c.value for c in units[1]][:3] == ["STT", "Đơn vị chủ trì", "Tổng số"]
     unit_rows = list(units.iter_rows(min_row=2, values_only=True))
     sttt = next(r for r in unit_rows if r[1] == "Sở Thông tin và Truyền thông")
-    assert sttt[2:9] == (6, 1, 1, 3, 1, 0, 2)
-    assert sttt[10] == pytest.approx(1 / 3)
+    # The department counts its division's task (T12, done late): the units under the viewer's, each whole.
+    assert sttt[2:9] == (7, 1, 2, 3, 1, 0, 2)
+    assert sttt[10] == pytest.approx(1 / 4)
+    assert not any(r[1] == world.units["STTTT-CNTT"].name for r in unit_rows)
     assert units.cell(row=2, column=11).number_format == "0.0%"
     totals = unit_rows[-1]
     assert totals[1] == "Tổng cộng" and totals[2:9] == (12, 2, 2, 5, 2, 1, 2)

@@ -98,3 +98,19 @@ def test_the_task_list_says_what_it_shows_and_exports_it(as_user):
     page.locator("table.table tbody tr").first.get_by_role("link", name="125/TB-UBND").click()
     page.get_by_role("link", name="Danh sách nhiệm vụ của văn bản (lọc, xuất)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nhiệm vụ: 125/TB-UBND")
+
+
+def test_the_dashboard_counts_each_unit_under_the_viewers_and_opens_the_level_below(as_user):
+    page = as_user("nga.tt")
+    page.goto("/dashboard")
+    table = page.locator("section[aria-labelledby=units-h] table")
+    # The IT division is counted under its department, not ranked beside it.
+    expect(table.get_by_role("cell", name=re.compile("^Phòng CNTT"))).to_have_count(0)
+    department = table.locator("tbody tr").filter(has_text="Sở TT&TT")
+    department.get_by_role("link", name=re.compile("các đơn vị trực thuộc")).click()
+    table = page.locator("section[aria-labelledby=units-h] table")
+    rows = table.locator("tbody tr")
+    expect(rows.first).to_contain_text("(do chính đơn vị chủ trì)")
+    expect(rows.filter(has_text="Phòng CNTT")).to_have_count(1)
+    # A division with no task is listed with zeros.
+    expect(rows.filter(has_text="0").first).to_be_visible()

@@ -191,7 +191,7 @@ def index():
 
 def _index_body(filters: DashboardFilters, day: date) -> str:
     stats = _stats(filters, day)
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     ranked = stats.ranking(units)
     best = ranked[:5]
     worst = [r for r in reversed(ranked) if r not in best][:5]
@@ -202,7 +202,8 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
         "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
-        totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),
+        totals_strip=charts.status_strip(totals),
+        units_chart=charts.units_chart([r for r in units if r.counts.total]),
         best_chart=charts.ranking_chart(best), worst_chart=charts.ranking_chart(worst),
         trend_chart=charts.trend_chart(trend), judged=JUDGED_STATUSES,
         directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows})
@@ -239,7 +240,7 @@ def print_view():
     day = today()
     filters = _filters(day)
     stats = _stats(filters, day)
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     return render_template("dashboard/print.html", **_common(filters, stats), totals=totals, units=units,
                            overdue=stats.overdue(MAX_PRINTED_OVERDUE, with_difficulties=True),
                            totals_strip=charts.status_strip(totals))
@@ -292,7 +293,7 @@ def _statuses() -> list[str]:
 def export_xlsx():
     """The filtered task list and the statistics by unit as an Excel workbook."""
     filters, stats = _export_setup()
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     data = exports.xlsx(_scope(filters, stats), stats.export_rows(_statuses()), totals, units)
     return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"nhiem-vu-{stats.day.isoformat()}.xlsx")
@@ -303,7 +304,7 @@ def export_csv():
     """The filtered task list (or, with table=units, the statistics by unit) as CSV, UTF-8 with BOM."""
     filters, stats = _export_setup()
     if request.args.get("table") == "units":
-        totals, units = stats.summary()
+        totals, units = stats.summary(rollup=True)
         text = "".join(exports.csv_units(units, totals))
         name = f"thong-ke-don-vi-{stats.day.isoformat()}.csv"
     else:
@@ -317,7 +318,7 @@ def report_docx():
     """The periodic report "Báo cáo tình hình thực hiện nhiệm vụ", ready for the Office to edit and sign."""
     filters, stats = _export_setup()
     unit = filters.lead_unit or current_user.unit
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     data = exports.report_docx(
         _scope(filters, stats), totals, units,
         stats.overdue(None, with_difficulties=True), parent_name=unit.parent.name if unit.parent else "",
