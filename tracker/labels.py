@@ -68,6 +68,7 @@ AUDIT_LABELS = {
     "directive.create": _l("Recorded the document"),
     "directive.update": _l("Edited the document"),
     "directive.publish": _l("Published the document"),
+    "directive.delete": _l("Deleted a draft document"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),
@@ -112,6 +113,7 @@ FIELD_LABELS = {
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
+    "tasks": _l("Tasks"), "files": _l("Files"),
 }
 
 

@@ -114,3 +114,28 @@ def test_the_dashboard_counts_each_unit_under_the_viewers_and_opens_the_level_be
     expect(rows.filter(has_text="Phòng CNTT")).to_have_count(1)
     # A division with no task is listed with zeros.
     expect(rows.filter(has_text="0").first).to_be_visible()
+
+
+def test_a_future_date_asks_and_a_draft_can_be_deleted(as_user):
+    from datetime import timedelta
+
+    from tests.e2e.helpers import accept_next_dialog, choose, flash
+
+    thu = as_user("thu.lt")
+    thu.goto("/directives/new")
+    thu.get_by_label("Số ký hiệu").fill("999/TB-UBND")
+    later = today() + timedelta(days=40)
+    thu.get_by_label("Ngày ban hành").fill(later.strftime("%d/%m/%Y"))
+    choose(thu.get_by_label("Lãnh đạo chỉ đạo"), "Trần Thị Nga")
+    thu.get_by_label("Trích yếu").fill("Thông báo thử để xóa")
+    thu.get_by_role("button", name="Lưu").click()
+    # The date is questioned at its field, which takes the focus; a box confirms it.
+    expect(thu.locator("#issued_on-error")).to_contain_text("Ngày này sau ngày hôm nay")
+    expect(thu.get_by_label("Ngày ban hành")).to_be_focused()
+    thu.get_by_label("Đúng, văn bản ghi ngày trong tương lai").check()
+    thu.get_by_role("button", name="Lưu").click()
+    expect(thu.get_by_role("heading", level=1)).to_contain_text("999/TB-UBND")
+    accept_next_dialog(thu)
+    thu.get_by_role("button", name="Xóa bản nháp").click()
+    expect(flash(thu)).to_have_text("Đã xóa văn bản nháp 999/TB-UBND cùng các nhiệm vụ của văn bản.")
+    expect(thu.locator("main table").get_by_text("999/TB-UBND")).to_have_count(0)

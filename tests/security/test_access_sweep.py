@@ -308,7 +308,7 @@ TASK_ACTIONS = {
     "tasks.assign": reach.can_assign, "tasks.new_subtask": reach.can_split, "tasks.respond": _respond_ok,
     "notifications.remind_now": reach.can_remind,
 }
-DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish",
+DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish", "directives.delete",
                      "directives.add_tasks", "tasks.new", "api.publish_directive", "api.add_task"}
 READ_ONLY = {"tasks.show", "api.get_task", "api.list_updates", "directives.show", "api.get_directive",
              "directives.attachment"}

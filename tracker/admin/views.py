@@ -64,6 +64,25 @@ def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list
 
 # --- units -------------------------------------------------------------------------------
 
+@bp.route("/")
+def home():
+    """The admin's home page: each part of the administration, with the figures that need attention."""
+    from tracker.models import AuditEvent, OutboxMessage
+
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    figures = {
+        "units": count(select(func.count()).select_from(Unit).where(Unit.active.is_(True))),
+        "users": count(select(func.count()).select_from(User).where(User.active.is_(True))),
+        "inactive_users": count(select(func.count()).select_from(User).where(User.active.is_(False))),
+        "failed_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "failed")),
+        "pending_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")),
+    }
+    recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(8)).all()
+    return render_template("admin/home.html", figures=figures, recent=recent)
+
+
 @bp.route("/units")
 def units():
     q = request.args.get("q", "").strip()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tracker import params
 from tracker.dashboard import bp, charts, exports
 from tracker.database import db
-from tracker.models import Unit
+from tracker.models import Unit, User
 from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.rules.status import JUDGED_STATUSES, STATUSES
@@ -198,8 +198,10 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
     trend = stats.trend()
     dpage = max(params.whole(request.args.get("dpage"), 1, params.MAX_PAGE) or 1, 1)
     directive_rows, directive_total = stats.directives(dpage, 10)
+    report_unit = filters.lead_unit or current_user.unit
     return render_template(
         "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        signers=report_signers(report_unit),
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals),
@@ -313,15 +315,24 @@ def export_csv():
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8", name)
 
 
+def report_signers(unit: Unit) -> list[User]:
+    """Who may sign the report of `unit`: its active leaders (the one chosen at export signs it)."""
+    return list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "leader",
+                                                      User.active.is_(True)).order_by(User.sort_key, User.id)))
+
+
 @bp.route("/dashboard/report.docx")
 def report_docx():
     """The periodic report "Báo cáo tình hình thực hiện nhiệm vụ", ready for the Office to edit and sign."""
     filters, stats = _export_setup()
     unit = filters.lead_unit or current_user.unit
     totals, units = stats.summary(rollup=True)
+    chosen = params.an_id(request.args.get("signer"))
+    signer = next((u for u in report_signers(unit) if u.id == chosen), None)
     data = exports.report_docx(
         _scope(filters, stats), totals, units,
         stats.overdue(None, with_difficulties=True), parent_name=unit.parent.name if unit.parent else "",
-        unit_code=unit.code, today=stats.today, due_soon_days=stats.rules.due_soon_days)
+        unit_code=unit.code, today=stats.today, due_soon_days=stats.rules.due_soon_days,
+        proposals=stats.pending_proposals(), signer=(signer.position_title or "", signer.full_name) if signer else None)
     return _download(data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      f"bao-cao-nhiem-vu-{stats.day.isoformat()}.docx")

@@ -474,6 +474,18 @@ class DashboardStats:
                 .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1)
                 .scalar_subquery())
 
+    def pending_proposals(self, limit: int = 50) -> list[ProgressUpdate]:
+        """Proposals (kiến nghị, đề xuất) of the dashboard's open tasks still awaiting the issuer's answer,
+        oldest first: what the report's section IV asks the leader to decide."""
+        stmt, _status = self._select(self.task_filters())
+        ids = stmt.with_only_columns(Task.id).where(Task.state.in_(("open", "submitted")))
+        return list(self.session.scalars(
+            select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids), ProgressUpdate.proposals != "",
+                                         func.coalesce(ProgressUpdate.response, "") == "",
+                                         ProgressUpdate.reported_on <= self.day)
+            .options(joinedload(ProgressUpdate.task), joinedload(ProgressUpdate.unit))
+            .order_by(ProgressUpdate.reported_on, ProgressUpdate.id).limit(limit)))
+
     def overdue(self, limit: int | None = 10, with_difficulties: bool = False) -> list[TaskRow]:
         """Overdue tasks, most overdue first."""
         return self._task_rows(self.task_filters(status=["overdue"]), limit, with_difficulties)

@@ -89,7 +89,7 @@ def _days_overdue(rows, filters: TaskFilters, day: date) -> dict[int, int]:
     on = filters.as_of or day
     late = {}
     for task, status in rows:
-        if status == "overdue":
+        if status == "overdue" and task.directive.published:
             deadline = task.deadline if on >= day else deadline_on(facts_of(task), on)
             if deadline is not None:
                 late[task.id] = (on - deadline).days
