@@ -119,7 +119,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     var inputs = document.querySelectorAll("input[data-datepicker]");
     Array.prototype.forEach.call(inputs, function (input) {
-      var opener = button("📅", words.open, "datepicker-open");
+      var opener = button("", words.open, "datepicker-open");
+      opener.innerHTML = '<svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+        '<path fill="currentColor" d="M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 ' +
+        '1-1h3V2zm12 8H5v9h14v-9zM7 12h3v3H7v-3z"/></svg>';
       opener.setAttribute("aria-haspopup", "dialog");
       opener.setAttribute("aria-expanded", "false");
       opener.addEventListener("click", function () {
