@@ -461,3 +461,12 @@ def test_a_future_issue_date_asks_for_confirmation(login_as, db):
     response = record(thu, db, issued_on=later.strftime("%d/%m/%Y"), future_ok="y")
     assert response.status_code == 302
     assert directive(db, "12/TB-UBND").issued_on == later
+
+
+def test_a_drafts_tasks_count_nowhere_but_on_its_own_list(draft, db):
+    d, thu = draft
+    title = "Xây dựng kế hoạch chuyển đổi số năm 2025"
+    assert title not in task_titles(thu.get("/tasks?view=all&per_page=200"))
+    own = thu.get(f"/tasks?view=all&directive={d.id}")
+    assert task_titles(own) == [title]
+    assert [" ".join(td.text_content().split()) for td in doc(own).xpath("//td[@data-label='Status']")] == ["Draft"]

@@ -81,6 +81,9 @@ def _list_filters() -> tuple[TaskFilters, Directive | None]:
         directive = directive_numbered(current_user, filters.doc)
         if directive is not None:
             filters = replace(filters, directive_id=directive.id, doc="")
+    if directive is None or directive.published:
+        # A draft's tasks count nowhere: they are listed (as "Bản nháp") only on the draft's own list.
+        filters = replace(filters, published_only=True)
     return filters, directive
 
 
