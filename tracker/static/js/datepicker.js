@@ -139,7 +139,7 @@
     if (event.key === "Escape" && open) { close(true); }
   });
   document.addEventListener("click", function (event) {
-    if (open && !open.panel.contains(event.target) && event.target !== open.opener && document.contains(event.target)) {
+    if (open && !open.panel.contains(event.target) && !open.opener.contains(event.target) && document.contains(event.target)) {
       close(false);
     }
   });
