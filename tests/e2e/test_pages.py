@@ -139,3 +139,13 @@ def test_a_future_date_asks_and_a_draft_can_be_deleted(as_user):
     thu.get_by_role("button", name="Xóa bản nháp").click()
     expect(flash(thu)).to_have_text("Đã xóa văn bản nháp 999/TB-UBND cùng các nhiệm vụ của văn bản.")
     expect(thu.locator("main table").get_by_text("999/TB-UBND")).to_have_count(0)
+
+
+@pytest.mark.parametrize("username", ["admin", "thu.lt", "nga.tt"])
+def test_the_top_bar_fits_on_one_line_at_1280_px(as_user, username):
+    page = as_user(username)
+    page.goto("/admin/" if username == "admin" else "/tasks")
+    links = page.get_by_role("navigation", name="Menu chính").get_by_role("link")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1, (username, tops)  # every entry on one line
+    expect(page.locator(".who-meta")).to_be_visible()
