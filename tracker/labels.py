@@ -103,6 +103,7 @@ AUDIT_LABELS = {
     "directive.publish": _l("Published the document"),
     "directive.import": _l("Imported the document from a spreadsheet"),
     "tasks.import": _l("Imported a spreadsheet of tasks"),
+    "directive.delete": _l("Deleted a draft document"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),
@@ -157,6 +158,7 @@ FIELD_LABELS = {
     "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
+    "tasks": _l("Tasks"), "files": _l("Files"),
 }
 
 

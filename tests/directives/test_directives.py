@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 
 from tests.tasks.pages import (
     batch_rows,
+    doc,
     directive,
     download,
     errors_of,
@@ -406,3 +407,66 @@ def test_files_are_typed_by_their_content(app, login_as, db):
     assert row_errors(response) == ["empty.pdf is empty."]
     assert directive(db, "12/TB-UBND") is None
     assert count(db, Attachment) == 0 and uploaded_files(app) == []
+
+
+# --- lifecycle edges (issue 17) ----------------------------------------------------------------
+
+def test_a_draft_is_deleted_with_its_tasks_and_files_by_whoever_may_edit_it(app, login_as, db):
+    thu = login_as("thu.lt")
+    assert record(thu, db, files=[("Thông báo kết luận 12.pdf", PDF)]).status_code == 302
+    d = directive(db, "12/TB-UBND")
+    thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, [
+        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "STTTT").id,
+         "deadline": "2025-06-30"}]))
+    page = thu.get(f"/directives/{d.id}")
+    assert "Draft" in " ".join(e.text_content() for e in doc(page).xpath("//td[@data-label='Status']"))
+    assert doc(page).xpath(f"//form[@action='/directives/{d.id}/delete']//button/@data-confirm")
+    assert len(uploaded_files(app)) == 1
+    tasks, attachments = count(db, Task), count(db, Attachment)
+    # Someone who may not edit it cannot delete it.
+    assert login_as("hai.nv").post(f"/directives/{d.id}/delete").status_code in (403, 404)
+    response = thu.post(f"/directives/{d.id}/delete", follow_redirects=True)
+    assert "Draft document 12/TB-UBND has been deleted with its tasks." in flashes(response)
+    assert db.session.scalar(select(Directive).where(Directive.number == "12/TB-UBND")) is None
+    assert (count(db, Task), count(db, Attachment)) == (tasks - 1, attachments - 1)
+    assert uploaded_files(app) == []
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "directive.delete"))
+    assert event.actor.username == "thu.lt" and event.summary == "12/TB-UBND"
+    assert event.changes == {"tasks": ["Xây dựng kế hoạch chuyển đổi số năm 2025"],
+                             "files": ["Thông báo kết luận 12.pdf"]}
+
+
+def test_a_published_document_cannot_be_deleted(login_as, db):
+    d = db.session.scalar(select(Directive).where(Directive.published_at.is_not(None)).limit(1))
+    nga = login_as("nga.tt")
+    page = nga.get(f"/directives/{d.id}")
+    assert not doc(page).xpath(f"//form[@action='/directives/{d.id}/delete']")
+    response = nga.post(f"/directives/{d.id}/delete", follow_redirects=True)
+    assert "A published document keeps its history: it cannot be deleted." in flashes(response)
+    assert db.session.get(Directive, d.id) is not None
+
+
+def test_a_future_issue_date_asks_for_confirmation(login_as, db):
+    from datetime import timedelta
+
+    from tracker.timeutil import today
+    thu = login_as("thu.lt")
+    later = today() + timedelta(days=30)
+    response = record(thu, db, issued_on=later.strftime("%d/%m/%Y"))
+    assert response.status_code == 200
+    (error,) = errors_of(response, "issued_on")
+    assert error.startswith("This date is after today")
+    assert doc(response).xpath("//input[@name='future_ok']")
+    assert db.session.scalar(select(Directive).where(Directive.number == "12/TB-UBND")) is None
+    response = record(thu, db, issued_on=later.strftime("%d/%m/%Y"), future_ok="y")
+    assert response.status_code == 302
+    assert directive(db, "12/TB-UBND").issued_on == later
+
+
+def test_a_drafts_tasks_count_nowhere_but_on_its_own_list(draft, db):
+    d, thu = draft
+    title = "Xây dựng kế hoạch chuyển đổi số năm 2025"
+    assert title not in task_titles(thu.get("/tasks?view=all&per_page=200"))
+    own = thu.get(f"/tasks?view=all&directive={d.id}")
+    assert task_titles(own) == [title]
+    assert [" ".join(td.text_content().split()) for td in doc(own).xpath("//td[@data-label='Status']")] == ["Draft"]

@@ -43,7 +43,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(thu.get_by_role("heading", name="Nhập văn bản")).to_be_visible()
     thu.get_by_label("Số ký hiệu").fill(NUMBER)
     thu.get_by_label("Loại văn bản").select_option(label="Thông báo kết luận")
-    thu.get_by_label("Ngày ban hành").fill((day - timedelta(days=2)).isoformat())
+    thu.get_by_label("Ngày ban hành").fill((day - timedelta(days=2)).strftime("%d/%m/%Y"))
     choose(thu.get_by_label("Lãnh đạo chỉ đạo"), "Trần Thị Nga")
     thu.get_by_label("Người ký (họ tên, chức vụ)").fill("Trần Thị Nga, Phó Chủ tịch UBND tỉnh")
     thu.get_by_label("Trích yếu").fill(SUMMARY)
@@ -73,7 +73,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
             titles[key] = title
             expect(row.get_by_label("Lưu nhiệm vụ này")).to_be_checked()
             expect(row.get_by_label("Đơn vị chủ trì")).to_have_value(re.compile(r"^[1-9]\d*$"))
-            row.get_by_label("Thời hạn").fill(keep[key].isoformat())
+            row.get_by_label("Thời hạn").fill(keep[key].strftime("%d/%m/%Y"))
         else:
             row.get_by_label("Lưu nhiệm vụ này").uncheck()
     assert set(titles) == set(keep), f"the assistant should propose the IPv6 and LGSP tasks, not only {titles}"
@@ -89,7 +89,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(batch.get_by_role("heading", name="Thêm nhanh nhiều nhiệm vụ")).to_be_visible()
     batch.get_by_label("Nhiệm vụ 1", exact=True).fill(CONTEST)
     choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Sở Khoa học và Công nghệ")
-    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=20)).isoformat())
+    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=20)).strftime("%d/%m/%Y"))
     batch.get_by_label("Mức độ ưu tiên 1", exact=True).select_option(label="Cao")
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()
     expect(flash(thu)).to_contain_text("Đã thêm 1 nhiệm vụ.")

@@ -107,7 +107,7 @@ def test_record_and_split_a_directive_without_javascript(no_js):
     batch = page.locator("#add-tasks")
     batch.get_by_label("Nhiệm vụ 1", exact=True).fill("Rà soát hạ tầng mạng các xã")
     choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Ủy ban nhân dân xã Phú Lộc")  # the commune since 1 July 2025
-    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=30)).isoformat())
+    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=30)).strftime("%d/%m/%Y"))
     batch.get_by_label("Nhiệm vụ 2", exact=True).fill("Tập huấn kỹ năng số cho cán bộ")
     batch.get_by_label("Thường xuyên 2", exact=True).check()
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()
@@ -124,7 +124,7 @@ def test_record_and_split_a_directive_without_javascript(no_js):
     choose(batch.get_by_label("Đơn vị chủ trì 2", exact=True), "Sở Nội vụ")
     batch.get_by_label("Nhiệm vụ 7", exact=True).fill("Báo cáo kết quả về UBND tỉnh")
     choose(batch.get_by_label("Đơn vị chủ trì 7", exact=True), "Sở Khoa học và Công nghệ")
-    batch.get_by_label("Thời hạn 7", exact=True).fill((day + timedelta(days=60)).isoformat())
+    batch.get_by_label("Thời hạn 7", exact=True).fill((day + timedelta(days=60)).strftime("%d/%m/%Y"))
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()
     expect(flash(page)).to_contain_text("Đã thêm 3 nhiệm vụ.")
     expect(page.get_by_role("heading", name="Nhiệm vụ (3)")).to_be_visible()

@@ -315,7 +315,7 @@ TASK_ACTIONS = {
     "tasks.assign_part": lambda u, t: bool(t.cooperating_parts) and t.directive.published
     and reach.can_assign_part(u, t.cooperating_parts[0]),
 }
-DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish",
+DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish", "directives.delete",
                      "directives.add_tasks", "tasks.new", "api.publish_directive", "api.add_task"}
 READ_ONLY = {"tasks.show", "api.get_task", "api.list_updates", "directives.show", "api.get_directive",
              "directives.attachment"}

@@ -68,6 +68,25 @@ def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list
 
 # --- units -------------------------------------------------------------------------------
 
+@bp.route("/")
+def home():
+    """The admin's home page: each part of the administration, with the figures that need attention."""
+    from tracker.models import AuditEvent, OutboxMessage
+
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    figures = {
+        "units": count(select(func.count()).select_from(Unit).where(Unit.active.is_(True))),
+        "users": count(select(func.count()).select_from(User).where(User.active.is_(True))),
+        "inactive_users": count(select(func.count()).select_from(User).where(User.active.is_(False))),
+        "failed_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "failed")),
+        "pending_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")),
+    }
+    recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(8)).all()
+    return render_template("admin/home.html", figures=figures, recent=recent)
+
+
 @bp.route("/units")
 def units():
     q = request.args.get("q", "").strip()
@@ -448,6 +467,7 @@ def audit_log():
     page = db.paginate(audit_select(**filters), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=_per_page(),
                        error_out=False)
     return render_template("admin/audit.html", page=page, action=filters["action"], actor=filters["actor"],
-                           object_type=filters["object_type"], object_id=filters["object_id"] or "")
+                           object_type=filters["object_type"], object_id=filters["object_id"] or "",
+                           history_names=audit.people_names(page.items))
 
 

@@ -5,7 +5,6 @@ at once or not at all.
 """
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -111,7 +110,7 @@ def extract_tasks(directive_id: int):
                  for f in named]
         rows.append({"number": number, "title": p.title, "lead_unit_id": lead.id if lead else 0,
                      "cooperating": [codes[c].id for c in p.cooperating_units if c in codes],
-                     "deadline": p.deadline.isoformat() if p.deadline else "", "ongoing": p.ongoing,
+                     "deadline": format_date(p.deadline), "ongoing": p.ongoing,
                      "unknown": p.unknown_units, "include": True, "collective": p.collective or "",
                      "cooperating_collective": p.cooperating_collective,
                      "recurrence": recurrence_text(p.recurrence), "expand": [], "notes": notes})
@@ -158,9 +157,8 @@ def extract_save(directive_id: int):
             leads = [lead]
         deadline = None
         if not row["ongoing"]:
-            try:
-                deadline = date.fromisoformat(row["deadline"])
-            except ValueError:
+            deadline = params.a_date(row["deadline"])  # dd/mm/yyyy as typed (or ISO)
+            if deadline is None:
                 errors[i] = _("Enter a deadline or tick \"Ongoing\".")
                 continue
         try:

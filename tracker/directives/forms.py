@@ -21,7 +21,8 @@ class DirectiveForm(Form):
                          description=_l("For example 125/TB-UBND"))
     kind = SelectField(_l("Kind of document"), choices=choices(DIRECTIVE_KIND_LABELS.items()))
     issued_on = DateField(_l("Date issued"), validators=[DataRequired(message=_l("Enter a valid date."))],
-                          format=DATE_FORMATS, render_kw={"type": "date"})
+                          format=DATE_FORMATS)
+    future_ok = BooleanField(_l("Yes, the document is dated in the future"))
     issuing_unit_id = SelectField(_l("Issuing unit"), coerce=form_id)
     on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id,
                                   description=_l("Receives the completion reports, extension requests and "

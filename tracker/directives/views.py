@@ -149,6 +149,16 @@ def _save(form: DirectiveForm, change) -> Directive | None:
     return None
 
 
+def _date_confirmed(form: DirectiveForm) -> bool:
+    """A date after today is kept only once confirmed (a typo like 2062 for 2026 is caught at the field)."""
+    if form.issued_on.data is None or form.issued_on.data <= today() or form.future_ok.data:
+        return True
+    form.issued_on.errors = [*form.issued_on.errors, _(
+        "This date is after today (%(today)s). If it is right, tick the box below and save again.",
+        today=today().strftime("%d/%m/%Y"))]
+    return False
+
+
 @bp.route("/directives/new", methods=["GET", "POST"])
 def new():
     if not reach.can_record_directive(current_user):
@@ -161,12 +171,12 @@ def new():
             form.on_behalf_of_id.data = current_user.id
         form.tracker_id.data = current_user.id
     _prepare_directive_form(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _date_confirmed(form):
         directive = _save(form, lambda: workflow.create_directive(current_user, _directive_data(form)))
         if directive is not None:
             flash(_("Document %(number)s has been recorded. Now add its tasks.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
-    return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT)
+    return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT, today=today())
 
 
 @bp.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])
@@ -180,7 +190,7 @@ def edit(directive_id: int):
         form.on_behalf_of_id.data = directive.on_behalf_of_id or 0
         form.tracker_id.data = directive.tracker_id or directive.created_by_id or 0
     _prepare_directive_form(form, directive.issuing_unit)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _date_confirmed(form):
         def change() -> Directive:
             workflow.update_directive(current_user, directive, _directive_data(form))
             return directive
@@ -188,7 +198,8 @@ def edit(directive_id: int):
         if _save(form, change) is not None:
             flash(_("Document %(number)s has been saved.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
-    return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT)
+    return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT,
+                           today=today())
 
 
 def _batch_form(directive: Directive, formdata=None) -> TaskBatchForm:
@@ -280,6 +291,24 @@ def publish(directive_id: int):
         flash(_("Document %(number)s has been published: its units can see their tasks.",
                 number=directive.number), "success")
     return redirect(url_for("directives.show", directive_id=directive.id))
+
+
+@bp.route("/directives/<int:directive_id>/delete", methods=["POST"])
+def delete(directive_id: int):
+    """Delete a draft document with its tasks and files (whoever may edit it); published ones stay."""
+    directive = load_directive(directive_id)
+    number = directive.number
+    try:
+        stored = workflow.delete_directive(current_user, directive)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("directives.show", directive_id=directive_id))
+    db.session.commit()
+    for name in stored:  # the rows are gone: their files go too (a file left behind is only disk space)
+        uploads.remove_file(name)
+    flash(_("Draft document %(number)s has been deleted with its tasks.", number=number), "success")
+    return redirect(url_for("directives.index"))
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -23,6 +23,17 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the app's icon, not a 404 on every page."""
+    response = current_app.send_static_file("favicon.svg")
+    response.cache_control.max_age = 86400
+    return response
+
+
+favicon.public = True  # the sign-in page has it too (tracker.security honours this)
+
+
 @bp.route("/language", methods=["POST"])
 def set_language():
     lang = request.form.get("lang", "")

@@ -254,6 +254,8 @@ class UnitRow:
     unit: Unit
     counts: Counts
     taken_over_from: list[Unit] = field(default_factory=list)  # former units whose tasks it counts
+    below: bool = False  # the unit has sub-units (its row can open the level below)
+    own: bool = False  # the row of the dashboard's unit itself: the tasks it leads itself
 
 
 @dataclass
@@ -374,9 +376,13 @@ class DashboardStats:
         """Totals by status with the completion and on-time rates."""
         return self.counts()
 
-    def summary(self) -> tuple[Counts, list[UnitRow]]:
-        """The totals and the counts by lead unit, from one grouped query (the totals add the units up)."""
-        rows = self.by_unit()
+    def summary(self, rollup: bool = False) -> tuple[Counts, list[UnitRow]]:
+        """The totals and the counts by lead unit, from one grouped query (the totals add the units up).
+
+        With `rollup`, the rows are the units directly under the dashboard's unit, each counting its
+        whole subtree (`by_child_unit`), as the pages show them; else each task under its own lead unit.
+        """
+        rows = self.by_child_unit() if rollup else self.by_unit()
         totals = Counts(self.task_filters(), due_soon_filters=self.due_soon_filters(self.task_filters()))
         for row in rows:
             for status, n in row.counts.by_status.items():
@@ -437,6 +443,60 @@ class DashboardStats:
             units.sort(key=lambda u: u.sort_key)
         return result
 
+    def by_child_unit(self) -> list[UnitRow]:
+        """The units directly under the dashboard's unit (the top units for the admin), each counting the
+        tasks led anywhere in its subtree; those with no task show zeros (and stay out of the ranking).
+
+        The dashboard's unit leads tasks itself too: they come first, on a row of its own. A division
+        is thus counted under its department, the department under the province. Sub-units with tasks
+        that are no longer active still get their row, so that the rows add up to the totals.
+        """
+        root = self.scope_unit
+        if root is None:  # the admin: the province's committee when it is the one top unit
+            tops = list(self.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
+            root = tops[0] if len(tops) == 1 else None
+        base = self.task_filters()
+        leaves = self.by_unit()
+        parent_clause = Unit.parent_id == root.id if root is not None else Unit.parent_id.is_(None)
+        children = {u.id: u for u in self.session.scalars(select(Unit).where(parent_clause))}
+        counts: dict[int, Counts] = {}
+        taken: dict[int, list[Unit]] = {}
+        for leaf in leaves:
+            ids = [int(p) for p in leaf.unit.path.strip("/").split("/") if p]
+            if root is not None:
+                at = ids.index(root.id) if root.id in ids else -1
+                key = ids[at + 1] if 0 <= at < len(ids) - 1 else root.id
+            else:
+                key = ids[0] if ids else leaf.unit.id
+            if key not in counts:
+                counts[key] = Counts(replace(base, lead_unit=None))
+            for former in leaf.taken_over_from:
+                taken.setdefault(key, [])
+                if former not in taken[key]:
+                    taken[key].append(former)
+            for status, n in leaf.counts.by_status.items():
+                counts[key].add(status, n)
+            counts[key].due_soon += leaf.counts.due_soon
+        missing = [k for k in counts if k not in children and (root is None or k != root.id)]
+        if missing:
+            children.update({u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(missing)))})
+        with_children = set(self.session.scalars(select(Unit.parent_id).where(
+            Unit.parent_id.in_(list(children))).distinct())) if children else set()
+        rows = []
+        if root is not None and root.id in counts:
+            own = counts[root.id]
+            own.filters = replace(base, lead_unit=root, lead_unit_only=True)
+            own.due_soon_filters = self.due_soon_filters(own.filters)
+            rows.append(UnitRow(root, own, taken_over_from=taken.get(root.id, []), own=True))
+        for unit in sorted(children.values(), key=lambda u: (u.sort_key, u.id)):
+            if not unit.active and unit.id not in counts:
+                continue
+            c = counts.get(unit.id) or Counts(base)
+            c.filters = replace(base, lead_unit=unit, lead_unit_only=False)
+            c.due_soon_filters = self.due_soon_filters(c.filters)
+            rows.append(UnitRow(unit, c, taken_over_from=taken.get(unit.id, []), below=unit.id in with_children))
+        return rows
+
     def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
         """Sort keys that put units depth-first, siblings by name."""
         ids = {int(p) for u in units for p in u.path.strip("/").split("/") if p}
@@ -492,6 +552,18 @@ class DashboardStats:
                        ProgressUpdate.difficulties != "")
                 .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1)
                 .scalar_subquery())
+
+    def pending_proposals(self, limit: int = 50) -> list[ProgressUpdate]:
+        """Proposals (kiến nghị, đề xuất) of the dashboard's open tasks still awaiting the issuer's answer,
+        oldest first: what the report's section IV asks the leader to decide."""
+        stmt, _status = self._select(self.task_filters())
+        ids = stmt.with_only_columns(Task.id).where(Task.state.in_(("open", "submitted")))
+        return list(self.session.scalars(
+            select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids), ProgressUpdate.proposals != "",
+                                         func.coalesce(ProgressUpdate.response, "") == "",
+                                         ProgressUpdate.reported_on <= self.day)
+            .options(joinedload(ProgressUpdate.task), joinedload(ProgressUpdate.unit))
+            .order_by(ProgressUpdate.reported_on, ProgressUpdate.id).limit(limit)))
 
     def overdue(self, limit: int | None = 10, with_difficulties: bool = False) -> list[TaskRow]:
         """Overdue tasks, most overdue first."""

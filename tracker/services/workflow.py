@@ -17,6 +17,7 @@ from tracker.lazytext import _l
 from tracker.models import (
     DIRECTIVE_KINDS,
     PRIORITIES,
+    Attachment,
     CompletionReport,
     CooperatingPart,
     DeadlineChange,
@@ -247,6 +248,41 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
 
 def _added_after_publication(task: Task, directive: Directive) -> bool:
     return directive.published_at is not None and (task.created_at or utcnow()) > directive.published_at
+
+
+def delete_directive(actor: User, directive: Directive) -> list[str]:
+    """Delete a draft document with its tasks and files (one audit event lists them); whoever may edit it.
+
+    A published document keeps its history. Returns the stored names of the files, for the caller to
+    remove from the disk once the deletion is committed.
+    """
+    _require(reach.can_edit_directive(actor, directive))
+    if directive.published:
+        raise Conflict(_l("A published document keeps its history: it cannot be deleted."))
+    attachments = list(db.session.scalars(select(Attachment).where(Attachment.directive_id == directive.id)))
+    tasks = _deepest_first(directive.tasks)
+    audit.record("directive.delete", actor=actor, obj=directive, summary=directive.number,
+                 changes={"tasks": [t.title[:200] for t in tasks],
+                          "files": [a.original_name for a in attachments]})
+    stored = [a.stored_name for a in attachments]
+    for attachment in attachments:
+        db.session.delete(attachment)
+    for task in tasks:
+        task.cooperating_units = []
+        db.session.delete(task)
+        db.session.flush()
+    db.session.delete(directive)
+    return stored
+
+
+def _deepest_first(tasks: list[Task]) -> list[Task]:
+    """Sub-tasks before their task (a task's row is referenced by its sub-tasks')."""
+    def depth(task: Task) -> int:
+        n = 0
+        while task.parent is not None:
+            task, n = task.parent, n + 1
+        return n
+    return sorted(tasks, key=lambda t: -depth(t))
 
 
 def publish_directive(actor: User, directive: Directive, today: date) -> None:
@@ -701,6 +737,8 @@ def cancel_task(actor: User, task: Task, reason: str, today: date, secretaries_d
     _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can cancel a task."))
     if task.state == "cancelled":
         raise Conflict(_l("This task is already cancelled."))
+    if task.state == "done":
+        raise Conflict(_l("A task whose completion was confirmed cannot be cancelled."))
     if not reason.strip():
         raise Invalid(_l("Please correct the errors below."), {"reason": _l("Say why the task is cancelled.")})
     _cancel(actor, task, reason.strip(), today)

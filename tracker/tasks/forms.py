@@ -51,7 +51,7 @@ class ReasonForm(Form):
 
 class ExtensionForm(Form):
     deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Enter a valid date."))],
-                         format=DATE_FORMATS, render_kw={"type": "date"})
+                         format=DATE_FORMATS)
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
     attachments = MultipleFileField(_l("The request letter, if any (files)"))
     submit = SubmitField(_l("Ask for an extension"))
@@ -83,7 +83,7 @@ class TaskForm(Form):
     lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=form_id)
     cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=form_id)
     assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
-    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
+    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
     ongoing = BooleanField(_l("Ongoing (no deadline)"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
     tags = StringField(_l("Field tags (comma-separated)"), validators=[Optional(), Length(max=300)])

@@ -1,9 +1,11 @@
 """Task pages: the lists, one task with its history, and every action on it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,16 +13,32 @@ from sqlalchemy import select
 from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import AuditEvent, CooperatingPart, ExtensionRequest, ProgressUpdate, Unit, User, load_calendar
+from tracker.models import (
+    AuditEvent,
+    CooperatingPart,
+    Directive,
+    ExtensionRequest,
+    ProgressUpdate,
+    Unit,
+    User,
+    load_calendar,
+)
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, part_facts_of, part_status_on, status_on
-from tracker.services import workflow
+from tracker.services import audit, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, from_args, list_page, status_counts
-from tracker.tasks import bp
+from tracker.services.queries import (
+    TaskFilters,
+    directive_numbered,
+    from_args,
+    list_page,
+    status_counts,
+    visible_directive,
+)
+from tracker.tasks import bp, exports
 from tracker.tasks.forms import (
     AssignForm,
     CompletionForm,
@@ -64,10 +82,53 @@ def filters_from_args(default_view: str = "all") -> TaskFilters:
     return filters
 
 
+def _list_filters() -> tuple[TaskFilters, Directive | None]:
+    """The list's filters, with the document they name if the viewer may see it: a number typed in the
+    filter bar that is one document's picks that document (its tasks, its name in the heading)."""
+    filters = filters_from_args("mine" if current_user.role == "staff" else "all")
+    directive = visible_directive(current_user, filters.directive_id)
+    if directive is None and filters.doc.strip():
+        directive = directive_numbered(current_user, filters.doc)
+        if directive is not None:
+            filters = replace(filters, directive_id=directive.id, doc="")
+    if directive is None or directive.published:
+        # A draft's tasks count nowhere: they are listed (as "Bản nháp") only on the draft's own list.
+        filters = replace(filters, published_only=True)
+    return filters, directive
+
+
+def _days_overdue(rows, filters: TaskFilters, day: date) -> dict[int, int]:
+    """Days since the deadline (in force on the list's day) of each overdue row, as the dashboard counts."""
+    on = filters.as_of or day
+    late = {}
+    for task, status in rows:
+        if status == "overdue" and task.directive.published:
+            deadline = task.deadline if on >= day else deadline_on(facts_of(task), on)
+            if deadline is not None:
+                late[task.id] = (on - deadline).days
+    return late
+
+
+def _list_subject(filters: TaskFilters, directive: Directive | None, rows) -> list[tuple[str, str]]:
+    """What the list is filtered by, in words: the document, units and person (for its heading)."""
+    named = []
+    if directive is not None:
+        named.append((_("Document"), directive.number))
+    elif filters.doc.strip():
+        named.append((_("Document"), filters.doc.strip()))
+    for label, unit in ((_("Unit"), filters.unit), (_("Lead unit"), filters.lead_unit),
+                        (_("Issuing unit"), filters.issuing_unit), (_("Cooperating unit"), filters.cooperating_unit)):
+        if unit is not None:
+            named.append((label, unit.name))
+    # A person is named only where the list shows their tasks anyway (never an id's owner out of reach).
+    if filters.assignee is not None and (filters.assignee.id == current_user.id or rows):
+        named.append((_("Assignee"), filters.assignee.full_name))
+    return named
+
+
 @bp.route("/tasks")
 def index():
-    default_view = "mine" if current_user.role == "staff" else "all"
-    filters = filters_from_args(default_view)
+    filters, directive = _list_filters()
     day = today()
     number, per_page = page_args(request.args)
     limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
@@ -85,12 +146,57 @@ def index():
         due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    # The exports take the list's own query string: exactly what it shows, on every page.
+    export_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page")}
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
                            counts=counts if counted else None,
-                           due_soon=due_soon,
+                           due_soon=due_soon, days_overdue=_days_overdue(rows, filters, day),
+                           directive=directive, subject=_list_subject(filters, directive, rows),
+                           export_args=export_args,
                            unit_options=unit_options_html(scope, filters.unit.id if filters.unit else None)
                            if scope else "",
                            today=day, args=request.args)
+
+
+EXPORT_LIMIT = 10_000  # rows of one export (a province holds ~40,000 tasks; a list this long is refiltered)
+
+
+def _export_rows():
+    """(values rows, the filters in words) of the whole filtered list, in the list's order."""
+    filters, directive = _list_filters()
+    day = today()
+    rows, _total = list_page(db.session, current_user, filters, day, 1, EXPORT_LIMIT, None, EXPORT_LIMIT)
+    rows = rows[:EXPORT_LIMIT]
+    late = _days_overdue(rows, filters, day)
+    values = [exports.values(n, task, status, late.get(task.id)) for n, (task, status) in enumerate(rows, start=1)]
+    described = [("Danh sách", "Nhiệm vụ"), ("Số liệu tính đến ngày", (filters.as_of or day).strftime("%d/%m/%Y"))]
+    with force_locale("vi"):
+        described += [(label, name) for label, name in _list_subject(filters, directive, rows)]
+    described += [("Người xuất", current_user.full_name), ("Số nhiệm vụ", str(len(rows)))]
+    return values, described, day
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/tasks/export.xlsx")
+def export_xlsx():
+    """The filtered list, exactly as /tasks shows it (all its pages), as an Excel workbook."""
+    values, described, day = _export_rows()
+    return _download(exports.xlsx(values, described),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"danh-sach-nhiem-vu-{day.isoformat()}.xlsx")
+
+
+@bp.route("/tasks/export.csv")
+def export_csv():
+    """The filtered list, exactly as /tasks shows it (all its pages), as CSV (UTF-8 with BOM)."""
+    values, _described, day = _export_rows()
+    return _download("".join(exports.csv_text(values)).encode("utf-8"), "text/csv; charset=utf-8",
+                     f"danh-sach-nhiem-vu-{day.isoformat()}.csv")
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -98,8 +204,9 @@ def show(task_id: int):
     return render_task(load_task(task_id))
 
 
-def render_task(task, progress_form: ProgressForm | None = None, code: int = 200):
-    """Render the task page; a failed report keeps what the user typed in `progress_form`."""
+def render_task(task, progress_form: ProgressForm | None = None, code: int = 200, **forms):
+    """Render the task page; a failed form (`progress_form`, or `forms` by name) keeps what the user typed,
+    with its errors beside its fields."""
     day = today()
     as_of = _date_arg("as_of")
     calendar = load_calendar()
@@ -124,9 +231,12 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
         parts=part_table(task, facts, as_of or day), my_part=my_part, part_form=part_form,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
-        history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
-        extension_form=ExtensionForm(), decision_form=DecisionForm(), assign_form=assign_form,
-        respond_form=RespondForm(), accept=uploads.ACCEPT,
+        history=history, history_names=audit.people_names(history), progress_form=progress_form or ProgressForm(),
+        **{"note_form": NoteForm(formdata=None), "reason_form": ReasonForm(formdata=None),
+           "cancel_form": ReasonForm(formdata=None), "return_form": ReasonForm(formdata=None),
+           "extension_form": ExtensionForm(formdata=None), "decision_form": DecisionForm(formdata=None),
+           "respond_form": RespondForm(formdata=None), **forms},
+        assign_form=assign_form, accept=uploads.ACCEPT,
         can_report=reach.can_report(current_user, task), can_contribute=reach.can_contribute(current_user, task),
         can_decide=reach.can_decide(current_user, task, secretaries_decide),
         is_issuer=reach.is_issuer(current_user, task), can_assign=can_assign,
@@ -166,6 +276,28 @@ def _run(task_id: int, action, success: str, anchor: str = ""):
     return _back(task_id, anchor)
 
 
+def _store_files(record, files, attach) -> list:
+    """Store the uploaded `files` of `record` (`attach(record, attachment)` links each one); the caller writes
+    them to the disk once flushed. A refused file raises the upload's ServiceError: nothing is saved."""
+    pending = []
+    for storage in files or []:
+        if storage and storage.filename:
+            attachment, data = uploads.store(storage, current_user.id)
+            attach(record, attachment)
+            db.session.add(attachment)
+            pending.append((attachment, data))
+    db.session.flush()
+    for attachment, data in pending:
+        uploads.write_file(attachment, data)
+    return pending
+
+
+def _disk_full() -> None:
+    db.session.rollback()
+    flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
+            "please try again."), "error")
+
+
 def _run_with_files(task_id: int, action, files, attach, success: str):
     """`_run` for an action whose record takes uploaded files: `attach(record, attachment)` links each one.
 
@@ -173,28 +305,42 @@ def _run_with_files(task_id: int, action, files, attach, success: str):
     """
     task = load_task(task_id, for_update=True)
     try:
-        record = action(task)
-        pending = []
-        for storage in files or []:
-            if storage and storage.filename:
-                attachment, data = uploads.store(storage, current_user.id)
-                attach(record, attachment)
-                db.session.add(attachment)
-                pending.append((attachment, data))
-        db.session.flush()
-        for attachment, data in pending:
-            uploads.write_file(attachment, data)
+        _store_files(action(task), files, attach)
     except ServiceError as error:
         db.session.rollback()
         flash_error(error)
     except OSError:
-        db.session.rollback()
-        flash(_("The attachments could not be saved (the server's disk may be full). Nothing was saved; "
-                "please try again."), "error")
+        _disk_full()
     else:
         db.session.commit()
         flash(success, "success")
     return _back(task_id)
+
+
+def _run_form(task_id: int, form, name: str, action, success: str, anchor: str = "", files=None, attach=None):
+    """Run a task action from `form`: its errors (the form's or the service's) come back beside its fields
+    on the task page (rendered as `name`), the way the progress report's do. With `files`, the record the
+    action returns takes them (`attach(record, attachment)`), as in `_run_with_files`."""
+    task = load_task(task_id, for_update=True)
+    if form.validate():
+        try:
+            record = action(task)
+            if files is not None:
+                _store_files(record, files, attach)
+        except ServiceError as error:
+            db.session.rollback()
+            if not any(name in form for name in error.fields):  # about the task, not the form: flashed
+                flash_error(error)
+                return _back(task_id, anchor)
+            apply_errors(form, error)
+        except OSError:
+            _disk_full()
+            return _back(task_id, anchor)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return _back(task_id, anchor)
+    return render_task(load_task(task_id), code=422, **{name: form})
 
 
 def _secretaries_decide() -> bool:
@@ -301,7 +447,7 @@ def post_update(task_id: int):
             uploads.write_file(attachment, data)
     except ServiceError as error:
         db.session.rollback()
-        flash_error(error)
+        apply_errors(form, error)
         return render_task(load_task(task_id), form, 422)
     except OSError:
         db.session.rollback()
@@ -350,32 +496,29 @@ def confirm(task_id: int):
 @bp.route("/tasks/<int:task_id>/return", methods=["POST"])
 def return_report(task_id: int):
     form = ReasonForm()
-    return _run(task_id, lambda t: workflow.return_completion(current_user, t, form.reason.data or "", today(),
-                                                              _secretaries_decide()),
-                _("The report has been returned to the lead unit."))
+    return _run_form(task_id, form, "return_form",
+                     lambda t: workflow.return_completion(current_user, t, form.reason.data or "", today(),
+                                                          _secretaries_decide()),
+                     _("The report has been returned to the lead unit."))
 
 
 @bp.route("/tasks/<int:task_id>/cancel", methods=["POST"])
 def cancel(task_id: int):
     form = ReasonForm()
-    return _run(task_id, lambda t: workflow.cancel_task(current_user, t, form.reason.data or "", today(),
-                                                        _secretaries_decide()),
-                _("The task has been cancelled."))
+    return _run_form(task_id, form, "cancel_form",
+                     lambda t: workflow.cancel_task(current_user, t, form.reason.data or "", today(),
+                                                    _secretaries_decide()),
+                     _("The task has been cancelled."))
 
 
 @bp.route("/tasks/<int:task_id>/extensions", methods=["POST"])
 def request_extension(task_id: int):
     form = ExtensionForm()
-    if not form.validate():
-        task = load_task(task_id)
-        for name, errors in form.errors.items():
-            for error in errors:
-                flash(f"{form[name].label.text}: {error}", "error")
-        return _back(task.id, "#extension")
-    return _run_with_files(task_id, lambda t: workflow.request_extension(current_user, t, form.deadline.data,
-                                                                         form.reason.data or "", today()),
-                           form.attachments.data, lambda ext, attachment: setattr(attachment, "extension", ext),
-                           _("Your extension request has been sent to the issuer."))
+    return _run_form(task_id, form, "extension_form",
+                     lambda t: workflow.request_extension(current_user, t, form.deadline.data,
+                                                          form.reason.data or "", today()),
+                     _("Your extension request has been sent to the issuer."), "#extension",
+                     files=form.attachments.data, attach=lambda ext, attachment: setattr(attachment, "extension", ext))
 
 
 @bp.route("/tasks/<int:task_id>/extensions/<int:extension_id>/decide", methods=["POST"])
