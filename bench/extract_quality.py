@@ -84,11 +84,16 @@ def _unit(entry: dict) -> UnitRef:
     )
 
 
+def labelled_paths(data: Path = DATA) -> list[Path]:
+    """Return the label files ("NN-slug.json", "NNN-slug.json") in the order of their numbers."""
+    return sorted(data.glob("[0-9]*-*.json"), key=lambda p: int(p.name.split("-", 1)[0]))
+
+
 def load_documents(data: Path = DATA) -> list[tuple[str, str, dict, list[UnitRef]]]:
     """Return (name, text, labels, registry) for every labelled document."""
     shared = [_unit(u) for u in json.loads((data / "units.json").read_text(encoding="utf-8"))["units"]]
     docs = []
-    for label_path in sorted(data.glob("[0-9][0-9]-*.json")):
+    for label_path in labelled_paths(data):
         labels = json.loads(label_path.read_text(encoding="utf-8"))
         text = label_path.with_suffix(".txt").read_text(encoding="utf-8")
         registry = shared + [_unit(u) for u in labels.get("units", [])]

@@ -179,7 +179,7 @@ UNITS_CREATE_ERRORS = [
     (["STTTT", "--name", "Trùng mã"], "unit code already taken: STTTT"),
     (["stttt", "--name", "Trùng mã"], "unit code already taken: stttt"),
     (["NEW", "--name", "Đơn vị mới", "--kind", "planet"],
-     "bad kind: planet (one of province, department, agency, district, division)"),
+     "bad kind: planet (one of province, department, agency, commune, district, division)"),
     (["NEW", "--name", "   "], "the name must not be empty"),
 ]
 

@@ -26,8 +26,10 @@ from tracker.services.errors import ServiceError
 from tracker.services.passwords import password_problems
 from tracker.services.planner import get_settings, plan_digest, plan_reminders
 from tracker.services.tokens import create_token
-from tracker.services.units import CODE_RE, add_unit
-from tracker.services.users import USERNAME_RE, add_user, revoke_sessions
+from tracker.services import units as unit_changes
+from tracker.services.errors import Invalid
+from tracker.services.units import CODE_RE, add_unit, district_refused
+from tracker.services.users import USERNAME_RE, add_user, revoke_credentials, revoke_sessions
 from tracker.timeutil import today as local_today
 from tracker.views_util import tree_order
 
@@ -101,7 +103,7 @@ def units_list() -> None:
     """Print code, name, parent and kind of every unit."""
     for unit in tree_order(list(db.session.scalars(select(Unit)))):
         parent = unit.parent.code if unit.parent else "-"
-        state = "" if unit.active else "\tinactive"
+        state = f"\tended {unit.ended_on}" if unit.ended_on else ("" if unit.active else "\tinactive")
         click.echo(f"{unit.code}\t{unit.name}\t{parent}\t{unit.kind}{state}")
 
 
@@ -113,10 +115,15 @@ def units_list() -> None:
 @click.option("--kind", default="department", help="One of: " + ", ".join(UNIT_KINDS))
 @click.option("--alias", "aliases", multiple=True, help="Another name of the unit (repeatable).")
 @click.option("--email", default="")
-def units_create(code, name, short_name, parent_code, kind, aliases, email) -> None:
+@click.option("--since", "since", default=None, help="The day the unit started (YYYY-MM-DD), if it is on record.")
+def units_create(code, name, short_name, parent_code, kind, aliases, email, since) -> None:
     """Add a unit."""
     if kind not in UNIT_KINDS:
         _fail(f"bad kind: {kind} (one of {', '.join(UNIT_KINDS)})")
+    started_on = _date(since) if since else None
+    refused = district_refused(kind, started_on, local_today())
+    if refused:
+        _fail(refused)
     if not re.match(CODE_RE, code):
         _fail(f"bad unit code: {code!r} (letters, digits, dot, dash and underscore only)")
     if not name.strip():
@@ -125,10 +132,96 @@ def units_create(code, name, short_name, parent_code, kind, aliases, email) -> N
         _fail(f"unit code already taken: {code}")
     parent = _unit(parent_code) if parent_code else None
     unit = add_unit(code, name.strip(), short_name=short_name, kind=kind, parent=parent, aliases=list(aliases),
-                    email=email)
+                    email=email, started_on=started_on)
     audit.record("unit.create", actor=None, obj=unit, summary=unit.name, ip="cli")
     db.session.commit()
     click.echo(f"Created unit {unit.code}: {unit.name}")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"bad date: {value} (use YYYY-MM-DD)")
+
+
+def _apply_change(make) -> unit_changes.ChangeResult:
+    """Run a unit change; a refusal is one line naming each field's problem, exit 1."""
+    try:
+        result = make()
+    except Invalid as exc:
+        db.session.rollback()
+        _fail("; ".join(f"{field}: {problem}" for field, problem in exc.fields.items()) or exc.message)
+    db.session.commit()
+    return result
+
+
+def _moved(result: unit_changes.ChangeResult) -> str:
+    return (f"{result.tasks} open tasks, {result.parts} cooperating parts, {result.users} users and "
+            f"{result.sub_units} sub-units passed on")
+
+
+def _decided(result: unit_changes.ChangeResult) -> str:
+    change = result.change
+    return f" on {change.effective_on}" + (f" ({change.decision})" if change.decision else "")
+
+
+@units_cli.command("rename")
+@click.argument("code")
+@click.option("--name", required=True, help="The new name.")
+@click.option("--short-name", default=None, help="The new short name (default: none).")
+@click.option("--on", "on", required=True, help="The day the new name takes effect (YYYY-MM-DD).")
+@click.option("--decision", default="", help="The decision's number, e.g. \"25/QĐ-UBND\".")
+def units_rename(code, name, short_name, on, decision) -> None:
+    """Rename a unit from a date; the former name stays on record."""
+    unit, day = _unit(code), _date(on)
+    former = unit.name
+    result = _apply_change(lambda: unit_changes.rename_unit(None, unit, name, short_name=short_name, on=day,
+                                                            decision=decision, today=local_today(), ip="cli"))
+    click.echo(f"Renamed {unit.code}: {former} → {unit.name}{_decided(result)}")
+
+
+@units_cli.command("merge")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--into", "into", required=True, help="Code of the successor.")
+@click.option("--on", "on", required=True, help="The day the merger takes effect (YYYY-MM-DD).")
+@click.option("--decision", default="")
+def units_merge(codes, into, on, decision) -> None:
+    """End the units on a date; their open work, users and aliases pass to the successor."""
+    units, successor, day = [_unit(c) for c in codes], _unit(into), _date(on)
+    result = _apply_change(lambda: unit_changes.merge_units(None, units, successor, on=day, decision=decision,
+                                                            today=local_today(), ip="cli"))
+    click.echo(f"Merged {', '.join(u.code for u in units)} into {successor.code}{_decided(result)}: {_moved(result)}")
+
+
+@units_cli.command("split")
+@click.argument("code")
+@click.option("--into", "into", required=True, help="Codes of the successors, comma-separated.")
+@click.option("--on", "on", required=True, help="The day the split takes effect (YYYY-MM-DD).")
+@click.option("--tasks-to", "tasks_to", default=None, help="The successor that takes the open tasks (default: the first).")
+@click.option("--decision", default="")
+def units_split(code, into, on, tasks_to, decision) -> None:
+    """One unit becomes several; its open tasks go to one of them."""
+    unit, day = _unit(code), _date(on)
+    successors = [_unit(c.strip()) for c in into.split(",") if c.strip()]
+    main = _unit(tasks_to) if tasks_to else None
+    result = _apply_change(lambda: unit_changes.split_unit(None, unit, successors, on=day, decision=decision,
+                                                           tasks_to=main, today=local_today(), ip="cli"))
+    click.echo(f"Split {unit.code} into {', '.join(u.code for u in successors)}{_decided(result)}: {_moved(result)} "
+               f"to {(main or successors[0]).code}")
+
+
+@units_cli.command("dissolve")
+@click.argument("code")
+@click.option("--into", "into", required=True, help="Code of the successor.")
+@click.option("--on", "on", required=True, help="The day the unit ends (YYYY-MM-DD).")
+@click.option("--decision", default="")
+def units_dissolve(code, into, on, decision) -> None:
+    """The unit ends on a date; its open work passes to the successor."""
+    unit, successor, day = _unit(code), _unit(into), _date(on)
+    result = _apply_change(lambda: unit_changes.dissolve_unit(None, unit, successor, on=day, decision=decision,
+                                                              today=local_today(), ip="cli"))
+    click.echo(f"Dissolved {unit.code} into {successor.code}{_decided(result)}: {_moved(result)}")
 
 
 @users_cli.command("create")
@@ -175,10 +268,11 @@ def users_set_password(username, password, temporary) -> None:
     _check_password(password, user.username)
     user.set_password(password)
     user.must_change_password = temporary
-    revoke_sessions(user)
+    revoked = revoke_credentials(user, actor=None)  # sessions, API tokens and calendar links
     audit.record("user.password_set", actor=None, obj=user, summary=user.username, ip="cli")
     db.session.commit()
-    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else ""))
+    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else "")
+               + (f"; {revoked} API token(s) and calendar link(s) revoked" if revoked else ""))
 
 
 @users_cli.command("deactivate")
@@ -203,7 +297,8 @@ def serve(host: str, port: int) -> None:
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     scheduler.start()
-    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; Ctrl+C to stop)")
+    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; e-mail links start with "
+               f"{app.config['BASE_URL']}; Ctrl+C to stop)")
     try:
         serving.run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:

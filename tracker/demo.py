@@ -141,7 +141,7 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
     issued = day(-50)
     directive = workflow.create_directive(secretary, workflow.DirectiveData(
         number="125/TB-UBND", kind="conclusion", issued_on=issued, issuing_unit=units["UBND"],
-        signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair,
+        signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair, tracker=secretary,
         title="Kết luận của Phó Chủ tịch UBND tỉnh Trần Thị Nga tại buổi làm việc với Lãnh đạo Sở Thông tin và "
               "Truyền thông về tình hình triển khai các nhiệm vụ trọng tâm năm 2020",
         text=seed_text()))

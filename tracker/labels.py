@@ -12,6 +12,7 @@ UNIT_KIND_LABELS = {
     "province": _l("Province committee"),
     "department": _l("Department"),
     "agency": _l("Agency"),
+    "commune": _l("Commune or ward"),
     "district": _l("District"),
     "division": _l("Division"),
 }
@@ -56,6 +57,20 @@ EXTENSION_STATE_LABELS = {"pending": _l("Waiting for decision"), "approved": _l(
 REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"),
                        "returned": _l("Returned")}
 
+# How a person is told, per kind of message (tracker.rules.preferences).
+CHANNEL_LABELS = {
+    "email": _l("E-mail and bell"),
+    "bell": _l("Bell only"),
+    "digest": _l("Weekly digest only"),
+}
+
+MESSAGE_GROUP_LABELS = {
+    "new_work": _l("New tasks for me or my unit"),
+    "reminders": _l("Deadline reminders"),
+    "awaiting": _l("Reports awaiting my decision"),
+    "answers": _l("Answers to my reports"),
+}
+
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
     "cooperating": _l("New cooperating part for your unit"),
@@ -64,9 +79,18 @@ NOTIFICATION_LABELS = {
     "confirmed": _l("Completion confirmed"),
     "returned": _l("Completion report returned"),
     "extension_requested": _l("Extension requested"),
+    "difficulty": _l("Difficulty or proposal awaiting a decision"),
     "extension_approved": _l("Extension approved"),
     "extension_rejected": _l("Extension rejected"),
     "reminder": _l("Reminder"),
+    "unit_change": _l("Work taken over from a former unit"),
+}
+
+UNIT_CHANGE_LABELS = {
+    "rename": _l("Renamed"),
+    "merge": _l("Merged"),
+    "split": _l("Split"),
+    "dissolve": _l("Dissolved"),
 }
 
 AUDIT_LABELS = {
@@ -107,6 +131,12 @@ AUDIT_LABELS = {
     "unit.create": _l("Created a unit"),
     "unit.update": _l("Edited a unit"),
     "unit.delete": _l("Deleted a unit"),
+    "unit.rename": _l("Renamed a unit"),
+    "unit.merge": _l("Merged a unit into another"),
+    "unit.split": _l("Split a unit"),
+    "unit.dissolve": _l("Dissolved a unit"),
+    "task.transfer": _l("Passed the task to a successor unit"),
+    "user.move": _l("Moved a user to a successor unit"),
     "calendar.add": _l("Added a day to the calendar"),
     "calendar.remove": _l("Removed a day from the calendar"),
     "reminders.settings": _l("Changed the reminder rules"),
@@ -120,6 +150,8 @@ OUTBOX_STATE_LABELS = {
 }
 
 FIELD_LABELS = {
+    "instruction": _l("Instruction"),
+    "asked": _l("Asked for"),
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
     "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),

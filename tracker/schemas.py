@@ -123,6 +123,9 @@ class UnitOut(Output):
     parent: str | None = Field(description="The parent unit's code; null for the root.")
     kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
     active: bool = Field(description="Extension: inactive units take no new tasks.")
+    ended_on: Day | None = Field(description="The first day the unit no longer existed (merged, split or dissolved); "
+                                             "null for a living unit.")
+    successors: list[str] = Field(description="Codes of the units that took over its work when it ended.")
 
 
 # --- directives ---------------------------------------------------------------------------------
@@ -137,6 +140,10 @@ class DirectiveOut(Output):
     signer: str
     text: str
     published: bool = Field(description="Extension: a draft's tasks are seen by the issuing side only.")
+    on_behalf_of: str | None = Field(description="Username of the leader the directive speaks for.")
+    tracker: str | None = Field(description="Username of the person who tracks it (by default its recorder). "
+                                            "With `on_behalf_of`, they receive its tasks' completion reports, "
+                                            "extension requests and difficulties awaiting a decision.")
     url: str = Field(description="Extension: the directive's page.")
 
 
@@ -151,8 +158,10 @@ class DirectiveIn(Input):
                                                      "for it).")
     signer: Text(255) = Field("", description="Free text: name and title.")
     text: Text() = ""
-    on_behalf_of: Username | None = Field(None, description="Extension: username of the issuing unit's leader a "
-                                                            "secretary records for (a leader defaults to themself).")
+    on_behalf_of: Username | None = Field(None, description="Username of the issuing unit's leader the directive "
+                                                            "speaks for (a leader defaults to themself).")
+    tracker: Username | None = Field(None, description="Username of the issuing unit's secretary or leader who "
+                                                       "tracks it; default: whoever records it.")
 
 
 # --- tasks --------------------------------------------------------------------------------------
@@ -284,6 +293,30 @@ class NoteIn(Input):
     note: Text(TEXT_MAX) = ""
 
 
+class AssignIn(Input):
+    """A leader of the lead unit gives the task to one of its people, with the instruction that goes with it."""
+
+    assignee: Username | None = Field(description="Username of a person of the lead unit; null: nobody (the lead "
+                                                   "unit's leaders answer for it).")
+    note: Text(5000) = Field("", description="The instruction (ý kiến giao việc): in the history and the "
+                                            "assignee's notification.")
+    version: int | None = Field(None, description="The task's version as loaded (or If-Match): 409 when stale.")
+
+
+class ExtensionDecisionIn(Input):
+    note: Text(TEXT_MAX) = ""
+    deadline: Day | None = Field(None, description="Approve only: another date than the one asked for (then "
+                                                   "`note` is required).")
+
+
+class CompletionIn(Input):
+    """A completion report: the results achieved (required: an empty one is 422) and the signed report."""
+
+    note: Text(TEXT_MAX) = Field("", description="The results achieved (required).")
+    report_number: Text(80) = Field("", description="The report's number, e.g. 620/BC-STTTT.")
+    report_date: Day | None = Field(None, description="The report's date (not after today).")
+
+
 class ReasonIn(Input):
     reason: Text(TEXT_MAX, minLength=1)
 
@@ -301,6 +334,8 @@ class ExtensionOut(Output):
     id: int
     task: int
     deadline: Day = Field(description="The deadline asked for.")
+    approved_deadline: Day | None = Field(description="The deadline granted (null until approved): the one asked "
+                                                      "for, or another.")
     old_deadline: Day | None
     reason: str
     state: Literal["pending", "approved", "rejected"]
@@ -326,6 +361,8 @@ class CountsOut(Output):
 
 class UnitCountsOut(CountsOut):
     unit: str
+    taken_over_from: list[str] = Field(description="Extension: codes of the former units whose tasks this unit "
+                                                   "took over by `as_of` and counts here.")
     completion_rate: Rate
     on_time_rate: Rate
 
@@ -363,6 +400,8 @@ class NotificationOut(Output):
     id: int
     kind: str
     task: int | None
+    directive: int | None = Field(description="The directive it is about (its publication may concern several "
+                                              "of the reader's tasks: then `task` is null).")
     title: str
     created_at: Moment
     read: bool
@@ -453,6 +492,10 @@ class Query(BaseModel):
 class Paging(Query):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, description="Items per page; values above 200 are served as 200.")
+
+
+class UnitsQuery(Paging):
+    include_former: bool = Field(False, description="Also list the former units (merged, split or dissolved).")
 
 
 class AsOf(Query):

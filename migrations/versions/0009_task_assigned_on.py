@@ -4,7 +4,7 @@ Until now a task existed from the day it was typed in (`created_on`), so a
 notice recorded 40 days after its issue date had no status for those 40
 days. Existing tasks get the issue date of their directive when they were
 recorded before it was published (or it is still a draft), else the day they
-were recorded.
+were recorded; never a day after they were recorded.
 
 Revision ID: 0009
 Revises: 0004
@@ -20,10 +20,11 @@ branch_labels = None
 depends_on = None
 
 
+# Added after publication: the day it was added; else the issue date, never after the day it was recorded.
 BACKFILL = (
     "UPDATE task SET assigned_on = ("
-    " SELECT CASE WHEN d.published_at IS NULL OR task.created_at <= d.published_at"
-    " OR task.created_on <= d.issued_on THEN d.issued_on ELSE task.created_on END"
+    " SELECT CASE WHEN d.published_at IS NOT NULL AND task.created_at > d.published_at THEN task.created_on"
+    " WHEN d.issued_on < task.created_on THEN d.issued_on ELSE task.created_on END"
     " FROM directive d WHERE d.id = task.directive_id)")
 
 

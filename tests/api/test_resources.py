@@ -30,7 +30,7 @@ def test_units_tree(api, username):
     assert units["UBND"]["parent"] is None and units["UBND"]["kind"] == "province"
     assert units["STTTT-CNTT"] == {"code": "STTTT-CNTT", "name": "Phòng Công nghệ thông tin",
                                    "short_name": "Phòng CNTT", "parent": "STTTT", "kind": "division",
-                                   "active": True}
+                                   "active": True, "ended_on": None, "successors": []}
     codes = [u["code"] for u in body["items"]]
     assert codes.index("STTTT") < codes.index("STTTT-CNTT")  # parents before children
     pages = [api.get(username, f"/units?per_page=5&page={p}").get_json()["items"] for p in (1, 2, 3)]
@@ -90,7 +90,8 @@ def test_stats_cover_the_tasks_led_in_reach(api, username):
     by_unit = {row["unit"]: row for row in body["by_unit"]}
     assert set(by_unit) == {t.lead_unit.code for t in tasks}  # each task under its own lead unit
     for code, row in by_unit.items():
-        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate"}
+        assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate", "taken_over_from"}
+        assert row["taken_over_from"] == []  # no unit changed in the demo data
         assert {k: row[k] for k in COUNT_KEYS} == expected_counts([t for t in tasks if t.lead_unit.code == code],
                                                                   today())
     for key in COUNT_KEYS:
@@ -145,8 +146,9 @@ def test_notifications_are_the_callers_newest_first(api):
     mine = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == lan.id))
     assert body["total"] == mine >= 2
     first = body["items"][0]
-    assert set(first) == {"id", "kind", "task", "title", "created_at", "read"}
+    assert set(first) == {"id", "kind", "task", "directive", "title", "created_at", "read"}
     assert (first["kind"], first["task"], first["read"]) == ("returned", tid, False)
+    assert first["directive"] == api.get("lan.nt", f"/tasks/{tid}").get_json()["directive"]
     keys = [(n["created_at"], n["id"]) for n in body["items"]]
     assert keys == sorted(keys, reverse=True)
     theirs = {n["id"] for n in api.get("nga.tt", "/notifications?per_page=200").get_json()["items"]}

@@ -368,3 +368,17 @@ def test_extensions(api):
     response = api.post("nga.tt", f"/extensions/{pending.id}/reject", {"note": "Không đồng ý"})
     assert response.status_code == 200 and response.get_json()["state"] == "rejected"
     assert api.post("nga.tt", "/extensions/99999/approve", {}).status_code == 404
+
+
+def test_a_completion_report_needs_its_results_and_carries_its_number_and_date(api):
+    tid = task_id(IPV6)
+    response = api.post("lan.nt", f"/tasks/{tid}/completion", {"note": ""})
+    assert response.status_code == 422
+    assert error_of(response)["fields"]["note"] == "Nêu kết quả thực hiện: người giao nhiệm vụ dựa vào đó để xem xét."
+    assert api.post("lan.nt", f"/tasks/{tid}/completion", {"note": "Xong", "report_date": "2999-01-01"}
+                    ).status_code == 422
+    response = api.post("lan.nt", f"/tasks/{tid}/completion", {
+        "note": "Đã hoàn thành", "report_number": "702/BC-STTTT", "report_date": today().isoformat()})
+    assert response.status_code == 200 and response.get_json()["state"] == "submitted"
+    report = db.session.get(Task, tid).pending_report
+    assert (report.note, report.report_number, report.report_date) == ("Đã hoàn thành", "702/BC-STTTT", today())

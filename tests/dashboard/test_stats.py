@@ -218,7 +218,8 @@ def test_stats_payload_has_the_api_shape(world):
     assert payload["completion_rate"] == pytest.approx(4 / 11)
     row = next(r for r in payload["by_unit"] if r["unit"] == "SNV")
     assert row == {"unit": "SNV", "total": 2, "done_on_time": 0, "done_late": 0, "in_progress": 1, "overdue": 1,
-                   "cancelled": 0, "due_soon": 0, "completion_rate": 0.0, "on_time_rate": 0.0}
+                   "cancelled": 0, "due_soon": 0, "completion_rate": 0.0, "on_time_rate": 0.0,
+                   "taken_over_from": []}
     stc = next(r for r in payload["by_unit"] if r["unit"] == "STC")
     assert stc["completion_rate"] is None and stc["on_time_rate"] is None  # only a cancelled task
     past = stats_payload(world.users["nga.tt"], PAST, unit="SNV", today=TODAY)

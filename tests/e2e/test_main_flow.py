@@ -142,33 +142,36 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(hai.get_by_role("heading", name="What you can do")).to_be_visible()
     expect(hai.locator("#updates")).to_contain_text("Nguyễn Thị Lan")
     hai.get_by_text("Report completion", exact=True).click()
-    hai.get_by_label("What was delivered (document number, result)").fill(
-        "Trung tâm dữ liệu và cổng thông tin tỉnh đã chạy IPv6; báo cáo số 702/BC-STTTT.")
+    hai.get_by_label("Results achieved", exact=True).fill("Trung tâm dữ liệu và cổng thông tin tỉnh đã chạy IPv6.")
+    hai.get_by_label("Report number", exact=True).fill("702/BC-STTTT")
+    hai.get_by_label("Report date", exact=True).fill(f"{day:%Y-%m-%d}")
     hai.get_by_role("button", name="Send completion report").click()
     expect(flash(hai)).to_contain_text("The completion report has been sent to the issuer.")
     expect(hai.get_by_text("Completion reported; waiting for the issuer to confirm it.")).to_be_visible()
     hai.get_by_role("button", name="Tiếng Việt").click()
     expect(hai.locator("html")).to_have_attribute("lang", "vi")
 
-    # --- The Vice-Chair: the bell counts the report; the notifications page lists it, unread.
+    # --- The Vice-Chair: the bell counts the report (and the difficulty Lan raised: she is the issuing side);
+    # the notifications page lists it, unread.
     nga.goto("/")
-    expect(bell(nga)).to_have_attribute("aria-label", f"Thông báo: {unread_before + 1} chưa đọc")
-    assert unread_count(nga) == unread_before + 1
+    expect(bell(nga)).to_have_attribute("aria-label", f"Thông báo: {unread_before + 2} chưa đọc")
+    assert unread_count(nga) == unread_before + 2
     bell(nga).click()
     expect(nga.get_by_role("heading", name="Thông báo", level=1)).to_be_visible()
     newest = nga.locator("ul.notifications li").first
     expect(newest).to_have_class(re.compile(r"\bunread\b"))
     expect(newest).to_contain_text("Đã báo cáo hoàn thành")
     expect(newest).to_contain_text(ipv6)
-    expect(nga.get_by_role("link", name=f"Chưa đọc ({unread_before + 1})")).to_be_visible()
+    expect(nga.get_by_role("link", name=f"Chưa đọc ({unread_before + 2})")).to_be_visible()
 
     # --- ...opens it, confirms the completion.
     newest.get_by_role("button").click()
     expect(nga.get_by_role("heading", name=ipv6, exact=True, level=1)).to_be_visible()
-    assert unread_count(nga) == unread_before
+    assert unread_count(nga) == unread_before + 1
     report = nga.locator("#decide-report")
     expect(report.get_by_role("heading", name=f"Báo cáo hoàn thành ngày {day:%d/%m/%Y}")).to_be_visible()
     expect(report).to_contain_text("702/BC-STTTT")
+    expect(report).to_contain_text(f"{day:%d/%m/%Y}")
     report.get_by_label("Ghi chú (không bắt buộc)").fill("Ghi nhận kết quả.")
     report.get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(flash(nga)).to_contain_text("Đã xác nhận hoàn thành nhiệm vụ.")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tracker.rules.status import STATUSES, TaskFacts, deadline_on, rates, status_on
+from tracker.rules.status import STATUSES, TaskFacts, assignment_day, deadline_on, rates, status_on
 from tracker.services.status_sql import existed_sql, status_sql
 
 D = date(2025, 3, 10)  # the original deadline of most cases (a Monday)
@@ -245,3 +245,14 @@ def test_sql_agrees_with_python(db, task_home, tasks, data, after):
         assert sql_statuses(db, ids, [today], historical=True) == expected
     finally:
         db.session.rollback()
+
+
+@pytest.mark.parametrize("issued, after_publication, added, expected", [
+    ("2025-01-10", False, "2025-02-19", "2025-01-10"),  # recorded 40 days late: from the issue date
+    ("2025-01-10", True, "2025-02-19", "2025-02-19"),  # added after publication: from that day
+    ("2025-01-10", False, "2025-01-10", "2025-01-10"),
+    ("2025-03-01", False, "2025-02-19", "2025-02-19"),  # recorded before its date: never after the day recorded
+])
+def test_a_task_counts_from_the_day_it_was_assigned(issued, after_publication, added, expected):
+    day = date.fromisoformat
+    assert assignment_day(day(issued), after_publication, day(added)) == day(expected)

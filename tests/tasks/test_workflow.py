@@ -235,7 +235,7 @@ def test_completion_reported_late_is_done_late(published, login_as, db):
 def test_secretary_confirms_only_where_allowed(published, login_as, db, app):
     task = published
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
-        post(login_as("hai.nv"), f"/tasks/{task.id}/complete")
+        post(login_as("hai.nv"), f"/tasks/{task.id}/complete", {"note": "Xong."})
         thu = login_as("thu.lt")
         assert "Confirm completion" not in main_text(thu.get(f"/tasks/{task.id}"))
         assert thu.post(f"/tasks/{task.id}/confirm").status_code == 403
@@ -395,8 +395,8 @@ def test_refused_on_a_done_task(published, login_as, db):
     task = published
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
         hai, nga = login_as("hai.nv"), login_as("nga.tt")
-        post(hai, f"/tasks/{task.id}/complete")
-        response = post(hai, f"/tasks/{task.id}/complete")
+        post(hai, f"/tasks/{task.id}/complete", {"note": "Xong."})
+        response = post(hai, f"/tasks/{task.id}/complete", {"note": "Xong."})
         assert "Only an open task can be reported complete (this one is: Completion reported)." in flashes(response)
         post(nga, f"/tasks/{task.id}/confirm")
         before = snapshot(db, task)
@@ -469,7 +469,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
     assert (first.progress, second.progress, task.progress) == (80, 0, 40)
     with time_machine.travel(at(date(2025, 3, 11)), tick=False):
         quang, hai = login_as("quang.dv"), login_as("hai.nv")
-        response = post(quang, f"/tasks/{first.id}/complete")
+        response = post(quang, f"/tasks/{first.id}/complete", {"note": "Đã chuyển đổi xong."})
         assert "The completion report has been sent to the issuer." in flashes(response)
         # The department, which issued the sub-task, confirms it.
         assert "Completion has been confirmed." in flashes(post(hai, f"/tasks/{first.id}/confirm"))

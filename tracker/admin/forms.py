@@ -1,9 +1,9 @@
 """Admin forms for units and users."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from tracker.forms import Form, PasswordPolicy, choices, form_id
+from tracker.forms import DateField, Form, PasswordPolicy, choices, form_id
 from tracker.labels import LANGUAGE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from tracker.services.units import CODE_RE
 from tracker.services.users import USERNAME_RE
@@ -19,7 +19,40 @@ class UnitForm(Form):
     aliases = TextAreaField(_l("Other names (one per line)"), validators=[Optional(), Length(max=2000)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=255)])
     active = BooleanField(_l("Active"), default=True)
+    started_on = DateField(_l("In existence since"), validators=[Optional()],
+                           description=_l("Needed only for a district, which must have existed before 1 July 2025."))
     submit = SubmitField(_l("Save"))
+
+
+class UnitChangeForm(Form):
+    """What every unit change says: from when, and by which decision."""
+
+    on = DateField(_l("Effective date"), validators=[DataRequired(message=_l("Enter the date the change takes effect."))])
+    decision = StringField(_l("Decision number"), validators=[Optional(), Length(max=120)],
+                           description=_l("For example: 25/QĐ-UBND"))
+    submit = SubmitField(_l("Save the change"))
+
+
+class RenameForm(UnitChangeForm):
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=255)])
+    short_name = StringField(_l("New short name"), validators=[Optional(), Length(max=120)])
+
+
+class MergeForm(UnitChangeForm):
+    into = SelectField(_l("Merged into"), coerce=form_id, validate_choice=True)
+
+
+class DissolveForm(UnitChangeForm):
+    into = SelectField(_l("Its work passes to"), coerce=form_id, validate_choice=True)
+
+
+class SplitForm(UnitChangeForm):
+    into = SelectMultipleField(_l("Successors"), coerce=form_id, validate_choice=True)
+    tasks_to = SelectField(_l("Open tasks, users and sub-units go to"), coerce=form_id, validate_choice=True,
+                           description=_l("Each open task can be given to another successor below."))
+
+
+CHANGE_FORMS = {"rename": RenameForm, "merge": MergeForm, "split": SplitForm, "dissolve": DissolveForm}
 
 
 class UserForm(Form):

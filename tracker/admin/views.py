@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,16 +12,19 @@ from sqlalchemy import func, or_, select
 from tracker import params
 from tracker.admin import bp
 from tracker.admin.audit_export import audit_filters, audit_select
-from tracker.admin.forms import TemporaryPasswordForm, UnitForm, UserForm
+from tracker.admin.forms import CHANGE_FORMS, TemporaryPasswordForm, UnitForm, UserForm
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import Unit, User
+from tracker.models import Unit, UnitChange, UnitChangeMember, User
 from tracker.paging import Page
 from tracker.params import page_args
 from tracker.services import audit
-from tracker.services.units import unit_blockers
-from tracker.services.users import revoke_sessions
+from tracker.services import units as unit_changes
+from tracker.services.errors import Invalid
+from tracker.services.units import district_refused, unit_blockers
+from tracker.services.users import revoke_credentials, revoke_sessions
 from tracker.text import like_pattern
+from tracker.timeutil import format_date, today
 
 
 def _per_page() -> int:
@@ -78,6 +82,8 @@ def units():
         stmt = stmt.where(Unit.active.is_(True))
     elif status == "inactive":
         stmt = stmt.where(Unit.active.is_(False))
+    elif status == "former":
+        stmt = stmt.where(Unit.ended_on.is_not(None))
     if q:
         page = db.paginate(stmt.order_by(Unit.sort_key, Unit.id), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1,
                            per_page=_per_page(), error_out=False)
@@ -85,14 +91,30 @@ def units():
         units = _in_tree_order(db.session.scalars(stmt).all())
         number, per_page = page_args(request.args)
         page = Page(units[(number - 1) * per_page:number * per_page], number, per_page, len(units))
-    return render_template("admin/units.html", page=page, q=q, kind=kind, status=status)
+    return render_template("admin/units.html", page=page, q=q, kind=kind, status=status,
+                           history=_histories([u.id for u in page.items]), one_day=timedelta(days=1))
+
+
+def _histories(unit_ids: list[int]) -> dict[int, list[UnitChange]]:
+    """The changes each unit took part in, oldest first: the tree shows them beside the unit."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(select(UnitChangeMember.unit_id, UnitChange).join(UnitChange)
+                              .where(UnitChangeMember.unit_id.in_(unit_ids))
+                              .order_by(UnitChange.effective_on, UnitChange.id)).all()
+    result: dict[int, list[UnitChange]] = defaultdict(list)
+    for unit_id, change in rows:
+        if change not in result[unit_id]:
+            result[unit_id].append(change)
+    return result
 
 
 def _apply_unit_form(form: UnitForm, unit: Unit) -> dict:
     aliases = [a.strip() for a in (form.aliases.data or "").splitlines() if a.strip()]
     fields = {"code": form.code.data.strip(), "name": form.name.data.strip(),
               "short_name": (form.short_name.data or "").strip(), "kind": form.kind.data,
-              "aliases": aliases, "email": (form.email.data or "").strip(), "active": form.active.data}
+              "aliases": aliases, "email": (form.email.data or "").strip(), "active": form.active.data,
+              "started_on": form.started_on.data}
     changes = audit.diff(unit, fields) if unit.id else {}
     for name, value in fields.items():
         setattr(unit, name, value)
@@ -114,7 +136,11 @@ def _validate_unit(form: UnitForm, unit: Unit) -> Unit | None | bool:
         if blockers:
             form.active.errors.append(_("This unit still has %(what)s; move or close them first.",
                                         what=", ".join(map(str, blockers))))
-    if taken or form.parent_id.errors or form.active.errors:
+    if form.kind.data == "district" and unit.kind != "district":
+        refused = district_refused("district", form.started_on.data, today())
+        if refused:
+            form.kind.errors.append(refused)
+    if taken or form.parent_id.errors or form.active.errors or form.kind.errors:
         return False
     return parent
 
@@ -182,6 +208,95 @@ def unit_delete(unit_id: int):
     db.session.commit()
     flash(_("Unit %(name)s has been deleted.", name=unit.name), "success")
     return redirect(url_for("admin.units"))
+
+
+def _living_choices(unit: Unit, blank: str | None = None) -> list:
+    """The units that may take over from `unit`: living, outside its subtree, in tree order."""
+    units = [u for u in _in_tree_order(db.session.scalars(select(Unit).where(Unit.ended_on.is_(None))).all())
+             if not u.path.startswith(unit.path)]
+    pairs = [(0, blank)] if blank is not None else []
+    pairs += [(u.id, "\u2003" * u.depth + u.name) for u in units]
+    return choices(pairs)
+
+
+@bp.route("/units/<int:unit_id>/rename", methods=["GET", "POST"])
+def unit_rename(unit_id: int):
+    return unit_change(unit_id, "rename")
+
+
+@bp.route("/units/<int:unit_id>/merge", methods=["GET", "POST"])
+def unit_merge(unit_id: int):
+    return unit_change(unit_id, "merge")
+
+
+@bp.route("/units/<int:unit_id>/split", methods=["GET", "POST"])
+def unit_split(unit_id: int):
+    return unit_change(unit_id, "split")
+
+
+@bp.route("/units/<int:unit_id>/dissolve", methods=["GET", "POST"])
+def unit_dissolve(unit_id: int):
+    return unit_change(unit_id, "dissolve")
+
+
+def unit_change(unit_id: int, kind: str):
+    """Rename, merge, split or dissolve a unit from a date, by a decision."""
+    unit = db.get_or_404(Unit, unit_id)
+    if unit.ended_on is not None:
+        flash(_("%(name)s no longer exists: it ended on %(day)s.", name=unit.name, day=format_date(unit.ended_on)),
+              "error")
+        return redirect(url_for("admin.units"))
+    form = CHANGE_FORMS[kind]()
+    if kind in ("merge", "dissolve"):
+        form.into.choices = _living_choices(unit, blank=_("(choose)"))
+    elif kind == "split":
+        form.into.choices = _living_choices(unit)
+        form.tasks_to.choices = _living_choices(unit, blank=_("(the first successor)"))
+    tasks = unit_changes.open_tasks_of(unit) if kind == "split" else []
+    if request.method == "GET" and kind == "rename":
+        form.name.data, form.short_name.data = unit.name, unit.short_name
+    if form.validate_on_submit():
+        try:
+            result = _apply_change(kind, form, unit, tasks)
+        except Invalid as refused:
+            db.session.rollback()
+            for name, problem in refused.fields.items():
+                target = getattr(form, name, None) if name not in ("unit", "units") else None
+                (target.errors if target is not None else form.form_errors).append(problem)
+        else:
+            db.session.commit()
+            if kind == "rename":
+                flash(_("%(former)s is now named %(name)s.", former=result.change.former_name, name=unit.name),
+                      "success")
+            else:
+                flash(_("The change of %(name)s has been saved: %(tasks)d open tasks, %(users)d users and "
+                        "%(units)d sub-units passed on.", name=unit.name, tasks=result.tasks, users=result.users,
+                        units=result.sub_units), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_change.html", form=form, unit=unit, kind=kind, tasks=tasks,
+                           chosen={t.id: params.an_id(request.form.get(f"task-{t.id}")) for t in tasks})
+
+
+def _apply_change(kind: str, form, unit: Unit, tasks) -> unit_changes.ChangeResult:
+    common = {"on": form.on.data, "decision": form.decision.data or "", "today": today()}
+    if kind == "rename":
+        return unit_changes.rename_unit(current_user, unit, form.name.data, short_name=form.short_name.data or "",
+                                        **common)
+    if kind == "split":
+        successors = [db.session.get(Unit, i) for i in form.into.data or []]
+        main = db.session.get(Unit, form.tasks_to.data) if form.tasks_to.data else None
+        targets = {}
+        for task in tasks:
+            chosen = params.an_id(request.form.get(f"task-{task.id}"))
+            if chosen:
+                targets[task.id] = db.get_or_404(Unit, chosen)
+        return unit_changes.split_unit(current_user, unit, successors, tasks_to=main, task_targets=targets, **common)
+    successor = db.session.get(Unit, form.into.data) if form.into.data else None
+    if successor is None:
+        raise Invalid(_("The change was not saved."), {"into": _("Choose the successor.")})
+    if kind == "merge":
+        return unit_changes.merge_units(current_user, [unit], successor, **common)
+    return unit_changes.dissolve_unit(current_user, unit, successor, **common)
 
 
 # --- users -------------------------------------------------------------------------------
@@ -275,7 +390,9 @@ def user_edit(user_id: int):
             user.set_password(form.password.data)
             user.must_change_password = True
             changes["password"] = ["***", "(temporary)"]
-        if (was_active and not user.active) or form.password.data or "role" in changes:
+        if form.password.data:
+            revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
+        elif (was_active and not user.active) or "role" in changes:
             revoke_sessions(user)
         action = "user.role_change" if "role" in changes else "user.update"
         audit.record(action, actor=current_user, obj=user, summary=user.username, changes=changes)
@@ -315,7 +432,7 @@ def user_temporary_password(user_id: int):
         return redirect(url_for("admin.user_edit", user_id=user.id))
     user.set_password(form.password.data)
     user.must_change_password = True
-    revoke_sessions(user)
+    revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
     audit.record("user.temporary_password", actor=current_user, obj=user, summary=user.username)
     db.session.commit()
     flash(_("A temporary password has been set for %(name)s; they must change it at the next sign-in.",

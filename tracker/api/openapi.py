@@ -27,7 +27,7 @@ NAMES: dict[type[BaseModel], str] = {
     s.DirectivePage: "DirectivePage", s.DirectiveDetailOut: "DirectiveDetail", s.DirectiveIn: "NewDirective",
     s.TaskOut: "Task", s.TaskPage: "TaskPage", s.TaskIn: "NewTask", s.TaskPatch: "TaskPatch",
     s.UpdateOut: "Update", s.UpdatePage: "UpdatePage", s.UpdateIn: "NewUpdate", s.NoteIn: "Note",
-    s.ReasonIn: "Reason", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
+    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.AssignIn: "Assignment", s.ExtensionDecisionIn: "ExtensionDecision", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
@@ -36,8 +36,8 @@ NAMES: dict[type[BaseModel], str] = {
     s.PartCountsOut: "PartCounts", s.UnitPartCountsOut: "UnitPartCounts", s.CooperatingCountsOut: "CooperatingCounts",
     s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
-          s.ExtractIn, s.CooperatingPartIn, s.CooperationIn}
+INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.AssignIn,
+          s.ExtensionDecisionIn, s.EmptyIn, s.ExtensionIn, s.ExtractIn, s.CooperatingPartIn, s.CooperationIn}
 
 ERRORS = {
     400: "Malformed JSON, or a body that is not an object.",
@@ -172,7 +172,7 @@ def paths() -> dict[str, dict]:
             "summary": "This description", "operationId": "openapi", "tags": ["meta"], "security": [],
             "responses": {"200": {"description": "OpenAPI 3 document",
                                   "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.Paging, tag="units", errors=(401, 422),
+        "/units": {"get": op("The unit tree", json_ok(s.UnitPage), query=s.UnitsQuery, tag="units", errors=(401, 422),
                              operation_id="listUnits", description="Every unit, depth first, siblings by name.")},
         "/directives": {
             "get": op("Directives the caller may see, newest first", json_ok(s.DirectivePage), tag="directives",
@@ -225,9 +225,13 @@ def paths() -> dict[str, dict]:
             operation_id="reportCooperation",
             description="Only the people of that cooperating unit (403 for others who see the task). The report "
                         "is added to the task's history as a contribution; `done` marks the part done.")},
+        "/tasks/{task_id}/assign": task_action(
+            "Assign the task to a person of the lead unit, with an instruction", s.AssignIn, "assignTask",
+            "The lead unit's leaders (and whoever may assign on the page)."),
         "/tasks/{task_id}/completion": task_action(
-            "Report completion (state becomes submitted)", s.NoteIn, "submitCompletion",
-            "The lead side; the issuer then confirms or returns it.", required=False),
+            "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
+            "The lead side, with the results achieved (an empty `note` is 422) and the report's number and date; "
+            "the issuer then confirms or returns it."),
         "/tasks/{task_id}/confirm": task_action("Confirm completion (state becomes done)", s.NoteIn,
                                                 "confirmCompletion", "The issuing unit's leaders.", required=False),
         "/tasks/{task_id}/return": task_action("Return a completion report (state becomes open)", s.ReasonIn,
@@ -238,12 +242,13 @@ def paths() -> dict[str, dict]:
             "Ask for a later deadline", json_ok(s.ExtensionOut, "Created (state pending)", 201), tag="tasks",
             path=[path_id("task_id")], request=s.ExtensionIn, errors=WRITE_ERRORS, operation_id="requestExtension")},
         "/extensions/{extension_id}/approve": {"post": op(
-            "Approve an extension (the deadline moves)", json_ok(s.ExtensionOut), tag="tasks",
-            path=[path_id("extension_id")], request=s.NoteIn, required=False, errors=WRITE_ERRORS,
+            "Approve an extension (the deadline moves: to the date asked for, or to `deadline` with a `note`)",
+            json_ok(s.ExtensionOut), tag="tasks",
+            path=[path_id("extension_id")], request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS,
             operation_id="approveExtension")},
         "/extensions/{extension_id}/reject": {"post": op(
             "Reject an extension", json_ok(s.ExtensionOut), tag="tasks", path=[path_id("extension_id")],
-            request=s.NoteIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
+            request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
         "/stats": {"get": op(
             "The dashboard's figures", json_ok(s.StatsOut), tag="stats", operation_id="getStats",
             description="With no filter: every task led in the caller's reach, of published directives, as of "

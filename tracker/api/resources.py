@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
@@ -23,6 +23,7 @@ from tracker.schemas import (
     StatsOut,
     StatsQuery,
     UnitPage,
+    UnitsQuery,
 )
 from tracker.services.errors import Forbidden
 from tracker.services.stats import stats_payload
@@ -32,9 +33,13 @@ from tracker.views_util import tree_order
 
 @bp.route("/units")
 def list_units():
-    """The unit tree, depth first, siblings by name (every unit: codes are what requests name)."""
-    page, per_page = paging(query(Paging))
-    units = tree_order(list(db.session.scalars(select(Unit).options(selectinload(Unit.parent)))))
+    """The unit tree, depth first, siblings by name; former units only with `include_former`."""
+    params = query(UnitsQuery)
+    page, per_page = paging(params)
+    stmt = select(Unit).options(selectinload(Unit.parent))
+    if not params.include_former:
+        stmt = stmt.where(Unit.ended_on.is_(None))
+    units = tree_order(list(db.session.scalars(stmt)))
     items = [unit_json(u) for u in units[(page - 1) * per_page:page * per_page]]
     return respond(UnitPage, page_json(items, len(units), page, per_page))
 
@@ -44,12 +49,12 @@ def list_notifications():
     """The caller's in-app notifications, newest first."""
     params = query(Paging)
     stmt = (select(Notification).where(Notification.user_id == current_api_user().id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+            .options(joinedload(Notification.task)).order_by(Notification.created_at.desc(), Notification.id.desc()))
     return respond(NotificationPage, paged(stmt, notification_json, params))
 
 
 def unit_registry() -> list[UnitRef]:
-    """The active units as the extractor knows them."""
+    """The active units as the extractor knows them (a former unit's names are its successor's aliases)."""
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id))
     return [UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
                     kind=u.kind) for u in units]

@@ -52,11 +52,15 @@ def respond(model: type[BaseModel], data: dict[str, Any], status: int = 200, hea
 
 
 def unit_json(unit: Unit) -> dict[str, Any]:
-    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None)
+    return fields_of(UnitOut, unit, parent=unit.parent.code if unit.parent else None,
+                     successors=[s.code for s in unit.successors])
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:
+    tracker = directive.tracker or directive.created_by
     return fields_of(DirectiveOut, directive, issuing_unit=directive.issuing_unit.code,
+                     on_behalf_of=directive.on_behalf_of.username if directive.on_behalf_of else None,
+                     tracker=tracker.username if tracker else None,
                      url=external_url("directives.show", directive_id=directive.id))
 
 
@@ -125,4 +129,5 @@ def extension_json(ext: ExtensionRequest) -> dict[str, Any]:
 
 
 def notification_json(note: Notification) -> dict[str, Any]:
-    return fields_of(NotificationOut, note, task=note.task_id, read=note.read_at is not None)
+    directive = note.directive_id or (note.task.directive_id if note.task_id else None)
+    return fields_of(NotificationOut, note, task=note.task_id, directive=directive, read=note.read_at is not None)

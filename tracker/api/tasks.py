@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
-from tracker.api.inputs import body, expected_version, find_user, invalid, paging, query, query_unit, unit_or_error
+from tracker.api.inputs import body, expected_version, invalid, known_user, paging, query, query_unit, unit_or_error
 from tracker.api.serialize import (
     due_soon,
     extension_json,
@@ -32,6 +32,9 @@ from tracker.schemas import (
     AsOf,
     CooperatingPartOut,
     CooperationIn,
+    AssignIn,
+    CompletionIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -60,8 +63,8 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
     """The filters of GET /tasks, every one checked (422 naming the parameter)."""
     assignee = None
     if params.assignee:
-        assignee = find_user(params.assignee)
-        if assignee is None:
+        assignee = known_user(current_api_user(), params.assignee)
+        if assignee is None:  # an unknown name and one outside reach answer alike
             raise invalid({"assignee": _("Unknown user: %(name)s", name=params.assignee)})
     return TaskFilters(view="all", status=list(params.status), unit=query_unit(params, "unit"),
                        lead_unit=query_unit(params, "lead_unit"), assignee=assignee, directive_id=params.directive,
@@ -139,7 +142,7 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
     else:
         cooperating = list(base.cooperating_units) if base else []
     if "assignee" in sent:
-        assignee = find_user(data.assignee) if data.assignee is not None else None
+        assignee = known_user(current_api_user(), data.assignee, lead) if data.assignee is not None else None
         if data.assignee is not None and assignee is None:
             errors["assignee"] = _("Unknown user: %(name)s", name=data.assignee[:80])
     else:
@@ -229,10 +232,24 @@ def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
 
 
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+def assign(task_id: int):
+    def act(task, data, now):
+        assignee = None
+        if data.assignee is not None:
+            assignee = find_user(data.assignee)
+            if assignee is None:
+                raise invalid({"assignee": _("Unknown user: %(name)s", name=data.assignee[:80])})
+        version = expected_version(data.version)
+        workflow.assign(current_api_user(), task, assignee, expected_version=version, note=data.note)
+
+    return _task_action(task_id, AssignIn, act)
+
+
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
 def submit_completion(task_id: int):
-    return _task_action(task_id, NoteIn, lambda task, data, now: workflow.submit_completion(
-        current_api_user(), task, data.note, now))
+    return _task_action(task_id, CompletionIn, lambda task, data, now: workflow.submit_completion(
+        current_api_user(), task, data.note, now, data.report_number, data.report_date))
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
@@ -263,10 +280,11 @@ def request_extension(task_id: int):
 
 
 def _decide(extension_id: int, approve: bool):
-    decision = body(NoteIn)
+    decision = body(ExtensionDecisionIn)
     ext = load_extension(extension_id)
     load_task(ext.task_id, for_update=True)
-    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide())
+    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide(),
+                              deadline=decision.deadline if approve else None)
     db.session.commit()
     return respond(ExtensionOut, extension_json(ext))
 

@@ -18,11 +18,13 @@ from tracker.database import db
 from tracker.directives import bp
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
-from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, UnitRef, extract
+from tracker.rules.units import former_units_named
 from tracker.services import workflow
+from tracker.services.units import former_units
 from tracker.services.documents import text_from_upload
 from tracker.services.errors import ServiceError
-from tracker.timeutil import today
+from tracker.timeutil import format_date, today
 from tracker.views_util import load_directive, unit_options
 
 EXTRA_ROWS = 3
@@ -73,16 +75,18 @@ def extract_tasks(directive_id: int):
     directive = load_directive(directive_id)
     _check(directive)
     text = directive.text or ""
+    uploaded = False
     if request.method == "POST":
         upload = request.files.get("document")
         try:
             if upload and upload.filename:
-                text = text_from_upload(upload)
+                text, uploaded = text_from_upload(upload), True
             else:
                 text = request.form.get("text", "")
         except ServiceError as error:
+            # The page says what was wrong, never what the file held (it may be megabytes).
             flash(error.message, "error")
-            return render_template("directives/extract.html", directive=directive, text=request.form.get("text", ""),
+            return render_template("directives/extract.html", directive=directive, text="",
                                    rows=None, pieces=None), 422
     if not text.strip():
         return render_template("directives/extract.html", directive=directive, text="", rows=None, pieces=None)
@@ -91,22 +95,30 @@ def extract_tasks(directive_id: int):
         proposals = extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
     except ExtractError as error:
         flash(str(error), "error")
-        return render_template("directives/extract.html", directive=directive, text=text, rows=None,
+        # Pasted text comes back to be corrected, unless it is past the limit; a file's text never does.
+        kept = "" if uploaded or len(text) > MAX_TEXT_CHARS else text
+        return render_template("directives/extract.html", directive=directive, text=kept, rows=None,
                                pieces=None), 422
     codes = {u.code: u for u in db.session.scalars(select(Unit))}
+    formers = former_units()
     rows = []
     for number, p in enumerate(proposals, start=1):
         lead = codes.get(p.lead_unit) if p.lead_unit else None
+        named = [f for f in former_units_named(text[p.start:p.end], formers)
+                 if f.successor == p.lead_unit or f.successor in p.cooperating_units]
+        notes = [_("%(former)s no longer exists (since %(day)s): its work passes to %(successor)s.",
+                   former=codes[f.code].name, day=format_date(f.ended_on), successor=codes[f.successor].name)
+                 for f in named]
         rows.append({"number": number, "title": p.title, "lead_unit_id": lead.id if lead else 0,
                      "cooperating": [codes[c].id for c in p.cooperating_units if c in codes],
                      "deadline": p.deadline.isoformat() if p.deadline else "", "ongoing": p.ongoing,
                      "unknown": p.unknown_units, "include": True, "collective": p.collective or "",
                      "cooperating_collective": p.cooperating_collective,
-                     "recurrence": recurrence_text(p.recurrence), "expand": []})
+                     "recurrence": recurrence_text(p.recurrence), "expand": [], "notes": notes})
     for _i in range(EXTRA_ROWS):
         rows.append({"number": None, "title": "", "lead_unit_id": 0, "cooperating": [], "deadline": "",
                      "ongoing": False, "unknown": [], "include": False, "collective": "",
-                     "cooperating_collective": [], "recurrence": "", "expand": []})
+                     "cooperating_collective": [], "recurrence": "", "expand": [], "notes": []})
     return render_template("directives/extract.html", directive=directive, text=text, rows=rows,
                            pieces=segments(text, proposals), units=unit_options(directive.issuing_unit))
 

@@ -23,7 +23,12 @@ class DirectiveForm(Form):
     issued_on = DateField(_l("Date issued"), validators=[DataRequired(message=_l("Enter a valid date."))],
                           format=DATE_FORMATS, render_kw={"type": "date"})
     issuing_unit_id = SelectField(_l("Issuing unit"), coerce=form_id)
-    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id)
+    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id,
+                                  description=_l("Receives the completion reports, extension requests and "
+                                                 "difficulties of its tasks, with the person tracking it."))
+    tracker_id = SelectField(_l("Tracked by (Office)"), coerce=form_id, default=0,
+                             description=_l("The person who follows the document for the issuing unit; "
+                                            "by default whoever records it."))
     signer = StringField(_l("Signed by (name and title)"), validators=[Optional(), Length(max=255)])
     title = TextAreaField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=1000)])
     text = TextAreaField(_l("Full text"), validators=[Optional(), Length(max=200_000)])

@@ -30,7 +30,7 @@ from tracker.views_util import (
 )
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
-DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
+DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id", "tracker": "tracker_id"}
 ROW_FIELDS = {"lead_unit": "lead_unit_id"}  # a row of the batch table names only its lead unit
 
 
@@ -88,14 +88,24 @@ def _prepare_directive_form(form: DirectiveForm, unit: Unit | None = None) -> No
                                                     User.active.is_(True)).order_by(User.sort_key)).all()
     form.on_behalf_of_id.choices = choices([(0, "—")] + [(u.id, f"{u.full_name} ({u.position_title})")
                                                          for u in leaders])
+    office = db.session.scalars(select(User).where(User.unit_id == unit.id, User.role.in_(("secretary", "leader")),
+                                                   User.active.is_(True))
+                                .order_by(User.role.desc(), User.sort_key)).all()  # secretaries first
+    trackers = [(u.id, f"{u.full_name} ({u.position_title})") for u in office]
+    if form.tracker_id.data and all(value != form.tracker_id.data for value, _label in trackers):
+        tracker = db.session.get(User, form.tracker_id.data)  # e.g. an admin who recorded it: keep them listed
+        if tracker is not None:
+            trackers.append((tracker.id, f"{tracker.full_name} ({tracker.position_title})"))
+    form.tracker_id.choices = choices([(0, "—")] + trackers)
 
 
 def _directive_data(form: DirectiveForm) -> workflow.DirectiveData:
     unit = db.session.get(Unit, form.issuing_unit_id.data)
     on_behalf = db.session.get(User, form.on_behalf_of_id.data) if form.on_behalf_of_id.data else None
+    tracker = db.session.get(User, form.tracker_id.data) if form.tracker_id.data else None
     return workflow.DirectiveData(number=form.number.data or "", kind=form.kind.data, title=form.title.data or "",
                                   issued_on=form.issued_on.data, issuing_unit=unit, signer=form.signer.data or "",
-                                  text=form.text.data or "", on_behalf_of=on_behalf)
+                                  text=form.text.data or "", on_behalf_of=on_behalf, tracker=tracker)
 
 
 def _save_attachments(form: DirectiveForm, directive: Directive) -> list[tuple[Attachment, bytes]]:
@@ -149,6 +159,7 @@ def new():
         form.issuing_unit_id.data = current_user.unit_id
         if current_user.role == "leader":
             form.on_behalf_of_id.data = current_user.id
+        form.tracker_id.data = current_user.id
     _prepare_directive_form(form)
     if form.validate_on_submit():
         directive = _save(form, lambda: workflow.create_directive(current_user, _directive_data(form)))
@@ -167,6 +178,7 @@ def edit(directive_id: int):
     if request.method == "GET":
         form.issuing_unit_id.data = directive.issuing_unit_id
         form.on_behalf_of_id.data = directive.on_behalf_of_id or 0
+        form.tracker_id.data = directive.tracker_id or directive.created_by_id or 0
     _prepare_directive_form(form, directive.issuing_unit)
     if form.validate_on_submit():
         def change() -> Directive:

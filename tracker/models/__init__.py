@@ -19,12 +19,12 @@ from tracker.models.task import (
                                  task_cooperation,
 )
 from tracker.models.token import ApiToken, CalendarFeed
-from tracker.models.unit import UNIT_KINDS, Unit
+from tracker.models.unit import UNIT_CHANGE_KINDS, UNIT_KINDS, TaskTransfer, Unit, UnitChange, UnitChangeMember
 from tracker.models.user import ROLES, LoginAttempt, User, UserSession
 from tracker.models.version import DataVersion
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
     "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
-    "Task", "UNIT_KINDS", "Unit", "User", "UserSession", "task_cooperation",
+    "Task", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

@@ -31,6 +31,8 @@ class Directive(db.Model):
     text: Mapped[str] = mapped_column(Text, default="", deferred=True)  # long: loaded only when shown
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The Office person who tracks it (theo dõi): with the leader it speaks for, its issuing side.
+    tracker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     search_text: Mapped[str] = mapped_column(String(2000), default="")
@@ -38,6 +40,7 @@ class Directive(db.Model):
     issuing_unit: Mapped["Unit"] = relationship()  # noqa: F821
     created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
     on_behalf_of: Mapped["User | None"] = relationship(foreign_keys=[on_behalf_of_id])  # noqa: F821
+    tracker: Mapped["User | None"] = relationship(foreign_keys=[tracker_id])  # noqa: F821
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
         back_populates="directive", order_by="Task.position, Task.id")
     attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821

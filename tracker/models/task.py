@@ -209,7 +209,9 @@ class CompletionReport(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     submitted_on: Mapped[date] = mapped_column(Date)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # the results achieved (required)
+    report_number: Mapped[str] = mapped_column(String(80), default="")  # e.g. 620/BC-STTTT
+    report_date: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, returned
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -230,7 +232,8 @@ class ExtensionRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     old_deadline: Mapped[date | None] = mapped_column(Date)
-    new_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)  # asked for
+    approved_deadline: Mapped[date | None] = mapped_column(Date)  # granted: the one asked for, or another
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

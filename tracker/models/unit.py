@@ -1,13 +1,24 @@
-"""Units: the organisation tree (province committee, departments, districts, divisions)."""
+"""Units: the organisation tree (province committee, departments, communes, districts, divisions).
+
+Units change on a date by a decision (tracker.services.units): a rename keeps
+the unit and records its former name; a merge, split or dissolution ends the
+unit (`ended_on`) and hands its open work to its successors, each move kept
+as a TaskTransfer so the figures of an earlier day still show who held what.
+"""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, select
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
+from tracker.models.types import UTCDateTime
 from tracker.text import collation_key, fold
+from tracker.timeutil import utcnow
 
-UNIT_KINDS = ("province", "department", "agency", "district", "division")
+UNIT_KINDS = ("province", "department", "agency", "commune", "district", "division")
+UNIT_CHANGE_KINDS = ("rename", "merge", "split", "dissolve")
 
 
 class Unit(db.Model):
@@ -27,10 +38,14 @@ class Unit(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_key: Mapped[str] = mapped_column(String(255), default="")
     search_text: Mapped[str] = mapped_column(String(1000), default="")
+    started_on: Mapped[date | None] = mapped_column(Date)  # None: before any record
+    ended_on: Mapped[date | None] = mapped_column(Date)  # the first day it no longer exists
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("unit_change.id"))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key")
     users: Mapped[list["User"]] = relationship(back_populates="unit")  # noqa: F821
+    ended_by: Mapped[UnitChange | None] = relationship(foreign_keys=[ended_by_id])
 
     __table_args__ = (Index("ix_unit_sort_key", "sort_key"),)
 
@@ -73,6 +88,16 @@ class Unit(db.Model):
         return self.path.startswith(ancestor.path)
 
     @property
+    def former(self) -> bool:
+        """True once the unit has ended (merged, split or dissolved)."""
+        return self.ended_on is not None
+
+    @property
+    def successors(self) -> list[Unit]:
+        """The units that took over this unit's work when it ended."""
+        return self.ended_by.successors if self.ended_by else []
+
+    @property
     def depth(self) -> int:
         return self.path.count("/") - 2
 
@@ -83,3 +108,59 @@ class Unit(db.Model):
             return []
         by_id = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
         return [by_id[i] for i in ids if i in by_id]
+
+
+class UnitChange(db.Model):
+    """A change of units on a date by a decision: rename, merge, split or dissolve."""
+
+    __tablename__ = "unit_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    effective_on: Mapped[date] = mapped_column(Date, index=True)
+    decision: Mapped[str] = mapped_column(String(120), default="")  # e.g. "Quyết định số 25/QĐ-UBND"
+    former_name: Mapped[str] = mapped_column(String(255), default="")  # a rename: the name until then
+    former_short_name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[UnitChangeMember]] = relationship(back_populates="change", order_by="UnitChangeMember.id")
+
+    @property
+    def predecessors(self) -> list[Unit]:
+        return [m.unit for m in self.members if m.role == "from"]
+
+    @property
+    def successors(self) -> list[Unit]:
+        return [m.unit for m in self.members if m.role == "to"]
+
+
+class UnitChangeMember(db.Model):
+    """A unit a change ends or renames ("from") or that takes over ("to")."""
+
+    __tablename__ = "unit_change_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("unit_change.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(4))  # "from" or "to"
+
+    change: Mapped[UnitChange] = relationship(back_populates="members")
+    unit: Mapped[Unit] = relationship()
+
+
+class TaskTransfer(db.Model):
+    """A task's lead or cooperating unit passed from one unit to another on a date."""
+
+    __tablename__ = "task_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("unit_change.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # "lead" or "cooperating"
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+
+    change: Mapped[UnitChange] = relationship()
+    from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id])

@@ -52,15 +52,13 @@ class TaskFacts:
     cancelled_on: date | None = None
 
 
-def assignment_day(issued_on: date, published: bool, added_on: date) -> date:
-    """The day a task added on `added_on` counts from: the issue date, or the day added after publication."""
-    return max(issued_on, added_on) if published else issued_on
+def assignment_day(issued_on: date, added_after_publication: bool, added_on: date) -> date:
+    """The day a task counts from: its directive's issue date, or the day it was added after publication.
 
-
-def reassigned_day(assigned_on: date, old_issued_on: date, new_issued_on: date) -> date:
-    """A task's day when its directive's issue date is corrected: tasks of the notice follow the new date,
-    tasks added after publication keep their day unless it is now before the notice."""
-    return new_issued_on if assigned_on == old_issued_on else max(assigned_on, new_issued_on)
+    Never later than the day it was recorded (`added_on`): a notice recorded before its date counts
+    from the day it was recorded, so a task has a status on every day it is listed.
+    """
+    return added_on if added_after_publication else min(issued_on, added_on)
 
 
 def deadline_on(facts: TaskFacts, day: date) -> date | None:

@@ -389,7 +389,7 @@ def _task_values(row: Row, directive_id: int, position: int, issuing_unit_id: in
         "description": description, "issuing_unit_id": issuing_unit_id, "lead_unit_id": row.lead_unit.id,
         "assignee_id": None, "deadline": row.deadline, "original_deadline": row.deadline, "priority": "normal",
         "tags": [], "tag_text": "", "progress": 100 if done else 0, "state": row.state, "created_on": today,
-        "assigned_on": row.issued_on, "completed_on": row.closed_on if done else None,
+        "assigned_on": min(row.issued_on, today), "completed_on": row.closed_on if done else None,
         "done_on": row.closed_on if done else None,
         "cancelled_on": (row.closed_on or row.issued_on) if cancelled else None, "needs_attention": False,
         "created_by_id": actor_id, "created_at": now, "updated_by_id": actor_id, "updated_at": now,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.database import db
@@ -61,3 +61,38 @@ def retry_failed() -> int:
     result = db.session.execute(update(OutboxMessage).where(OutboxMessage.state == "failed")
                                 .values(state="pending", attempts=0, next_attempt_at=utcnow(), lease_until=None))
     return result.rowcount
+
+
+KEYS_PER_QUERY = 500
+
+
+def existing_keys(model, keys: list[str]) -> set[str]:
+    """Which of `keys` already have a row of `model` (an outbox message or a notification)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = [k[:200] for k in keys[start:start + KEYS_PER_QUERY]]
+        found.update(db.session.scalars(select(model.dedupe_key).where(model.dedupe_key.in_(chunk))))
+    return found
+
+
+def enqueue_many(model, rows: list[dict]) -> set[str]:
+    """Insert many outbox messages or notifications at once, each unless its key exists; return the keys queued."""
+    if not rows:
+        return set()
+    stmt = _insert(model).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(model.dedupe_key)
+    return set(db.session.scalars(stmt, rows))
+
+
+def email_row(*, key: str, kind: str, user: User, subject: str, text: str, html: str, message_id: str,
+              planned_for: date, task_id: int | None, deadline: date | None, occurrence: int, now: datetime,
+              part_unit_id: int | None = None) -> dict:
+    """The columns of an outbox message, as enqueue_email writes them."""
+    return dict(dedupe_key=key[:200], kind=kind, occurrence=occurrence, task_id=task_id, user_id=user.id,
+                part_unit_id=part_unit_id,
+                deadline=deadline, planned_for=planned_for, to_addr=user.email, subject=subject[:500],
+                body_text=text, body_html=html, message_id=message_id, state="pending", attempts=0,
+                next_attempt_at=now, last_error="", attempt_log=[], created_at=now)
+
+
+def notification_row(*, key: str, kind: str, user: User, task_id: int | None, title: str, now: datetime) -> dict:
+    return dict(user_id=user.id, kind=kind, task_id=task_id, title=title[:500], created_at=now, dedupe_key=key[:200])

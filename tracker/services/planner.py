@@ -30,12 +30,14 @@ from tracker.models import (
     AuditEvent,
     CooperatingPart,
     Directive,
+    Notification,
     OutboxMessage,
     ReminderSettings,
     Task,
     User,
     load_calendar,
 )
+from tracker.rules.preferences import BELL, DIGEST, EMAIL, channel, wants_digest
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -47,8 +49,15 @@ from tracker.rules.reminders import (
 )
 from tracker.rules.status import is_due_soon
 from tracker.services import reach_sql
+from tracker.services.outbox import (
+    email_row,
+    enqueue_email,
+    enqueue_many,
+    enqueue_notification,
+    existing_keys,
+    notification_row,
+)
 from tracker.services.status_sql import part_deadline_sql
-from tracker.services.outbox import enqueue_email, enqueue_notification
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -171,7 +180,7 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
         queue.send(task, part, deadline, reminder, recipients)
-    return queue.planned
+    return queue.flush()
 
 
 def _parts_due(today: date, windows, published) -> list[tuple[CooperatingPart, date]]:
@@ -196,11 +205,11 @@ class _Queue:
     def __init__(self, settings, today: date, now: datetime, dry_run: bool, mailer, cal) -> None:
         self.settings, self.today, self.now, self.dry_run, self.mailer, self.cal = \
             settings, today, now, dry_run, mailer, cal
-        self.planned: list[Planned] = []
+        self.wanted: list[_Wanted] = []
 
     def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients) -> None:
         """Queue `reminder` of `task` (or of its cooperating `part`) against `deadline` to each recipient once."""
-        settings, today, now = self.settings, self.today, self.now
+        settings = self.settings
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:
@@ -209,33 +218,60 @@ class _Queue:
             where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
             key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
                   f"{deadline.isoformat()}"
-            wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            item = Planned(task.id, user.username, reminder.rule, reminder.occurrence, deadline, wants_email,
-                           part.unit.code if part is not None else None)
-            if self.dry_run:
-                if not db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-                    self.planned.append(item)
+            how = channel(user.role, user.notification_prefs, reminder.rule)
+            if how == DIGEST:  # their weekly digest lists the task instead
                 continue
-            queued = False
-            if settings.inapp_enabled:
-                queued |= enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id,
-                                               title=task.title, now=now)
-            if wants_email:
-                subject, text, html = self.mailer.render(
-                    "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                    occurrence=reminder.occurrence, today=today, url=self.mailer.task_url(task.id), part=part,
-                    days_left=self.cal.working_days_between(today, deadline),
-                    late_days=-self.cal.working_days_between(today, deadline))
-                queued |= enqueue_email(key=key, kind=reminder.rule, user=user, subject=subject, text=text,
-                                        html=html, message_id=self.mailer.new_message_id(), planned_for=today,
-                                        task_id=task.id, deadline=deadline, occurrence=reminder.occurrence, now=now,
-                                        part_unit_id=part.unit_id if part is not None else None)
-            if queued:
-                self.planned.append(item)
+            wants_email = how == EMAIL and settings.email_enabled and user.email_notifications and bool(user.email)
+            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email))
+
+    def flush(self) -> list[Planned]:
+        """Queue what was asked for, skipping the keys that exist: a few queries, not one per reminder."""
+        settings, today, now, mailer, cal = self.settings, self.today, self.now, self.mailer, self.cal
+        keys = [w.key for w in self.wanted]
+        mailed = existing_keys(OutboxMessage, keys)
+        if self.dry_run:
+            return [w.planned() for w in self.wanted if w.key[:200] not in mailed]
+        notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
+        notes, emails = [], []
+        for w in self.wanted:
+            if settings.inapp_enabled and w.key[:200] not in notified:
+                notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
+                                              title=w.task.title, now=now))
+            if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
+                subject, text, html = mailer.render(
+                    "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
+                    occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
+                    days_left=cal.working_days_between(today, w.deadline),
+                    late_days=-cal.working_days_between(today, w.deadline))
+                row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
+                                message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
+                                deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
+                                part_unit_id=w.part.unit_id if w.part is not None else None)
+                emails.append(row)
+        queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+        return [w.planned() for w in self.wanted if w.key[:200] in queued]
+
+
+@dataclass
+class _Wanted:
+    """One reminder for one person, before it is known whether its key exists."""
+
+    task: Task
+    part: CooperatingPart | None
+    deadline: date
+    reminder: object
+    user: User
+    key: str
+    wants_email: bool
+
+    def planned(self) -> Planned:
+        return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,
+                       self.wants_email, self.part.unit.code if self.part is not None else None)
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
-    """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
+    """Queue the weekly digest of due-soon and overdue tasks in their reach (once a week) to each leader, and to
+    whoever chose "digest only" for some kind of message (tracker.rules.preferences)."""
     now = now or utcnow()
     settings = get_settings()
     if not settings.email_enabled:
@@ -245,10 +281,10 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
     year, week, _ = today.isocalendar()
     queued = 0
-    leaders = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True),
-                                                    User.email_notifications.is_(True))
-                                 .options(joinedload(User.unit))).all()
-    for leader in leaders:
+    readers = db.session.scalars(select(User).where(User.active.is_(True), User.email_notifications.is_(True),
+                                                    User.email != "")
+                                 .options(joinedload(User.unit)).order_by(User.id)).all()
+    for leader in (u for u in readers if wants_digest(u.role, u.notification_prefs)):
         key = f"digest:{leader.id}:{year}-W{week:02d}"
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
             continue
@@ -274,17 +310,33 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     return queued
 
 
-def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) -> None:
+def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer, note: str = "") -> None:
     """E-mail for an event (assignment, return, decision), sent after the request commits."""
     settings = get_settings()
     if not (settings.email_enabled and user.email_notifications and user.email and user.active):
         return
     subject, text, html = mailer.render("event", locale=user.language, task=task, user=user, kind=kind,
-                                        url=mailer.task_url(task.id))
+                                        url=mailer.task_url(task.id), note=note)
     message_id = mailer.new_message_id()
     enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
                   text=text, html=html, message_id=message_id, planned_for=today, task_id=task.id,
                   deadline=task.deadline)
+
+
+def enqueue_items_email(user: User, kind: str, directive: Directive, items, today: date, mailer) -> None:
+    """One e-mail telling `user` of all their new `items` (tracker.services.notices.Item) in `directive`."""
+    settings = get_settings()
+    if not (settings.email_enabled and user.email_notifications and user.email and user.active):
+        return
+    items = sorted(items, key=lambda i: (i.task.position, i.task.id, i.part))
+    subject, text, html = mailer.render("items", locale=user.language, directive=directive, items=items, user=user,
+                                        kind=kind, task_url=mailer.task_url,
+                                        list_url=mailer.directive_tasks_url(directive.id))
+    message_id = mailer.new_message_id()
+    single = len({i.task.id for i in items}) == 1
+    enqueue_email(key=f"e:{kind}:d{directive.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=message_id, planned_for=today,
+                  task_id=items[0].task.id if single else None, deadline=items[0].task.deadline if single else None)
 
 
 def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | None = None) -> int:
@@ -298,10 +350,13 @@ def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | Non
         _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
     queued = 0
     for user in recipients:
+        # Someone pressed "remind now" for this person: "digest only" still shows it in the bell.
+        how = BELL if channel(user.role, user.notification_prefs, "manual") == DIGEST else \
+            channel(user.role, user.notification_prefs, "manual")
         key = f"m:{task.id}:{user.id}:{stamp}"
         if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
             queued += 1
-        if get_settings().email_enabled and user.email_notifications and user.email:
+        if how == EMAIL and get_settings().email_enabled and user.email_notifications and user.email:
             subject, text, html = mailer.render("reminder", locale=user.language, task=task, user=user,
                                                 rule="manual", occurrence=1, today=today, url=mailer.task_url(task.id),
                                                days_left=None, sender=actor)

@@ -13,13 +13,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import and_, column, delete, exists, func, insert, literal_column, or_, select, table, text
+from sqlalchemy import and_, column, delete, exists, func, insert, literal_column, or_, select, table, text, true
+from sqlalchemy.orm import aliased
 
 from tracker.database import db
-from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User
+from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
 from tracker.models.search import SearchDoc
 from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
-from tracker.services.reach_sql import directive_visible_clause, task_visible_clause
+from tracker.rules.reach import is_admin, reach_path
+from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything, task_visible_clause
 
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
@@ -63,12 +65,28 @@ def _match(found: list[str]) -> Match:
 
 
 def _visible(user: User):
-    """SQL condition on a search_doc row joined to its task: the searcher may see what it belongs to."""
+    """SQL condition on a search_doc row joined to its task: the searcher may see what it belongs to.
+
+    Task texts: the lists' own tracker.services.reach_sql.task_visible_clause
+    on the row's task. A directive's own texts: directive_visible_clause's rule
+    (issued in reach, or one of its tasks visible), written per row against
+    the reach's unit ids read once, so that nothing is recomputed per row.
+    """
+    if is_admin(user) or subtree_is_everything(reach_path(user)):
+        return true()  # every task and every directive (issued by a unit in reach) is visible
     doc = SearchDoc.__table__
-    directive_seen = exists(select(Directive.id).where(Directive.id == doc.c.directive_id,
-                                                       directive_visible_clause(user)))
+    ids = list(db.session.scalars(reach_unit_ids(user)))
+    other = aliased(Task)
+    # (A task's directive is the row's directive: whether it is published is asked once, not per task.)
+    published = exists().where(Directive.id == doc.c.directive_id, Directive.published_at.is_not(None))
+    cooperates = exists().where(task_cooperation.c.task_id == other.id, task_cooperation.c.unit_id.in_(ids))
+    issuer_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id,
+                                                other.issuing_unit_id.in_(ids)))
+    lead_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id, or_(
+        other.lead_unit_id.in_(ids), other.assignee_id == user.id, cooperates)))
+    issued = exists().where(Directive.id == doc.c.directive_id, Directive.issuing_unit_id.in_(ids))
     return or_(and_(doc.c.task_id.is_not(None), task_visible_clause(user)),
-               and_(doc.c.task_id.is_(None), directive_seen))
+               and_(doc.c.task_id.is_(None), or_(issued, issuer_side, and_(published, lead_side))))
 
 
 def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:

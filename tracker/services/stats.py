@@ -45,7 +45,17 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import CooperatingPart, DeadlineChange, Directive, ProgressUpdate, Task, Unit, User, load_calendar
+from tracker.models import (
+    CooperatingPart,
+    DeadlineChange,
+    Directive,
+    ProgressUpdate,
+    Task,
+    TaskTransfer,
+    Unit,
+    User,
+    load_calendar,
+)
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
@@ -243,6 +253,7 @@ class Counts:
 class UnitRow:
     unit: Unit
     counts: Counts
+    taken_over_from: list[Unit] = field(default_factory=list)  # former units whose tasks it counts
 
 
 @dataclass
@@ -373,23 +384,58 @@ class DashboardStats:
             totals.due_soon += row.counts.due_soon
         return totals, rows
 
+    def _holder(self):
+        """SQL for the unit that led the task on the day: before a unit change, the unit it passed from."""
+        if not self.historical:
+            return Task.lead_unit_id
+        earlier = (select(TaskTransfer.from_unit_id)
+                   .where(TaskTransfer.task_id == Task.id, TaskTransfer.role == "lead",
+                          TaskTransfer.effective_on > self.day)
+                   .order_by(TaskTransfer.effective_on, TaskTransfer.id).limit(1).scalar_subquery())
+        return func.coalesce(earlier, Task.lead_unit_id)
+
     def by_unit(self) -> list[UnitRow]:
-        """Counts per lead unit (each task under its own lead unit), in tree order."""
+        """Counts per lead unit (each task under the unit that led it on the day), in tree order.
+
+        Before a unit change the former unit holds its tasks; from the change
+        on, the successor does, and its row names the units it took over from.
+        """
         base = self.task_filters()
         grouped: dict[int, Counts] = {}
-        for unit_id, status, n, soon in self._grouped(base, Task.lead_unit_id):
+        for unit_id, status, n, soon in self._grouped(base, self._holder().label("holder_id")):
             if unit_id not in grouped:
                 unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)
             grouped[unit_id].add(status, n, int(soon or 0))
         units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        taken = self._taken_over(base, list(grouped))
         rows = []
         for unit_id, counts in grouped.items():
             counts.filters = replace(counts.filters, lead_unit=units[unit_id])
             counts.due_soon_filters = self.due_soon_filters(counts.filters)
-            rows.append(UnitRow(units[unit_id], counts))
+            rows.append(UnitRow(units[unit_id], counts, taken.get(unit_id, [])))
         keys = self._tree_keys([r.unit for r in rows])
         return sorted(rows, key=lambda r: keys[r.unit.id])
+
+    def _taken_over(self, filters: TaskFilters, unit_ids: list[int]) -> dict[int, list[Unit]]:
+        """For each unit, the former units whose counted tasks it took over by the day."""
+        if not unit_ids:
+            return {}
+        stmt, _status = self._select(filters)
+        counted = stmt.with_only_columns(Task.id).subquery()
+        pairs = self.session.execute(
+            select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
+            .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
+                   TaskTransfer.to_unit_id.in_(unit_ids), TaskTransfer.task_id.in_(select(counted.c.id)))).all()
+        if not pairs:
+            return {}
+        formers = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_({f for _t, f in pairs})))}
+        result: dict[int, list[Unit]] = {}
+        for to_id, from_id in pairs:
+            result.setdefault(to_id, []).append(formers[from_id])
+        for units in result.values():
+            units.sort(key=lambda u: u.sort_key)
+        return result
 
     def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
         """Sort keys that put units depth-first, siblings by name."""
@@ -649,6 +695,7 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
     by_unit = []
     for row in units:
         by_unit.append({"unit": row.unit.code, **row.counts.as_dict(),
+                        "taken_over_from": [u.code for u in row.taken_over_from],
                         "completion_rate": row.counts.completion_rate,
                         "on_time_rate": row.counts.on_time_rate})
     parts, part_rows = stats.parts()

@@ -28,7 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
-from tracker.rules.status import assignment_day, reassigned_day
+from tracker.rules.status import assignment_day
 from tracker.services import audit, notices
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
@@ -45,6 +45,7 @@ class DirectiveData:
     signer: str = ""
     text: str = ""
     on_behalf_of: User | None = None
+    tracker: User | None = None  # default: whoever records it
 
 
 @dataclass
@@ -84,9 +85,9 @@ def _require(condition: bool, message=None) -> None:
         raise Forbidden(message or _l("You do not have permission to do this."))
 
 
-def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
+def notify(users, kind: str, task: Task | None, title: str | None = None, note: str = "") -> None:
     """Tell `users` of `kind` about `task` once the change is saved (tracker.services.notices)."""
-    notices.tell(db.session, users, kind, task, title)
+    notices.tell(db.session, users, kind, task, title, note)
 
 
 def unit_leaders(unit: Unit) -> list[User]:
@@ -99,20 +100,72 @@ def responsible_people(task: Task) -> list[User]:
     return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
 
 
+def issuing_side(task: Task) -> list[User]:
+    """Who is told of a task's completion report, extension request and difficulties awaiting a decision.
+
+    For a directive's task: the leader it speaks for (`on_behalf_of`, or its
+    recorder when a leader of the issuing unit) and the person tracking it
+    (`tracker`, or its recorder). Other leaders of the issuing unit are not
+    told; all of them are only when no such leader is named (or they left).
+    For a sub-task: the leader who split it off, or else the unit's leaders.
+    """
+    if task.parent_id is not None:
+        issuer = task.created_by
+        named = issuer if issuer is not None and issuer.active and issuer.role == "leader" \
+            and issuer.unit_id == task.issuing_unit_id else None
+        return [named] if named else unit_leaders(task.issuing_unit)
+    directive = task.directive
+    recorder = directive.created_by
+    leader = directive.on_behalf_of or (recorder if recorder is not None and recorder.role == "leader"
+                                        and recorder.unit_id == directive.issuing_unit_id else None)
+    leaders = [leader] if leader is not None and leader.active else unit_leaders(directive.issuing_unit)
+    tracker = directive.tracker or recorder
+    return leaders + ([tracker] if tracker is not None and tracker.active and tracker not in leaders else [])
+
+
 def part_people(part: CooperatingPart) -> list[User]:
     """Who answers for a cooperating part: the person its unit put on it, or the unit's leaders."""
     return [part.assignee] if part.assignee and part.assignee.active else unit_leaders(part.unit)
 
 
-def _tell_parties(task: Task, parts) -> None:
-    """Tell the cooperating units of `parts` (of a published task) of their new part."""
-    for part in parts:
-        notify(part_people(part), "cooperating", task)
+def parties(tasks, *, lead: bool = True, parts=None) -> dict[int, tuple[User, list[notices.Item]]]:
+    """Who new `tasks` concern and what each answers for in them: user id -> (user, items).
+
+    A lead task concerns its assignee, or the lead unit's leaders when
+    nobody is assigned (unless `lead` is False: only new parts are told); a
+    cooperating part concerns the person its unit put on it, or the unit's
+    leaders (every open part of the tasks, or only `parts`). This is the one
+    place that gathers them: publishing a directive and adding tasks or
+    parts later tell each person once, of all their items
+    (tracker.services.notices.tell_items).
+    """
+    gathered: dict[int, tuple[User, list[notices.Item]]] = {}
+    for task in tasks:
+        if lead:
+            for user in responsible_people(task):
+                gathered.setdefault(user.id, (user, []))[1].append(notices.Item(task, "lead"))
+        for part in (task.cooperating_parts if parts is None else parts):
+            if part.done_on is not None or part.task is not task:
+                continue
+            for user in part_people(part):
+                gathered.setdefault(user.id, (user, []))[1].append(
+                    notices.Item(task, "cooperating", part.duty or "", part.deadline_in_force))
+    return gathered
+
+
+def tell_parties(directive: Directive, tasks, *, lead: bool = True, parts=None) -> None:
+    """Tell each party of `tasks` (see `parties`) once, when the change is saved: one message per person,
+    "assigned" when they lead any of it, "cooperating" when they only cooperate."""
+    gathered = parties(tasks, lead=lead, parts=parts).values()
+    leading = [(user, items) for user, items in gathered if any(i.part == "lead" for i in items)]
+    cooperating = [(user, items) for user, items in gathered if all(i.part != "lead" for i in items)]
+    notices.tell_items(db.session, directive, leading, kind="assigned")
+    notices.tell_items(db.session, directive, cooperating, kind="cooperating")
 
 
 # --- directives -----------------------------------------------------------------------------
 
-def _validate_directive(data: DirectiveData, directive: Directive | None) -> None:
+def _validate_directive(data: DirectiveData, directive: Directive | None, recorder: User | None) -> None:
     errors = {}
     if not data.number.strip():
         errors["number"] = _l("Enter the document number.")
@@ -123,6 +176,10 @@ def _validate_directive(data: DirectiveData, directive: Directive | None) -> Non
     if data.on_behalf_of is not None and (data.on_behalf_of.unit_id != data.issuing_unit.id
                                           or data.on_behalf_of.role != "leader"):
         errors["on_behalf_of"] = _l("Choose a leader of the issuing unit.")
+    if data.tracker is not None and data.tracker is not recorder and (
+            data.tracker.unit_id != data.issuing_unit.id or not data.tracker.active
+            or data.tracker.role not in ("leader", "secretary")):
+        errors["tracker"] = _l("Choose a secretary or leader of the issuing unit.")
     if not errors:
         key = fold(data.number).replace(" ", "")
         taken = db.session.scalar(select(Directive.id).where(
@@ -145,6 +202,8 @@ def _apply_directive(directive: Directive, data: DirectiveData) -> None:
     directive.signer = data.signer.strip()
     directive.text = data.text
     directive.on_behalf_of = data.on_behalf_of
+    if data.tracker is not None:
+        directive.tracker = data.tracker
     directive.refresh_search()
 
 
@@ -152,11 +211,9 @@ def create_directive(actor: User, data: DirectiveData) -> Directive:
     """Record a directive (a draft until published)."""
     _require(reach.can_issue_for(actor, data.issuing_unit),
              _l("You can only record documents of your own unit."))
-    _validate_directive(data, None)
-    directive = Directive(created_by=actor)
+    _validate_directive(data, None, actor)
+    directive = Directive(created_by=actor, tracker=actor)
     _apply_directive(directive, data)
-    if actor.role == "secretary" and data.on_behalf_of is None:
-        directive.on_behalf_of = None
     db.session.add(directive)
     db.session.flush()
     audit.record("directive.create", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}")
@@ -170,20 +227,26 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
         if directive.tasks:
             raise Invalid(_l("Please correct the errors below."),
                           {"issuing_unit": _l("The issuing unit cannot change once tasks exist.")})
-    _validate_directive(data, directive)
+    _validate_directive(data, directive, directive.created_by)
     changes = audit.diff(directive, {"number": data.number.strip(), "kind": data.kind, "title": data.title.strip(),
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
-    old_issued_on = directive.issued_on
+    for name in ("on_behalf_of", "tracker"):
+        old, new = getattr(directive, name), getattr(data, name)
+        if new is not None and new is not old or (name == "on_behalf_of" and new is None and old is not None):
+            changes[name] = [old.username if old else None, new.username if new else None]
     _apply_directive(directive, data)
     for task in directive.tasks:
-        task.assigned_on = reassigned_day(task.assigned_on, old_issued_on, data.issued_on) \
-            if directive.published else data.issued_on
+        task.assigned_on = assignment_day(data.issued_on, _added_after_publication(task, directive), task.created_on)
         if task.deadline is not None and task.deadline < data.issued_on and not task.is_closed:
             raise Invalid(_l("Please correct the errors below."),
                           {"issued_on": _l("Task %(title)s has a deadline before this date.", title=task.title[:60])})
     audit.record("directive.update", actor=actor, obj=directive, summary=directive.number, changes=changes)
+
+
+def _added_after_publication(task: Task, directive: Directive) -> bool:
+    return directive.published_at is not None and (task.created_at or utcnow()) > directive.published_at
 
 
 def publish_directive(actor: User, directive: Directive, today: date) -> None:
@@ -196,10 +259,8 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
         raise Conflict(_l("Add at least one task before publishing."))
     directive.published_at = utcnow()
     for task in directive.tasks:  # every task recorded so far was given on the document's date
-        task.assigned_on = directive.issued_on
-    for task in active:
-        notify(responsible_people(task), "assigned", task)
-        _tell_parties(task, [p for p in task.cooperating_parts if p.done_on is None])
+        task.assigned_on = assignment_day(directive.issued_on, False, task.created_on)
+    tell_parties(directive, active)
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
 
 
@@ -331,8 +392,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
                  changes={"lead_unit": task.lead_unit.code, "deadline": task.deadline,
                           "assignee": task.assignee.username if task.assignee else None})
     if directive.published:
-        notify(responsible_people(task), "assigned", task)
-        _tell_parties(task, parts)
+        tell_parties(directive, [task])
     return task
 
 
@@ -375,10 +435,10 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
         task.original_deadline = task.deadline
     _touch(task, actor)
     audit.record("task.update", actor=actor, obj=task, summary=task.title[:200], changes=changes)
-    if "assignee" in changes and data.assignee is not None and task.directive.published:
-        notify([data.assignee], "assigned", task)
-    if task.directive.published:
-        _tell_parties(task, added)
+    lead_changed = "assignee" in changes or "lead_unit" in changes
+    if task.directive.published and (lead_changed or added):
+        # the new parties: the assignee or the new lead unit's leaders, and the units added to cooperate
+        tell_parties(task.directive, [task], lead=lead_changed, parts=added)
 
 
 def _change_deadline(actor: User, task: Task, new_deadline: date | None, today: date, reason: str,
@@ -419,8 +479,13 @@ def remove_task(actor: User, task: Task) -> None:
     db.session.delete(task)
 
 
-def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None) -> None:
-    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it)."""
+def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None,
+           note: str = "") -> None:
+    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it).
+
+    `note` is the instruction that goes with it (ý kiến giao việc): kept in
+    the history and told to the assignee.
+    """
     _require(reach.can_assign(actor, task))
     check_version(task, expected_version)
     if task.is_closed:
@@ -428,14 +493,19 @@ def assign(actor: User, task: Task, assignee: User | None, expected_version: int
     if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(task.lead_unit.path)):
         raise Invalid(_l("Please correct the errors below."),
                       {"assignee": _l("The assignee must be an active member of the lead unit.")})
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise Invalid(_l("Please correct the errors below."), {"note": _l("At most 5000 characters.")})
     old = task.assignee
     task.assignee = assignee
     task.assignee_id = assignee.id if assignee else None
     _touch(task, actor)
-    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"assignee": [old.username if old else None, assignee.username if assignee else None]})
+    changes = {"assignee": [old.username if old else None, assignee.username if assignee else None]}
+    if note:
+        changes["instruction"] = note
+    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if assignee is not None and task.directive.published:
-        notify([assignee], "assigned", task)
+        notify([assignee], "assigned", task, title=f"{task.title} — {note}" if note else None, note=note)
 
 
 def assign_part(actor: User, task: Task, part: CooperatingPart, assignee: User | None) -> None:
@@ -501,6 +571,8 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
     audit.record("task.progress", actor=actor, obj=task, summary=task.title[:200],
                  changes={"progress": data.progress, "contribution": contribution,
                           "part_done": True if data.part_done else None})
+    if update.raises_issue and task.directive.published:
+        notify(issuing_side(task), "difficulty", task)
     return update
 
 
@@ -555,18 +627,30 @@ def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> Non
 
 # --- completion -----------------------------------------------------------------------------
 
-def submit_completion(actor: User, task: Task, note: str, today: date) -> CompletionReport:
+def submit_completion(actor: User, task: Task, note: str, today: date, report_number: str = "",
+                      report_date: date | None = None) -> CompletionReport:
+    """The lead unit reports the task done: the results achieved (required), the report's number and date."""
     _require(reach.can_report(actor, task), _l("Only the lead unit can report completion."))
     if task.state != "open":
         raise Conflict(_l("Only an open task can be reported complete (this one is: %(state)s).",
                           state=state_label(task.state)))
-    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip())
+    errors = {}
+    if not note.strip():
+        errors["note"] = _l("Describe the results achieved: the issuer decides on them.")
+    if report_date is not None and report_date > today:
+        errors["report_date"] = _l("The report's date cannot be in the future.")
+    if len(report_number.strip()) > 80:
+        errors["report_number"] = _l("At most 80 characters.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip(),
+                              report_number=report_number.strip(), report_date=report_date)
     db.session.add(report)
     task.state = "submitted"
     _touch(task, actor)
     db.session.flush()
     audit.record("task.submit", actor=actor, obj=task, summary=task.title[:200], changes={"state": ["open", "submitted"]})
-    notify(unit_leaders(task.issuing_unit), "submitted", task)
+    notify(issuing_side(task), "submitted", task)
     return report
 
 
@@ -672,27 +756,44 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     db.session.flush()
     audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
                  changes={"deadline": [task.deadline, new_deadline], "reason": reason.strip()})
-    notify(unit_leaders(task.issuing_unit), "extension_requested", task)
+    notify(issuing_side(task), "extension_requested", task)
     return ext
 
 
 def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str, today: date,
-                     secretaries_decide: bool = False) -> None:
+                     secretaries_decide: bool = False, deadline: date | None = None) -> None:
+    """Approve (the date asked for, or `deadline`, with a note saying why) or reject an extension request."""
     task = ext.task
     _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can decide an extension."))
     if ext.state != "pending":
         raise Conflict(_l("This request has already been decided."))
     if approve and task.is_closed:
         raise Conflict(_l("A closed task cannot be extended."))
+    granted = deadline or ext.new_deadline
+    if approve and granted != ext.new_deadline:
+        errors = {}
+        if task.deadline is not None and granted <= task.deadline:
+            errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
+                                    date=task.deadline.strftime("%d/%m/%Y"))
+        elif task.parent is not None and task.parent.deadline is not None and granted > task.parent.deadline:
+            errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
+                                    date=task.parent.deadline.strftime("%d/%m/%Y"))
+        if not note.strip():
+            errors["note"] = _l("Say why another date than the one asked for is approved.")
+        if errors:
+            raise Invalid(_l("Please correct the errors below."), errors)
     ext.state = "approved" if approve else "rejected"
     ext.decided_by_id = actor.id
     ext.decided_at = utcnow()
     ext.decision_note = note.strip()
     if approve:
-        _change_deadline(actor, task, ext.new_deadline, today, ext.reason, extension=ext)
+        ext.approved_deadline = granted
+        _change_deadline(actor, task, granted, today, ext.reason, extension=ext)
     _touch(task, actor)
-    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200],
-                 changes={"deadline": [ext.old_deadline, ext.new_deadline], "note": note.strip()})
+    changes = {"deadline": [ext.old_deadline, granted if approve else ext.new_deadline], "note": note.strip()}
+    if approve and granted != ext.new_deadline:
+        changes["asked"] = ext.new_deadline
+    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200], changes=changes)
     people = responsible_people(task)
     if ext.requested_by_id:
         people.append(db.session.get(User, ext.requested_by_id))

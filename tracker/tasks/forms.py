@@ -35,6 +35,14 @@ class NoteForm(Form):
     submit = SubmitField(_l("Send"))
 
 
+class CompletionForm(Form):
+    note = TextAreaField(_l("Results achieved"), validators=[Optional(), Length(max=20_000)])
+    report_number = StringField(_l("Report number"), validators=[Optional(), Length(max=80)])
+    report_date = DateField(_l("Report date"), validators=[Optional()], format=DATE_FORMATS,
+                            render_kw={"type": "date"})
+    submit = SubmitField(_l("Send completion report"))
+
+
 class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
     submit = SubmitField(_l("Send"))
@@ -49,12 +57,15 @@ class ExtensionForm(Form):
 
 class DecisionForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    deadline = DateField(_l("Approve until (if not the date asked for)"), validators=[Optional()],
+                         format=DATE_FORMATS, render_kw={"type": "date"})
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 
 
 class AssignForm(Form):
     assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
+    note = TextAreaField(_l("Instruction (ý kiến giao việc)"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
     submit = SubmitField(_l("Assign"))
 

@@ -23,6 +23,7 @@ from tracker.services.queries import TaskFilters, from_args, list_page, status_c
 from tracker.tasks import bp
 from tracker.tasks.forms import (
     AssignForm,
+    CompletionForm,
     DecisionForm,
     ExtensionForm,
     NoteForm,
@@ -230,7 +231,8 @@ def assign(task_id: int):
     form = AssignForm()
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version),
+    return _run(task_id, lambda t: workflow.assign(current_user, t, assignee, expected_version=version,
+                                                   note=form.note.data or ""),
                 _("The assignee has been saved."))
 
 
@@ -301,8 +303,14 @@ def respond(task_id: int, update_id: int):
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
 def complete(task_id: int):
-    form = NoteForm()
-    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today()),
+    form = CompletionForm()
+    if not form.validate():  # e.g. a malformed date: said, nothing saved
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[name].label.text}: {error}", "error")
+        return _back(task_id, "#complete")
+    return _run(task_id, lambda t: workflow.submit_completion(current_user, t, form.note.data or "", today(),
+                                                              form.report_number.data or "", form.report_date.data),
                 _("The completion report has been sent to the issuer."))
 
 
@@ -351,8 +359,12 @@ def decide_extension(task_id: int, extension_id: int):
     if ext is None or ext.task_id != task_id:
         abort(404)
     approve = bool(form.approve.data)
+    if form.deadline.raw_data and form.deadline.raw_data[0] and form.deadline.data is None:
+        flash(f"{form.deadline.label.text}: {_('Enter a valid date.')}", "error")
+        return _back(task_id, "#decide-extension")
     return _run(task_id, lambda t: workflow.decide_extension(current_user, ext, approve, form.note.data or "",
-                                                             today(), _secretaries_decide()),
+                                                             today(), _secretaries_decide(),
+                                                             deadline=form.deadline.data if approve else None),
                 _("The extension has been approved.") if approve else _("The extension has been rejected."))
 
 

@@ -31,7 +31,20 @@ The rules, in order (plain rules and the registry, no NLP package):
    with nothing to do, entry-into-force formulas and page furniture.
    Clauses that only add a deadline, the report of the result, a condition,
    a reference to another document ("; Văn bản số ...") or details ("Trong
-   đó, lưu ý ...") extend the previous task instead of making a new one.
+   đó, lưu ý ...") extend the previous task instead of making a new one; so
+   do the parts listed after "gồm:" or "như:".
+   Also not tasks (issue 19): a request quoted from voters or businesses, or
+   made to the public; an earlier assignment recalled ("Tại Thông báo số
+   ..., UBND tỉnh giao ..." followed by "Đến nay ...") or a request told in
+   the past ("... đã tạm ứng ...; đồng thời đề nghị ..."); what a report
+   says was ordered ("UBND huyện đã chỉ đạo ...", a "Công tác chỉ đạo, điều
+   hành" heading) - though a meeting's news telling the leader's conclusion
+   ("Sau khi nghe ..., Chủ tịch đã chỉ đạo ...") is one; a notice convening a
+   meeting (with "Thành phần:", "Địa điểm:"); a procedure's steps ("Quy
+   trình: ..."); a regulation pasted alone; a competence ("thực hiện quản lý
+   nhà nước về ..."); photo captions; a news lead the body repeats; in a
+   text with no lead-in and no assigning verb, sentences that start with a
+   verb.
 4. **Units.** Registry names, short names and aliases, accent and case
    tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
    unit addressed is the lead; others addressed with it and those after
@@ -42,7 +55,11 @@ The rules, in order (plain rules and the registry, no NLP package):
    ever expanded into the registry's units (the review page lets the user do
    it). An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
-   Sở Nội vụ phải có ...") is read past. When a clause names no unit, it keeps the unit last
+   Sở Nội vụ phải có ...") is read past; so is a preamble before "<units>
+   cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
+   first ("Đối với <units>, chỉ đạo ..."). A passive instruction in the
+   conclusion ("... sẽ được rà soát") has no lead; a second addressee after
+   ", đồng thời" starts a task of its own. When a clause names no unit, it keeps the unit last
    addressed in the conclusion: "đề nghị Sở X ... cụ thể: A. B; C ..." gives
    every task to Sở X (and the cooperating units carry over within a
    sentence). When nothing names a unit, `default_lead_unit` is the lead.

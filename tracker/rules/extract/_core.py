@@ -71,7 +71,7 @@ _ACTION = re.compile(
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
-    r"đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
+    r"nêu cao tinh thần|đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
     r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
     r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
 )
@@ -109,6 +109,11 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
 _PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
 _PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
+_PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
+                     r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
+# "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
+_TOPIC = re.compile(r"đối với\s+")
+_COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
@@ -136,6 +141,14 @@ _DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|từng)\s+(?:chủ động|kị
                           r"liên tục|sớm|trực tiếp|tập trung)\s+$")
 # "... đã phát biểu kết luận, trong đó ..., đồng thời giao ...": the leader's words are today's instruction.
 _SPEECH = re.compile(r"(?<!\w)(?:kết luận|phát biểu|nhấn mạnh|chỉ đạo)(?!\w)")
+# "Sau khi nghe ..., Chủ tịch UBND tỉnh đã chỉ đạo các sở ...": a meeting's conclusion told by the news, not
+# what was done before it.
+_MEETING_SPEAKER = re.compile(
+    r"(?:sau khi|tại (?:cuộc họp|buổi|hội nghị|phiên)|kết luận|phát biểu)[^.;]*?"
+    r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
+)
+_PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
@@ -308,7 +321,9 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         for m in _DIRECTIVE.finditer(low, a, b):
-            if _NOT_DIRECTIVE_BEFORE.search(low[max(a, m.start() - 14):m.start()]) \
+            before = low[max(a, m.start() - 14):m.start()]
+            if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
+                    before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start()))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
@@ -331,8 +346,8 @@ class _Extractor:
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             for _k in range(4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
-                    if _NOT_ADDRESSEE.search(low[p:q]):
-                        break
+                    if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
+                        break  # "đề nghị người dân thực hiện ...": asked of the public, no unit's task
                     roles = _Roles(addressed=True, action_start=q)
                     if low[p:q].strip():
                         roles.unknown.append(self.view.text[p:q].strip(" ,:"))
@@ -393,6 +408,27 @@ class _Extractor:
                 roles.subject_start = pos
                 return roles
         return None
+
+    def _topic_subject(self, a: int, b: int) -> _Roles | None:
+        """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
+        low = self.view.low
+        topic = _TOPIC.match(low, a, b)
+        if not topic:
+            return None
+        mentions, end = self._addressees(topic.end(), b)
+        comma = re.match(r"\s*,\s*(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        if not mentions or mentions[0].province or not comma:
+            return None
+        after = end + comma.end()
+        if not _ACTION.match(low, after, b):
+            return None
+        roles = self._roles(mentions, end, b)
+        roles.action_start = after
+        roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
+        verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
+        if not verb:
+            roles.subject_start = after
+        return roles
 
     def _unit_list_semicolons(self) -> list[tuple[int, int]]:
         """Return spans around the semicolons that separate units of one list ("các sở, ngành; UBND các huyện")."""
@@ -485,10 +521,11 @@ class _Extractor:
         if _REGULATION.match(low):
             return []  # the articles of a regulation describe how things are done; they assign nothing
         procedure_sentence = -1
-        past_sentence = False
+        past_sentence = report_sentence = False
         sentence_opening: dict[int, Clause] = {}
         for c in clauses:
-            sentence_opening.setdefault(c.sentence, c)
+            if not c.ends_leadin:  # "Kết luận như sau: UBND huyện đã chỉ đạo ...": the clause after the lead-in
+                sentence_opening.setdefault(c.sentence, c)
 
         drafts: list[_Draft] = []
         ctx_lead: str | None = None
@@ -512,10 +549,13 @@ class _Extractor:
                     mode = "fresh"
                 sentence_attach = False
                 # "Theo đó, ngân sách trung ương đã tạm ứng ...; đồng thời đề nghị tỉnh ...": told in the past
-                opening = sentence_opening[sentence]
+                opening = sentence_opening.get(sentence, c)
                 past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
                     and self._directive(opening.start, opening.end) is None \
                     and not _SPEECH.search(low, opening.start, opening.end)
+                done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
+                # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
+                report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start())
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -528,7 +568,7 @@ class _Extractor:
                 continue
             if _PROCEDURE.match(text_low):
                 procedure_sentence = sentence
-            if sentence == procedure_sentence:
+            if sentence == procedure_sentence or report_sentence:
                 mode, prev_in_task = "none", False  # the steps of a procedure, described
                 continue
             key = " ".join(view.fold[a:b].split())
@@ -558,7 +598,8 @@ class _Extractor:
             if in_report[index] and not (directive and not low.startswith("chỉ", directive[0])):
                 mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
-            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b))
+            subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
+                                              or self._topic_subject(body, b))
             roles = directive[1] if directive else subject
 
             components = False
@@ -601,6 +642,14 @@ class _Extractor:
 
             if roles is not None:
                 action = low[roles.action_start:b]
+                if not action.strip(" ,:") and view.text[b:b + 1] == ":":
+                    # "... yêu cầu các cơ quan, đơn vị: (1) ...; (2) ...": the addressee heads the items
+                    ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
+                    mode, prev_in_task = "list", False
+                    continue
+                if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
+                    continue
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
@@ -632,6 +681,8 @@ class _Extractor:
                 continue
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
+            if verb and _NOUN_USE.match(low, verb.end(), b):
+                verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
                     drafts or not self.unanchored):
                 # Without a lead-in or an assigning verb anywhere, a sentence that starts with a verb describes
@@ -752,6 +803,7 @@ def _clean_title(text: str, a: int, b: int, cut: tuple[int, int] | None, prefix:
         body = text[a:b]
     body = _PAREN_NOTE.sub("", body)
     body = re.sub(r"\s+", " ", body).strip(" \t,;:.…/-–")
+    body = re.sub(r"^\((?:\d{1,2}|[a-zđ])\)\s*", "", body)  # "(1) Tập trung ..."
     body = re.sub(r"\s+([,;.])", r"\1", body)
     body = re.sub(r"[,;]\s*$", "", body).strip()
     if cut:
