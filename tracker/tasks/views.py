@@ -15,7 +15,6 @@ from tracker.database import db
 from tracker.forms import choices
 from tracker.models import (
     AuditEvent,
-    CooperatingPart,
     Directive,
     ExtensionRequest,
     ProgressUpdate,
@@ -416,12 +415,20 @@ def assign(task_id: int):
 @bp.route("/tasks/<int:task_id>/parts/<int:unit_id>/assign", methods=["POST"])
 def assign_part(task_id: int, unit_id: int):
     form = AssignForm()
-    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
-    part = db.session.get(CooperatingPart, (task_id, unit_id))
+    task = load_task(task_id, for_update=True)
+    part = next((p for p in task.cooperating_parts if p.unit_id == unit_id), None)
     if part is None:
         abort(404)
-    return _run(task_id, lambda t: workflow.assign_part(current_user, t, part, assignee),
-                _("The person in charge of your unit's part has been saved."), "#report")
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    try:
+        workflow.assign_part(current_user, task, part, assignee)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The person in charge of your unit's part has been saved."), "success")
+    return _back(task_id, "#report")
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
