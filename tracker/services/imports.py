@@ -26,6 +26,8 @@ from sqlalchemy import func, insert, select
 
 from tracker.lazytext import _l
 from tracker.models import Directive, Task, Unit, User
+from tracker.models.search import SearchDoc
+from tracker.models.search import task_rows as search_rows
 from tracker.models.task import task_cooperation
 from tracker.rules.imports import (
     FIELDS,
@@ -373,6 +375,14 @@ def apply_import(session, plan: Plan, actor: User | None, today: date, skip_inva
                     links.append({"task_id": tid, "unit_id": unit.id})
     if links:
         session.execute(insert(task_cooperation), links)
+    # The full-text index is kept at each ORM flush; these tasks were written around it.
+    indexed = select(SearchDoc.id).where(SearchDoc.kind == "task", SearchDoc.ref_id == table.c.id)
+    for part in _chunks(sorted({ids[key] for key in groups})):
+        docs = search_rows(session.execute(
+            select(table.c.id, table.c.title, table.c.description)
+            .where(table.c.directive_id.in_(part), ~indexed.exists())).all())
+        for chunk in _chunks(docs, 1000):
+            session.execute(insert(SearchDoc), chunk)
     for key, directive in made.items():
         audit.record("directive.import", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}",
                      changes={"tasks": len(groups[key])})
