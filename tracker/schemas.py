@@ -296,8 +296,11 @@ class NoteIn(Input):
 class AssignIn(Input):
     """A leader of the lead unit gives the task to one of its people, with the instruction that goes with it."""
 
-    assignee: Username | None = Field(description="Username of a person of the lead unit; null: nobody (the lead "
-                                                   "unit's leaders answer for it).")
+    assignee: Username | None = Field(None, description="Username of a person of the lead unit; null: nobody (the "
+                                                         "lead unit's leaders answer for it).")
+    unit: UnitCode | None = Field(None, description="Or the code of a sub-unit of the lead unit: it gets a sub-task "
+                                                    "of this task (same title and deadline, the instruction as its "
+                                                    "description), as the page's \"split\" does. Not with `assignee`.")
     note: Text(5000) = Field("", description="The instruction (ý kiến giao việc): in the history and the "
                                             "assignee's notification.")
     version: int | None = Field(None, description="The task's version as loaded (or If-Match): 409 when stale.")

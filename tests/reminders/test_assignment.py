@@ -50,3 +50,27 @@ def test_the_api_assigns_with_an_instruction(db, world, smtp, client):
     db.session.commit()
     assert client.post(url, json={"assignee": "quang.dv"}, headers={"Authorization": f"Bearer {staff}"}
                        ).status_code == 403
+
+
+def test_the_api_gives_the_task_to_a_sub_unit_with_the_instruction(db, world, smtp, client):
+    """api.md: `unit` (a sub-unit's code) instead of a person: the division gets a sub-task, and is told."""
+    from tracker.models import Task
+    from tracker.services.tokens import create_token
+
+    task = world.task(deadline=DEADLINE, lead="STTTT", assignee=None)
+    token = create_token(world.user("hai.nv"), "test")[1]
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/tasks/{task.id}/assign"
+    for body, field in [({"unit": "SNV", "note": "x"}, "unit"), ({"unit": "STTTT", "note": "x"}, "unit"),
+                        ({"unit": "STTTT-CNTT", "assignee": "lan.nt"}, "unit"), ({"note": "x"}, "assignee")]:
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"], body
+    assert db.session.scalar(select(Task).where(Task.parent_id == task.id)) is None  # nothing half-written
+    response = client.post(url, json={"unit": "STTTT-CNTT", "note": INSTRUCTION}, headers=headers)
+    assert response.status_code == 200
+    (sub,) = db.session.scalars(select(Task).where(Task.parent_id == task.id))
+    assert (sub.lead_unit.code, sub.title, sub.deadline, sub.description) == (
+        "STTTT-CNTT", task.title, DEADLINE, INSTRUCTION)
+    (note,) = db.session.scalars(select(Notification).where(Notification.user_id == world.user("tuan.la").id))
+    assert note.kind == "assigned" and note.task_id == sub.id

@@ -14,7 +14,17 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
-from tracker.api.inputs import body, expected_version, invalid, known_user, paging, query, query_unit, unit_or_error
+from tracker.api.inputs import (
+    body,
+    expected_version,
+    find_unit,
+    invalid,
+    known_user,
+    paging,
+    query,
+    query_unit,
+    unit_or_error,
+)
 from tracker.api.serialize import (
     due_soon,
     extension_json,
@@ -235,6 +245,20 @@ def _secretaries_decide() -> bool:
 @bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
 def assign(task_id: int):
     def act(task, data, now):
+        actor = current_api_user()
+        if data.unit is not None:
+            if "assignee" in data.model_fields_set:
+                raise invalid({"unit": _("Give a person or a sub-unit, not both.")})
+            unit = find_unit(data.unit)
+            if unit is None or unit.id == task.lead_unit_id or not unit.path.startswith(task.lead_unit.path):
+                raise invalid({"unit": _("Choose a sub-unit of %(unit)s.", unit=task.lead_unit.name)})
+            workflow.check_version(task, expected_version(data.version))  # a stale view is refused, as for a person
+            workflow.add_task(actor, task.directive, workflow.TaskData(
+                title=task.title, lead_unit=unit, description=data.note, deadline=task.deadline,
+                priority=task.priority), now, parent=task)
+            return
+        if "assignee" not in data.model_fields_set:
+            raise invalid({"assignee": _("Give a person (or null) or a sub-unit.")})
         assignee = None
         if data.assignee is not None:
             assignee = known_user(current_api_user(), data.assignee, task.lead_unit)
