@@ -15,7 +15,7 @@ from tracker.admin.audit_export import audit_filters, audit_select
 from tracker.admin.forms import CHANGE_FORMS, TemporaryPasswordForm, UnitForm, UserForm
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import Unit, UnitChange, UnitChangeMember, User
+from tracker.models import AuditEvent, OutboxMessage, Unit, UnitChange, UnitChangeMember, User
 from tracker.paging import Page
 from tracker.params import page_args
 from tracker.services import audit
@@ -71,7 +71,6 @@ def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list
 @bp.route("/")
 def home():
     """The admin's home page: each part of the administration, with the figures that need attention."""
-    from tracker.models import AuditEvent, OutboxMessage
 
     def count(stmt) -> int:
         return db.session.scalar(stmt) or 0

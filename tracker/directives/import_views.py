@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import time
+from io import BytesIO
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -146,7 +147,6 @@ def import_upload():
 def import_template():
     """The empty list with the columns the import recognises."""
     _require_recorder()
-    from io import BytesIO
 
     return send_file(BytesIO(imports.template_workbook()), as_attachment=True,
                      download_name="mau-nhap-nhiem-vu.xlsx",

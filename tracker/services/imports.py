@@ -419,7 +419,7 @@ def _task_values(row: Row, directive_id: int, position: int, issuing_unit_id: in
 
 def template_workbook() -> bytes:
     """An empty list with the recognised headers, and a sheet explaining each column."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # ~10 MB: loaded by the workers that hand out the template only
     from openpyxl.styles import Font
 
     book = Workbook()
