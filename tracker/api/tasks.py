@@ -237,7 +237,7 @@ def assign(task_id: int):
     def act(task, data, now):
         assignee = None
         if data.assignee is not None:
-            assignee = find_user(data.assignee)
+            assignee = known_user(current_api_user(), data.assignee, task.lead_unit)
             if assignee is None:
                 raise invalid({"assignee": _("Unknown user: %(name)s", name=data.assignee[:80])})
         version = expected_version(data.version)
