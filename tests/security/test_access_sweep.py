@@ -308,7 +308,7 @@ TASK_ACTIONS = {
     "api.reject_extension": reach.can_decide,
     "tasks.edit": reach.is_issuer, "tasks.move": reach.is_issuer, "tasks.delete": reach.is_issuer,
     "api.patch_task": reach.is_issuer,
-    "tasks.assign": reach.can_assign, "tasks.new_subtask": reach.can_split, "tasks.respond": _respond_ok,
+    "tasks.assign": reach.can_assign, "api.assign": reach.can_assign, "tasks.new_subtask": reach.can_split, "tasks.respond": _respond_ok,
     "notifications.remind_now": reach.can_remind,
     "api.report_cooperation": reach.can_contribute,
     # (the sweep acts on the task's first cooperating part)
