@@ -169,7 +169,7 @@ def test_the_index_follows_edits_and_deletions(login_as, db):
         number="88/TB-UBND", kind="conclusion", title="Kết luận về cảng cá", issued_on=day,
         issuing_unit=unit(db, "UBND"), on_behalf_of=user(db, "hung.nv")))
     task = workflow.add_task(thu, draft, workflow.TaskData(
-        title="Nạo vét luồng Cửa Việt", lead_unit=unit(db, "STTTT"), deadline=None), day)
+        title="Nạo vét luồng Cửa Việt", lead_unit=unit(db, "SKHCN"), deadline=None), day)
     db.session.commit()
     assert found_tasks("thu.lt", "cua viet") == {task.id}
     data = workflow.TaskData(title="Nạo vét luồng Cửa Tùng", lead_unit=task.lead_unit, deadline=None)

@@ -17,7 +17,7 @@ def test_cooperating_units_take_a_duty_and_an_own_deadline_never_after_the_tasks
         "issued_on": today().isoformat(), "on_behalf_of": "nga.tt"}).get_json()
     deadline, own = today() + timedelta(days=30), today() + timedelta(days=20)
     later = api.post("thu.lt", f"/directives/{directive['id']}/tasks", {
-        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "STTTT", "deadline": deadline.isoformat(),
+        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "SKHCN", "deadline": deadline.isoformat(),
         "cooperating_units": [{"unit": "SNV", "duty": "Thẩm định", "deadline": (deadline + timedelta(1)).isoformat()}]})
     assert later.status_code == 422
     assert later.get_json()["error"]["fields"]["cooperating_units"] == t(
@@ -25,7 +25,7 @@ def test_cooperating_units_take_a_duty_and_an_own_deadline_never_after_the_tasks
         date=(deadline + timedelta(1)).strftime("%d/%m/%Y"), task_date=deadline.strftime("%d/%m/%Y"))
 
     created = api.post("thu.lt", f"/directives/{directive['id']}/tasks", {
-        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "STTTT", "deadline": deadline.isoformat(),
+        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "SKHCN", "deadline": deadline.isoformat(),
         "cooperating_units": [{"unit": "SNV", "duty": "Thẩm định vị trí việc làm", "deadline": own.isoformat()},
                               "STC"]})
     assert created.status_code == 201, created.get_json()

@@ -416,7 +416,7 @@ def test_a_draft_is_deleted_with_its_tasks_and_files_by_whoever_may_edit_it(app,
     assert record(thu, db, files=[("Thông báo kết luận 12.pdf", PDF)]).status_code == 302
     d = directive(db, "12/TB-UBND")
     thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, [
-        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "STTTT").id,
+        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "SKHCN").id,
          "deadline": "2025-06-30"}]))
     page = thu.get(f"/directives/{d.id}")
     assert "Draft" in " ".join(e.text_content() for e in doc(page).xpath("//td[@data-label='Status']"))

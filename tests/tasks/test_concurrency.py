@@ -150,7 +150,7 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
     assert "Reason: Thiếu." in history[2]
     assert not any("10.20.30.40" in h or "lan.nt" in h or "STTTT" in h for h in history)
     assert history[-1].startswith("03/03/2025 08:00 · Lê Thị Thu · Created the task")
-    assert f"Lead unit: {unit(db, 'STTTT').name}" in history[-1]
+    assert f"Lead unit: {unit(db, 'SKHCN').name}" in history[-1]
     assert f"Assignee: — → {user(db, 'lan.nt').full_name}" in history[-3]
     assert "Progress: 30%" in history[-4] and "Contribution: No" in history[-4]
     # The admin's audit view lists the same events.

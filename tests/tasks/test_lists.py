@@ -348,10 +348,10 @@ def test_filter_by_document_number_names_it_in_the_heading(login_as, titles, db)
     assert listed(hai, titles, view="all", doc="125/TB") == ALL  # part of a number finds it too
     assert listed(hai, titles, view="all", doc="999/TB-UBND") == set()
     # From a dashboard's link (by id), the bar shows the number, and the unit and person are named.
-    page = hai.get("/tasks?" + urlencode({"view": "all", "directive": d.id, "unit": unit(db, "STTTT").id,
+    page = hai.get("/tasks?" + urlencode({"view": "all", "directive": d.id, "unit": unit(db, "SKHCN").id,
                                           "assignee": user(db, "lan.nt").id}))
     assert " ".join(doc(page).xpath("//h1")[0].text_content().split()) == (
-        f"Tasks: 125/TB-UBND · {unit(db, 'STTTT').name} · {user(db, 'lan.nt').full_name}")
+        f"Tasks: 125/TB-UBND · {unit(db, 'SKHCN').name} · {user(db, 'lan.nt').full_name}")
     assert task_titles(page) == [titles[4]]
     # A document out of reach is not named.
     page = login_as("lan.nt").get(f"/tasks?view=all&directive={d.id + 1000}")
@@ -374,7 +374,7 @@ def test_the_list_exports_exactly_what_it_shows(login_as, titles, db):
     from openpyxl import load_workbook
 
     hai = login_as("hai.nv")
-    query = urlencode({"view": "all", "status": ["in_progress", "overdue"], "unit": unit(db, "STTTT").id,
+    query = urlencode({"view": "all", "status": ["in_progress", "overdue"], "unit": unit(db, "SKHCN").id,
                        "sort": "title", "per_page": 3, "page": 2}, doseq=True)
     page = hai.get("/tasks?" + query)
     (xlsx_link,) = doc(page).xpath("//p[@class='exports']/a[1]/@href")

@@ -154,11 +154,11 @@ def test_a_cooperating_units_leader_puts_a_person_on_its_part(login_as, db):
         d = directive(db, "45/TB-UBND")
         # Led by Home Affairs; the department of Information and Communications cooperates.
         assert thu.post(f"/directives/{d.id}/tasks/new", data={
-            **task_form(db, "Chuẩn hóa dữ liệu cán bộ, công chức", lead="SNV", coop=["STTTT"]),
+            **task_form(db, "Chuẩn hóa dữ liệu cán bộ, công chức", lead="SNV", coop=["SKHCN"]),
             **part_fields(db, STTTT=("Kết nối cơ sở dữ liệu", ""))}).status_code == 302
         thu.post(f"/directives/{d.id}/publish")
         task = d.tasks[0]
-        sttt = unit(db, "STTTT").id
+        sttt = unit(db, "SKHCN").id
         lan = user(db, "lan.nt")
 
         hai = login_as("hai.nv")
@@ -176,6 +176,6 @@ def test_a_cooperating_units_leader_puts_a_person_on_its_part(login_as, db):
         assert reload_part(db, part).assignee_id == lan.id
         response = post(hai, f"/tasks/{task.id}/parts/{sttt}/assign", {"assignee_id": user(db, "binh.lv").id})
         assert flashes(response) == [
-            "Please correct the errors below. Choose an active member of Sở Thông tin và Truyền thông."]
+            "Please correct the errors below. Choose an active member of Sở Khoa học và Công nghệ."]
         assert reload_part(db, part).assignee_id == lan.id
         assert hai.post(f"/tasks/{task.id}/parts/999999/assign", data={"assignee_id": 0}).status_code == 404

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tracker.database import db
 from tracker.lazytext import _l
 from tracker.models import (
+    CooperatingPart,
     Directive,
     ProgressUpdate,
     Task,
@@ -159,11 +160,25 @@ def _move_lead(actor, change: UnitChange, task: Task, target: Unit, ip: str | No
                                 to_unit_id=target.id, effective_on=change.effective_on))
     task.lead_unit = target
     task.lead_unit_id = target.id
-    if target in task.cooperating_units:
-        task.cooperating_units.remove(target)
+    for part in [p for p in task.cooperating_parts if p.unit_id == target.id]:  # now the lead: no longer a part
+        task.cooperating_parts.remove(part)
     audit.record("task.transfer", actor=actor, obj=task, summary=f"{old.code} → {target.code}",
                  changes={"lead_unit": [old.code, target.code], "decision": change.decision,
                           "effective_on": change.effective_on}, ip=ip)
+
+
+def _pass_part(task: Task, unit: Unit, successor: Unit) -> None:
+    """The part of `unit` in `task` passes to `successor` with its duty, deadline, dates, percent and person
+    (the unit's people pass to the successor too), unless the successor leads the task or has a part of
+    its own already."""
+    old = next(p for p in task.cooperating_parts if p.unit_id == unit.id)
+    task.cooperating_parts.remove(old)
+    db.session.flush()  # the row keyed (task, unit) goes before another may take the task's next key
+    if task.lead_unit_id == successor.id or any(p.unit_id == successor.id for p in task.cooperating_parts):
+        return
+    task.cooperating_parts.append(CooperatingPart(
+        unit_id=successor.id, unit=successor, duty=old.duty, deadline=old.deadline, added_on=old.added_on,
+        done_on=old.done_on, progress=old.progress, assignee_id=old.assignee_id))
 
 
 def _hand_over(actor, change: UnitChange, unit: Unit, successor: Unit, result: ChangeResult,
@@ -178,9 +193,7 @@ def _hand_over(actor, change: UnitChange, unit: Unit, successor: Unit, result: C
     cooperating = select(Task).join(task_cooperation, task_cooperation.c.task_id == Task.id).where(
         task_cooperation.c.unit_id == unit.id, Task.state.in_(OPEN_STATES)).order_by(Task.id)
     for task in db.session.scalars(cooperating):
-        task.cooperating_units.remove(unit)
-        if task.lead_unit_id != successor.id and successor not in task.cooperating_units:
-            task.cooperating_units.append(successor)
+        _pass_part(task, unit, successor)
         db.session.add(TaskTransfer(task_id=task.id, change_id=change.id, role="cooperating", from_unit_id=unit.id,
                                     to_unit_id=successor.id, effective_on=change.effective_on))
         audit.record("task.transfer", actor=actor, obj=task, summary=f"{unit.code} → {successor.code}",

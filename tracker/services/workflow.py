@@ -268,7 +268,7 @@ def delete_directive(actor: User, directive: Directive) -> list[str]:
     for attachment in attachments:
         db.session.delete(attachment)
     for task in tasks:
-        task.cooperating_units = []
+        task.cooperating_parts = []
         db.session.delete(task)
         db.session.flush()
     db.session.delete(directive)
