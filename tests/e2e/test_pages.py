@@ -69,7 +69,7 @@ def test_dates_are_dd_mm_yyyy_in_an_english_browser_with_the_apps_picker(as_user
     expect(picker).to_be_hidden()
     expect(box).to_have_value(in_two_months.strftime("%d/%m/%Y"))
     page.locator("#extension").get_by_label("Lý do").fill("Chờ thiết bị.")
-    page.locator("#extension").get_by_role("button", name="Đề nghị gia hạn").click()
+    page.locator("#extension").get_by_role("button", name="Đề nghị gia hạn", exact=True).click()
     # Read as the 4th of that month, not as month 4.
     expect(page.get_by_text(f"Đề nghị gia hạn đến ngày {in_two_months:%d/%m/%Y} đang chờ quyết định.")).to_be_visible()
 
@@ -106,7 +106,7 @@ def test_the_dashboard_counts_each_unit_under_the_viewers_and_opens_the_level_be
     table = page.locator("section[aria-labelledby=units-h] table")
     # The IT division is counted under its department, not ranked beside it.
     expect(table.get_by_role("cell", name=re.compile("^Phòng CNTT"))).to_have_count(0)
-    department = table.locator("tbody tr").filter(has_text="Sở TT&TT")
+    department = table.locator("tbody tr").filter(has_text="Sở KH&CN")
     department.get_by_role("link", name=re.compile("các đơn vị trực thuộc")).click()
     table = page.locator("section[aria-labelledby=units-h] table")
     rows = table.locator("tbody tr")
