@@ -29,6 +29,7 @@ from tracker.models import (
     OutboxMessage,
     ReminderSettings,
     Task,
+    TaskOccurrence,
     User,
     load_calendar,
 )
@@ -42,7 +43,7 @@ from tracker.rules.reminders import (
     reminders_due,
 )
 from tracker.rules.status import is_due_soon
-from tracker.services import reach_sql
+from tracker.services import reach_sql, recurrence
 from tracker.services.outbox import (
     email_row,
     enqueue_email,
@@ -83,6 +84,11 @@ def cancel_stale(today: date) -> int:
     task = select(Task.id).where(Task.id == OutboxMessage.task_id)
     closed = exists(task.where(Task.state != "open"))
     moved = exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline)))
+    # A periodic task's reminders follow its open occurrences' deadlines.
+    occurrence_open = exists(select(TaskOccurrence.id).where(
+        TaskOccurrence.task_id == OutboxMessage.task_id, TaskOccurrence.deadline == OutboxMessage.deadline,
+        TaskOccurrence.state == "open"))
+    moved = and_(moved, ~occurrence_open)
     inactive = exists(select(User.id).where(User.id == OutboxMessage.user_id, User.active.is_(False)))
     before_passed = and_(or_(OutboxMessage.kind.like(BEFORE_PREFIX + "%"), OutboxMessage.kind == DUE_TODAY),
                          OutboxMessage.deadline < today)
@@ -126,6 +132,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     settings = get_settings()
     rules = settings.rules()
     cal = load_calendar()
+    if not dry_run:
+        recurrence.materialise_all(today)  # the periods of periodic tasks up to today + the first window
     cancel_stale(today)
     windows = due_window_dates(today, cal, rules)
     if not windows.before and windows.overdue_until is None:
@@ -137,14 +145,26 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     tasks = db.session.scalars(
         select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
         .options(joinedload(Task.assignee), joinedload(Task.directive)).order_by(Task.deadline, Task.id)).all()
-    due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
+    # Each open period of a periodic task is reminded against its own deadline.
+    occ_ranges = [and_(TaskOccurrence.deadline >= w.first, TaskOccurrence.deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        occ_ranges.append(TaskOccurrence.deadline <= windows.overdue_until)
+    occurrences = db.session.scalars(
+        select(TaskOccurrence).join(Task, Task.id == TaskOccurrence.task_id)
+        .where(TaskOccurrence.state == "open", Task.state == "open", or_(*occ_ranges), published)
+        .options(joinedload(TaskOccurrence.task).joinedload(Task.assignee),
+                 joinedload(TaskOccurrence.task).joinedload(Task.directive))
+        .order_by(TaskOccurrence.deadline, TaskOccurrence.id)).all()
+    targets = [(task, task.deadline, None) for task in tasks] + [(o.task, o.deadline, o.period) for o in occurrences]
+    due = [(task, deadline, period, r) for task, deadline, period in targets
+           for r in reminders_due(deadline, today, cal, rules)]
     if not due:
         return []
-    leaders = _people({t.lead_unit_id for t, _r in due}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
+    leaders = _people({t.lead_unit_id for t, *_rest in due}, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, _d, _p, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
     # Who gets what, then which of those keys exist already: a few queries, not one per reminder.
-    wanted: list[tuple[Task, object, User, str, bool]] = []
-    for task, reminder in due:
+    wanted: list[tuple[Task, object, User, str, bool, date, str | None]] = []
+    for task, deadline, period, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
             recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
@@ -157,32 +177,35 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             if user.id in seen:
                 continue
             seen.add(user.id)
-            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{task.deadline.isoformat()}"
+            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{deadline.isoformat()}"
+            if period is not None:
+                key += f":{period}"
             wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            wanted.append((task, reminder, user, key, wants_email))
+            wanted.append((task, reminder, user, key, wants_email, deadline, period))
     keys = [w[3] for w in wanted]
     mailed = existing_keys(OutboxMessage, keys)
     if dry_run:
-        return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
-                for task, reminder, user, key, wants_email in wanted if key[:200] not in mailed]
+        return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, deadline, wants_email)
+                for task, reminder, user, key, wants_email, deadline, _period in wanted if key[:200] not in mailed]
     notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
     notes, emails = [], []
-    for task, reminder, user, key, wants_email in wanted:
+    for task, reminder, user, key, wants_email, deadline, period in wanted:
+        title = f"{task.title} ({period})" if period else task.title
         if settings.inapp_enabled and key[:200] not in notified:
-            notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=task.title,
+            notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=title[:500],
                                           now=now))
         if wants_email and key[:200] not in mailed:  # rendered only when it is to be queued
             subject, text, html = mailer.render(
                 "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
                 occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
-                days_left=cal.working_days_between(today, task.deadline),
-                late_days=-cal.working_days_between(today, task.deadline))
+                days_left=cal.working_days_between(today, deadline),
+                late_days=-cal.working_days_between(today, deadline), deadline=deadline, period=period)
             emails.append(email_row(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
                                     message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
-                                    deadline=task.deadline, occurrence=reminder.occurrence, now=now))
+                                    deadline=deadline, occurrence=reminder.occurrence, now=now))
     queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
-    return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, task.deadline, wants_email)
-            for task, reminder, user, key, wants_email in wanted if key[:200] in queued]
+    return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, deadline, wants_email)
+            for task, reminder, user, key, wants_email, deadline, _period in wanted if key[:200] in queued]
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
