@@ -31,9 +31,11 @@ NAMES: dict[type[BaseModel], str] = {
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
-    s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage",
+    s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage", s.TaskDetailOut: "TaskDetail",
+    s.RecurrenceIn: "NewRecurrence", s.TaskRecurrenceOut: "TaskRecurrence", s.OccurrenceOut: "Occurrence",
+    s.CompletionIn: "Completion",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
+INPUTS = {s.DirectiveIn, s.TaskIn, s.RecurrenceIn, s.CompletionIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
           s.ExtractIn}
 
 ERRORS = {
@@ -158,7 +160,7 @@ def op(summary: str, responses: dict, *, tag: str, operation_id: str, path: list
 
 def task_action(summary: str, request: type[BaseModel], operation_id: str, description: str = "",
                 required: bool = True) -> dict:
-    return {"post": op(summary, json_ok(s.TaskOut, "The task after the change.", headers=ETAG),
+    return {"post": op(summary, json_ok(s.TaskDetailOut, "The task after the change.", headers=ETAG),
                        path=[path_id("task_id")], query=s.AsOf, request=request, required=required, tag="tasks",
                        errors=WRITE_ERRORS, description=description, operation_id=operation_id)}
 
@@ -191,7 +193,7 @@ def paths() -> dict[str, dict]:
             description="Its tasks become visible to their units, their people are notified and reminders start.")},
         "/directives/{directive_id}/tasks": {"post": op(
             "Add a task (or, with `parent`, a sub-task)",
-            json_ok(s.TaskOut, "Created", 201, {**ETAG, "Location": {"schema": {"type": "string"}}}), tag="tasks",
+            json_ok(s.TaskDetailOut, "Created", 201, {**ETAG, "Location": {"schema": {"type": "string"}}}), tag="tasks",
             path=[path_id("directive_id")], query=s.AsOf, request=s.TaskIn, errors=WRITE_ERRORS,
             operation_id="addTask",
             description="The issuing side adds tasks; the lead unit's leaders and secretaries split their task.")},
@@ -199,9 +201,9 @@ def paths() -> dict[str, dict]:
             "Tasks in the caller's reach", json_ok(s.TaskPage), tag="tasks", operation_id="listTasks",
             description="Ordered by deadline (ongoing last), then id.", query=s.TaskListQuery, errors=READ_ERRORS)},
         "/tasks/{task_id}": {
-            "get": op("One task", json_ok(s.TaskOut, headers=ETAG), tag="tasks", path=[path_id("task_id")],
+            "get": op("One task", json_ok(s.TaskDetailOut, headers=ETAG), tag="tasks", path=[path_id("task_id")],
                       query=s.AsOf, errors=READ_ERRORS, operation_id="getTask"),
-            "patch": op("Edit a task", json_ok(s.TaskOut, "The task after the change.", headers=ETAG), tag="tasks",
+            "patch": op("Edit a task", json_ok(s.TaskDetailOut, "The task after the change.", headers=ETAG), tag="tasks",
                         path=[path_id("task_id")], query=s.AsOf, headers=[IF_MATCH], request=s.TaskPatch,
                         errors=WRITE_ERRORS, operation_id="patchTask",
                         description="Send the version you read (If-Match or `version`): 409 if the task changed "
@@ -216,8 +218,9 @@ def paths() -> dict[str, dict]:
                                    "contribution."),
         },
         "/tasks/{task_id}/completion": task_action(
-            "Report completion (state becomes submitted)", s.NoteIn, "submitCompletion",
-            "The lead side; the issuer then confirms or returns it.", required=False),
+            "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
+            "The lead side; the issuer then confirms or returns it. On a periodic task it reports one period "
+            "(`period`, default the earliest still open) done at once; the task stays open.", required=False),
         "/tasks/{task_id}/confirm": task_action("Confirm completion (state becomes done)", s.NoteIn,
                                                 "confirmCompletion", "The issuing unit's leaders.", required=False),
         "/tasks/{task_id}/return": task_action("Return a completion report (state becomes open)", s.ReasonIn,

@@ -15,7 +15,17 @@ from pydantic import BaseModel
 
 from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
-from tracker.schemas import DirectiveOut, ExtensionOut, NotificationOut, TaskOut, UnitOut, UpdateOut
+from tracker.schemas import (
+    DirectiveOut,
+    ExtensionOut,
+    NotificationOut,
+    OccurrenceOut,
+    TaskOut,
+    TaskRecurrenceOut,
+    UnitOut,
+    UpdateOut,
+)
+from tracker.services import recurrence
 from tracker.urls import external_url, id_url
 
 
@@ -71,6 +81,15 @@ def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None
         assignee=task.assignee.username if task.assignee else None, ongoing=task.deadline is None,
         tags=list(task.tags or []), status=status, due_soon=flag_due_soon,
         url=task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id))
+
+
+def task_detail_json(task: Task, status: str | None, flag_due_soon: bool, day: date) -> dict[str, Any]:
+    """One task with its recurrence and its periods' statuses on `day` (GET /tasks/{id})."""
+    rec = None
+    if task.recurring:
+        rec = fields_of(TaskRecurrenceOut, task, every=task.recur_every, day=task.recur_day, until=task.recur_until)
+    occurrences = [fields_of(OccurrenceOut, occ, status=recurrence.status(occ, day)) for occ in task.occurrences]
+    return {**task_json(task, status, flag_due_soon), "recurrence": rec, "occurrences": occurrences}
 
 
 def update_json(update: ProgressUpdate) -> dict[str, Any]:

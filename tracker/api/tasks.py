@@ -21,6 +21,7 @@ from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
 from tracker.schemas import (
     AsOf,
+    CompletionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -33,7 +34,7 @@ from tracker.schemas import (
     UpdateOut,
     UpdatePage,
 )
-from tracker.services import workflow
+from tracker.services import recurrence, workflow
 from tracker.services.errors import Forbidden, Invalid
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, gathers, task_select
@@ -197,10 +198,17 @@ def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
 
 
+def _complete(task, data, now) -> None:
+    """A completion report; on a periodic task, one period reported done (tracker.services.recurrence)."""
+    if task.recurring:
+        recurrence.report_done(current_api_user(), task, data.period, data.note, now)
+    else:
+        workflow.submit_completion(current_api_user(), task, data.note, now)
+
+
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
 def submit_completion(task_id: int):
-    return _task_action(task_id, NoteIn, lambda task, data, now: workflow.submit_completion(
-        current_api_user(), task, data.note, now))
+    return _task_action(task_id, CompletionIn, _complete)
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])

@@ -69,9 +69,9 @@ def materialise_all(today: date) -> int:
 
 
 def facts(occ: TaskOccurrence, task: Task) -> TaskFacts:
-    """An occurrence's facts for tracker.rules.status: it counts from its period's start (or the assignment)."""
+    """An occurrence's facts for tracker.rules.status: it exists as long as its task."""
     changes = ((occ.extended_on, occ.deadline),) if occ.extended_on is not None else ()
-    return TaskFacts(assigned_on=max(task.assigned_on, occ.starts_on), original_deadline=occ.original_deadline,
+    return TaskFacts(assigned_on=task.assigned_on, original_deadline=occ.original_deadline,
                      deadline_changes=changes, completed_on=occ.completed_on, done_on=occ.done_on,
                      cancelled_on=occ.cancelled_on if occ.cancelled_on is not None else task.cancelled_on)
 
