@@ -15,8 +15,9 @@ from tracker.models import AuditEvent, ExtensionRequest, ProgressUpdate, Unit, U
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
+from tracker.rules.recurrence import Recurrence
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
-from tracker.services import workflow
+from tracker.services import recurrence, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, from_args, list_page, status_counts
@@ -43,7 +44,8 @@ from tracker.views_util import (
 )
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
-TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
+TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id",
+               "recurrence_every": "recur_every", "recurrence_day": "recur_day", "recurrence_until": "recur_until"}
 
 
 def _date_arg(name: str) -> date | None:
@@ -113,8 +115,9 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
+    occurrences = [(occ, recurrence.status(occ, as_of or day)) for occ in task.occurrences]
     return render_template(
-        "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
+        "tasks/show.html", task=task, status=status, as_of=as_of, today=day, occurrences=occurrences,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
         history=history, progress_form=progress_form or ProgressForm(), note_form=NoteForm(), reason_form=ReasonForm(),
@@ -262,6 +265,15 @@ def complete(task_id: int):
                 _("The completion report has been sent to the issuer."))
 
 
+@bp.route("/tasks/<int:task_id>/periods/report", methods=["POST"])
+def report_period(task_id: int):
+    """The lead unit reports one period of a periodic task done (its periodic report sent)."""
+    form = NoteForm()
+    period = request.form.get("period", "")[:12] or None
+    return _run(task_id, lambda t: recurrence.report_done(current_user, t, period, form.note.data or "", today()),
+                _("The period has been reported done."), "#periods")
+
+
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
 def confirm(task_id: int):
     form = NoteForm()
@@ -356,13 +368,17 @@ def task_data(form: TaskForm) -> workflow.TaskData:
     coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
     tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    every = form.recur_every.data or ""
     return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
                              cooperating_units=coop, assignee=assignee,
                              deadline=None if form.ongoing.data else form.deadline.data,
-                             priority=form.priority.data, tags=tags)
+                             priority=form.priority.data, tags=tags,
+                             recurrence=Recurrence(every, form.recur_day.data, form.recur_until.data) if every else None)
 
 
 def missing_deadline(form: TaskForm) -> bool:
+    if form.recur_every.data:  # a periodic task: each period has its deadline
+        return False
     if form.deadline.data is None and not form.ongoing.data and not form.deadline.errors:
         form.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
         return True
