@@ -6,7 +6,7 @@ from datetime import date
 
 import time_machine
 
-from tests.tasks.pages import at, directive, errors_of, flashes, main_text, task_like, unit, user
+from tests.tasks.pages import at, batch_rows, directive, errors_of, flashes, main_text, task_like, unit, user
 from tests.tasks.test_workflow import record_directive, task_form
 from tracker.services import recurrence
 
@@ -65,3 +65,19 @@ def test_a_monthly_report_task_added_shown_and_reported(login_as, db):
     assert [o.state for o in task.occurrences[:2]] == ["done", "done"]
     assert user(db, "hai.nv").id == task.occurrences[0].reported_by_id
     assert unit(db, "STTTT").id == task.lead_unit_id
+
+
+def test_the_directive_task_rows_offer_a_recurrence(login_as, db):
+    with time_machine.travel(at(date(2025, 3, 3)), tick=False):
+        thu = login_as("thu.lt")
+        assert record_directive(thu, db).status_code == 302
+        d = directive(db, "45/TB-UBND")
+        rows = [{"title": "Báo cáo hằng quý tình hình cải cách hành chính", "lead_unit_id": unit(db, "SNV").id,
+                 "recur_every": "quarter", "recur_day": "15"},
+                {"title": "Tổ chức hội nghị", "lead_unit_id": unit(db, "STTTT").id, "deadline": "2025-04-30"}]
+        response = thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, rows),
+                            follow_redirects=True)
+        assert "2 tasks have been added." in flashes(response)
+    task = task_like(db, "Báo cáo hằng quý")
+    assert (task.recur_every, task.recur_day, task.deadline) == ("quarter", 15, None)
+    assert [(o.period, o.deadline) for o in task.occurrences] == [("Q1/2025", date(2025, 3, 15))]
