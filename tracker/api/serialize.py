@@ -88,7 +88,8 @@ def task_detail_json(task: Task, status: str | None, flag_due_soon: bool, day: d
     rec = None
     if task.recurring:
         rec = fields_of(TaskRecurrenceOut, task, every=task.recur_every, day=task.recur_day, until=task.recur_until)
-    occurrences = [fields_of(OccurrenceOut, occ, status=recurrence.status(occ, day)) for occ in task.occurrences]
+    occurrences = [fields_of(OccurrenceOut, occ, status=recurrence.status(occ, day))
+                   for occ in (task.occurrences if task.recurring else ())]
     return {**task_json(task, status, flag_due_soon), "recurrence": rec, "occurrences": occurrences}
 
 

@@ -282,7 +282,8 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
     _set_fields(task, data)
     db.session.add(task)
     db.session.flush()
-    recurrence.materialise(task, recurrence.horizon(today))
+    if rec is not None:
+        recurrence.materialise(task, recurrence.horizon(today))
     changes = {"lead_unit": task.lead_unit.code, "deadline": task.deadline,
                "assignee": task.assignee.username if task.assignee else None}
     if rec is not None:
@@ -543,7 +544,7 @@ def _cancel(actor: User, task: Task, reason: str, today: date) -> None:
     old_state = task.state
     task.state = "cancelled"
     task.cancelled_on = today
-    for occ in task.occurrences:
+    for occ in task.occurrences if task.recurring else ():
         if occ.state == "open":
             occ.state, occ.cancelled_on = "cancelled", today
     for ext in task.extensions:

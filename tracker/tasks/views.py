@@ -115,7 +115,7 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
-    occurrences = [(occ, recurrence.status(occ, as_of or day)) for occ in task.occurrences]
+    occurrences = [(occ, recurrence.status(occ, as_of or day)) for occ in task.occurrences] if task.recurring else []
     return render_template(
         "tasks/show.html", task=task, status=status, as_of=as_of, today=day, occurrences=occurrences,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
