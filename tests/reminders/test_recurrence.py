@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tracker.mail import AppMailer
-from tracker.models import Notification, TaskOccurrence
+from tracker.models import Notification, OutboxMessage, TaskOccurrence
 from tracker.rules.recurrence import Recurrence
 from tracker.services import recurrence, workflow
 from tracker.services.planner import plan_reminders
@@ -66,6 +66,11 @@ def test_each_occurrence_is_reminded_on_its_own_deadline_exactly_once(db, world)
     # February and March were never reported: overdue reminders go on; no period after the end date.
     assert any(k.startswith("overdue") and k.endswith("2025-02") for k in keys)
     assert [o.period for o in task.occurrences] == ["2025-01", "2025-02", "2025-03"]
+    # The e-mail names the period and its deadline.
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.task_id == task.id,
+                                                         OutboxMessage.kind == "due_today",
+                                                         OutboxMessage.deadline == date(2025, 2, 20)))
+    assert "(2025-02)" in mail.subject and "20/02/2025" in mail.subject
 
 
 def test_a_late_month_is_shown_late_while_the_next_is_on_time(db, world):
