@@ -1,6 +1,7 @@
 """A periodic task through the pages: added with "Định kỳ", its periods as marks, one period reported done."""
 from __future__ import annotations
 
+import html as html_lib
 import re
 from datetime import date
 
@@ -59,6 +60,12 @@ def test_a_monthly_report_task_added_shown_and_reported(login_as, db):
         assert "The period has been reported done." in flashes(response)
         marks = period_marks(hai.get(f"/tasks/{task.id}"))
         assert [text for _title, text in marks[:2]] == ["2025-03: Done late", "2025-04: Done on time"]
+        # The leader's dashboard counts each period due as one unit of work.
+        dashboard = login_as("nga.tt").get("/dashboard")
+        line = re.search(r'<p class="rates periodic">(.*?)</p>', dashboard.get_data(as_text=True), re.S).group(1)
+        text = " ".join(re.sub(r"<[^>]+>", " ", html_lib.unescape(line)).split())
+        assert text == ("Periodic tasks' periods due (each counts once): Done on time 1 · Done late 1 · Overdue 0 "
+                        "· On-time rate: 50%"), text
         # Nobody outside the lead unit may report a period.
         lan = login_as("khoa.dm")
         assert lan.post(f"/tasks/{task.id}/periods/report", data={"note": "x"}).status_code in (403, 404)

@@ -21,6 +21,7 @@ from tracker.models import Unit
 from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.rules.status import JUDGED_STATUSES, STATUSES
+from tracker.services import recurrence
 from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import visible_directive
@@ -205,7 +206,10 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
         totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),
         best_chart=charts.ranking_chart(best), worst_chart=charts.ranking_chart(worst),
         trend_chart=charts.trend_chart(trend), judged=JUDGED_STATUSES,
-        directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows})
+        directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows},
+        # The periods of periodic tasks, each one unit of work (shown without unit or document filters).
+        periodic=None if (filters.unit or filters.lead_unit or filters.issuing_unit or filters.directive_id
+                          or filters.tag) else recurrence.periodic_figures(current_user, stats.day))
 
 
 @bp.route("/dashboard/unit")

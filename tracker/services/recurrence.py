@@ -16,14 +16,15 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 
 from tracker.database import db
 from tracker.lazytext import _l
 from tracker.models import Directive, ReminderSettings, Task, TaskOccurrence, User, load_calendar
 from tracker.rules import reach
 from tracker.rules.recurrence import Recurrence, periods
-from tracker.rules.status import TaskFacts, due_soon_until, status_on
-from tracker.services import audit
+from tracker.rules.status import JUDGED_STATUSES, TaskFacts, due_soon_until, rates, status_on
+from tracker.services import audit, reach_sql
 from tracker.services.errors import Conflict, Forbidden, Invalid
 
 
@@ -119,6 +120,23 @@ def report_done(actor: User, task: Task, period: str | None, note: str, today: d
     audit.record("task.occurrence_done", actor=actor, obj=task, summary=f"{occ.period}: {task.title}"[:200],
                  changes={"period": occ.period, "deadline": occ.deadline, "completed_on": occ.completed_on})
     return occ
+
+
+def periodic_figures(user: User, day: date) -> dict | None:
+    """The periods of the periodic tasks in `user`'s reach due by `day`, each one unit of work.
+
+    {"counts": {status: n}, "judged": n, "on_time_rate": r}; None when there is none. The
+    dashboard shows it beside the task figures (where a periodic task counts once, as ongoing).
+    """
+    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
+    tasks = db.session.scalars(select(Task).where(Task.recur_every.is_not(None), published,
+                                                  reach_sql.task_visible_clause(user))
+                               .options(selectinload(Task.occurrences))).all()
+    counts = occurrence_counts(list(tasks), day)
+    if not counts:
+        return None
+    return {"counts": counts, "judged": sum(counts.get(s, 0) for s in JUDGED_STATUSES),
+            "on_time_rate": rates(counts)["on_time_rate"]}
 
 
 def occurrence_counts(tasks: list[Task], day: date) -> dict[str, int]:
