@@ -73,7 +73,8 @@ class TaskForm(Form):
     ongoing = BooleanField(_l("Ongoing (no deadline)"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
     # A periodic task (only when it is added): each period has its deadline, day `recur_day` of its last month.
-    recur_every = SelectField(_l("Recurrence (định kỳ)"), choices=choices(RECURRENCE_LABELS.items()), default="")
+    recur_every = SelectField(_l("Recurrence (định kỳ)"), choices=choices(RECURRENCE_LABELS.items()), default="",
+                              validate_choice=False)  # checked by the service; the edit form (obj=task) omits it
     recur_day = IntegerField(_l("Due by day (of the period's last month)"),
                              validators=[Optional(), NumberRange(min=1, max=31)],
                              description=_l("\"trước ngày 20 hằng tháng\": 20. Empty: the period's last day."))
