@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address e-mail links start with: where `make run` serves, unless BASE_URL is given (e.g. behind a proxy).
+BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname),$(HOST)):$(PORT)
 export FLASK_APP := wsgi
 
 .PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean extract-eval extract-speed
@@ -46,7 +48,7 @@ run: install
 		$(BIN)/flask init-db; \
 	fi
 	@$(BIN)/flask demo-logins
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/flask serve
+	HOST=$(HOST) PORT=$(PORT) BASE_URL="$(BASE_URL)" $(BIN)/flask serve
 
 # The layers (pyproject.toml, [tool.importlinter]), then the whole suite on SQLite, then on PostgreSQL
 # when TEST_DATABASE_URL is set.

@@ -4,6 +4,7 @@
 (the default, used by ``make run``), testing, production.
 """
 import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,16 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def local_base_url() -> str:
+    """The address `flask serve` answers on, from HOST and PORT (what `make run` passes it)."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # listening everywhere: links should name this machine
+        host = socket.gethostname()
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
 
 
 def database_url(value: str) -> str:
@@ -43,7 +54,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tracker@localhost")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The public address that links in e-mails (and feeds) start with, e.g. https://tracker.example.gov.vn;
+    # required in production, derived from HOST and PORT elsewhere.
+    BASE_URL = os.environ.get("BASE_URL") or local_base_url()
 
     # Sessions: server-side rows (tracker.models.UserSession) make them revocable.
     SESSION_COOKIE_NAME = "tracker_session"
@@ -55,10 +68,16 @@ class Config:
     REMEMBER_ME_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
-    # Sign-in throttling, kept in the database so every worker shares it.
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_LOCK_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_IP = 50
+    # Sign-in limits, kept in the database so every worker shares them (tracker.rules.signin).
+    LOGIN_MAX_FAILURES = 10  # per account and address (or device cookie): then locked for LOGIN_LOCK_MINUTES
+    LOGIN_SLOW_AFTER = 5  # failures per account and address before each next attempt waits 1, 2, 4... s
+    LOGIN_LOCK_MINUTES = 15  # the window every count covers
+    LOGIN_MAX_FAILURES_PER_IP = 50  # failures from one address without a device cookie, any accounts: 429
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 30  # failures at one account without a device cookie, any addresses
+    # A browser that signed in as someone keeps a signed cookie naming them: its next sign-ins as that
+    # person are limited per device, so no one sharing the office's address can lock them out.
+    DEVICE_COOKIE_NAME = "tracker_device"
+    DEVICE_COOKIE_LIFETIME = timedelta(days=365)
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # ASVS: scrypt N=2^15, r=8, p=1 (reliability row 31)
 
     WTF_CSRF_TIME_LIMIT = None
@@ -114,6 +133,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-tracker_session"
+    DEVICE_COOKIE_NAME = "__Host-tracker_device"
+    BASE_URL = os.environ.get("BASE_URL", "")  # no guess: the app refuses to start without it
     PREFERRED_URL_SCHEME = "https"
 
 

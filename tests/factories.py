@@ -77,11 +77,17 @@ class Factory:
     def add_task(self, directive: Directive, title: str = "Nhiệm vụ", *, lead: Unit | str, on: date,
              actor: User | str | None = None, deadline: date | None = None, coop=(), assignee: User | str | None = None,
              description: str = "", priority: str = "normal", tags=()) -> Task:
-        """A task of `directive` added on day `on` (by `actor`, default the directive's recorder)."""
+        """A task of `directive` added on day `on` (by `actor`, default the directive's recorder).
+
+        `coop`: cooperating unit codes, or (code, duty, own deadline or None) for a part with its details.
+        """
+        parts = [(c, "", None) if isinstance(c, str) else c for c in coop]
         return workflow.add_task(self.user(actor) or directive.created_by, directive, workflow.TaskData(
             title=title, lead_unit=self.unit(lead), description=description,
-            cooperating_units=[self.unit(c) for c in coop], assignee=self.user(assignee), deadline=deadline,
-            priority=priority, tags=list(tags)), on)
+            cooperating_units=[self.unit(c) for c, _duty, _own in parts], assignee=self.user(assignee),
+            deadline=deadline, priority=priority, tags=list(tags),
+            part_details={self.unit(c).id: workflow.PartData(duty, own) for c, duty, own in parts
+                          if duty or own}), on)
 
     def publish(self, directive: Directive, *, on: date, actor: User | str | None = None) -> None:
         workflow.publish_directive(self.user(actor) or directive.created_by, directive, on)
@@ -97,7 +103,8 @@ class Factory:
         directive = self.directive(recorder, f"{self._numbers}/TB-{issuer}", issued_on=issued_on, issuing_unit=issuer,
                                    title=f"Kết luận số {self._numbers}", on_behalf_of=on_behalf_of)
         made = [self.add_task(directive, spec.get("title", "Nhiệm vụ"), lead=spec.get("lead", "STTTT-CNTT"),
-                          assignee=spec.get("assignee", "lan.nt"), deadline=spec.get("deadline"), on=issued_on)
+                          assignee=spec.get("assignee", "lan.nt"), deadline=spec.get("deadline"), on=issued_on,
+                          coop=spec.get("coop", ()))
                 for spec in specs]
         if publish:
             self.publish(directive, on=issued_on)

@@ -187,7 +187,7 @@ def test_keeping_its_own_code_is_fine(admin, db):
 UNIT_FORM_ERRORS = [
     ({"code": "bad code!"}, "code", "Letters, digits, dot, dash and underscore only."),
     ({"code": "-dash-first"}, "code", "Letters, digits, dot, dash and underscore only."),
-    ({"code": "X" * 41}, "code", "Field cannot be longer than 40 characters."),
+    ({"code": "X" * 41}, "code", "Trường này không được dài quá 40 ký tự."),
     ({"email": "not-an-address"}, "email", "Invalid email address."),
     ({"kind": "planet"}, "kind", "Not a valid choice."),
     ({"parent_id": 9999}, "parent_id", "Not a valid choice."),
@@ -694,7 +694,7 @@ def test_admin_actions_are_audited_and_shown(admin, db):
     assert page.status_code == 200
     actions = audit_actions(page)
     assert actions[:4] == ["user.deactivate", "user.temporary_password", "user.create", "unit.create"]
-    assert set(table_column(page, "User")) == {"admin"}
+    assert set(table_column(page, "User")) == {"Quản trị hệ thống admin"}
     objects = table_column(page, "Object")
     assert objects[0] == f"user #{mai.id}"
     details = table_column(page, "Details")

@@ -78,11 +78,11 @@ def test_init_db_creates_the_schema_and_no_account(fresh):
 def test_init_db_demo_loads_into_an_empty_database_once(fresh):
     result = flask(fresh, "init-db", "--demo")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Demo data loaded: 13 units, 16 users")
+    assert result.stdout.startswith("Demo data loaded: 16 units, 16 users")
     assert f"(demo password: {DEMO_PASSWORD})" in result.output
     with fresh.app_context():
         counts = (count(Unit), count(User))
-        assert counts == (13, 16)
+        assert counts == (16, 16)  # with Sở KH&CN and the two communes of 2025
         assert sign_in(fresh, "admin", DEMO_PASSWORD).status_code == 302
 
     again = flask(fresh, "init-db", "--demo")

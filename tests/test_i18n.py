@@ -77,12 +77,14 @@ def test_field_errors_are_in_vietnamese_too(client, demo):
 
 
 def test_role_names_in_vietnamese_follow_the_glossary(login_as):
-    """domain.md: Quản trị, Lãnh đạo, Chuyên viên theo dõi, Chuyên viên."""
+    """domain.md: Quản trị, Lãnh đạo, Chuyên viên theo dõi, Chuyên viên (the top bar says the person's title,
+    its tooltip the role, the whole title and the unit's full name)."""
     expected = {"admin": "Quản trị", "hai.nv": "Lãnh đạo", "thu.lt": "Chuyên viên theo dõi", "lan.nt": "Chuyên viên"}
     for username, role in expected.items():
         page = login_as(username).get("/")
-        top_bar = text_of(doc(page).xpath("//*[contains(@class, 'who-meta')]")[0])
-        assert top_bar.startswith(role), (username, top_bar)
+        top_bar = doc(page).xpath("//*[contains(@class, 'who-meta')]")[0]
+        assert top_bar.get("title").startswith(role + " — "), (username, top_bar.get("title"))
+    assert text_of(top_bar).startswith("Chuyên viên ·")  # lan.nt's title
 
 
 def test_a_visitor_switches_the_sign_in_page_to_english_and_back(client, demo):

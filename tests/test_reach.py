@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "main.healthz", "main.set_language", "static",
     "api.openapi",      # the API's description; every other /api/ route wants a bearer token
     "feeds.calendar",   # an .ics feed: the long random secret in its URL is the credential
+    "main.favicon",     # the app's icon (a static file browsers ask for at /favicon.ico), also on sign-in
 }
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # One signed-in user per role, and leaders at two levels of the tree and outside the demo directive's units.
@@ -225,10 +226,11 @@ def test_each_role_on_every_route(app, db, demo, login_as, role):
 
 
 def test_the_admin_menu_is_shown_to_admins_only(login_as):
-    assert 'href="/admin/units"' in login_as("admin").get("/").get_data(as_text=True)
+    assert 'href="/admin/"' in login_as("admin").get("/").get_data(as_text=True)  # one entry: its home page
+    assert 'href="/admin/units"' in login_as("admin").get("/admin/").get_data(as_text=True)
     for username in ("nga.tt", "thu.lt", "lan.nt"):
         body = login_as(username).get("/").get_data(as_text=True)
-        assert 'href="/admin/units"' not in body and 'href="/admin/users"' not in body
+        assert 'href="/admin/' not in body
 
 
 # --- the predicates -------------------------------------------------------------------

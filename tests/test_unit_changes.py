@@ -1,7 +1,7 @@
 """Units change on a date by a decision: rename, merge, split, dissolve (services and command line)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,6 +28,16 @@ def lead_codes(*states: str) -> dict[str, int]:
     rows = _db.session.execute(select(Unit.code, func.count()).join(Task, Task.lead_unit_id == Unit.id)
                                .where(Task.state.in_(states)).group_by(Unit.code)).all()
     return dict(rows)
+
+
+@pytest.fixture
+def demo(app):
+    """The demo's story as if the units had never changed: the changes here are the tests'."""
+    from tracker.demo import load_demo
+
+    counts = load_demo(reorganised=False)
+    _db.session.commit()
+    return counts
 
 
 @pytest.fixture
@@ -388,3 +398,32 @@ def test_the_successors_leader_still_sees_the_former_units_closed_tasks(app, db,
     assert {t["id"] for t in after} == before
     assert {t["lead_unit"] for t in after if t["state"] == "done"} == {"STTTT"}
     assert {t["lead_unit"] for t in after if t["state"] in ("open", "submitted") and t["parent"] is None} == {"SKHCN"}
+
+
+# --- the demo data: today's province ------------------------------------------------------
+
+def test_the_demo_is_todays_province_with_its_history(app, db):
+    """The 2020 notice to Sở TT&TT; its open tasks with Sở KH&CN from 1 March 2025; communes for districts."""
+    from tracker.demo import load_demo
+    from tracker.models import Directive
+
+    load_demo()
+    db.session.commit()
+    notice = db.session.scalar(select(Directive).where(Directive.number == "125/TB-UBND"))
+    assert notice.issued_on.isoformat() == "2020-05-29"
+    stttt, skhcn = unit("STTTT"), unit("SKHCN")
+    assert stttt.ended_on.isoformat() == "2025-03-01" and stttt.successors == [skhcn]
+    assert stttt.ended_by.decision == "25/QĐ-UBND"
+    assert {t.lead_unit.code for t in notice.tasks if t.parent_id is None} == {"SKHCN"}
+    assert user("hai.nv").unit == skhcn and unit("STTTT-CNTT").parent == skhcn
+    for district, commune in (("H-PHULOC", "X-PHULOC"), ("TX-HUONGTRA", "P-HUONGTRA")):
+        assert unit(district).ended_on.isoformat() == "2025-07-01" and unit(district).successors == [unit(commune)]
+        assert unit(commune).kind == "commune"
+    assert user("phuc.nd").unit.code == "X-PHULOC"
+    assert not db.session.scalar(select(func.count()).select_from(Notification)
+                                 .where(Notification.kind == "unit_change"))  # history: nobody told today
+    api = Api(app, app.test_client())
+    before = by_unit(api, date(2025, 2, 28))
+    assert "STTTT" in before and "SKHCN" not in before
+    after = by_unit(api)
+    assert after["SKHCN"]["taken_over_from"] == ["STTTT"]

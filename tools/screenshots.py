@@ -109,6 +109,7 @@ def shots(found: dict[str, int]) -> list[tuple]:
         ("assistant-review.png", "thu.lt", f"/directives/{found['directive']}/extract", False),
         ("notifications.png", "nga.tt", "/notifications", False),
         ("import-preview.png", "thu.lt", "/directives/import", False, "import"),
+        ("unit-history.png", "admin", "/admin/units", False),
     ]
 
 

@@ -10,6 +10,7 @@ the error pages, the template helpers and the commands.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -58,9 +59,18 @@ def build(config: str | type, **overrides) -> Flask:
 
 
 def check_config(app: Flask) -> None:
-    """Refuse to start production with the development secret; hand the settings that models read on."""
-    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
+    """Refuse to start production with the development secret or no public address; hand settings on."""
+    production = app.config.get("SESSION_COOKIE_SECURE")
+    if production and app.config["SECRET_KEY"] in ("", DEV_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    base_url = app.config.get("BASE_URL") or ""
+    if production and not base_url:
+        raise RuntimeError("BASE_URL must be set in production: the public address e-mail links start with, "
+                           "e.g. https://tracker.example.gov.vn")
+    parts = urlsplit(base_url)
+    if base_url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
+        raise RuntimeError(f"BASE_URL must be an http(s) address such as https://tracker.example.gov.vn, "
+                           f"not {base_url!r}")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     use_zone(app.config["TIMEZONE"])
     use_password_method(app.config["PASSWORD_HASH_METHOD"])

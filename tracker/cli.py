@@ -29,7 +29,7 @@ from tracker.services.tokens import create_token
 from tracker.services import units as unit_changes
 from tracker.services.errors import Invalid
 from tracker.services.units import CODE_RE, add_unit, district_refused
-from tracker.services.users import USERNAME_RE, add_user, revoke_sessions
+from tracker.services.users import USERNAME_RE, add_user, revoke_credentials, revoke_sessions
 from tracker.timeutil import today as local_today
 from tracker.views_util import tree_order
 
@@ -268,10 +268,11 @@ def users_set_password(username, password, temporary) -> None:
     _check_password(password, user.username)
     user.set_password(password)
     user.must_change_password = temporary
-    revoke_sessions(user)
+    revoked = revoke_credentials(user, actor=None)  # sessions, API tokens and calendar links
     audit.record("user.password_set", actor=None, obj=user, summary=user.username, ip="cli")
     db.session.commit()
-    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else ""))
+    click.echo(f"Password set for {user.username}" + (" (temporary)" if temporary else "")
+               + (f"; {revoked} API token(s) and calendar link(s) revoked" if revoked else ""))
 
 
 @users_cli.command("deactivate")
@@ -296,7 +297,8 @@ def serve(host: str, port: int) -> None:
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     scheduler.start()
-    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; Ctrl+C to stop)")
+    click.echo(f"Tracker on http://{host}:{port}/ (scheduler running; e-mail links start with "
+               f"{app.config['BASE_URL']}; Ctrl+C to stop)")
     try:
         serving.run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
@@ -334,7 +336,8 @@ def reminders_run(day: str | None, dry_run: bool) -> None:
     planned = plan_reminders(when, dry_run=dry_run, mailer=mailer)
     for item in planned:
         channel = "e-mail + in-app" if item.email else "in-app"
-        click.echo(f"  task {item.task_id} -> {item.user}: {item.rule} #{item.occurrence} "
+        part = f" (part of {item.unit})" if item.unit else ""
+        click.echo(f"  task {item.task_id}{part} -> {item.user}: {item.rule} #{item.occurrence} "
                    f"(deadline {item.deadline}) [{channel}]")
     if dry_run:
         db.session.rollback()
@@ -413,6 +416,11 @@ def import_tasks(file: str, dry_run: bool, skip_invalid: bool) -> None:
         click.echo(f"row {row.line}: {row.number or '-'} | {row.title[:60] or '-'}: "
                    + " ".join(imports.describe(p) for p in row.problems))
     problems = len(plan.problem_rows)
+    if plan.changed_rows:
+        click.echo(f"{len(plan.changed_rows)} rows imported before differ from the tracker now (status or "
+                   "completion date): they are left as they are; change them in the tracker. Rows: "
+                   + ", ".join(str(row.line) for row, *_now in plan.changed_rows[:50])
+                   + (" ..." if len(plan.changed_rows) > 50 else ""))
     click.echo(f"{len(plan.rows)} rows: {len(plan.new_rows)} tasks to import ({plan.new_directives} new documents), "
                f"{len(plan.existing_rows)} already imported, {problems} with problems.")
     if problems and not skip_invalid:

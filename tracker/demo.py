@@ -1,19 +1,25 @@
-"""The demo data of `make run` (`flask init-db --demo`).
+"""The demo data of `make run` (`flask init-db --demo`): today's province, with its history.
 
 Built from ../shared/seeds/conclusion-stttt-2020-05-29.txt: a Vice-Chair's
-working session with the Department of Information and Communications.
+working session with the Department of Information and Communications
+(Sở TT&TT) and the conclusion notice of 29 May 2020. The province then
+changed as provinces did in 2025: Sở TT&TT merged into the Department of
+Science and Technology (Sở KH&CN) on 1 March 2025, which took over the
+notice's open tasks, its people and its divisions; on 1 July 2025 the
+districts were dissolved and communes and wards took over their work. The
+story of each task then goes on around today, with Sở KH&CN.
 Every part of the model grows its demo data here, in one place.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from tracker.database import db
 from tracker.models import Unit, User
-from tracker.services import workflow
-from tracker.services.units import add_unit
+from tracker.services import notices, workflow
+from tracker.services.units import add_unit, dissolve_unit, merge_units
 from tracker.services.users import add_user
 from tracker.timeutil import today as local_today
 
@@ -39,6 +45,20 @@ UNITS = [
      ["thị xã Hương Trà"]),
 ]
 
+# Sở TT&TT's successor, and the communes and wards in place of the districts from 1 July 2025:
+# code, name, short name, kind, aliases.
+SUCCESSORS = [
+    ("SKHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN", "department", ["Sở KHCN"]),
+
+    ("X-PHULOC", "Ủy ban nhân dân xã Phú Lộc", "UBND xã Phú Lộc", "commune", ["xã Phú Lộc"]),
+    ("P-HUONGTRA", "Ủy ban nhân dân phường Hương Trà", "UBND phường Hương Trà", "commune", ["phường Hương Trà"]),
+]
+
+MERGER_ON = date(2025, 3, 1)  # Sở TT&TT into Sở KH&CN
+MERGER_DECISION = "25/QĐ-UBND"
+COMMUNES_ON = date(2025, 7, 1)  # districts dissolved, communes and wards in their place
+COMMUNES_DECISION = "1679/NQ-UBTVQH15"
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -54,9 +74,9 @@ USERS = [
     DemoUser("nga.tt", "Trần Thị Nga", "UBND", "leader", "Phó Chủ tịch UBND tỉnh"),
     DemoUser("hung.nv", "Nguyễn Văn Hùng", "UBND", "leader", "Chủ tịch UBND tỉnh"),
     DemoUser("thu.lt", "Lê Thị Thu", "UBND", "secretary", "Chuyên viên Văn phòng UBND tỉnh"),
-    DemoUser("hai.nv", "Nguyễn Văn Hải", "STTTT", "leader", "Giám đốc Sở"),
-    DemoUser("minh.pq", "Phạm Quang Minh", "STTTT", "leader", "Phó Giám đốc Sở"),
-    DemoUser("hoa.nt", "Nguyễn Thị Hoa", "STTTT", "secretary", "Chuyên viên Văn phòng Sở"),
+    DemoUser("hai.nv", "Nguyễn Văn Hải", "SKHCN", "leader", "Giám đốc Sở"),
+    DemoUser("minh.pq", "Phạm Quang Minh", "SKHCN", "leader", "Phó Giám đốc Sở"),
+    DemoUser("hoa.nt", "Nguyễn Thị Hoa", "SKHCN", "secretary", "Chuyên viên Văn phòng Sở"),
     DemoUser("tuan.la", "Lê Anh Tuấn", "STTTT-CNTT", "leader", "Trưởng phòng Công nghệ thông tin"),
     DemoUser("lan.nt", "Nguyễn Thị Lan", "STTTT-CNTT", "staff", "Chuyên viên"),
     DemoUser("quang.dv", "Đỗ Văn Quang", "STTTT-CNTT", "staff", "Chuyên viên"),
@@ -65,22 +85,50 @@ USERS = [
     DemoUser("binh.lv", "Lê Văn Bình", "SNV", "leader", "Giám đốc Sở Nội vụ"),
     DemoUser("an.pt", "Phan Thị An", "STC", "leader", "Giám đốc Sở Tài chính"),
     DemoUser("son.hx", "Hoàng Xuân Sơn", "DPTTH", "leader", "Giám đốc Đài"),
-    DemoUser("phuc.nd", "Nguyễn Đình Phúc", "H-PHULOC", "leader", "Chủ tịch UBND huyện"),
+    DemoUser("phuc.nd", "Nguyễn Đình Phúc", "X-PHULOC", "leader", "Chủ tịch UBND xã"),
 ]
 
+# Where each user worked in 2020, before the units changed (the changes move them to `DemoUser.unit`).
+UNITS_IN_2020 = {"hai.nv": "STTTT", "minh.pq": "STTTT", "hoa.nt": "STTTT", "phuc.nd": "H-PHULOC"}
 
-def load_demo(today=None, directives: bool = True) -> dict[str, int]:
-    """Fill an empty database with the demo data; return what was created (no commit)."""
+
+def load_demo(today=None, directives: bool = True, reorganised: bool = True) -> dict[str, int]:
+    """Fill an empty database with the demo data; return what was created (no commit).
+
+    Without `directives` the units and users are those of 2020, before the
+    2025 changes (for tests that write their own history on them); with the
+    directives, the story runs through the changes to today's province
+    (unless not `reorganised`: the same story as if the units never changed,
+    for tests of the changes themselves).
+    """
+    today = today or local_today()
     units: dict[str, Unit] = {}
     for code, name, short, kind, parent, aliases in UNITS:
         units[code] = add_unit(code, name, short_name=short, kind=kind, parent=units.get(parent), aliases=aliases)
     users = {}
     for spec in USERS:
-        users[spec.username] = add_user(spec.username, spec.full_name, units[spec.unit], spec.role,
-                                        position_title=spec.position_title, password=DEMO_PASSWORD)
+        users[spec.username] = add_user(spec.username, spec.full_name, units[UNITS_IN_2020.get(spec.username, spec.unit)],
+                                        spec.role, position_title=spec.position_title, password=DEMO_PASSWORD)
     db.session.flush()
-    tasks = load_demo_directives(users, units, today or local_today()) if directives else 0
-    return {"units": len(UNITS), "users": len(USERS), "tasks": tasks}
+    tasks = load_demo_directives(users, units, today, reorganised) if directives else 0
+    return {"units": len(units), "users": len(USERS), "tasks": tasks}
+
+
+def reorganise(units: dict[str, Unit], today) -> None:
+    """The 2025 changes: Sở TT&TT into Sở KH&CN, the districts into communes and wards (those before `today`)."""
+    if today < COMMUNES_ON:
+        return
+    for code, name, short, kind, aliases in SUCCESSORS:
+        units[code] = add_unit(code, name, short_name=short, kind=kind, parent=units["UBND"], aliases=aliases,
+                               started_on=COMMUNES_ON if kind == "commune" else None)
+    merge_units(None, [units["STTTT"]], units["SKHCN"], on=MERGER_ON, decision=MERGER_DECISION, today=today,
+                ip="demo")
+    dissolve_unit(None, units["H-PHULOC"], units["X-PHULOC"], on=COMMUNES_ON, decision=COMMUNES_DECISION,
+                  today=today, ip="demo")
+    dissolve_unit(None, units["TX-HUONGTRA"], units["P-HUONGTRA"], on=COMMUNES_ON, decision=COMMUNES_DECISION,
+                  today=today, ip="demo")
+    # Those changes are history: nobody is told of them today.
+    notices.drop(db.session, "unit_change")
 
 
 # --- the seed's directive and its tasks ------------------------------------------------------
@@ -119,16 +167,33 @@ SEED_TASKS = [
 ]
 
 
-def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) -> int:
-    """Record the seed's conclusion notice, split into tasks with a living history around `today`."""
+# Cooperating units' duties (nội dung phối hợp) in the seed's tasks, by the task's first words and unit code.
+SEED_DUTIES = {
+    ("Hoàn thiện đề án phát thanh", "DPTTH"): "Đề xuất nhu cầu trang thiết bị, nhân lực cho đề án",
+    ("Hoàn thiện đề án phát thanh", "STC"): "Thẩm định, cân đối kinh phí thực hiện đề án",
+    ("Triển khai Kế hoạch thử nghiệm trục liên thông", "SNV"): "Kết nối phần mềm quản lý cán bộ, công chức với trục LGSP",
+}
+
+
+def _duties(title: str, units: list[Unit]) -> dict[int, workflow.PartData]:
+    return {u.id: workflow.PartData(duty=duty) for (start, code), duty in SEED_DUTIES.items() for u in units
+            if title.startswith(start) and u.code == code}
+
+
+SEED_ISSUED_ON = date(2020, 5, 29)
+
+
+def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today, reorganised: bool = True) -> int:
+    """Record the seed's conclusion notice of 2020, reorganise the units in 2025, then tell each task's
+    living history around `today` with the successors."""
     def day(offset: int):
         return today + timedelta(days=offset)
 
     secretary, vice_chair, director = users["thu.lt"], users["nga.tt"], users["hai.nv"]
-    issued = day(-50)
+    issued = SEED_ISSUED_ON
     directive = workflow.create_directive(secretary, workflow.DirectiveData(
         number="125/TB-UBND", kind="conclusion", issued_on=issued, issuing_unit=units["UBND"],
-        signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair,
+        signer="Trần Thị Nga, Phó Chủ tịch UBND tỉnh", on_behalf_of=vice_chair, tracker=secretary,
         title="Kết luận của Phó Chủ tịch UBND tỉnh Trần Thị Nga tại buổi làm việc với Lãnh đạo Sở Thông tin và "
               "Truyền thông về tình hình triển khai các nhiệm vụ trọng tâm năm 2020",
         text=seed_text()))
@@ -136,11 +201,14 @@ def load_demo_directives(users: dict[str, User], units: dict[str, Unit], today) 
     for title, coop, assignee, offset, _story in SEED_TASKS:
         tasks.append(workflow.add_task(secretary, directive, workflow.TaskData(
             title=title, lead_unit=units["STTTT"], cooperating_units=[units[c] for c in coop],
+            part_details=_duties(title, [units[c] for c in coop]),
             assignee=users[assignee] if assignee else None, deadline=day(offset) if offset is not None else None,
             priority="high" if offset is not None and offset < 10 else "normal",
             tags=["chuyển đổi số"] if "CNTT" in title or "điện tử" in title or "IPv6" in title or "LGSP" in title
             else ["thông tin - truyền thông"]), issued))
     workflow.publish_directive(secretary, directive, issued)
+    if reorganised:
+        reorganise(units, today)
 
     def report(task, who, offset, progress, results, difficulties="", proposals="", number=""):
         workflow.post_update(users[who], task, workflow.UpdateData(progress=progress, results=results, difficulties=difficulties,

@@ -59,7 +59,7 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime
             continue  # no longer ours (a slow batch): the next claim will take it
         try:
             msg = build_message(to_addr=row.to_addr, subject=row.subject, text=row.body_text, html=row.body_html,
-                                message_id=row.message_id)
+                                message_id=row.message_id, to_name=row.user.full_name if row.user else "")
         except Exception as error:  # noqa: BLE001 - e.g. a malformed address: it never goes, and must not block others
             _fail(row, now_fn(), f"cannot build the message: {type(error).__name__}: {error}", permanent=True)
             counts["failed"] += 1

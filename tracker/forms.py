@@ -26,13 +26,23 @@ class _BabelTranslations:
         return current_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return current_translations().ungettext(singular, plural, n)
+        translations = current_translations()
+        translated = translations.ungettext(singular, plural, n)
+        if translated in (singular, plural):
+            # Vietnamese has one form: the catalogue holds each English form as its own message.
+            return translations.ugettext(singular if n == 1 else plural)
+        return translated
 
 
 _TRANSLATIONS = _BabelTranslations()
 
-# Dates as typed in forms: what a date box sends (ISO), or dd/mm/yyyy as offices write them.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates as typed in forms: dd/mm/yyyy as offices write them (and shown so), or YYYY-MM-DD.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+# A date box: text, not the browser's <input type="date"> (which shows mm/dd/yyyy in an English browser);
+# static/js/datepicker.js adds the app's own calendar beside each.
+DATE_INPUT = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy",
+              "data-datepicker": "", "size": 10}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab and line breaks
@@ -46,8 +56,37 @@ class Form(FlaskForm):
     """
 
     class Meta:
+        owner = None  # the form these options belong to (each form has its own Meta instance)
+
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def render_field(self, field, render_kw):
+            """Render a control: the first invalid one of its form takes the focus (the page scrolls to it),
+            an invalid one says so, and a limited one shows what is left (static/js/app.js) instead of the
+            browser's `maxlength`, which cuts pasted text without a word: the server refuses it with a message."""
+            render_kw = dict(render_kw)
+            limit = getattr(field.flags, "maxlength", None)
+            if limit and field.type in ("StringField", "TextAreaField"):
+                render_kw.setdefault("maxlength", False)
+                render_kw.setdefault("data-maxlength", limit)
+                render_kw.setdefault("data-left", str(_l("%(count)s characters left")))
+                render_kw.setdefault("data-over", str(_l("%(count)s characters too many: shorten the text")))
+            if field.errors:
+                render_kw.setdefault("aria-invalid", "true")
+                render_kw.setdefault("aria-describedby", f"{field.id}-error")
+                owner = self.owner
+                if owner is not None and owner.first_invalid() is field:
+                    render_kw.setdefault("autofocus", True)
+            return super().render_field(field, render_kw)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meta.owner = self
+
+    def first_invalid(self):
+        """The first field (in the form's order) showing an error, or None."""
+        return next((f for f in self if f.errors and f.type not in ("HiddenField", "CSRFTokenField")), None)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -70,7 +109,13 @@ class DateField(wtforms.DateField):
     """A date typed as dd/mm/yyyy (or YYYY-MM-DD), within the years 1900-2999 (as the API accepts)."""
 
     def __init__(self, label=None, validators=None, format=None, **kwargs):  # noqa: A002 - WTForms' name
+        kwargs["render_kw"] = {**DATE_INPUT, **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, format=format or DATE_FORMATS, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -131,4 +176,28 @@ WTFORMS_MESSAGES = (
     _l("The CSRF token is missing."),
     _l("The CSRF token is invalid."),
     _l("The CSRF token has expired."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("'%(value)s' are not valid choices for this field."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid time value."),
+    _l("Not a valid week value."),
+    _l("Invalid URL."),
+    _l("Invalid UUID."),
+    _l("Invalid IP address."),
+    _l("Invalid Mac address."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("Field must be exactly %(max)d character long."),
+    _l("Field must be exactly %(max)d characters long."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("CSRF token missing."),
+    _l("CSRF token expired."),
+    _l("CSRF failed."),
+    _l("Invalid CSRF Token."),
 )

@@ -61,13 +61,29 @@ EXTENSION_STATE_LABELS = {"pending": _l("Waiting for decision"), "approved": _l(
 REPORT_STATE_LABELS = {"pending": _l("Waiting for confirmation"), "confirmed": _l("Confirmed"),
                        "returned": _l("Returned")}
 
+# How a person is told, per kind of message (tracker.rules.preferences).
+CHANNEL_LABELS = {
+    "email": _l("E-mail and bell"),
+    "bell": _l("Bell only"),
+    "digest": _l("Weekly digest only"),
+}
+
+MESSAGE_GROUP_LABELS = {
+    "new_work": _l("New tasks for me or my unit"),
+    "reminders": _l("Deadline reminders"),
+    "awaiting": _l("Reports awaiting my decision"),
+    "answers": _l("Answers to my reports"),
+}
+
 NOTIFICATION_LABELS = {
     "assigned": _l("New task for you"),
+    "cooperating": _l("New cooperating part for your unit"),
     "response": _l("Answer to your report"),
     "submitted": _l("Completion reported"),
     "confirmed": _l("Completion confirmed"),
     "returned": _l("Completion report returned"),
     "extension_requested": _l("Extension requested"),
+    "difficulty": _l("Difficulty or proposal awaiting a decision"),
     "extension_approved": _l("Extension approved"),
     "extension_rejected": _l("Extension rejected"),
     "reminder": _l("Reminder"),
@@ -91,11 +107,13 @@ AUDIT_LABELS = {
     "directive.publish": _l("Published the document"),
     "directive.import": _l("Imported the document from a spreadsheet"),
     "tasks.import": _l("Imported a spreadsheet of tasks"),
+    "directive.delete": _l("Deleted a draft document"),
     "task.create": _l("Created the task"),
     "task.update": _l("Edited the task"),
     "task.move": _l("Reordered the task"),
     "task.delete": _l("Deleted the task"),
     "task.assign": _l("Assigned the task"),
+    "task.assign_part": _l("Assigned the unit's cooperating part"),
     "task.progress": _l("Reported progress"),
     "task.respond": _l("Answered a report"),
     "task.submit": _l("Reported completion"),
@@ -137,10 +155,14 @@ OUTBOX_STATE_LABELS = {
 }
 
 FIELD_LABELS = {
+    "instruction": _l("Instruction"),
+    "asked": _l("Asked for"),
     "title": _l("Title"), "description": _l("Description"), "priority": _l("Priority"), "deadline": _l("Deadline"),
     "lead_unit": _l("Lead unit"), "cooperating_units": _l("Cooperating units"), "assignee": _l("Assignee"),
+    "cooperating_parts": _l("Cooperating parts"), "part_done": _l("Part done"),
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
+    "tasks": _l("Tasks"), "files": _l("Files"),
 }
 
 

@@ -12,13 +12,16 @@ under BASE_URL and makes Message-IDs for the configured sender's domain.
 """
 from __future__ import annotations
 
+import base64
+import email.policy
 import re
 import smtplib
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -70,15 +73,60 @@ class AppMailer:
                 self._task_path = id_url("tasks.show", "task_id")
         return self.base_url + self._task_path(task_id)
 
+    def directive_tasks_url(self, directive_id: int) -> str:
+        """The task list narrowed to one directive (each reader sees their own tasks in it) under BASE_URL."""
+        with self.app.test_request_context():
+            return self.base_url + url_for("tasks.index", directive=int(directive_id))
+
     def new_message_id(self) -> str:
         return new_message_id()
 
 
-def build_message(*, to_addr: str, subject: str, text: str, html: str, message_id: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = clean_header(current_app.config["MAIL_DEFAULT_SENDER"])
-    msg["To"] = clean_header(to_addr)
-    msg["Subject"] = clean_header(subject)
+# Each encoded word of a subject carries at most this many bytes of UTF-8: base64 makes 52 characters of them,
+# 64 with the "=?utf-8?b?...?=" frame, so every folded line (even after "Subject: ") stays under 78 characters.
+_WORD_BYTES = 39
+
+# Python (3.11) loses the space where its folding splits a long UTF-8 header into encoded words, so subjects
+# and names arrived with words run together. Messages are built with a policy that folds only past 998
+# characters (the line limit of RFC 5322): an address's display name stays one encoded word, and the
+# subject is folded here by `encode_words`.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
+def encode_words(text: str) -> str:
+    """`text` as RFC 2047 encoded words, one per folded line, split between characters.
+
+    Every space stays inside an encoded word; the whitespace between words,
+    which readers drop, is only the folding.
+    """
+    words, chunk = [], b""
+    for char in text:
+        raw = char.encode("utf-8")
+        if chunk and len(chunk) + len(raw) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += raw
+    if chunk:
+        words.append(chunk)
+    return "\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
+
+
+def _address(display_name: str, addr_spec: str) -> Address:
+    return Address(display_name=clean_header(display_name), addr_spec=addr_spec)
+
+
+def build_message(*, to_addr: str, subject: str, text: str, html: str, message_id: str,
+                  to_name: str = "") -> EmailMessage:
+    """The e-mail as sent: long Vietnamese subjects and names arrive exactly as written (see POLICY)."""
+    sender_name, sender_addr = parseaddr(clean_header(current_app.config["MAIL_DEFAULT_SENDER"], 500))
+    subject = clean_header(subject)
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = _address(sender_name, sender_addr)
+    msg["To"] = _address(to_name, clean_header(to_addr))
+    if subject.isascii() and "=?" not in subject:
+        msg["Subject"] = subject
+    else:
+        msg.set_raw("Subject", encode_words(subject))
     msg["Message-ID"] = clean_header(message_id, 255)
     msg["Date"] = format_datetime(utcnow())
     msg.set_content(text)

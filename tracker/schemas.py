@@ -140,6 +140,10 @@ class DirectiveOut(Output):
     signer: str
     text: str
     published: bool = Field(description="Extension: a draft's tasks are seen by the issuing side only.")
+    on_behalf_of: str | None = Field(description="Username of the leader the directive speaks for.")
+    tracker: str | None = Field(description="Username of the person who tracks it (by default its recorder). "
+                                            "With `on_behalf_of`, they receive its tasks' completion reports, "
+                                            "extension requests and difficulties awaiting a decision.")
     url: str = Field(description="Extension: the directive's page.")
 
 
@@ -154,11 +158,25 @@ class DirectiveIn(Input):
                                                      "for it).")
     signer: Text(255) = Field("", description="Free text: name and title.")
     text: Text() = ""
-    on_behalf_of: Username | None = Field(None, description="Extension: username of the issuing unit's leader a "
-                                                            "secretary records for (a leader defaults to themself).")
+    on_behalf_of: Username | None = Field(None, description="Username of the issuing unit's leader the directive "
+                                                            "speaks for (a leader defaults to themself).")
+    tracker: Username | None = Field(None, description="Username of the issuing unit's secretary or leader who "
+                                                       "tracks it; default: whoever records it.")
 
 
 # --- tasks --------------------------------------------------------------------------------------
+
+class CooperatingPartOut(Output):
+    """A cooperating unit's part of a task (phần phối hợp)."""
+
+    unit: str
+    duty: str = Field(description="Its duty (nội dung phối hợp); empty: the task as a whole.")
+    deadline: Day | None = Field(description="Its deadline in force: its own, never after the task's; null: ongoing.")
+    status: Status | None = Field(description="By the task rules against its own deadline, on `as_of`.")
+    done_on: Day | None = Field(description="The day the unit marked its part done.")
+    progress: int | None = Field(ge=0, le=100, description="Extension: the unit's last percent, if it gave one.")
+    assignee: str | None = Field(description="Extension: the person the unit put on it (null: its leaders).")
+
 
 class TaskOut(Output):
     id: int
@@ -183,6 +201,8 @@ class TaskOut(Output):
     completed_on: Day | None
     version: int = Field(description="Send it back with PATCH (If-Match or `version`).")
     url: str = Field(description="Extension: the task's page.")
+    cooperating_parts: list[CooperatingPartOut] = Field(description="Each cooperating unit's part, in the unit "
+                                                                    "tree's order.")
 
 
 class TaskRecurrenceOut(Output):
@@ -211,11 +231,21 @@ class DirectiveDetailOut(DirectiveOut):
                                              "order.")
 
 
+class CooperatingPartIn(Input):
+    """A cooperating unit with its duty and own deadline."""
+
+    unit: UnitCode
+    duty: Text(5000) = Field("", description="Its duty (nội dung phối hợp).")
+    deadline: Day | None = Field(None, description="Its own deadline, not after the task's; null: the task's.")
+
+
 class _TaskFields(Input):
     """The fields of a task that the issuing side writes."""
 
     description: Text(TEXT_MAX) = ""
-    cooperating_units: list[UnitCode] = Field([], max_length=100)
+    cooperating_units: list[UnitCode | CooperatingPartIn] = Field(
+        [], max_length=100, description="Unit codes, or objects with a duty and own deadline. A code alone keeps "
+                                        "the duty and deadline the unit's part already has (none for a new one).")
     assignee: Username | None = Field(None, description="Username in the lead unit.")
     priority: Text(enum=list(PRIORITIES)) = "normal"
     tags: list[Text(100)] = Field([], max_length=20, description="Extension.")
@@ -280,11 +310,47 @@ class UpdateIn(Input):
     report_number: Text(80) = Field("", description="Extension: the report's number.")
 
 
+class CooperationIn(Input):
+    """A cooperating unit's report on its part."""
+
+    note: Text(TEXT_MAX, minLength=1) = Field(description="What the unit did on its part (required).")
+    done: bool = Field(False, description="The unit's part is done (it stays done).")
+    progress: Whole | None = Field(None, json_schema_extra={"minimum": 0, "maximum": 100},
+                                   description="Percent of the part, optional.")
+    difficulties: Text(TEXT_MAX) = Field("", description="Extension.")
+    proposals: Text(TEXT_MAX) = Field("", description="Extension.")
+    report_number: Text(80) = Field("", description="Extension: the report's number.")
+
+
 class NoteIn(Input):
     note: Text(TEXT_MAX) = ""
 
 
-class CompletionIn(NoteIn):
+class AssignIn(Input):
+    """A leader of the lead unit gives the task to one of its people, with the instruction that goes with it."""
+
+    assignee: Username | None = Field(None, description="Username of a person of the lead unit; null: nobody (the "
+                                                         "lead unit's leaders answer for it).")
+    unit: UnitCode | None = Field(None, description="Or the code of a sub-unit of the lead unit: it gets a sub-task "
+                                                    "of this task (same title and deadline, the instruction as its "
+                                                    "description), as the page's \"split\" does. Not with `assignee`.")
+    note: Text(5000) = Field("", description="The instruction (ý kiến giao việc): in the history and the "
+                                            "assignee's notification.")
+    version: int | None = Field(None, description="The task's version as loaded (or If-Match): 409 when stale.")
+
+
+class ExtensionDecisionIn(Input):
+    note: Text(TEXT_MAX) = ""
+    deadline: Day | None = Field(None, description="Approve only: another date than the one asked for (then "
+                                                   "`note` is required).")
+
+
+class CompletionIn(Input):
+    """A completion report: the results achieved (required: an empty one is 422) and the signed report."""
+
+    note: Text(TEXT_MAX) = Field("", description="The results achieved (required).")
+    report_number: Text(80) = Field("", description="The report's number, e.g. 620/BC-STTTT.")
+    report_date: Day | None = Field(None, description="The report's date (not after today).")
     period: Text(12) | None = Field(None, description="Extension: for a periodic task, the period reported done "
                                                       "(default: the earliest still open); it is done at once.")
 
@@ -306,6 +372,8 @@ class ExtensionOut(Output):
     id: int
     task: int
     deadline: Day = Field(description="The deadline asked for.")
+    approved_deadline: Day | None = Field(description="The deadline granted (null until approved): the one asked "
+                                                      "for, or another.")
     old_deadline: Day | None
     reason: str
     state: Literal["pending", "approved", "rejected"]
@@ -337,18 +405,41 @@ class UnitCountsOut(CountsOut):
     on_time_rate: Rate
 
 
+class PartCountsOut(Output):
+    """Cooperating parts by status (parts of cancelled tasks left out)."""
+
+    total: Count
+    done_on_time: Count
+    done_late: Count
+    in_progress: Count
+    overdue: Count
+
+
+class UnitPartCountsOut(PartCountsOut):
+    unit: str
+
+
+class CooperatingCountsOut(PartCountsOut):
+    by_unit: list[UnitPartCountsOut] = Field(description="Each part counted under its cooperating unit.")
+
+
 class StatsOut(Output):
     as_of: Day
     totals: CountsOut
     completion_rate: Rate
     on_time_rate: Rate
     by_unit: list[UnitCountsOut] = Field(description="Each task counted under its lead unit.")
+    cooperating: CooperatingCountsOut = Field(description="Extension: the cooperating parts of the tasks the "
+                                                          "caller sees (any lead unit), by the task rules against "
+                                                          "each part's own deadline in force today.")
 
 
 class NotificationOut(Output):
     id: int
     kind: str
     task: int | None
+    directive: int | None = Field(description="The directive it is about (its publication may concern several "
+                                              "of the reader's tasks: then `task` is null).")
     title: str
     created_at: Moment
     read: bool

@@ -9,23 +9,40 @@ from flask_login import current_user
 
 from tracker import labels
 from tracker.i18n import current_translations
+from tracker.lazytext import _l
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.timeutil import format_date, format_datetime
 from tracker.urls import id_url
 
 
-def change_text(change) -> str:
-    """Show an audit change ([old, new] or a value) with dates as dd/mm/yyyy and states by name."""
+def change_text(change, field: str | None = None, names: dict | None = None) -> str:
+    """Show an audit change ([old, new] or a value) in people's words.
+
+    Dates as dd/mm/yyyy, states and priorities by name, yes/no as words, progress with %, and,
+    given `names` (services.audit.people_names), units and people by name instead of code.
+    """
+    names = names or {}
+    units = names.get("unit", {}) if field in ("lead_unit", "cooperating_units", "unit") else None
+    users = names.get("user", {}) if field == "assignee" else None
+
     def one(value):
         if value is None or value == "":
             return "—"
-        if isinstance(value, str) and value in labels.STATE_LABELS:
-            return str(labels.STATE_LABELS[value])
         if isinstance(value, bool):
-            return "✓" if value else "✗"
+            return str(_l("Yes") if value else _l("No"))
         if isinstance(value, list):
             return ", ".join(one(v) for v in value) or "—"
+        if units is not None and isinstance(value, str):
+            return units.get(value, value)
+        if users is not None and isinstance(value, str):
+            return users.get(value, value)
+        if field == "progress" and isinstance(value, (int, float)):
+            return f"{value}%"
+        if field == "priority" and value in labels.PRIORITY_LABELS:
+            return str(labels.PRIORITY_LABELS[value])
+        if isinstance(value, str) and value in labels.STATE_LABELS:
+            return str(labels.STATE_LABELS[value])
         if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             try:
                 return date.fromisoformat(value).strftime("%d/%m/%Y")

@@ -106,3 +106,8 @@ def write_file(attachment: Attachment, data: bytes) -> None:
 
 def file_path(attachment: Attachment) -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / secure_filename(attachment.stored_name)
+
+
+def remove_file(stored_name: str) -> None:
+    """Remove a stored file whose row was deleted (and committed); a file already gone is fine."""
+    (Path(current_app.config["UPLOAD_FOLDER"]) / secure_filename(stored_name)).unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """Periodic tasks: task.recur_every/recur_day/recur_until, task_occurrence, reports and extensions per occurrence
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-05 07:05:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -53,7 +53,7 @@ def test_my_feed_lists_my_deadlines(api, client):
     assert "Triển khai kế hoạch ứng dụng IPv6" in str(event["SUMMARY"])
     assert str(event["URL"]).endswith(f"/tasks/{task.id}")
     description = str(event["DESCRIPTION"])
-    assert "125/TB-UBND" in description and "Đơn vị chủ trì: Sở Thông tin và Truyền thông" in description
+    assert "125/TB-UBND" in description and "Đơn vị chủ trì: Sở Khoa học và Công nghệ" in description
     assert str(event["UID"]) == f"task-{task.id}-deadline@tracker"
 
 
@@ -66,7 +66,7 @@ def test_a_leaders_unit_feed(api, client):
     assert found == expected and len(found) >= 4
     starts = [e.decoded("DTSTART") for e in events(cal)]
     assert starts == sorted(starts)
-    assert "Sở Thông tin và Truyền thông" in str(cal["X-WR-CALNAME"])
+    assert "Sở Khoa học và Công nghệ" in str(cal["X-WR-CALNAME"])
 
 
 def test_a_feed_shows_only_what_its_owner_may_see(api, client):

@@ -68,13 +68,13 @@ def test_record_add_tasks_and_publish(api):
 
     deadline = (today() + timedelta(days=30)).isoformat()
     task = api.post("thu.lt", f"/directives/{directive['id']}/tasks", {
-        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "STTTT", "cooperating_units": ["SNV", "STC"],
+        "title": "Xây dựng kế hoạch chuyển đổi số 2026", "lead_unit": "SKHCN", "cooperating_units": ["SNV", "STC"],
         "assignee": "hai.nv", "deadline": deadline, "priority": "high"})
     assert task.status_code == 201, task.get_json()
     body = task.get_json()
     assert task.headers["Location"].endswith(f"/api/v1/tasks/{body['id']}")
     assert (body["lead_unit"], body["cooperating_units"], body["assignee"], body["deadline"], body["priority"]) == (
-        "STTTT", ["SNV", "STC"], "hai.nv", deadline, "high")
+        "SKHCN", ["SNV", "STC"], "hai.nv", deadline, "high")
     assert (body["state"], body["status"], body["version"], body["directive"]) == (
         "open", "in_progress", 1, directive["id"])
     ongoing = api.post("thu.lt", f"/directives/{directive['id']}/tasks",
@@ -104,13 +104,13 @@ def test_record_add_tasks_and_publish(api):
     assert too_late.status_code == 422 and "deadline" in error_of(too_late)["fields"]
     # but cannot add top-level tasks to the province's directive
     assert api.post("hai.nv", f"/directives/{directive['id']}/tasks", {
-        "title": "X", "lead_unit": "STTTT", "deadline": None}).status_code == 403
+        "title": "X", "lead_unit": "SKHCN", "deadline": None}).status_code == 403
 
 
 def test_who_may_record(api):
     assert api.post("lan.nt", "/directives", _new(issuing_unit="STTTT-CNTT")).status_code == 403
     assert api.post("hai.nv", "/directives", _new()).status_code == 403  # not their unit
-    response = api.post("hai.nv", "/directives", _new(issuing_unit="STTTT", number="12/KH-STTTT", kind="plan"))
+    response = api.post("hai.nv", "/directives", _new(issuing_unit="SKHCN", number="12/KH-STTTT", kind="plan"))
     assert response.status_code == 201
     row = db.session.get(Directive, response.get_json()["id"])
     assert row.on_behalf_of.username == "hai.nv"  # a leader issues in their own name
@@ -118,7 +118,7 @@ def test_who_may_record(api):
     assert default_unit.status_code == 422  # null is not a unit
     mine = {k: v for k, v in _new(number="13/KH-STTTT").items() if k != "issuing_unit"}
     response = api.post("hoa.nt", "/directives", mine)
-    assert response.status_code == 201 and response.get_json()["issuing_unit"] == "STTTT"
+    assert response.status_code == 201 and response.get_json()["issuing_unit"] == "SKHCN"
 
 
 def test_bad_directives_are_422_and_change_nothing(api):
@@ -145,13 +145,13 @@ def test_bad_directives_are_422_and_change_nothing(api):
 def test_bad_tasks_are_422_and_change_nothing(api):
     api.token("thu.lt")
     count = db.session.scalar(select(func.count()).select_from(Task))
-    ok = {"title": "Nhiệm vụ mới", "lead_unit": "STTTT", "deadline": (today() + timedelta(days=9)).isoformat()}
+    ok = {"title": "Nhiệm vụ mới", "lead_unit": "SKHCN", "deadline": (today() + timedelta(days=9)).isoformat()}
     cases = [
         ({**ok, "deadline": "2020-02-30"}, "deadline"),
         ({k: v for k, v in ok.items() if k != "deadline"}, "deadline"),
         ({**ok, "lead_unit": "NOPE"}, "lead_unit"),
         ({**ok, "cooperating_units": ["NOPE"]}, "cooperating_units"),
-        ({**ok, "cooperating_units": ["STTTT"]}, "cooperating_units"),
+        ({**ok, "cooperating_units": ["SKHCN"]}, "cooperating_units"),
         ({**ok, "assignee": "binh.lv"}, "assignee"),
         ({**ok, "priority": "asap"}, "priority"),
         ({**ok, "parent": 99999}, "parent"),

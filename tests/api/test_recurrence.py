@@ -23,7 +23,7 @@ def test_a_monthly_task_created_reported_and_read(api):
     issued_on = now - timedelta(days=75)
     directive = _directive(api, issued_on)
     response = api.post("thu.lt", f"/directives/{directive}/tasks", {
-        "title": "Báo cáo tình hình chuyển đổi số trước ngày 20 hằng tháng", "lead_unit": "STTTT",
+        "title": "Báo cáo tình hình chuyển đổi số trước ngày 20 hằng tháng", "lead_unit": "SKHCN",
         "assignee": "hai.nv", "deadline": None, "recurrence": {"every": "month", "day": 20}})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -59,7 +59,7 @@ def test_recurrence_is_validated(api):
     now = today()
     directive = _directive(api, now)
     path = f"/directives/{directive}/tasks"
-    base = {"title": "Báo cáo hằng quý", "lead_unit": "STTTT", "deadline": None}
+    base = {"title": "Báo cáo hằng quý", "lead_unit": "SKHCN", "deadline": None}
     for bad in ({"every": "week"}, {"every": "month", "day": 32}, {"every": "month", "day": 0},
                 {"every": "month", "day": "20"}, {"every": "quarter", "until": (now - timedelta(days=1)).isoformat()}):
         response = api.post("thu.lt", path, {**base, "recurrence": bad})

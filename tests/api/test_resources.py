@@ -13,7 +13,7 @@ from tracker.database import db
 from tracker.demo import SEED_FILE, seed_text
 from tracker.models import Notification, Task, Unit, User, load_calendar
 from tracker.rules import reach
-from tracker.rules.status import STATUSES, facts_of, is_due_soon, status_on
+from tracker.rules.status import STATUSES, facts_of, is_due_soon, part_facts_of, part_status_on, status_on
 from tracker.timeutil import today
 
 ROLES = ["admin", "nga.tt", "thu.lt", "hai.nv", "lan.nt"]
@@ -25,14 +25,15 @@ COUNT_KEYS = {"total", *STATUSES, "due_soon"}
 @pytest.mark.parametrize("username", ROLES)
 def test_units_tree(api, username):
     body = api.get(username, "/units?per_page=200").get_json()
-    assert body["total"] == db.session.scalar(select(func.count()).select_from(Unit))
+    assert body["total"] == db.session.scalar(select(func.count()).select_from(Unit).where(Unit.ended_on.is_(None)))
     units = {u["code"]: u for u in body["items"]}
     assert units["UBND"]["parent"] is None and units["UBND"]["kind"] == "province"
     assert units["STTTT-CNTT"] == {"code": "STTTT-CNTT", "name": "Phòng Công nghệ thông tin",
-                                   "short_name": "Phòng CNTT", "parent": "STTTT", "kind": "division",
+                                   "short_name": "Phòng CNTT", "parent": "SKHCN", "kind": "division",
                                    "active": True, "ended_on": None, "successors": []}
     codes = [u["code"] for u in body["items"]]
-    assert codes.index("STTTT") < codes.index("STTTT-CNTT")  # parents before children
+    assert codes.index("SKHCN") < codes.index("STTTT-CNTT")  # parents before children
+    assert "STTTT" not in codes  # a former unit, listed with include_former=1 only
     pages = [api.get(username, f"/units?per_page=5&page={p}").get_json()["items"] for p in (1, 2, 3)]
     assert [u["code"] for page in pages for u in page] == codes
 
@@ -59,14 +60,27 @@ def led_in_reach(username):
             if reach.can_view_task(user, t) and reach.in_reach(user, t.lead_unit)]
 
 
+PART_KEYS = ("done_on_time", "done_late", "in_progress", "overdue")
+
+
 @pytest.mark.parametrize("username", ["admin", "nga.tt", "thu.lt", "hai.nv", "tuan.la"])
 def test_stats_cover_the_tasks_led_in_reach(api, username):
     response = api.get(username, "/stats")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert set(body) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit"}
+    assert set(body) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit", "cooperating"}
     assert body["as_of"] == today().isoformat()
     tasks = led_in_reach(username)
+    # The cooperating parts of those tasks, each under its own unit, by the rule of rules.status.
+    parts = Counter()
+    for task in tasks:
+        for part in task.cooperating_parts:
+            status = part_status_on(facts_of(task), part_facts_of(part), today())
+            if status != "cancelled":
+                parts[(part.unit.code, status)] += 1
+    cooperating = body["cooperating"]
+    assert cooperating["total"] == sum(parts.values())
+    assert {(row["unit"], s): row[s] for row in cooperating["by_unit"] for s in PART_KEYS if row[s]} == parts
     expected = expected_counts(tasks, today())
     assert body["totals"] == expected
     done = expected["done_on_time"] + expected["done_late"]
@@ -78,7 +92,7 @@ def test_stats_cover_the_tasks_led_in_reach(api, username):
     assert set(by_unit) == {t.lead_unit.code for t in tasks}  # each task under its own lead unit
     for code, row in by_unit.items():
         assert set(row) == COUNT_KEYS | {"unit", "completion_rate", "on_time_rate", "taken_over_from"}
-        assert row["taken_over_from"] == []  # no unit changed in the demo data
+        assert row["taken_over_from"] == (["STTTT"] if code == "SKHCN" else [])  # the 2025 merger
         assert {k: row[k] for k in COUNT_KEYS} == expected_counts([t for t in tasks if t.lead_unit.code == code],
                                                                   today())
     for key in COUNT_KEYS:
@@ -93,15 +107,17 @@ def test_stats_as_of_and_filters(api):
     empty = api.get("nga.tt", "/stats?unit=STTTT-BCVT").get_json()
     assert empty["totals"] == {key: 0 for key in COUNT_KEYS}
     assert empty["completion_rate"] is None and empty["on_time_rate"] is None and empty["by_unit"] == []
-    district = api.get("nga.tt", "/stats?unit=H-PHULOC").get_json()  # cooperating on one task, done late
+    district = api.get("nga.tt", "/stats?unit=X-PHULOC").get_json()  # took over the district's part, done late
     assert district["totals"]["total"] == 1 and district["totals"]["done_late"] == 1
     assert district["completion_rate"] == 1 and district["on_time_rate"] == 0
     assert api.get("nga.tt", "/stats?issuing_unit=UBND").get_json()["totals"]["total"] == 10  # not the sub-task
     assert api.get("nga.tt", "/stats?issuing_unit=SNV").get_json()["totals"]["total"] == 0
     assert api.get("nga.tt", "/stats?directive=1").get_json() == api.get("nga.tt", "/stats").get_json()
     assert api.get("nga.tt", "/stats?directive=2").get_json()["totals"]["total"] == 0
-    before = api.get("nga.tt", f"/stats?as_of={(today() - timedelta(days=400)).isoformat()}").get_json()
+    before = api.get("nga.tt", "/stats?as_of=2020-05-28").get_json()  # the day before the notice
     assert before["totals"]["total"] == 0 and before["completion_rate"] is None
+    last_year = api.get("nga.tt", f"/stats?as_of={(today() - timedelta(days=400)).isoformat()}").get_json()
+    assert last_year["totals"]["total"] == 10  # the notice of 2020, not yet the sub-task
 
 
 def test_cancelled_tasks_count_in_total_but_not_in_rates(api):
@@ -133,8 +149,9 @@ def test_notifications_are_the_callers_newest_first(api):
     mine = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == lan.id))
     assert body["total"] == mine >= 2
     first = body["items"][0]
-    assert set(first) == {"id", "kind", "task", "title", "created_at", "read"}
+    assert set(first) == {"id", "kind", "task", "directive", "title", "created_at", "read"}
     assert (first["kind"], first["task"], first["read"]) == ("returned", tid, False)
+    assert first["directive"] == api.get("lan.nt", f"/tasks/{tid}").get_json()["directive"]
     keys = [(n["created_at"], n["id"]) for n in body["items"]]
     assert keys == sorted(keys, reverse=True)
     theirs = {n["id"] for n in api.get("nga.tt", "/notifications?per_page=200").get_json()["items"]}
@@ -157,7 +174,7 @@ def test_extract_proposes_the_seed_tasks(api):
     for task in tasks:
         assert {"title", "lead_unit", "cooperating_units", "deadline", "ongoing", "start", "end"} <= set(task)
         assert 0 <= task["start"] < task["end"] <= len(text)
-    assert any(t["lead_unit"] == "STTTT" for t in tasks)
+    assert any(t["lead_unit"] == "SKHCN" for t in tasks)  # Sở TT&TT's successor
     assert any("ipv6" in t["title"].lower() for t in tasks)
 
 

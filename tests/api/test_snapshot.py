@@ -38,7 +38,7 @@ READS = [
     ("nga.tt", "/tasks/4/updates"),
     ("nga.tt", "/tasks/4"),
     ("nga.tt", "/stats"),
-    ("hai.nv", "/stats?unit=STTTT"),
+    ("hai.nv", "/stats?unit=SKHCN"),
     ("hai.nv", "/notifications"),
     ("nga.tt", "/tasks/999999"),
     ("lan.nt", "/tasks?assignee=nobody.here"),

@@ -65,7 +65,7 @@ def test_a_task_has_the_contract_fields(api):
     assert {"id", "directive", "title", "description", "lead_unit", "cooperating_units", "assignee", "deadline",
             "original_deadline", "priority", "progress", "state", "status", "due_soon", "completed_on", "version",
             "parent"} <= set(body)
-    assert body["lead_unit"] == "STTTT" and body["assignee"] == "lan.nt" and body["directive"] == 1
+    assert body["lead_unit"] == "SKHCN" and body["assignee"] == "lan.nt" and body["directive"] == 1
     assert body["deadline"] == (today() + timedelta(days=5)).isoformat()
     assert body["status"] == "in_progress" and body["progress"] == 60 and body["parent"] is None
     assert response.headers["ETag"] == f'"{body["version"]}"'
@@ -123,7 +123,7 @@ def test_filters(api):
                                                       if s in ("overdue", "done_late")}
     assert ids("status=overdue,done_late") == ids("status=overdue&status=done_late")
     assert ids("unit=DPTTH") == {t.id for t in tasks if any(u.code == "DPTTH" for u in t.cooperating_units)}
-    assert ids("unit=stttt") == {t.id for t in tasks}  # codes are case-insensitive; sub-units included
+    assert ids("unit=skhcn") == {t.id for t in tasks}  # codes are case-insensitive; sub-units included
     assert ids("lead_unit=STTTT-CNTT") == {t.id for t in tasks if t.lead_unit.code == "STTTT-CNTT"}
     assert ids("assignee=lan.nt") == {task_id(IPV6)}
     assert ids("directive=1") == {t.id for t in tasks}
@@ -368,3 +368,17 @@ def test_extensions(api):
     response = api.post("nga.tt", f"/extensions/{pending.id}/reject", {"note": "Không đồng ý"})
     assert response.status_code == 200 and response.get_json()["state"] == "rejected"
     assert api.post("nga.tt", "/extensions/99999/approve", {}).status_code == 404
+
+
+def test_a_completion_report_needs_its_results_and_carries_its_number_and_date(api):
+    tid = task_id(IPV6)
+    response = api.post("lan.nt", f"/tasks/{tid}/completion", {"note": ""})
+    assert response.status_code == 422
+    assert error_of(response)["fields"]["note"] == "Nêu kết quả thực hiện: người giao nhiệm vụ dựa vào đó để xem xét."
+    assert api.post("lan.nt", f"/tasks/{tid}/completion", {"note": "Xong", "report_date": "2999-01-01"}
+                    ).status_code == 422
+    response = api.post("lan.nt", f"/tasks/{tid}/completion", {
+        "note": "Đã hoàn thành", "report_number": "702/BC-STTTT", "report_date": today().isoformat()})
+    assert response.status_code == 200 and response.get_json()["state"] == "submitted"
+    report = db.session.get(Task, tid).pending_report
+    assert (report.note, report.report_number, report.report_date) == ("Đã hoàn thành", "702/BC-STTTT", today())

@@ -63,8 +63,10 @@ def test_xlsx_task_list_and_unit_statistics(client_for, world):
     assert [c.value for c in units[1]][:3] == ["STT", "Đơn vị chủ trì", "Tổng số"]
     unit_rows = list(units.iter_rows(min_row=2, values_only=True))
     sttt = next(r for r in unit_rows if r[1] == "Sở Thông tin và Truyền thông")
-    assert sttt[2:9] == (6, 1, 1, 3, 1, 0, 2)
-    assert sttt[10] == pytest.approx(1 / 3)
+    # The department counts its division's task (T12, done late): the units under the viewer's, each whole.
+    assert sttt[2:9] == (7, 1, 2, 3, 1, 0, 2)
+    assert sttt[10] == pytest.approx(1 / 4)
+    assert not any(r[1] == world.units["STTTT-CNTT"].name for r in unit_rows)
     assert units.cell(row=2, column=11).number_format == "0.0%"
     totals = unit_rows[-1]
     assert totals[1] == "Tổng cộng" and totals[2:9] == (12, 2, 2, 5, 2, 1, 2)
@@ -146,3 +148,40 @@ def test_docx_reasons_come_from_the_latest_reported_difficulties(client_for, wor
     assert [r.cells[1].text for r in overdue.rows[1:]] == [world.tasks["T5"].title]
     assert overdue.rows[1].cells[6].text == "-Thiếu biên chế để triển khai."  # 05/06, not the older 20/05
     assert d("10/06").strftime("%d/%m/%Y") == overdue.rows[1].cells[4].text
+
+
+def test_docx_is_signed_by_the_leader_chosen_at_export(client_for, world):
+    from tests.tasks.pages import user
+    from tracker.database import db
+    nga = user(db, "nga.tt")
+    page = client_for("thu.lt").get("/dashboard").get_data(as_text=True)
+    assert f'<option value="{nga.id}">Trần Thị Nga, Phó Chủ tịch UBND tỉnh</option>' in page
+    doc = Document(io.BytesIO(client_for("thu.lt").get(f"/dashboard/report.docx?signer={nga.id}").data))
+    sign = "\n".join(p.text for p in doc.tables[3].cell(0, 1).paragraphs)
+    assert sign.startswith("PHÓ CHỦ TỊCH UBND TỈNH") and sign.rstrip().endswith("Trần Thị Nga")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "IV. KIẾN NGHỊ, ĐỀ XUẤT\nKhông có kiến nghị, đề xuất nào đang chờ ý kiến." in text
+    # Someone who may not sign it (another unit's leader) leaves the generic block.
+    doc = Document(io.BytesIO(client_for("thu.lt").get(
+        f"/dashboard/report.docx?signer={user(db, 'hai.nv').id}").data))
+    assert doc.tables[3].cell(0, 1).paragraphs[0].text == "THỦ TRƯỞNG ĐƠN VỊ"
+
+
+def test_docx_section_iv_lists_the_proposals_awaiting_a_decision():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from tracker.dashboard import exports
+    from tracker.services.stats import Counts
+    from tracker.services.queries import TaskFilters
+
+    update = SimpleNamespace(proposals="Đề nghị UBND tỉnh bố trí kinh phí năm 2025.", reported_on=date(2024, 6, 3),
+                             unit=SimpleNamespace(name="Sở Nội vụ"), task=SimpleNamespace(title="Rà soát vị trí việc làm"))
+    scope = exports.Scope(user_name="Lê Thị Thu", unit_name="UBND tỉnh", as_of=date(2024, 6, 14), period="",
+                          issuer="", lead_unit="", tag="", directive="", made_at=__import__("datetime").datetime.now())
+    data = exports.report_docx(scope, Counts(TaskFilters()), [], [], parent_name="", unit_code="UBND",
+                               today=date(2024, 6, 14), proposals=[update], signer=("Chủ tịch", "Nguyễn Văn A"))
+    doc = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert ("1. Đề nghị UBND tỉnh bố trí kinh phí năm 2025. (Sở Nội vụ, báo cáo ngày 03/06/2024, "
+            "nhiệm vụ: Rà soát vị trí việc làm)") in text

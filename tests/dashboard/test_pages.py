@@ -157,3 +157,52 @@ def test_print_page_lists_overdue_tasks_with_their_reasons(client_for, world):
     assert world.tasks["T10"].title in page
     assert page.index(world.tasks["T10"].title) < page.index(world.tasks["T5"].title)  # most overdue first
 
+
+
+def unit_table(page: str) -> dict[str, str]:
+    """The "status by lead unit" table: {unit cell text: total}."""
+    from lxml import html as lxml_html
+    tree = lxml_html.fromstring(page)
+    rows = tree.xpath("//section[@aria-labelledby='units-h']//table//tbody/tr")
+    return {" ".join(r.xpath("./td[1]")[0].text_content().split()): r.xpath("./td[2]")[0].text_content().strip()
+            for r in rows}
+
+
+def test_units_directly_under_the_viewer_each_counting_its_subtree(client_for, world):
+    from sqlalchemy import select
+
+    from tracker.database import db
+    from tracker.models import Unit
+
+    u = world.units
+    nga = client_for("nga.tt")
+    page = nga.get("/dashboard").get_data(as_text=True)
+    table = unit_table(page)
+    from tests.pages import t
+    below = t("units under it") + " ›"
+    # The province's departments, districts...: each of its own, never a division beside them.
+    children = db.session.scalars(select(Unit).where(Unit.parent_id == u["UBND"].id, Unit.active.is_(True))).all()
+    names = {" ".join(name.replace(below, "").split()) for name in table}
+    assert names == {c.display_name for c in children}
+    assert u["STTTT-CNTT"].display_name not in names
+    sttt = next(name for name in table if name.startswith(u["STTTT"].display_name))
+    assert table[sttt] == "7" and below in sttt  # T12, led by its IT division, counted under it
+    assert sum(int(n) for n in table.values()) == 12
+    # Units with no task appear with zeros, and out of the ranking.
+    idle = [c for c in children if not any(t.lead_unit.path.startswith(c.path) for t in world.tasks.values()
+                                           if t.directive.published)]
+    assert idle
+    for c in idle:
+        assert next(n for name, n in table.items() if name.startswith(c.display_name)) == "0"
+    from lxml import html as lxml_html
+    ranking = " ".join(lxml_html.fromstring(page).xpath("//section[@aria-labelledby='ranking-h']")[0]
+                       .text_content().split())
+    assert not any(c.display_name in ranking for c in idle)
+    # The level below, on demand: the department's own tasks, then its divisions.
+    deeper = nga.get(f"/dashboard?lead_unit={u['STTTT'].id}").get_data(as_text=True)
+    table = unit_table(deeper)
+    first = next(iter(table))
+    assert first == f"{u['STTTT'].display_name} ({t('led by the unit itself')})" and table[first] == "6"
+    cntt = next(name for name in table if name.startswith(u["STTTT-CNTT"].display_name))
+    assert table[cntt] == "1"
+    assert sum(int(n) for n in table.values()) == 7

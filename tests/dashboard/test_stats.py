@@ -207,7 +207,11 @@ def test_list_args_round_trip_through_the_task_list_filters(app, world):
 
 def test_stats_payload_has_the_api_shape(world):
     payload = stats_payload(world.users["nga.tt"], None, today=TODAY)
-    assert set(payload) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit"}
+    assert set(payload) == {"as_of", "totals", "completion_rate", "on_time_rate", "by_unit", "cooperating"}
+    # SNV's part in T3 follows the task's extended deadline (20/06): in progress.
+    assert payload["cooperating"] == {"total": 1, "done_on_time": 0, "done_late": 0, "in_progress": 1, "overdue": 0,
+                                      "by_unit": [{"unit": "SNV", "total": 1, "done_on_time": 0, "done_late": 0,
+                                                   "in_progress": 1, "overdue": 0}]}
     assert payload["as_of"] == "2024-06-14"
     assert payload["totals"] == {"total": 12, "done_on_time": 2, "done_late": 2, "in_progress": 5, "overdue": 2,
                                  "cancelled": 1, "due_soon": 2}

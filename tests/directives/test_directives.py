@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 
 from tests.tasks.pages import (
     batch_rows,
+    doc,
     directive,
     download,
     errors_of,
@@ -76,7 +77,7 @@ def draft(login_as, db):
     assert record(thu, db).status_code == 302
     d = directive(db, "12/TB-UBND")
     response = thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, [
-        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "STTTT").id,
+        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "SKHCN").id,
          "deadline": "2025-06-30"}]))
     assert response.status_code == 302
     return d, thu
@@ -117,7 +118,7 @@ def test_secretary_records_on_behalf_of_a_leader_of_her_unit(login_as, db):
         assert response.status_code == 200
         assert errors_of(response, "on_behalf_of_id") == ["Not a valid choice."]
     # Nor another unit as the issuer.
-    response = record(thu, db, number="13/TB-UBND", unit_code="STTTT")
+    response = record(thu, db, number="13/TB-UBND", unit_code="SKHCN")
     assert errors_of(response, "issuing_unit_id") == ["Not a valid choice."]
     assert count(db, Directive) == 2  # the demo's and this one
 
@@ -134,7 +135,7 @@ def test_number_is_unique_per_issuing_unit_and_year(login_as, db):
     # The same number is free in another year, and for another unit.
     assert record(thu, db, number="12/TB-UBND", issued_on="2026-01-05").status_code == 302
     hai = login_as("hai.nv")
-    assert record(hai, db, number="12/TB-UBND", unit_code="STTTT", on_behalf_of="hai.nv").status_code == 302
+    assert record(hai, db, number="12/TB-UBND", unit_code="SKHCN", on_behalf_of="hai.nv").status_code == 302
     assert count(db, Directive) == 4
     # Editing another document to take the number is refused the same way.
     other = db.session.scalar(select(Directive).where(Directive.issued_on == date(2026, 1, 5)))
@@ -149,7 +150,7 @@ def test_number_is_unique_per_issuing_unit_and_year(login_as, db):
 def test_staff_cannot_record(login_as, db, username):
     staff = login_as(username)
     assert staff.get("/directives/new").status_code == 403
-    response = record(staff, db, unit_code="STTTT", on_behalf_of="hai.nv")
+    response = record(staff, db, unit_code="SKHCN", on_behalf_of="hai.nv")
     assert response.status_code == 403
     assert "You do not have permission to do this." in main_text(response)
     assert count(db, Directive) == 1
@@ -163,9 +164,9 @@ def test_batch_add_is_all_or_nothing_with_row_errors(draft, db):
     before = count(db, Task)
     page = thu.get(f"/directives/{d.id}")
     rows = [
-        {"title": "Triển khai kế hoạch ứng dụng IPv6", "lead_unit_id": unit(db, "STTTT").id, "deadline": "2025-05-30"},
+        {"title": "Triển khai kế hoạch ứng dụng IPv6", "lead_unit_id": unit(db, "SKHCN").id, "deadline": "2025-05-30"},
         {"title": "Hoàn thiện đề án phát thanh – truyền hình", "deadline": "2025-05-30"},  # no lead unit
-        {"title": "Rà soát kế hoạch ứng dụng CNTT", "lead_unit_id": unit(db, "STTTT").id,
+        {"title": "Rà soát kế hoạch ứng dụng CNTT", "lead_unit_id": unit(db, "SKHCN").id,
          "deadline": "2025-02-28"},  # before the document's date
         {"title": "Báo cáo kết quả", "lead_unit_id": unit(db, "SNV").id},  # neither deadline nor "ongoing"
     ]
@@ -189,8 +190,8 @@ def test_batch_add_is_all_or_nothing_with_row_errors(draft, db):
     assert task_titles(response) == ["Xây dựng kế hoạch chuyển đổi số năm 2025"] + [r["title"] for r in rows]
     added = db.session.scalars(select(Task).where(Task.directive_id == d.id).order_by(Task.position)).all()
     assert [(t.lead_unit.code, t.deadline, t.position) for t in added] == [
-        ("STTTT", date(2025, 6, 30), 1), ("STTTT", date(2025, 5, 30), 2), ("DPTTH", date(2025, 5, 30), 3),
-        ("STTTT", date(2025, 3, 3), 4), ("SNV", None, 5)]
+        ("SKHCN", date(2025, 6, 30), 1), ("SKHCN", date(2025, 5, 30), 2), ("DPTTH", date(2025, 5, 30), 3),
+        ("SKHCN", date(2025, 3, 3), 4), ("SNV", None, 5)]
     assert all(t.issuing_unit.code == "UBND" and t.state == "open" and t.created_by.username == "thu.lt"
                for t in added)
 
@@ -217,19 +218,19 @@ def test_batch_needs_at_least_one_row_and_offers_more_rows(draft, db):
 
 def test_lead_and_cooperating_units_must_be_within_the_issuers_reach(login_as, db):
     hai = login_as("hai.nv")  # the department issues an internal plan to its divisions
-    assert record(hai, db, number="5/KH-STTTT", unit_code="STTTT", on_behalf_of="hai.nv", kind="plan").status_code \
+    assert record(hai, db, number="5/KH-STTTT", unit_code="SKHCN", on_behalf_of="hai.nv", kind="plan").status_code \
         == 302
     d = directive(db, "5/KH-STTTT")
     page = hai.get(f"/directives/{d.id}")
     offered = form_values(page, f"/directives/{d.id}/tasks")["rows-0-lead_unit_id"]
     assert offered == ["0"]  # nothing chosen yet; the choices are the department's subtree:
     assert {o.strip() for o in _options(page, "rows-0-lead_unit_id")} == {
-        "—", "Sở Thông tin và Truyền thông", "Phòng Bưu chính - Viễn thông", "Phòng Công nghệ thông tin",
-        "Phòng Thông tin - Báo chí - Xuất bản", "Văn phòng Sở Thông tin và Truyền thông"}
+        "—", "Sở Khoa học và Công nghệ", "Phòng Bưu chính - Viễn thông", "Phòng Công nghệ thông tin",
+        "Phòng Thông tin - Báo chí - Xuất bản", "Văn phòng Sở Thông tin và Truyền thông"}  # divisions taken over
     response = hai.post(f"/directives/{d.id}/tasks", data=batch_rows(page, d.id, [
         {"title": "Phối hợp Sở Nội vụ", "lead_unit_id": unit(db, "SNV").id, "deadline": "2025-04-01"}]))
     assert response.status_code == 422
-    assert row_errors(response) == ["The lead unit must be within Sở Thông tin và Truyền thông."]
+    assert row_errors(response) == ["The lead unit must be within Sở Khoa học và Công nghệ."]
     base = {"title": "Phối hợp Sở Nội vụ", "description": "", "deadline": "2025-04-01", "priority": "normal",
             "assignee_id": 0, "tags": ""}
     response = hai.post(f"/directives/{d.id}/tasks/new", data={**base, "lead_unit_id": unit(db, "SNV").id})
@@ -406,3 +407,66 @@ def test_files_are_typed_by_their_content(app, login_as, db):
     assert row_errors(response) == ["empty.pdf is empty."]
     assert directive(db, "12/TB-UBND") is None
     assert count(db, Attachment) == 0 and uploaded_files(app) == []
+
+
+# --- lifecycle edges (issue 17) ----------------------------------------------------------------
+
+def test_a_draft_is_deleted_with_its_tasks_and_files_by_whoever_may_edit_it(app, login_as, db):
+    thu = login_as("thu.lt")
+    assert record(thu, db, files=[("Thông báo kết luận 12.pdf", PDF)]).status_code == 302
+    d = directive(db, "12/TB-UBND")
+    thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, [
+        {"title": "Xây dựng kế hoạch chuyển đổi số năm 2025", "lead_unit_id": unit(db, "STTTT").id,
+         "deadline": "2025-06-30"}]))
+    page = thu.get(f"/directives/{d.id}")
+    assert "Draft" in " ".join(e.text_content() for e in doc(page).xpath("//td[@data-label='Status']"))
+    assert doc(page).xpath(f"//form[@action='/directives/{d.id}/delete']//button/@data-confirm")
+    assert len(uploaded_files(app)) == 1
+    tasks, attachments = count(db, Task), count(db, Attachment)
+    # Someone who may not edit it cannot delete it.
+    assert login_as("hai.nv").post(f"/directives/{d.id}/delete").status_code in (403, 404)
+    response = thu.post(f"/directives/{d.id}/delete", follow_redirects=True)
+    assert "Draft document 12/TB-UBND has been deleted with its tasks." in flashes(response)
+    assert db.session.scalar(select(Directive).where(Directive.number == "12/TB-UBND")) is None
+    assert (count(db, Task), count(db, Attachment)) == (tasks - 1, attachments - 1)
+    assert uploaded_files(app) == []
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "directive.delete"))
+    assert event.actor.username == "thu.lt" and event.summary == "12/TB-UBND"
+    assert event.changes == {"tasks": ["Xây dựng kế hoạch chuyển đổi số năm 2025"],
+                             "files": ["Thông báo kết luận 12.pdf"]}
+
+
+def test_a_published_document_cannot_be_deleted(login_as, db):
+    d = db.session.scalar(select(Directive).where(Directive.published_at.is_not(None)).limit(1))
+    nga = login_as("nga.tt")
+    page = nga.get(f"/directives/{d.id}")
+    assert not doc(page).xpath(f"//form[@action='/directives/{d.id}/delete']")
+    response = nga.post(f"/directives/{d.id}/delete", follow_redirects=True)
+    assert "A published document keeps its history: it cannot be deleted." in flashes(response)
+    assert db.session.get(Directive, d.id) is not None
+
+
+def test_a_future_issue_date_asks_for_confirmation(login_as, db):
+    from datetime import timedelta
+
+    from tracker.timeutil import today
+    thu = login_as("thu.lt")
+    later = today() + timedelta(days=30)
+    response = record(thu, db, issued_on=later.strftime("%d/%m/%Y"))
+    assert response.status_code == 200
+    (error,) = errors_of(response, "issued_on")
+    assert error.startswith("This date is after today")
+    assert doc(response).xpath("//input[@name='future_ok']")
+    assert db.session.scalar(select(Directive).where(Directive.number == "12/TB-UBND")) is None
+    response = record(thu, db, issued_on=later.strftime("%d/%m/%Y"), future_ok="y")
+    assert response.status_code == 302
+    assert directive(db, "12/TB-UBND").issued_on == later
+
+
+def test_a_drafts_tasks_count_nowhere_but_on_its_own_list(draft, db):
+    d, thu = draft
+    title = "Xây dựng kế hoạch chuyển đổi số năm 2025"
+    assert title not in task_titles(thu.get("/tasks?view=all&per_page=200"))
+    own = thu.get(f"/tasks?view=all&directive={d.id}")
+    assert task_titles(own) == [title]
+    assert [" ".join(td.text_content().split()) for td in doc(own).xpath("//td[@data-label='Status']")] == ["Draft"]

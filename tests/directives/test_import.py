@@ -134,19 +134,25 @@ def test_confirmed_import_writes_the_good_rows_once_with_their_past(login_as, db
     tasks = {t.title: t for t in notice.tasks}
     late, on_time, ongoing = (tasks["Rà soát thủ tục hành chính"], tasks["Số hóa hồ sơ một cửa"],
                               tasks["Tuyên truyền cải cách hành chính"])
-    assert [u.code for u in late.cooperating_units] == ["STC", "STTTT"] or \
-        sorted(u.code for u in late.cooperating_units) == ["STC", "STTTT"]
+    assert [u.code for u in late.cooperating_units] == ["SKHCN", "STC"] or \
+        sorted(u.code for u in late.cooperating_units) == ["SKHCN", "STC"]
     assert (late.state, late.completed_on, late.assigned_on) == ("done", date(2024, 7, 12), date(2024, 3, 4))
-    assert on_time.lead_unit.code == "STTTT" and "Ghi chú: Ưu tiên" in on_time.description
+    assert on_time.lead_unit.code == "SKHCN" and "Ghi chú: Ưu tiên" in on_time.description
     assert ongoing.deadline is None and ongoing.state == "open"
     # Past figures: as of 1 July 2024 the first was overdue; as of today, done late and done on time.
     assert status_on(facts_of(late), date(2024, 7, 1)) == "overdue"
     assert status_on(facts_of(late), date.today()) == "done_late"
     assert status_on(facts_of(on_time), date.today()) == "done_on_time"
+    # The pages show them as any other: the document with its tasks, a task done without a report in the app.
+    assert "Rà soát thủ tục hành chính" in main_text(nga.get(f"/directives/{notice.id}"))
+    task_page = nga.get(f"/tasks/{late.id}")
+    assert task_page.status_code == 200 and "Done late" in main_text(task_page)
     letter = db.session.scalar(select(Directive).where(Directive.number == "220/UBND-KT"))
     assert letter.kind == "official_letter" and letter.tasks[0].deadline == date(2025, 3, 31)
     page = nga.get("/tasks?view=all&as_of=2024-07-01&per_page=200")
     assert "Rà soát thủ tục hành chính" in main_text(page)
+    # Written around the ORM, the imported tasks are in the full-text index all the same (once each).
+    assert "Số hóa hồ sơ một cửa" in main_text(nga.get("/search?q=so hoa ho so"))
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "tasks.import")) == 1
     log = main_text(login_as("admin").get("/admin/audit?action=tasks.import"))
@@ -162,6 +168,14 @@ def test_confirmed_import_writes_the_good_rows_once_with_their_past(login_as, db
     assert counts(db) == (before[0] + 2, before[1] + 5)
     url, page = preview_of(thu, xlsx(GOOD + fixed))
     assert "0 tasks to import" in main_text(page)
+    # A row done since in the spreadsheet: said, and left as it is.
+    later = [row[:] for row in GOOD]
+    later[2][8] = "Đã hoàn thành ngày 02/12/2024"
+    url, page = preview_of(thu, xlsx(later))
+    assert "4 rows already imported (left as they are): 1 of them differ from the tracker now" in main_text(page)
+    changed = page.get_data(as_text=True).split('class="table import-changed"')[1].split("</table>")[0]
+    assert "Tuyên truyền cải cách hành chính" in changed and "Done on 02/12/2024" in changed and "Open" in changed
+    assert db.session.get(Task, ongoing.id).state == "open"
 
 
 def test_the_columns_can_be_chosen_by_hand(login_as, db):
@@ -247,9 +261,13 @@ def test_cli_imports_once(app, demo, db, sheet_file):
     assert result.output.splitlines()[-1] == ("Imported 4 tasks in 2 new documents; 0 rows were already imported, "
                                               "4 rows with problems were left out.")
     assert counts(db) == (before[0] + 2, before[1] + 4)
-    result = flask_command(app, "import", "tasks", sheet_file(GOOD))
+    later = [row[:] for row in GOOD]
+    later[2][8] = "Đã hoàn thành ngày 02/12/2024"
+    result = flask_command(app, "import", "tasks", sheet_file(later))
     assert result.exit_code == 0, result.output
     assert "4 rows: 0 tasks to import (0 new documents), 4 already imported, 0 with problems." in result.output
+    assert ("1 rows imported before differ from the tracker now (status or completion date): they are left as "
+            "they are; change them in the tracker. Rows: 5") in result.output
     assert counts(db) == (before[0] + 2, before[1] + 4)
 
 
@@ -266,8 +284,8 @@ def test_cli_refuses_an_unreadable_file(app, demo, tmp_path):
 def test_an_admin_chooses_the_issuing_unit_and_units_outside_it_are_problems(login_as, db):
     admin = login_as("admin")
     page = admin.get("/directives/import").get_data(as_text=True)
-    assert 'name="issuing_unit_id"' in page and "Sở Thông tin và Truyền thông" in page
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    assert 'name="issuing_unit_id"' in page and "Sở Khoa học và Công nghệ" in page
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     rows = [[1, "5/KH-STTTT", "02/01/2025", "", "Nâng cấp cổng thông tin", "Phòng CNTT", "Sở Nội vụ", "", "", ""]]
     url, page = preview_of(admin, xlsx(rows), issuing_unit_id=str(stttt.id))
     assert problem_rows(page) == {3: "3 5/KH-STTTT Nâng cấp cổng thông tin Cooperating units (đơn vị phối hợp): "
@@ -276,7 +294,7 @@ def test_an_admin_chooses_the_issuing_unit_and_units_outside_it_are_problems(log
     url, page = preview_of(admin, xlsx(rows), issuing_unit_id=str(stttt.id))
     admin.post(url, data={})
     made = db.session.scalar(select(Directive).where(Directive.number == "5/KH-STTTT"))
-    assert made.issuing_unit.code == "STTTT" and made.kind == "plan"
+    assert made.issuing_unit.code == "SKHCN" and made.kind == "plan"
     # A secretary imports only as her own unit, whatever the form says.
     thu = login_as("thu.lt")
     url, page = preview_of(thu, xlsx(GOOD[:1]), issuing_unit_id=str(stttt.id))

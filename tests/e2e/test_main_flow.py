@@ -43,7 +43,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(thu.get_by_role("heading", name="Nhập văn bản")).to_be_visible()
     thu.get_by_label("Số ký hiệu").fill(NUMBER)
     thu.get_by_label("Loại văn bản").select_option(label="Thông báo kết luận")
-    thu.get_by_label("Ngày ban hành").fill((day - timedelta(days=2)).isoformat())
+    thu.get_by_label("Ngày ban hành").fill((day - timedelta(days=2)).strftime("%d/%m/%Y"))
     choose(thu.get_by_label("Lãnh đạo chỉ đạo"), "Trần Thị Nga")
     thu.get_by_label("Người ký (họ tên, chức vụ)").fill("Trần Thị Nga, Phó Chủ tịch UBND tỉnh")
     thu.get_by_label("Trích yếu").fill(SUMMARY)
@@ -73,7 +73,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
             titles[key] = title
             expect(row.get_by_label("Lưu nhiệm vụ này")).to_be_checked()
             expect(row.get_by_label("Đơn vị chủ trì")).to_have_value(re.compile(r"^[1-9]\d*$"))
-            row.get_by_label("Thời hạn").fill(keep[key].isoformat())
+            row.get_by_label("Thời hạn").fill(keep[key].strftime("%d/%m/%Y"))
         else:
             row.get_by_label("Lưu nhiệm vụ này").uncheck()
     assert set(titles) == set(keep), f"the assistant should propose the IPv6 and LGSP tasks, not only {titles}"
@@ -88,8 +88,8 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     batch = thu.locator("#add-tasks")
     expect(batch.get_by_role("heading", name="Thêm nhanh nhiều nhiệm vụ")).to_be_visible()
     batch.get_by_label("Nhiệm vụ 1", exact=True).fill(CONTEST)
-    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Sở Thông tin và Truyền thông")
-    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=20)).isoformat())
+    choose(batch.get_by_label("Đơn vị chủ trì 1", exact=True), "Sở Khoa học và Công nghệ")
+    batch.get_by_label("Thời hạn 1", exact=True).fill((day + timedelta(days=20)).strftime("%d/%m/%Y"))
     batch.get_by_label("Mức độ ưu tiên 1", exact=True).select_option(label="Cao")
     batch.get_by_role("button", name="Thêm các nhiệm vụ này").click()
     expect(flash(thu)).to_contain_text("Đã thêm 1 nhiệm vụ.")
@@ -142,33 +142,36 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(hai.get_by_role("heading", name="What you can do")).to_be_visible()
     expect(hai.locator("#updates")).to_contain_text("Nguyễn Thị Lan")
     hai.get_by_text("Report completion", exact=True).click()
-    hai.get_by_label("What was delivered (document number, result)").fill(
-        "Trung tâm dữ liệu và cổng thông tin tỉnh đã chạy IPv6; báo cáo số 702/BC-STTTT.")
+    hai.get_by_label("Results achieved", exact=True).fill("Trung tâm dữ liệu và cổng thông tin tỉnh đã chạy IPv6.")
+    hai.get_by_label("Report number", exact=True).fill("702/BC-STTTT")
+    hai.get_by_label("Report date", exact=True).fill(f"{day:%Y-%m-%d}")
     hai.get_by_role("button", name="Send completion report").click()
     expect(flash(hai)).to_contain_text("The completion report has been sent to the issuer.")
     expect(hai.get_by_text("Completion reported; waiting for the issuer to confirm it.")).to_be_visible()
     hai.get_by_role("button", name="Tiếng Việt").click()
     expect(hai.locator("html")).to_have_attribute("lang", "vi")
 
-    # --- The Vice-Chair: the bell counts the report; the notifications page lists it, unread.
+    # --- The Vice-Chair: the bell counts the report (and the difficulty Lan raised: she is the issuing side);
+    # the notifications page lists it, unread.
     nga.goto("/")
-    expect(bell(nga)).to_have_attribute("aria-label", f"Thông báo: {unread_before + 1} chưa đọc")
-    assert unread_count(nga) == unread_before + 1
+    expect(bell(nga)).to_have_attribute("aria-label", f"Thông báo: {unread_before + 2} chưa đọc")
+    assert unread_count(nga) == unread_before + 2
     bell(nga).click()
     expect(nga.get_by_role("heading", name="Thông báo", level=1)).to_be_visible()
     newest = nga.locator("ul.notifications li").first
     expect(newest).to_have_class(re.compile(r"\bunread\b"))
     expect(newest).to_contain_text("Đã báo cáo hoàn thành")
     expect(newest).to_contain_text(ipv6)
-    expect(nga.get_by_role("link", name=f"Chưa đọc ({unread_before + 1})")).to_be_visible()
+    expect(nga.get_by_role("link", name=f"Chưa đọc ({unread_before + 2})")).to_be_visible()
 
     # --- ...opens it, confirms the completion.
     newest.get_by_role("button").click()
     expect(nga.get_by_role("heading", name=ipv6, exact=True, level=1)).to_be_visible()
-    assert unread_count(nga) == unread_before
+    assert unread_count(nga) == unread_before + 1
     report = nga.locator("#decide-report")
     expect(report.get_by_role("heading", name=f"Báo cáo hoàn thành ngày {day:%d/%m/%Y}")).to_be_visible()
     expect(report).to_contain_text("702/BC-STTTT")
+    expect(report).to_contain_text(f"{day:%d/%m/%Y}")
     report.get_by_label("Ghi chú (không bắt buộc)").fill("Ghi nhận kết quả.")
     report.get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(flash(nga)).to_contain_text("Đã xác nhận hoàn thành nhiệm vụ.")
@@ -181,7 +184,7 @@ def test_conclusion_to_confirmed_task(as_user, live_server):
     expect(nga.locator(".status-line")).to_contain_text("Quá hạn")
     extension = nga.locator("#decide-extension")
     expect(extension.get_by_role("heading", name=re.compile(r"^Đề nghị gia hạn đến ngày"))).to_be_visible()
-    extension.get_by_label("Ghi chú (không bắt buộc)").fill("Đồng ý, đề nghị Sở Tài chính sớm thẩm định.")
+    extension.get_by_label("Ghi chú (bắt buộc nếu đồng ý ngày khác)").fill("Đồng ý, đề nghị Sở Tài chính sớm thẩm định.")
     extension.get_by_role("button", name="Đồng ý").click()
     expect(flash(nga)).to_contain_text("Đã đồng ý gia hạn.")
     expect(nga.locator(".status-line")).to_contain_text("Đang thực hiện trong hạn")

@@ -23,14 +23,14 @@ def test_review_page_proposes_the_seed_tasks_with_their_unit(login_as, db):
     assert page.status_code == 200
     assert html.count('class="proposal"') >= 8  # each proposed task highlighted in the text
     assert "Triển khai kế hoạch ứng dụng IPV6" in html or "Triển khai kế hoạch ứng dụng IPv6" in html
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     assert html.count(f'<option value="{stttt.id}" selected>') >= 8
 
 
 def test_saving_keeps_only_ticked_rows_and_the_user_edits(login_as, db):
     directive = _seed_directive(db)
     before = db.session.scalar(select(func.count()).select_from(Task).where(Task.directive_id == directive.id))
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
     data = {
         "count": "3", "text": "…",
@@ -54,7 +54,7 @@ def test_saving_keeps_only_ticked_rows_and_the_user_edits(login_as, db):
 def test_one_bad_row_saves_nothing_and_keeps_the_input(login_as, db):
     directive = _seed_directive(db)
     before = db.session.scalar(select(func.count()).select_from(Task))
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     data = {"count": "2", "text": "văn bản",
             "rows-0-include": "1", "rows-0-title": "Việc tốt", "rows-0-lead_unit_id": str(stttt.id),
             "rows-0-deadline": "2026-12-31",
@@ -136,7 +136,7 @@ def test_a_row_without_a_lead_is_refused_with_a_message_at_the_field(login_as, d
 def test_a_collective_expanded_gives_one_task_per_ticked_unit_or_one_task_kept(login_as, db):
     directive = _seed_directive(db)
     snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     data = {"count": "2", "text": COLLECTIVE_TEXT,
             "rows-0-include": "1", "rows-0-title": "Rà soát thủ tục (mỗi sở)", "rows-0-collective": "các sở, ban, ngành",
             "rows-0-deadline": "2026-12-31", "rows-0-expand": [str(snv.id), str(stttt.id)],
@@ -145,7 +145,7 @@ def test_a_collective_expanded_gives_one_task_per_ticked_unit_or_one_task_kept(l
     response = login_as("thu.lt").post(f"/directives/{directive.id}/extract/save", data=data)
     assert response.status_code == 302
     each = db.session.scalars(select(Task).where(Task.title == "Rà soát thủ tục (mỗi sở)")).all()
-    assert sorted(t.lead_unit.code for t in each) == ["SNV", "STTTT"]
+    assert sorted(t.lead_unit.code for t in each) == ["SKHCN", "SNV"]
     one = db.session.scalars(select(Task).where(Task.title == "Rà soát thủ tục (một việc)")).all()
     assert [t.lead_unit.code for t in one] == ["SNV"]
 

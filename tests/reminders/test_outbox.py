@@ -316,7 +316,8 @@ def test_without_a_mail_server_messages_are_written_as_eml_files(app, db, world,
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         row = by_id[message["Message-ID"]]
         assert row.id in ids and row.state == "sent"
-        assert message["To"] == "lan.nt@example.gov.vn"
+        assert message["To"].addresses[0].addr_spec == "lan.nt@example.gov.vn"
+        assert message["To"].addresses[0].display_name == "Nguyễn Thị Lan"
         assert message["Subject"] == row.subject
         assert message.get_body(preferencelist=("plain",)).get_content().strip() == row.body_text
         assert message.get_body(preferencelist=("html",)) is not None

@@ -575,7 +575,7 @@ def test_the_reminder_email_names_the_task_and_the_deadline_with_a_link_in_text_
     assert "Triển khai kế hoạch ứng dụng IPv6" in message["Subject"]
     assert "19/03/2025" in message["Subject"]
     assert message.get_content_type() == "multipart/alternative"
-    assert message["From"] == "tracker@ubnd.example.gov.vn" and message["To"] == "lan.nt@example.gov.vn"
+    assert message["From"] == "tracker@ubnd.example.gov.vn" and message["To"] == "Nguyễn Thị Lan <lan.nt@example.gov.vn>"
     assert message["Message-ID"].endswith("@ubnd.example.gov.vn>")
     link = f"{BASE_URL}/tasks/{task.id}"
     text, html = text_part(message), html_part(message)

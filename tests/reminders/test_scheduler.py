@@ -48,6 +48,7 @@ def scheduler_threads() -> list[str]:
 
 def test_row1_a_gunicorn_worker_with_the_production_config_starts_no_scheduler(app, database_url, tmp_path):
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "x" * 48, "DATABASE_URL": database_url,
+           "BASE_URL": "https://tracker.example.gov.vn",
            "OUTBOX_FOLDER": str(tmp_path / "outbox"), "UPLOAD_FOLDER": str(tmp_path / "uploads")}
     env.pop("TEST_DATABASE_URL", None)
     result = subprocess.run([sys.executable, "-c", GUNICORN_WORKER], cwd=ROOT, env=env, capture_output=True,
@@ -62,7 +63,8 @@ def test_row1_a_gunicorn_worker_with_the_production_config_starts_no_scheduler(a
 
 def test_row1_building_the_production_app_in_process_starts_no_thread(database_url):
     before = set(threading.enumerate())
-    web = create_app("production", SECRET_KEY="y" * 48, SQLALCHEMY_DATABASE_URI=database_url)
+    web = create_app("production", SECRET_KEY="y" * 48, BASE_URL="https://tracker.example.gov.vn",
+                     SQLALCHEMY_DATABASE_URI=database_url)
     with web.test_request_context("/"):
         pass
     assert set(threading.enumerate()) == before

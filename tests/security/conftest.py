@@ -4,11 +4,12 @@
 see or touch, each with a unique marker in its title so a leak is easy to
 spot in any response:
 
-- an SNV directive and task (a sibling department of STTTT), with a progress
+- an SNV directive and task (a sibling department of SKHCN), with a progress
   update, a pending extension request, attachments and a notification;
-- a published STTTT-internal directive whose task is led by STTTT-BCXB
-  (outside the reach of STTTT-CNTT and of SNV);
-- an unpublished STTTT draft whose task is led by STTTT-CNTT (its lead unit
+- a published SKHCN-internal directive whose task is led by STTTT-BCXB (a
+  division Sở KH&CN took over from Sở TT&TT; outside the reach of
+  STTTT-CNTT and of SNV);
+- an unpublished SKHCN draft whose task is led by STTTT-CNTT (its lead unit
   must not see it before publication);
 - an API token and a calendar feed of binh.lv and of lan.nt.
 
@@ -101,12 +102,12 @@ def build_world() -> World:
     make.attach("FOREIGN-SNV-UPDATE-FILE.png", binh, update=update)
     make.extend(world.tasks["SNV"], binh, to=day + timedelta(days=40), asked=day, reason="FOREIGN-SNV-REASON")
 
-    directive("BCXB", hai, units["STTTT"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
+    directive("BCXB", hai, units["SKHCN"], "9/STTTT-VP", True, [("BCXB", units["STTTT-BCXB"], dung)])
     update = make.report(world.tasks["BCXB"], dung, on=day, progress=20, results="FOREIGN-BCXB-UPDATE")
     make.attach("FOREIGN-BCXB-UPDATE-FILE.png", dung, update=update)
     make.extend(world.tasks["BCXB"], dung, to=day + timedelta(days=40), asked=day, reason="FOREIGN-BCXB-REASON")
 
-    directive("DRAFT", hai, units["STTTT"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
+    directive("DRAFT", hai, units["SKHCN"], "11/STTTT-VP", False, [("DRAFT", units["STTTT-CNTT"], users["lan.nt"])])
 
     for username in ("binh.lv", "lan.nt"):
         create_token(users[username], f"token of {username}", actor=users[username])

@@ -109,7 +109,7 @@ def test_anonymous_gets_sign_in_or_401_on_every_method_of_every_route(app, db, w
 def _foreign_unit(world, username: str) -> Unit:
     """A unit outside the user's reach (their own unit when everything is in reach)."""
     me = world.user(username)
-    for code in ("SNV", "STTTT-BCXB", "STTTT"):
+    for code in ("SNV", "STTTT-BCXB", "SKHCN"):
         if not reach.in_reach(me, world.units[code]):
             return world.units[code]
     return me.unit
@@ -150,6 +150,9 @@ def _foreign_cases(db, world, username: str, arguments: frozenset[str]) -> list[
                                   f"visible task {visible_task.id} with a foreign {child}"))
                     break
         return cases
+    if args == {"task_id", "unit_id"}:  # a cooperating part: a hidden task's part, or the user's own unit's
+        return [({"task_id": t.id, "unit_id": t.cooperating_parts[0].unit_id if t.cooperating_parts else me.unit_id},
+                 f"part of {t.title[:20]}") for t in picked]
     if args == {"extension_id"}:
         return [({"extension_id": t.extensions[0].id}, f"extension of {t.title[:20]}") for t in picked if t.extensions]
     if args == {"directive_id"}:
@@ -306,10 +309,14 @@ TASK_ACTIONS = {
     "api.reject_extension": reach.can_decide,
     "tasks.edit": reach.is_issuer, "tasks.move": reach.is_issuer, "tasks.delete": reach.is_issuer,
     "api.patch_task": reach.is_issuer,
-    "tasks.assign": reach.can_assign, "tasks.new_subtask": reach.can_split, "tasks.respond": _respond_ok,
+    "tasks.assign": reach.can_assign, "api.assign": reach.can_assign, "tasks.new_subtask": reach.can_split, "tasks.respond": _respond_ok,
     "notifications.remind_now": reach.can_remind,
+    "api.report_cooperation": reach.can_contribute,
+    # (the sweep acts on the task's first cooperating part)
+    "tasks.assign_part": lambda u, t: bool(t.cooperating_parts) and t.directive.published
+    and reach.can_assign_part(u, t.cooperating_parts[0]),
 }
-DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish",
+DIRECTIVE_ACTIONS = {"directives.edit", "directives.extract_tasks", "directives.extract_save", "directives.publish", "directives.delete",
                      "directives.add_tasks", "tasks.new", "api.publish_directive", "api.add_task"}
 READ_ONLY = {"tasks.show", "api.get_task", "api.list_updates", "directives.show", "api.get_directive",
              "directives.attachment"}
@@ -358,6 +365,10 @@ def test_actions_the_rules_refuse_answer_403_and_change_nothing(app, db, world, 
                         if not task.extensions:
                             continue
                         values["extension_id"] = task.extensions[0].id
+                    if "unit_id" in rule.arguments:  # a cooperating part
+                        if not task.cooperating_parts:
+                            continue
+                        values["unit_id"] = task.cooperating_parts[0].unit_id
                     if "task_id" not in rule.arguments:
                         values.pop("task_id")
                 url = rule.build(values, append_unknown=False)[1]

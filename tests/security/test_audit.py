@@ -52,7 +52,7 @@ def _id_from(response, pattern: str) -> int:
 def test_every_data_change_through_the_pages_is_audited(app, db, demo, login_as):
     users = {u.username: u for u in db.session.scalars(select(User))}
     ubnd = db.session.scalar(select(Unit).where(Unit.code == "UBND"))
-    stttt = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    stttt = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     demo_task = db.session.scalar(select(Task).where(Task.title.startswith("Triển khai các giải pháp Chính phủ")))
     ids = {u: users[u].id for u in users}
     ubnd_id, stttt_id, demo_task_id = ubnd.id, stttt.id, demo_task.id

@@ -255,7 +255,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(make_app, 
     draft = workflow.create_directive(nga, workflow.DirectiveData(number="88/TB-UBND", kind="conclusion", title="Nhiều nhiệm vụ",
                                                       issued_on=today(), issuing_unit=leader))
     db.session.commit()
-    lead = db.session.scalar(select(Unit).where(Unit.code == "STTTT"))
+    lead = db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))
     before = {
         "tasks": db.session.scalar(select(func.count()).select_from(Task)),
         "audit": db.session.scalar(select(func.count()).select_from(AuditEvent)),

@@ -161,7 +161,8 @@ def test_error_answers_have_the_headers(make_app, app, db, world, login_as):
 def production(tmp_path):
     from tracker.demo import add_unit, add_user
 
-    app = create_app("production", SECRET_KEY="p" * 64, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.db'}",
+    app = create_app("production", SECRET_KEY="p" * 64, BASE_URL="https://tracker.example.gov.vn",
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.db'}",
                      UPLOAD_FOLDER=str(tmp_path / "uploads"), OUTBOX_FOLDER=str(tmp_path / "outbox"))
 
     def boom():

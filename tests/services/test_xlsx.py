@@ -75,3 +75,43 @@ def test_entities_are_not_expanded():
     except NotAWorkbook:
         return  # refused outright: fine too
     assert "aaaaaaaaaa" not in str(rows)
+
+
+# --- bombs: a small file that unpacks into a great deal (issue #18, point 2) ------------------------
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.namelist():
+            if item != name:
+                target.writestr(item, source.read(item))
+        target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_cell_far_to_the_right_is_left_out_not_a_huge_row():
+    # r="ZZZZZZZ1" once meant a row of 321 million empty cells; XFD (16,384) 50,000 times, 800 million.
+    rows = read_rows(workbook('<row r="1"><c r="A1"><v>1</v></c><c r="ZZZZZZZ1"><v>2</v></c>'
+                              '<c r="XFD1"><v>3</v></c></row>'))
+    assert rows == [(1,)]
+
+
+def test_too_many_cells_or_texts_stop_the_reading(monkeypatch):
+    from tracker.services import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 50)
+    with pytest.raises(TooManyRows):
+        read_rows(workbook(("<row>" + "<c><v>1</v></c>" * 10 + "</row>") * 6))  # 60 values
+    monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", 100)
+    data = workbook('<row r="1"><c r="A1"><v>1</v></c></row>')
+    strings = f'<sst {NS}>' + "<si><t>Giao</t></si>" * 101 + "</sst>"
+    with pytest.raises(TooManyRows):
+        read_rows(_with_part(data, "xl/sharedStrings.xml", strings.encode()))
+
+
+def test_a_large_styles_part_is_refused():
+    data = workbook('<row r="1"><c r="A1"><v>1</v></c></row>')
+    styles = f'<styleSheet {NS}><cellXfs>' + '<xf numFmtId="0"/>' * 600_000 + "</cellXfs></styleSheet>"
+    with pytest.raises(NotAWorkbook):
+        read_rows(_with_part(data, "xl/styles.xml", styles.encode()))

@@ -29,11 +29,11 @@ def world(login_as, db):
     # A draft of the committee: only the committee sees it.
     draft = make.directive("thu.lt", "77/TB-UBND", title="Kết luận chưa ban hành về quy hoạch đô thị",
                            issued_on=day - timedelta(days=2), on_behalf_of="hung.nv")
-    draft_task = make.add_task(draft, "Lập quy hoạch đô thị bí mật", lead="STTTT", deadline=day + timedelta(days=30),
+    draft_task = make.add_task(draft, "Lập quy hoạch đô thị bí mật", lead="SKHCN", deadline=day + timedelta(days=30),
                                on=day)
     # The department's internal plan for its press division, published.
     plan = make.directive("hai.nv", "9/KH-STTTT", kind="plan", title="Kế hoạch nội bộ của Sở về báo chí",
-                          issued_on=day - timedelta(days=5), issuing_unit="STTTT", on_behalf_of="hai.nv")
+                          issued_on=day - timedelta(days=5), issuing_unit="SKHCN", on_behalf_of="hai.nv")
     plan_task = make.add_task(plan, "Tổng hợp dư luận báo chí hằng tuần", lead="STTTT-BCXB", assignee="dung.tv",
                               deadline=day + timedelta(days=10), on=day - timedelta(days=5))
     make.publish(plan, on=day - timedelta(days=5))

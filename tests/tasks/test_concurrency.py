@@ -71,7 +71,7 @@ def test_stale_assignment_is_refused_too(login_as, db):
 
 
 def test_every_change_is_in_the_audit_trail(login_as, db):
-    """Create, edit, assign, progress, submit, return, confirm, extend, cancel: who, when, from where."""
+    """Create, edit, assign, progress, submit, return, confirm, extend: who, when, from where."""
     moments = {}
     ip = {"REMOTE_ADDR": "10.20.30.40"}
 
@@ -89,7 +89,7 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
     d.issued_on = date(2025, 3, 1)  # the demo directive, moved back to the days of this story
     db.session.commit()
     step("create", at(date(2025, 3, 3), 8), "thu.lt", "POST", f"/directives/{d.id}/tasks/new", {
-        "title": "Số hóa hồ sơ lưu trữ", "lead_unit_id": unit(db, "STTTT").id, "deadline": "2025-04-30",
+        "title": "Số hóa hồ sơ lưu trữ", "lead_unit_id": unit(db, "SKHCN").id, "deadline": "2025-04-30",
         "priority": "normal", "assignee_id": 0, "cooperating_unit_ids": [unit(db, "SNV").id]})
     task = task_like(db, "Số hóa hồ sơ lưu trữ")
     with time_machine.travel(at(date(2025, 3, 3), 9), tick=False):
@@ -112,7 +112,12 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
     step("return", at(date(2025, 3, 21)), "nga.tt", "POST", f"/tasks/{task.id}/return", {"reason": "Thiếu."})
     step("submit again", at(date(2025, 3, 25)), "lan.nt", "POST", f"/tasks/{task.id}/complete", {"note": "Đủ."})
     step("confirm", at(date(2025, 3, 26)), "nga.tt", "POST", f"/tasks/{task.id}/confirm", {})
-    step("cancel", at(date(2025, 3, 27)), "nga.tt", "POST", f"/tasks/{task.id}/cancel", {"reason": "Gộp nhiệm vụ."})
+    # A confirmed task is not cancelled any more: the page offers no "Cancel", the action is refused.
+    with time_machine.travel(at(date(2025, 3, 27)), tick=False):
+        nga = login_as("nga.tt")
+        assert not doc(nga.get(f"/tasks/{task.id}")).xpath("//details[@id='cancel']")
+        refused = nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp nhiệm vụ."}, follow_redirects=True)
+        assert "A task whose completion was confirmed cannot be cancelled." in flashes(refused)
 
     trail = [(e.action, e.actor.username, e.at, e.ip) for e in events(db, task)]
     assert trail == [
@@ -126,26 +131,28 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
         ("task.return", "nga.tt", moments["return"], "10.20.30.40"),
         ("task.submit", "lan.nt", moments["submit again"], "10.20.30.40"),
         ("task.confirm", "nga.tt", moments["confirm"], "10.20.30.40"),
-        ("task.cancel", "nga.tt", moments["cancel"], "10.20.30.40"),
     ]
     changes = {e.action: e.changes for e in events(db, task)}
     assert changes["task.update"]["title"] == ["Số hóa hồ sơ lưu trữ", "Số hóa hồ sơ lưu trữ của tỉnh"]
     assert changes["task.update"]["deadline"] == ["2025-04-30", "2025-05-15"]
     assert changes["task.assign"] == {"assignee": [None, "lan.nt"]}
     assert changes["task.return"]["reason"] == "Thiếu."
-    assert changes["task.cancel"]["reason"] == "Gộp nhiệm vụ."
     assert changes["task.extension_approved"]["deadline"] == ["2025-05-15", "2025-06-30"]
 
-    # The task page's history, newest first, in local time, with the address.
+    # The task page's history, newest first, in local time, in people's words: names, not codes, usernames
+    # or addresses (those are for the admin's audit page).
     with time_machine.travel(at(date(2025, 3, 27), 10), tick=False):
         page = login_as("lan.nt").get(f"/tasks/{task.id}")
     history = [" ".join(li.text_content().split()) for li in doc(page).xpath("//section[@id='history']//li")]
-    assert len(history) == 11
-    assert history[0].startswith("27/03/2025 09:00 · Trần Thị Nga · Cancelled the task")
-    assert "Reason: Gộp nhiệm vụ." in history[0] and "(10.20.30.40)" in history[0]
+    assert len(history) == 10
+    assert history[0].startswith("26/03/2025 09:00 · Trần Thị Nga · Confirmed completion")
+    assert "Completed on: 25/03/2025" in history[0]
+    assert "Reason: Thiếu." in history[2]
+    assert not any("10.20.30.40" in h or "lan.nt" in h or "STTTT" in h for h in history)
     assert history[-1].startswith("03/03/2025 08:00 · Lê Thị Thu · Created the task")
-    assert any(h.startswith("04/03/2025 09:00 · Nguyễn Văn Hải · Assigned the task") and "lan.nt" in h
-               for h in history)
+    assert f"Lead unit: {unit(db, 'STTTT').name}" in history[-1]
+    assert f"Assignee: — → {user(db, 'lan.nt').full_name}" in history[-3]
+    assert "Progress: 30%" in history[-4] and "Contribution: No" in history[-4]
     # The admin's audit view lists the same events.
     with time_machine.travel(at(date(2025, 3, 27), 10), tick=False):
         admin = login_as("admin")
@@ -154,7 +161,7 @@ def test_every_change_is_in_the_audit_trail(login_as, db):
         actions = doc(audit).xpath("//td[@data-label='Action']/code/text()")
         assert actions == [a for a, *_ in reversed(trail)]
         users = [" ".join(td.text_content().split()) for td in doc(audit).xpath("//td[@data-label='User']")]
-        assert users[0] == "nga.tt" and users[-1] == "thu.lt"
+        assert users[0] == "Trần Thị Nga nga.tt" and users[-1] == "Lê Thị Thu thu.lt"
         assert set(" ".join(td.text_content().split()) for td in doc(audit).xpath("//td[@data-label='From']")) == {
             "10.20.30.40"}
         only_lan = admin.get(f"/admin/audit?actor=lan.nt&action=task.&object_type=task&object_id={task.id}")

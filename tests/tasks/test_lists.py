@@ -1,7 +1,8 @@
 """The task lists: the three views, every filter alone and combined, counts, paging, status as of a past day.
 
-The demo directive 125/TB-UBND (relative to today) holds, for the
-Department of Information and Communications (STTTT):
+The demo directive 125/TB-UBND (of 29 May 2020, its story relative to today) holds, for the
+Department of Information and Communications (STTTT), whose open tasks passed to the
+Department of Science and Technology (SKHCN) on 1 March 2025:
   1 press guidance, ongoing, dung.tv, + radio-TV station      in progress
   2 radio-TV scheme, -8 days, + station and finance, asks +25   overdue, needs a decision
   3 seas-and-islands contest, -15, dung.tv, + culture           done on time
@@ -97,7 +98,7 @@ def test_each_filter(login_as, titles, db):
         ({"status": "cancelled"}, set()),
         ({"unit": unit(db, "STC").id}, {2, 9}),  # cooperating
         ({"unit": unit(db, "STTTT-CNTT").id}, {11}),  # lead, a division
-        ({"unit": unit(db, "STTTT").id}, ALL),  # lead, with its divisions
+        ({"unit": unit(db, "SKHCN").id}, ALL),  # lead, with its divisions
         ({"unit": unit(db, "SNV").id}, {5}),
         ({"assignee": user(db, "dung.tv").id}, {1, 3}),
         ({"assignee": user(db, "quang.dv").id}, {8, 11}),
@@ -151,7 +152,7 @@ def test_the_page_shows_each_tasks_status_and_keeps_the_filters(login_as, titles
     hai = login_as("hai.nv")
     page = hai.get("/tasks?" + urlencode({"q": "truyen hinh", "status": "overdue", "per_page": 200}))
     assert task_rows(page) == [(titles[2], "Overdue")]
-    form = doc(page).xpath("//form[@role='search']")[0]
+    form = doc(page).xpath("//form[@role='search'][.//input[@name='status']]")[0]
     assert form.xpath(".//input[@name='q']/@value") == ["truyen hinh"]
     assert form.xpath(".//input[@name='status' and @checked]/@value") == ["overdue"]
     rows = dict(task_rows(hai.get("/tasks?per_page=200")))
@@ -252,7 +253,7 @@ def test_status_as_of_a_past_day(login_as, titles, db):
     # A task recorded today.
     d = scheme.directive
     assert thu.post(f"/directives/{d.id}/tasks/new", data={
-        "title": "Báo cáo sơ kết 6 tháng", "lead_unit_id": unit(db, "STTTT").id, "deadline": days(30),
+        "title": "Báo cáo sơ kết 6 tháng", "lead_unit_id": unit(db, "SKHCN").id, "deadline": days(30),
         "priority": "normal", "assignee_id": 0}).status_code == 302
 
     def statuses(on=None):
@@ -279,7 +280,9 @@ def test_status_as_of_a_past_day(login_as, titles, db):
     assert statuses(-24)[titles[9]] == "Done late"
     earlier = statuses(-45)
     assert titles[11] not in earlier and len(earlier) == 10  # the sub-task was split off at -40
-    assert statuses(-51) == {}  # before the directive
+    assert len(statuses(-51)) == 10  # the notice of 29 May 2020 (held by Sở TT&TT until 1 March 2025)
+    assert hai.get("/tasks?" + urlencode({"as_of": "2020-05-28", "per_page": 200})).status_code == 200
+    assert dict(task_rows(hai.get("/tasks?" + urlencode({"as_of": "2020-05-28", "per_page": 200})))) == {}
     # The filter bar and the status filter use the same day.
     page = hai.get("/tasks?" + urlencode({"as_of": days(-3), "status": "overdue", "per_page": 200}))
     assert set(task_titles(page)) == {titles[2], titles[11]}
@@ -329,3 +332,68 @@ def test_few_rows_are_sorted_as_the_index_would(monkeypatch, login_as, titles, s
     monkeypatch.setattr(queries, "few_rows", lambda: 10**6)
     gathered = task_rows(who.get(url))
     assert len(walked) >= 2 and gathered == walked
+
+
+# --- what the list shows, said and exported (issue 17) ---------------------------------------------
+
+def test_filter_by_document_number_names_it_in_the_heading(login_as, titles, db):
+    hai = login_as("hai.nv")
+    d = task_like(db, WORDS[1]).directive
+    for typed in ("125/TB-UBND", "125/tb-ubnd", " 125/TB - UBND "):  # the number as people type it
+        page = hai.get("/tasks?" + urlencode({"view": "all", "doc": typed, "per_page": 200}))
+        assert set(task_titles(page)) == set(titles.values()), typed
+        assert " ".join(doc(page).xpath("//h1")[0].text_content().split()) == "Tasks: 125/TB-UBND"
+        assert doc(page).xpath("//input[@name='doc']/@value") == ["125/TB-UBND"]
+        assert doc(page).xpath(f"//p[contains(@class, 'list-subject')]//a[@href='/directives/{d.id}']")
+    assert listed(hai, titles, view="all", doc="125/TB") == ALL  # part of a number finds it too
+    assert listed(hai, titles, view="all", doc="999/TB-UBND") == set()
+    # From a dashboard's link (by id), the bar shows the number, and the unit and person are named.
+    page = hai.get("/tasks?" + urlencode({"view": "all", "directive": d.id, "unit": unit(db, "STTTT").id,
+                                          "assignee": user(db, "lan.nt").id}))
+    assert " ".join(doc(page).xpath("//h1")[0].text_content().split()) == (
+        f"Tasks: 125/TB-UBND · {unit(db, 'STTTT').name} · {user(db, 'lan.nt').full_name}")
+    assert task_titles(page) == [titles[4]]
+    # A document out of reach is not named.
+    page = login_as("lan.nt").get(f"/tasks?view=all&directive={d.id + 1000}")
+    assert doc(page).xpath("//h1")[0].text_content().strip() == "Tasks"
+
+
+def test_overdue_rows_say_how_many_days(login_as, titles):
+    page = login_as("hai.nv").get("/tasks?view=all&status=overdue&per_page=200")
+    rows = {" ".join(tr.xpath(".//td[@data-label='Task']/a")[0].text_content().split()):
+            " ".join(tr.xpath(".//td[@data-label='Status']")[0].text_content().split())
+            for tr in doc(page).xpath("//table//tbody/tr")}
+    assert rows[titles[2]].endswith("8 days overdue")
+    assert rows[titles[11]].endswith("4 days overdue")
+
+
+def test_the_list_exports_exactly_what_it_shows(login_as, titles, db):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    hai = login_as("hai.nv")
+    query = urlencode({"view": "all", "status": ["in_progress", "overdue"], "unit": unit(db, "STTTT").id,
+                       "sort": "title", "per_page": 3, "page": 2}, doseq=True)
+    page = hai.get("/tasks?" + query)
+    (xlsx_link,) = doc(page).xpath("//p[@class='exports']/a[1]/@href")
+    (csv_link,) = doc(page).xpath("//p[@class='exports']/a[2]/@href")
+    assert "page=" not in xlsx_link and "status=overdue" in xlsx_link
+    shown = task_titles(hai.get("/tasks?" + query.replace("per_page=3", "per_page=200").replace("&page=2", "")))
+    rows = list(csv.reader(io.StringIO(hai.get(csv_link).get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["STT", "Số, ký hiệu văn bản", "Ngày văn bản", "Nhiệm vụ"]
+    assert [r[3] for r in rows[1:]] == shown, (csv_link, [r[3][:20] for r in rows[1:]], [s[:20] for s in shown])  # every page, in the list's order
+    overdue = {r[3]: r for r in rows[1:]}[titles[2]]
+    assert (overdue[9], overdue[10]) == ("Quá hạn", "8")
+    response = hai.get(xlsx_link)
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="danh-sach-nhiem-vu-')
+    ws = load_workbook(io.BytesIO(response.get_data()))["Danh sách nhiệm vụ"]
+    assert [ws.cell(row=r, column=4).value for r in range(2, ws.max_row + 1)] == shown
+
+
+def test_a_directives_page_links_to_its_list_and_dashboard(login_as, db):
+    d = task_like(db, WORDS[1]).directive
+    page = login_as("nga.tt").get(f"/directives/{d.id}")
+    links = doc(page).xpath("//p[@class='doc-links']/a/@href")
+    assert links == [f"/tasks?view=all&directive={d.id}", f"/dashboard?directive={d.id}"]

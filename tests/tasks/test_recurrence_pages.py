@@ -71,7 +71,7 @@ def test_a_monthly_report_task_added_shown_and_reported(login_as, db):
         assert lan.post(f"/tasks/{task.id}/periods/report", data={"note": "x"}).status_code in (403, 404)
     assert [o.state for o in task.occurrences[:2]] == ["done", "done"]
     assert user(db, "hai.nv").id == task.occurrences[0].reported_by_id
-    assert unit(db, "STTTT").id == task.lead_unit_id
+    assert unit(db, "SKHCN").id == task.lead_unit_id
 
 
 def test_the_directive_task_rows_offer_a_recurrence(login_as, db):
@@ -81,7 +81,7 @@ def test_the_directive_task_rows_offer_a_recurrence(login_as, db):
         d = directive(db, "45/TB-UBND")
         rows = [{"title": "Báo cáo hằng quý tình hình cải cách hành chính", "lead_unit_id": unit(db, "SNV").id,
                  "recur_every": "quarter", "recur_day": "15"},
-                {"title": "Tổ chức hội nghị", "lead_unit_id": unit(db, "STTTT").id, "deadline": "2025-04-30"}]
+                {"title": "Tổ chức hội nghị", "lead_unit_id": unit(db, "SKHCN").id, "deadline": "2025-04-30"}]
         response = thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, rows),
                             follow_redirects=True)
         assert "2 tasks have been added." in flashes(response)

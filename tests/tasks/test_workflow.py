@@ -16,6 +16,7 @@ from tests.tasks.pages import (
     at,
     batch_rows,
     directive,
+    doc,
     errors_of,
     events,
     flashes,
@@ -44,7 +45,7 @@ def record_directive(client, db, number="45/TB-UBND", **changes):
     return client.post("/directives/new", data=data)
 
 
-def task_form(db, title, lead="STTTT", deadline=DEADLINE, coop=(), assignee=None, **changes):
+def task_form(db, title, lead="SKHCN", deadline=DEADLINE, coop=(), assignee=None, **changes):
     data = {"title": title, "description": "", "lead_unit_id": unit(db, lead).id,
             "cooperating_unit_ids": [unit(db, c).id for c in coop],
             "assignee_id": user(db, assignee).id if assignee else 0,
@@ -96,7 +97,7 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         assert response.status_code == 302
         rows = [{"title": "Hoàn thiện đề án phát thanh – truyền hình", "lead_unit_id": unit(db, "DPTTH").id,
                  "deadline": "2025-04-30", "priority": "high"},
-                {"title": "Theo dõi công tác tuyên truyền", "lead_unit_id": unit(db, "STTTT").id, "ongoing": "y"}]
+                {"title": "Theo dõi công tác tuyên truyền", "lead_unit_id": unit(db, "SKHCN").id, "ongoing": "y"}]
         response = thu.post(f"/directives/{d.id}/tasks", data=batch_rows(thu.get(f"/directives/{d.id}"), d.id, rows),
                             follow_redirects=True)
         assert "2 tasks have been added." in flashes(response)
@@ -146,7 +147,7 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         assert "Contribution of your unit" in main_text(page)
         response = post(son, f"/tasks/{task.id}/updates", {
             "progress": 100, "results": "Đài đã chuyển đổi IPv6 cho hệ thống phát sóng trực tuyến."})
-        assert "Your progress report has been recorded." in flashes(response)
+        assert "Your unit's report on its part has been recorded." in flashes(response)
         assert "Contribution" in main_text(son.get(f"/tasks/{task.id}"))
     (contribution,) = [u for u in task.updates if u.contribution]
     assert (contribution.unit.code, contribution.progress, task.progress) == ("DPTTH", 100, 60)
@@ -190,7 +191,12 @@ def test_from_directive_to_confirmed_completion(login_as, db):
         page = nga.get(f"/tasks/{task.id}")
         assert "Completion reported on 28/03/2025" in main_text(page)
         response = post(nga, f"/tasks/{task.id}/return", {"reason": "  "})
-        assert "Please correct the errors below. Say why the report is returned." in flashes(response)
+        # The reason is asked for beside its box, in the form, which takes the focus.
+        assert response.status_code == 422
+        assert flashes(response) == ["Please correct the errors below."]
+        assert errors_of(response, "return-reason") == ["Say why the report is returned."]
+        (box,) = doc(response).xpath("//textarea[@id='return-reason']")
+        assert box.get("aria-invalid") == "true" and box.get("autofocus") is not None
         assert task.state == "submitted"
         response = post(nga, f"/tasks/{task.id}/return", {"reason": "Còn 5 cơ quan chưa chuyển đổi."})
         assert "The report has been returned to the lead unit." in flashes(response)
@@ -235,7 +241,7 @@ def test_completion_reported_late_is_done_late(published, login_as, db):
 def test_secretary_confirms_only_where_allowed(published, login_as, db, app):
     task = published
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
-        post(login_as("hai.nv"), f"/tasks/{task.id}/complete")
+        post(login_as("hai.nv"), f"/tasks/{task.id}/complete", {"note": "Xong."})
         thu = login_as("thu.lt")
         assert "Confirm completion" not in main_text(thu.get(f"/tasks/{task.id}"))
         assert thu.post(f"/tasks/{task.id}/confirm").status_code == 403
@@ -307,7 +313,11 @@ def test_cancel_with_a_reason(published, login_as, db):
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
         nga = login_as("nga.tt")
         response = post(nga, f"/tasks/{task.id}/cancel", {"reason": ""})
-        assert "Please correct the errors below. Say why the task is cancelled." in flashes(response)
+        assert flashes(response) == ["Please correct the errors below."]
+        assert errors_of(response, "cancel-reason") == ["Give the reason."]
+        assert doc(response).xpath("//details[@id='cancel']/@open")  # the form stays open, in view
+        response = post(nga, f"/tasks/{task.id}/cancel", {"reason": "  "})
+        assert errors_of(response, "cancel-reason") == ["Say why the task is cancelled."]
         assert task.state == "open"
         response = post(nga, f"/tasks/{task.id}/cancel", {"reason": "Đã giao cho dự án khác."})
         assert "The task has been cancelled." in flashes(response)
@@ -349,13 +359,20 @@ def test_refused_on_an_open_task(published, login_as, db):
              "The new deadline must be after the current one (31/03/2025)."),
             (hai, "extensions", {"deadline": "2025-03-15", "reason": "x"},
              "The new deadline must be after the current one (31/03/2025)."),
-            (hai, "extensions", {"deadline": "", "reason": "x"}, "New deadline: Enter a valid date."),
+            (hai, "extensions", {"deadline": "", "reason": "x"}, "Enter a valid date."),
             (hai, "extensions", {"deadline": "2025-04-30", "reason": " "}, "Give the reason for the extension."),
         ]
         for client, action, data, message in refusals:
             response = post(client, f"/tasks/{task.id}/{action}", data)
-            assert response.status_code == 200
-            assert any(message in f for f in flashes(response)), (action, data, flashes(response))
+            if action == "extensions":  # a form's errors: beside its fields, the form open
+                assert response.status_code == 422
+                assert flashes(response) == ["Please correct the errors below."]
+                shown = errors_of(response, "deadline") + errors_of(response, "reason")
+                assert message in shown, (data, shown)
+                assert doc(response).xpath("//details[@id='extension']/@open")
+            else:  # about the task's state: said at the top of its page
+                assert response.status_code == 200
+                assert any(message in f for f in flashes(response)), (action, data, flashes(response))
             assert snapshot(db, task) == before, (action, data)
         for percent in (150, -1, "abc"):
             response = lan.post(f"/tasks/{task.id}/updates", data={"progress": percent, "results": "Đã làm."})
@@ -364,9 +381,14 @@ def test_refused_on_an_open_task(published, login_as, db):
             assert "Đã làm." in response.get_data(as_text=True)  # what was typed is kept
             assert snapshot(db, task) == before
         response = lan.post(f"/tasks/{task.id}/updates", data={"progress": "", "results": "Đã làm."})
-        assert response.status_code == 422 and "Enter the progress in percent." in " ".join(flashes(response))
+        assert response.status_code == 422 and errors_of(response, "progress") == ["Enter the progress in percent."]
+        assert flashes(response) == ["Please correct the errors below."]  # in the form, not above the page
+        assert doc(response).xpath("//form[.//p[@id='progress-error']]//div[contains(@class, 'flash')]")
+        (box,) = doc(response).xpath("//input[@id='progress']")
+        assert box.get("aria-invalid") == "true" and box.get("autofocus") is not None
         response = lan.post(f"/tasks/{task.id}/updates", data={"progress": "50"})
-        assert "Describe the results, difficulties or proposals." in " ".join(flashes(response))
+        assert errors_of(response, "results") == ["Describe the results, difficulties or proposals."]
+        assert doc(response).xpath("//textarea[@id='results']/@autofocus")
         assert snapshot(db, task) == before
         # A staff member confirming is refused outright.
         assert lan.post(f"/tasks/{task.id}/confirm").status_code == 403
@@ -395,8 +417,8 @@ def test_refused_on_a_done_task(published, login_as, db):
     task = published
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
         hai, nga = login_as("hai.nv"), login_as("nga.tt")
-        post(hai, f"/tasks/{task.id}/complete")
-        response = post(hai, f"/tasks/{task.id}/complete")
+        post(hai, f"/tasks/{task.id}/complete", {"note": "Xong."})
+        response = post(hai, f"/tasks/{task.id}/complete", {"note": "Xong."})
         assert "Only an open task can be reported complete (this one is: Completion reported)." in flashes(response)
         post(nga, f"/tasks/{task.id}/confirm")
         before = snapshot(db, task)
@@ -442,7 +464,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
         hai = login_as("hai.nv")
         page = hai.get(f"/tasks/{task.id}/subtasks/new")
         assert page.status_code == 200
-        assert form_values(page, f"/tasks/{task.id}/subtasks/new")["deadline"] == ["2025-03-31"]  # proposed
+        assert form_values(page, f"/tasks/{task.id}/subtasks/new")["deadline"] == ["31/03/2025"]  # proposed, as offices write it
         response = hai.post(f"/tasks/{task.id}/subtasks/new", data=task_form(
             db, "Chuyển đổi IPv6 cho Trung tâm dữ liệu", lead="STTTT-CNTT", assignee="quang.dv",
             deadline=date(2025, 3, 25)))
@@ -457,7 +479,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
         assert response.status_code == 302
         second = task_like(db, "cổng thông tin")
     assert (first.parent_id, first.issuing_unit.code, first.lead_unit.code, first.assignee.username) == (
-        task.id, "STTTT", "STTTT-CNTT", "quang.dv")
+        task.id, "SKHCN", "STTTT-CNTT", "quang.dv")
     assert notifications(db, "quang.dv", "assigned")[-1].task_id == first.id
     # A staff member of the lead unit cannot split it further.
     with time_machine.travel(at(date(2025, 3, 6)), tick=False):
@@ -469,7 +491,7 @@ def test_split_into_subtasks_that_roll_up(published, login_as, db):
     assert (first.progress, second.progress, task.progress) == (80, 0, 40)
     with time_machine.travel(at(date(2025, 3, 11)), tick=False):
         quang, hai = login_as("quang.dv"), login_as("hai.nv")
-        response = post(quang, f"/tasks/{first.id}/complete")
+        response = post(quang, f"/tasks/{first.id}/complete", {"note": "Đã chuyển đổi xong."})
         assert "The completion report has been sent to the issuer." in flashes(response)
         # The department, which issued the sub-task, confirms it.
         assert "Completion has been confirmed." in flashes(post(hai, f"/tasks/{first.id}/confirm"))

@@ -15,14 +15,14 @@ from tracker.admin.audit_export import audit_filters, audit_select
 from tracker.admin.forms import CHANGE_FORMS, TemporaryPasswordForm, UnitForm, UserForm
 from tracker.database import db
 from tracker.forms import choices
-from tracker.models import Unit, UnitChange, UnitChangeMember, User
+from tracker.models import AuditEvent, OutboxMessage, Unit, UnitChange, UnitChangeMember, User
 from tracker.paging import Page
 from tracker.params import page_args
 from tracker.services import audit
 from tracker.services import units as unit_changes
 from tracker.services.errors import Invalid
 from tracker.services.units import district_refused, unit_blockers
-from tracker.services.users import revoke_sessions
+from tracker.services.users import revoke_credentials, revoke_sessions
 from tracker.text import like_pattern
 from tracker.timeutil import format_date, today
 
@@ -67,6 +67,24 @@ def _unit_choices(exclude: Unit | None = None, blank: str | None = None) -> list
 
 
 # --- units -------------------------------------------------------------------------------
+
+@bp.route("/")
+def home():
+    """The admin's home page: each part of the administration, with the figures that need attention."""
+
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    figures = {
+        "units": count(select(func.count()).select_from(Unit).where(Unit.active.is_(True))),
+        "users": count(select(func.count()).select_from(User).where(User.active.is_(True))),
+        "inactive_users": count(select(func.count()).select_from(User).where(User.active.is_(False))),
+        "failed_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "failed")),
+        "pending_mail": count(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "pending")),
+    }
+    recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(8)).all()
+    return render_template("admin/home.html", figures=figures, recent=recent)
+
 
 @bp.route("/units")
 def units():
@@ -390,7 +408,9 @@ def user_edit(user_id: int):
             user.set_password(form.password.data)
             user.must_change_password = True
             changes["password"] = ["***", "(temporary)"]
-        if (was_active and not user.active) or form.password.data or "role" in changes:
+        if form.password.data:
+            revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
+        elif (was_active and not user.active) or "role" in changes:
             revoke_sessions(user)
         action = "user.role_change" if "role" in changes else "user.update"
         audit.record(action, actor=current_user, obj=user, summary=user.username, changes=changes)
@@ -430,7 +450,7 @@ def user_temporary_password(user_id: int):
         return redirect(url_for("admin.user_edit", user_id=user.id))
     user.set_password(form.password.data)
     user.must_change_password = True
-    revoke_sessions(user)
+    revoke_credentials(user, actor=current_user)  # sessions, API tokens and calendar links
     audit.record("user.temporary_password", actor=current_user, obj=user, summary=user.username)
     db.session.commit()
     flash(_("A temporary password has been set for %(name)s; they must change it at the next sign-in.",
@@ -446,6 +466,7 @@ def audit_log():
     page = db.paginate(audit_select(**filters), page=params.whole(request.args.get("page"), 1, params.MAX_PAGE) or 1, per_page=_per_page(),
                        error_out=False)
     return render_template("admin/audit.html", page=page, action=filters["action"], actor=filters["actor"],
-                           object_type=filters["object_type"], object_id=filters["object_id"] or "")
+                           object_type=filters["object_type"], object_id=filters["object_id"] or "",
+                           history_names=audit.people_names(page.items))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload, undefer
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, created, load_directive, paged, task_response
-from tracker.api.inputs import body, find_user, invalid, query, unit_or_error
+from tracker.api.inputs import body, invalid, known_user, query, unit_or_error
 from tracker.api.serialize import directive_json, respond
 from tracker.api.tasks import task_data, task_list_select, task_rows_json
 from tracker.database import db
@@ -49,7 +49,8 @@ def list_directives():
         stmt = stmt.where(Directive.kind == params.kind)
     if params.year:
         stmt = stmt.where(Directive.year == params.year)
-    stmt = (stmt.options(selectinload(Directive.issuing_unit), undefer(Directive.text))
+    stmt = (stmt.options(selectinload(Directive.issuing_unit), selectinload(Directive.on_behalf_of),
+                         selectinload(Directive.tracker), selectinload(Directive.created_by), undefer(Directive.text))
             .order_by(Directive.issued_on.desc(), Directive.id.desc()))
     return respond(DirectivePage, paged(stmt, directive_json, params))
 
@@ -65,16 +66,21 @@ def create_directive():
     unit = unit_or_error(data.issuing_unit, "issuing_unit", errors) if "issuing_unit" in sent else actor.unit
     on_behalf = None
     if data.on_behalf_of:
-        on_behalf = find_user(data.on_behalf_of)
+        on_behalf = known_user(actor, data.on_behalf_of)
         if on_behalf is None:
             errors["on_behalf_of"] = _("Unknown user: %(name)s", name=data.on_behalf_of)
     elif "on_behalf_of" not in sent and actor.role == "leader" and unit is not None and actor.unit_id == unit.id:
         on_behalf = actor  # a leader issues in their own name, as the page does
+    tracker = None
+    if data.tracker:
+        tracker = known_user(actor, data.tracker)
+        if tracker is None:
+            errors["tracker"] = _("Unknown user: %(name)s", name=data.tracker)
     if errors:
         raise invalid(errors)
     directive = workflow.create_directive(actor, workflow.DirectiveData(
         number=data.number, kind=data.kind, title=data.title, issued_on=data.issued_on, issuing_unit=unit,
-        signer=data.signer, text=data.text, on_behalf_of=on_behalf))
+        signer=data.signer, text=data.text, on_behalf_of=on_behalf, tracker=tracker))
     db.session.commit()
     now = as_of_day(AsOf())[1]
     return created(DirectiveDetailOut, detail_json(directive, now, now), "api.get_directive",

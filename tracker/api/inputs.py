@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 
 from tracker.api.errors import ApiError
 from tracker.database import db
-from tracker.models import Unit, User
+from tracker.models import Task, Unit, User
+from tracker.rules import reach
 from tracker.schemas import MAX_PER_PAGE, Paging, Query, text_problem
+from tracker.services.reach_sql import task_visible_clause
 
 MAX_JSON_BYTES = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -160,6 +162,24 @@ def find_user(username: str) -> User | None:
     if text_problem(username) or len(username) > 80:
         return None
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def known_user(actor: User, username: str, lead_unit: Unit | None = None) -> User | None:
+    """The user `username` names if `actor` may know of them, else None, as for a name nobody has.
+
+    An API caller must not learn which usernames exist outside their reach (or they
+    could list them and lock them out at sign-in): a person is known to the caller if
+    in their reach, assigned to a task they can see, or, when choosing the assignee
+    of a task, in its lead unit (the people its form offers). Unit codes are public:
+    GET /units lists them all.
+    """
+    user = find_user(username)
+    if user is None or reach.is_admin(actor) or user.id == actor.id or reach.in_reach(actor, user.unit):
+        return user
+    if lead_unit is not None and user.unit is not None and user.unit.path.startswith(lead_unit.path):
+        return user
+    seen = db.session.scalar(select(Task.id).where(Task.assignee_id == user.id, task_visible_clause(actor)).limit(1))
+    return user if seen is not None else None
 
 
 def query_unit(params: Query, name: str) -> Unit | None:

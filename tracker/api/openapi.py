@@ -27,16 +27,19 @@ NAMES: dict[type[BaseModel], str] = {
     s.DirectivePage: "DirectivePage", s.DirectiveDetailOut: "DirectiveDetail", s.DirectiveIn: "NewDirective",
     s.TaskOut: "Task", s.TaskPage: "TaskPage", s.TaskIn: "NewTask", s.TaskPatch: "TaskPatch",
     s.UpdateOut: "Update", s.UpdatePage: "UpdatePage", s.UpdateIn: "NewUpdate", s.NoteIn: "Note",
-    s.ReasonIn: "Reason", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
+    s.ReasonIn: "Reason", s.CompletionIn: "Completion", s.AssignIn: "Assignment", s.ExtensionDecisionIn: "ExtensionDecision", s.EmptyIn: "Empty", s.ExtensionIn: "NewExtension", s.ExtensionOut: "Extension",
     s.CountsOut: "Counts", s.UnitCountsOut: "UnitCounts", s.StatsOut: "Stats", s.NotificationOut: "Notification",
     s.NotificationPage: "NotificationPage", s.ExtractIn: "ExtractInput", s.ProposedTaskOut: "ProposedTask",
     s.ExtractOut: "ExtractResult", s.ErrorBody: "ErrorBody", s.RecurrenceOut: "Recurrence",
+    s.CooperatingPartOut: "CooperatingPart", s.CooperatingPartIn: "NewCooperatingPart",
+    s.CooperationIn: "NewCooperationReport",
+    s.PartCountsOut: "PartCounts", s.UnitPartCountsOut: "UnitPartCounts", s.CooperatingCountsOut: "CooperatingCounts",
     s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage", s.TaskDetailOut: "TaskDetail",
     s.RecurrenceIn: "NewRecurrence", s.TaskRecurrenceOut: "TaskRecurrence", s.OccurrenceOut: "Occurrence",
-    s.CompletionIn: "Completion",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.RecurrenceIn, s.CompletionIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.EmptyIn, s.ExtensionIn,
-          s.ExtractIn}
+INPUTS = {s.DirectiveIn, s.TaskIn, s.RecurrenceIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn,
+          s.AssignIn, s.ExtensionDecisionIn, s.EmptyIn, s.ExtensionIn, s.ExtractIn, s.CooperatingPartIn,
+          s.CooperationIn}
 
 ERRORS = {
     400: "Malformed JSON, or a body that is not an object.",
@@ -217,10 +220,21 @@ def paths() -> dict[str, dict]:
                        description="The lead side sets the task's progress; a cooperating unit posts a "
                                    "contribution."),
         },
+        "/tasks/{task_id}/cooperation": {"post": op(
+            "A cooperating unit reports on its part", json_ok(s.CooperatingPartOut, "Created: the part after the "
+                                                                                    "report", 201),
+            tag="tasks", path=[path_id("task_id")], request=s.CooperationIn, errors=WRITE_ERRORS,
+            operation_id="reportCooperation",
+            description="Only the people of that cooperating unit (403 for others who see the task). The report "
+                        "is added to the task's history as a contribution; `done` marks the part done.")},
+        "/tasks/{task_id}/assign": task_action(
+            "Assign the task to a person of the lead unit, with an instruction", s.AssignIn, "assignTask",
+            "The lead unit's leaders (and whoever may assign on the page)."),
         "/tasks/{task_id}/completion": task_action(
             "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
-            "The lead side; the issuer then confirms or returns it. On a periodic task it reports one period "
-            "(`period`, default the earliest still open) done at once; the task stays open.", required=False),
+            "The lead side, with the results achieved (an empty `note` is 422) and the report's number and date; "
+            "the issuer then confirms or returns it. On a periodic task it reports one period (`period`, default "
+            "the earliest still open) done at once; the task stays open."),
         "/tasks/{task_id}/confirm": task_action("Confirm completion (state becomes done)", s.NoteIn,
                                                 "confirmCompletion", "The issuing unit's leaders.", required=False),
         "/tasks/{task_id}/return": task_action("Return a completion report (state becomes open)", s.ReasonIn,
@@ -231,12 +245,13 @@ def paths() -> dict[str, dict]:
             "Ask for a later deadline", json_ok(s.ExtensionOut, "Created (state pending)", 201), tag="tasks",
             path=[path_id("task_id")], request=s.ExtensionIn, errors=WRITE_ERRORS, operation_id="requestExtension")},
         "/extensions/{extension_id}/approve": {"post": op(
-            "Approve an extension (the deadline moves)", json_ok(s.ExtensionOut), tag="tasks",
-            path=[path_id("extension_id")], request=s.NoteIn, required=False, errors=WRITE_ERRORS,
+            "Approve an extension (the deadline moves: to the date asked for, or to `deadline` with a `note`)",
+            json_ok(s.ExtensionOut), tag="tasks",
+            path=[path_id("extension_id")], request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS,
             operation_id="approveExtension")},
         "/extensions/{extension_id}/reject": {"post": op(
             "Reject an extension", json_ok(s.ExtensionOut), tag="tasks", path=[path_id("extension_id")],
-            request=s.NoteIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
+            request=s.ExtensionDecisionIn, required=False, errors=WRITE_ERRORS, operation_id="rejectExtension")},
         "/stats": {"get": op(
             "The dashboard's figures", json_ok(s.StatsOut), tag="stats", operation_id="getStats",
             description="With no filter: every task led in the caller's reach, of published directives, as of "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
@@ -49,7 +49,7 @@ def list_notifications():
     """The caller's in-app notifications, newest first."""
     params = query(Paging)
     stmt = (select(Notification).where(Notification.user_id == current_api_user().id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+            .options(joinedload(Notification.task)).order_by(Notification.created_at.desc(), Notification.id.desc()))
     return respond(NotificationPage, paged(stmt, notification_json, params))
 
 

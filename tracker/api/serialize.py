@@ -13,9 +13,19 @@ from typing import Any
 from flask import current_app
 from pydantic import BaseModel
 
-from tracker.models import Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
-from tracker.rules.status import deadline_on, due_soon_flag, facts_of, status_on
+from tracker.models import CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
+from tracker.rules.status import (
+    TaskFacts,
+    deadline_on,
+    due_soon_flag,
+    facts_of,
+    part_deadline,
+    part_facts_of,
+    part_status_on,
+    status_on,
+)
 from tracker.schemas import (
+    CooperatingPartOut,
     DirectiveOut,
     ExtensionOut,
     NotificationOut,
@@ -26,6 +36,7 @@ from tracker.schemas import (
     UpdateOut,
 )
 from tracker.services import recurrence
+from tracker.timeutil import today as today_
 from tracker.urls import external_url, id_url
 
 
@@ -49,7 +60,10 @@ def unit_json(unit: Unit) -> dict[str, Any]:
 
 
 def directive_json(directive: Directive) -> dict[str, Any]:
+    tracker = directive.tracker or directive.created_by
     return fields_of(DirectiveOut, directive, issuing_unit=directive.issuing_unit.code,
+                     on_behalf_of=directive.on_behalf_of.username if directive.on_behalf_of else None,
+                     tracker=tracker.username if tracker else None,
                      url=external_url("directives.show", directive_id=directive.id))
 
 
@@ -74,10 +88,33 @@ def task_url_builder():
     return id_url("tasks.show", "task_id", build=external_url)
 
 
-def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None) -> dict[str, Any]:
+def part_json(part: CooperatingPart, facts: TaskFacts, day: date) -> dict[str, Any]:
+    return fields_of(CooperatingPartOut, part, unit=part.unit.code,
+                     deadline=part_deadline(part.deadline, deadline_on(facts, day)),
+                     status=part_status_on(facts, part_facts_of(part), day),
+                     assignee=part.assignee.username if part.assignee else None)
+
+
+def parts_json(task: Task, day: date | None) -> list[dict[str, Any]]:
+    """The task's cooperating parts on `day` (today by default)."""
+    parts = task.parts_in_order
+    if not parts:
+        return []
+    now = today_()
+    day = day or now
+    if day >= now:  # the deadline in force is the current one: no need for the deadline history
+        facts = TaskFacts(assigned_on=task.assigned_on, original_deadline=task.deadline, completed_on=task.completed_on,
+                          done_on=task.done_on, cancelled_on=task.cancelled_on)
+    else:
+        facts = facts_of(task)
+    return [part_json(part, facts, day) for part in parts]
+
+
+def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None,
+              day: date | None = None) -> dict[str, Any]:
     return fields_of(
         TaskOut, task, directive=task.directive_id, parent=task.parent_id, lead_unit=task.lead_unit.code,
-        cooperating_units=[u.code for u in task.cooperating_units],
+        cooperating_units=[u.code for u in task.cooperating_units], cooperating_parts=parts_json(task, day),
         assignee=task.assignee.username if task.assignee else None, ongoing=task.deadline is None,
         tags=list(task.tags or []), status=status, due_soon=flag_due_soon,
         url=task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id))
@@ -90,7 +127,7 @@ def task_detail_json(task: Task, status: str | None, flag_due_soon: bool, day: d
         rec = fields_of(TaskRecurrenceOut, task, every=task.recur_every, day=task.recur_day, until=task.recur_until)
     occurrences = [fields_of(OccurrenceOut, occ, status=recurrence.status(occ, day))
                    for occ in (task.occurrences if task.recurring else ())]
-    return {**task_json(task, status, flag_due_soon), "recurrence": rec, "occurrences": occurrences}
+    return {**task_json(task, status, flag_due_soon, day=day), "recurrence": rec, "occurrences": occurrences}
 
 
 def update_json(update: ProgressUpdate) -> dict[str, Any]:
@@ -105,4 +142,5 @@ def extension_json(ext: ExtensionRequest) -> dict[str, Any]:
 
 
 def notification_json(note: Notification) -> dict[str, Any]:
-    return fields_of(NotificationOut, note, task=note.task_id, read=note.read_at is not None)
+    directive = note.directive_id or (note.task.directive_id if note.task_id else None)
+    return fields_of(NotificationOut, note, task=note.task_id, directive=directive, read=note.read_at is not None)

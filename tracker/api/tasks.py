@@ -14,14 +14,37 @@ from sqlalchemy.orm import selectinload
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
-from tracker.api.inputs import body, expected_version, find_user, invalid, paging, query, query_unit, unit_or_error
-from tracker.api.serialize import due_soon, extension_json, respond, task_json, task_url_builder, update_json
+from tracker.api.inputs import (
+    body,
+    expected_version,
+    find_unit,
+    invalid,
+    known_user,
+    paging,
+    query,
+    query_unit,
+    unit_or_error,
+)
+from tracker.api.serialize import (
+    due_soon,
+    extension_json,
+    part_json,
+    respond,
+    task_json,
+    task_url_builder,
+    update_json,
+)
 from tracker.database import db
 from tracker.models import ProgressUpdate, Task, Unit, load_calendar
 from tracker.rules import reach
+from tracker.rules.status import facts_of
 from tracker.schemas import (
     AsOf,
+    CooperatingPartOut,
+    CooperationIn,
+    AssignIn,
     CompletionIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     NoteIn,
@@ -50,8 +73,8 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
     """The filters of GET /tasks, every one checked (422 naming the parameter)."""
     assignee = None
     if params.assignee:
-        assignee = find_user(params.assignee)
-        if assignee is None:
+        assignee = known_user(current_api_user(), params.assignee)
+        if assignee is None:  # an unknown name and one outside reach answer alike
             raise invalid({"assignee": _("Unknown user: %(name)s", name=params.assignee)})
     return TaskFilters(view="all", status=list(params.status), unit=query_unit(params, "unit"),
                        lead_unit=query_unit(params, "lead_unit"), assignee=assignee, directive_id=params.directive,
@@ -61,7 +84,7 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
 
 def task_rows_json(rows, day, now) -> list[dict]:
     calendar, rules, task_url = load_calendar(), current_rules(), task_url_builder()
-    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url)
+    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
             for task, status in rows]
 
 
@@ -116,16 +139,20 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
     sent = data.model_fields_set
     errors: dict[str, str] = {}
     lead = unit_or_error(data.lead_unit, "lead_unit", errors) if "lead_unit" in sent else base.lead_unit
+    details: dict[int, workflow.PartData] = {}
     if "cooperating_units" in sent:
         cooperating: list[Unit] = []
-        for code in data.cooperating_units:
+        for item in data.cooperating_units:
+            code = item if isinstance(item, str) else item.unit
             unit = unit_or_error(code, "cooperating_units", errors)
             if unit is not None and unit not in cooperating:
                 cooperating.append(unit)
+            if unit is not None and not isinstance(item, str):
+                details[unit.id] = workflow.PartData(duty=item.duty, deadline=item.deadline)
     else:
         cooperating = list(base.cooperating_units) if base else []
     if "assignee" in sent:
-        assignee = find_user(data.assignee) if data.assignee is not None else None
+        assignee = known_user(current_api_user(), data.assignee, lead) if data.assignee is not None else None
         if data.assignee is not None and assignee is None:
             errors["assignee"] = _("Unknown user: %(name)s", name=data.assignee[:80])
     else:
@@ -139,7 +166,7 @@ def task_data(data, base: Task | None = None) -> workflow.TaskData:
 
     return workflow.TaskData(title=value("title"), description=value("description"), lead_unit=lead,
                              cooperating_units=cooperating, assignee=assignee, deadline=value("deadline"),
-                             priority=value("priority"), tags=tags)
+                             priority=value("priority"), tags=tags, part_details=details)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["PATCH"])
@@ -184,6 +211,23 @@ def post_update(task_id: int):
     return respond(UpdateOut, update_json(update), 201)
 
 
+@bp.route("/tasks/<int:task_id>/cooperation", methods=["POST"])
+def report_cooperation(task_id: int):
+    report = body(CooperationIn)
+    task = load_task(task_id, for_update=True)
+    actor = current_api_user()
+    data = workflow.UpdateData(progress=report.progress, results=report.note, difficulties=report.difficulties,
+                               proposals=report.proposals, report_number=report.report_number, part_done=report.done)
+    try:
+        workflow.report_part(actor, task, data, today())
+    except Invalid as error:  # the page's "results" box is the API's "note"
+        error.fields = {("note" if k == "results" else k): v for k, v in error.fields.items()}
+        raise
+    db.session.commit()
+    day = today()
+    return respond(CooperatingPartOut, part_json(reach.cooperating_part(actor, task), facts_of(task), day), 201)
+
+
 def _task_action(task_id: int, declaration, action):
     """Run a one-step workflow action on a task and answer with the task."""
     data = body(declaration)
@@ -198,12 +242,40 @@ def _secretaries_decide() -> bool:
     return current_app.config["SECRETARIES_DECIDE"]
 
 
+@bp.route("/tasks/<int:task_id>/assign", methods=["POST"])
+def assign(task_id: int):
+    def act(task, data, now):
+        actor = current_api_user()
+        if data.unit is not None:
+            if "assignee" in data.model_fields_set:
+                raise invalid({"unit": _("Give a person or a sub-unit, not both.")})
+            unit = find_unit(data.unit)
+            if unit is None or unit.id == task.lead_unit_id or not unit.path.startswith(task.lead_unit.path):
+                raise invalid({"unit": _("Choose a sub-unit of %(unit)s.", unit=task.lead_unit.name)})
+            workflow.check_version(task, expected_version(data.version))  # a stale view is refused, as for a person
+            workflow.add_task(actor, task.directive, workflow.TaskData(
+                title=task.title, lead_unit=unit, description=data.note, deadline=task.deadline,
+                priority=task.priority), now, parent=task)
+            return
+        if "assignee" not in data.model_fields_set:
+            raise invalid({"assignee": _("Give a person (or null) or a sub-unit.")})
+        assignee = None
+        if data.assignee is not None:
+            assignee = known_user(current_api_user(), data.assignee, task.lead_unit)
+            if assignee is None:
+                raise invalid({"assignee": _("Unknown user: %(name)s", name=data.assignee[:80])})
+        version = expected_version(data.version)
+        workflow.assign(current_api_user(), task, assignee, expected_version=version, note=data.note)
+
+    return _task_action(task_id, AssignIn, act)
+
+
 def _complete(task, data, now) -> None:
     """A completion report; on a periodic task, one period reported done (tracker.services.recurrence)."""
     if task.recurring:
-        recurrence.report_done(current_api_user(), task, data.period, data.note, now)
+        recurrence.report_done(current_api_user(), task, data.period, data.note, now, data.report_date)
     else:
-        workflow.submit_completion(current_api_user(), task, data.note, now)
+        workflow.submit_completion(current_api_user(), task, data.note, now, data.report_number, data.report_date)
 
 
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
@@ -239,10 +311,11 @@ def request_extension(task_id: int):
 
 
 def _decide(extension_id: int, approve: bool):
-    decision = body(NoteIn)
+    decision = body(ExtensionDecisionIn)
     ext = load_extension(extension_id)
     load_task(ext.task_id, for_update=True)
-    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide())
+    workflow.decide_extension(current_api_user(), ext, approve, decision.note, today(), _secretaries_decide(),
+                              deadline=decision.deadline if approve else None)
     db.session.commit()
     return respond(ExtensionOut, extension_json(ext))
 

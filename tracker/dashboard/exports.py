@@ -207,8 +207,14 @@ def _percent(value: float | None) -> str:
 
 
 def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: list[TaskRow], parent_name: str,
-                unit_code: str, today: date, due_soon_days: int = 7) -> bytes:
-    """"Báo cáo tình hình thực hiện nhiệm vụ" in the usual administrative layout (Decree 30/2020/NĐ-CP)."""
+                unit_code: str, today: date, due_soon_days: int = 7, proposals: Iterable = (),
+                signer: tuple[str, str] | None = None) -> bytes:
+    """"Báo cáo tình hình thực hiện nhiệm vụ" in the usual administrative layout (Decree 30/2020/NĐ-CP).
+
+    Section IV lists the `proposals` awaiting the issuer's answer; `signer` is the (title, name) of the
+    leader chosen at export, else the block reads "THỦ TRƯỞNG ĐƠN VỊ" for a name written by hand.
+    """
+    signer_line = signer
     from docx import Document  # loaded on the first report (see xlsx)
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -344,7 +350,12 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
 
     para(doc, "", space_after=6)
     heading("IV. KIẾN NGHỊ, ĐỀ XUẤT")
-    body("…")
+    proposals = list(proposals)  # progress reports whose proposals await the issuer's answer
+    for i, update in enumerate(proposals, start=1):
+        body(safe_text(f"{i}. {update.proposals.strip()} ({update.unit.name}, báo cáo ngày "
+                       f"{update.reported_on:%d/%m/%Y}, nhiệm vụ: {update.task.title})"))
+    if not proposals:
+        body("Không có kiến nghị, đề xuất nào đang chờ ý kiến.")
 
     para(doc, "", space_after=12)
     sign = doc.add_table(rows=1, cols=2)
@@ -356,11 +367,20 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
     run.bold, run.italic, run.font.size = True, True, Pt(12)
     for line in ("- Như trên;", "- Lưu: VT."):
         para(recipients, line, size=11)
-    signer.paragraphs[0].text = ""
-    run = signer.paragraphs[0].add_run("THỦ TRƯỞNG ĐƠN VỊ")
+    sign_cell = signer
+    sign_cell.paragraphs[0].text = ""
+    title, name = signer_line if signer_line else ("THỦ TRƯỞNG ĐƠN VỊ", "")
+    run = sign_cell.paragraphs[0].add_run(safe_text(title.upper()))
     run.bold = True
-    signer.paragraphs[0].alignment = center
-    para(signer, "(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=12, align=center)
+    sign_cell.paragraphs[0].alignment = center
+    para(sign_cell, "(Ký, ghi rõ họ tên, đóng dấu)" if not name else "", italic=True, size=12, align=center)
+    if name:
+        for _blank in range(3):
+            para(sign_cell, "", size=12, align=center)
+        p_name = sign_cell.add_paragraph()
+        p_name.alignment = center
+        name_run = p_name.add_run(safe_text(name))
+        name_run.bold = True
 
     out = io.BytesIO()
     doc.save(out)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tracker import params
 from tracker.dashboard import bp, charts, exports
 from tracker.database import db
-from tracker.models import Unit
+from tracker.models import Unit, User
 from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.rules.status import JUDGED_STATUSES, STATUSES
@@ -192,18 +192,22 @@ def index():
 
 def _index_body(filters: DashboardFilters, day: date) -> str:
     stats = _stats(filters, day)
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     ranked = stats.ranking(units)
     best = ranked[:5]
     worst = [r for r in reversed(ranked) if r not in best][:5]
     trend = stats.trend()
     dpage = max(params.whole(request.args.get("dpage"), 1, params.MAX_PAGE) or 1, 1)
     directive_rows, directive_total = stats.directives(dpage, 10)
+    parts, part_rows = stats.parts()
+    report_unit = filters.lead_unit or current_user.unit
     return render_template(
         "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        parts=parts, part_rows=part_rows, signers=report_signers(report_unit),
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
-        totals_strip=charts.status_strip(totals), units_chart=charts.units_chart(units),
+        totals_strip=charts.status_strip(totals),
+        units_chart=charts.units_chart([r for r in units if r.counts.total]),
         best_chart=charts.ranking_chart(best), worst_chart=charts.ranking_chart(worst),
         trend_chart=charts.trend_chart(trend), judged=JUDGED_STATUSES,
         directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows},
@@ -224,10 +228,12 @@ def unit():
     stats = _stats(filters, day)
     lead = stats.counts(stats.unit_filters(chosen))
     cooperating = stats.as_cooperating(chosen)
+    parts, _part_rows = stats.parts(within=chosen)
     assignees = stats.by_assignee(chosen)
     mine = stats.mine()
     return render_template(
         "dashboard/unit.html", **_common(filters, stats), unit=chosen, lead=lead, cooperating=cooperating,
+        parts=parts,
         assignees=assignees, mine=mine, my_tasks=stats.my_open_tasks(20), my_first=current_user.role == "staff",
         unit_choices=unit_options(current_user.unit) if not reach.is_admin(current_user)
         else unit_options(_root()),
@@ -243,7 +249,7 @@ def print_view():
     day = today()
     filters = _filters(day)
     stats = _stats(filters, day)
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     return render_template("dashboard/print.html", **_common(filters, stats), totals=totals, units=units,
                            overdue=stats.overdue(MAX_PRINTED_OVERDUE, with_difficulties=True),
                            totals_strip=charts.status_strip(totals))
@@ -296,7 +302,7 @@ def _statuses() -> list[str]:
 def export_xlsx():
     """The filtered task list and the statistics by unit as an Excel workbook."""
     filters, stats = _export_setup()
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
     data = exports.xlsx(_scope(filters, stats), stats.export_rows(_statuses()), totals, units)
     return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"nhiem-vu-{stats.day.isoformat()}.xlsx")
@@ -307,7 +313,7 @@ def export_csv():
     """The filtered task list (or, with table=units, the statistics by unit) as CSV, UTF-8 with BOM."""
     filters, stats = _export_setup()
     if request.args.get("table") == "units":
-        totals, units = stats.summary()
+        totals, units = stats.summary(rollup=True)
         text = "".join(exports.csv_units(units, totals))
         name = f"thong-ke-don-vi-{stats.day.isoformat()}.csv"
     else:
@@ -316,15 +322,24 @@ def export_csv():
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8", name)
 
 
+def report_signers(unit: Unit) -> list[User]:
+    """Who may sign the report of `unit`: its active leaders (the one chosen at export signs it)."""
+    return list(db.session.scalars(select(User).where(User.unit_id == unit.id, User.role == "leader",
+                                                      User.active.is_(True)).order_by(User.sort_key, User.id)))
+
+
 @bp.route("/dashboard/report.docx")
 def report_docx():
     """The periodic report "Báo cáo tình hình thực hiện nhiệm vụ", ready for the Office to edit and sign."""
     filters, stats = _export_setup()
     unit = filters.lead_unit or current_user.unit
-    totals, units = stats.summary()
+    totals, units = stats.summary(rollup=True)
+    chosen = params.an_id(request.args.get("signer"))
+    signer = next((u for u in report_signers(unit) if u.id == chosen), None)
     data = exports.report_docx(
         _scope(filters, stats), totals, units,
         stats.overdue(None, with_difficulties=True), parent_name=unit.parent.name if unit.parent else "",
-        unit_code=unit.code, today=stats.today, due_soon_days=stats.rules.due_soon_days)
+        unit_code=unit.code, today=stats.today, due_soon_days=stats.rules.due_soon_days,
+        proposals=stats.pending_proposals(), signer=(signer.position_title or "", signer.full_name) if signer else None)
     return _download(data, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      f"bao-cao-nhiem-vu-{stats.day.isoformat()}.docx")

@@ -5,7 +5,6 @@ at once or not at all.
 """
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from tracker.database import db
 from tracker.directives import bp
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
-from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, UnitRef, extract
 from tracker.rules.recurrence import EVERY, Recurrence
 from tracker.rules.units import former_units_named
 from tracker.services import workflow
@@ -92,16 +91,18 @@ def extract_tasks(directive_id: int):
     directive = load_directive(directive_id)
     _check(directive)
     text = directive.text or ""
+    uploaded = False
     if request.method == "POST":
         upload = request.files.get("document")
         try:
             if upload and upload.filename:
-                text = text_from_upload(upload)
+                text, uploaded = text_from_upload(upload), True
             else:
                 text = request.form.get("text", "")
         except ServiceError as error:
+            # The page says what was wrong, never what the file held (it may be megabytes).
             flash(error.message, "error")
-            return render_template("directives/extract.html", directive=directive, text=request.form.get("text", ""),
+            return render_template("directives/extract.html", directive=directive, text="",
                                    rows=None, pieces=None), 422
     if not text.strip():
         return render_template("directives/extract.html", directive=directive, text="", rows=None, pieces=None)
@@ -110,7 +111,9 @@ def extract_tasks(directive_id: int):
         proposals = extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
     except ExtractError as error:
         flash(str(error), "error")
-        return render_template("directives/extract.html", directive=directive, text=text, rows=None,
+        # Pasted text comes back to be corrected, unless it is past the limit; a file's text never does.
+        kept = "" if uploaded or len(text) > MAX_TEXT_CHARS else text
+        return render_template("directives/extract.html", directive=directive, text=kept, rows=None,
                                pieces=None), 422
     codes = {u.code: u for u in db.session.scalars(select(Unit))}
     formers = former_units()
@@ -124,7 +127,7 @@ def extract_tasks(directive_id: int):
                  for f in named]
         rows.append({"number": number, "title": p.title, "lead_unit_id": lead.id if lead else 0,
                      "cooperating": [codes[c].id for c in p.cooperating_units if c in codes],
-                     "deadline": p.deadline.isoformat() if p.deadline else "", "ongoing": p.ongoing,
+                     "deadline": format_date(p.deadline), "ongoing": p.ongoing,
                      "unknown": p.unknown_units, "include": True, "collective": p.collective or "",
                      "cooperating_collective": p.cooperating_collective,
                      "recurrence": recurrence_text(p.recurrence), "recur": recurrence_value(p.recurrence),
@@ -176,9 +179,8 @@ def extract_save(directive_id: int):
         # A proposed recurrence kept ticked: a periodic task (each period has its deadline; none asked).
         recur = recurrence_of_value(row["recur"]) if row["recur_on"] else None
         if not row["ongoing"] and recur is None:
-            try:
-                deadline = date.fromisoformat(row["deadline"])
-            except ValueError:
+            deadline = params.a_date(row["deadline"])  # dd/mm/yyyy as typed (or ISO)
+            if deadline is None:
                 errors[i] = _("Enter a deadline or tick \"Ongoing\".")
                 continue
         try:

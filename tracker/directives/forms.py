@@ -22,9 +22,15 @@ class DirectiveForm(Form):
                          description=_l("For example 125/TB-UBND"))
     kind = SelectField(_l("Kind of document"), choices=choices(DIRECTIVE_KIND_LABELS.items()))
     issued_on = DateField(_l("Date issued"), validators=[DataRequired(message=_l("Enter a valid date."))],
-                          format=DATE_FORMATS, render_kw={"type": "date"})
+                          format=DATE_FORMATS)
+    future_ok = BooleanField(_l("Yes, the document is dated in the future"))
     issuing_unit_id = SelectField(_l("Issuing unit"), coerce=form_id)
-    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id)
+    on_behalf_of_id = SelectField(_l("On behalf of (leader)"), coerce=form_id,
+                                  description=_l("Receives the completion reports, extension requests and "
+                                                 "difficulties of its tasks, with the person tracking it."))
+    tracker_id = SelectField(_l("Tracked by (Office)"), coerce=form_id, default=0,
+                             description=_l("The person who follows the document for the issuing unit; "
+                                            "by default whoever records it."))
     signer = StringField(_l("Signed by (name and title)"), validators=[Optional(), Length(max=255)])
     title = TextAreaField(_l("Summary (trích yếu)"), validators=[DataRequired(), Length(max=1000)])
     text = TextAreaField(_l("Full text"), validators=[Optional(), Length(max=200_000)])

@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import time
+from io import BytesIO
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -146,7 +147,6 @@ def import_upload():
 def import_template():
     """The empty list with the columns the import recognises."""
     _require_recorder()
-    from io import BytesIO
 
     return send_file(BytesIO(imports.template_workbook()), as_attachment=True,
                      download_name="mau-nhap-nhiem-vu.xlsx",
@@ -161,7 +161,8 @@ def _render_preview(plan, info, token, status=200):
         "directives/import_preview.html", plan=plan, token=token, name=info.get("name", ""), columns=columns,
         labels=imports.FIELD_LABELS, fields=FIELDS, problems=problems[:SHOWN_PROBLEMS],
         more_problems=max(0, len(problems) - SHOWN_PROBLEMS), new_rows=plan.new_rows[:SHOWN_ROWS],
-        more_rows=max(0, len(plan.new_rows) - SHOWN_ROWS), describe=imports.describe), status
+        more_rows=max(0, len(plan.new_rows) - SHOWN_ROWS), changed=plan.changed_rows[:SHOWN_ROWS],
+        describe=imports.describe), status
 
 
 def _column_letter(i: int) -> str:

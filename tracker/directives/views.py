@@ -31,7 +31,7 @@ from tracker.views_util import (
 )
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
-DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id"}
+DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id", "tracker": "tracker_id"}
 ROW_FIELDS = {"lead_unit": "lead_unit_id",  # a row of the batch table names only its lead unit
               "recurrence_every": "recur_every", "recurrence_day": "recur_day", "recurrence_until": "recur_every"}
 
@@ -90,14 +90,24 @@ def _prepare_directive_form(form: DirectiveForm, unit: Unit | None = None) -> No
                                                     User.active.is_(True)).order_by(User.sort_key)).all()
     form.on_behalf_of_id.choices = choices([(0, "—")] + [(u.id, f"{u.full_name} ({u.position_title})")
                                                          for u in leaders])
+    office = db.session.scalars(select(User).where(User.unit_id == unit.id, User.role.in_(("secretary", "leader")),
+                                                   User.active.is_(True))
+                                .order_by(User.role.desc(), User.sort_key)).all()  # secretaries first
+    trackers = [(u.id, f"{u.full_name} ({u.position_title})") for u in office]
+    if form.tracker_id.data and all(value != form.tracker_id.data for value, _label in trackers):
+        tracker = db.session.get(User, form.tracker_id.data)  # e.g. an admin who recorded it: keep them listed
+        if tracker is not None:
+            trackers.append((tracker.id, f"{tracker.full_name} ({tracker.position_title})"))
+    form.tracker_id.choices = choices([(0, "—")] + trackers)
 
 
 def _directive_data(form: DirectiveForm) -> workflow.DirectiveData:
     unit = db.session.get(Unit, form.issuing_unit_id.data)
     on_behalf = db.session.get(User, form.on_behalf_of_id.data) if form.on_behalf_of_id.data else None
+    tracker = db.session.get(User, form.tracker_id.data) if form.tracker_id.data else None
     return workflow.DirectiveData(number=form.number.data or "", kind=form.kind.data, title=form.title.data or "",
                                   issued_on=form.issued_on.data, issuing_unit=unit, signer=form.signer.data or "",
-                                  text=form.text.data or "", on_behalf_of=on_behalf)
+                                  text=form.text.data or "", on_behalf_of=on_behalf, tracker=tracker)
 
 
 def _save_attachments(form: DirectiveForm, directive: Directive) -> list[tuple[Attachment, bytes]]:
@@ -141,6 +151,16 @@ def _save(form: DirectiveForm, change) -> Directive | None:
     return None
 
 
+def _date_confirmed(form: DirectiveForm) -> bool:
+    """A date after today is kept only once confirmed (a typo like 2062 for 2026 is caught at the field)."""
+    if form.issued_on.data is None or form.issued_on.data <= today() or form.future_ok.data:
+        return True
+    form.issued_on.errors = [*form.issued_on.errors, _(
+        "This date is after today (%(today)s). If it is right, tick the box below and save again.",
+        today=today().strftime("%d/%m/%Y"))]
+    return False
+
+
 @bp.route("/directives/new", methods=["GET", "POST"])
 def new():
     if not reach.can_record_directive(current_user):
@@ -151,13 +171,14 @@ def new():
         form.issuing_unit_id.data = current_user.unit_id
         if current_user.role == "leader":
             form.on_behalf_of_id.data = current_user.id
+        form.tracker_id.data = current_user.id
     _prepare_directive_form(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _date_confirmed(form):
         directive = _save(form, lambda: workflow.create_directive(current_user, _directive_data(form)))
         if directive is not None:
             flash(_("Document %(number)s has been recorded. Now add its tasks.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
-    return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT)
+    return render_template("directives/form.html", form=form, directive=None, accept=uploads.ACCEPT, today=today())
 
 
 @bp.route("/directives/<int:directive_id>/edit", methods=["GET", "POST"])
@@ -169,8 +190,9 @@ def edit(directive_id: int):
     if request.method == "GET":
         form.issuing_unit_id.data = directive.issuing_unit_id
         form.on_behalf_of_id.data = directive.on_behalf_of_id or 0
+        form.tracker_id.data = directive.tracker_id or directive.created_by_id or 0
     _prepare_directive_form(form, directive.issuing_unit)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _date_confirmed(form):
         def change() -> Directive:
             workflow.update_directive(current_user, directive, _directive_data(form))
             return directive
@@ -178,7 +200,8 @@ def edit(directive_id: int):
         if _save(form, change) is not None:
             flash(_("Document %(number)s has been saved.", number=directive.number), "success")
             return redirect(url_for("directives.show", directive_id=directive.id))
-    return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT)
+    return render_template("directives/form.html", form=form, directive=directive, accept=uploads.ACCEPT,
+                           today=today())
 
 
 def _batch_form(directive: Directive, formdata=None) -> TaskBatchForm:
@@ -274,6 +297,24 @@ def publish(directive_id: int):
     return redirect(url_for("directives.show", directive_id=directive.id))
 
 
+@bp.route("/directives/<int:directive_id>/delete", methods=["POST"])
+def delete(directive_id: int):
+    """Delete a draft document with its tasks and files (whoever may edit it); published ones stay."""
+    directive = load_directive(directive_id)
+    number = directive.number
+    try:
+        stored = workflow.delete_directive(current_user, directive)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("directives.show", directive_id=directive_id))
+    db.session.commit()
+    for name in stored:  # the rows are gone: their files go too (a file left behind is only disk space)
+        uploads.remove_file(name)
+    flash(_("Draft document %(number)s has been deleted with its tasks.", number=number), "success")
+    return redirect(url_for("directives.index"))
+
+
 @bp.route("/attachments/<int:attachment_id>")
 def attachment(attachment_id: int):
     """Download an attachment, for those who may see its directive or task."""
@@ -282,6 +323,10 @@ def attachment(attachment_id: int):
         abort(404)
     if item.update_id is not None:
         load_task(item.update.task_id)
+    elif item.completion_report_id is not None:
+        load_task(item.completion_report.task_id)
+    elif item.extension_id is not None:
+        load_task(item.extension.task_id)
     elif item.directive_id is not None:
         load_directive(item.directive_id)
     else:

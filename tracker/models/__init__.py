@@ -11,6 +11,7 @@ from tracker.models.task import (
                                  PRIORITIES,
                                  TASK_STATES,
                                  CompletionReport,
+                                 CooperatingPart,
                                  DeadlineChange,
                                  ExtensionRequest,
                                  ProgressUpdate,
@@ -24,7 +25,7 @@ from tracker.models.user import ROLES, LoginAttempt, User, UserSession
 from tracker.models.version import DataVersion
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
+    "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
     "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
     "Task", "TaskOccurrence", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

@@ -31,6 +31,8 @@ class Directive(db.Model):
     text: Mapped[str] = mapped_column(Text, default="", deferred=True)  # long: loaded only when shown
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The Office person who tracks it (theo dõi): with the leader it speaks for, its issuing side.
+    tracker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     search_text: Mapped[str] = mapped_column(String(2000), default="")
@@ -38,6 +40,7 @@ class Directive(db.Model):
     issuing_unit: Mapped["Unit"] = relationship()  # noqa: F821
     created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
     on_behalf_of: Mapped["User | None"] = relationship(foreign_keys=[on_behalf_of_id])  # noqa: F821
+    tracker: Mapped["User | None"] = relationship(foreign_keys=[tracker_id])  # noqa: F821
     tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
         back_populates="directive", order_by="Task.position, Task.id")
     attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
@@ -67,6 +70,9 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     directive_id: Mapped[int | None] = mapped_column(ForeignKey("directive.id"), index=True)
     update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_update.id"), index=True)
+    # The signed completion report, or the official letter asking for an extension.
+    completion_report_id: Mapped[int | None] = mapped_column(ForeignKey("completion_report.id"), index=True)
+    extension_id: Mapped[int | None] = mapped_column(ForeignKey("extension_request.id"), index=True)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
@@ -78,4 +84,6 @@ class Attachment(db.Model):
 
     directive: Mapped[Directive | None] = relationship(back_populates="attachments", foreign_keys=[directive_id])
     update: Mapped["ProgressUpdate | None"] = relationship(back_populates="attachments")  # noqa: F821
+    completion_report: Mapped["CompletionReport | None"] = relationship(back_populates="attachments")  # noqa: F821
+    extension: Mapped["ExtensionRequest | None"] = relationship(back_populates="attachments")  # noqa: F821
     uploaded_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -12,7 +12,8 @@ from tracker.timeutil import utcnow
 
 
 class Notification(db.Model):
-    """A message for one user about one task (assignment, return, decision, reminder)."""
+    """A message for one user about one task (assignment, return, decision, reminder), or about their tasks
+    in one directive (its publication: `directive_id`, and `task_id` only when it gives them one task)."""
 
     __tablename__ = "notification"
 
@@ -20,6 +21,7 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(String(40))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directive.id"))
     title: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -27,5 +29,6 @@ class Notification(db.Model):
 
     user: Mapped["User"] = relationship()  # noqa: F821
     task: Mapped["Task | None"] = relationship()  # noqa: F821
+    directive: Mapped["Directive | None"] = relationship()  # noqa: F821
 
     __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at", "created_at"),)

@@ -31,6 +31,7 @@ class OutboxMessage(db.Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date)
+    part_unit_id: Mapped[int | None] = mapped_column(Integer)  # a cooperating part's reminder: its unit
     planned_for: Mapped[date] = mapped_column(Date)
     to_addr: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(500))

@@ -88,6 +88,17 @@ def _join(*parts: str | None) -> str:
     return unicodedata.normalize("NFC", "\n".join(p for p in parts if p and p.strip()))
 
 
+def task_rows(tasks) -> list[dict]:
+    """Index rows of tasks written without the ORM (an import's plain INSERTs): (id, title, description)."""
+    rows = []
+    for task_id, title, description in tasks:
+        body = _join(title, description)
+        if body:
+            rows.append({"kind": "task", "ref_id": task_id, "task_id": task_id, "directive_id": None, "body": body,
+                         "folded": index_form(body)})
+    return rows
+
+
 def _loaded(obj, name: str, connection, table, column):
     """The attribute if loaded, else read from the row (deferred columns are not loaded at flush)."""
     if name in obj.__dict__:

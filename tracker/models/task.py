@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
 from tracker.models.types import UTCDateTime
+from tracker.rules.status import part_deadline
 from tracker.text import fold
 from tracker.timeutil import utcnow
 
@@ -25,13 +25,40 @@ def _default_assigned_on(context) -> date:
 TASK_STATES = ("open", "submitted", "done", "cancelled")
 PRIORITIES = ("normal", "high", "urgent")
 
-task_cooperation = Table(
-    "task_cooperation",
-    db.metadata,
-    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
-    Column("unit_id", ForeignKey("unit.id"), primary_key=True, index=True),
-)
+class CooperatingPart(db.Model):
+    """One cooperating unit's share of a task (phần phối hợp): its duty, own deadline, reports and done date.
 
+    The deadline in force is the part's own, never later than the task's
+    (`deadline_in_force`); none means the task's. Its status follows the
+    task rules of tracker.rules.status (`part_status_on`).
+    """
+
+    __tablename__ = "task_cooperation"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+    duty: Mapped[str] = mapped_column(Text, default="", server_default="")
+    deadline: Mapped[date | None] = mapped_column(Date)  # None: the task's deadline
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the person the unit put on it
+    added_on: Mapped[date | None] = mapped_column(Date)  # added after publication on that day; None: with the task
+    done_on: Mapped[date | None] = mapped_column(Date)  # the day the unit marked its part done
+    progress: Mapped[int | None] = mapped_column(Integer)  # the unit's last percent, if it gave one
+
+    task: Mapped[Task] = relationship(back_populates="cooperating_parts")
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    assignee: Mapped["User | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        CheckConstraint("progress IS NULL OR (progress >= 0 AND progress <= 100)", name="progress_range"),
+    )
+
+    @property
+    def deadline_in_force(self) -> date | None:
+        """The part's own deadline, capped by the task's (None: the task is ongoing and so is the part)."""
+        return part_deadline(self.deadline, self.task.deadline)
+
+
+task_cooperation = CooperatingPart.__table__
 
 class Task(db.Model):
     """One assignable piece of work of a directive (or a sub-task of another task)."""
@@ -79,8 +106,8 @@ class Task(db.Model):
     subtasks: Mapped[list[Task]] = relationship(back_populates="parent", order_by="Task.position, Task.id")
     issuing_unit: Mapped["Unit"] = relationship(foreign_keys=[issuing_unit_id])  # noqa: F821
     lead_unit: Mapped["Unit"] = relationship(foreign_keys=[lead_unit_id])  # noqa: F821
-    cooperating_units: Mapped[list["Unit"]] = relationship(  # noqa: F821
-        secondary=task_cooperation, order_by="Unit.sort_key")
+    cooperating_parts: Mapped[list[CooperatingPart]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", passive_deletes=True)
     assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
     updated_by: Mapped["User | None"] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
     created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
@@ -112,6 +139,15 @@ class Task(db.Model):
     def refresh_search(self) -> None:
         self.search_text = fold(f"{self.title} | {self.description}")[:2000]
         self.tag_text = ("|" + "|".join(fold(t) for t in self.tags) + "|") if self.tags else ""
+
+    @property
+    def cooperating_units(self) -> list:
+        """The cooperating units, in the unit tree's order (written through `cooperating_parts`)."""
+        return [p.unit for p in self.parts_in_order]
+
+    @property
+    def parts_in_order(self) -> list[CooperatingPart]:
+        return sorted(self.cooperating_parts, key=lambda p: (p.unit.sort_key, p.unit_id))
 
     @property
     def ongoing(self) -> bool:
@@ -191,13 +227,17 @@ class CompletionReport(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     submitted_on: Mapped[date] = mapped_column(Date)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # the results achieved (required)
+    report_number: Mapped[str] = mapped_column(String(80), default="")  # e.g. 620/BC-STTTT
+    report_date: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, returned
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
     task: Mapped[Task] = relationship(back_populates="completion_reports")
+    attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
+        back_populates="completion_report", order_by="Attachment.id")
     submitted_by: Mapped["User | None"] = relationship(foreign_keys=[submitted_by_id])  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
@@ -212,7 +252,8 @@ class ExtensionRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     old_deadline: Mapped[date | None] = mapped_column(Date)
-    new_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)  # asked for
+    approved_deadline: Mapped[date | None] = mapped_column(Date)  # granted: the one asked for, or another
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -222,6 +263,8 @@ class ExtensionRequest(db.Model):
 
     task: Mapped[Task] = relationship(back_populates="extensions")
     occurrence: Mapped["TaskOccurrence | None"] = relationship()
+    attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
+        back_populates="extension", order_by="Attachment.id")
     requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 

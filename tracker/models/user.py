@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,6 +51,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
     email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Per kind of message: "email", "bell" or "digest" (tracker.rules.preferences); unset ones follow the role.
+    notification_prefs: Mapped[dict | None] = mapped_column(JSON, default=dict)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -125,17 +127,23 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One sign-in attempt; failures within the lock window lock the account name and IP."""
+    """One sign-in attempt whose password was checked (tracker.services.signin counts them).
+
+    `device` is the id of the device cookie the browser showed for this username
+    (a browser that signed in as them before), or None for an untrusted client.
+    """
 
     __tablename__ = "login_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
     ip: Mapped[str] = mapped_column(String(64), default="")
+    device: Mapped[str | None] = mapped_column(String(32), default=None)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         Index("ix_login_attempt_username_at", "username", "at"),
         Index("ix_login_attempt_ip_at", "ip", "at"),
+        Index("ix_login_attempt_device_at", "device", "at"),
     )

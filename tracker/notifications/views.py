@@ -57,6 +57,8 @@ def open_one(notification_id: int):
         db.session.commit()
     if item.task_id:
         return redirect(url_for("tasks.show", task_id=item.task_id))
+    if item.directive_id:  # several tasks of one directive: the reader's tasks in it
+        return redirect(url_for("tasks.index", directive=item.directive_id))
     return redirect(url_for("notifications.index"))
 
 

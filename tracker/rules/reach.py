@@ -101,10 +101,21 @@ def can_report(user: User, task) -> bool:
     return task.directive.published and is_lead_side(user, task)
 
 
+def cooperating_part(user: User, task):
+    """The cooperating part of `task` that `user`'s unit (or an ancestor of it) holds, the closest one; or None."""
+    mine = [p for p in task.cooperating_parts if user.unit.path.startswith(p.unit.path)]
+    return max(mine, key=lambda p: len(p.unit.path), default=None)
+
+
 def can_contribute(user: User, task) -> bool:
-    """Cooperating units post their contribution to the lead unit."""
+    """Cooperating units post their contribution to the lead unit (and report on their part)."""
     return (task.directive.published and not is_lead_side(user, task)
-            and any(user.unit.path.startswith(u.path) for u in task.cooperating_units))
+            and cooperating_part(user, task) is not None)
+
+
+def can_assign_part(user: User, part) -> bool:
+    """Put a person on a cooperating part: the cooperating unit's leaders and secretaries."""
+    return is_admin(user) or (user.role in ("leader", "secretary") and user.unit_id == part.unit_id)
 
 
 def can_assign(user: User, task) -> bool:

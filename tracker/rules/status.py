@@ -98,6 +98,41 @@ def facts_of(task) -> TaskFacts:
     )
 
 
+@dataclass(frozen=True)
+class PartFacts:
+    """What is needed to know a cooperating part's status: its own dates, beside its task's facts."""
+
+    added_on: date | None = None  # the day it was added after publication; None: with the task
+    deadline: date | None = None  # its own deadline; None: the task's
+    done_on: date | None = None  # the day the cooperating unit marked its part done
+
+
+def part_deadline(own: date | None, task_deadline: date | None) -> date | None:
+    """The deadline in force of a cooperating part: its own, never later than the task's."""
+    if own is None or task_deadline is None:
+        return own if task_deadline is None else task_deadline
+    return min(own, task_deadline)
+
+
+def part_status_on(task: TaskFacts, part: PartFacts, day: date) -> str | None:
+    """Return a cooperating part's status on `day`, by the task rules against the part's own dates.
+
+    The part exists from the later of the day the task was assigned and the
+    day the part was added after publication; it is cancelled with its task; it is done (on time or late) from
+    the day the unit marked it done, else in progress or overdue against its
+    own deadline in force (capped by the task's deadline on `day`).
+    """
+    started = max(task.assigned_on, part.added_on) if part.added_on else task.assigned_on
+    return status_on(TaskFacts(
+        assigned_on=started, original_deadline=part_deadline(part.deadline, deadline_on(task, day)),
+        completed_on=part.done_on, done_on=part.done_on, cancelled_on=task.cancelled_on), day)
+
+
+def part_facts_of(part) -> PartFacts:
+    """Read the facts from a CooperatingPart row."""
+    return PartFacts(added_on=part.added_on, deadline=part.deadline, done_on=part.done_on)
+
+
 def rates(counts: dict[str, int]) -> dict[str, float | None]:
     """Completion and on-time rates from status counts (None when the denominator is 0)."""
     done = counts.get("done_on_time", 0) + counts.get("done_late", 0)

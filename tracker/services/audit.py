@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from tracker.database import db
-from tracker.models import AuditEvent
+from tracker.models import AuditEvent, Unit, User
 
 CLIENT_IP = "client_ip"  # the key of the request's address in `db.session.info`
 
@@ -56,3 +58,34 @@ def diff(obj, fields: dict[str, Any]) -> dict[str, list[Any]]:
         if old != new:
             changes[name] = [old, new]
     return changes
+
+
+UNIT_FIELDS = ("lead_unit", "cooperating_units", "unit")  # changes that hold unit codes
+USER_FIELDS = ("assignee",)  # changes that hold usernames
+
+
+def people_names(events) -> dict[str, dict[str, str]]:
+    """The names behind the codes the events' changes hold: {"unit": {code: name}, "user": {username: full name}}.
+
+    The log keeps stable identifiers (a unit's code, a username); a page shows them as people read them.
+    """
+    codes: set[str] = set()
+    usernames: set[str] = set()
+    for event in events:
+        for name, change in (event.changes or {}).items():
+            bucket = codes if name in UNIT_FIELDS else usernames if name in USER_FIELDS else None
+            if bucket is not None:
+                bucket.update(_strings(change))
+    units = {} if not codes else dict(db.session.execute(
+        select(Unit.code, Unit.name).where(Unit.code.in_(sorted(codes)))).all())
+    users = {} if not usernames else dict(db.session.execute(
+        select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))).all())
+    return {"unit": units, "user": users}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []

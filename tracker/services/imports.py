@@ -26,6 +26,8 @@ from sqlalchemy import func, insert, select
 
 from tracker.lazytext import _l
 from tracker.models import Directive, Task, Unit, User
+from tracker.models.search import SearchDoc
+from tracker.models.search import task_rows as search_rows
 from tracker.models.task import task_cooperation
 from tracker.rules.imports import (
     FIELDS,
@@ -145,6 +147,8 @@ class Plan:
     rows: list[Row] = field(default_factory=list)
     new_rows: list[Row] = field(default_factory=list)  # without problems, not imported yet
     existing_rows: list[Row] = field(default_factory=list)  # imported before: skipped
+    # Imported before, and the tracker now says otherwise (row, state, day): left as they are.
+    changed_rows: list[tuple[Row, str, date | None]] = field(default_factory=list)
     directives: dict[tuple, int] = field(default_factory=dict)  # (number key, date) -> existing directive id
     missing_columns: list[str] = field(default_factory=list)
 
@@ -240,19 +244,25 @@ def _check_database(session, plan: Plan) -> None:
             row.problems.append(Problem("exists_other_date", "issued_on", hit[1].strftime("%d/%m/%Y")))
         else:
             plan.directives[row.directive_key] = hit[0]
-    present: set[tuple[int, str, str]] = set()
+    present: dict[tuple[int, str, str], tuple[str, date | None]] = {}
     for part in _chunks(sorted(set(plan.directives.values()))):
-        for did, title, code in session.execute(
-                select(Task.directive_id, Task.title, Unit.code).join(Unit, Unit.id == Task.lead_unit_id)
+        for did, title, code, state, completed, cancelled in session.execute(
+                select(Task.directive_id, Task.title, Unit.code, Task.state, Task.completed_on, Task.cancelled_on)
+                .join(Unit, Unit.id == Task.lead_unit_id)
                 .where(Task.directive_id.in_(part), Task.parent_id.is_(None))):
-            present.add((did, fold(title)[:1000], code))
+            state = "open" if state == "submitted" else state
+            present[(did, fold(title)[:1000], code)] = (state, completed if state == "done" else
+                                                        cancelled if state == "cancelled" else None)
     for row in plan.rows:
         did = plan.directives.get(row.directive_key)
-        if did is not None and (did, *row.task_key) in present:
+        now = present.get((did, *row.task_key)) if did is not None else None
+        if now is not None:
             # Already imported: skipped. Its duplicate mark within the file no longer matters.
             row.problems = [p for p in row.problems if p.code != "duplicate"]
             if not row.problems:
                 plan.existing_rows.append(row)
+                if now[0] != row.state or (row.state == "done" and now[1] != row.closed_on):
+                    plan.changed_rows.append((row, *now))
             continue
         if not row.problems:
             plan.new_rows.append(row)
@@ -365,6 +375,14 @@ def apply_import(session, plan: Plan, actor: User | None, today: date, skip_inva
                     links.append({"task_id": tid, "unit_id": unit.id})
     if links:
         session.execute(insert(task_cooperation), links)
+    # The full-text index is kept at each ORM flush; these tasks were written around it.
+    indexed = select(SearchDoc.id).where(SearchDoc.kind == "task", SearchDoc.ref_id == table.c.id)
+    for part in _chunks(sorted({ids[key] for key in groups})):
+        docs = search_rows(session.execute(
+            select(table.c.id, table.c.title, table.c.description)
+            .where(table.c.directive_id.in_(part), ~indexed.exists())).all())
+        for chunk in _chunks(docs, 1000):
+            session.execute(insert(SearchDoc), chunk)
     for key, directive in made.items():
         audit.record("directive.import", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}",
                      changes={"tasks": len(groups[key])})
@@ -401,7 +419,7 @@ def _task_values(row: Row, directive_id: int, position: int, issuing_unit_id: in
 
 def template_workbook() -> bytes:
     """An empty list with the recognised headers, and a sheet explaining each column."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # ~10 MB: loaded by the workers that hand out the template only
     from openpyxl.styles import Font
 
     book = Workbook()

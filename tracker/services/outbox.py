@@ -31,11 +31,15 @@ def _insert(model):
 
 def enqueue_email(*, key: str, kind: str, user: User, subject: str, text: str, html: str, message_id: str,
                   planned_for: date, task_id: int | None = None, deadline: date | None = None,
-                  occurrence: int = 1, now: datetime | None = None) -> bool:
-    """Queue an e-mail unless one with `key` exists; return True if this call queued it."""
+                  occurrence: int = 1, now: datetime | None = None, part_unit_id: int | None = None) -> bool:
+    """Queue an e-mail unless one with `key` exists; return True if this call queued it.
+
+    `part_unit_id` marks a cooperating part's reminder (the part of that unit in task `task_id`).
+    """
     now = now or utcnow()
     stmt = _insert(OutboxMessage).values(
         dedupe_key=key[:200], kind=kind, occurrence=occurrence, task_id=task_id, user_id=user.id, deadline=deadline,
+        part_unit_id=part_unit_id,
         planned_for=planned_for, to_addr=user.email, subject=subject[:500], body_text=text, body_html=html,
         message_id=message_id, state="pending", attempts=0, next_attempt_at=now, last_error="", attempt_log=[],
         created_at=now,
@@ -80,9 +84,11 @@ def enqueue_many(model, rows: list[dict]) -> set[str]:
 
 
 def email_row(*, key: str, kind: str, user: User, subject: str, text: str, html: str, message_id: str,
-              planned_for: date, task_id: int | None, deadline: date | None, occurrence: int, now: datetime) -> dict:
+              planned_for: date, task_id: int | None, deadline: date | None, occurrence: int, now: datetime,
+              part_unit_id: int | None = None) -> dict:
     """The columns of an outbox message, as enqueue_email writes them."""
     return dict(dedupe_key=key[:200], kind=kind, occurrence=occurrence, task_id=task_id, user_id=user.id,
+                part_unit_id=part_unit_id,
                 deadline=deadline, planned_for=planned_for, to_addr=user.email, subject=subject[:500],
                 body_text=text, body_html=html, message_id=message_id, state="pending", attempts=0,
                 next_attempt_at=now, last_error="", attempt_log=[], created_at=now)

@@ -5,6 +5,10 @@ reminder windows (indexed on state and deadline), applies the pure rules of
 tracker.rules.reminders, and queues an e-mail and an in-app notification
 per (task, recipient, rule, occurrence, deadline in force). Running it
 again the same day, or in two processes at once, queues nothing more.
+Cooperating parts are reminded by the same rules against their own
+deadline in force, to the person their unit put on them or the unit's
+leaders, escalated to the issuing side; their keys also name the part's
+unit, so each (part, recipient, rule, occurrence, deadline) is queued once.
 Pending reminders that no longer apply (task closed, deadline moved,
 before-deadline day passed, recipient deactivated) are cancelled first.
 
@@ -19,11 +23,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import (
     AuditEvent,
+    CooperatingPart,
     Directive,
     Notification,
     OutboxMessage,
@@ -33,6 +38,7 @@ from tracker.models import (
     User,
     load_calendar,
 )
+from tracker.rules.preferences import BELL, DIGEST, EMAIL, channel, wants_digest
 from tracker.rules.reminders import (
     DUE_TODAY,
     TO_ASSIGNEE,
@@ -52,6 +58,7 @@ from tracker.services.outbox import (
     existing_keys,
     notification_row,
 )
+from tracker.services.status_sql import part_deadline_sql
 from tracker.timeutil import utcnow
 
 BEFORE_PREFIX = "due_in_"
@@ -75,6 +82,7 @@ class Planned:
     occurrence: int
     deadline: date | None
     email: bool
+    unit: str | None = None  # a cooperating part's reminder: the part's unit code
 
 
 def cancel_stale(today: date) -> int:
@@ -83,16 +91,22 @@ def cancel_stale(today: date) -> int:
         (DUE_TODAY, "overdue", "escalation"))
     task = select(Task.id).where(Task.id == OutboxMessage.task_id)
     closed = exists(task.where(Task.state != "open"))
-    moved = exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline)))
+    moved = and_(OutboxMessage.part_unit_id.is_(None),
+                 exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline))))
     # A periodic task's reminders follow its open occurrences' deadlines.
     occurrence_open = exists(select(TaskOccurrence.id).where(
         TaskOccurrence.task_id == OutboxMessage.task_id, TaskOccurrence.deadline == OutboxMessage.deadline,
         TaskOccurrence.state == "open"))
     moved = and_(moved, ~occurrence_open)
+    # A part's reminder: the part was removed or marked done, or its deadline in force moved.
+    part = select(CooperatingPart.task_id).join(Task, Task.id == CooperatingPart.task_id).where(
+        CooperatingPart.task_id == OutboxMessage.task_id, CooperatingPart.unit_id == OutboxMessage.part_unit_id,
+        CooperatingPart.done_on.is_(None), part_deadline_sql() == OutboxMessage.deadline)
+    part_gone = and_(OutboxMessage.part_unit_id.is_not(None), ~exists(part))
     inactive = exists(select(User.id).where(User.id == OutboxMessage.user_id, User.active.is_(False)))
     before_passed = and_(or_(OutboxMessage.kind.like(BEFORE_PREFIX + "%"), OutboxMessage.kind == DUE_TODAY),
                          OutboxMessage.deadline < today)
-    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, before_passed)))
+    stale = or_(inactive, and_(reminder_kind, or_(closed, moved, part_gone, before_passed)))
     result = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.state == "pending", stale)
         .values(state="cancelled", last_error="no longer applies").execution_options(synchronize_session=False))
@@ -144,7 +158,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
     tasks = db.session.scalars(
         select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
-        .options(joinedload(Task.assignee), joinedload(Task.directive)).order_by(Task.deadline, Task.id)).all()
+        .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
+        .order_by(Task.deadline, Task.id)).all()
     # Each open period of a periodic task is reminded against its own deadline.
     occ_ranges = [and_(TaskOccurrence.deadline >= w.first, TaskOccurrence.deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
@@ -153,17 +168,21 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         select(TaskOccurrence).join(Task, Task.id == TaskOccurrence.task_id)
         .where(TaskOccurrence.state == "open", Task.state == "open", or_(*occ_ranges), published)
         .options(joinedload(TaskOccurrence.task).joinedload(Task.assignee),
-                 joinedload(TaskOccurrence.task).joinedload(Task.directive))
+                 joinedload(TaskOccurrence.task).joinedload(Task.directive),
+                 joinedload(TaskOccurrence.task).selectinload(Task.lead_unit))
         .order_by(TaskOccurrence.deadline, TaskOccurrence.id)).all()
     targets = [(task, task.deadline, None) for task in tasks] + [(o.task, o.deadline, o.period) for o in occurrences]
     due = [(task, deadline, period, r) for task, deadline, period in targets
            for r in reminders_due(deadline, today, cal, rules)]
-    if not due:
+    parts = _parts_due(today, windows, published)
+    due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
+    if not due and not due_parts:
         return []
-    leaders = _people({t.lead_unit_id for t, *_rest in due}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, _d, _p, r in due if r.audience == TO_ISSUER}, ("leader", "secretary"))
-    # Who gets what, then which of those keys exist already: a few queries, not one per reminder.
-    wanted: list[tuple[Task, object, User, str, bool, date, str | None]] = []
+    leaders = _people({t.lead_unit_id for t, *_rest in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, _d, _p, r in due if r.audience == TO_ISSUER}
+                      | {p.task.issuing_unit_id for p, _d, r in due_parts if r.audience == TO_ISSUER},
+                      ("leader", "secretary"))
+    queue = _Queue(settings, today, now, dry_run, mailer, cal)
     for task, deadline, period, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
@@ -172,44 +191,115 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, None, deadline, reminder, recipients, period)
+    for part, deadline, reminder in due_parts:
+        task = part.task
+        assignee = part.assignee if part.assignee and part.assignee.active else None
+        if reminder.audience == TO_ASSIGNEE:
+            recipients = [assignee] if assignee else leaders.get(part.unit_id, [])
+        elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
+            recipients = ([assignee] if assignee else []) + leaders.get(part.unit_id, [])
+        else:
+            recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
+        queue.send(task, part, deadline, reminder, recipients)
+    return queue.flush()
+
+
+def _parts_due(today: date, windows, published) -> list[tuple[CooperatingPart, date]]:
+    """The open cooperating parts (of open, published tasks) whose deadline in force is in today's windows."""
+    deadline = part_deadline_sql()
+    ranges = [and_(deadline >= w.first, deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        ranges.append(deadline <= windows.overdue_until)
+    rows = db.session.execute(
+        select(CooperatingPart, deadline).join(Task, Task.id == CooperatingPart.task_id)
+        .where(Task.state == "open", CooperatingPart.done_on.is_(None), deadline.is_not(None), or_(*ranges),
+               published, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= today))
+        .options(joinedload(CooperatingPart.task).joinedload(Task.directive), joinedload(CooperatingPart.unit),
+                 joinedload(CooperatingPart.assignee))
+        .order_by(deadline, CooperatingPart.task_id, CooperatingPart.unit_id)).all()
+    return [(part, part_deadline) for part, part_deadline in rows]
+
+
+class _Queue:
+    """Queues one day's reminders: an in-app notification and an e-mail per recipient, once per key."""
+
+    def __init__(self, settings, today: date, now: datetime, dry_run: bool, mailer, cal) -> None:
+        self.settings, self.today, self.now, self.dry_run, self.mailer, self.cal = \
+            settings, today, now, dry_run, mailer, cal
+        self.wanted: list[_Wanted] = []
+
+    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients,
+             period: str | None = None) -> None:
+        """Queue `reminder` of `task` (or of its cooperating `part`, or its `period`) against `deadline` to each
+        recipient once."""
+        settings = self.settings
         seen: set[int] = set()
         for user in recipients:
             if user.id in seen:
                 continue
             seen.add(user.id)
-            key = f"r:{task.id}:{user.id}:{reminder.rule}:{reminder.occurrence}:{deadline.isoformat()}"
+            where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
+            key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
+                  f"{deadline.isoformat()}"
             if period is not None:
                 key += f":{period}"
-            wants_email = settings.email_enabled and user.email_notifications and bool(user.email)
-            wanted.append((task, reminder, user, key, wants_email, deadline, period))
-    keys = [w[3] for w in wanted]
-    mailed = existing_keys(OutboxMessage, keys)
-    if dry_run:
-        return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, deadline, wants_email)
-                for task, reminder, user, key, wants_email, deadline, _period in wanted if key[:200] not in mailed]
-    notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
-    notes, emails = [], []
-    for task, reminder, user, key, wants_email, deadline, period in wanted:
-        title = f"{task.title} ({period})" if period else task.title
-        if settings.inapp_enabled and key[:200] not in notified:
-            notes.append(notification_row(key=key, kind="reminder", user=user, task_id=task.id, title=title[:500],
-                                          now=now))
-        if wants_email and key[:200] not in mailed:  # rendered only when it is to be queued
-            subject, text, html = mailer.render(
-                "reminder", locale=user.language, task=task, user=user, rule=reminder.rule,
-                occurrence=reminder.occurrence, today=today, url=mailer.task_url(task.id),
-                days_left=cal.working_days_between(today, deadline),
-                late_days=-cal.working_days_between(today, deadline), deadline=deadline, period=period)
-            emails.append(email_row(key=key, kind=reminder.rule, user=user, subject=subject, text=text, html=html,
-                                    message_id=mailer.new_message_id(), planned_for=today, task_id=task.id,
-                                    deadline=deadline, occurrence=reminder.occurrence, now=now))
-    queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
-    return [Planned(task.id, user.username, reminder.rule, reminder.occurrence, deadline, wants_email)
-            for task, reminder, user, key, wants_email, deadline, _period in wanted if key[:200] in queued]
+            how = channel(user.role, user.notification_prefs, reminder.rule)
+            if how == DIGEST:  # their weekly digest lists the task instead
+                continue
+            wants_email = how == EMAIL and settings.email_enabled and user.email_notifications and bool(user.email)
+            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email, period))
+
+    def flush(self) -> list[Planned]:
+        """Queue what was asked for, skipping the keys that exist: a few queries, not one per reminder."""
+        settings, today, now, mailer, cal = self.settings, self.today, self.now, self.mailer, self.cal
+        keys = [w.key for w in self.wanted]
+        mailed = existing_keys(OutboxMessage, keys)
+        if self.dry_run:
+            return [w.planned() for w in self.wanted if w.key[:200] not in mailed]
+        notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
+        notes, emails = [], []
+        for w in self.wanted:
+            title = f"{w.task.title} ({w.period})" if w.period else w.task.title
+            if settings.inapp_enabled and w.key[:200] not in notified:
+                notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
+                                              title=title[:500], now=now))
+            if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
+                subject, text, html = mailer.render(
+                    "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
+                    occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
+                    days_left=cal.working_days_between(today, w.deadline),
+                    late_days=-cal.working_days_between(today, w.deadline), deadline=w.deadline, period=w.period)
+                row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
+                                message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
+                                deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
+                                part_unit_id=w.part.unit_id if w.part is not None else None)
+                emails.append(row)
+        queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+        return [w.planned() for w in self.wanted if w.key[:200] in queued]
+
+
+@dataclass
+class _Wanted:
+    """One reminder for one person, before it is known whether its key exists."""
+
+    task: Task
+    part: CooperatingPart | None
+    deadline: date
+    reminder: object
+    user: User
+    key: str
+    wants_email: bool
+    period: str | None = None  # a periodic task's period: its reminder names it
+
+    def planned(self) -> Planned:
+        return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,
+                       self.wants_email, self.part.unit.code if self.part is not None else None)
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
-    """Queue each leader's weekly digest of due-soon and overdue tasks in their reach (once a week)."""
+    """Queue the weekly digest of due-soon and overdue tasks in their reach (once a week) to each leader, and to
+    whoever chose "digest only" for some kind of message (tracker.rules.preferences)."""
     now = now or utcnow()
     settings = get_settings()
     if not settings.email_enabled:
@@ -219,10 +309,10 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     horizon = cal.add_working_days(today, rules.due_soon_days) if rules.due_soon_days else today
     year, week, _ = today.isocalendar()
     queued = 0
-    leaders = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True),
-                                                    User.email_notifications.is_(True))
-                                 .options(joinedload(User.unit))).all()
-    for leader in leaders:
+    readers = db.session.scalars(select(User).where(User.active.is_(True), User.email_notifications.is_(True),
+                                                    User.email != "")
+                                 .options(joinedload(User.unit)).order_by(User.id)).all()
+    for leader in (u for u in readers if wants_digest(u.role, u.notification_prefs)):
         key = f"digest:{leader.id}:{year}-W{week:02d}"
         if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
             continue
@@ -248,17 +338,33 @@ def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
     return queued
 
 
-def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer) -> None:
+def enqueue_event_email(user: User, kind: str, task: Task, today: date, mailer, note: str = "") -> None:
     """E-mail for an event (assignment, return, decision), sent after the request commits."""
     settings = get_settings()
     if not (settings.email_enabled and user.email_notifications and user.email and user.active):
         return
     subject, text, html = mailer.render("event", locale=user.language, task=task, user=user, kind=kind,
-                                        url=mailer.task_url(task.id))
+                                        url=mailer.task_url(task.id), note=note)
     message_id = mailer.new_message_id()
     enqueue_email(key=f"e:{kind}:{task.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
                   text=text, html=html, message_id=message_id, planned_for=today, task_id=task.id,
                   deadline=task.deadline)
+
+
+def enqueue_items_email(user: User, kind: str, directive: Directive, items, today: date, mailer) -> None:
+    """One e-mail telling `user` of all their new `items` (tracker.services.notices.Item) in `directive`."""
+    settings = get_settings()
+    if not (settings.email_enabled and user.email_notifications and user.email and user.active):
+        return
+    items = sorted(items, key=lambda i: (i.task.position, i.task.id, i.part))
+    subject, text, html = mailer.render("items", locale=user.language, directive=directive, items=items, user=user,
+                                        kind=kind, task_url=mailer.task_url,
+                                        list_url=mailer.directive_tasks_url(directive.id))
+    message_id = mailer.new_message_id()
+    single = len({i.task.id for i in items}) == 1
+    enqueue_email(key=f"e:{kind}:d{directive.id}:{user.id}:{message_id}", kind=kind, user=user, subject=subject,
+                  text=text, html=html, message_id=message_id, planned_for=today,
+                  task_id=items[0].task.id if single else None, deadline=items[0].task.deadline if single else None)
 
 
 def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | None = None) -> int:
@@ -272,10 +378,13 @@ def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | Non
         _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
     queued = 0
     for user in recipients:
+        # Someone pressed "remind now" for this person: "digest only" still shows it in the bell.
+        how = BELL if channel(user.role, user.notification_prefs, "manual") == DIGEST else \
+            channel(user.role, user.notification_prefs, "manual")
         key = f"m:{task.id}:{user.id}:{stamp}"
         if enqueue_notification(key=key, kind="reminder", user=user, task_id=task.id, title=task.title, now=now):
             queued += 1
-        if get_settings().email_enabled and user.email_notifications and user.email:
+        if how == EMAIL and get_settings().email_enabled and user.email_notifications and user.email:
             subject, text, html = mailer.render("reminder", locale=user.language, task=task, user=user,
                                                 rule="manual", occurrence=1, today=today, url=mailer.task_url(task.id),
                                                days_left=None, sender=actor)

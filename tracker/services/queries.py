@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import params
 from tracker.database import db
-from tracker.models import Directive, Task, Unit, User, task_cooperation
+from tracker.models import CooperatingPart, Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES
 from tracker.services import reach_sql
@@ -42,6 +42,7 @@ class TaskFilters:
     lead_unit: Unit | None = None
     assignee: User | None = None
     directive_id: int | None = None
+    doc: str = ""  # words of a document's number (số ký hiệu), as typed in the list's filter bar
     due_after: date | None = None
     due_before: date | None = None
     priority: str = ""
@@ -69,7 +70,7 @@ class TaskFilters:
 VIEWS = ("all", "mine", "unit")
 _UNIT_ARGS = ("unit", "lead_unit", "issuing_unit", "cooperating_unit")
 _DATE_ARGS = ("due_after", "due_before", "as_of", "period_start", "period_end", "done_from", "done_to")
-_TEXT_ARGS = ("priority", "q", "tag")
+_TEXT_ARGS = ("priority", "q", "tag", "doc")
 _FLAG_ARGS = {"lead_unit_only": "lead_unit_only", "attention": "attention", "published_only": "published"}
 
 
@@ -105,6 +106,21 @@ def to_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     if filters.sort != "deadline":
         args["sort"] = filters.sort
     return args
+
+
+def number_pattern(text: str) -> str:
+    """A LIKE pattern finding `text` in documents' folded numbers (Directive.number_key: no spaces)."""
+    return like_pattern(text).replace(" ", "")
+
+
+def directive_numbered(user: User, text: str) -> Directive | None:
+    """The one document `user` may see whose number is `text` (spaces and accents aside), else None."""
+    key = fold(text).replace(" ", "")[:80]
+    if not key:
+        return None
+    found = [d for d in db.session.scalars(select(Directive).where(Directive.number_key == key).limit(20))
+             if reach.can_view_directive(user, d)]
+    return found[0] if len(found) == 1 else None
 
 
 def visible_directive(user: User, directive_id: int | None) -> Directive | None:
@@ -194,6 +210,9 @@ def base_select(user: User, filters: TaskFilters, today: date):
         stmt = stmt.where(Task.deadline <= filters.due_before)
     if filters.priority:
         stmt = stmt.where(Task.priority == filters.priority)
+    if filters.doc.strip():
+        stmt = stmt.where(Task.directive_id.in_(select(Directive.id).where(
+            Directive.number_key.like(number_pattern(filters.doc), escape="\\"))))
     if filters.q.strip():
         stmt = stmt.where(Task.search_text.like(like_pattern(filters.q), escape="\\"))
     if filters.tag.strip():
@@ -241,7 +260,7 @@ def _unit_clause(unit: Unit):
 
 
 ROW_OPTIONS = (joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),
-               selectinload(Task.cooperating_units))  # what a row of a list shows
+               selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit))  # what a row of a list shows
 
 
 def task_select(user: User, filters: TaskFilters, today: date, expected: int | None = None) -> Select:
@@ -275,7 +294,8 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
                 stmt = stmt.where(Task.deadline < day)
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
-    elif gather if gather is not None else gathers(user, filters, today, expected):
+    elif filters.sort in ("deadline", "-deadline") and (
+            gather if gather is not None else gathers(user, filters, today, expected)):
         order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
                  else (func.coalesce(Task.deadline, date.min).desc(), Task.id.desc()))  # same order as SORTS
     else:

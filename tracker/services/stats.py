@@ -45,7 +45,17 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import DeadlineChange, Directive, ProgressUpdate, Task, TaskTransfer, Unit, User, load_calendar
+from tracker.models import (
+    CooperatingPart,
+    DeadlineChange,
+    Directive,
+    ProgressUpdate,
+    Task,
+    TaskTransfer,
+    Unit,
+    User,
+    load_calendar,
+)
 from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
@@ -53,7 +63,7 @@ from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
-from tracker.services.status_sql import deadline_sql
+from tracker.services.status_sql import deadline_sql, part_existed_sql, part_status_sql
 
 # --- what the figures are about ---------------------------------------------------------------
 
@@ -132,6 +142,34 @@ class QueryArgs(dict):
 
 
 # --- counts -----------------------------------------------------------------------------------
+
+@dataclass
+class PartCounts:
+    """Status counts of cooperating parts (of one unit, or all): cancelled tasks' parts left out."""
+
+    unit: Unit | None = None
+    by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES if s != "cancelled"})
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def overdue(self) -> int:
+        return self.by_status["overdue"]
+
+    @property
+    def late(self) -> int:
+        """Late now or done late."""
+        return self.by_status["overdue"] + self.by_status["done_late"]
+
+    def add(self, status: str, n: int) -> None:
+        if status in self.by_status:
+            self.by_status[status] += n
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, **self.by_status}
+
 
 @dataclass
 class Counts:
@@ -216,6 +254,8 @@ class UnitRow:
     unit: Unit
     counts: Counts
     taken_over_from: list[Unit] = field(default_factory=list)  # former units whose tasks it counts
+    below: bool = False  # the unit has sub-units (its row can open the level below)
+    own: bool = False  # the row of the dashboard's unit itself: the tasks it leads itself
 
 
 @dataclass
@@ -336,9 +376,13 @@ class DashboardStats:
         """Totals by status with the completion and on-time rates."""
         return self.counts()
 
-    def summary(self) -> tuple[Counts, list[UnitRow]]:
-        """The totals and the counts by lead unit, from one grouped query (the totals add the units up)."""
-        rows = self.by_unit()
+    def summary(self, rollup: bool = False) -> tuple[Counts, list[UnitRow]]:
+        """The totals and the counts by lead unit, from one grouped query (the totals add the units up).
+
+        With `rollup`, the rows are the units directly under the dashboard's unit, each counting its
+        whole subtree (`by_child_unit`), as the pages show them; else each task under its own lead unit.
+        """
+        rows = self.by_child_unit() if rollup else self.by_unit()
         totals = Counts(self.task_filters(), due_soon_filters=self.due_soon_filters(self.task_filters()))
         for row in rows:
             for status, n in row.counts.by_status.items():
@@ -399,6 +443,60 @@ class DashboardStats:
             units.sort(key=lambda u: u.sort_key)
         return result
 
+    def by_child_unit(self) -> list[UnitRow]:
+        """The units directly under the dashboard's unit (the top units for the admin), each counting the
+        tasks led anywhere in its subtree; those with no task show zeros (and stay out of the ranking).
+
+        The dashboard's unit leads tasks itself too: they come first, on a row of its own. A division
+        is thus counted under its department, the department under the province. Sub-units with tasks
+        that are no longer active still get their row, so that the rows add up to the totals.
+        """
+        root = self.scope_unit
+        if root is None:  # the admin: the province's committee when it is the one top unit
+            tops = list(self.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
+            root = tops[0] if len(tops) == 1 else None
+        base = self.task_filters()
+        leaves = self.by_unit()
+        parent_clause = Unit.parent_id == root.id if root is not None else Unit.parent_id.is_(None)
+        children = {u.id: u for u in self.session.scalars(select(Unit).where(parent_clause))}
+        counts: dict[int, Counts] = {}
+        taken: dict[int, list[Unit]] = {}
+        for leaf in leaves:
+            ids = [int(p) for p in leaf.unit.path.strip("/").split("/") if p]
+            if root is not None:
+                at = ids.index(root.id) if root.id in ids else -1
+                key = ids[at + 1] if 0 <= at < len(ids) - 1 else root.id
+            else:
+                key = ids[0] if ids else leaf.unit.id
+            if key not in counts:
+                counts[key] = Counts(replace(base, lead_unit=None))
+            for former in leaf.taken_over_from:
+                taken.setdefault(key, [])
+                if former not in taken[key]:
+                    taken[key].append(former)
+            for status, n in leaf.counts.by_status.items():
+                counts[key].add(status, n)
+            counts[key].due_soon += leaf.counts.due_soon
+        missing = [k for k in counts if k not in children and (root is None or k != root.id)]
+        if missing:
+            children.update({u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(missing)))})
+        with_children = set(self.session.scalars(select(Unit.parent_id).where(
+            Unit.parent_id.in_(list(children))).distinct())) if children else set()
+        rows = []
+        if root is not None and root.id in counts:
+            own = counts[root.id]
+            own.filters = replace(base, lead_unit=root, lead_unit_only=True)
+            own.due_soon_filters = self.due_soon_filters(own.filters)
+            rows.append(UnitRow(root, own, taken_over_from=taken.get(root.id, []), own=True))
+        for unit in sorted(children.values(), key=lambda u: (u.sort_key, u.id)):
+            if not unit.active and unit.id not in counts:
+                continue
+            c = counts.get(unit.id) or Counts(base)
+            c.filters = replace(base, lead_unit=unit, lead_unit_only=False)
+            c.due_soon_filters = self.due_soon_filters(c.filters)
+            rows.append(UnitRow(unit, c, taken_over_from=taken.get(unit.id, []), below=unit.id in with_children))
+        return rows
+
     def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
         """Sort keys that put units depth-first, siblings by name."""
         ids = {int(p) for u in units for p in u.path.strip("/").split("/") if p}
@@ -429,7 +527,7 @@ class DashboardStats:
         stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
-            stmt = stmt.options(selectinload(Task.cooperating_units)).execution_options(yield_per=500)
+            stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
         if limit is not None:
             stmt = stmt.limit(limit)
         for row in self.session.execute(stmt):
@@ -454,6 +552,18 @@ class DashboardStats:
                        ProgressUpdate.difficulties != "")
                 .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1)
                 .scalar_subquery())
+
+    def pending_proposals(self, limit: int = 50) -> list[ProgressUpdate]:
+        """Proposals (kiến nghị, đề xuất) of the dashboard's open tasks still awaiting the issuer's answer,
+        oldest first: what the report's section IV asks the leader to decide."""
+        stmt, _status = self._select(self.task_filters())
+        ids = stmt.with_only_columns(Task.id).where(Task.state.in_(("open", "submitted")))
+        return list(self.session.scalars(
+            select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids), ProgressUpdate.proposals != "",
+                                         func.coalesce(ProgressUpdate.response, "") == "",
+                                         ProgressUpdate.reported_on <= self.day)
+            .options(joinedload(ProgressUpdate.task), joinedload(ProgressUpdate.unit))
+            .order_by(ProgressUpdate.reported_on, ProgressUpdate.id).limit(limit)))
 
     def overdue(self, limit: int | None = 10, with_difficulties: bool = False) -> list[TaskRow]:
         """Overdue tasks, most overdue first."""
@@ -556,6 +666,37 @@ class DashboardStats:
         """Tasks of `unit` (with its sub-units), as lead (default) or, with cooperating_unit, as cooperating."""
         return self.task_filters(lead_unit=unit, **changes)
 
+    def parts(self, within: Unit | None = None) -> tuple[PartCounts, list[PartCounts]]:
+        """Cooperating parts of the tasks the dashboard counts, on D, by the part's unit.
+
+        Returns the totals and the counts by the part's unit, in tree order.
+        With `within`, the parts of that unit and its sub-units in any task
+        the user sees, whatever unit leads it (the unit dashboard). The status
+        of a part follows the task rules against its own deadline in force
+        today (tracker.rules.status.part_status_on); parts of cancelled
+        tasks are left out.
+        """
+        stmt, _status = self._select(self.task_filters() if within is None else self.task_filters(lead_unit=None))
+        ids = stmt.with_only_columns(Task.id)
+        query = (select(CooperatingPart.unit_id, part_status_sql(self.day).label("status"))
+                 .join(Task, Task.id == CooperatingPart.task_id)
+                 .where(CooperatingPart.task_id.in_(ids), part_existed_sql(self.day)))
+        if within is not None:
+            query = query.where(CooperatingPart.unit_id.in_(
+                select(Unit.id).where(Unit.path.startswith(within.path, autoescape=True))))
+        sub = query.subquery()
+        totals, grouped = PartCounts(), {}
+        for unit_id, status, n in self.session.execute(
+                select(sub.c.unit_id, sub.c.status, func.count()).group_by(sub.c.unit_id, sub.c.status)):
+            grouped.setdefault(unit_id, PartCounts()).add(status, n)
+            totals.add(status, n)
+        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        for unit_id, counts in grouped.items():
+            counts.unit = units[unit_id]
+        keys = self._tree_keys(list(units.values()))
+        rows = sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
+        return totals, rows
+
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
         return self.counts(self.task_filters(lead_unit=None, cooperating_unit=unit))
@@ -629,7 +770,9 @@ def stats_payload(user: User, as_of: date | None, unit=None, directive_id: int |
                         "taken_over_from": [u.code for u in row.taken_over_from],
                         "completion_rate": row.counts.completion_rate,
                         "on_time_rate": row.counts.on_time_rate})
+    parts, part_rows = stats.parts()
     return {
+        "cooperating": {**parts.as_dict(), "by_unit": [{"unit": row.unit.code, **row.as_dict()} for row in part_rows]},
         "as_of": stats.day.isoformat(),
         "totals": totals.as_dict(),
         "completion_rate": totals.completion_rate,

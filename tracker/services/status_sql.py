@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import and_, case, exists, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.models import DeadlineChange, Task
+from tracker.models import CooperatingPart, DeadlineChange, Task
 
 
 def deadline_sql(day: date | None = None) -> ColumnElement:
@@ -51,3 +51,32 @@ def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
 def existed_sql(day: date) -> ColumnElement[bool]:
     """SQL condition: the task existed on `day` (it had been assigned by then)."""
     return Task.assigned_on <= day
+
+
+def part_deadline_sql() -> ColumnElement:
+    """SQL for a cooperating part's deadline in force today (rules.status.part_deadline): its own, capped."""
+    own = CooperatingPart.deadline
+    return case((own.is_(None), Task.deadline), (Task.deadline.is_(None), own),
+                (own < Task.deadline, own), else_=Task.deadline)
+
+
+def part_status_sql(day: date) -> ColumnElement[str]:
+    """SQL CASE giving a cooperating part's status on `day` (rules.status.part_status_on, today's deadlines).
+
+    Use with parts that existed on that day (`part_existed_sql`), joined to their task.
+    """
+    deadline = part_deadline_sql()
+    d = literal(day)
+    done = CooperatingPart.done_on
+    return case(
+        (and_(Task.cancelled_on.is_not(None), Task.cancelled_on <= d), literal("cancelled")),
+        (and_(done.is_not(None), done <= d),
+         case((or_(deadline.is_(None), done <= deadline), literal("done_on_time")), else_=literal("done_late"))),
+        (or_(deadline.is_(None), d <= deadline), literal("in_progress")),
+        else_=literal("overdue"),
+    )
+
+
+def part_existed_sql(day: date) -> ColumnElement[bool]:
+    """SQL condition: the cooperating part existed on `day`."""
+    return and_(Task.assigned_on <= day, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= day))

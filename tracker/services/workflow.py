@@ -17,7 +17,9 @@ from tracker.lazytext import _l
 from tracker.models import (
     DIRECTIVE_KINDS,
     PRIORITIES,
+    Attachment,
     CompletionReport,
+    CooperatingPart,
     DeadlineChange,
     Directive,
     ExtensionRequest,
@@ -46,6 +48,15 @@ class DirectiveData:
     signer: str = ""
     text: str = ""
     on_behalf_of: User | None = None
+    tracker: User | None = None  # default: whoever records it
+
+
+@dataclass
+class PartData:
+    """A cooperating unit's duty and own deadline (None: the task's)."""
+
+    duty: str = ""
+    deadline: date | None = None
 
 
 @dataclass
@@ -59,6 +70,8 @@ class TaskData:
     priority: str = "normal"
     tags: list[str] = field(default_factory=list)
     recurrence: Recurrence | None = None  # a periodic task (only when it is added): its deadline is ignored
+    # Duty and deadline by cooperating unit id; a unit left out keeps what its part has (a new one: none).
+    part_details: dict[int, PartData] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +81,7 @@ class UpdateData:
     difficulties: str = ""
     proposals: str = ""
     report_number: str = ""
+    part_done: bool = False  # a cooperating unit marks its part done
 
 
 def _require(condition: bool, message=None) -> None:
@@ -75,9 +89,9 @@ def _require(condition: bool, message=None) -> None:
         raise Forbidden(message or _l("You do not have permission to do this."))
 
 
-def notify(users, kind: str, task: Task | None, title: str | None = None) -> None:
+def notify(users, kind: str, task: Task | None, title: str | None = None, note: str = "") -> None:
     """Tell `users` of `kind` about `task` once the change is saved (tracker.services.notices)."""
-    notices.tell(db.session, users, kind, task, title)
+    notices.tell(db.session, users, kind, task, title, note)
 
 
 def unit_leaders(unit: Unit) -> list[User]:
@@ -90,9 +104,72 @@ def responsible_people(task: Task) -> list[User]:
     return [task.assignee] if task.assignee else unit_leaders(task.lead_unit)
 
 
+def issuing_side(task: Task) -> list[User]:
+    """Who is told of a task's completion report, extension request and difficulties awaiting a decision.
+
+    For a directive's task: the leader it speaks for (`on_behalf_of`, or its
+    recorder when a leader of the issuing unit) and the person tracking it
+    (`tracker`, or its recorder). Other leaders of the issuing unit are not
+    told; all of them are only when no such leader is named (or they left).
+    For a sub-task: the leader who split it off, or else the unit's leaders.
+    """
+    if task.parent_id is not None:
+        issuer = task.created_by
+        named = issuer if issuer is not None and issuer.active and issuer.role == "leader" \
+            and issuer.unit_id == task.issuing_unit_id else None
+        return [named] if named else unit_leaders(task.issuing_unit)
+    directive = task.directive
+    recorder = directive.created_by
+    leader = directive.on_behalf_of or (recorder if recorder is not None and recorder.role == "leader"
+                                        and recorder.unit_id == directive.issuing_unit_id else None)
+    leaders = [leader] if leader is not None and leader.active else unit_leaders(directive.issuing_unit)
+    tracker = directive.tracker or recorder
+    return leaders + ([tracker] if tracker is not None and tracker.active and tracker not in leaders else [])
+
+
+def part_people(part: CooperatingPart) -> list[User]:
+    """Who answers for a cooperating part: the person its unit put on it, or the unit's leaders."""
+    return [part.assignee] if part.assignee and part.assignee.active else unit_leaders(part.unit)
+
+
+def parties(tasks, *, lead: bool = True, parts=None) -> dict[int, tuple[User, list[notices.Item]]]:
+    """Who new `tasks` concern and what each answers for in them: user id -> (user, items).
+
+    A lead task concerns its assignee, or the lead unit's leaders when
+    nobody is assigned (unless `lead` is False: only new parts are told); a
+    cooperating part concerns the person its unit put on it, or the unit's
+    leaders (every open part of the tasks, or only `parts`). This is the one
+    place that gathers them: publishing a directive and adding tasks or
+    parts later tell each person once, of all their items
+    (tracker.services.notices.tell_items).
+    """
+    gathered: dict[int, tuple[User, list[notices.Item]]] = {}
+    for task in tasks:
+        if lead:
+            for user in responsible_people(task):
+                gathered.setdefault(user.id, (user, []))[1].append(notices.Item(task, "lead"))
+        for part in (task.cooperating_parts if parts is None else parts):
+            if part.done_on is not None or part.task is not task:
+                continue
+            for user in part_people(part):
+                gathered.setdefault(user.id, (user, []))[1].append(
+                    notices.Item(task, "cooperating", part.duty or "", part.deadline_in_force))
+    return gathered
+
+
+def tell_parties(directive: Directive, tasks, *, lead: bool = True, parts=None) -> None:
+    """Tell each party of `tasks` (see `parties`) once, when the change is saved: one message per person,
+    "assigned" when they lead any of it, "cooperating" when they only cooperate."""
+    gathered = parties(tasks, lead=lead, parts=parts).values()
+    leading = [(user, items) for user, items in gathered if any(i.part == "lead" for i in items)]
+    cooperating = [(user, items) for user, items in gathered if all(i.part != "lead" for i in items)]
+    notices.tell_items(db.session, directive, leading, kind="assigned")
+    notices.tell_items(db.session, directive, cooperating, kind="cooperating")
+
+
 # --- directives -----------------------------------------------------------------------------
 
-def _validate_directive(data: DirectiveData, directive: Directive | None) -> None:
+def _validate_directive(data: DirectiveData, directive: Directive | None, recorder: User | None) -> None:
     errors = {}
     if not data.number.strip():
         errors["number"] = _l("Enter the document number.")
@@ -103,6 +180,10 @@ def _validate_directive(data: DirectiveData, directive: Directive | None) -> Non
     if data.on_behalf_of is not None and (data.on_behalf_of.unit_id != data.issuing_unit.id
                                           or data.on_behalf_of.role != "leader"):
         errors["on_behalf_of"] = _l("Choose a leader of the issuing unit.")
+    if data.tracker is not None and data.tracker is not recorder and (
+            data.tracker.unit_id != data.issuing_unit.id or not data.tracker.active
+            or data.tracker.role not in ("leader", "secretary")):
+        errors["tracker"] = _l("Choose a secretary or leader of the issuing unit.")
     if not errors:
         key = fold(data.number).replace(" ", "")
         taken = db.session.scalar(select(Directive.id).where(
@@ -125,6 +206,8 @@ def _apply_directive(directive: Directive, data: DirectiveData) -> None:
     directive.signer = data.signer.strip()
     directive.text = data.text
     directive.on_behalf_of = data.on_behalf_of
+    if data.tracker is not None:
+        directive.tracker = data.tracker
     directive.refresh_search()
 
 
@@ -132,11 +215,9 @@ def create_directive(actor: User, data: DirectiveData) -> Directive:
     """Record a directive (a draft until published)."""
     _require(reach.can_issue_for(actor, data.issuing_unit),
              _l("You can only record documents of your own unit."))
-    _validate_directive(data, None)
-    directive = Directive(created_by=actor)
+    _validate_directive(data, None, actor)
+    directive = Directive(created_by=actor, tracker=actor)
     _apply_directive(directive, data)
-    if actor.role == "secretary" and data.on_behalf_of is None:
-        directive.on_behalf_of = None
     db.session.add(directive)
     db.session.flush()
     audit.record("directive.create", actor=actor, obj=directive, summary=f"{directive.number}: {directive.title}")
@@ -150,11 +231,15 @@ def update_directive(actor: User, directive: Directive, data: DirectiveData) -> 
         if directive.tasks:
             raise Invalid(_l("Please correct the errors below."),
                           {"issuing_unit": _l("The issuing unit cannot change once tasks exist.")})
-    _validate_directive(data, directive)
+    _validate_directive(data, directive, directive.created_by)
     changes = audit.diff(directive, {"number": data.number.strip(), "kind": data.kind, "title": data.title.strip(),
                                      "issued_on": data.issued_on, "signer": data.signer.strip()})
     if data.text != directive.text:
         changes["text"] = ["…", "…"]
+    for name in ("on_behalf_of", "tracker"):
+        old, new = getattr(directive, name), getattr(data, name)
+        if new is not None and new is not old or (name == "on_behalf_of" and new is None and old is not None):
+            changes[name] = [old.username if old else None, new.username if new else None]
     _apply_directive(directive, data)
     for task in directive.tasks:
         task.assigned_on = assignment_day(data.issued_on, _added_after_publication(task, directive), task.created_on)
@@ -168,6 +253,41 @@ def _added_after_publication(task: Task, directive: Directive) -> bool:
     return directive.published_at is not None and (task.created_at or utcnow()) > directive.published_at
 
 
+def delete_directive(actor: User, directive: Directive) -> list[str]:
+    """Delete a draft document with its tasks and files (one audit event lists them); whoever may edit it.
+
+    A published document keeps its history. Returns the stored names of the files, for the caller to
+    remove from the disk once the deletion is committed.
+    """
+    _require(reach.can_edit_directive(actor, directive))
+    if directive.published:
+        raise Conflict(_l("A published document keeps its history: it cannot be deleted."))
+    attachments = list(db.session.scalars(select(Attachment).where(Attachment.directive_id == directive.id)))
+    tasks = _deepest_first(directive.tasks)
+    audit.record("directive.delete", actor=actor, obj=directive, summary=directive.number,
+                 changes={"tasks": [t.title[:200] for t in tasks],
+                          "files": [a.original_name for a in attachments]})
+    stored = [a.stored_name for a in attachments]
+    for attachment in attachments:
+        db.session.delete(attachment)
+    for task in tasks:
+        task.cooperating_units = []
+        db.session.delete(task)
+        db.session.flush()
+    db.session.delete(directive)
+    return stored
+
+
+def _deepest_first(tasks: list[Task]) -> list[Task]:
+    """Sub-tasks before their task (a task's row is referenced by its sub-tasks')."""
+    def depth(task: Task) -> int:
+        n = 0
+        while task.parent is not None:
+            task, n = task.parent, n + 1
+        return n
+    return sorted(tasks, key=lambda t: -depth(t))
+
+
 def publish_directive(actor: User, directive: Directive, today: date) -> None:
     """Publish: its tasks become visible to their units and reminders start."""
     _require(reach.can_edit_directive(actor, directive))
@@ -179,8 +299,7 @@ def publish_directive(actor: User, directive: Directive, today: date) -> None:
     directive.published_at = utcnow()
     for task in directive.tasks:  # every task recorded so far was given on the document's date
         task.assigned_on = assignment_day(directive.issued_on, False, task.created_on)
-    for task in active:
-        notify(responsible_people(task), "assigned", task)
+    tell_parties(directive, active)
     audit.record("directive.publish", actor=actor, obj=directive, summary=directive.number)
 
 
@@ -199,6 +318,10 @@ def _validate_task(data: TaskData, issuing_unit: Unit, not_before: date | None, 
         errors["cooperating_units"] = _l("Outside %(unit)s: %(names)s", unit=issuing_unit.name, names=", ".join(bad))
     elif any(u.id == data.lead_unit.id for u in data.cooperating_units):
         errors["cooperating_units"] = _l("The lead unit cannot also be a cooperating unit.")
+    else:
+        message = _part_deadline_error(data, not_before)
+        if message:
+            errors["cooperating_units"] = message
     if data.assignee is not None:
         if not data.assignee.active:
             errors["assignee"] = _l("This user is inactive.")
@@ -241,12 +364,58 @@ def _validate_recurrence(data: TaskData, starts_on: date, parent: Task | None) -
         raise Invalid(_l("Please correct the errors below."), errors)
 
 
+def _part_deadline_error(data: TaskData, not_before: date | None):
+    """Why a cooperating part's own deadline is refused (after the task's, or before the document), or None."""
+    names = {u.id: u.name for u in data.cooperating_units}
+    for unit_id, details in data.part_details.items():
+        if unit_id not in names or details.deadline is None:
+            continue
+        if data.deadline is not None and details.deadline > data.deadline:
+            return _l("The deadline of %(unit)s (%(date)s) cannot be after the task's (%(task_date)s).",
+                      unit=names[unit_id], date=details.deadline.strftime("%d/%m/%Y"),
+                      task_date=data.deadline.strftime("%d/%m/%Y"))
+        if not_before is not None and details.deadline < not_before:
+            return _l("The deadline of %(unit)s cannot be before the document's date (%(date)s).",
+                      unit=names[unit_id], date=not_before.strftime("%d/%m/%Y"))
+    return None
+
+
+def _set_parts(task: Task, data: TaskData, today: date) -> tuple[list[CooperatingPart], dict]:
+    """Make the task's cooperating parts those of `data`; return the new parts and what changed.
+
+    An own deadline equal to the task's is stored as none, so that the part
+    follows the task's deadline when it is extended.
+    """
+    kept = {p.unit_id: p for p in task.cooperating_parts}
+    wanted = {u.id: u for u in data.cooperating_units}
+    added, changes = [], {}
+    for unit_id, unit in wanted.items():
+        part = kept.get(unit_id)
+        if part is None:
+            added_on = today if task.id and task.directive.published else None  # before: from the task's day
+            part = CooperatingPart(unit=unit, unit_id=unit_id, added_on=added_on)
+            task.cooperating_parts.append(part)
+            added.append(part)
+        details = data.part_details.get(unit_id)
+        if details is None:
+            continue
+        duty = (details.duty or "").strip()
+        deadline = None if details.deadline == data.deadline else details.deadline
+        if part not in added and (duty != part.duty or deadline != part.deadline):
+            changes[unit.code] = [{"duty": part.duty, "deadline": part.deadline},
+                                  {"duty": duty, "deadline": deadline}]
+        part.duty, part.deadline = duty, deadline
+    for unit_id, part in kept.items():
+        if unit_id not in wanted:
+            task.cooperating_parts.remove(part)
+    return added, changes
+
+
 def _set_fields(task: Task, data: TaskData) -> None:
     task.title = data.title.strip()
     task.description = (data.description or "").strip()
     task.lead_unit = data.lead_unit
     task.lead_unit_id = data.lead_unit.id
-    task.cooperating_units = list(data.cooperating_units)
     task.assignee = data.assignee
     task.assignee_id = data.assignee.id if data.assignee else None
     task.priority = data.priority
@@ -280,6 +449,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
     if rec is not None:
         task.recur_every, task.recur_day, task.recur_until = rec.every, rec.day, rec.until
     _set_fields(task, data)
+    parts, _changes = _set_parts(task, data, today)
     db.session.add(task)
     db.session.flush()
     if rec is not None:
@@ -290,7 +460,7 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
         changes["recurrence"] = {"every": rec.every, "day": rec.day, "until": rec.until}
     audit.record("task.create", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if directive.published:
-        notify(responsible_people(task), "assigned", task)
+        tell_parties(directive, [task])
     return task
 
 
@@ -324,14 +494,19 @@ def update_task(actor: User, task: Task, data: TaskData, today: date, expected_v
                                data.assignee.username if data.assignee else None]
     old_deadline = task.deadline
     _set_fields(task, data)
+    added, part_changes = _set_parts(task, data, today)
+    if part_changes:
+        changes["cooperating_parts"] = part_changes
     if data.deadline != old_deadline:
         _change_deadline(actor, task, data.deadline, today, reason or str(_l("Edited by the issuer")))
     if not task.directive.published:
         task.original_deadline = task.deadline
     _touch(task, actor)
     audit.record("task.update", actor=actor, obj=task, summary=task.title[:200], changes=changes)
-    if "assignee" in changes and data.assignee is not None and task.directive.published:
-        notify([data.assignee], "assigned", task)
+    lead_changed = "assignee" in changes or "lead_unit" in changes
+    if task.directive.published and (lead_changed or added):
+        # the new parties: the assignee or the new lead unit's leaders, and the units added to cooperate
+        tell_parties(task.directive, [task], lead=lead_changed, parts=added)
 
 
 def _change_deadline(actor: User, task: Task, new_deadline: date | None, today: date, reason: str,
@@ -372,8 +547,13 @@ def remove_task(actor: User, task: Task) -> None:
     db.session.delete(task)
 
 
-def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None) -> None:
-    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it)."""
+def assign(actor: User, task: Task, assignee: User | None, expected_version: int | None = None,
+           note: str = "") -> None:
+    """Give the task to a person of the lead unit (or to nobody: the unit's leaders answer for it).
+
+    `note` is the instruction that goes with it (ý kiến giao việc): kept in
+    the history and told to the assignee.
+    """
     _require(reach.can_assign(actor, task))
     check_version(task, expected_version)
     if task.is_closed:
@@ -381,14 +561,39 @@ def assign(actor: User, task: Task, assignee: User | None, expected_version: int
     if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(task.lead_unit.path)):
         raise Invalid(_l("Please correct the errors below."),
                       {"assignee": _l("The assignee must be an active member of the lead unit.")})
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise Invalid(_l("Please correct the errors below."), {"note": _l("At most 5000 characters.")})
     old = task.assignee
     task.assignee = assignee
     task.assignee_id = assignee.id if assignee else None
     _touch(task, actor)
-    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"assignee": [old.username if old else None, assignee.username if assignee else None]})
+    changes = {"assignee": [old.username if old else None, assignee.username if assignee else None]}
+    if note:
+        changes["instruction"] = note
+    audit.record("task.assign", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if assignee is not None and task.directive.published:
-        notify([assignee], "assigned", task)
+        notify([assignee], "assigned", task, title=f"{task.title} — {note}" if note else None, note=note)
+
+
+def assign_part(actor: User, task: Task, part: CooperatingPart, assignee: User | None) -> None:
+    """A cooperating unit puts one of its people on its part (or nobody: its leaders answer for it)."""
+    _require(task.directive.published and reach.can_assign_part(actor, part),
+             _l("Only the cooperating unit's leaders and secretaries assign its part."))
+    if task.is_closed:
+        raise Conflict(_l("This task is closed."))
+    if assignee is not None and (not assignee.active or not assignee.unit.path.startswith(part.unit.path)):
+        raise Invalid(_l("Please correct the errors below."),
+                      {"assignee": _l("Choose an active member of %(unit)s.", unit=part.unit.name)})
+    old = part.assignee
+    part.assignee = assignee
+    part.assignee_id = assignee.id if assignee else None
+    _touch(task, actor)
+    audit.record("task.assign_part", actor=actor, obj=task, summary=task.title[:200],
+                 changes={"cooperating_parts": {part.unit.code: [old.username if old else None,
+                                                                 assignee.username if assignee else None]}})
+    if assignee is not None:
+        notify([assignee], "cooperating", task)
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -405,6 +610,8 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
         errors["progress"] = _l("Progress is a percentage from 0 to 100.")
     if lead and data.progress is None:
         errors["progress"] = _l("Enter the progress in percent.")
+    if data.part_done and not contribution:
+        errors["part_done"] = _l("Only a cooperating unit marks its part done.")
     if not (data.results.strip() or data.difficulties.strip() or data.proposals.strip()):
         errors["results"] = _l("Describe the results, difficulties or proposals.")
     if errors:
@@ -421,13 +628,31 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
         task.needs_attention = update.raises_issue
         _touch(task, actor)
         _roll_up(task.parent)
-    elif update.raises_issue:
-        task.needs_attention = True
+    else:
+        part = reach.cooperating_part(actor, task)
+        if data.progress is not None:
+            part.progress = data.progress
+        if data.part_done and part.done_on is None:
+            part.done_on = today
+        if update.raises_issue:
+            task.needs_attention = True
         _touch(task, actor)
     db.session.flush()
     audit.record("task.progress", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"progress": data.progress, "contribution": contribution})
+                 changes={"progress": data.progress, "contribution": contribution,
+                          "part_done": True if data.part_done else None})
+    if update.raises_issue and task.directive.published:
+        notify(issuing_side(task), "difficulty", task)
     return update
+
+
+def report_part(actor: User, task: Task, data: UpdateData, today: date) -> ProgressUpdate:
+    """A cooperating unit reports on its part (and may mark it done): only that unit's people."""
+    _require(reach.can_contribute(actor, task), _l("Only the cooperating units of this task report on a part."))
+    if not data.results.strip():
+        raise Invalid(_l("Please correct the errors below."),
+                      {"results": _l("Say what your unit did on its part.")})
+    return post_update(actor, task, data, today)
 
 
 def _roll_up(parent: Task | None) -> None:
@@ -472,18 +697,30 @@ def respond_to_update(actor: User, update: ProgressUpdate, response: str) -> Non
 
 # --- completion -----------------------------------------------------------------------------
 
-def submit_completion(actor: User, task: Task, note: str, today: date) -> CompletionReport:
+def submit_completion(actor: User, task: Task, note: str, today: date, report_number: str = "",
+                      report_date: date | None = None) -> CompletionReport:
+    """The lead unit reports the task done: the results achieved (required), the report's number and date."""
     _require(reach.can_report(actor, task), _l("Only the lead unit can report completion."))
     if task.state != "open":
         raise Conflict(_l("Only an open task can be reported complete (this one is: %(state)s).",
                           state=state_label(task.state)))
-    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip())
+    errors = {}
+    if not note.strip():
+        errors["note"] = _l("Describe the results achieved: the issuer decides on them.")
+    if report_date is not None and report_date > today:
+        errors["report_date"] = _l("The report's date cannot be in the future.")
+    if len(report_number.strip()) > 80:
+        errors["report_number"] = _l("At most 80 characters.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+    report = CompletionReport(task=task, submitted_by_id=actor.id, submitted_on=today, note=note.strip(),
+                              report_number=report_number.strip(), report_date=report_date)
     db.session.add(report)
     task.state = "submitted"
     _touch(task, actor)
     db.session.flush()
     audit.record("task.submit", actor=actor, obj=task, summary=task.title[:200], changes={"state": ["open", "submitted"]})
-    notify(unit_leaders(task.issuing_unit), "submitted", task)
+    notify(issuing_side(task), "submitted", task)
     return report
 
 
@@ -534,6 +771,8 @@ def cancel_task(actor: User, task: Task, reason: str, today: date, secretaries_d
     _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can cancel a task."))
     if task.state == "cancelled":
         raise Conflict(_l("This task is already cancelled."))
+    if task.state == "done":
+        raise Conflict(_l("A task whose completion was confirmed cannot be cancelled."))
     if not reason.strip():
         raise Invalid(_l("Please correct the errors below."), {"reason": _l("Say why the task is cancelled.")})
     _cancel(actor, task, reason.strip(), today)
@@ -596,30 +835,49 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
                  changes={"deadline": [current, new_deadline], "reason": reason.strip(),
                           **({"period": occurrence.period} if occurrence is not None else {})})
-    notify(unit_leaders(task.issuing_unit), "extension_requested", task)
+    notify(issuing_side(task), "extension_requested", task)
     return ext
 
 
 def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str, today: date,
-                     secretaries_decide: bool = False) -> None:
+                     secretaries_decide: bool = False, deadline: date | None = None) -> None:
+    """Approve (the date asked for, or `deadline`, with a note saying why) or reject an extension request."""
     task = ext.task
     _require(reach.can_decide(actor, task, secretaries_decide), _l("Only the issuer can decide an extension."))
     if ext.state != "pending":
         raise Conflict(_l("This request has already been decided."))
     if approve and task.is_closed:
         raise Conflict(_l("A closed task cannot be extended."))
+    granted = deadline or ext.new_deadline
+    if approve and granted != ext.new_deadline:
+        errors = {}
+        current = ext.occurrence.deadline if ext.occurrence is not None else task.deadline
+        if current is not None and granted <= current:
+            errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
+                                    date=current.strftime("%d/%m/%Y"))
+        elif task.parent is not None and task.parent.deadline is not None and granted > task.parent.deadline:
+            errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
+                                    date=task.parent.deadline.strftime("%d/%m/%Y"))
+        if not note.strip():
+            errors["note"] = _l("Say why another date than the one asked for is approved.")
+        if errors:
+            raise Invalid(_l("Please correct the errors below."), errors)
     ext.state = "approved" if approve else "rejected"
     ext.decided_by_id = actor.id
     ext.decided_at = utcnow()
     ext.decision_note = note.strip()
-    if approve and ext.occurrence is not None:
-        ext.occurrence.deadline = ext.new_deadline
+    if approve:
+        ext.approved_deadline = granted
+    if approve and ext.occurrence is not None:  # a periodic task's extension moves that period's deadline only
+        ext.occurrence.deadline = granted
         ext.occurrence.extended_on = today
     elif approve:
-        _change_deadline(actor, task, ext.new_deadline, today, ext.reason, extension=ext)
+        _change_deadline(actor, task, granted, today, ext.reason, extension=ext)
     _touch(task, actor)
-    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200],
-                 changes={"deadline": [ext.old_deadline, ext.new_deadline], "note": note.strip()})
+    changes = {"deadline": [ext.old_deadline, granted if approve else ext.new_deadline], "note": note.strip()}
+    if approve and granted != ext.new_deadline:
+        changes["asked"] = ext.new_deadline
+    audit.record("task.extension_" + ext.state, actor=actor, obj=task, summary=task.title[:200], changes=changes)
     people = responsible_people(task)
     if ext.requested_by_id:
         people.append(db.session.get(User, ext.requested_by_id))

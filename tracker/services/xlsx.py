@@ -23,7 +23,12 @@ REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DATE_FORMAT_IDS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-_COLUMN = re.compile(r"([A-Z]+)")
+_COLUMN = re.compile(r"([A-Z]{1,3})")
+# Limits against a small file that unpacks into a great deal (each an upload's worth of memory):
+MAX_COLUMNS = 200  # cells further right are left out (a task list has about ten columns)
+MAX_CELLS = 600_000  # values kept in all (the import's 50,000 rows of a dozen columns)
+MAX_SHARED_STRINGS = 300_000  # distinct texts of the workbook
+MAX_PART_BYTES = 8 * 1024 * 1024  # workbook.xml, its relations, styles.xml (read whole)
 
 
 class NotAWorkbook(ValueError):
@@ -31,7 +36,7 @@ class NotAWorkbook(ValueError):
 
 
 class TooManyRows(NotAWorkbook):
-    """The sheet has more rows than the caller reads."""
+    """The sheet has more rows (or cells, or texts) than the caller reads."""
 
 
 def _parser() -> etree.XMLParser:
@@ -40,6 +45,8 @@ def _parser() -> etree.XMLParser:
 
 def _xml(archive: zipfile.ZipFile, name: str):
     try:
+        if archive.getinfo(name).file_size > MAX_PART_BYTES:  # the zip reader stops at the declared size
+            raise NotAWorkbook(f"{name} is too large")
         return etree.fromstring(archive.read(name), _parser())
     except (KeyError, etree.XMLSyntaxError) as error:
         raise NotAWorkbook(name) from error
@@ -66,11 +73,25 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings = []
-    for item in _xml(archive, "xl/sharedStrings.xml").iter(f"{MAIN}si"):
-        # Rich text runs joined; phonetic hints (rPh) left out.
-        strings.append("".join(t.text or "" for t in item.iter(f"{MAIN}t")
-                               if t.getparent().tag != f"{MAIN}rPh"))
+    with archive.open("xl/sharedStrings.xml") as stream:  # streamed: each item dropped once read
+        for _event, item in etree.iterparse(stream, events=("end",), tag=f"{MAIN}si", resolve_entities=False,
+                                            no_network=True, load_dtd=False, huge_tree=False):
+            # Rich text runs joined; phonetic hints (rPh) left out.
+            strings.append("".join(t.text or "" for t in item.iter(f"{MAIN}t")
+                                   if t.getparent().tag != f"{MAIN}rPh"))
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise TooManyRows(f"more than {MAX_SHARED_STRINGS} texts")
+            _drop(item)
     return strings
+
+
+def _drop(element) -> None:
+    """Forget an element once read, and the siblings read before it (constant memory)."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
 
 
 def _date_styles(archive: zipfile.ZipFile) -> set[int]:
@@ -113,12 +134,14 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
         shared = _shared_strings(archive)
         dates = _date_styles(archive)
         stream = archive.open(sheet_path)
-    except (KeyError, zipfile.BadZipFile, ValueError) as error:
+    except NotAWorkbook:
+        raise
+    except (KeyError, zipfile.BadZipFile, ValueError, etree.XMLSyntaxError) as error:
         raise NotAWorkbook(str(error)) from error
     epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
     rows: list[tuple] = []
     current: dict[int, object] = {}
-    row_number = 0
+    row_number = cells = 0
     cell_tag, row_tag = f"{MAIN}c", f"{MAIN}row"
     try:
         for _event, element in etree.iterparse(stream, events=("end",), tag=(cell_tag, row_tag),
@@ -126,6 +149,9 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
                                                huge_tree=False):
             if element.tag == cell_tag:
                 col = _column(element.get("r"), len(current))
+                if col >= MAX_COLUMNS:
+                    element.clear()
+                    continue
                 kind = element.get("t", "n")
                 v = element.find(f"{MAIN}v")
                 text = v.text if v is not None else None
@@ -146,6 +172,9 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
                     else:
                         value = int(number) if number.is_integer() else number
                 current[col] = value
+                cells += 1
+                if cells > MAX_CELLS:
+                    raise TooManyRows(f"more than {MAX_CELLS} cells")
                 element.clear()
             else:
                 number = int(element.get("r", row_number + 1))
@@ -158,7 +187,7 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
                 rows.append(tuple(current.get(i) for i in range(width)))
                 row_number = number
                 current = {}
-                element.clear()
+                _drop(element)
     except NotAWorkbook:
         raise
     except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile) as error:

@@ -26,12 +26,22 @@ class ProgressForm(Form):
                               validators=[Optional(), Length(max=10_000)])
     report_number = StringField(_l("Report document number, if any"), validators=[Optional(), Length(max=80)])
     attachments = MultipleFileField(_l("Attachments"))
+    part_done = BooleanField(_l("Our unit's part is done"))
     submit = SubmitField(_l("Send progress report"))
 
 
 class NoteForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Send"))
+
+
+class CompletionForm(Form):
+    note = TextAreaField(_l("Results achieved"), validators=[Optional(), Length(max=20_000)])
+    report_number = StringField(_l("Report number"), validators=[Optional(), Length(max=80)])
+    report_date = DateField(_l("Report date"), validators=[Optional()], format=DATE_FORMATS,
+                            render_kw={"type": "date"})
+    attachments = MultipleFileField(_l("The signed report (files)"))
+    submit = SubmitField(_l("Send completion report"))
 
 
 class ReasonForm(Form):
@@ -41,19 +51,23 @@ class ReasonForm(Form):
 
 class ExtensionForm(Form):
     deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Enter a valid date."))],
-                         format=DATE_FORMATS, render_kw={"type": "date"})
+                         format=DATE_FORMATS)
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=5000)])
+    attachments = MultipleFileField(_l("The request letter, if any (files)"))
     submit = SubmitField(_l("Ask for an extension"))
 
 
 class DecisionForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    deadline = DateField(_l("Approve until (if not the date asked for)"), validators=[Optional()],
+                         format=DATE_FORMATS, render_kw={"type": "date"})
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 
 
 class AssignForm(Form):
     assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
+    note = TextAreaField(_l("Instruction (ý kiến giao việc)"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
     submit = SubmitField(_l("Assign"))
 
@@ -69,7 +83,7 @@ class TaskForm(Form):
     lead_unit_id = SelectField(_l("Lead unit (chủ trì)"), coerce=form_id)
     cooperating_unit_ids = SelectMultipleField(_l("Cooperating units (phối hợp)"), coerce=form_id)
     assignee_id = SelectField(_l("Assignee"), coerce=form_id, validate_choice=False)
-    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS, render_kw={"type": "date"})
+    deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
     ongoing = BooleanField(_l("Ongoing (no deadline)"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
     # A periodic task (only when it is added): each period has its deadline, day `recur_day` of its last month.
