@@ -44,6 +44,10 @@ SEARCH_WHERE_LABELS = {
 
 PRIORITY_LABELS = {"normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
 
+# A periodic task's recurrence ("" = a one-off task).
+RECURRENCE_LABELS = {"": _l("None (one-off task)"), "month": _l("Monthly"), "quarter": _l("Quarterly"),
+                     "half_year": _l("Half-yearly"), "year": _l("Yearly")}
+
 DIRECTIVE_KIND_LABELS = {
     "conclusion": _l("Conclusion notice"),
     "official_letter": _l("Official letter"),

@@ -205,6 +205,27 @@ class TaskOut(Output):
                                                                     "tree's order.")
 
 
+class TaskRecurrenceOut(Output):
+    every: Literal["month", "quarter", "half_year", "year"]
+    day: int | None = Field(description="The day of the period's last month each period is due by (clamped to "
+                                        "the month's end); null: the period's last day.")
+    until: Day | None = Field(description="No period is due after this day; null: no end.")
+
+
+class OccurrenceOut(Output):
+    period: str = Field(description="\"2026-11\" (month), \"Q4/2026\", \"6T1/2026\" (half year), \"2026\".")
+    deadline: Day = Field(description="The period's deadline in force (after an approved extension).")
+    state: Literal["open", "done", "cancelled"]
+    status: Status | None = Field(description="On `as_of` (default today), by the rules of tasks.")
+    completed_on: Day | None = Field(description="The date of the period's report.")
+
+
+class TaskDetailOut(TaskOut):
+    recurrence: TaskRecurrenceOut | None = Field(description="A periodic task (định kỳ); null for a one-off task.")
+    occurrences: list[OccurrenceOut] = Field(description="A periodic task's periods so far (up to today + the first "
+                                                         "reminder window), oldest first; empty for a one-off task.")
+
+
 class DirectiveDetailOut(DirectiveOut):
     tasks: list[TaskOut] = Field(description="The directive's tasks the caller may see, sub-tasks included, in "
                                              "order.")
@@ -230,6 +251,16 @@ class _TaskFields(Input):
     tags: list[Text(100)] = Field([], max_length=20, description="Extension.")
 
 
+class RecurrenceIn(Input):
+    """How a periodic task recurs: "báo cáo trước ngày 20 hằng tháng" is {"every": "month", "day": 20}."""
+
+    every: Text(enum=["month", "quarter", "half_year", "year"])
+    day: Annotated[Whole, Field(ge=1, le=31)] | None = Field(
+        None, description="The day of the period's last month each period is due by (clamped to the month's end); "
+                          "null: the period's last day.")
+    until: Day | None = Field(None, description="No period is due after this day; on or after the first deadline.")
+
+
 class TaskIn(_TaskFields):
     """A task to add to a directive (or, with `parent`, a sub-task)."""
 
@@ -237,6 +268,8 @@ class TaskIn(_TaskFields):
     lead_unit: UnitCode = Field(description="Unit code, within the issuing unit.")
     deadline: Day | None = Field(description="Null: ongoing (thường xuyên). Required: say which.")
     parent: Whole | None = Field(None, description="A task of this directive to split (sub-task).")
+    recurrence: RecurrenceIn | None = Field(None, description="A periodic task: each period has its deadline, "
+                                                              "reports and reminders; `deadline` is then ignored.")
 
 
 class TaskPatch(_TaskFields):
@@ -318,6 +351,8 @@ class CompletionIn(Input):
     note: Text(TEXT_MAX) = Field("", description="The results achieved (required).")
     report_number: Text(80) = Field("", description="The report's number, e.g. 620/BC-STTTT.")
     report_date: Day | None = Field(None, description="The report's date (not after today).")
+    period: Text(12) | None = Field(None, description="Extension: for a periodic task, the period reported done "
+                                                      "(default: the earliest still open); it is done at once.")
 
 
 class ReasonIn(Input):

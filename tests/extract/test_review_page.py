@@ -161,3 +161,24 @@ def test_a_row_without_a_lead_asks_for_one_before_saving(login_as, db):
     assert "Văn bản không nêu đơn vị chủ trì: vui lòng chọn trước khi lưu." in no_actor
     named = html.split('id="row-3"')[1].split("</fieldset>")[0]
     assert "lead-hint" not in named  # the Department of Home Affairs is named: nothing to ask
+
+
+def test_a_proposed_recurrence_is_saved_as_a_periodic_task_unless_unticked(login_as, db):
+    directive = _seed_directive(db)
+    thu = login_as("thu.lt")
+    html = thu.post(f"/directives/{directive.id}/extract", data={"text": COLLECTIVE_TEXT}).get_data(as_text=True)
+    row = html.split('id="row-3"')[1].split("</fieldset>")[0]
+    assert 'name="rows-2-recur" value="month:20"' in row and 'name="rows-2-recur_on" value="1" checked' in row
+    snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
+    data = {"count": "2", "text": COLLECTIVE_TEXT,
+            "rows-0-include": "1", "rows-0-title": "Tổng hợp, báo cáo trước ngày 20 hằng tháng",
+            "rows-0-lead_unit_id": str(snv.id), "rows-0-recur": "month:20", "rows-0-recur_on": "1",
+            "rows-1-include": "1", "rows-1-title": "Báo cáo hằng quý (bỏ định kỳ)", "rows-1-lead_unit_id": str(snv.id),
+            "rows-1-recur": "quarter:", "rows-1-deadline": "2026-12-31"}
+    response = thu.post(f"/directives/{directive.id}/extract/save", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    periodic = db.session.scalar(select(Task).where(Task.title.startswith("Tổng hợp, báo cáo trước ngày 20")))
+    assert (periodic.recur_every, periodic.recur_day, periodic.deadline) == ("month", 20, None)
+    assert periodic.occurrences and all(o.deadline.day == 20 for o in periodic.occurrences)
+    one_off = db.session.scalar(select(Task).where(Task.title.startswith("Báo cáo hằng quý")))
+    assert (one_off.recur_every, one_off.deadline.isoformat()) == (None, "2026-12-31")

@@ -300,6 +300,7 @@ TASK_ACTIONS = {
     "tasks.post_update": lambda u, t: reach.can_report(u, t) or reach.can_contribute(u, t),
     "api.post_update": lambda u, t: reach.can_report(u, t) or reach.can_contribute(u, t),
     "tasks.complete": reach.can_report, "api.submit_completion": reach.can_report,
+    "tasks.report_period": reach.can_report,
     "tasks.request_extension": reach.can_report, "api.request_extension": reach.can_report,
     "tasks.confirm": reach.can_decide, "api.confirm": reach.can_decide,
     "tasks.return_report": reach.can_decide, "api.return_report": reach.can_decide,

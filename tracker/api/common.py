@@ -11,11 +11,11 @@ from sqlalchemy import Select, func, select
 from tracker import views_util
 from tracker.api.auth import current_api_user
 from tracker.api.inputs import paging
-from tracker.api.serialize import due_soon, respond, task_json, task_status
+from tracker.api.serialize import due_soon, respond, task_detail_json, task_status
 from tracker.database import db
 from tracker.models import Directive, ExtensionRequest, Task, load_calendar
 from tracker.rules import reach
-from tracker.schemas import MAX_ID, AsOf, Paging, TaskOut
+from tracker.schemas import MAX_ID, AsOf, Paging, TaskDetailOut
 from tracker.services.planner import current_rules
 from tracker.timeutil import today
 
@@ -64,8 +64,8 @@ def paged(stmt: Select, to_json, params: Paging) -> dict[str, Any]:
 def task_response(task: Task, day: date, now: date, status_code: int = 200, headers: dict | None = None):
     """The task as JSON (status as of `day`), with its version as the ETag."""
     status = task_status(task, day)
-    body = task_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()), day=day)
-    return respond(TaskOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})
+    body = task_detail_json(task, status, due_soon(task, status, day, now, load_calendar(), current_rules()), day)
+    return respond(TaskDetailOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})
 
 
 def created(model: type[BaseModel], body: dict[str, Any], endpoint: str, **values):

@@ -15,6 +15,7 @@ from tracker.api.tasks import task_data, task_list_select, task_rows_json
 from tracker.database import db
 from tracker.models import Directive, Task
 from tracker.rules import reach
+from tracker.rules.recurrence import Recurrence
 from tracker.schemas import (
     MAX_ID,
     AsOf,
@@ -26,7 +27,7 @@ from tracker.schemas import (
     TaskIn,
 )
 from tracker.services import reach_sql, workflow
-from tracker.services.errors import Forbidden
+from tracker.services.errors import Forbidden, Invalid
 from tracker.services.queries import TaskFilters
 from tracker.text import like_pattern
 
@@ -113,6 +114,13 @@ def add_task(directive_id: int):
         parent = db.session.get(Task, data.parent) if 0 < data.parent <= MAX_ID else None
         if parent is None or parent.directive_id != directive.id or not reach.can_view_task(actor, parent):
             raise invalid({"parent": _("No such task in this document.")})
-    task = workflow.add_task(actor, directive, task_data(data), now, parent=parent)
+    task_values = task_data(data)
+    if data.recurrence is not None:
+        task_values.recurrence = Recurrence(data.recurrence.every, data.recurrence.day, data.recurrence.until)
+    try:
+        task = workflow.add_task(actor, directive, task_values, now, parent=parent)
+    except Invalid as error:  # the form's recurrence_every/_day/_until boxes are the API's one `recurrence`
+        error.fields = {("recurrence" if k.startswith("recurrence_") else k): v for k, v in error.fields.items()}
+        raise
     db.session.commit()
     return task_response(task, day, now, 201, {"Location": url_for("api.get_task", task_id=task.id)})

@@ -34,10 +34,12 @@ NAMES: dict[type[BaseModel], str] = {
     s.CooperatingPartOut: "CooperatingPart", s.CooperatingPartIn: "NewCooperatingPart",
     s.CooperationIn: "NewCooperationReport",
     s.PartCountsOut: "PartCounts", s.UnitPartCountsOut: "UnitPartCounts", s.CooperatingCountsOut: "CooperatingCounts",
-    s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage",
+    s.SearchHitOut: "SearchHit", s.SearchPage: "SearchPage", s.TaskDetailOut: "TaskDetail",
+    s.RecurrenceIn: "NewRecurrence", s.TaskRecurrenceOut: "TaskRecurrence", s.OccurrenceOut: "Occurrence",
 }
-INPUTS = {s.DirectiveIn, s.TaskIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn, s.AssignIn,
-          s.ExtensionDecisionIn, s.EmptyIn, s.ExtensionIn, s.ExtractIn, s.CooperatingPartIn, s.CooperationIn}
+INPUTS = {s.DirectiveIn, s.TaskIn, s.RecurrenceIn, s.TaskPatch, s.UpdateIn, s.NoteIn, s.ReasonIn, s.CompletionIn,
+          s.AssignIn, s.ExtensionDecisionIn, s.EmptyIn, s.ExtensionIn, s.ExtractIn, s.CooperatingPartIn,
+          s.CooperationIn}
 
 ERRORS = {
     400: "Malformed JSON, or a body that is not an object.",
@@ -161,7 +163,7 @@ def op(summary: str, responses: dict, *, tag: str, operation_id: str, path: list
 
 def task_action(summary: str, request: type[BaseModel], operation_id: str, description: str = "",
                 required: bool = True) -> dict:
-    return {"post": op(summary, json_ok(s.TaskOut, "The task after the change.", headers=ETAG),
+    return {"post": op(summary, json_ok(s.TaskDetailOut, "The task after the change.", headers=ETAG),
                        path=[path_id("task_id")], query=s.AsOf, request=request, required=required, tag="tasks",
                        errors=WRITE_ERRORS, description=description, operation_id=operation_id)}
 
@@ -194,7 +196,7 @@ def paths() -> dict[str, dict]:
             description="Its tasks become visible to their units, their people are notified and reminders start.")},
         "/directives/{directive_id}/tasks": {"post": op(
             "Add a task (or, with `parent`, a sub-task)",
-            json_ok(s.TaskOut, "Created", 201, {**ETAG, "Location": {"schema": {"type": "string"}}}), tag="tasks",
+            json_ok(s.TaskDetailOut, "Created", 201, {**ETAG, "Location": {"schema": {"type": "string"}}}), tag="tasks",
             path=[path_id("directive_id")], query=s.AsOf, request=s.TaskIn, errors=WRITE_ERRORS,
             operation_id="addTask",
             description="The issuing side adds tasks; the lead unit's leaders and secretaries split their task.")},
@@ -202,9 +204,9 @@ def paths() -> dict[str, dict]:
             "Tasks in the caller's reach", json_ok(s.TaskPage), tag="tasks", operation_id="listTasks",
             description="Ordered by deadline (ongoing last), then id.", query=s.TaskListQuery, errors=READ_ERRORS)},
         "/tasks/{task_id}": {
-            "get": op("One task", json_ok(s.TaskOut, headers=ETAG), tag="tasks", path=[path_id("task_id")],
+            "get": op("One task", json_ok(s.TaskDetailOut, headers=ETAG), tag="tasks", path=[path_id("task_id")],
                       query=s.AsOf, errors=READ_ERRORS, operation_id="getTask"),
-            "patch": op("Edit a task", json_ok(s.TaskOut, "The task after the change.", headers=ETAG), tag="tasks",
+            "patch": op("Edit a task", json_ok(s.TaskDetailOut, "The task after the change.", headers=ETAG), tag="tasks",
                         path=[path_id("task_id")], query=s.AsOf, headers=[IF_MATCH], request=s.TaskPatch,
                         errors=WRITE_ERRORS, operation_id="patchTask",
                         description="Send the version you read (If-Match or `version`): 409 if the task changed "
@@ -231,7 +233,8 @@ def paths() -> dict[str, dict]:
         "/tasks/{task_id}/completion": task_action(
             "Report completion (state becomes submitted)", s.CompletionIn, "submitCompletion",
             "The lead side, with the results achieved (an empty `note` is 422) and the report's number and date; "
-            "the issuer then confirms or returns it."),
+            "the issuer then confirms or returns it. On a periodic task it reports one period (`period`, default "
+            "the earliest still open) done at once; the task stays open."),
         "/tasks/{task_id}/confirm": task_action("Confirm completion (state becomes done)", s.NoteIn,
                                                 "confirmCompletion", "The issuing unit's leaders.", required=False),
         "/tasks/{task_id}/return": task_action("Return a completion report (state becomes open)", s.ReasonIn,

@@ -29,10 +29,13 @@ from tracker.schemas import (
     DirectiveOut,
     ExtensionOut,
     NotificationOut,
+    OccurrenceOut,
     TaskOut,
+    TaskRecurrenceOut,
     UnitOut,
     UpdateOut,
 )
+from tracker.services import recurrence
 from tracker.timeutil import today as today_
 from tracker.urls import external_url, id_url
 
@@ -115,6 +118,16 @@ def task_json(task: Task, status: str | None, flag_due_soon: bool, task_url=None
         assignee=task.assignee.username if task.assignee else None, ongoing=task.deadline is None,
         tags=list(task.tags or []), status=status, due_soon=flag_due_soon,
         url=task_url(task.id) if task_url else external_url("tasks.show", task_id=task.id))
+
+
+def task_detail_json(task: Task, status: str | None, flag_due_soon: bool, day: date) -> dict[str, Any]:
+    """One task with its recurrence and its periods' statuses on `day` (GET /tasks/{id})."""
+    rec = None
+    if task.recurring:
+        rec = fields_of(TaskRecurrenceOut, task, every=task.recur_every, day=task.recur_day, until=task.recur_until)
+    occurrences = [fields_of(OccurrenceOut, occ, status=recurrence.status(occ, day))
+                   for occ in (task.occurrences if task.recurring else ())]
+    return {**task_json(task, status, flag_due_soon, day=day), "recurrence": rec, "occurrences": occurrences}
 
 
 def update_json(update: ProgressUpdate) -> dict[str, Any]:

@@ -57,7 +57,7 @@ from tracker.schemas import (
     UpdateOut,
     UpdatePage,
 )
-from tracker.services import workflow
+from tracker.services import recurrence, workflow
 from tracker.services.errors import Forbidden, Invalid
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, gathers, task_select
@@ -270,10 +270,17 @@ def assign(task_id: int):
     return _task_action(task_id, AssignIn, act)
 
 
+def _complete(task, data, now) -> None:
+    """A completion report; on a periodic task, one period reported done (tracker.services.recurrence)."""
+    if task.recurring:
+        recurrence.report_done(current_api_user(), task, data.period, data.note, now, data.report_date)
+    else:
+        workflow.submit_completion(current_api_user(), task, data.note, now, data.report_number, data.report_date)
+
+
 @bp.route("/tasks/<int:task_id>/completion", methods=["POST"])
 def submit_completion(task_id: int):
-    return _task_action(task_id, CompletionIn, lambda task, data, now: workflow.submit_completion(
-        current_api_user(), task, data.note, now, data.report_number, data.report_date))
+    return _task_action(task_id, CompletionIn, _complete)
 
 
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])

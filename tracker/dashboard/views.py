@@ -21,6 +21,7 @@ from tracker.models import Unit, User
 from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.rules.status import JUDGED_STATUSES, STATUSES
+from tracker.services import recurrence
 from tracker.services.errors import Forbidden
 from tracker.services.planner import current_rules
 from tracker.services.queries import visible_directive
@@ -209,7 +210,10 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
         units_chart=charts.units_chart([r for r in units if r.counts.total]),
         best_chart=charts.ranking_chart(best), worst_chart=charts.ranking_chart(worst),
         trend_chart=charts.trend_chart(trend), judged=JUDGED_STATUSES,
-        directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows})
+        directive_strips={row.directive.id: charts.status_strip(row.counts, height=14) for row in directive_rows},
+        # The periods of periodic tasks, each one unit of work (shown without unit or document filters).
+        periodic=None if (filters.unit or filters.lead_unit or filters.issuing_unit or filters.directive_id
+                          or filters.tag) else recurrence.periodic_figures(current_user, stats.day))
 
 
 @bp.route("/dashboard/unit")

@@ -18,6 +18,7 @@ from tracker.directives import bp
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
 from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, UnitRef, extract
+from tracker.rules.recurrence import EVERY, Recurrence
 from tracker.rules.units import former_units_named
 from tracker.services import workflow
 from tracker.services.units import former_units
@@ -33,13 +34,29 @@ _EVERY = {"month": _l("monthly"), "quarter": _l("quarterly"), "half_year": _l("e
 
 
 def recurrence_text(recurrence: dict | None) -> str:
-    """Say a proposed recurrence in words ("monthly, by day 20"); periodic tasks are not saved as such yet."""
+    """Say a proposed recurrence in words ("monthly, by day 20")."""
     if not recurrence:
         return ""
     every = str(_EVERY.get(recurrence.get("every"), recurrence.get("every")))
     if recurrence.get("day"):
         return _("%(every)s, by day %(day)d", every=every, day=recurrence["day"])
     return every
+
+
+def recurrence_value(recurrence: dict | None) -> str:
+    """A proposed recurrence as the review form carries it: "month:20", "quarter:" ("" for none)."""
+    if not recurrence or recurrence.get("every") not in EVERY:
+        return ""
+    return f"{recurrence['every']}:{recurrence.get('day') or ''}"
+
+
+def recurrence_of_value(value: str) -> Recurrence | None:
+    """The recurrence a review row carries back ("month:20"); None if none or unreadable."""
+    every, _sep, day = value.partition(":")
+    if every not in EVERY:
+        return None
+    number = params.whole(day, 1, 31) if day else None
+    return Recurrence(every, number)
 
 
 def unit_refs() -> list[UnitRef]:
@@ -113,11 +130,13 @@ def extract_tasks(directive_id: int):
                      "deadline": format_date(p.deadline), "ongoing": p.ongoing,
                      "unknown": p.unknown_units, "include": True, "collective": p.collective or "",
                      "cooperating_collective": p.cooperating_collective,
-                     "recurrence": recurrence_text(p.recurrence), "expand": [], "notes": notes})
+                     "recurrence": recurrence_text(p.recurrence), "recur": recurrence_value(p.recurrence),
+                     "recur_on": bool(p.recurrence), "expand": [], "notes": notes})
     for _i in range(EXTRA_ROWS):
         rows.append({"number": None, "title": "", "lead_unit_id": 0, "cooperating": [], "deadline": "",
                      "ongoing": False, "unknown": [], "include": False, "collective": "",
-                     "cooperating_collective": [], "recurrence": "", "expand": [], "notes": []})
+                     "cooperating_collective": [], "recurrence": "", "recur": "", "recur_on": False, "expand": [],
+                     "notes": []})
     return render_template("directives/extract.html", directive=directive, text=text, rows=rows,
                            pieces=segments(text, proposals), units=unit_options(directive.issuing_unit))
 
@@ -138,7 +157,8 @@ def extract_save(directive_id: int):
                "deadline": form.get(f"rows-{i}-deadline", ""), "ongoing": bool(form.get(f"rows-{i}-ongoing")),
                "unknown": [], "include": bool(form.get(f"rows-{i}-include")),
                "collective": form.get(f"rows-{i}-collective", ""), "cooperating_collective": [],
-               "recurrence": form.get(f"rows-{i}-recurrence", ""),
+               "recurrence": form.get(f"rows-{i}-recurrence", ""), "recur": form.get(f"rows-{i}-recur", "")[:20],
+               "recur_on": bool(form.get(f"rows-{i}-recur_on")),
                "expand": [int(v) for v in form.getlist(f"rows-{i}-expand") if v.isdigit()]}
         rows.append(row)
         if not row["include"]:
@@ -156,7 +176,9 @@ def extract_save(directive_id: int):
                 continue
             leads = [lead]
         deadline = None
-        if not row["ongoing"]:
+        # A proposed recurrence kept ticked: a periodic task (each period has its deadline; none asked).
+        recur = recurrence_of_value(row["recur"]) if row["recur_on"] else None
+        if not row["ongoing"] and recur is None:
             deadline = params.a_date(row["deadline"])  # dd/mm/yyyy as typed (or ISO)
             if deadline is None:
                 errors[i] = _("Enter a deadline or tick \"Ongoing\".")
@@ -165,7 +187,8 @@ def extract_save(directive_id: int):
             for lead in leads:
                 coop = [u for u in (db.session.get(Unit, uid) for uid in row["cooperating"]) if u and u.id != lead.id]
                 workflow.add_task(current_user, directive, workflow.TaskData(
-                    title=row["title"], lead_unit=lead, cooperating_units=coop, deadline=deadline), day)
+                    title=row["title"], lead_unit=lead, cooperating_units=coop, deadline=deadline,
+                    recurrence=recur), day)
                 saved += 1
         except ServiceError as error:
             errors[i] = "; ".join(error.fields.values()) or error.message

@@ -4,16 +4,17 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
+    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.forms import DATE_FORMATS, DateField, Form, choices, form_id
-from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS
+from tracker.labels import DIRECTIVE_KIND_LABELS, PRIORITY_LABELS, RECURRENCE_LABELS
 
 
 class DirectiveForm(Form):
@@ -49,6 +50,10 @@ class TaskRowForm(Form):
     ongoing = BooleanField(_l("Ongoing"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()), default="normal",
                            validate_choice=False)  # checked by the service for the rows that are saved
+    recur_every = SelectField(_l("Recurrence (định kỳ)"), choices=choices(RECURRENCE_LABELS.items()), default="",
+                              validate_choice=False)  # checked by the service
+    recur_day = IntegerField(_l("Due by day (of the period's last month)"),
+                             validators=[Optional(), NumberRange(min=1, max=31)])
 
 
 class TaskBatchForm(Form):

@@ -14,6 +14,7 @@ from tracker.directives.forms import DirectiveForm, TaskBatchForm
 from tracker.forms import choices
 from tracker.models import Attachment, Directive, Task, Unit, User
 from tracker.rules import reach
+from tracker.rules.recurrence import Recurrence
 from tracker.services import reach_sql, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.queries import TaskFilters, task_select
@@ -31,7 +32,8 @@ from tracker.views_util import (
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
 DIRECTIVE_FIELDS = {"issuing_unit": "issuing_unit_id", "on_behalf_of": "on_behalf_of_id", "tracker": "tracker_id"}
-ROW_FIELDS = {"lead_unit": "lead_unit_id"}  # a row of the batch table names only its lead unit
+ROW_FIELDS = {"lead_unit": "lead_unit_id",  # a row of the batch table names only its lead unit
+              "recurrence_every": "recur_every", "recurrence_day": "recur_day", "recurrence_until": "recur_every"}
 
 
 @bp.route("/directives")
@@ -246,14 +248,16 @@ def add_tasks(directive_id: int):
             data.lead_unit_id.errors = [_("Choose the lead unit.")]
             failed = True
             continue
-        if data.deadline.data is None and not data.ongoing.data:
+        every = data.recur_every.data or ""
+        if data.deadline.data is None and not data.ongoing.data and not every:
             data.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
             failed = True
             continue
         try:
             workflow.add_task(current_user, directive, workflow.TaskData(
                 title=data.title.data, lead_unit=lead, deadline=None if data.ongoing.data else data.deadline.data,
-                priority=data.priority.data), day)
+                priority=data.priority.data,
+                recurrence=Recurrence(every, data.recur_day.data) if every else None), day)
             added += 1
         except ServiceError as error:
             apply_errors(data, error, ROW_FIELDS)

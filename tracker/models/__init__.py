@@ -16,6 +16,7 @@ from tracker.models.task import (
                                  ExtensionRequest,
                                  ProgressUpdate,
                                  Task,
+                                 TaskOccurrence,
                                  task_cooperation,
 )
 from tracker.models.token import ApiToken, CalendarFeed
@@ -26,5 +27,5 @@ from tracker.models.version import DataVersion
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
     "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
-    "Task", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
+    "Task", "TaskOccurrence", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

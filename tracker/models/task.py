@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
@@ -95,6 +95,11 @@ class Task(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     search_text: Mapped[str] = mapped_column(String(2000), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A periodic task (định kỳ): "month", "quarter", "half_year" or "year"; null for a one-off task. Its own
+    # deadline is null (ongoing); each period is a TaskOccurrence with its deadline (tracker.rules.recurrence).
+    recur_every: Mapped[str | None] = mapped_column(String(10))
+    recur_day: Mapped[int | None] = mapped_column(Integer)  # day of the period's last month; null: its last day
+    recur_until: Mapped[date | None] = mapped_column(Date)  # no period is due after this day
 
     directive: Mapped["Directive"] = relationship(back_populates="tasks")  # noqa: F821
     parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="subtasks")
@@ -114,6 +119,8 @@ class Task(db.Model):
         back_populates="task", order_by="ExtensionRequest.id.desc()")
     deadline_changes: Mapped[list[DeadlineChange]] = relationship(
         back_populates="task", order_by="DeadlineChange.effective_on, DeadlineChange.id")
+    occurrences: Mapped[list[TaskOccurrence]] = relationship(
+        back_populates="task", order_by="TaskOccurrence.starts_on", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -145,6 +152,15 @@ class Task(db.Model):
     @property
     def ongoing(self) -> bool:
         return self.deadline is None
+
+    @property
+    def recurring(self) -> bool:
+        return self.recur_every is not None
+
+    @property
+    def current_occurrence(self) -> TaskOccurrence | None:
+        """The occurrence a report applies to unless one is chosen: the earliest still open."""
+        return next((o for o in self.occurrences if o.state == "open"), None)
 
     @property
     def extended(self) -> bool:
@@ -183,6 +199,8 @@ class ProgressUpdate(db.Model):
     response: Mapped[str] = mapped_column(Text, default="")
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrence.id"))  # a periodic task's period
 
     task: Mapped[Task] = relationship(back_populates="updates")
     author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
@@ -241,8 +259,10 @@ class ExtensionRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("task_occurrence.id"))  # a periodic task's period
 
     task: Mapped[Task] = relationship(back_populates="extensions")
+    occurrence: Mapped["TaskOccurrence | None"] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(  # noqa: F821
         back_populates="extension", order_by="Attachment.id")
     requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
@@ -268,3 +288,40 @@ class DeadlineChange(db.Model):
     changed_by: Mapped["User | None"] = relationship()  # noqa: F821
 
     __table_args__ = (Index("ix_deadline_change_task_effective", "task_id", "effective_on"),)
+
+
+OCCURRENCE_STATES = ("open", "done", "cancelled")
+
+
+class TaskOccurrence(db.Model):
+    """One period of a periodic task ("2026-11", "Q4/2026"): its own deadline, state and status.
+
+    Rows are created ahead of time up to today + the first reminder window
+    (tracker.services.recurrence). The lead unit reports a period done
+    (`completed_on`, the report's date); an approved extension moves only this
+    period's deadline (`extended_on`: from when).
+    """
+
+    __tablename__ = "task_occurrence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(12))
+    starts_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    original_deadline: Mapped[date] = mapped_column(Date)
+    extended_on: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)  # the day the report was recorded
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    task: Mapped[Task] = relationship(back_populates="occurrences")
+    reported_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "period", name="uq_task_occurrence_period"),
+        Index("ix_task_occurrence_task_start", "task_id", "starts_on"),
+    )

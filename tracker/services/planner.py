@@ -34,6 +34,7 @@ from tracker.models import (
     OutboxMessage,
     ReminderSettings,
     Task,
+    TaskOccurrence,
     User,
     load_calendar,
 )
@@ -48,7 +49,7 @@ from tracker.rules.reminders import (
     reminders_due,
 )
 from tracker.rules.status import is_due_soon
-from tracker.services import reach_sql
+from tracker.services import reach_sql, recurrence
 from tracker.services.outbox import (
     email_row,
     enqueue_email,
@@ -92,6 +93,11 @@ def cancel_stale(today: date) -> int:
     closed = exists(task.where(Task.state != "open"))
     moved = and_(OutboxMessage.part_unit_id.is_(None),
                  exists(task.where(or_(Task.deadline.is_(None), Task.deadline != OutboxMessage.deadline))))
+    # A periodic task's reminders follow its open occurrences' deadlines.
+    occurrence_open = exists(select(TaskOccurrence.id).where(
+        TaskOccurrence.task_id == OutboxMessage.task_id, TaskOccurrence.deadline == OutboxMessage.deadline,
+        TaskOccurrence.state == "open"))
+    moved = and_(moved, ~occurrence_open)
     # A part's reminder: the part was removed or marked done, or its deadline in force moved.
     part = select(CooperatingPart.task_id).join(Task, Task.id == CooperatingPart.task_id).where(
         CooperatingPart.task_id == OutboxMessage.task_id, CooperatingPart.unit_id == OutboxMessage.part_unit_id,
@@ -140,6 +146,8 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     settings = get_settings()
     rules = settings.rules()
     cal = load_calendar()
+    if not dry_run:
+        recurrence.materialise_all(today)  # the periods of periodic tasks up to today + the first window
     cancel_stale(today)
     windows = due_window_dates(today, cal, rules)
     if not windows.before and windows.overdue_until is None:
@@ -152,17 +160,30 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
         select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
         .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
         .order_by(Task.deadline, Task.id)).all()
-    due = [(task, r) for task in tasks for r in reminders_due(task.deadline, today, cal, rules)]
+    # Each open period of a periodic task is reminded against its own deadline.
+    occ_ranges = [and_(TaskOccurrence.deadline >= w.first, TaskOccurrence.deadline <= w.last) for w in windows.before]
+    if windows.overdue_until is not None:
+        occ_ranges.append(TaskOccurrence.deadline <= windows.overdue_until)
+    occurrences = db.session.scalars(
+        select(TaskOccurrence).join(Task, Task.id == TaskOccurrence.task_id)
+        .where(TaskOccurrence.state == "open", Task.state == "open", or_(*occ_ranges), published)
+        .options(joinedload(TaskOccurrence.task).joinedload(Task.assignee),
+                 joinedload(TaskOccurrence.task).joinedload(Task.directive),
+                 joinedload(TaskOccurrence.task).selectinload(Task.lead_unit))
+        .order_by(TaskOccurrence.deadline, TaskOccurrence.id)).all()
+    targets = [(task, task.deadline, None) for task in tasks] + [(o.task, o.deadline, o.period) for o in occurrences]
+    due = [(task, deadline, period, r) for task, deadline, period in targets
+           for r in reminders_due(deadline, today, cal, rules)]
     parts = _parts_due(today, windows, published)
     due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
     if not due and not due_parts:
         return []
-    leaders = _people({t.lead_unit_id for t, _r in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, r in due if r.audience == TO_ISSUER}
+    leaders = _people({t.lead_unit_id for t, *_rest in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, _d, _p, r in due if r.audience == TO_ISSUER}
                       | {p.task.issuing_unit_id for p, _d, r in due_parts if r.audience == TO_ISSUER},
                       ("leader", "secretary"))
     queue = _Queue(settings, today, now, dry_run, mailer, cal)
-    for task, reminder in due:
+    for task, deadline, period, reminder in due:
         assignee = task.assignee if task.assignee and task.assignee.active else None
         if reminder.audience == TO_ASSIGNEE:
             recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
@@ -170,7 +191,7 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
             recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
-        queue.send(task, None, task.deadline, reminder, recipients)
+        queue.send(task, None, deadline, reminder, recipients, period)
     for part, deadline, reminder in due_parts:
         task = part.task
         assignee = part.assignee if part.assignee and part.assignee.active else None
@@ -208,8 +229,10 @@ class _Queue:
             settings, today, now, dry_run, mailer, cal
         self.wanted: list[_Wanted] = []
 
-    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients) -> None:
-        """Queue `reminder` of `task` (or of its cooperating `part`) against `deadline` to each recipient once."""
+    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients,
+             period: str | None = None) -> None:
+        """Queue `reminder` of `task` (or of its cooperating `part`, or its `period`) against `deadline` to each
+        recipient once."""
         settings = self.settings
         seen: set[int] = set()
         for user in recipients:
@@ -219,11 +242,13 @@ class _Queue:
             where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
             key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
                   f"{deadline.isoformat()}"
+            if period is not None:
+                key += f":{period}"
             how = channel(user.role, user.notification_prefs, reminder.rule)
             if how == DIGEST:  # their weekly digest lists the task instead
                 continue
             wants_email = how == EMAIL and settings.email_enabled and user.email_notifications and bool(user.email)
-            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email))
+            self.wanted.append(_Wanted(task, part, deadline, reminder, user, key, wants_email, period))
 
     def flush(self) -> list[Planned]:
         """Queue what was asked for, skipping the keys that exist: a few queries, not one per reminder."""
@@ -235,15 +260,16 @@ class _Queue:
         notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
         notes, emails = [], []
         for w in self.wanted:
+            title = f"{w.task.title} ({w.period})" if w.period else w.task.title
             if settings.inapp_enabled and w.key[:200] not in notified:
                 notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
-                                              title=w.task.title, now=now))
+                                              title=title[:500], now=now))
             if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
                 subject, text, html = mailer.render(
                     "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
                     occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
                     days_left=cal.working_days_between(today, w.deadline),
-                    late_days=-cal.working_days_between(today, w.deadline))
+                    late_days=-cal.working_days_between(today, w.deadline), deadline=w.deadline, period=w.period)
                 row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
                                 message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
                                 deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
@@ -264,6 +290,7 @@ class _Wanted:
     user: User
     key: str
     wants_email: bool
+    period: str | None = None  # a periodic task's period: its reminder names it
 
     def planned(self) -> Planned:
         return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,

@@ -29,8 +29,10 @@ from tracker.models import (
     User,
 )
 from tracker.rules import reach
+from tracker.rules import recurrence as recurrence_rules
+from tracker.rules.recurrence import Recurrence
 from tracker.rules.status import assignment_day
-from tracker.services import audit, notices
+from tracker.services import audit, notices, recurrence
 from tracker.services.errors import Conflict, Forbidden, Invalid
 from tracker.text import fold
 from tracker.timeutil import format_datetime, utcnow
@@ -67,6 +69,7 @@ class TaskData:
     deadline: date | None = None
     priority: str = "normal"
     tags: list[str] = field(default_factory=list)
+    recurrence: Recurrence | None = None  # a periodic task (only when it is added): its deadline is ignored
     # Duty and deadline by cooperating unit id; a unit left out keeps what its part has (a new one: none).
     part_details: dict[int, PartData] = field(default_factory=dict)
 
@@ -342,6 +345,25 @@ def _validate_task(data: TaskData, issuing_unit: Unit, not_before: date | None, 
         raise Invalid(_l("Please correct the errors below."), errors)
 
 
+def _validate_recurrence(data: TaskData, starts_on: date, parent: Task | None) -> None:
+    rec = data.recurrence
+    if rec is None:
+        return
+    problems = recurrence_rules.validate(rec.every, rec.day, rec.until, starts_on)
+    messages = {
+        "every": _l("Choose how often: monthly, quarterly, half-yearly or yearly."),
+        "day": _l("The day is a number from 1 to 31."),
+        "until": _l("The end date must be on or after the first deadline (%(date)s).",
+                    date=recurrence_rules.first_deadline(rec, starts_on).strftime("%d/%m/%Y")
+                    if "until" in problems else ""),
+    }
+    errors = {f"recurrence_{name}": messages[name] for name in problems}
+    if parent is not None:
+        errors["recurrence_every"] = _l("A sub-task cannot recur; make its task periodic.")
+    if errors:
+        raise Invalid(_l("Please correct the errors below."), errors)
+
+
 def _part_deadline_error(data: TaskData, not_before: date | None):
     """Why a cooperating part's own deadline is refused (after the task's, or before the document), or None."""
     names = {u.id: u.name for u in data.cooperating_units}
@@ -412,21 +434,31 @@ def add_task(actor: User, directive: Directive, data: TaskData, today: date, par
             raise Conflict(_l("This task is closed."))
         issuing_unit = parent.lead_unit
     _validate_task(data, issuing_unit, directive.issued_on, parent)
+    assigned_on = assignment_day(directive.issued_on, directive.published, today)
+    _validate_recurrence(data, assigned_on, parent)
+    rec = data.recurrence
+    if rec is not None:
+        data.deadline = None  # a periodic task is ongoing; each period has its deadline
     siblings = Task.parent_id == parent.id if parent else Task.parent_id.is_(None)
     position = db.session.scalar(select(func.coalesce(func.max(Task.position), 0)).where(
         Task.directive_id == directive.id, siblings)) or 0
     task = Task(directive=directive, parent=parent, issuing_unit_id=issuing_unit.id, issuing_unit=issuing_unit,
                 position=position + 1, created_on=today,
-                assigned_on=assignment_day(directive.issued_on, directive.published, today),
-                created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
+                assigned_on=assigned_on, created_by=actor, updated_by=actor, deadline=data.deadline, original_deadline=data.deadline,
                 state="open", progress=0)
+    if rec is not None:
+        task.recur_every, task.recur_day, task.recur_until = rec.every, rec.day, rec.until
     _set_fields(task, data)
     parts, _changes = _set_parts(task, data, today)
     db.session.add(task)
     db.session.flush()
-    audit.record("task.create", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"lead_unit": task.lead_unit.code, "deadline": task.deadline,
-                          "assignee": task.assignee.username if task.assignee else None})
+    if rec is not None:
+        recurrence.materialise(task, recurrence.horizon(today))
+    changes = {"lead_unit": task.lead_unit.code, "deadline": task.deadline,
+               "assignee": task.assignee.username if task.assignee else None}
+    if rec is not None:
+        changes["recurrence"] = {"every": rec.every, "day": rec.day, "until": rec.until}
+    audit.record("task.create", actor=actor, obj=task, summary=task.title[:200], changes=changes)
     if directive.published:
         tell_parties(directive, [task])
     return task
@@ -588,6 +620,8 @@ def post_update(actor: User, task: Task, data: UpdateData, today: date) -> Progr
                             reported_on=today, progress=data.progress,
                             results=data.results.strip(), difficulties=data.difficulties.strip(),
                             proposals=data.proposals.strip(), report_number=data.report_number.strip())
+    if task.recurring and task.current_occurrence is not None:
+        update.occurrence_id = task.current_occurrence.id  # a periodic task's report is on its current period
     db.session.add(update)
     if lead:
         task.progress = data.progress
@@ -749,6 +783,9 @@ def _cancel(actor: User, task: Task, reason: str, today: date) -> None:
     old_state = task.state
     task.state = "cancelled"
     task.cancelled_on = today
+    for occ in task.occurrences if task.recurring else ():
+        if occ.state == "open":
+            occ.state, occ.cancelled_on = "cancelled", today
     for ext in task.extensions:
         if ext.state == "pending":
             ext.state = "rejected"
@@ -770,16 +807,18 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     _require(reach.can_report(actor, task), _l("Only the lead unit can ask for an extension."))
     if task.is_closed:
         raise Conflict(_l("A closed task cannot be extended."))
-    if task.deadline is None:
+    occurrence = task.current_occurrence if task.recurring else None
+    current = occurrence.deadline if occurrence is not None else task.deadline
+    if current is None:
         raise Conflict(_l("An ongoing task has no deadline to extend."))
     if task.pending_extension is not None:
         raise Conflict(_l("An extension request is already waiting for a decision."))
     errors = {}
     if new_deadline is None:
         errors["deadline"] = _l("Enter the new deadline.")
-    elif new_deadline <= task.deadline:
+    elif new_deadline <= current:
         errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
-                                date=task.deadline.strftime("%d/%m/%Y"))
+                                date=current.strftime("%d/%m/%Y"))
     elif task.parent is not None and task.parent.deadline is not None and new_deadline > task.parent.deadline:
         errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
                                 date=task.parent.deadline.strftime("%d/%m/%Y"))
@@ -787,13 +826,15 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
         errors["reason"] = _l("Give the reason for the extension.")
     if errors:
         raise Invalid(_l("Please correct the errors below."), errors)
-    ext = ExtensionRequest(task=task, requested_by_id=actor.id, old_deadline=task.deadline, new_deadline=new_deadline,
-                           reason=reason.strip())
+    # A periodic task's extension moves one period's deadline (its current one).
+    ext = ExtensionRequest(task=task, requested_by_id=actor.id, old_deadline=current, new_deadline=new_deadline,
+                           reason=reason.strip(), occurrence=occurrence)
     db.session.add(ext)
     _touch(task, actor)
     db.session.flush()
     audit.record("task.extension_request", actor=actor, obj=task, summary=task.title[:200],
-                 changes={"deadline": [task.deadline, new_deadline], "reason": reason.strip()})
+                 changes={"deadline": [current, new_deadline], "reason": reason.strip(),
+                          **({"period": occurrence.period} if occurrence is not None else {})})
     notify(issuing_side(task), "extension_requested", task)
     return ext
 
@@ -810,9 +851,10 @@ def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: st
     granted = deadline or ext.new_deadline
     if approve and granted != ext.new_deadline:
         errors = {}
-        if task.deadline is not None and granted <= task.deadline:
+        current = ext.occurrence.deadline if ext.occurrence is not None else task.deadline
+        if current is not None and granted <= current:
             errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
-                                    date=task.deadline.strftime("%d/%m/%Y"))
+                                    date=current.strftime("%d/%m/%Y"))
         elif task.parent is not None and task.parent.deadline is not None and granted > task.parent.deadline:
             errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
                                     date=task.parent.deadline.strftime("%d/%m/%Y"))
@@ -826,6 +868,10 @@ def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: st
     ext.decision_note = note.strip()
     if approve:
         ext.approved_deadline = granted
+    if approve and ext.occurrence is not None:  # a periodic task's extension moves that period's deadline only
+        ext.occurrence.deadline = granted
+        ext.occurrence.extended_on = today
+    elif approve:
         _change_deadline(actor, task, granted, today, ext.reason, extension=ext)
     _touch(task, actor)
     changes = {"deadline": [ext.old_deadline, granted if approve else ext.new_deadline], "note": note.strip()}

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms import DATE_FORMATS, DateField, Form, choices, form_id
-from tracker.labels import PRIORITY_LABELS
+from tracker.labels import PRIORITY_LABELS, RECURRENCE_LABELS
 
 
 class ProgressForm(Form):
@@ -86,6 +86,14 @@ class TaskForm(Form):
     deadline = DateField(_l("Deadline"), validators=[Optional()], format=DATE_FORMATS)
     ongoing = BooleanField(_l("Ongoing (no deadline)"))
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()))
+    # A periodic task (only when it is added): each period has its deadline, day `recur_day` of its last month.
+    recur_every = SelectField(_l("Recurrence (định kỳ)"), choices=choices(RECURRENCE_LABELS.items()), default="",
+                              validate_choice=False)  # checked by the service; the edit form (obj=task) omits it
+    recur_day = IntegerField(_l("Due by day (of the period's last month)"),
+                             validators=[Optional(), NumberRange(min=1, max=31)],
+                             description=_l("\"trước ngày 20 hằng tháng\": 20. Empty: the period's last day."))
+    recur_until = DateField(_l("Recurs until"), validators=[Optional()], format=DATE_FORMATS,
+                            render_kw={"type": "date"})
     tags = StringField(_l("Field tags (comma-separated)"), validators=[Optional(), Length(max=300)])
     reason = StringField(_l("Reason for changing the deadline"), validators=[Optional(), Length(max=500)])
     version = HiddenField()

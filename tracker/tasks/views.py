@@ -25,8 +25,9 @@ from tracker.models import (
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
+from tracker.rules.recurrence import Recurrence
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, part_facts_of, part_status_on, status_on
-from tracker.services import audit, workflow
+from tracker.services import audit, recurrence, workflow
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
 from tracker.services.queries import (
@@ -61,7 +62,8 @@ from tracker.views_util import (
 )
 
 # Service error keys -> form fields, so that each message shows beside the control it is about.
-TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id"}
+TASK_FIELDS = {"lead_unit": "lead_unit_id", "cooperating_units": "cooperating_unit_ids", "assignee": "assignee_id",
+               "recurrence_every": "recur_every", "recurrence_day": "recur_day", "recurrence_until": "recur_until"}
 
 
 def _date_arg(name: str) -> date | None:
@@ -220,13 +222,14 @@ def render_task(task, progress_form: ProgressForm | None = None, code: int = 200
     assign_form.assignee_id.choices = choices([(0, _("(nobody: the lead unit's leaders)"))]
                                               + (user_options(task.lead_unit) if can_assign else []))
     secretaries_decide = current_app.config["SECRETARIES_DECIDE"]
+    occurrences = [(occ, recurrence.status(occ, as_of or day)) for occ in task.occurrences] if task.recurring else []
     my_part = reach.cooperating_part(current_user, task)
     part_form = None
     if my_part is not None and task.directive.published and reach.can_assign_part(current_user, my_part):
         part_form = AssignForm(assignee_id=my_part.assignee_id or 0)
         part_form.assignee_id.choices = choices([(0, _("(nobody: the unit's leaders)"))] + user_options(my_part.unit))
     return render_template(
-        "tasks/show.html", task=task, status=status, as_of=as_of, today=day,
+        "tasks/show.html", task=task, status=status, as_of=as_of, today=day, occurrences=occurrences,
         parts=part_table(task, facts, as_of or day), my_part=my_part, part_form=part_form,
         due_soon=due_soon_flag(status, deadline_on(facts, as_of or day), as_of or day, calendar, current_rules()),
         subtasks=[sub for sub in task.subtasks if reach.can_view_task(current_user, sub)],
@@ -492,6 +495,15 @@ def complete(task_id: int):
         _("The completion report has been sent to the issuer."))
 
 
+@bp.route("/tasks/<int:task_id>/periods/report", methods=["POST"])
+def report_period(task_id: int):
+    """The lead unit reports one period of a periodic task done (its periodic report sent)."""
+    form = NoteForm()
+    period = request.form.get("period", "")[:12] or None
+    return _run(task_id, lambda t: recurrence.report_done(current_user, t, period, form.note.data or "", today()),
+                _("The period has been reported done."), "#periods")
+
+
 @bp.route("/tasks/<int:task_id>/confirm", methods=["POST"])
 def confirm(task_id: int):
     form = NoteForm()
@@ -625,13 +637,17 @@ def task_data(form: TaskForm, details: dict[int, workflow.PartData] | None = Non
     coop = list(db.session.scalars(select(Unit).where(Unit.id.in_(form.cooperating_unit_ids.data or []))))
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
     tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    every = form.recur_every.data or ""
     return workflow.TaskData(title=form.title.data or "", description=form.description.data or "", lead_unit=lead,
                              cooperating_units=coop, assignee=assignee,
                              deadline=None if form.ongoing.data else form.deadline.data,
-                             priority=form.priority.data, tags=tags, part_details=details or {})
+                             priority=form.priority.data, tags=tags, part_details=details or {},
+                             recurrence=Recurrence(every, form.recur_day.data, form.recur_until.data) if every else None)
 
 
 def missing_deadline(form: TaskForm) -> bool:
+    if form.recur_every.data:  # a periodic task: each period has its deadline
+        return False
     if form.deadline.data is None and not form.ongoing.data and not form.deadline.errors:
         form.deadline.errors = [_("Enter a deadline or tick \"Ongoing\".")]
         return True
