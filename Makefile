@@ -50,13 +50,15 @@ run: install
 	@$(BIN)/flask demo-logins
 	HOST=$(HOST) PORT=$(PORT) BASE_URL="$(BASE_URL)" $(BIN)/flask serve
 
-# The layers (pyproject.toml, [tool.importlinter]), then the whole suite on SQLite, then on PostgreSQL
-# when TEST_DATABASE_URL is set.
+# The layers (pyproject.toml, [tool.importlinter]), then the whole suite on SQLite and, when
+# TEST_DATABASE_URL is set, on PostgreSQL at the same time (two processes; each run's output is printed
+# whole when it ends, and either failing fails `make test`).
 test: install-dev
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else $(MAKE) --no-print-directory test-sqlite; \
+		echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
 
 # rules import nothing of the web, services no Flask, no blueprint imports another, no import cycle.
 lint:
