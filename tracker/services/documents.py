@@ -123,7 +123,7 @@ def _events(archive: zipfile.ZipFile, name: str, budget: _Budget):
                                    load_dtd=False, no_network=True, huge_tree=False)
 
 
-def _drop(element) -> None:
+def drop_read(element) -> None:
     """Forget an element once read, and the siblings read before it (constant memory)."""
     element.clear()
     parent = element.getparent()
@@ -231,7 +231,7 @@ def _read_docx(events, budget: _Budget, paragraphs: list[str], rows: list[str]) 
         elif tag == _W + "tbl":
             tables -= 1
         if depth == 0:
-            _drop(element)
+            drop_read(element)
 
 
 def _xlsx_text(archive: zipfile.ZipFile, names: list[str], budget: _Budget) -> str:
@@ -257,7 +257,7 @@ def _read_xlsx(archive: zipfile.ZipFile, names: list[str], budget: _Budget, line
                 shared.append("".join(parts))
                 parts.clear()
                 budget.item(shared[-1])
-                _drop(element)
+                drop_read(element)
 
     def sheet_number(name: str) -> int:
         digits = "".join(ch for ch in name.rsplit("/", 1)[-1] if ch.isdigit())
@@ -286,7 +286,7 @@ def _read_xlsx(archive: zipfile.ZipFile, names: list[str], budget: _Budget, line
                 budget.item(line)
                 if line.strip():
                     lines.append(line)
-                _drop(element)
+                drop_read(element)
 
 
 def _pdf_text(data: bytes, budget: _Budget | None = None) -> str:

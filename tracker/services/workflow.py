@@ -816,12 +816,8 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     errors = {}
     if new_deadline is None:
         errors["deadline"] = _l("Enter the new deadline.")
-    elif new_deadline <= current:
-        errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
-                                date=current.strftime("%d/%m/%Y"))
-    elif task.parent is not None and task.parent.deadline is not None and new_deadline > task.parent.deadline:
-        errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
-                                date=task.parent.deadline.strftime("%d/%m/%Y"))
+    elif (problem := _new_deadline_problem(task, new_deadline, current)) is not None:
+        errors["deadline"] = problem
     if not reason.strip():
         errors["reason"] = _l("Give the reason for the extension.")
     if errors:
@@ -839,6 +835,16 @@ def request_extension(actor: User, task: Task, new_deadline: date | None, reason
     return ext
 
 
+def _new_deadline_problem(task: Task, new_deadline: date, current: date | None):
+    """Why `new_deadline` cannot replace `current` (None when it can): it must be later, and a sub-task's
+    no later than its task's."""
+    if current is not None and new_deadline <= current:
+        return _l("The new deadline must be after the current one (%(date)s).", date=current.strftime("%d/%m/%Y"))
+    if task.parent is not None and task.parent.deadline is not None and new_deadline > task.parent.deadline:
+        return _l("A sub-task cannot be due after its task (%(date)s).", date=task.parent.deadline.strftime("%d/%m/%Y"))
+    return None
+
+
 def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str, today: date,
                      secretaries_decide: bool = False, deadline: date | None = None) -> None:
     """Approve (the date asked for, or `deadline`, with a note saying why) or reject an extension request."""
@@ -852,12 +858,8 @@ def decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: st
     if approve and granted != ext.new_deadline:
         errors = {}
         current = ext.occurrence.deadline if ext.occurrence is not None else task.deadline
-        if current is not None and granted <= current:
-            errors["deadline"] = _l("The new deadline must be after the current one (%(date)s).",
-                                    date=current.strftime("%d/%m/%Y"))
-        elif task.parent is not None and task.parent.deadline is not None and granted > task.parent.deadline:
-            errors["deadline"] = _l("A sub-task cannot be due after its task (%(date)s).",
-                                    date=task.parent.deadline.strftime("%d/%m/%Y"))
+        if (problem := _new_deadline_problem(task, granted, current)) is not None:
+            errors["deadline"] = problem
         if not note.strip():
             errors["note"] = _l("Say why another date than the one asked for is approved.")
         if errors:

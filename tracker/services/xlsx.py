@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
+from tracker.services.documents import drop_read
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -81,17 +83,9 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
                                    if t.getparent().tag != f"{MAIN}rPh"))
             if len(strings) > MAX_SHARED_STRINGS:
                 raise TooManyRows(f"more than {MAX_SHARED_STRINGS} texts")
-            _drop(item)
+            drop_read(item)
     return strings
 
-
-def _drop(element) -> None:
-    """Forget an element once read, and the siblings read before it (constant memory)."""
-    element.clear()
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
 
 
 def _date_styles(archive: zipfile.ZipFile) -> set[int]:
@@ -187,7 +181,7 @@ def read_rows(data: bytes, max_rows: int = 100_000) -> list[tuple]:
                 rows.append(tuple(current.get(i) for i in range(width)))
                 row_number = number
                 current = {}
-                _drop(element)
+                drop_read(element)
     except NotAWorkbook:
         raise
     except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile) as error:
