@@ -163,6 +163,8 @@ FIELD_LABELS = {
     "state": _l("State"), "progress": _l("Progress"), "reason": _l("Reason"), "note": _l("Note"),
     "completed_on": _l("Completed on"), "contribution": _l("Contribution"),
     "tasks": _l("Tasks"), "files": _l("Files"),
+    "decision": _l("Decision"), "effective_on": _l("Effective on"), "cooperating_unit": _l("Cooperating unit"),
+    "period": _l("Period"),
 }
 
 
