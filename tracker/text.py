@@ -1,5 +1,26 @@
-"""Text helpers: accent folding for Vietnamese search and sorting."""
+"""Text helpers: accent folding for Vietnamese search and sorting; text fit for a spreadsheet cell."""
+import re
 import unicodedata
+
+# The statuses as Vietnamese documents name them (exports and reports are in Vietnamese whatever the UI).
+STATUS_VI = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "in_progress": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn",
+    "cancelled": "Đã hủy",
+}
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is read as a formula
+CELL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what no worksheet (nor Word document) may hold
+
+
+def safe_text(value):
+    """Text fit for a cell: control characters dropped, formula injection neutralised (a leading apostrophe)."""
+    if isinstance(value, str):
+        value = CELL_CONTROL.sub("", value)
+        if value.startswith(DANGEROUS_START):
+            return "'" + value
+    return value
 
 
 def fold(text: str | None) -> str:

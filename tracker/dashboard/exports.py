@@ -10,40 +10,23 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from tracker.rules.status import STATUSES
 from tracker.services.stats import Counts, TaskRow, UnitRow
+from tracker.text import CELL_CONTROL, STATUS_VI, safe_text
 
-STATUS_VI = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "in_progress": "Đang thực hiện trong hạn",
-    "overdue": "Quá hạn",
-    "cancelled": "Đã hủy",
-}
 
 TASK_HEADERS = ["STT", "Số, ký hiệu văn bản", "Ngày văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
                 "Người thực hiện", "Thời hạn", "Thời hạn ban đầu", "Ngày hoàn thành", "Tiến độ (%)", "Trạng thái",
                 "Số ngày quá hạn", "Lĩnh vực"]
 UNIT_HEADERS = ["STT", "Đơn vị chủ trì", "Tổng số", *[STATUS_VI[s] for s in STATUSES], "Sắp đến hạn",
                 "Tỷ lệ hoàn thành", "Tỷ lệ đúng hạn"]
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what no worksheet (nor Word document) may hold
 
-
-def safe_text(value):
-    """Text fit for a cell: control characters dropped, formula injection neutralised (a leading apostrophe)."""
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        if value.startswith(DANGEROUS_START):
-            return "'" + value
-    return value
 
 
 @dataclass
@@ -236,7 +219,7 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
              space_after=0):
         p = cell_or_doc.add_paragraph()
         if text:
-            run = p.add_run(_CONTROL.sub("", text))
+            run = p.add_run(CELL_CONTROL.sub("", text))
             run.bold, run.italic, run.underline = bold, italic, underline
             if size:
                 run.font.size = Pt(size)
@@ -318,7 +301,7 @@ def report_docx(scope: Scope, totals: Counts, units: list[UnitRow], overdue: lis
             cells = t.add_row().cells
             for i, value in enumerate(values):
                 cells[i].paragraphs[0].text = ""
-                run = cells[i].paragraphs[0].add_run("" if value is None else _CONTROL.sub("", str(value)))
+                run = cells[i].paragraphs[0].add_run("" if value is None else CELL_CONTROL.sub("", str(value)))
                 run.font.size = Pt(11)
                 run.bold = bold_last and r_index == len(rows) - 1
                 if i != 1 and not (len(headers) > 6 and i in (1, 6)):

@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-STATUS_VI = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "in_progress": "Đang thực hiện trong hạn",
-    "overdue": "Quá hạn",
-    "cancelled": "Đã hủy",
-}
+from tracker.text import STATUS_VI, safe_text
+
 HEADERS = ["STT", "Số, ký hiệu văn bản", "Ngày văn bản", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
            "Người thực hiện", "Thời hạn", "Tiến độ (%)", "Trạng thái", "Số ngày quá hạn"]
 WIDTHS = [6, 16, 12, 60, 28, 28, 22, 12, 10, 22, 10]
 DATE_COLUMNS = (3, 8)
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-
-def safe_text(value):
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        if value.startswith(_DANGEROUS_START):
-            return "'" + value
-    return value
 
 
 def values(number: int, task, status: str, days_overdue: int | None) -> list:
