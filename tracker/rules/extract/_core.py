@@ -172,6 +172,11 @@ _LEAD_MARKERS = re.compile(
     r"chi\s+dao\s+nhu\s+sau|ket\s+luan\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop)|chi\s+dao\s*:|"
     r"(?:ubnd|uy\s+ban\s+nhan\s+dan|chu\s+tich)[^:\n]{0,60}?\s(?:chi\s+thi|yeu\s+cau|de\s+nghi)\s*:"
 )
+# A news lead announcing a document ("... vừa ký công văn yêu cầu ...", "... đã có văn bản chỉ đạo ..."), and the
+# sentence that then gives its content ("Theo đó, ...", "Cụ thể, ...").
+_ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
+                        r"công điện|quyết định|thông báo)")
+_DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
 
@@ -721,19 +726,36 @@ class _Extractor:
 
     def _without_repeated_lead(self, drafts: list[_Draft]) -> list[_Draft]:
         """Drop a news lead that sums up an instruction the body then gives in full (the same addressee, mostly
-        the same words, in a later paragraph): it is one task, not two."""
+        the same words, in a later paragraph): it is one task, not two. A lead that announces a document ("...
+        vừa ký công văn yêu cầu ...") is summed up by the next sentence too ("Theo đó, ...", or the same
+        instruction again), in the same paragraph or not."""
         if len(drafts) < 2:
             return drafts
         first = drafts[0]
         words = _content_words(self.view.fold[first.title_start:first.main_end])
+        low = self.view.low
+        sentence_start = max(low.rfind(".", 0, first.start), low.rfind("\n", 0, first.start)) + 1
+        announced = bool(_ANNOUNCED.search(low, sentence_start, first.start))
         for later in drafts[1:]:
-            if later.para <= first.para or later.roles.lead != first.roles.lead \
+            if announced and later.sentence > first.sentence and (
+                    first.roles.lead is None and not first.roles.collective) \
+                    and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
+                return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
+            same_para = later.para <= first.para
+            if (same_para and not (announced and later.sentence > first.sentence)) \
+                    or later.roles.lead != first.roles.lead \
                     or bool(later.roles.collective) != bool(first.roles.collective):
                 continue
             other = _content_words(self.view.fold[later.title_start:later.main_end])
             if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
                 return drafts[1:]
         return drafts
+
+    def _sentence_start(self, pos: int) -> int:
+        """Return where the sentence holding `pos` starts (after the last full stop or line break)."""
+        low = self.view.low
+        start = max(low.rfind(". ", 0, pos), low.rfind("\n", 0, pos))
+        return _skip_spaces(low, start + 1, pos) if start >= 0 else 0
 
     # --- output --------------------------------------------------------------
 
