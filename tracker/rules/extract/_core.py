@@ -121,6 +121,11 @@ _TIME_PREFIX = re.compile(
     r"(?:den\s+het|den|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:ngay\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}"
     r"(?:\s*[/.\-]\s*\d{2,4})?\s*,?\s*"
 )
+# A period put before the subject: "Trong thời gian từ đầu tháng 1/2013 tới ngày 15/3/2013, Công an tỉnh ...".
+_TIME_LEAD = re.compile(
+    r"[\s:,]*(?:(?:trong|tu)\s+(?:thoi\s+gian\s+)?|tu\s+nay\s+|doi\s+voi\s+(?:cac\s+)?nhiem\s+vu\s+)"
+    r"[^,.;:]{0,50}?(?:\d|cuoi\s+nam)[^,.;:]{0,30},\s*"
+)
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
@@ -211,6 +216,7 @@ class _Draft:
     deadline: date | None = None
     ongoing: bool = False
     title_prefix: str = ""
+    by_subject: bool = False  # the unit is the clause's subject ("Công an tỉnh bố trí ..."), not addressed
 
 
 class _Extractor:
@@ -365,7 +371,9 @@ class _Extractor:
 
     def _subject(self, a: int, b: int) -> _Roles | None:
         """Read "<unit> (chủ trì|phối hợp|<verb>) ..." at the start of a clause."""
-        time = _TIME_PREFIX.match(self.view.fold, a, b)
+        time = _TIME_PREFIX.match(self.view.fold, a, b) or _TIME_LEAD.match(self.view.fold, a, b)
+        if time and re.search(r"\bhang\s+(?:nam|quy|thang|tuan|ngay)\b", time.group()):
+            return None  # "từ ngày 5 đến ngày 10 hằng tháng, Phòng X kiểm tra ...": a routine described
         if time:
             a = time.end()
         mentions, end = self._addressees(a, b)
@@ -594,6 +602,12 @@ class _Extractor:
                     continue
 
             directive = self._directive(a, b)
+            if directive is not None and low.startswith("chỉ", directive[0]):
+                if directive[0] > body and self._subject(body, b) is not None:
+                    directive = None  # "Công an tỉnh phối hợp với Sở GD&ĐT ... chỉ đạo công an các địa phương ..."
+                elif directive[0] == body and not c.first_in_sentence and drafts and drafts[-1].by_subject \
+                        and drafts[-1].sentence == sentence:
+                    directive = None  # "Công an tỉnh bố trí ...; chỉ đạo Công an các huyện ...": its own forces
             if directive is None and _PREAMBLE.match(text_low):
                 mode, prev_in_task = "none", False
                 continue
@@ -672,6 +686,7 @@ class _Extractor:
                                                                    and _SINCE.search(low, b, b + 300)) or (
                                          past_sentence and not c.first_in_sentence
                                          and low.startswith("đồng thời", a))))))
+                drafts[-1].by_subject = directive is None
                 parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
                 mode, prev_in_task = "task", True
                 continue

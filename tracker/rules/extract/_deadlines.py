@@ -12,6 +12,7 @@ A deadline is the last day of the period the text names:
 | "6 tháng đầu năm 2020" / "6 tháng cuối năm" | 30 June / 31 December |
 | "trong năm 2020", "cuối năm 2020" | 31 December 2020 |
 | "trước tháng 7/2021", "trước quý III/2022", "trước năm 2021" | the last day before that period |
+| "từ đầu tháng 1/2013 tới ngày 15/3/2013" | 15 March 2013 (the end of the period) |
 | "trong 15 ngày làm việc" | 15 working days after the directive's date |
 | "trong 10 ngày", "trong vòng 10 ngày" | 10 calendar days after it |
 | "trong 3 tháng" | 3 months after it |
@@ -39,7 +40,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _LEAD = (
     r"\b(?:truoc|trong(?:\s+vong)?|cham\s+nhat(?:\s+la)?(?:\s+(?:vao|trong|truoc))?|han\s+chot(?:\s+la)?|"
     r"hoan\s+thanh(?:\s+(?:truoc|trong|vao|xong))?|xong(?:\s+(?:truoc|trong))?|ket\s+thuc(?:\s+(?:truoc|trong))?|"
-    r"den\s+het|(?<!tinh )den|het|cuoi|thoi\s+han(?:\s+hoan\s+thanh)?\s*:?|thoi\s+gian\s+hoan\s+thanh\s*:?)"
+    r"den\s+het|(?<!tinh )den|toi(?=\s+(?:ngay|het)\b)|het|cuoi|thoi\s+han(?:\s+hoan\s+thanh)?\s*:?|thoi\s+gian\s+hoan\s+thanh\s*:?)"
 )
 _TIME = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}(?:\s*phut)?)?\s*,?\s*)?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
