@@ -67,7 +67,7 @@ _ACTION = re.compile(
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
-    r"giúp)"
+    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -80,7 +80,7 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo))(?!\w)"
+    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để)(?!\w)"
 )
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
@@ -163,11 +163,14 @@ _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|m�
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
-_NO_EFFECT = re.compile(r"có hiệu lực|chịu trách nhiệm thi hành|chịu trách nhiệm trước")
+_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|chịu trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
+    r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn)(?:,?\s+(?:nhiệm vụ|quyền hạn))?"
+    r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
+    r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
+    r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
@@ -338,7 +341,9 @@ class _Extractor:
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
-                continue  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
+                continue
+            if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
+                continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
             requester = None
             for requester in _REQUESTER.finditer(low, a, m.start()):
                 pass
@@ -381,7 +386,9 @@ class _Extractor:
             return None
         rest = _SUBJECT_GAP.match(self.view.low, end, b)
         after = rest.end() if rest else end
-        if not (_ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+        duty = re.search(r"có trách nhiệm\s+$", self.view.low[end:after]) and not re.match(
+            r"thi hành|trước", self.view.low[after:b])  # "UBND các huyện có trách nhiệm cấp kinh phí ..."
+        if not (duty or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
             if not re.match(r"\s*[-–(]", self.view.low[end:b]):
                 return None
             # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work

@@ -70,8 +70,9 @@ _RELATIVE = re.compile(
 # A plan's horizon is not a deadline: "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050".
 _HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\s+hoach)[\s\d,\-]{0,16}$")
 _ONGOING = re.compile(
-    r"\b(?:thuong\s+xuyen|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|lien\s+tuc)\b"
-)
+    r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|"
+    r"lien\s+tuc)\b"
+)  # "những tuyến đường thường xuyên có xe quá tải" describes the roads: not "ongoing"
 
 
 @dataclass(frozen=True)
