@@ -126,6 +126,8 @@ _TIME_LEAD = re.compile(
     r"[\s:,]*(?:(?:trong|tu)\s+(?:thoi\s+gian\s+)?|tu\s+nay\s+|doi\s+voi\s+(?:cac\s+)?nhiem\s+vu\s+)"
     r"[^,.;:]{0,50}?(?:\d|cuoi\s+nam)[^,.;:]{0,30},\s*"
 )
+# A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
+_THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
@@ -694,6 +696,10 @@ class _Extractor:
                                          past_sentence and not c.first_in_sentence
                                          and low.startswith("đồng thời", a))))))
                 drafts[-1].by_subject = directive is None
+                if directive and directive[0] > body:
+                    ahead = find_deadline(view.fold[body:directive[0]], self.issued_on, self.add_working_days)
+                    if ahead is not None and ahead.due is not None:
+                        drafts[-1].deadline = ahead.due
                 parts_of = drafts[-1] if components or _PARTS_INSIDE.search(low, roles.action_start, b) else None
                 mode, prev_in_task = "task", True
                 continue
@@ -708,6 +714,9 @@ class _Extractor:
                 continue
             no_actor = _NO_ACTOR.match(low, body, b)
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
+            then = None if verb or not drafts else _THEN.match(low, body, b)
+            if then:  # "Những dự án giải ngân chậm thì tiếp tục điều chuyển": the condition, then the work
+                verb = _ACTION.match(low, then.end(), b)
             if verb and _NOUN_USE.match(low, verb.end(), b):
                 verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
@@ -789,6 +798,8 @@ class _Extractor:
         recurrence = find_recurrence(view.fold[draft.start:draft.end])
         if found and found.due is None and draft.group in group_deadline and group_deadline[draft.group][0]:
             due, ongoing = group_deadline[draft.group]
+        if due is None and not ongoing and draft.deadline is not None:
+            due = draft.deadline  # a period named before the assigning verb, in the same clause
         title_end = draft.main_end
         cut: tuple[int, int] | None = None
         if found and found.due is not None:
