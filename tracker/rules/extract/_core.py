@@ -40,8 +40,12 @@ class ProposedTask:
 
 _DIRECTIVE = re.compile(r"(?<!\w)(?:giao(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)")
 _NOT_DIRECTIVE_BEFORE = re.compile(
-    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ)\s+$"
+    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
+# A unit's proposal to the committee ("Sở X đề nghị UBND tỉnh chỉ đạo UBND các huyện ..."): asked upward, it
+# assigns nothing until the committee decides; the "chỉ đạo" inside it is not the committee's either.
+_UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
+                     r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ)(?!\w))?")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|"
@@ -336,6 +340,7 @@ class _Extractor:
     def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
+        skip_to = -1
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -343,6 +348,12 @@ class _Extractor:
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
+                continue
+            if m.start() < skip_to:
+                continue  # the "chỉ đạo" of a proposal made upward
+            upward = _UPWARD.match(low, m.start(), b)
+            if upward:
+                skip_to = upward.end()
                 continue
             if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
                 continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
