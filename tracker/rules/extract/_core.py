@@ -588,7 +588,8 @@ class _Extractor:
                     and not _SPEECH.search(low, opening.start, opening.end)
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
-                report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start())
+                report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
+                    and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
