@@ -38,7 +38,10 @@ class ProposedTask:
 
 # --- vocabulary (lower case, accents kept) ---------------------------------
 
-_DIRECTIVE = re.compile(r"(?<!\w)(?:giao(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)")
+_DIRECTIVE = re.compile(
+    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa)(?!\w))(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|"
+    r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)"
+)  # "giao thông", "giao dịch": nouns, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
@@ -84,7 +87,8 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để)(?!\w)"
+    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
+    r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"

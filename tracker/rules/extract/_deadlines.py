@@ -46,7 +46,7 @@ _TIME = r"(?:\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}(?:\s*phut)?)?\s*,?\s*)?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 
 _DAY_NUMERIC = re.compile(
-    _LEAD + r"\s*" + _TIME + r"(?:ngay\s*)?"
+    _LEAD + r"\s*" + _TIME + r"(?:ngay\s+mai\s*[-–,]?\s*|hom\s+nay\s*[-–,]?\s*)?(?:ngay\s*)?"
     r"(?P<d>[0-3]?\d)\s*[/\-.]\s*(?P<m>[01]?\d)(?:\s*[/\-.]\s*(?P<y>(?:19|20)?\d{2}))?(?![\d/])"
     r"(?!\s*(?:ngay|tuan|thang)\b)"
 )
@@ -55,7 +55,7 @@ _DAY_WORDS = re.compile(
     r"(?:\s*(?:,\s*)?nam\s+" + _YEAR + r")?"
 )
 _MONTH = re.compile(
-    r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?thang\s+(?P<m>[01]?\d)(?:\s*(?:/|-|nam)\s*" + _YEAR + r")?(?![\d/])"
+    r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?thang\s+(?P<m>[01]?\d)(?:\s*(?:/|-|\.|nam)\s*" + _YEAR + r")?(?![\d/])"
 )
 _QUARTER = re.compile(
     r"(?P<lead>" + _LEAD + r")\s*(?:trong\s+)?quy\s+(?P<q>iv|i{1,3}|[1-4])\b(?:\s*(?:/|-|nam)\s*" + _YEAR + r")?"
