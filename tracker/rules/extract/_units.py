@@ -115,6 +115,13 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
                     forms.append(f" {text} ".replace(f" {a} ", f" {b} ").split())
         if "&" in name:
             forms.append(_tokens(name.replace("&", " và ")))
+        for form in list(forms):
+            if "va" in form[1:-1]:  # "Sở Kế hoạch - Đầu tư", "Sở Nông nghiệp - PTNT": the "và" written as a dash
+                forms.append([t for t in form if t != "va"])
+        if toks[0] == "so" and len(toks) > 1:  # "ngành y tế", "ngành giáo dục": the sector names its department
+            forms.append(["nganh", *toks[1:]])
+            if "va" in toks[2:]:
+                forms.append(["nganh", *toks[1:toks.index("va")]])
         out.update(tuple(f) for f in forms)
     out.update(_abbreviations(unit.name))
     return out
