@@ -42,13 +42,18 @@ The rules, in order (plain rules and the registry, no NLP package):
    ("Sau khi nghe ..., Chủ tịch đã chỉ đạo ...") is one; a notice convening a
    meeting (with "Thành phần:", "Địa điểm:"); a procedure's steps ("Quy
    trình: ..."); a regulation pasted alone; a competence ("thực hiện quản lý
-   nhà nước về ..."); photo captions; a news lead the body repeats; in a
+   nhà nước về ..."); a unit's proposal to the committee ("Sở X đề nghị UBND
+   tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
+   that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
+   captions; a news lead the body repeats; in a
    text with no lead-in and no assigning verb, sentences that start with a
    verb.
 4. **Units.** Registry names, short names and aliases, accent and case
    tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
    unit addressed is the lead; others addressed with it and those after
-   "phối hợp (với)" are cooperating. A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
+   "phối hợp (với)" are cooperating. A sector stands for its department
+   ("Ngành y tế" is Sở Y tế, "ngành giáo dục" Sở Giáo dục và Đào tạo) and a
+   dash may stand for "và" ("Sở Kế hoạch - Đầu tư"). A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
    "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan") has no
    lead: `lead_unit` is None and `collective` holds the phrase as written; a
    collective cooperating phrase goes to `cooperating_collective`. Neither is
@@ -71,7 +76,10 @@ The rules, in order (plain rules and the registry, no NLP package):
    ("hằng tháng", "trước ngày 20 hằng tháng", "hằng quý", "6 tháng, năm",
    "hằng năm"), with no single deadline. A deadline written after a task, in its own
    sentence ("Thời gian hoàn thành trước ngày ..."), applies to every task of
-   that assignment that has none.
+   that assignment that has none; so does a sentence about the work done
+   ("Các nội dung thực hiện báo cáo UBND TP trước 20/2/2019"). An instruction
+   about tasks assigned before ("yêu cầu ... triển khai các nhiệm vụ UBND
+   tỉnh đã giao") is today's instruction, not a report of what was done.
 6. **Titles.** The work itself: the task's first clause without the
    "giao Sở X chủ trì, phối hợp với ..." part (the units have their own
    fields), without the deadline phrase (it has its own field), without
