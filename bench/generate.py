@@ -153,7 +153,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
             state, completed, done, cancelled, progress = "open", None, None, None, rng.randint(0, 90)
             roll = rng.random()
             if roll < 0.05:
-                state, cancelled = "cancelled", issued + timedelta(days=rng.randint(1, 60))
+                state, cancelled = "cancelled", min(issued + timedelta(days=rng.randint(1, 60)), today)  # never ahead
             elif age > 60 and roll < (0.9 if age > 365 else 0.55):
                 # Three in four reports come by the deadline, the rest up to two months late.
                 target = deadline or issued + timedelta(days=120)

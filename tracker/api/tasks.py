@@ -58,6 +58,7 @@ from tracker.schemas import (
     UpdatePage,
 )
 from tracker.services import recurrence, workflow
+from tracker.services import summary as task_summary
 from tracker.services.errors import Forbidden, Invalid
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, gathers, task_select
@@ -102,7 +103,11 @@ def list_tasks():
     page, per_page = paging(params)
     now = today()
     stmt = task_list_select(filters, now)
-    total = count_of(stmt)
+    user = current_api_user()
+    if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
+        total = task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
+    else:
+        total = count_of(stmt)
     if gathers(current_api_user(), filters, now, total):  # a few matches: gathered and sorted (queries._ordered)
         stmt = task_list_select(filters, now, expected=total)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()

@@ -134,6 +134,9 @@ class Task(db.Model):
         # they read this index instead of every row of the table.
         Index("ix_task_status_cover", "lead_unit_id", "directive_id", "deadline", "done_on", "completed_on",
               "cancelled_on", "issuing_unit_id", "assignee_id"),
+        # Whether any task was closed after a day (the task summary holds for that day only if none was).
+        Index("ix_task_done_on", "done_on"),
+        Index("ix_task_cancelled_on", "cancelled_on"),
     )
 
     def refresh_search(self) -> None:

@@ -60,6 +60,7 @@ from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
 from tracker.services.errors import Forbidden
+from tracker.services import summary as task_summary
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
@@ -364,11 +365,32 @@ class DashboardStats:
 
     def counts(self, filters: TaskFilters | None = None) -> Counts:
         """Status counts (and due soon) of the list `filters` (default: every task counted)."""
+        rows = self._summary_rows(by_unit=False) if filters is None and self.from_summary else None
         filters = filters or self.task_filters()
         result = Counts(filters, due_soon_filters=self.due_soon_filters(filters))
-        for status, n, soon in self._grouped(filters):
+        for status, n, soon in rows if rows is not None else self._grouped(filters):
             result.add(status, n, int(soon or 0))
         return result
+
+    @cached_property
+    def from_summary(self) -> bool:
+        """True if the dashboard's own figures (every task it counts, by lead unit) are read from the
+        task summary (tracker.services.summary): today, narrowed by the user's scope (or a lead unit
+        in reach) and whole months of deadlines at most.
+
+        The tasks counted (published, led in the scope, itself within the user's reach) are then
+        all visible to the user (reach_sql.task_visible_clause), so the summary's rows count them.
+        """
+        f = self.filters
+        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
+                and not f.directive_id and task_summary.period_fits(f.period.start, f.period.end)
+                and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
+                and task_summary.holds(self.session, self.today))
+
+    def _summary_rows(self, by_unit: bool) -> list[tuple]:
+        return task_summary.grouped(self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit,
+                                    published_only=True, period_start=self.filters.period.start,
+                                    period_end=self.filters.period.end, by_unit=by_unit)
 
     # --- the figures ---
 
@@ -408,7 +430,9 @@ class DashboardStats:
         """
         base = self.task_filters()
         grouped: dict[int, Counts] = {}
-        for unit_id, status, n, soon in self._grouped(base, self._holder().label("holder_id")):
+        rows = (self._summary_rows(by_unit=True) if self.from_summary
+                else self._grouped(base, self._holder().label("holder_id")))
+        for unit_id, status, n, soon in rows:
             if unit_id not in grouped:
                 unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)

@@ -1,0 +1,213 @@
+"""The task summary agrees with the full computation, on random histories, after every change.
+
+Each history starts from the demo's units and users and goes on, day after
+day, with random changes made as the app makes them (the workflow in one
+transaction, a unit merge, Core inserts, updates and deletes as an import or
+a script writes them). After each change, in the same transaction and
+before any commit:
+
+- the summary kept by the triggers equals the summary rebuilt from the tasks;
+- the dashboards' figures read from it (totals, by lead unit, due soon, for
+  the province leader, a department's leader and the admin, with and without
+  a period) equal those of the full computation over the tasks;
+- the API's `total` read from it equals the count of the list.
+
+Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, func, insert, select, text, update
+
+from tests.factories import Factory
+from tracker.database import db
+from tracker.models import Directive, Task, TaskSummary, Unit, User, load_calendar
+from tracker.models.summary import _grouped
+from tracker.rules.status import STATUSES
+from tracker.services import summary as task_summary
+from tracker.services import units as unit_changes
+from tracker.services import workflow
+from tracker.services.errors import Conflict, Forbidden, Invalid
+from tracker.services.queries import TaskFilters, status_counts
+from tracker.services.stats import DashboardFilters, DashboardStats, Period
+
+START = date(2025, 9, 1)
+LEADS = ("SKHCN", "STTTT-CNTT", "STTTT-BCVT", "SNV", "STC", "DPTTH", "X-PHULOC", "SVHTTDL")
+
+
+def kept_rows() -> set[tuple]:
+    return {(r.lead_unit_id, bool(r.published), r.kind, r.deadline_key, r.n)
+            for r in db.session.scalars(select(TaskSummary)) if r.n}
+
+
+def rebuilt_rows() -> set[tuple]:
+    query = text(_grouped("task", db.engine.dialect.name))
+    return {(u, bool(p), k, d if isinstance(d, date) else date.fromisoformat(d), n)
+            for u, p, k, d, n in db.session.execute(query) if n}
+
+
+def figures(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
+    stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
+    totals, rows = stats.summary()
+    return (stats.from_summary, totals.as_dict(),
+            sorted((r.unit.id, tuple(sorted(r.counts.as_dict().items()))) for r in rows),
+            stats.counts().as_dict())
+
+
+def check(today: date, people: list[User], calendar) -> None:
+    """Everything read from the summary equals the full computation (and the kept summary the rebuilt one)."""
+    db.session.flush()
+    assert kept_rows() == rebuilt_rows()
+    quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    for filters in (DashboardFilters(), DashboardFilters(period=quarter),
+                    DashboardFilters(period=Period.month(today.year, today.month))):
+        for person in people:
+            fast = figures(person, filters, today, calendar)
+            task_summary.USE = False
+            try:
+                slow = figures(person, filters, today, calendar)
+            finally:
+                task_summary.USE = True
+            assert fast[0] and not slow[0], "the first is read from the summary, the second from the tasks"
+            assert fast[1:] == slow[1:]
+    admin = people[0]
+    for statuses in ([], ["overdue"], ["in_progress", "done_late"], ["cancelled"]):
+        for lead in (None, db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))):
+            filters = TaskFilters(status=statuses, lead_unit=lead)
+            assert task_summary.answers_list(admin, filters, today)
+            counts, _complete = status_counts(db.session, admin, filters, today)
+            expected = sum(counts[s] for s in (statuses or STATUSES))
+            assert task_summary.count(db.session, today, statuses, lead_unit=lead) == expected
+
+
+def history(seed: int, steps: int) -> None:
+    rng = random.Random(seed)
+    make = Factory()
+    admin = make.user("admin")
+    people = [admin, make.user("nga.tt"), make.user("hai.nv")]
+    calendar = load_calendar()
+    units = make.units()
+    closed = [db.session.scalar(select(func.max(column))) for column in (Task.done_on, Task.cancelled_on)]
+    day = max([START, *(d + timedelta(days=1) for d in closed if d is not None)])  # after the demo's closures
+    merged = False
+
+    def open_tasks(state: str = "open") -> list[Task]:
+        return list(db.session.scalars(select(Task).join(Directive).where(
+            Task.state == state, Directive.published_at.is_not(None)).order_by(Task.id)))
+
+    def new_directive() -> None:
+        issuer = rng.choice(["UBND", "UBND", "SKHCN"])
+        directive = make.directive(admin, issued_on=day - timedelta(days=rng.randint(0, 20)), issuing_unit=issuer)
+        for _ in range(rng.randint(1, 4)):
+            lead = rng.choice([c for c in LEADS if units[c].active and c != issuer
+                               and units[c].path.startswith(units[issuer].path)])
+            ongoing = rng.random() < 0.15
+            deadline = None if ongoing else day + timedelta(days=rng.randint(-5, 45))
+            make.add_task(directive, lead=lead, on=day, actor=admin, deadline=deadline)
+        if rng.random() < 0.8:
+            make.publish(directive, on=day, actor=admin)
+
+    def publish_a_draft() -> None:
+        drafts = list(db.session.scalars(select(Directive).where(Directive.published_at.is_(None))))
+        if drafts:
+            make.publish(rng.choice(drafts), on=day, actor=admin)
+
+    def report() -> None:
+        if tasks := open_tasks():
+            make.report(rng.choice(tasks), admin, on=day, progress=rng.randint(0, 90))
+
+    def submit() -> None:
+        if tasks := open_tasks():
+            make.submit(rng.choice(tasks), admin, on=day - timedelta(days=rng.randint(0, 3)))
+
+    def confirm() -> None:
+        if tasks := open_tasks("submitted"):
+            workflow.confirm_completion(admin, rng.choice(tasks), "", day)
+
+    def give_back() -> None:
+        if tasks := open_tasks("submitted"):
+            workflow.return_completion(admin, rng.choice(tasks), "Chưa đạt.", day)
+
+    def extend() -> None:
+        if tasks := [t for t in open_tasks() if t.deadline is not None and t.pending_extension is None]:
+            task = rng.choice(tasks)
+            make.extend(task, admin, to=max(task.deadline, day) + timedelta(days=rng.randint(1, 30)), asked=day,
+                        decider=admin, decided=day)
+
+    def cancel() -> None:
+        if tasks := open_tasks() + open_tasks("submitted"):
+            make.cancel(rng.choice(tasks), admin, on=day)
+
+    def merge() -> None:
+        nonlocal merged
+        if not merged:
+            unit_changes.merge_units(admin, [units["STC"]], units["SNV"], on=day, decision="Quyết định sáp nhập",
+                                     today=day)
+            merged = True
+
+    def core_writes() -> None:
+        """An import's plain INSERTs, then a script's UPDATE and DELETE of many rows at once."""
+        directive = db.session.scalar(select(Directive).where(Directive.published_at.is_not(None)).limit(1))
+        if directive is None:
+            return
+        lead = units[rng.choice([c for c in LEADS if units[c].active])]
+        rows = [{"directive_id": directive.id, "title": f"Nhập {i}", "issuing_unit_id": directive.issuing_unit_id,
+                 "lead_unit_id": lead.id, "deadline": deadline, "original_deadline": deadline, "state": "open",
+                 "created_on": day, "assigned_on": day, "position": 100 + i}
+                for i, deadline in enumerate(
+                    [None if rng.random() < 0.2 else day + timedelta(days=rng.randint(-10, 30)) for _ in range(5)])]
+        db.session.execute(insert(Task), rows)
+        db.session.execute(update(Task).where(Task.title.like("Nhập%"), Task.deadline < day)
+                           .values(deadline=day + timedelta(days=3)))
+        db.session.execute(delete(Task).where(Task.title == "Nhập 0"))
+
+    def remove_draft_task() -> None:
+        tasks = list(db.session.scalars(select(Task).join(Directive).where(Directive.published_at.is_(None))))
+        if tasks:
+            workflow.remove_task(admin, rng.choice(tasks))
+
+    actions = [new_directive, new_directive, publish_a_draft, report, submit, submit, confirm, confirm, give_back,
+               extend, cancel, merge, core_writes, remove_draft_task]
+    for _ in range(steps):
+        day += timedelta(days=rng.randint(0, 6))
+        action = rng.choice(actions)
+        savepoint = db.session.begin_nested()
+        try:
+            action()
+            db.session.flush()
+        except (Conflict, Forbidden, Invalid):
+            savepoint.rollback()
+            db.session.expire_all()
+        else:
+            savepoint.commit()
+        check(day, people, calendar)
+    # A day before the last closures: the summary cannot tell, and the dashboard counts the tasks.
+    last = db.session.scalar(select(func.max(Task.done_on)))
+    if last is not None:
+        stats = DashboardStats(db.session, admin, DashboardFilters(), last - timedelta(days=1), calendar=calendar)
+        assert not stats.from_summary
+    db.session.commit()
+    assert kept_rows() == rebuilt_rows()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_summary_agrees_with_the_tasks_after_every_change(demo, seed):
+    history(seed, steps=40)
+
+
+def test_a_period_that_is_not_whole_months_and_other_filters_are_counted_from_the_tasks(demo):
+    make = Factory()
+    admin = make.user("admin")
+    stats = DashboardStats(db.session, admin, DashboardFilters(period=Period.custom(date(2025, 1, 5), None)),
+                           START, calendar=load_calendar())
+    assert not stats.from_summary
+    stats = DashboardStats(db.session, admin, DashboardFilters(tag="x"), START, calendar=load_calendar())
+    assert not stats.from_summary
+    stats = DashboardStats(db.session, admin, DashboardFilters(as_of=START - timedelta(days=1)), START,
+                           calendar=load_calendar())
+    assert not stats.from_summary
+    assert not task_summary.answers_list(make.user("binh.lv"), TaskFilters(), START)  # a department sees drafts
+    assert not task_summary.answers_list(admin, TaskFilters(q="ipv6"), START)

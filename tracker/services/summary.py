@@ -1,0 +1,112 @@
+"""Today's figures from the task summary (tracker.models.summary), when the question allows it.
+
+The summary counts tasks by lead unit, published flag, kind (open, done on
+time, done late, cancelled) and deadline key (an open task's deadline; a
+closed one's deadline month). Today's status of the tasks of one row
+follows from the row: a closed kind is its status; an open task is overdue
+when its deadline is before today, else in progress, and due soon when its
+deadline lies within the first reminder window. So the figures of the
+dashboards and the API's `total` are read from a few thousand rows instead
+of every task, in time independent of how much history the tasks hold.
+
+It answers only what it can answer exactly (`holds`, `period_fits`, and the
+callers' checks on the filters and the reach); every other question keeps
+the full computation over the tasks (tracker.services.queries and stats).
+tests/services/test_summary.py checks on random histories that both agree.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from tracker.models import Task, TaskSummary, Unit
+from tracker.models.summary import NO_DEADLINE
+from tracker.rules import reach
+from tracker.services import reach_sql
+
+USE = True  # the benchmark turns it off to measure the full computation beside it
+
+
+def holds(session, today: date) -> bool:
+    """True if no task was confirmed done or cancelled after `today` (two index look-ups).
+
+    Only then is a closed task's status today its kind: a task closed on a later day (a date typed
+    ahead) was still open today, which its row cannot tell.
+    """
+    if not USE:
+        return False
+    for column in (Task.done_on, Task.cancelled_on):
+        if session.scalar(select(Task.id).where(column > today).limit(1)) is not None:
+            return False
+    return True
+
+
+def period_fits(start: date | None, end: date | None) -> bool:
+    """True if the period (by deadline) can be read from the keys: whole months (closed tasks keep the month)."""
+    return (start is None or start.day == 1) and (end is None or (end + timedelta(days=1)).day == 1)
+
+
+def status_sql(today: date):
+    """SQL: the status today of the tasks of a summary row."""
+    return case((TaskSummary.kind != "open", TaskSummary.kind),
+                (TaskSummary.deadline_key >= today, "in_progress"),  # NO_DEADLINE (ongoing) too
+                else_="overdue")
+
+
+def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | None = None,
+            published_only: bool = True, period_start: date | None = None, period_end: date | None = None,
+            by_unit: bool = True) -> list[tuple]:
+    """Rows ([lead unit id], status, count, due soon) of the tasks led in `lead_unit`'s subtree (None: all).
+
+    The caller has checked that the question is one the summary answers (`holds`, `period_fits`).
+    """
+    status = status_sql(today).label("status")
+    soon = case((and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today,
+                      TaskSummary.deadline_key <= due_soon_until), TaskSummary.n), else_=0)
+    keys = [TaskSummary.lead_unit_id] if by_unit else []
+    stmt = select(*keys, status, func.sum(TaskSummary.n), func.sum(soon)).where(TaskSummary.n != 0)
+    if published_only:
+        stmt = stmt.where(TaskSummary.published.is_(True))
+    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
+        stmt = stmt.where(TaskSummary.lead_unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
+    if period_start is not None or period_end is not None:
+        stmt = stmt.where(TaskSummary.deadline_key != NO_DEADLINE)  # ongoing tasks belong to no period
+        if period_start is not None:
+            stmt = stmt.where(TaskSummary.deadline_key >= period_start)
+        if period_end is not None:
+            stmt = stmt.where(TaskSummary.deadline_key <= period_end)
+    rows = session.execute(stmt.group_by(*keys, status)).all()
+    return [(*row[:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
+
+
+def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None = None) -> int:
+    """How many tasks (drafts' too) are led in `lead_unit`'s subtree with one of `statuses` today (all: [])."""
+    status = status_sql(today)
+    stmt = select(func.sum(TaskSummary.n)).where(TaskSummary.n != 0)
+    if statuses:
+        stmt = stmt.where(status.in_(statuses))
+    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
+        stmt = stmt.where(TaskSummary.lead_unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
+    return int(session.scalar(stmt) or 0)
+
+
+def answers_list(user, filters, today: date) -> bool:
+    """True if the number of tasks a list `filters` shows `user` (its `total`) can be read from the summary.
+
+    For users who see every task (admins, the leaders at the root of the only tree), a list narrowed
+    by status and lead unit at most, today.
+    """
+    if not (reach.is_admin(user) or reach_sql.subtree_is_everything(reach.reach_path(user))):
+        return False
+    plain = (filters.view == "all" and filters.unit is None and filters.assignee is None and not filters.directive_id
+             and not filters.doc.strip() and filters.due_after is None and filters.due_before is None
+             and not filters.priority and not filters.q.strip() and not filters.tag.strip() and not filters.attention
+             and filters.due_soon_until is None and not filters.top_level and not filters.lead_unit_only
+             and filters.issuing_unit is None and filters.cooperating_unit is None and not filters.unassigned
+             and filters.period_start is None and filters.period_end is None and filters.done_from is None
+             and filters.done_to is None and not filters.published_only)
+    return plain and (filters.as_of is None or filters.as_of == today)
+
