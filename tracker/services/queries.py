@@ -308,33 +308,44 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     """One page of (Task, status) rows, and how many tasks match (at most `limit` + 1 when `total` is None).
 
     The page's ids come first, from a query of ids alone that the indexes often answer without
-    reading a row (the deadline order, a unit's status aggregate); then its 25 rows are read by
-    id with what they show. When the matches were not counted (more than `limit` tasks in
-    reach, a status filter), the same ids query, cut at `limit` + 1 and unordered, is counted
-    in the database (SQLite: 6 ms for 4,400 open tasks of 20,000, where bringing their ids to
-    Python in order took 20 ms), gathered through the filters' indexes when a unit or person
-    narrows them; an export (a page of `limit` rows) takes its ids and its count at once.
+    reading a row (the deadline order, a unit's status aggregate); then its rows are read by id
+    with what they show. `total` is what `match_count` or the status counts gave; more than
+    `limit` with a status filter (the matches counted alone, up to the limit) gathers the ids
+    through the filters' indexes when a unit or person narrows them. Without `total` (an export:
+    a page of `limit` rows) the ids query, cut at `limit` + 1, gives the page and its count at once.
     """
     offset = (number - 1) * per_page
     if total is None:
         gather = _narrowed_by_index(user, replace(filters, status=[]), today)
         ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
-        if per_page >= limit:  # an export: its ids are the count
-            found = list(session.scalars(ids_stmt.limit(limit + 1)))
-            total = len(found)
-            page_ids = found[offset:offset + per_page]
-        else:  # counted in the database (no sort, no row to Python), then the page's 25 ids alone
-            total = count_rows(session, ids_stmt, limit + 1)
-            page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page))) if offset < total or total > limit else []
+        found = list(session.scalars(ids_stmt.limit(limit + 1)))
+        total = len(found)
+        page_ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
+                    else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
     else:
-        ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
-        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page)))
+        if total > limit and filters.status:
+            gather = _narrowed_by_index(user, replace(filters, status=[]), today)
+            ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
+        else:
+            ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
+        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page))) \
+            if offset < total or total > limit else []
     if not page_ids:
         return [], total
     rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
                            .options(*ROW_OPTIONS)).all()
     place = {task_id: i for i, task_id in enumerate(page_ids)}
     return sorted(rows, key=lambda row: place[row[0].id]), total
+
+
+def match_count(session, user: User, filters: TaskFilters, today: date, limit: int) -> int:
+    """How many tasks match `filters`, counted up to `limit` + 1 in the database (neither sorted nor read).
+
+    SQLite counts the 4,400 open tasks of 20,000 in 6 ms, where bringing their ids to Python
+    in the list's order took 20 ms.
+    """
+    stmt = _ordered(user, filters, today, gather=False).with_only_columns(Task.id)  # the order is dropped
+    return count_rows(session, stmt, limit + 1)
 
 
 def count_rows(session, stmt: Select, at_most: int | None = None) -> int:
