@@ -154,7 +154,9 @@ def index():
     number, per_page = page_args(request.args)
     limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
     counts, total = _list_counts(filters, day, limit)
-    rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit)
+    # Plain rows (TaskRow) unless the list is of a past day: its overdue days need each task's deadline history.
+    plain = filters.as_of is None or filters.as_of >= day
+    rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit, plain=plain)
     page = Page(rows, number, per_page, min(total, limit), more=total > limit)
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
