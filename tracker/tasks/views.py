@@ -161,7 +161,8 @@ def index():
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
         # For a past day the flag would need each row's deadline history; it is shown on the task page.
-        calendar, rules = load_calendar(), current_rules()
+        calendar, rules = count_cache().get_or_compute(db.session, ("due-soon-rules",),
+                                                       lambda: (load_calendar(), current_rules()))
         due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
