@@ -56,8 +56,8 @@ def change_text(change, field: str | None = None, names: dict | None = None) -> 
     return one(change)
 
 
-# --- a task's badges and deadline (templates/_macros/tasks.html calls these): Python, not macros, because a
-# list page shows them 25 to 200 times and a Jinja macro call costs ~15 µs (a millisecond of a 25-row page).
+# --- a task's badges and deadline, for every template: Python, not Jinja macros, because a list page shows
+# them 25 to 200 times and a macro call costs ~15 µs (a millisecond of a 25-row page).
 
 _BADGE = Markup('<span class="badge {}">{}</span>')
 _SPACE = Markup(" ")
