@@ -219,11 +219,12 @@ def test_templates_switch_catalogue_inside_force_locale(app):
     from flask import render_template_string
     from flask_babel import force_locale
 
-    source = '{{ _("Overdue") }} {% from "_macros/tasks.html" import status_badge %}{{ status_badge("overdue") }}'
+    source = '{{ _("Overdue") }} {{ status_badge("overdue", True) }}'
     with app.test_request_context("/"):
         assert render_template_string(source).split() == ["Quá", "hạn", "<span", 'class="badge', 'overdue">Quá',
-                                                          "hạn</span>"]
-        with force_locale("en"):
+                                                          "hạn</span>", "<span", 'class="badge', 'due_soon">Sắp',
+                                                          "đến", "hạn</span>"]
+        with force_locale("en"):  # the badges (tracker.templating, Python) switch too
             assert "Quá hạn" not in render_template_string(source)
-            assert render_template_string(source).count("Overdue") == 2
+            assert render_template_string(source).count("Overdue") == 2 and "Due soon" in render_template_string(source)
         assert render_template_string(source).count("Quá hạn") == 2

@@ -1,4 +1,4 @@
-"""The dashboard kept rendered per worker (tracker.page_cache): never older than the data it shows.
+"""The dashboard kept rendered, the task lists' counts kept, per worker (tracker.page_cache): never older than the data.
 
 Each test drives the demo province as its users do and checks what the
 leader sees right after a change, beside the cache's own hit and miss
@@ -12,9 +12,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.tasks.pages import task_like
+from tests.tasks.pages import doc, main_text, status_counts, task_like
 from tracker.models import DataVersion
-from tracker.page_cache import page_cache
+from tracker.page_cache import count_cache, page_cache
 
 FIGURE = re.compile(r'class="figure fig-(\w+)"[^>]*><span class="n">(\d+)</span>')
 
@@ -144,3 +144,44 @@ def test_the_unit_picker_of_the_task_list_follows_a_renamed_unit(app, db, login_
     assert "Phòng Chuyển đổi số" in after and len(after) == len(before)
     selected = lxml_html.fromstring(hai.get(f"/tasks?unit={division.id}").get_data(as_text=True))
     assert selected.xpath("//select[@name='unit']/option[@selected]/text()") == ["\u2003Phòng Chuyển đổi số"]
+
+
+def row_count(response) -> int:
+    return len(doc(response).xpath("//table[@class='table']/tbody/tr"))
+
+
+def test_a_task_list_counts_once_until_the_data_changes(app, db, nga, login_as):
+    """The list's counts (by status, and the filtered total) are kept: paging, switching statuses
+    and opening the list again read only the page's rows; a change is counted on the next view."""
+    cache = count_cache()
+    first = nga.get("/tasks?per_page=200")
+    before = status_counts(first)
+    assert before["in_progress"] > 0 and f"Tổng cộng {row_count(first)}" in main_text(first)
+    hits, misses = cache.hits, cache.misses
+    again = nga.get("/tasks?per_page=200")
+    assert cache.hits > hits and cache.misses == misses
+    assert again.get_data(as_text=True) == first.get_data(as_text=True)
+    assert status_counts(nga.get("/tasks?per_page=3&page=2")) == before  # another page of the same list
+    assert cache.misses == misses
+    # Another user's list is counted for them (their reach), never served from nga's counts.
+    hai = login_as("hai.nv")
+    theirs = hai.get("/tasks?per_page=200")
+    assert cache.misses == misses + 1 and sum(status_counts(theirs).values()) == row_count(theirs)
+    task = task_like(db, "ứng dụng IPv6")  # in progress
+    assert nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp vào kế hoạch chung"}).status_code == 302
+    misses = cache.misses
+    after = nga.get("/tasks?per_page=200")
+    assert cache.misses > misses  # counted again
+    counts = status_counts(after)
+    assert counts["cancelled"] == before["cancelled"] + 1 and counts["in_progress"] == before["in_progress"] - 1
+    assert f"Tổng cộng {row_count(after)}" in main_text(after)
+    in_progress = nga.get("/tasks?status=in_progress&per_page=200")  # the same counts, the filtered total
+    assert f"Tổng cộng {counts['in_progress']}" in main_text(in_progress)
+    assert row_count(in_progress) == counts["in_progress"]
+
+
+def test_the_count_limit_is_part_of_what_is_kept(app, nga):
+    nga.get("/tasks?status=overdue")
+    app.config["TASK_LIST_COUNT_LIMIT"] = 1  # a worker configured otherwise: never the other's figures
+    page = nga.get("/tasks?status=overdue")
+    assert status_counts(page) == {} and "Có hơn 1 nhiệm vụ khớp" in main_text(page)

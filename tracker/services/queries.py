@@ -303,15 +303,80 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
     return stmt.order_by(*order)
 
 
+@dataclass(frozen=True, slots=True)
+class RowUnit:
+    name: str
+    short_name: str | None
+
+    @property
+    def display_name(self) -> str:  # as Unit.display_name
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RowDirective:
+    number: str
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RowPerson:
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """What a row of the HTML list shows of a task, read as plain columns (no ORM object: 4 times cheaper)."""
+    id: int
+    title: str
+    directive_id: int
+    deadline: date | None
+    original_deadline: date | None
+    state: str
+    needs_attention: bool
+    priority: str
+    progress: int
+    directive: RowDirective
+    lead_unit: RowUnit
+    assignee: RowPerson | None
+    cooperating_units: list[RowUnit]
+
+    @property
+    def extended(self) -> bool:  # as Task.extended
+        return self.original_deadline != self.deadline and self.original_deadline is not None
+
+
+def _task_rows(session, page_ids: list[int], status) -> list:
+    """(TaskRow, status) of `page_ids`, in no order: two queries of plain columns."""
+    lead = Unit.__table__.alias("lead")
+    rows = session.execute(
+        select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
+               Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
+               lead.c.name, lead.c.short_name, User.full_name, status)
+        .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
+        .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(page_ids))).all()
+    parts: dict[int, list[RowUnit]] = {}
+    for task_id, name, short_name, _key, _id in session.execute(  # in the tree's order, as Task.cooperating_units
+            select(task_cooperation.c.task_id, Unit.name, Unit.short_name, Unit.sort_key, Unit.id)
+            .join(Unit, Unit.id == task_cooperation.c.unit_id).where(task_cooperation.c.task_id.in_(page_ids))
+            .order_by(Unit.sort_key, Unit.id)):
+        parts.setdefault(task_id, []).append(RowUnit(name, short_name))
+    return [(TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], RowDirective(r[9], r[10] is not None),
+                     RowUnit(r[11], r[12]), RowPerson(r[13]) if r[13] is not None else None, parts.get(r[0], [])),
+             r[14]) for r in rows]
+
+
 def list_page(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
-              total: int | None, limit: int) -> tuple[list, int]:
+              total: int | None, limit: int, plain: bool = False) -> tuple[list, int]:
     """One page of (Task, status) rows, and how many tasks match (at most `limit` + 1 when `total` is None).
 
     The page's ids come first, from a query of ids alone that the indexes often answer without
-    reading a row (the deadline order, a unit's status aggregate); then its 25 rows are read by
-    id with what they show. When the matches were not counted (more than `limit` tasks in
-    reach, a status filter), the same ids query, cut at `limit` + 1, counts them and gives the
-    page at once, gathered through the filters' indexes when a unit or person narrows them.
+    reading a row (the deadline order, a unit's status aggregate); then its rows are read by id
+    with what they show. `total` is what `match_count` or the status counts gave; more than
+    `limit` with a status filter (the matches counted alone, up to the limit) gathers the ids
+    through the filters' indexes when a unit or person narrows them. Without `total` (an export:
+    a page of `limit` rows) the ids query, cut at `limit` + 1, gives the page and its count at once.
+    `plain`: the rows are TaskRow (what the HTML list shows), not Task objects.
     """
     offset = (number - 1) * per_page
     if total is None:
@@ -322,14 +387,40 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
         page_ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
                     else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
     else:
-        ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
-        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page)))
+        if total > limit and filters.status:
+            gather = _narrowed_by_index(user, replace(filters, status=[]), today)
+            ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
+        else:
+            ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
+        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page))) \
+            if offset < total or total > limit else []
     if not page_ids:
         return [], total
-    rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
-                           .options(*ROW_OPTIONS)).all()
+    if plain:
+        rows = _task_rows(session, page_ids, status_column(filters, today))
+    else:
+        rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
+                               .options(*ROW_OPTIONS)).all()
     place = {task_id: i for i, task_id in enumerate(page_ids)}
     return sorted(rows, key=lambda row: place[row[0].id]), total
+
+
+def match_count(session, user: User, filters: TaskFilters, today: date, limit: int) -> int:
+    """How many tasks match `filters`, counted up to `limit` + 1 in the database (neither sorted nor read).
+
+    SQLite counts the 4,400 open tasks of 20,000 in 6 ms, where bringing their ids to Python
+    in the list's order took 20 ms.
+    """
+    stmt = _ordered(user, filters, today, gather=False).with_only_columns(Task.id)  # the order is dropped
+    return count_rows(session, stmt, limit + 1)
+
+
+def count_rows(session, stmt: Select, at_most: int | None = None) -> int:
+    """How many rows `stmt` gives (at most `at_most`), counted in the database without ordering them."""
+    inner = stmt.order_by(None)
+    if at_most is not None:
+        inner = inner.limit(at_most)
+    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
 
 
 def gathers(user: User, filters: TaskFilters, today: date, expected: int | None) -> bool:

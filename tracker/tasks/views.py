@@ -22,6 +22,7 @@ from tracker.models import (
     User,
     load_calendar,
 )
+from tracker.page_cache import count_cache
 from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
@@ -35,7 +36,9 @@ from tracker.services.queries import (
     directive_numbered,
     from_args,
     list_page,
+    match_count,
     status_counts,
+    to_args,
     visible_directive,
 )
 from tracker.tasks import bp, exports
@@ -127,30 +130,46 @@ def _list_subject(filters: TaskFilters, directive: Directive | None, rows) -> li
     return named
 
 
+def _list_counts(filters: TaskFilters, day: date, limit: int) -> tuple[dict[str, int] | None, int]:
+    """The list's counts by status (None beyond `limit` tasks in reach) and how many tasks it holds
+    (`limit` + 1 for "more than"): kept per worker until the data changes (tracker.page_cache), so
+    paging, sorting and switching statuses count once, and a list opened again counts nothing.
+    """
+    def count() -> tuple[dict[str, int] | None, int]:
+        counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
+        if counted:
+            return counts, sum(n for status, n in counts.items() if not filters.status or status in filters.status)
+        # More than `limit` tasks in reach: a status filter's matches are counted alone, up to the limit.
+        return None, match_count(db.session, current_user, filters, day, limit) if filters.status else limit + 1
+
+    # The filters as the query string writes them (page and page size apart), with the user and the day.
+    args = sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in to_args(filters).items())
+    return count_cache().get_or_compute(db.session, ("task-list-counts", current_user.id, day, limit, *args), count)
+
+
 @bp.route("/tasks")
 def index():
     filters, directive = _list_filters()
     day = today()
     number, per_page = page_args(request.args)
     limit = current_app.config["TASK_LIST_COUNT_LIMIT"]
-    counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
-    if counted:
-        total = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
-    else:  # more than `limit` tasks in reach: with a status filter, its matches are counted with the page
-        total = None if filters.status else limit + 1
-    rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit)
+    counts, total = _list_counts(filters, day, limit)
+    # Plain rows (TaskRow) unless the list is of a past day: its overdue days need each task's deadline history.
+    plain = filters.as_of is None or filters.as_of >= day
+    rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit, plain=plain)
     page = Page(rows, number, per_page, min(total, limit), more=total > limit)
     due_soon = set()
     if filters.as_of is None or filters.as_of >= day:
         # For a past day the flag would need each row's deadline history; it is shown on the task page.
-        calendar, rules = load_calendar(), current_rules()
+        calendar, rules = count_cache().get_or_compute(db.session, ("due-soon-rules",),
+                                                       lambda: (load_calendar(), current_rules()))
         due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     # The exports take the list's own query string: exactly what it shows, on every page.
     export_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page")}
     return render_template("tasks/index.html", page=page, rows=rows, filters=filters,
-                           counts=counts if counted else None,
+                           counts=counts,
                            due_soon=due_soon, days_overdue=_days_overdue(rows, filters, day),
                            directive=directive, subject=_list_subject(filters, directive, rows),
                            export_args=export_args,
