@@ -74,7 +74,8 @@ _ACTION = re.compile(
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
-    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt)"
+    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -120,7 +121,10 @@ _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
                      r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
 # "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
-_TOPIC = re.compile(r"đối với\s+")
+_TOPIC = re.compile(r"(?:đối với|riêng(?:\s+đối với)?)\s+")
+# The one who speaks, between the topic and the verb: "Riêng các bộ ..., Thủ tướng yêu cầu ...".
+_SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:tỉnh|thành phố)|"
+                      r"ubnd (?:tỉnh|thành phố)|lãnh đạo (?:tỉnh|thành phố))\s+")
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
@@ -133,6 +137,10 @@ _TIME_PREFIX = re.compile(
 _TIME_LEAD = re.compile(
     r"[\s:,]*(?:(?:trong|tu)\s+(?:thoi\s+gian\s+)?|tu\s+nay\s+|doi\s+voi\s+(?:cac\s+)?nhiem\s+vu\s+)"
     r"[^,.;:]{0,50}?(?:\d|cuoi\s+nam)[^,.;:]{0,30},\s*"
+)
+# An attribution put before the subject: "Theo chỉ đạo của Thủ tướng, UBND các tỉnh ... tiếp tục ...".
+_ATTRIBUTION = re.compile(
+    r"[\s,]*(?:theo|thực hiện)\s+(?:ý kiến\s+)?(?:chỉ đạo|yêu cầu|kết luận)\s+(?:của\s+)?[^,.;:]{2,60},\s*"
 )
 # A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
 _THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
@@ -195,6 +203,7 @@ _LEAD_MARKERS = re.compile(
 _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
                         r"công điện|quyết định|thông báo)")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
+_REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
 
@@ -398,6 +407,9 @@ class _Extractor:
             return None  # "từ ngày 5 đến ngày 10 hằng tháng, Phòng X kiểm tra ...": a routine described
         if time:
             a = time.end()
+        attribution = None if time else _ATTRIBUTION.match(self.view.low, a, b)
+        if attribution:
+            a = attribution.end()
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
@@ -415,7 +427,10 @@ class _Extractor:
             roles = self._roles(mentions, end, b)
             roles.action_start = verb.start()
             return roles
-        return self._roles(mentions, end, b)
+        roles = self._roles(mentions, end, b)
+        if attribution:
+            roles.subject_start = a
+        return roles
 
     def _second_addressee_commas(self) -> list[int]:
         """Return the commas before "đồng thời" that turn to another addressee ("..., đồng thời Sở Tài chính bố
@@ -453,7 +468,7 @@ class _Extractor:
         if not topic:
             return None
         mentions, end = self._addressees(topic.end(), b)
-        comma = re.match(r"\s*,\s*(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        comma = re.match(r"\s*,\s*(?:" + _SPEAKER.pattern + r")?(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
         if not mentions or mentions[0].province or not comma:
             return None
         after = end + comma.end()
@@ -462,6 +477,9 @@ class _Extractor:
         roles = self._roles(mentions, end, b)
         roles.action_start = after
         roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
+        speaker = _SPEAKER.match(low, roles.subject_start, b)
+        if speaker:
+            roles.subject_start = speaker.end()
         verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
         if not verb:
             roles.subject_start = after
@@ -633,6 +651,11 @@ class _Extractor:
                 elif directive[0] == body and not c.first_in_sentence and drafts and drafts[-1].by_subject \
                         and drafts[-1].sentence == sentence:
                     directive = None  # "Công an tỉnh bố trí ...; chỉ đạo Công an các huyện ...": its own forces
+            if directive is not None and directive[0] > body and not (
+                    directive[1].lead or directive[1].collective or directive[1].cooperating):
+                topic = self._topic_subject(body, b)
+                if topic is not None:  # "Riêng các bộ ..., Thủ tướng yêu cầu có báo cáo ...": the topic is addressed
+                    directive = (directive[0], topic)
             if directive is None and _PREAMBLE.match(text_low):
                 mode, prev_in_task = "none", False
                 continue
@@ -663,6 +686,11 @@ class _Extractor:
             last = drafts[-1] if drafts else None
             bare = roles is not None and directive is not None and roles.lead is None and not roles.collective \
                 and not roles.unknown and not roles.cooperating
+            if last is not None and prev_in_task and not roles and cm is None and last.sentence == sentence \
+                    and _REPORT_CONTENTS.search(low, last.title_start, last.main_end):
+                last.end = b  # "báo cáo các nội dung chủ yếu về A; B; C": the report's contents, one task
+                mode = "attach"
+                continue
             if last is not None and prev_in_task and (not roles or bare) and (
                 sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
