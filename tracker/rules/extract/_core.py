@@ -88,7 +88,7 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
+    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
     r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
 _DOCREF = re.compile(
@@ -171,6 +171,7 @@ _MEETING_SPEAKER = re.compile(
     r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
 )
 _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
@@ -609,6 +610,8 @@ class _Extractor:
                     and self._directive(opening.start, opening.end) is None \
                     and not _SPEECH.search(low, opening.start, opening.end)
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
+                if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
+                    done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
                     and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
