@@ -469,16 +469,23 @@ class _Extractor:
         if not topic:
             return None
         mentions, end = self._addressees(topic.end(), b)
-        comma = re.match(r"\s*,\s*(?:" + _SPEAKER.pattern + r")?(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        comma = re.match(r"(?:\s+(?!(?:chỉ đạo|yêu cầu|đề nghị|giao)\s)[^,.;:]{1,60}?)?\s*,\s*(?:(?:" + _SPEAKER.pattern
+                         + r"|bộ\s+[^\s,.;:]+\s+)?(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        # (a qualifier may follow the units: "Đối với các địa phương đã và đang có dịch, Bộ NN&PTNT yêu cầu ...")
         if not mentions or mentions[0].province or not comma:
             return None
         after = end + comma.end()
-        if not _ACTION.match(low, after, b):
+        modal = _MODAL.match(low, after, b)  # "Đối với các địa phương ..., yêu cầu cần thực hiện ..."
+        if not _ACTION.match(low, modal.end() if modal else after, b):
             return None
         roles = self._roles(mentions, end, b)
         roles.action_start = after
         roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
-        speaker = _SPEAKER.match(low, roles.subject_start, b)
+        speaker = _SPEAKER.match(low, roles.subject_start, b) or re.match(r"bộ\s+[^\s,.;:]+\s+(?=yêu cầu|chỉ đạo|đề nghị|giao)",
+                                                                            low[roles.subject_start:b])
+        if speaker and speaker.re is not _SPEAKER:
+            roles.subject_start += speaker.end()
+            speaker = None
         if speaker:
             roles.subject_start = speaker.end()
         verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])

@@ -93,6 +93,12 @@ def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
     return a, b, bullet
 
 
+# A capitalised word that opens a sentence and never a name: after a line break it starts a new paragraph.
+_OPENER = re.compile(r"(?:Đối với|Theo|Để|Trước|Sau khi|Trong|Tại|Ngày|Sáng|Chiều|Tối|Hiện nay|Qua|Tuy nhiên|Do|Vì|"
+                     r"Nhằm|Những|Cùng với|Đồng thời|Ngoài ra|Bên cạnh|Riêng|Thực hiện|Căn cứ|Xét|Khi|Nếu|Từ|Về)"
+                     r"(?=[ \t,])")
+
+
 def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     """Return True if the newline at `i` only wraps a line (a PDF or a narrow column), inside one paragraph."""
     if mask[i]:
@@ -117,6 +123,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
         return False  # "Chiều 27/11, ...": a news item starts after its headline
     if nxt.islower():
         return True
+    if _OPENER.match(text, k):
+        return False  # "... cần công bố dịch sớm\nĐối với các địa phương ...": a headline, then the text
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
 
 
