@@ -103,7 +103,7 @@ _PREAMBLE = re.compile(
     r"thực\s+hiện\s+(?:ý kiến chỉ đạo|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
-_SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ)")
+_SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
 _REPORT_HEADING = re.compile(
     r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
@@ -191,7 +191,8 @@ _SUBJECT_GAP = re.compile(
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
     r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
-_COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
+_COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
+                            r"với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
@@ -204,6 +205,8 @@ _LEAD_MARKERS = re.compile(
 _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
                         r"công điện|quyết định|thông báo)")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
+_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
@@ -432,6 +435,17 @@ class _Extractor:
         if attribution:
             roles.subject_start = a
         return roles
+
+    def _only_cooperates(self, a: int, b: int) -> bool:
+        """Say whether the work in [a, b) is only to cooperate with named units in carrying out ("chủ động phối
+        hợp với Công an tỉnh triển khai thực hiện nhiệm vụ")."""
+        low = self.view.low
+        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, a, b)
+        coop = _ROLE_COOP.match(low, m.end(), b)
+        if not coop:
+            return False
+        mentions, end = self._addressees(coop.end(), b)
+        return bool(mentions) and bool(_ONLY_CARRY_OUT.fullmatch(low, end, b))
 
     def _second_addressee_commas(self) -> list[int]:
         """Return the commas before "đồng thời" that turn to another addressee ("..., đồng thời Sở Tài chính bố
@@ -732,6 +746,9 @@ class _Extractor:
                 if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
                     mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
                     continue
+                if self._only_cooperates(roles.action_start, b):
+                    mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
+                    continue  # triển khai thực hiện nhiệm vụ": their part in a task given before, no task of its own
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
