@@ -207,6 +207,7 @@ _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
+_HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
@@ -374,6 +375,10 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
                 continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
+            if m.group().startswith("giao") and m.start() > a and _ACTION.match(low, _skip_spaces(low, a, b), b):
+                _, units_end = self._addressees(m.end(), b)
+                if units_end > m.end() and _HANDED_OVER.fullmatch(low, units_end, b):
+                    continue  # "lập danh sách các bãi đỗ xe giao cho các quận, huyện quản lý": handed over, a noun's
             requester = None
             for requester in _REQUESTER.finditer(low, a, m.start()):
                 pass
@@ -824,7 +829,25 @@ class _Extractor:
         if any(not d.recalled for d in drafts):
             drafts = [d for d in drafts if not d.recalled]  # the background before today's instruction
         drafts = self._without_repeated_lead(drafts)
+        self._share_leading_deadline(drafts, group_deadline)
         return [self._finish(d, group_deadline) for d in drafts]
+
+    def _share_leading_deadline(self, drafts: list[_Draft], group_deadline: dict[int, tuple[date | None, bool]]) -> None:
+        """A deadline written before the work in the first clause ("yêu cầu Sở X ... trong tháng 12/2011 trình
+        ...; lập danh sách ...") is the deadline of the sentence's later items of that assignment too."""
+        fold = self.view.fold
+        for k, first in enumerate(drafts):
+            if first.group in group_deadline or k + 1 >= len(drafts):
+                continue
+            later = drafts[k + 1]
+            if later.group != first.group or later.sentence != first.sentence:
+                continue
+            found = find_deadline(fold[first.start:first.main_end], self.issued_on, self.add_working_days)
+            if found is None or found.due is None:
+                continue
+            verb = _ACTION.search(self.view.low, first.start + found.end, first.main_end)
+            if verb is not None and first.title_start <= first.start + found.start:
+                group_deadline[first.group] = (found.due, False)
 
     def _without_repeated_lead(self, drafts: list[_Draft]) -> list[_Draft]:
         """Drop a news lead that sums up an instruction the body then gives in full (the same addressee, mostly
