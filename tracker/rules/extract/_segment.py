@@ -115,6 +115,9 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     if nxt.isdigit() and re.match(r"\d{1,4}[/\-]\w", text[k:k + 8]) \
             and re.search(r"(?<!\w)(?:số|ngày)$", text[max(line_start, j - 6):j + 1]):
         return True  # "Thông tư số\n12/2014/TT-BGTVT": a number wrapped onto the next line
+    if nxt.isdigit() and not re.match(r"\d{1,2}\s*[.)]\s", text[k:k + 5]) \
+            and re.search(r"(?<!\w)(?:năm|tháng|quý|ngày|số|khoản|điều)$", text[max(line_start, j - 6):j + 1]):
+        return True  # "... tìm kiếm cứu nạn năm\n2014 trước ngày ...": a year wrapped onto the next line
     if prev in ".;:!?…|" or nxt in "-+•*|" or nxt.isdigit():
         return False
     if _CAPTION.match(text, line_start) or _CAPTION.match(text, k):
