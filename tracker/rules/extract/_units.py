@@ -104,13 +104,17 @@ _NAME_ITEM = re.compile(r"[ \t]*(?:,|;|\bvà\b)?[ \t]*([^\W\d_](?:(?![ \t]và[ \
 _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,;.]*)(?:[ \t]+[A-ZĐÀ-Ỹ][^\s,;.]*)*")
 
 
+_SPEAKER_HEAD = re.compile(r"(?:Thủ tướng|Phó Thủ tướng|Chủ tịch|Phó Chủ tịch|Bộ trưởng|Giám đốc|Lãnh đạo|Đồng chí)(?!\w)")
+
+
 def _named_places(text: str, end: int, taken: bytearray) -> int:
     """Return where the names listed right after a group end ("UBND các tỉnh| Thanh Hóa, Nghệ An tiếp tục ...")."""
     pos = end
     first = True
     while True:
         m = _NAME_ITEM.match(text, pos)
-        if m is None or not m.group(1)[:1].isupper() or taken[m.start(1)] or _UNKNOWN_HEAD.match(m.group(1)):
+        if m is None or not m.group(1)[:1].isupper() or taken[m.start(1)] or _UNKNOWN_HEAD.match(m.group(1)) \
+                or _SPEAKER_HEAD.match(m.group(1)):
             return end  # "..., Sở X", "..., Ban Quản lý ...": a unit of its own follows
         if not first and not re.match(r"[ \t]*(?:,|;|\bvà\b)", text[pos:m.start(1)]):
             return end
