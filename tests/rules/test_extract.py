@@ -695,3 +695,20 @@ def test_a_year_wrapped_onto_the_next_line_and_a_goal_after_the_task():
                 "tổng kết công tác năm\n2014 trước ngày 20/4/2015. Qua đó, làm cơ sở xây dựng phương án năm sau.")
     assert task.deadline == date(2015, 4, 20)
     assert task.end > task.start + 90  # the goal sentence stays with the task
+
+
+def test_numbered_points_whose_subject_is_an_official():
+    tasks = run("Văn phòng Chính phủ thông báo ý kiến như sau:\n1. Đồng ý về nguyên tắc.\n2. Giám đốc Sở Xây dựng "
+                "căn cứ các quy định hiện hành xác định, phê duyệt cụ thể mức hỗ trợ; đồng thời chỉ đạo các đơn vị "
+                "thu hồi nợ.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "SXD"]
+    tasks = run("Kết luận như sau:\n1. Giám đốc Sở Tài chính khẩn trương cân đối nguồn vốn.\n2. Chủ tịch UBND các "
+                "huyện chỉ đạo rà soát đất đai.\n3. Thủ trưởng các sở, ngành nghiêm túc thực hiện chế độ báo cáo.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [
+        ("STC", None), (None, "Chủ tịch UBND các huyện"), (None, "Thủ trưởng các sở, ngành")]
+
+
+def test_modal_and_manner_cues_before_the_verb():
+    tasks = run("Sở Tài chính cần chủ động bố trí kinh phí. Công an tỉnh phải kịp thời xử lý vi phạm. "
+                "Sở Nội vụ tập trung hoàn thành đề án, chậm nhất ngày 15/6/2020 báo cáo UBND tỉnh.")
+    assert [(t.lead_unit, t.deadline) for t in tasks] == [("STC", None), ("CAT", None), ("SNV", date(2020, 6, 15))]

@@ -51,7 +51,7 @@ _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ)(?!\w))?")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
-    r"chánh thanh tra|"
+    r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
     r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
 )
@@ -189,6 +189,7 @@ _SUBJECT_GAP = re.compile(
     r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn)(?:,?\s+(?:nhiệm vụ|quyền hạn))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
+    r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
@@ -426,7 +427,9 @@ class _Extractor:
         after = rest.end() if rest else end
         duty = re.search(r"có trách nhiệm\s+$", self.view.low[end:after]) and not re.match(
             r"thi hành|trước", self.view.low[after:b])  # "UBND các huyện có trách nhiệm cấp kinh phí ..."
-        if not (duty or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+        grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
+                                                                              self.view.low[after:b])
+        if not (duty or grounded or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
             if not re.match(r"\s*[-–(]", self.view.low[end:b]):
                 return None
             # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work
@@ -587,6 +590,10 @@ class _Extractor:
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
+            if at_marker is None and c.bullet and c.first_in_sentence:
+                subject = self._subject(c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định, phê duyệt ..."
+                if subject is not None and subject.lead:
+                    return i
         if at_marker is not None:
             return at_marker
         self.unanchored = True
