@@ -591,10 +591,11 @@ def test_labelled_set_is_well_formed():
 
 
 # Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.94 and
-# 0.97); the held-out part (63 texts), never tuned on, keeps its own floor under what it reaches (0.87).
+# 0.97); the held-out part (117 texts, each batch scored before its rules) keeps its own floor under what
+# it reaches (0.90).
 F1_FLOOR = 0.92
 DEADLINE_FLOOR = 0.95
-HELD_OUT_F1_FLOOR = 0.80
+HELD_OUT_F1_FLOOR = 0.85
 
 
 def test_quality_floor_on_the_labelled_set():
