@@ -503,13 +503,12 @@ class _Extractor:
         roles = self._roles(mentions, end, b)
         roles.action_start = after
         roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
-        speaker = _SPEAKER.match(low, roles.subject_start, b) or re.match(r"bộ\s+[^\s,.;:]+\s+(?=yêu cầu|chỉ đạo|đề nghị|giao)",
-                                                                            low[roles.subject_start:b])
-        if speaker and speaker.re is not _SPEAKER:
-            roles.subject_start += speaker.end()
-            speaker = None
+        ministry = re.match(r"bộ\s+[^\s,.;:]+\s+(?=yêu cầu|chỉ đạo|đề nghị|giao)", low[roles.subject_start:b])
+        speaker = _SPEAKER.match(low, roles.subject_start, b)
         if speaker:
-            roles.subject_start = speaker.end()
+            roles.subject_start = speaker.end()  # "Riêng ..., Thủ tướng yêu cầu ...": the span starts at the verb
+        elif ministry:
+            roles.subject_start += ministry.end()  # "Đối với ..., Bộ NN&PTNT yêu cầu ..."
         verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
         if not verb:
             roles.subject_start = after
