@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/extract_quality.py [--split dev|holdout|all] [--details]
+    .venv/bin/python bench/extract_quality.py [--split dev|holdout|all] [--details] [--docs 175-198]
 
 (`make extract-eval` runs it on the whole set.)
 
@@ -32,7 +32,9 @@ len_e)). Pairs are made greedily, largest overlap first, each task used once.
   cooperating units / matched pairs (a collective phrase such as "các sở,
   ngành liên quan" names no unit: it is kept as a phrase, not compared).
 
-The totals are micro-averages (summed counts over all documents).
+The totals are micro-averages (summed counts over all documents). `--docs
+FROM-TO` lists only the documents numbered FROM to TO and adds their totals (a
+fresh batch scored alone).
 """
 from __future__ import annotations
 
@@ -231,20 +233,30 @@ def _details(r: DocResult) -> None:
             print(f"    coop     expected {sorted(e['cooperating_units'])} got {p.cooperating_units}")
 
 
+def _number(name: str) -> int:
+    """Return the number of a document from its name ("175-slug")."""
+    return int(name.split("-", 1)[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the scores per document, per kind of text and overall, for each part of the set."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--split", choices=[s for s, _ in SPLITS], default="all",
                         help="the documents to list one by one (the totals always show every part)")
     parser.add_argument("--details", action="store_true", help="also list the unmatched and wrong tasks")
+    parser.add_argument("--docs", metavar="FROM-TO", help="list only the documents numbered FROM to TO and add their totals")
     args = parser.parse_args(argv)
     results = evaluate_all()
+    low, high = 0, 10**9
+    if args.docs:
+        first, _, last = args.docs.partition("-")
+        low, high = int(first), int(last or first)
     header = (f"{'':40} {'docs':>4} {'exp':>4} {'prop':>4} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
               f"{'dead':>6} {'lead':>6} {'coop':>6} {'coll':>6} {'recur':>6}")
     print(header)
     print("-" * len(header))
     for r in results:
-        if args.split in ("all", r.split):
+        if args.split in ("all", r.split) and low <= _number(r.name) <= high:
             print(_row(f"{r.name[:33]} [{r.split[0]}]", [r]))
             if args.details:
                 _details(r)
@@ -256,6 +268,14 @@ def main(argv: list[str] | None = None) -> int:
             if of_kind:
                 print(_row(f"  {kind_label}", of_kind))
         print(_row(f"{split_label.upper()}", part))
+    if args.docs:
+        batch = [r for r in results if low <= _number(r.name) <= high]
+        print("-" * len(header))
+        for kind, kind_label in KINDS:
+            of_kind = [r for r in batch if r.kind == kind]
+            if of_kind:
+                print(_row(f"  {kind_label}", of_kind))
+        print(_row(f"DOCUMENTS {args.docs}", batch))
     return 0
 
 

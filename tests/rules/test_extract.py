@@ -591,10 +591,11 @@ def test_labelled_set_is_well_formed():
 
 
 # Issue 19 asks for F1 >= 0.92 and deadline accuracy >= 0.95 on the whole set (the rules reach 0.94 and
-# 0.97); the held-out part (63 texts), never tuned on, keeps its own floor under what it reaches (0.87).
+# 0.97); the held-out part (117 texts, each batch scored before its rules) keeps its own floor under what
+# it reaches (0.90).
 F1_FLOOR = 0.92
 DEADLINE_FLOOR = 0.95
-HELD_OUT_F1_FLOOR = 0.80
+HELD_OUT_F1_FLOOR = 0.85
 
 
 def test_quality_floor_on_the_labelled_set():
@@ -614,3 +615,101 @@ def test_labelled_set_covers_the_four_kinds_and_keeps_a_held_out_part():
     assert len(labels) >= 60
     assert {doc["kind"] for doc in labels} == {"notice", "letter", "news", "decision"}
     assert sum(doc["split"] == "holdout" for doc in labels) >= 15
+
+
+# --- third fresh batch (documents 175-198): cue families of office writing -------------------------------------
+
+def test_collectives_named_as_subjects_with_their_members():
+    tasks = run("Theo chỉ đạo của Thủ tướng, UBND các tỉnh Thanh Hóa, Nghệ An, Hà Tĩnh tiếp tục khẩn trương khắc "
+                "phục hậu quả mưa lũ. Những địa phương này phải phục hồi sản xuất. UBND các tỉnh ven biển phối hợp "
+                "với bộ đội biên phòng thông báo cho các chủ tàu thuyền. Các địa phương tranh thủ tháo nước đệm; "
+                "triển khai phương án bảo đảm an toàn hồ chứa. Các tỉnh, thành phải chủ động di dời dân.")
+    assert [t.collective for t in tasks] == [
+        "UBND các tỉnh Thanh Hóa, Nghệ An, Hà Tĩnh", "Những địa phương này", "UBND các tỉnh ven biển",
+        "Các địa phương", "Các địa phương", "Các tỉnh, thành"]
+    assert all(t.lead_unit is None for t in tasks)
+    assert tasks[0].title.startswith("Tiếp tục khẩn trương khắc phục")
+
+
+def test_ministries_as_a_collective_and_an_addressee_put_first_with_riêng():
+    tasks = run("Kết luận như sau: Yêu cầu các bộ, ngành, địa phương rà soát dự án. Riêng các bộ Công an, Quốc "
+                "phòng, Giao thông Vận tải, Thủ tướng yêu cầu có báo cáo hỏa tốc về Văn phòng Chính phủ.")
+    assert [t.collective for t in tasks] == [
+        "các bộ, ngành, địa phương", "các bộ Công an, Quốc phòng, Giao thông Vận tải"]
+    assert tasks[1].title.startswith("Có báo cáo hỏa tốc")
+
+
+def test_a_lead_in_inside_a_sentence_heads_its_items_and_details_stay_with_them():
+    tasks = run("Chủ tịch UBND tỉnh chỉ đạo Ban chỉ huy PCTT và TKCN các huyện, thành phố thực hiện ngay một số "
+                "nội dung sau: Cảnh báo cho nhân dân về tố lốc; rà soát ngay nhà ở của người dân; đặc biệt là tại "
+                "các điểm bỏ phiếu; rà soát các lán trại, công trường.")
+    assert len(tasks) == 3
+    assert {t.collective for t in tasks} == {"Ban chỉ huy PCTT và TKCN các huyện, thành phố"}
+    assert "điểm bỏ phiếu" in tasks[1].title or tasks[1].end > tasks[1].start + 40
+
+
+def test_a_report_s_contents_listed_after_semicolons_make_one_task():
+    task = only("Thủ tướng yêu cầu Thủ trưởng các bộ, ngành, địa phương phải báo cáo các nội dung chủ yếu về tình "
+                "hình cung cầu hàng hóa; thực thi các biện pháp điều hành giá; kiểm tra, kiểm soát thị trường.")
+    assert task.collective == "Thủ trưởng các bộ, ngành, địa phương"
+    assert task.title.endswith("cung cầu hàng hóa") or "thị trường" in task.title
+
+
+def test_an_item_that_only_cooperates_in_the_task_before_is_not_a_task():
+    tasks = run("Chủ tịch UBND tỉnh có ý kiến như sau:\n1. Giao Công an tỉnh chủ trì, phối hợp với Sở Xây dựng "
+                "lập các chốt kiểm soát; báo cáo Chủ tịch UBND tỉnh.\n2. Giao Sở Xây dựng, Sở Tài chính chủ động "
+                "phối hợp với Công an tỉnh triển khai thực hiện nhiệm vụ.")
+    assert [t.lead_unit for t in tasks] == ["CAT"]
+
+
+def test_cooperating_unit_after_adverbs_and_departments_listed_without_a_colon():
+    task = only("Kết luận như sau: Các sở, ban, ngành có trách nhiệm phối hợp chặt chẽ, kịp thời với Sở Xây dựng "
+                "để tham mưu xây dựng kế hoạch.")
+    assert task.cooperating_units == ["SXD"] and task.collective
+    task = only("UBND tỉnh giao Sở Nội vụ chủ trì phối hợp với các sở Tài chính, Xây dựng rà soát biên chế.")
+    assert task.lead_unit == "SNV" and task.cooperating_units == ["STC", "SXD"]
+
+
+def test_a_thing_handed_over_is_not_an_assignment_and_an_early_deadline_covers_the_items():
+    tasks = run("Phó Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng thống nhất với các huyện trong tháng 12/2011 trình UBND "
+                "tỉnh danh mục các tuyến đường; lập danh sách các bãi đỗ xe giao cho các huyện quản lý.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "SXD"]
+    assert [t.deadline for t in tasks] == [date(2011, 12, 31)] * 2
+
+
+def test_a_headline_without_a_full_stop_is_not_run_into_the_text():
+    task = only("Bộ yêu cầu các địa phương cần công bố dịch sớm\nĐối với các địa phương đã có dịch, Bộ NN&PTNT yêu "
+                "cầu cần thực hiện việc công bố dịch theo đúng quy định.")
+    assert task.title.startswith("Thực hiện việc công bố dịch") and task.collective == "các địa phương"
+
+
+def test_aims_under_phương_hướng_are_not_tasks_but_an_assignment_there_is():
+    text = ("Chủ tịch UBND tỉnh chỉ thị:\nI. Phương hướng chung\nTăng cường nền nếp, kỷ cương trong nhà trường; "
+            "tập trung nâng cao chất lượng giáo dục.\n")
+    assert run(text) == []
+    task = only(text + "Sở Nội vụ chủ trì, phối hợp với các sở, ngành liên quan triển khai có hiệu quả đề án.")
+    assert task.lead_unit == "SNV"
+
+
+def test_a_year_wrapped_onto_the_next_line_and_a_goal_after_the_task():
+    task = only("Chủ tịch UBND tỉnh yêu cầu các sở, ban, ngành tập trung thực hiện:\n- Khẩn trương hoàn thành "
+                "tổng kết công tác năm\n2014 trước ngày 20/4/2015. Qua đó, làm cơ sở xây dựng phương án năm sau.")
+    assert task.deadline == date(2015, 4, 20)
+    assert task.end > task.start + 90  # the goal sentence stays with the task
+
+
+def test_numbered_points_whose_subject_is_an_official():
+    tasks = run("Văn phòng Chính phủ thông báo ý kiến như sau:\n1. Đồng ý về nguyên tắc.\n2. Giám đốc Sở Xây dựng "
+                "căn cứ các quy định hiện hành xác định, phê duyệt cụ thể mức hỗ trợ; đồng thời chỉ đạo các đơn vị "
+                "thu hồi nợ.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "SXD"]
+    tasks = run("Kết luận như sau:\n1. Giám đốc Sở Tài chính khẩn trương cân đối nguồn vốn.\n2. Chủ tịch UBND các "
+                "huyện chỉ đạo rà soát đất đai.\n3. Thủ trưởng các sở, ngành nghiêm túc thực hiện chế độ báo cáo.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [
+        ("STC", None), (None, "Chủ tịch UBND các huyện"), (None, "Thủ trưởng các sở, ngành")]
+
+
+def test_modal_and_manner_cues_before_the_verb():
+    tasks = run("Sở Tài chính cần chủ động bố trí kinh phí. Công an tỉnh phải kịp thời xử lý vi phạm. "
+                "Sở Nội vụ tập trung hoàn thành đề án, chậm nhất ngày 15/6/2020 báo cáo UBND tỉnh.")
+    assert [(t.lead_unit, t.deadline) for t in tasks] == [("STC", None), ("CAT", None), ("SNV", date(2020, 6, 15))]

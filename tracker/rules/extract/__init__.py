@@ -33,6 +33,13 @@ The rules, in order (plain rules and the registry, no NLP package):
    a reference to another document ("; Văn bản số ...") or details ("Trong
    đó, lưu ý ...") extend the previous task instead of making a new one; so
    do the parts listed after "gồm:" or "như:".
+   Also not tasks: an item that only has units cooperate with the lead of
+   the task before ("Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
+   triển khai thực hiện nhiệm vụ"); a thing handed over ("lập danh sách các
+   bãi đỗ xe giao cho các quận, huyện quản lý"); aims under "Phương hướng
+   chung". A report's contents listed after "báo cáo các nội dung ..." ("A;
+   B; C") are one task; "; đặc biệt là ...", "Qua đó, ...", "Nhằm ...",
+   "Đáp ứng ..." stay with their task.
    Also not tasks (issue 19): a request quoted from voters or businesses, or
    made to the public; an earlier assignment recalled ("Tại Thông báo số
    ..., UBND tỉnh giao ..." followed by "Đến nay ...") or a request told in
@@ -58,7 +65,15 @@ The rules, in order (plain rules and the registry, no NLP package):
    lead: `lead_unit` is None and `collective` holds the phrase as written; a
    collective cooperating phrase goes to `cooperating_collective`. Neither is
    ever expanded into the registry's units (the review page lets the user do
-   it). An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   it). A collective may name its members ("UBND các tỉnh Thanh Hóa, Nghệ An",
+   "các bộ Công an, Quốc phòng"), be pointed back to ("Những địa phương này
+   phải ...") or qualified ("UBND các tỉnh ven biển", "Ban chỉ huy PCTT và
+   TKCN các huyện"); it stays one phrase. An official may be the subject
+   ("2. Thống đốc Ngân hàng Nhà nước căn cứ ... xác định, phê duyệt ...",
+   "Giám đốc Sở X ..."): the unit is the lead, and such numbered points start
+   the conclusion. An attribution before the subject ("Theo chỉ đạo của Thủ
+   tướng, <units> ...") and an addressee put first with "Riêng" ("Riêng
+   <units>, Thủ tướng yêu cầu ...") are read past. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
@@ -74,7 +89,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    (`add_working_days` for "ngày làm việc"), or ongoing for "thường xuyên",
    "định kỳ", "hằng năm"; `recurrence` where the text repeats the work
    ("hằng tháng", "trước ngày 20 hằng tháng", "hằng quý", "6 tháng, năm",
-   "hằng năm"), with no single deadline. A deadline written after a task, in its own
+   "hằng năm"), with no single deadline. A deadline written before the work
+   in an assignment's first clause ("... trong tháng 12/2011 trình ...;
+   lập ...") covers its later items. A deadline written after a task, in its own
    sentence ("Thời gian hoàn thành trước ngày ..."), applies to every task of
    that assignment that has none; so does a sentence about the work done
    ("Các nội dung thực hiện báo cáo UBND TP trước 20/2/2019"). An instruction

@@ -51,7 +51,7 @@ _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ)(?!\w))?")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
-    r"chánh thanh tra|"
+    r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
     r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
 )
@@ -74,7 +74,8 @@ _ACTION = re.compile(
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
-    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt)"
+    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -87,7 +88,7 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|trong quá trình|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
+    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
     r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
 _DOCREF = re.compile(
@@ -102,7 +103,7 @@ _PREAMBLE = re.compile(
     r"thực\s+hiện\s+(?:ý kiến chỉ đạo|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
-_SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ)")
+_SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
 _REPORT_HEADING = re.compile(
     r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
@@ -120,7 +121,10 @@ _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
                      r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
 # "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
-_TOPIC = re.compile(r"đối với\s+")
+_TOPIC = re.compile(r"(?:đối với|riêng(?:\s+đối với)?)\s+")
+# The one who speaks, between the topic and the verb: "Riêng các bộ ..., Thủ tướng yêu cầu ...".
+_SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:tỉnh|thành phố)|"
+                      r"ubnd (?:tỉnh|thành phố)|lãnh đạo (?:tỉnh|thành phố))\s+")
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
@@ -133,6 +137,10 @@ _TIME_PREFIX = re.compile(
 _TIME_LEAD = re.compile(
     r"[\s:,]*(?:(?:trong|tu)\s+(?:thoi\s+gian\s+)?|tu\s+nay\s+|doi\s+voi\s+(?:cac\s+)?nhiem\s+vu\s+)"
     r"[^,.;:]{0,50}?(?:\d|cuoi\s+nam)[^,.;:]{0,30},\s*"
+)
+# An attribution put before the subject: "Theo chỉ đạo của Thủ tướng, UBND các tỉnh ... tiếp tục ...".
+_ATTRIBUTION = re.compile(
+    r"[\s,]*(?:theo|thực hiện)\s+(?:ý kiến\s+)?(?:chỉ đạo|yêu cầu|kết luận)\s+(?:của\s+)?[^,.;:]{2,60},\s*"
 )
 # A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
 _THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
@@ -163,6 +171,7 @@ _MEETING_SPEAKER = re.compile(
     r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
 )
 _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
@@ -180,9 +189,11 @@ _SUBJECT_GAP = re.compile(
     r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn)(?:,?\s+(?:nhiệm vụ|quyền hạn))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
+    r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
-_COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?: chặt chẽ)?(?:\s+(?:với|cùng))?|với sự phối hợp của)(?!\w)")
+_COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
+                            r"với sự phối hợp của)(?!\w)")
 _FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
@@ -195,6 +206,10 @@ _LEAD_MARKERS = re.compile(
 _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
                         r"công điện|quyết định|thông báo)")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
+_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
+_HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
+_REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
 
 
@@ -361,6 +376,10 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
                 continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
+            if m.group().startswith("giao") and m.start() > a and _ACTION.match(low, _skip_spaces(low, a, b), b):
+                _, units_end = self._addressees(m.end(), b)
+                if units_end > m.end() and _HANDED_OVER.fullmatch(low, units_end, b):
+                    continue  # "lập danh sách các bãi đỗ xe giao cho các quận, huyện quản lý": handed over, a noun's
             requester = None
             for requester in _REQUESTER.finditer(low, a, m.start()):
                 pass
@@ -398,6 +417,9 @@ class _Extractor:
             return None  # "từ ngày 5 đến ngày 10 hằng tháng, Phòng X kiểm tra ...": a routine described
         if time:
             a = time.end()
+        attribution = None if time else _ATTRIBUTION.match(self.view.low, a, b)
+        if attribution:
+            a = attribution.end()
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
@@ -405,7 +427,9 @@ class _Extractor:
         after = rest.end() if rest else end
         duty = re.search(r"có trách nhiệm\s+$", self.view.low[end:after]) and not re.match(
             r"thi hành|trước", self.view.low[after:b])  # "UBND các huyện có trách nhiệm cấp kinh phí ..."
-        if not (duty or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+        grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
+                                                                              self.view.low[after:b])
+        if not (duty or grounded or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
             if not re.match(r"\s*[-–(]", self.view.low[end:b]):
                 return None
             # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work
@@ -415,7 +439,21 @@ class _Extractor:
             roles = self._roles(mentions, end, b)
             roles.action_start = verb.start()
             return roles
-        return self._roles(mentions, end, b)
+        roles = self._roles(mentions, end, b)
+        if attribution:
+            roles.subject_start = a
+        return roles
+
+    def _only_cooperates(self, a: int, b: int) -> bool:
+        """Say whether the work in [a, b) is only to cooperate with named units in carrying out ("chủ động phối
+        hợp với Công an tỉnh triển khai thực hiện nhiệm vụ")."""
+        low = self.view.low
+        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, a, b)
+        coop = _ROLE_COOP.match(low, m.end(), b)
+        if not coop:
+            return False
+        mentions, end = self._addressees(coop.end(), b)
+        return bool(mentions) and bool(_ONLY_CARRY_OUT.fullmatch(low, end, b))
 
     def _second_addressee_commas(self) -> list[int]:
         """Return the commas before "đồng thời" that turn to another addressee ("..., đồng thời Sở Tài chính bố
@@ -453,15 +491,24 @@ class _Extractor:
         if not topic:
             return None
         mentions, end = self._addressees(topic.end(), b)
-        comma = re.match(r"\s*,\s*(?:(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        comma = re.match(r"(?:\s+(?!(?:chỉ đạo|yêu cầu|đề nghị|giao)\s)[^,.;:]{1,60}?)?\s*,\s*(?:(?:" + _SPEAKER.pattern
+                         + r"|bộ\s+[^\s,.;:]+\s+)?(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+)?", low[end:b])
+        # (a qualifier may follow the units: "Đối với các địa phương đã và đang có dịch, Bộ NN&PTNT yêu cầu ...")
         if not mentions or mentions[0].province or not comma:
             return None
         after = end + comma.end()
-        if not _ACTION.match(low, after, b):
+        modal = _MODAL.match(low, after, b)  # "Đối với các địa phương ..., yêu cầu cần thực hiện ..."
+        if not _ACTION.match(low, modal.end() if modal else after, b):
             return None
         roles = self._roles(mentions, end, b)
         roles.action_start = after
         roles.subject_start = end + len(low[end:after]) - len(low[end:after].lstrip(" ,"))
+        ministry = re.match(r"bộ\s+[^\s,.;:]+\s+(?=yêu cầu|chỉ đạo|đề nghị|giao)", low[roles.subject_start:b])
+        speaker = _SPEAKER.match(low, roles.subject_start, b)
+        if speaker:
+            roles.subject_start = speaker.end()  # "Riêng ..., Thủ tướng yêu cầu ...": the span starts at the verb
+        elif ministry:
+            roles.subject_start += ministry.end()  # "Đối với ..., Bộ NN&PTNT yêu cầu ..."
         verb = re.match(r"(?:chỉ đạo|yêu cầu|đề nghị|giao)\s+", low[roles.subject_start:b])
         if not verb:
             roles.subject_start = after
@@ -542,6 +589,10 @@ class _Extractor:
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
+            if at_marker is None and c.bullet and c.first_in_sentence:
+                subject = self._subject(c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định, phê duyệt ..."
+                if subject is not None and subject.lead:
+                    return i
         if at_marker is not None:
             return at_marker
         self.unanchored = True
@@ -591,6 +642,8 @@ class _Extractor:
                     and self._directive(opening.start, opening.end) is None \
                     and not _SPEECH.search(low, opening.start, opening.end)
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
+                if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
+                    done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
                     and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
@@ -633,6 +686,11 @@ class _Extractor:
                 elif directive[0] == body and not c.first_in_sentence and drafts and drafts[-1].by_subject \
                         and drafts[-1].sentence == sentence:
                     directive = None  # "Công an tỉnh bố trí ...; chỉ đạo Công an các huyện ...": its own forces
+            if directive is not None and directive[0] > body and not (
+                    directive[1].lead or directive[1].collective or directive[1].cooperating):
+                topic = self._topic_subject(body, b)
+                if topic is not None:  # "Riêng các bộ ..., Thủ tướng yêu cầu có báo cáo ...": the topic is addressed
+                    directive = (directive[0], topic)
             if directive is None and _PREAMBLE.match(text_low):
                 mode, prev_in_task = "none", False
                 continue
@@ -663,6 +721,11 @@ class _Extractor:
             last = drafts[-1] if drafts else None
             bare = roles is not None and directive is not None and roles.lead is None and not roles.collective \
                 and not roles.unknown and not roles.cooperating
+            if last is not None and prev_in_task and not roles and cm is None and last.sentence == sentence \
+                    and _REPORT_CONTENTS.search(low, last.title_start, last.main_end):
+                last.end = b  # "báo cáo các nội dung chủ yếu về A; B; C": the report's contents, one task
+                mode = "attach"
+                continue
             if last is not None and prev_in_task and (not roles or bare) and (
                 sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
@@ -694,6 +757,9 @@ class _Extractor:
                 if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
                     mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
                     continue
+                if self._only_cooperates(roles.action_start, b):
+                    mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
+                    continue  # triển khai thực hiện nhiệm vụ": their part in a task given before, no task of its own
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
@@ -769,7 +835,25 @@ class _Extractor:
         if any(not d.recalled for d in drafts):
             drafts = [d for d in drafts if not d.recalled]  # the background before today's instruction
         drafts = self._without_repeated_lead(drafts)
+        self._share_leading_deadline(drafts, group_deadline)
         return [self._finish(d, group_deadline) for d in drafts]
+
+    def _share_leading_deadline(self, drafts: list[_Draft], group_deadline: dict[int, tuple[date | None, bool]]) -> None:
+        """A deadline written before the work in the first clause ("yêu cầu Sở X ... trong tháng 12/2011 trình
+        ...; lập danh sách ...") is the deadline of the sentence's later items of that assignment too."""
+        fold = self.view.fold
+        for k, first in enumerate(drafts):
+            if first.group in group_deadline or k + 1 >= len(drafts):
+                continue
+            later = drafts[k + 1]
+            if later.group != first.group or later.sentence != first.sentence:
+                continue
+            found = find_deadline(fold[first.start:first.main_end], self.issued_on, self.add_working_days)
+            if found is None or found.due is None:
+                continue
+            verb = _ACTION.search(self.view.low, first.start + found.end, first.main_end)
+            if verb is not None and first.title_start <= first.start + found.start:
+                group_deadline[first.group] = (found.due, False)
 
     def _without_repeated_lead(self, drafts: list[_Draft]) -> list[_Draft]:
         """Drop a news lead that sums up an instruction the body then gives in full (the same addressee, mostly

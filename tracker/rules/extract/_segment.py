@@ -93,6 +93,12 @@ def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
     return a, b, bullet
 
 
+# A capitalised word that opens a sentence and never a name: after a line break it starts a new paragraph.
+_OPENER = re.compile(r"(?:Đối với|Theo|Để|Trước|Sau khi|Trong|Tại|Ngày|Sáng|Chiều|Tối|Hiện nay|Qua|Tuy nhiên|Do|Vì|"
+                     r"Nhằm|Những|Cùng với|Đồng thời|Ngoài ra|Bên cạnh|Riêng|Thực hiện|Căn cứ|Xét|Khi|Nếu|Từ|Về)"
+                     r"(?=[ \t,])")
+
+
 def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     """Return True if the newline at `i` only wraps a line (a PDF or a narrow column), inside one paragraph."""
     if mask[i]:
@@ -109,6 +115,9 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     if nxt.isdigit() and re.match(r"\d{1,4}[/\-]\w", text[k:k + 8]) \
             and re.search(r"(?<!\w)(?:số|ngày)$", text[max(line_start, j - 6):j + 1]):
         return True  # "Thông tư số\n12/2014/TT-BGTVT": a number wrapped onto the next line
+    if nxt.isdigit() and not re.match(r"\d{1,2}\s*[.)]\s", text[k:k + 5]) \
+            and re.search(r"(?<!\w)(?:năm|tháng|quý|ngày|số|khoản|điều)$", text[max(line_start, j - 6):j + 1]):
+        return True  # "... tìm kiếm cứu nạn năm\n2014 trước ngày ...": a year wrapped onto the next line
     if prev in ".;:!?…|" or nxt in "-+•*|" or nxt.isdigit():
         return False
     if _CAPTION.match(text, line_start) or _CAPTION.match(text, k):
@@ -117,6 +126,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
         return False  # "Chiều 27/11, ...": a news item starts after its headline
     if nxt.islower():
         return True
+    if _OPENER.match(text, k):
+        return False  # "... cần công bố dịch sớm\nĐối với các địa phương ...": a headline, then the text
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
 
 

@@ -58,25 +58,28 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # đơn vị liên quan", "các ngành công an và quốc phòng". They are kept as written (a phrase), never expanded
 # into the registry's units: the user expands them on the review page if they wish.
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
-_ORG_WORDS = r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|ban\s+chi\s+dao)"
-_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
+              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&]+){0,6}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
+_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+ly)|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+ly)|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
          r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
-         r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac)")
+         r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac|"
+         r"ven\s+bien|ven\s+song|bien\s+gioi|mien\s+nui|vung\s+cao|vung\s+sau|trong\s+diem|duyen\s+hai|"
+         r"(?:bac\s+)?(?:bac|trung|nam)\s+bo|tay\s+nguyen|(?:nay|do|tren|neu\s+tren)(?=\s+(?:can|phai|chu\s+dong|tiep\s+tuc|khan\s+truong)))")
 _COLLECTIVE_RE = re.compile(
-    rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi)\s*{_NOUNS}|"
+    rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi|nhung)\s*{_NOUNS}|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,)"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
 )
 _COLLECTIVE_TRIM = re.compile(r"(?:[\s,;/\-]|\bva\b|\bcac\b)+$")
 _LIST_HEAD = re.compile(
-    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:cac\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan|phong)"
-    r"\s*:\s*"
-)
+    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+ly)|phong)"
+    r"(?:\s*:\s*|(?(plural)\s+(?=[a-z0-9])|(?!)))"
+)  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các")
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 _UNKNOWN_HEAD = re.compile(
@@ -89,9 +92,43 @@ _NAME_STOP = re.compile(
     r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
     r"hoàn|xây|tổ|rà|nghiên|khẩn|tiếp|chỉ|đề|trình|yêu|hướng|đôn|theo|tăng|chuẩn|lập|xử|giải|phê|"
     r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các|cần|phải|tăng|đẩy|tập|"
-    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường)$",
+    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường|vào)$",
     re.IGNORECASE,
 )
+
+
+# "UBND các tỉnh Thanh Hóa, Nghệ An, Hà Tĩnh", "các bộ Công an, Quốc phòng, Giao thông Vận tải": a group whose
+# members are then named (places, ministries the registry does not hold) is one collective, the names included.
+_PLACE_HEAD = re.compile(r"(?<![a-z0-9])(?:cac|nhung)\s+(?:tinh|huyen|xa|quan(?!\s+ly)|phuong|bo|thanh\s+pho|thi\s+xa)(?![a-z0-9])")
+_NAME_ITEM = re.compile(r"[ \t]*(?:,|;|\bvà\b)?[ \t]*([^\W\d_](?:(?![ \t]và[ \t])[^,;\n.]){0,60})")
+_CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,;.]*)(?:[ \t]+[A-ZĐÀ-Ỹ][^\s,;.]*)*")
+
+
+_SPEAKER_HEAD = re.compile(r"(?:Thủ tướng|Phó Thủ tướng|Chủ tịch|Phó Chủ tịch|Bộ trưởng|Giám đốc|Lãnh đạo|Đồng chí)(?!\w)")
+
+
+def _named_places(text: str, end: int, taken: bytearray) -> int:
+    """Return where the names listed right after a group end ("UBND các tỉnh| Thanh Hóa, Nghệ An tiếp tục ...")."""
+    pos = end
+    first = True
+    while True:
+        m = _NAME_ITEM.match(text, pos)
+        if m is None or not m.group(1)[:1].isupper() or taken[m.start(1)] or _UNKNOWN_HEAD.match(m.group(1)) \
+                or _SPEAKER_HEAD.match(m.group(1)):
+            return end  # "..., Sở X", "..., Ban Quản lý ...": a unit of its own follows
+        if not first and not re.match(r"[ \t]*(?:,|;|\bvà\b)", text[pos:m.start(1)]):
+            return end
+        item = m.group(1).rstrip()
+        after = text[m.start(1) + len(item):m.start(1) + len(item) + 4]
+        if len(item.split()) <= 6 and re.match(r"[ \t]*(?:,|;|và\b)", after) and not any(
+                taken[m.start(1):m.start(1) + len(item)]):
+            end = pos = m.start(1) + len(item)  # a name followed by the next one
+        else:
+            head = _CAPITALISED.match(text, m.start(1))
+            if head is None or not head.group().strip() or any(taken[head.start():head.end()]):
+                return end
+            return head.end()  # the last name, then the sentence goes on
+        first = False
 
 
 def _tokens(name: str) -> list[str]:
@@ -261,7 +298,10 @@ class UnitMatcher:
             tail = _COLLECTIVE_TRIM.search(view.fold, start, end)
             if tail:
                 end = tail.start()
-            if end - start >= 5 and _COLLECTIVE_RE.fullmatch(view.fold, start, end):
+            whole = _COLLECTIVE_RE.match(view.fold, start)  # (not bounded: "những địa phương này| phải ..." looks on)
+            if end - start >= 5 and (_COLLECTIVE_RE.fullmatch(view.fold, start, end) or (whole and whole.end() == end)):
+                if _PLACE_HEAD.search(view.fold, start, end):
+                    end = _named_places(view.text, end, taken)
                 take(Mention(start, end, "group", (), view.text[start:end]))
 
         for m in _UNKNOWN_HEAD.finditer(view.text):
