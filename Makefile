@@ -8,7 +8,7 @@ PORT ?= 5000
 BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname),$(HOST)):$(PORT)
 export FLASK_APP := wsgi
 
-.PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean extract-eval extract-speed
+.PHONY: run test lint test-sqlite test-postgres install install-dev translations extract-messages bench load screenshots audit clean extract-eval extract-speed extract-cv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,9 @@ audit: install-dev
 
 extract-eval: install  # the conclusion assistant's quality on tests/data/conclusions (per kind, dev and held-out)
 	$(BIN)/python bench/extract_quality.py
+
+extract-cv: install  # leave-one-batch-out: the rules alone and with a learned second opinion, per batch of the set
+	$(BIN)/python bench/extract_cv.py --as-of --honest
 
 extract-speed: install  # the conclusion assistant on a 20,000-character notice (median of repeated runs)
 	$(BIN)/python bench/extract_speed.py
