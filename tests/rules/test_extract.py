@@ -713,3 +713,21 @@ def test_modal_and_manner_cues_before_the_verb():
     tasks = run("Sở Tài chính cần chủ động bố trí kinh phí. Công an tỉnh phải kịp thời xử lý vi phạm. "
                 "Sở Nội vụ tập trung hoàn thành đề án, chậm nhất ngày 15/6/2020 báo cáo UBND tỉnh.")
     assert [(t.lead_unit, t.deadline) for t in tasks] == [("STC", None), ("CAT", None), ("SNV", date(2020, 6, 15))]
+
+
+def test_a_unit_named_as_subject_before_the_first_assigning_verb_has_its_task():
+    # "Theo đó, trong thời gian ..., Công an tỉnh bố trí ...; chỉ đạo ...": the conclusion starts at the subject
+    tasks = run("Theo đó, trong thời gian từ đầu tháng 1/2013 tới ngày 15/3/2013, Công an tỉnh bố trí lực lượng "
+                "kiểm tra, kiểm soát giao thông; chỉ đạo Công an các huyện tăng cường xử lý vi phạm.\n"
+                "Sở Xây dựng chỉ đạo thanh tra xây dựng kiểm tra các công trình.")
+    assert [t.lead_unit for t in tasks][:2] == ["CAT", "CAT"]
+    assert tasks[0].title.startswith("Bố trí lực lượng")
+    # an agency the registry does not hold, then "Yêu cầu UBND các xã ...": both are tasks
+    tasks = run("Văn phòng HĐND&UBND huyện có trách nhiệm đôn đốc, tổng hợp danh sách các đơn vị. "
+                "Yêu cầu UBND các xã, thị trấn phối hợp và tổ chức thực hiện.")
+    assert len(tasks) == 2 and tasks[0].lead_unit is None and tasks[1].collective
+
+
+def test_a_report_naming_a_unit_before_the_assigning_verb_stays_a_report():
+    tasks = run("Năm 2019, Sở Xây dựng đã kiểm tra 120 công trình.\n\nGiao Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in tasks] == ["STC"]

@@ -589,14 +589,26 @@ class _Extractor:
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 return i
-            if at_marker is None and c.bullet and c.first_in_sentence:
-                subject = self._subject(c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định, phê duyệt ..."
-                if subject is not None and subject.lead:
+            if at_marker is None and c.first_in_sentence:
+                cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
+                subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
+                if subject is not None and (subject.lead or subject.unknown or (subject.collective and c.bullet)) and (
+                        c.bullet or self._assigns_soon(clauses, i)):
                     return i
         if at_marker is not None:
             return at_marker
         self.unanchored = True
         return 0
+
+    def _assigns_soon(self, clauses: list[Clause], i: int) -> bool:
+        """Say whether an assigning verb follows within the next sentences of the paragraph ("Công an tỉnh bố trí
+        ...; chỉ đạo Công an các huyện ..."): the unit named as a subject before it already has its part."""
+        for c in clauses[i + 1:i + 8]:
+            if c.para != clauses[i].para and c.para > clauses[i].para + 1:
+                return False
+            if self._directive(c.start, c.end) is not None:
+                return True
+        return False
 
     def run(self) -> list[ProposedTask]:
         """Return the proposed tasks of the text."""
