@@ -731,3 +731,11 @@ def test_a_unit_named_as_subject_before_the_first_assigning_verb_has_its_task():
 def test_a_report_naming_a_unit_before_the_assigning_verb_stays_a_report():
     tasks = run("Năm 2019, Sở Xây dựng đã kiểm tra 120 công trình.\n\nGiao Sở Tài chính bố trí kinh phí.")
     assert [t.lead_unit for t in tasks] == ["STC"]
+
+
+def test_a_passive_instruction_about_a_work_named_with_viec():
+    tasks = run("Kết luận như sau:\nViệc khơi thông kênh rạch, tránh bị ô nhiễm và tuyên truyền giữ vệ sinh ở các xóm "
+                "dân cư cần phải được đẩy mạnh hơn nữa. Sở Xây dựng kiểm tra các công trình.")
+    assert len(tasks) == 2 and tasks[0].lead_unit is None and tasks[0].title.startswith("Việc khơi thông")
+    # a work told as done is not an instruction
+    assert run("Kết luận như sau:\nViệc khơi thông kênh rạch, tránh ô nhiễm đã được thực hiện tốt.") == []

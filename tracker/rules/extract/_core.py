@@ -115,7 +115,8 @@ _REQUESTER = re.compile(r"(?<!\w)(?:cử tri|người dân|(?<!ban )(?<!đồng 
 _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|lãnh đạo|đồng chí|thủ tướng|tỉnh ủy|tỉnh uỷ|"
                        r"thường trực|giám đốc|bí thư|sở|phòng|ban|cục|chi cục|công an|trung tâm|văn phòng)(?!\w)")
 # A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
-_PASSIVE = re.compile(r"(?:[^\s,.;:]+[ \t]+){1,10}?(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
+_PASSIVE = re.compile(r"(?:(?:[^\s,.;:]+[ \t]+){1,10}?|việc[ \t]+[^.;:]{3,240}?[ \t]+)"  # "Việc khơi thông ..., tránh ..."
+                      r"(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
 _PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
