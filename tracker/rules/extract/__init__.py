@@ -71,7 +71,10 @@ The rules, in order (plain rules and the registry, no NLP package):
    TKCN các huyện"); it stays one phrase. An official may be the subject
    ("2. Thống đốc Ngân hàng Nhà nước căn cứ ... xác định, phê duyệt ...",
    "Giám đốc Sở X ..."): the unit is the lead, and such numbered points start
-   the conclusion. An attribution before the subject ("Theo chỉ đạo của Thủ
+   the conclusion; so does a unit named as the subject before the first
+   assigning verb when one follows ("Theo đó, trong thời gian ..., Công an tỉnh
+   bố trí ...; chỉ đạo ..."). "Việc <work>, ..., cần phải được <verb>" is a
+   passive instruction. An attribution before the subject ("Theo chỉ đạo của Thủ
    tướng, <units> ...") and an addressee put first with "Riêng" ("Riêng
    <units>, Thủ tướng yêu cầu ...") are read past. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
