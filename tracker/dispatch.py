@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 
 from tracker.database import db
-from tracker.mail import Transport, build_message
+from tracker.mail import AppMailer, Transport, build_message
 from tracker.models import OutboxMessage
-from tracker.services import audit
+from tracker.services import audit, planner
 from tracker.services.outbox import BACKOFF, BATCH, LEASE, MAX_ATTEMPTS
 from tracker.timeutil import utcnow
 
@@ -51,6 +51,7 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime
     out before its turn is left alone: another dispatcher may have claimed it.
     """
     counts = {"sent": 0, "retry": 0, "failed": 0}
+    mailer = None
     for row_id in ids:
         row = db.session.get(OutboxMessage, row_id)
         if row is None or row.state != "sending":
@@ -58,6 +59,10 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime
         if lease_until is not None and (row.lease_until != lease_until or now_fn() >= lease_until):
             continue  # no longer ours (a slow batch): the next claim will take it
         try:
+            if row.data is not None and not row.body_text:  # a reminder queued unrendered: rendered now, kept
+                mailer = mailer or AppMailer()
+                subject, row.body_text, row.body_html = planner.render_reminder(row, mailer)
+                row.subject = subject[:500]
             msg = build_message(to_addr=row.to_addr, subject=row.subject, text=row.body_text, html=row.body_html,
                                 message_id=row.message_id, to_name=row.user.full_name if row.user else "")
         except Exception as error:  # noqa: BLE001 - e.g. a malformed address: it never goes, and must not block others
