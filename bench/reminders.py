@@ -12,7 +12,8 @@ when empty), for the first working day from today:
   (rolled back after each run);
 - sending: the day's e-mails are queued and committed, then the dispatcher
   sends them to a local aiosmtpd server that accepts everything at once
-  (the server of the tests, with no delay), one SMTP connection per batch;
+  (the server of the tests, with no delay, in a process of its own), over
+  one SMTP connection;
   the rate is messages per second. The rows queued are deleted afterwards,
   so the data stays as generated.
 
@@ -37,15 +38,46 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-class Sink:
-    """An SMTP server that accepts every message at once and counts them."""
+SERVER = """
+import sys, time
+from aiosmtpd.controller import Controller
 
-    def __init__(self) -> None:
-        self.count = 0
+class Sink:
+    count = 0
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         return "250 OK"
+
+sink = Sink()
+controller = Controller(sink, hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+for line in sys.stdin:  # "count" asks how many messages it accepted; end of input stops it
+    print(sink.count, flush=True)
+controller.stop()
+"""
+
+
+class Sink:
+    """An aiosmtpd server in a process of its own (as a mail server is) that accepts every message at once."""
+
+    def __init__(self, port: int) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    @property
+    def count(self) -> int:
+        self.process.stdin.write("count\n")
+        self.process.stdin.flush()
+        return int(self.process.stdout.readline())
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def free_port() -> int:
@@ -144,8 +176,6 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--label", default="", help="a name for this checkout in the JSON (e.g. before/after)")
     args = parser.parse_args()
-    from aiosmtpd.controller import Controller
-
     from tracker import create_app
 
     out = Path(args.out)
@@ -160,10 +190,8 @@ def main() -> int:
     else:
         url = runpy.run_path(str(ROOT / "bench" / "run"), run_name="bench_run")["prepare"](
             args.size, url, out / "data")
-    sink = Sink()
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink = Sink(port)
     try:
         app = create_app("development", SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
                          BASE_URL="https://tracker.example.gov.vn", MAIL_DEFAULT_SENDER="tracker@example.gov.vn")
@@ -171,7 +199,7 @@ def main() -> int:
             planning = measure_planning(args.repeat)
         sending = measure_sending(app, sink, args.sends)
     finally:
-        controller.stop()
+        sink.stop()
     database = url.split(":", 1)[0].split("+")[0]
     planned = planning["planned"]
     print(f"{args.size:,} tasks, {database}, {planned['day']}: {planned['value']} reminders planned "

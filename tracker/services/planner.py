@@ -342,6 +342,23 @@ class _Wanted:
                        self.wants_email, self.part.unit_code if self.part is not None else None)
 
 
+def load_for_rendering(rows: list[OutboxMessage]) -> list:
+    """Read what `render_reminder` shows of `rows` in a few queries; keep the list returned while rendering
+    (the session holds the objects only as long as something refers to them, and until it commits)."""
+    loaded: list = []
+    task_ids = {r.task_id for r in rows if r.task_id is not None}
+    if task_ids:
+        loaded += db.session.scalars(select(Task).where(Task.id.in_(task_ids))
+                                     .options(joinedload(Task.directive), joinedload(Task.lead_unit))).all()
+    loaded += db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows}))).all()
+    part_keys = {(r.task_id, r.part_unit_id) for r in rows if r.part_unit_id is not None}
+    if part_keys:
+        loaded += db.session.scalars(select(CooperatingPart).where(
+            CooperatingPart.task_id.in_({t for t, _u in part_keys}),
+            CooperatingPart.unit_id.in_({u for _t, u in part_keys})).options(joinedload(CooperatingPart.unit))).all()
+    return loaded
+
+
 def render_reminder(row: OutboxMessage, mailer) -> tuple[str, str, str]:
     """Render a reminder the planner queued unrendered (`row.data`), as the dispatcher sends it.
 
