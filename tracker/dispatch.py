@@ -6,7 +6,10 @@ lease expires; each row is committed as sent right after the server accepts
 it, so a crash in between causes at most one repeat, with the same
 Message-ID; temporary failures (4xx, connection errors) retry on the backoff
 table, permanent ones (5xx) or too many attempts end as `failed` with an
-audit event. It owns its transactions (a job, not a service).
+audit event. Reminders the planner queued unrendered are written here,
+a claimed batch at once, just before they are sent; the text is kept with
+the row (a retry sends the same). It owns its transactions (a job, not a
+service).
 """
 from __future__ import annotations
 
