@@ -6,7 +6,10 @@ lease expires; each row is committed as sent right after the server accepts
 it, so a crash in between causes at most one repeat, with the same
 Message-ID; temporary failures (4xx, connection errors) retry on the backoff
 table, permanent ones (5xx) or too many attempts end as `failed` with an
-audit event. It owns its transactions (a job, not a service).
+audit event. Reminders the planner queued unrendered are written here,
+a claimed batch at once, just before they are sent; the text is kept with
+the row (a retry sends the same). It owns its transactions (a job, not a
+service).
 """
 from __future__ import annotations
 
@@ -14,11 +17,12 @@ import smtplib
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from tracker.database import db
-from tracker.mail import Transport, build_message
+from tracker.mail import AppMailer, Transport, build_message
 from tracker.models import OutboxMessage
-from tracker.services import audit
+from tracker.services import audit, planner
 from tracker.services.outbox import BACKOFF, BATCH, LEASE, MAX_ATTEMPTS
 from tracker.timeutil import utcnow
 
@@ -51,13 +55,20 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime
     out before its turn is left alone: another dispatcher may have claimed it.
     """
     counts = {"sent": 0, "retry": 0, "failed": 0}
+    rendered = _render_unrendered(ids)
     for row_id in ids:
-        row = db.session.get(OutboxMessage, row_id)
+        row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == row_id)
+                                .options(joinedload(OutboxMessage.user)))  # read afresh: another may have it
         if row is None or row.state != "sending":
             continue
         if lease_until is not None and (row.lease_until != lease_until or now_fn() >= lease_until):
             continue  # no longer ours (a slow batch): the next claim will take it
         try:
+            if row_id in rendered:  # a reminder queued unrendered: its text is kept with it from now on
+                if isinstance(rendered[row_id], Exception):
+                    raise rendered[row_id]
+                subject, row.body_text, row.body_html = rendered[row_id]
+                row.subject = subject[:500]
             msg = build_message(to_addr=row.to_addr, subject=row.subject, text=row.body_text, html=row.body_html,
                                 message_id=row.message_id, to_name=row.user.full_name if row.user else "")
         except Exception as error:  # noqa: BLE001 - e.g. a malformed address: it never goes, and must not block others
@@ -92,6 +103,28 @@ def send_claimed(ids: list[int], transport, now_fn=utcnow, lease_until: datetime
             counts["sent"] += 1
         db.session.commit()
     return counts
+
+
+def _render_unrendered(ids: list[int]) -> dict[int, tuple[str, str, str] | Exception]:
+    """Render the claimed reminders the planner queued unrendered, all at once before sending any.
+
+    The rows' tasks, people and parts are read in a few queries here, as
+    the per-row commits that follow would have them read again row by row.
+    A row that cannot be rendered gets its error, to fail alone.
+    """
+    rows = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.data.is_not(None), OutboxMessage.body_text == "")).all()
+    if not rows:
+        return {}
+    loaded = planner.load_for_rendering(rows)  # noqa: F841 - held while rendering
+    mailer = AppMailer()
+    rendered: dict[int, tuple[str, str, str] | Exception] = {}
+    for row in rows:
+        try:
+            rendered[row.id] = planner.render_reminder(row, mailer)
+        except Exception as error:  # noqa: BLE001 - e.g. a template error: this row fails, the batch goes on
+            rendered[row.id] = error
+    return rendered
 
 
 def _text(reply: bytes | str) -> str:

@@ -2,8 +2,9 @@
 
 Each e-mail is one template under templates/email/ with `subject`, `text`
 and `html` blocks. Messages are rendered when they are queued in the
-outbox and sent by the dispatcher (tracker.dispatch) after the data they
-describe is committed. Without MAIL_SERVER, messages are written as .eml
+outbox, or, for the planner's reminders, by the dispatcher
+(tracker.dispatch) just before it sends them; they are sent after the
+data they describe is committed. Without MAIL_SERVER, messages are written as .eml
 files in OUTBOX_FOLDER so the embedded setup works with no mail server.
 
 `AppMailer` is what the services that queue e-mails are handed (they know
@@ -21,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -43,9 +44,10 @@ def render_email(template: str, locale: str = "vi", **context) -> tuple[str, str
 
     The text template's first line is the subject.
     """
+    env = current_app.jinja_env  # the templates alone: no context processors (a request's unread count...)
     with force_locale(locale or "vi"):
-        text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
+        text = env.get_template(f"email/{template}.txt").render(context)
+        html = env.get_template(f"email/{template}.html").render(context)
     subject, _, body = text.partition("\n")
     return clean_header(subject), body.lstrip("\n"), html
 

@@ -9,7 +9,7 @@ from tracker.mail import AppMailer
 from tracker.models import Notification, OutboxMessage, TaskOccurrence
 from tracker.rules.recurrence import Recurrence
 from tracker.services import recurrence, workflow
-from tracker.services.planner import plan_reminders
+from tracker.services.planner import plan_reminders, render_reminder
 
 
 def periodic_task(world, db, *, every="month", day=20, until=None, issued_on=date(2025, 1, 2)):
@@ -66,11 +66,13 @@ def test_each_occurrence_is_reminded_on_its_own_deadline_exactly_once(db, world)
     # February and March were never reported: overdue reminders go on; no period after the end date.
     assert any(k.startswith("overdue") and k.endswith("2025-02") for k in keys)
     assert [o.period for o in task.occurrences] == ["2025-01", "2025-02", "2025-03"]
-    # The e-mail names the period and its deadline.
+    # The e-mail names the period and its deadline (rendered as the dispatcher renders it when it sends it).
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.task_id == task.id,
                                                          OutboxMessage.kind == "due_today",
                                                          OutboxMessage.deadline == date(2025, 2, 20)))
-    assert "(2025-02)" in mail.subject and "20/02/2025" in mail.subject
+    subject, text, _html = render_reminder(mail, AppMailer())
+    assert "(2025-02)" in subject and "20/02/2025" in subject
+    assert "Báo cáo tình hình chuyển đổi số (2025-02)" in text
 
 
 def test_a_late_month_is_shown_late_while_the_next_is_on_time(db, world):

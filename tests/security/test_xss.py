@@ -162,6 +162,7 @@ def test_emails_escape_the_payloads_and_keep_headers_clean(app, db, xss):
     from email import message_from_bytes
 
     from tracker.mail import build_message
+    from tracker.services import planner
     from tracker.services.planner import plan_digest, plan_reminders, remind_now
 
     task = xss["task"]
@@ -174,6 +175,9 @@ def test_emails_escape_the_payloads_and_keep_headers_clean(app, db, xss):
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.task_id.in_([t.id for t in xss["tasks"]])
                                                           | OutboxMessage.kind.in_(("digest", "assigned")))).all()
+    for row in rows:  # deadline reminders are written as the dispatcher sends them: written here the same way
+        if row.data is not None and not row.body_text:
+            row.subject, row.body_text, row.body_html = planner.render_reminder(row, AppMailer())
     kinds = {row.kind for row in rows}
     assert {"assigned", "manual", "digest"} <= kinds and any(k.startswith("due_") for k in kinds), kinds
     for row in rows:

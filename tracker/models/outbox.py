@@ -38,6 +38,9 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(255))
+    # A reminder queued unrendered: what it is rendered from when sent (the template, days left, period);
+    # None when the subject and bodies were rendered as it was queued.
+    data: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

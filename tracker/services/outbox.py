@@ -75,24 +75,16 @@ def existing_keys(model, keys: list[str]) -> set[str]:
     return found
 
 
-def enqueue_many(model, rows: list[dict]) -> set[str]:
-    """Insert many outbox messages or notifications at once, each unless its key exists; return the keys queued."""
+def enqueue_rows(model, rows: list[dict]) -> set[str]:
+    """Insert many outbox messages or notifications (dicts of their columns), each unless its key exists.
+
+    One Core INSERT ... ON CONFLICT DO NOTHING RETURNING, compiled once and
+    sent with many rows per round trip (SQLAlchemy's "insertmanyvalues"), no
+    ORM objects: still once per key across processes. Return the keys this
+    call queued.
+    """
     if not rows:
         return set()
-    stmt = _insert(model).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(model.dedupe_key)
-    return set(db.session.scalars(stmt, rows))
-
-
-def email_row(*, key: str, kind: str, user: User, subject: str, text: str, html: str, message_id: str,
-              planned_for: date, task_id: int | None, deadline: date | None, occurrence: int, now: datetime,
-              part_unit_id: int | None = None) -> dict:
-    """The columns of an outbox message, as enqueue_email writes them."""
-    return dict(dedupe_key=key[:200], kind=kind, occurrence=occurrence, task_id=task_id, user_id=user.id,
-                part_unit_id=part_unit_id,
-                deadline=deadline, planned_for=planned_for, to_addr=user.email, subject=subject[:500],
-                body_text=text, body_html=html, message_id=message_id, state="pending", attempts=0,
-                next_attempt_at=now, last_error="", attempt_log=[], created_at=now)
-
-
-def notification_row(*, key: str, kind: str, user: User, task_id: int | None, title: str, now: datetime) -> dict:
-    return dict(user_id=user.id, kind=kind, task_id=task_id, title=title[:500], created_at=now, dedupe_key=key[:200])
+    table = model.__table__
+    stmt = _insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.dedupe_key)
+    return set(db.session.connection().execute(stmt, rows).scalars())

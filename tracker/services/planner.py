@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -35,6 +36,7 @@ from tracker.models import (
     ReminderSettings,
     Task,
     TaskOccurrence,
+    Unit,
     User,
     load_calendar,
 )
@@ -50,14 +52,7 @@ from tracker.rules.reminders import (
 )
 from tracker.rules.status import is_due_soon
 from tracker.services import reach_sql, recurrence
-from tracker.services.outbox import (
-    email_row,
-    enqueue_email,
-    enqueue_many,
-    enqueue_notification,
-    existing_keys,
-    notification_row,
-)
+from tracker.services.outbox import KEYS_PER_QUERY, enqueue_email, enqueue_notification, enqueue_rows, existing_keys
 from tracker.services.status_sql import part_deadline_sql
 from tracker.timeutil import utcnow
 
@@ -113,17 +108,72 @@ def cancel_stale(today: date) -> int:
     return result.rowcount
 
 
-def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[User]]:
+class _Person(NamedTuple):
+    """The columns of a user the planner needs (read as plain rows, not ORM objects)."""
+
+    id: int
+    username: str
+    role: str
+    unit_id: int
+    active: bool
+    email: str
+    email_notifications: bool
+    notification_prefs: dict | None
+    language: str
+
+
+_PERSON = (User.id, User.username, User.role, User.unit_id, User.active, User.email, User.email_notifications,
+           User.notification_prefs, User.language)
+
+
+class _Task(NamedTuple):
+    """The columns of a due task (and of its directive) the planner needs."""
+
+    id: int
+    title: str
+    lead_unit_id: int
+    issuing_unit_id: int
+    assignee_id: int | None
+    parent_id: int | None
+    created_by_id: int | None
+    directive_on_behalf_of_id: int | None
+    directive_created_by_id: int | None
+
+
+_TASK = (Task.id, Task.title, Task.lead_unit_id, Task.issuing_unit_id, Task.assignee_id, Task.parent_id,
+         Task.created_by_id, Directive.on_behalf_of_id, Directive.created_by_id)
+
+
+class _Part(NamedTuple):
+    """A due cooperating part: its unit (id and code) and the person that unit put on it."""
+
+    unit_id: int
+    unit_code: str
+    assignee_id: int | None
+
+
+def _people(unit_ids: set[int], roles: tuple[str, ...]) -> dict[int, list[_Person]]:
     if not unit_ids:
         return {}
-    by_unit: dict[int, list[User]] = defaultdict(list)
-    for user in db.session.scalars(select(User).where(User.unit_id.in_(unit_ids), User.role.in_(roles),
-                                                      User.active.is_(True))):
-        by_unit[user.unit_id].append(user)
+    by_unit: dict[int, list[_Person]] = defaultdict(list)
+    for row in db.session.execute(select(*_PERSON).where(User.unit_id.in_(unit_ids), User.role.in_(roles),
+                                                         User.active.is_(True)).order_by(User.id)):
+        by_unit[row.unit_id].append(_Person(*row))
     return by_unit
 
 
-def _issuer_side(task: Task, people: list[User]) -> list[User]:
+def _persons(user_ids: set[int]) -> dict[int, _Person]:
+    """The active ones of `user_ids` (assignees: an inactive assignee is as nobody assigned)."""
+    found: dict[int, _Person] = {}
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), KEYS_PER_QUERY):
+        for row in db.session.execute(select(*_PERSON).where(User.id.in_(ids[start:start + KEYS_PER_QUERY]),
+                                                             User.active.is_(True))):
+            found[row.id] = _Person(*row)
+    return found
+
+
+def _issuer_side(task: _Task, people: list[_Person]) -> list[_Person]:
     """The escalation's recipients: the leader who issued the task and the issuing unit's secretaries.
 
     The issuer is the leader a directive was recorded for (or who recorded
@@ -133,7 +183,7 @@ def _issuer_side(task: Task, people: list[User]) -> list[User]:
     leaders = [u for u in people if u.role == "leader"]
     secretaries = [u for u in people if u.role == "secretary"]
     if task.parent_id is None:
-        issuer = task.directive.on_behalf_of_id or task.directive.created_by_id
+        issuer = task.directive_on_behalf_of_id or task.directive_created_by_id
     else:
         issuer = task.created_by_id
     named = [u for u in leaders if u.id == issuer]
@@ -141,7 +191,13 @@ def _issuer_side(task: Task, people: list[User]) -> list[User]:
 
 
 def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = False, mailer=None) -> list[Planned]:
-    """Queue today's deadline reminders (idempotent); return what this call queued (`mailer`: unless `dry_run`)."""
+    """Queue today's deadline reminders (idempotent); return what this call queued (`mailer`: unless `dry_run`).
+
+    Everything is read as plain rows of the few columns needed (no ORM
+    objects), and each e-mail is queued with the data it is rendered from
+    when it is sent (`render_reminder`), so planning costs a few queries
+    and bulk inserts, whatever the number of reminders.
+    """
     now = now or utcnow()
     settings = get_settings()
     rules = settings.rules()
@@ -152,73 +208,64 @@ def plan_reminders(today: date, now: datetime | None = None, dry_run: bool = Fal
     windows = due_window_dates(today, cal, rules)
     if not windows.before and windows.overdue_until is None:
         return []
+    published = Directive.published_at.is_not(None)
     ranges = [and_(Task.deadline >= w.first, Task.deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
         ranges.append(Task.deadline <= windows.overdue_until)
-    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
-    tasks = db.session.scalars(
-        select(Task).where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
-        .options(joinedload(Task.assignee), joinedload(Task.directive), selectinload(Task.lead_unit))
-        .order_by(Task.deadline, Task.id)).all()
-    # Each open period of a periodic task is reminded against its own deadline.
+    # (task, part, deadline, period): the task's own deadline, each open period's, each cooperating part's.
+    targets: list[tuple[_Task, _Part | None, date, str | None]] = [
+        (_Task(*row[:-1]), None, row[-1], None) for row in db.session.execute(
+            select(*_TASK, Task.deadline).join(Directive, Directive.id == Task.directive_id)
+            .where(Task.state == "open", Task.deadline.is_not(None), or_(*ranges), published)
+            .order_by(Task.deadline, Task.id))]
     occ_ranges = [and_(TaskOccurrence.deadline >= w.first, TaskOccurrence.deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
         occ_ranges.append(TaskOccurrence.deadline <= windows.overdue_until)
-    occurrences = db.session.scalars(
-        select(TaskOccurrence).join(Task, Task.id == TaskOccurrence.task_id)
+    targets += [(_Task(*row[:-2]), None, row[-2], row[-1]) for row in db.session.execute(
+        select(*_TASK, TaskOccurrence.deadline, TaskOccurrence.period)
+        .join(Task, Task.id == TaskOccurrence.task_id).join(Directive, Directive.id == Task.directive_id)
         .where(TaskOccurrence.state == "open", Task.state == "open", or_(*occ_ranges), published)
-        .options(joinedload(TaskOccurrence.task).joinedload(Task.assignee),
-                 joinedload(TaskOccurrence.task).joinedload(Task.directive),
-                 joinedload(TaskOccurrence.task).selectinload(Task.lead_unit))
-        .order_by(TaskOccurrence.deadline, TaskOccurrence.id)).all()
-    targets = [(task, task.deadline, None) for task in tasks] + [(o.task, o.deadline, o.period) for o in occurrences]
-    due = [(task, deadline, period, r) for task, deadline, period in targets
+        .order_by(TaskOccurrence.deadline, TaskOccurrence.id))]
+    targets += _parts_due(today, windows, published)
+    due = [(task, part, deadline, period, r) for task, part, deadline, period in targets
            for r in reminders_due(deadline, today, cal, rules)]
-    parts = _parts_due(today, windows, published)
-    due_parts = [(part, deadline, r) for part, deadline in parts for r in reminders_due(deadline, today, cal, rules)]
-    if not due and not due_parts:
+    if not due:
         return []
-    leaders = _people({t.lead_unit_id for t, *_rest in due} | {p.unit_id for p, _d, _r in due_parts}, ("leader",))
-    issuers = _people({t.issuing_unit_id for t, _d, _p, r in due if r.audience == TO_ISSUER}
-                      | {p.task.issuing_unit_id for p, _d, r in due_parts if r.audience == TO_ISSUER},
+    answering = {t.lead_unit_id if p is None else p.unit_id for t, p, *_rest in due}
+    leaders = _people(answering, ("leader",))
+    issuers = _people({t.issuing_unit_id for t, _p, _d, _per, r in due if r.audience == TO_ISSUER},
                       ("leader", "secretary"))
+    assignees = _persons({t.assignee_id if p is None else p.assignee_id for t, p, *_rest in due} - {None})
     queue = _Queue(settings, today, now, dry_run, mailer, cal)
-    for task, deadline, period, reminder in due:
-        assignee = task.assignee if task.assignee and task.assignee.active else None
+    for task, part, deadline, period, reminder in due:
+        if part is None:
+            assignee, unit_id = assignees.get(task.assignee_id), task.lead_unit_id
+        else:
+            assignee, unit_id = assignees.get(part.assignee_id), part.unit_id
         if reminder.audience == TO_ASSIGNEE:
-            recipients = [assignee] if assignee else leaders.get(task.lead_unit_id, [])
+            recipients = [assignee] if assignee else leaders.get(unit_id, [])
         elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
-            recipients = ([assignee] if assignee else []) + leaders.get(task.lead_unit_id, [])
+            recipients = ([assignee] if assignee else []) + leaders.get(unit_id, [])
         else:
             recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
-        queue.send(task, None, deadline, reminder, recipients, period)
-    for part, deadline, reminder in due_parts:
-        task = part.task
-        assignee = part.assignee if part.assignee and part.assignee.active else None
-        if reminder.audience == TO_ASSIGNEE:
-            recipients = [assignee] if assignee else leaders.get(part.unit_id, [])
-        elif reminder.audience == TO_ASSIGNEE_AND_LEADERS:
-            recipients = ([assignee] if assignee else []) + leaders.get(part.unit_id, [])
-        else:
-            recipients = _issuer_side(task, issuers.get(task.issuing_unit_id, []))
-        queue.send(task, part, deadline, reminder, recipients)
+        queue.send(task, part, deadline, reminder, recipients, period)
     return queue.flush()
 
 
-def _parts_due(today: date, windows, published) -> list[tuple[CooperatingPart, date]]:
+def _parts_due(today: date, windows, published) -> list[tuple[_Task, _Part, date, None]]:
     """The open cooperating parts (of open, published tasks) whose deadline in force is in today's windows."""
     deadline = part_deadline_sql()
     ranges = [and_(deadline >= w.first, deadline <= w.last) for w in windows.before]
     if windows.overdue_until is not None:
         ranges.append(deadline <= windows.overdue_until)
     rows = db.session.execute(
-        select(CooperatingPart, deadline).join(Task, Task.id == CooperatingPart.task_id)
+        select(*_TASK, CooperatingPart.unit_id, Unit.code, CooperatingPart.assignee_id, deadline)
+        .join(Task, Task.id == CooperatingPart.task_id).join(Directive, Directive.id == Task.directive_id)
+        .join(Unit, Unit.id == CooperatingPart.unit_id)
         .where(Task.state == "open", CooperatingPart.done_on.is_(None), deadline.is_not(None), or_(*ranges),
                published, or_(CooperatingPart.added_on.is_(None), CooperatingPart.added_on <= today))
-        .options(joinedload(CooperatingPart.task).joinedload(Task.directive), joinedload(CooperatingPart.unit),
-                 joinedload(CooperatingPart.assignee))
-        .order_by(deadline, CooperatingPart.task_id, CooperatingPart.unit_id)).all()
-    return [(part, part_deadline) for part, part_deadline in rows]
+        .order_by(deadline, CooperatingPart.task_id, CooperatingPart.unit_id))
+    return [(_Task(*row[:-4]), _Part(*row[-4:-1]), row[-1], None) for row in rows]
 
 
 class _Queue:
@@ -229,21 +276,19 @@ class _Queue:
             settings, today, now, dry_run, mailer, cal
         self.wanted: list[_Wanted] = []
 
-    def send(self, task: Task, part: CooperatingPart | None, deadline: date, reminder, recipients,
+    def send(self, task: _Task, part: _Part | None, deadline: date, reminder, recipients,
              period: str | None = None) -> None:
         """Queue `reminder` of `task` (or of its cooperating `part`, or its `period`) against `deadline` to each
         recipient once."""
         settings = self.settings
         seen: set[int] = set()
+        where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
+        tail = f"{reminder.rule}:{reminder.occurrence}:{deadline.isoformat()}" + (f":{period}" if period else "")
         for user in recipients:
             if user.id in seen:
                 continue
             seen.add(user.id)
-            where = f"{task.id}" if part is None else f"{task.id}:u{part.unit_id}"
-            key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{reminder.rule}:{reminder.occurrence}:" \
-                  f"{deadline.isoformat()}"
-            if period is not None:
-                key += f":{period}"
+            key = f"{'r' if part is None else 'p'}:{where}:{user.id}:{tail}"
             how = channel(user.role, user.notification_prefs, reminder.rule)
             if how == DIGEST:  # their weekly digest lists the task instead
                 continue
@@ -259,23 +304,23 @@ class _Queue:
             return [w.planned() for w in self.wanted if w.key[:200] not in mailed]
         notified = existing_keys(Notification, keys) if settings.inapp_enabled else set()
         notes, emails = [], []
+        days_left: dict[date, int] = {}
         for w in self.wanted:
-            title = f"{w.task.title} ({w.period})" if w.period else w.task.title
             if settings.inapp_enabled and w.key[:200] not in notified:
-                notes.append(notification_row(key=w.key, kind="reminder", user=w.user, task_id=w.task.id,
-                                              title=title[:500], now=now))
-            if w.wants_email and w.key[:200] not in mailed:  # rendered only when it is to be queued
-                subject, text, html = mailer.render(
-                    "reminder", locale=w.user.language, task=w.task, user=w.user, rule=w.reminder.rule,
-                    occurrence=w.reminder.occurrence, today=today, url=mailer.task_url(w.task.id), part=w.part,
-                    days_left=cal.working_days_between(today, w.deadline),
-                    late_days=-cal.working_days_between(today, w.deadline), deadline=w.deadline, period=w.period)
-                row = email_row(key=w.key, kind=w.reminder.rule, user=w.user, subject=subject, text=text, html=html,
-                                message_id=mailer.new_message_id(), planned_for=today, task_id=w.task.id,
-                                deadline=w.deadline, occurrence=w.reminder.occurrence, now=now,
-                                part_unit_id=w.part.unit_id if w.part is not None else None)
-                emails.append(row)
-        queued = enqueue_many(Notification, notes) | enqueue_many(OutboxMessage, emails)
+                title = f"{w.task.title} ({w.period})" if w.period else w.task.title
+                notes.append(dict(user_id=w.user.id, kind="reminder", task_id=w.task.id, title=title[:500],
+                                  created_at=now, dedupe_key=w.key[:200]))
+            if w.wants_email and w.key[:200] not in mailed:  # rendered by the dispatcher, when it is sent
+                if w.deadline not in days_left:
+                    days_left[w.deadline] = cal.working_days_between(today, w.deadline)
+                emails.append(dict(
+                    dedupe_key=w.key[:200], kind=w.reminder.rule, occurrence=w.reminder.occurrence, task_id=w.task.id,
+                    user_id=w.user.id, deadline=w.deadline, part_unit_id=w.part.unit_id if w.part else None,
+                    planned_for=today, to_addr=w.user.email, subject="", body_text="", body_html="",
+                    data={"template": "reminder", "days_left": days_left[w.deadline], "period": w.period},
+                    message_id=mailer.new_message_id(), state="pending", attempts=0, next_attempt_at=now,
+                    last_error="", attempt_log=[], created_at=now))
+        queued = enqueue_rows(Notification, notes) | enqueue_rows(OutboxMessage, emails)
         return [w.planned() for w in self.wanted if w.key[:200] in queued]
 
 
@@ -283,18 +328,53 @@ class _Queue:
 class _Wanted:
     """One reminder for one person, before it is known whether its key exists."""
 
-    task: Task
-    part: CooperatingPart | None
+    task: _Task
+    part: _Part | None
     deadline: date
     reminder: object
-    user: User
+    user: _Person
     key: str
     wants_email: bool
     period: str | None = None  # a periodic task's period: its reminder names it
 
     def planned(self) -> Planned:
         return Planned(self.task.id, self.user.username, self.reminder.rule, self.reminder.occurrence, self.deadline,
-                       self.wants_email, self.part.unit.code if self.part is not None else None)
+                       self.wants_email, self.part.unit_code if self.part is not None else None)
+
+
+def load_for_rendering(rows: list[OutboxMessage]) -> list:
+    """Read what `render_reminder` shows of `rows` in a few queries; keep the list returned while rendering
+    (the session holds the objects only as long as something refers to them, and until it commits)."""
+    loaded: list = []
+    task_ids = {r.task_id for r in rows if r.task_id is not None}
+    if task_ids:
+        loaded += db.session.scalars(select(Task).where(Task.id.in_(task_ids))
+                                     .options(joinedload(Task.directive), joinedload(Task.lead_unit))).all()
+    loaded += db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows}))).all()
+    part_keys = {(r.task_id, r.part_unit_id) for r in rows if r.part_unit_id is not None}
+    if part_keys:
+        loaded += db.session.scalars(select(CooperatingPart).where(
+            CooperatingPart.task_id.in_({t for t, _u in part_keys}),
+            CooperatingPart.unit_id.in_({u for _t, u in part_keys})).options(joinedload(CooperatingPart.unit))).all()
+    return loaded
+
+
+def render_reminder(row: OutboxMessage, mailer) -> tuple[str, str, str]:
+    """Render a reminder the planner queued unrendered (`row.data`), as the dispatcher sends it.
+
+    The e-mail shows the task as it is when sent; what the reminder is
+    (rule, repeat, deadline, days left, period, cooperating part) was fixed
+    when it was planned.
+    """
+    data = row.data or {}
+    task = db.session.get(Task, row.task_id)
+    part = db.session.get(CooperatingPart, (row.task_id, row.part_unit_id)) if row.part_unit_id else None
+    days_left = data.get("days_left")
+    return mailer.render(
+        data.get("template", "reminder"), locale=row.user.language, task=task, user=row.user, rule=row.kind,
+        occurrence=row.occurrence, today=row.planned_for, url=mailer.task_url(row.task_id), part=part,
+        days_left=days_left, late_days=-days_left if days_left is not None else None, deadline=row.deadline,
+        period=data.get("period"))
 
 
 def plan_digest(today: date, mailer, now: datetime | None = None) -> int:
@@ -375,7 +455,8 @@ def remind_now(actor: User, task: Task, today: date, mailer, now: datetime | Non
     now = now or utcnow()
     stamp = now.strftime("%Y%m%dT%H%M%S")
     recipients = [task.assignee] if task.assignee and task.assignee.active else \
-        _people({task.lead_unit_id}, ("leader",)).get(task.lead_unit_id, [])
+        db.session.scalars(select(User).where(User.unit_id == task.lead_unit_id, User.role == "leader",
+                                              User.active.is_(True)).order_by(User.id)).all()
     queued = 0
     for user in recipients:
         # Someone pressed "remind now" for this person: "digest only" still shows it in the bell.
