@@ -618,6 +618,8 @@ class DashboardStats:
                          overdue_filters=self.task_filters(period_start=None, period_end=None, status=["overdue"],
                                                            as_of=last if last != self.today else None))
                 for first, last in spans]
+        if self.trend_from_summary:
+            return self._trend_from_summary(rows)
         # Completions: one grouped query over the tasks done in the months, by month and status on the day.
         stmt, status = self._select(done_base)
         which = case(*[(and_(Task.done_on >= first, Task.done_on <= last), i)
@@ -642,9 +644,34 @@ class DashboardStats:
         stmt = stmt.where(Task.assigned_on <= self.day,
                           or_(Task.done_on.is_(None), Task.done_on > first_day),
                           or_(Task.cancelled_on.is_(None), Task.cancelled_on > first_day),
-                          or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day))
+                          or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day,
+                              Task.deadline < self.day))
         for row, n in zip(rows, self.session.execute(stmt).one()):
             row.overdue = int(n or 0)
+        return rows
+
+    @cached_property
+    def trend_from_summary(self) -> bool:
+        """True if the trend is read from the monthly summary (tracker.models.summary.TaskMonth): today,
+        narrowed by the user's scope (or a lead unit in reach) at most (the trend ignores the period)."""
+        f = self.filters
+        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
+                and not f.directive_id and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
+                and task_summary.holds(self.session, self.today))
+
+    def _trend_from_summary(self, rows: list[MonthRow]) -> list[MonthRow]:
+        """The trend from the monthly summary: past months at their ends; the current month's completions
+        at its end (none is dated after today), its overdue count today's (from the task summary)."""
+        ends = [Period.month(r.start.year, r.start.month).end for r in rows]
+        figures = task_summary.months(self.session, ends, lead_unit=self.scope_unit)
+        for row, end in zip(rows, ends):
+            row.done_on_time = figures[end]["done_on_time"]
+            row.done_late = figures[end]["done_late"]
+            row.overdue = figures[end]["overdue"]
+        current = rows[-1]
+        current.overdue = sum(n for status, n, _soon in task_summary.grouped(
+            self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit, by_unit=False)
+            if status == "overdue")
         return rows
 
     def _overdue_on(self, day: date, changed):
@@ -655,7 +682,10 @@ class DashboardStats:
         force on that day had passed, which is the original deadline unless a
         change was made (only then is the history looked up).
         """
-        in_force = case((changed, deadline_sql(day if day < self.today else None)), else_=Task.original_deadline)
+        if day >= self.today:  # today's deadline in force is the task's deadline (as in the status rule)
+            in_force = Task.deadline
+        else:
+            in_force = case((changed, deadline_sql(day)), else_=Task.original_deadline)
         return and_(Task.assigned_on <= day,
                     or_(Task.done_on.is_(None), Task.done_on > day),
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
