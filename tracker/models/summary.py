@@ -228,8 +228,8 @@ def _month_rows(rows: str, dialect: str, sign: str = "", flip: bool = False) -> 
         plus_day, biggest = "({e}) + 1", "GREATEST({args})"
     else:
         plus_day, biggest = "date({e}, '+1 day')", "max({args})"
-    published = (f"EXISTS (SELECT 1 FROM directive d WHERE d.id = t.directive_id "
-                 f"AND d.published_at IS NOT NULL)")
+    published = ("EXISTS (SELECT 1 FROM directive d WHERE d.id = t.directive_id "
+                 "AND d.published_at IS NOT NULL)")
     if flip:
         published = f"NOT {published}"
     changes = "FROM deadline_change dc WHERE dc.task_id = t.id"
