@@ -59,7 +59,8 @@ def _reset_postgres(app) -> None:
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
             _db.create_all()
             _pg_schema_ready = True
-        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        # month_end is the monthly summary's calendar, written with the schema: kept.
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables if t.name != "month_end")
         with _db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 

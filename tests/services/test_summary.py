@@ -24,8 +24,8 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from tests.factories import Factory
 from tracker.database import db
-from tracker.models import Directive, Task, TaskSummary, Unit, User, load_calendar
-from tracker.models.summary import _grouped
+from tracker.models import Directive, Task, TaskMonth, TaskSummary, Unit, User, load_calendar
+from tracker.models.summary import _grouped, month_rebuilt_sql
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -47,6 +47,24 @@ def rebuilt_rows() -> set[tuple]:
     query = text(_grouped("task", db.engine.dialect.name))
     return {(u, bool(p), k, d if isinstance(d, date) else date.fromisoformat(d), n)
             for u, p, k, d, n in db.session.execute(query) if n}
+
+
+def kept_months() -> set[tuple]:
+    return {(r.lead_unit_id, bool(r.published), r.month_end, r.overdue_at, r.overdue_after, r.done_on_time,
+             r.done_late) for r in db.session.scalars(select(TaskMonth))
+            if (r.overdue_at, r.overdue_after, r.done_on_time, r.done_late) != (0, 0, 0, 0)}
+
+
+def rebuilt_months() -> set[tuple]:
+    rows = db.session.execute(text(month_rebuilt_sql(db.engine.dialect.name)))
+    return {(u, bool(p), d if isinstance(d, date) else date.fromisoformat(d), *map(int, sums))
+            for u, p, d, *sums in rows if any(sums)}
+
+
+def trend(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
+    stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
+    return (stats.trend_from_summary,
+            [(r.start, r.end, r.done_on_time, r.done_late, r.overdue) for r in stats.trend()])
 
 
 def figures(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
@@ -73,6 +91,16 @@ def check(today: date, people: list[User], calendar) -> None:
                 task_summary.USE = True
             assert fast[0] and not slow[0], "the first is read from the summary, the second from the tasks"
             assert fast[1:] == slow[1:]
+    assert kept_months() == rebuilt_months()
+    for person in people:
+        fast = trend(person, DashboardFilters(), today, calendar)
+        task_summary.USE = False
+        try:
+            slow = trend(person, DashboardFilters(), today, calendar)
+        finally:
+            task_summary.USE = True
+        assert fast[0] and not slow[0], "the first trend is read from the summary, the second from the tasks"
+        assert fast[1] == slow[1]
     admin = people[0]
     for statuses in ([], ["overdue"], ["in_progress", "done_late"], ["cancelled"]):
         for lead in (None, db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))):
@@ -191,6 +219,7 @@ def history(seed: int, steps: int) -> None:
         assert not stats.from_summary
     db.session.commit()
     assert kept_rows() == rebuilt_rows()
+    assert kept_months() == rebuilt_months()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -160,15 +160,267 @@ def rebuild(connection) -> None:
     connection.execute(text(_netted(_grouped("task", dialect))))
 
 
+# --- the monthly summary: the trend's months ------------------------------------------------------
+
+class MonthEnd(db.Model):
+    """The last day of every month from FIRST_MONTH to LAST_MONTH: the monthly summary's calendar."""
+
+    __tablename__ = "month_end"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+FIRST_MONTH, LAST_MONTH = date(1990, 1, 1), date(2100, 12, 1)
+
+
+def month_ends() -> list[date]:
+    """The last day of each month from FIRST_MONTH to LAST_MONTH."""
+    days, year, month = [], FIRST_MONTH.year, FIRST_MONTH.month
+    while (year, month) <= (LAST_MONTH.year, LAST_MONTH.month):
+        nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        days.append(date.fromordinal(nxt.toordinal() - 1))
+        year, month = nxt.year, nxt.month
+    return days
+
+
+class TaskMonth(db.Model):
+    """The trend's figures per lead unit, published flag and month end: see `_month_rows`.
+
+    A month's overdue count at its end L is the sum of `overdue_at` of the rows at L plus the sum of
+    `overdue_after` of the rows before L; its completions are the `done_on_time` and `done_late`
+    of the rows at L.
+    """
+
+    __tablename__ = "task_month"
+
+    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    month_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    overdue_at: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_after: Mapped[int] = mapped_column(Integer, default=0)
+    done_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    done_late: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_MONTH_COLUMNS = "lead_unit_id, published, month_end, overdue_at, overdue_after, done_on_time, done_late"
+_MONTH_GROUP = "lead_unit_id, published, month_end"
+_MONTH_SUMS = ("overdue_at", "overdue_after", "done_on_time", "done_late")
+_MONTH_CONFLICT = (f"ON CONFLICT ({_MONTH_GROUP}) DO UPDATE SET "
+                   + ", ".join(f"{c} = task_month.{c} + excluded.{c}" for c in _MONTH_SUMS))
+# The task columns the monthly summary reads (a change of any other column moves nothing).
+_MONTH_KEYED = ("lead_unit_id", "directive_id", "assigned_on", "original_deadline", "deadline", "completed_on",
+                "done_on", "cancelled_on")
+_TASK_FIELDS = ("id", *_MONTH_KEYED)
+
+
+def _month_rows(rows: str, dialect: str, sign: str = "", flip: bool = False) -> str:
+    """SQL: the monthly figures of the task rows `rows` (a table, a transition table or a derived table).
+
+    The tasks are judged by the status rule (tracker.rules.status) on each month end L from the month
+    they were assigned in: overdue on L if assigned by L, neither confirmed done nor cancelled by L, and
+    the deadline in force on L (the latest change effective by L, else the original deadline) is
+    before L. After the month end following the task's last dated event (assignment, deadlines,
+    changes, completion, cancellation) nothing changes any more: that month's row carries the task in
+    `overdue_after` too, for every later month. A task confirmed done and not cancelled counts in
+    the month of its confirmation, on time or late as its status today says (the task summary's kind).
+    """
+    if dialect == "postgresql":
+        plus_day, biggest = "({e}) + 1", "GREATEST({args})"
+    else:
+        plus_day, biggest = "date({e}, '+1 day')", "max({args})"
+    published = ("EXISTS (SELECT 1 FROM directive d WHERE d.id = t.directive_id "
+                 "AND d.published_at IS NOT NULL)")
+    if flip:
+        published = f"NOT {published}"
+    changes = "FROM deadline_change dc WHERE dc.task_id = t.id"
+    last_event = biggest.format(args=", ".join(
+        f"COALESCE({x}, t.assigned_on)" for x in (
+            "t.assigned_on", "t.original_deadline", "t.done_on", "t.cancelled_on",
+            f"(SELECT max(dc.effective_on) {changes})", f"(SELECT max(dc.new_deadline) {changes})")))
+    settled = f"(SELECT min(me.day) FROM month_end me WHERE me.day >= {plus_day.format(e=last_event)})"
+    first = "CASE WHEN t.done_on IS NOT NULL AND t.done_on < t.assigned_on THEN t.done_on ELSE t.assigned_on END"
+    in_force = (f"CASE WHEN EXISTS (SELECT 1 {changes} AND dc.effective_on <= m.day) THEN "
+                f"(SELECT dc.new_deadline {changes} AND dc.effective_on <= m.day "
+                f"ORDER BY dc.effective_on DESC, dc.id DESC LIMIT 1) ELSE t.original_deadline END")
+    overdue = (f"CASE WHEN t.assigned_on <= m.day AND (t.done_on IS NULL OR t.done_on > m.day) "
+               f"AND (t.cancelled_on IS NULL OR t.cancelled_on > m.day) AND {in_force} < m.day THEN 1 ELSE 0 END")
+    if dialect == "postgresql":
+        month_start = "date_trunc('month', m.day)::date"
+    else:
+        month_start = "date(m.day, 'start of month')"
+    done_here = (f"t.cancelled_on IS NULL AND t.done_on IS NOT NULL AND t.done_on <= m.day "
+                 f"AND t.done_on >= {month_start}")
+    on_time = "(t.deadline IS NULL OR COALESCE(t.completed_on, t.done_on) <= t.deadline)"
+    inner = (f"SELECT t.lead_unit_id AS lead_unit_id, {published} AS published, m.day AS month_end, "
+             f"{overdue} AS ov, CASE WHEN m.day = t.settled THEN 1 ELSE 0 END AS is_last, "
+             f"CASE WHEN {done_here} AND {on_time} THEN 1 ELSE 0 END AS dot, "
+             f"CASE WHEN {done_here} AND NOT {on_time} THEN 1 ELSE 0 END AS dl "
+             f"FROM (SELECT t.*, {settled} AS settled, {first} AS first_day FROM {rows} t) t "
+             f"JOIN month_end m ON m.day >= t.first_day AND m.day <= t.settled")
+    return (f"SELECT lead_unit_id, published, month_end, {sign}sum(ov) AS overdue_at, "
+            f"{sign}sum(ov * is_last) AS overdue_after, {sign}sum(dot) AS done_on_time, {sign}sum(dl) AS done_late "
+            f"FROM ({inner}) AS k GROUP BY {_MONTH_GROUP}")
+
+
+def _month_netted(*parts: str) -> str:
+    """SQL: the sums per key of the signed figures `parts`, all-zero keys left out, in key order."""
+    sums = ", ".join(f"sum({c})" for c in _MONTH_SUMS)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c in _MONTH_SUMS)
+    return (f"INSERT INTO task_month ({_MONTH_COLUMNS}) SELECT {_MONTH_GROUP}, {sums} FROM ("
+            f"{' UNION ALL '.join(parts)}) AS c GROUP BY {_MONTH_GROUP} HAVING {nonzero} "
+            f"ORDER BY {_MONTH_GROUP} {_MONTH_CONFLICT}")
+
+
+def _one_task(ref: str) -> str:
+    """SQL: a derived table of the one task row `ref` (NEW or OLD in a SQLite row trigger)."""
+    return "(SELECT " + ", ".join(f"{ref}.{c} AS {c}" for c in _TASK_FIELDS) + ")"
+
+
+def _changed_rows(side: str) -> str:
+    """PostgreSQL: the rows of the transition table `side` whose monthly figures may have moved."""
+    cols = ", ".join(f"n.{c}" for c in _MONTH_KEYED)
+    olds = ", ".join(f"o.{c}" for c in _MONTH_KEYED)
+    pick = "n" if side == "new_rows" else "o"
+    return (f"(SELECT {pick}.* FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            f"WHERE ({cols}) IS DISTINCT FROM ({olds}))")
+
+
+_TASK_OF_CHANGE = "(SELECT * FROM task WHERE id = {ref}.task_id)"
+_OTHER_TASK_OF_CHANGE = "(SELECT * FROM task WHERE id = NEW.task_id AND NEW.task_id <> OLD.task_id)"
+_TASKS_OF_DIRECTIVE = "(SELECT * FROM task WHERE directive_id = NEW.id)"
+
+MONTH_POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION task_month_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_month_netted(_month_rows('new_rows', 'postgresql'))};
+  ELSIF TG_OP = 'DELETE' THEN
+    {_month_netted(_month_rows('old_rows', 'postgresql', '-'))};
+  ELSE
+    {_month_netted(_month_rows(_changed_rows('new_rows'), 'postgresql'),
+                   _month_rows(_changed_rows('old_rows'), 'postgresql', '-'))};
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER task_month_ins AFTER INSERT ON task REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION task_month_change()",
+    "CREATE OR REPLACE TRIGGER task_month_upd AFTER UPDATE ON task "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_month_change()",
+    "CREATE OR REPLACE TRIGGER task_month_del AFTER DELETE ON task REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION task_month_change()",
+    # A deadline change moves its task's months: taken out before the row changes, put back after.
+    f"""CREATE OR REPLACE FUNCTION task_month_deadline_before() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    {_month_netted(_month_rows(_TASK_OF_CHANGE.format(ref='OLD'), 'postgresql', '-'))};
+  END IF;
+  IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR OLD.task_id <> NEW.task_id) THEN
+    {_month_netted(_month_rows(_TASK_OF_CHANGE.format(ref='NEW'), 'postgresql', '-'))};
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$""",
+    f"""CREATE OR REPLACE FUNCTION task_month_deadline_after() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    {_month_netted(_month_rows(_TASK_OF_CHANGE.format(ref='OLD'), 'postgresql'))};
+  END IF;
+  IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR OLD.task_id <> NEW.task_id) THEN
+    {_month_netted(_month_rows(_TASK_OF_CHANGE.format(ref='NEW'), 'postgresql'))};
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER task_month_dc_before BEFORE INSERT OR UPDATE OR DELETE ON deadline_change "
+    "FOR EACH ROW EXECUTE FUNCTION task_month_deadline_before()",
+    "CREATE OR REPLACE TRIGGER task_month_dc_after AFTER INSERT OR UPDATE OR DELETE ON deadline_change "
+    "FOR EACH ROW EXECUTE FUNCTION task_month_deadline_after()",
+    f"""CREATE OR REPLACE FUNCTION task_month_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {_month_netted(_month_rows(_TASKS_OF_DIRECTIVE, 'postgresql'),
+                 _month_rows(_TASKS_OF_DIRECTIVE, 'postgresql', '-', flip=True))};
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER task_month_publish AFTER UPDATE OF published_at ON directive FOR EACH ROW "
+    "WHEN ((OLD.published_at IS NULL) IS DISTINCT FROM (NEW.published_at IS NULL)) "
+    "EXECUTE FUNCTION task_month_publish()",
+]
+MONTH_POSTGRES_DROP = [
+    "DROP FUNCTION IF EXISTS task_month_publish() CASCADE",
+    "DROP FUNCTION IF EXISTS task_month_deadline_after() CASCADE",
+    "DROP FUNCTION IF EXISTS task_month_deadline_before() CASCADE",
+    "DROP FUNCTION IF EXISTS task_month_change() CASCADE",
+]
+
+
+def _sqlite_month(rows: str, sign: str = "", flip: bool = False) -> str:
+    return _month_netted(_month_rows(rows, "sqlite", sign, flip)) + ";"
+
+
+MONTH_SQLITE_DDL = [
+    f"CREATE TRIGGER IF NOT EXISTS task_month_ai AFTER INSERT ON task BEGIN {_sqlite_month(_one_task('NEW'))} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_ad AFTER DELETE ON task BEGIN "
+    f"{_sqlite_month(_one_task('OLD'), '-')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_au AFTER UPDATE OF {', '.join(_MONTH_KEYED)} ON task BEGIN "
+    f"{_sqlite_month(_one_task('OLD'), '-')} {_sqlite_month(_one_task('NEW'))} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_bi BEFORE INSERT ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='NEW'), '-')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_ai AFTER INSERT ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='NEW'))} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_bd BEFORE DELETE ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='OLD'), '-')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_ad AFTER DELETE ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='OLD'))} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_bu BEFORE UPDATE ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='OLD'), '-')} "
+    f"{_sqlite_month(_OTHER_TASK_OF_CHANGE, '-')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_dc_au AFTER UPDATE ON deadline_change BEGIN "
+    f"{_sqlite_month(_TASK_OF_CHANGE.format(ref='OLD'))} "
+    f"{_sqlite_month(_OTHER_TASK_OF_CHANGE)} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_month_publish AFTER UPDATE OF published_at ON directive "
+    f"WHEN (OLD.published_at IS NULL) <> (NEW.published_at IS NULL) BEGIN "
+    f"{_sqlite_month(_TASKS_OF_DIRECTIVE)} {_sqlite_month(_TASKS_OF_DIRECTIVE, '-', flip=True)} END",
+]
+MONTH_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
+    "task_month_publish", "task_month_dc_au", "task_month_dc_bu", "task_month_dc_ad", "task_month_dc_bd",
+    "task_month_dc_ai", "task_month_dc_bi", "task_month_au", "task_month_ad", "task_month_ai")]
+
+
+def month_ddl(dialect: str) -> list[str]:
+    return MONTH_POSTGRES_DDL if dialect == "postgresql" else MONTH_SQLITE_DDL
+
+
+def month_drop_ddl(dialect: str) -> list[str]:
+    return MONTH_POSTGRES_DROP if dialect == "postgresql" else MONTH_SQLITE_DROP
+
+
+def fill_month_ends(connection) -> None:
+    """Write the calendar of month ends (once, with the table)."""
+    if connection.execute(text("SELECT count(*) FROM month_end")).scalar():
+        return
+    connection.execute(MonthEnd.__table__.insert(), [{"day": d} for d in month_ends()])
+
+
+def rebuild_months(connection) -> None:
+    """Recompute the monthly summary from the tasks and their deadline changes."""
+    connection.execute(text("DELETE FROM task_month"))
+    connection.execute(text(_month_netted(_month_rows("task", connection.dialect.name))))
+
+
+def month_rebuilt_sql(dialect: str) -> str:
+    """SQL: the monthly summary as recomputed from the tasks (the tests compare it with the kept one)."""
+    return _month_rows("task", dialect)
+
+
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
 # metadata, once `task` and `directive` exist (the summary table, with no foreign key, may come first).
 @event.listens_for(db.metadata, "after_create")
 def _create_triggers(_target, connection, **_kw) -> None:
-    for statement in ddl(connection.dialect.name):
+    for statement in ddl(connection.dialect.name) + month_ddl(connection.dialect.name):
         connection.execute(DDL(statement))
+    fill_month_ends(connection)
 
 
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
-    for statement in drop_ddl(connection.dialect.name):
+    for statement in month_drop_ddl(connection.dialect.name) + drop_ddl(connection.dialect.name):
         connection.execute(DDL(statement))

@@ -60,6 +60,7 @@ from tracker.rules import reach
 from tracker.rules.reminders import DEFAULT_RULES, ReminderRules
 from tracker.rules.status import DONE_STATUSES, JUDGED_STATUSES, OPEN_STATUSES, STATUSES, due_soon_until, rates
 from tracker.services.errors import Forbidden
+from tracker.services import reach_sql
 from tracker.services import summary as task_summary
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
@@ -385,7 +386,11 @@ class DashboardStats:
         return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
                 and not f.directive_id and task_summary.period_fits(f.period.start, f.period.end)
                 and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
-                and task_summary.holds(self.session, self.today))
+                and self._summary_holds)
+
+    @cached_property
+    def _summary_holds(self) -> bool:
+        return task_summary.holds(self.session, self.today)
 
     def _summary_rows(self, by_unit: bool) -> list[tuple]:
         return task_summary.grouped(self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit,
@@ -412,6 +417,35 @@ class DashboardStats:
             totals.due_soon += row.counts.due_soon
         return totals, rows
 
+    @cached_property
+    def _scope_load(self) -> tuple[dict[int, Unit], set[int]]:
+        """The units of the dashboard's scope (its subtree, every unit for the admin) and the scope's
+        ancestors, loaded once (the unit rows, their tree order and the level below read them);
+        and the ids of the subtree's."""
+        stmt = select(Unit)
+        root = self.scope_unit
+        if root is not None and not reach_sql.subtree_is_everything(root.path):
+            ancestors = [int(p) for p in root.path.strip("/").split("/") if p]
+            stmt = stmt.where(or_(Unit.path.startswith(root.path, autoescape=True), Unit.id.in_(ancestors)))
+        units = {u.id: u for u in self.session.scalars(stmt)}
+        return units, {i for i, u in units.items() if root is None or u.path.startswith(root.path)}
+
+    @property
+    def _known_units(self) -> dict[int, Unit]:
+        return self._scope_load[0]
+
+    @property
+    def _scope_unit_ids(self) -> set[int]:
+        return self._scope_load[1]
+
+    def _units(self, ids) -> dict[int, Unit]:
+        """The units `ids` (from those loaded once; any other looked up)."""
+        known = self._known_units
+        missing = [i for i in ids if i not in known]
+        if missing:
+            known.update({u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(missing)))})
+        return {i: known[i] for i in ids}
+
     def _holder(self):
         """SQL for the unit that led the task on the day: before a unit change, the unit it passed from."""
         if not self.historical:
@@ -437,7 +471,7 @@ class DashboardStats:
                 unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)
             grouped[unit_id].add(status, n, int(soon or 0))
-        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        units = self._units(list(grouped))
         taken = self._taken_over(base, list(grouped))
         rows = []
         for unit_id, counts in grouped.items():
@@ -451,15 +485,27 @@ class DashboardStats:
         """For each unit, the former units whose counted tasks it took over by the day."""
         if not unit_ids:
             return {}
-        stmt, _status = self._select(filters)
-        counted = stmt.with_only_columns(Task.id).subquery()
-        pairs = self.session.execute(
-            select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
-            .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
-                   TaskTransfer.to_unit_id.in_(unit_ids), TaskTransfer.task_id.in_(select(counted.c.id)))).all()
+        transfers = (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
+                     .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
+                            TaskTransfer.to_unit_id.in_(unit_ids)))
+        if self.from_summary:
+            # The counted tasks are the published ones led in the scope (all visible): the transfers are
+            # found by unit (the index on to_unit_id), each joined to its task, never the tasks scanned.
+            transfers = (transfers.join(Task, Task.id == TaskTransfer.task_id)
+                         .join(Directive, Directive.id == Task.directive_id)
+                         .where(Directive.published_at.is_not(None)))
+            root = self.scope_unit
+            if root is not None and not reach_sql.subtree_is_everything(root.path):
+                transfers = transfers.where(Task.lead_unit_id.in_(
+                    select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))))
+        else:
+            stmt, _status = self._select(filters)
+            counted = stmt.with_only_columns(Task.id).subquery()
+            transfers = transfers.where(TaskTransfer.task_id.in_(select(counted.c.id)))
+        pairs = self.session.execute(transfers).all()
         if not pairs:
             return {}
-        formers = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_({f for _t, f in pairs})))}
+        formers = self._units({f for _t, f in pairs})
         result: dict[int, list[Unit]] = {}
         for to_id, from_id in pairs:
             result.setdefault(to_id, []).append(formers[from_id])
@@ -481,8 +527,8 @@ class DashboardStats:
             root = tops[0] if len(tops) == 1 else None
         base = self.task_filters()
         leaves = self.by_unit()
-        parent_clause = Unit.parent_id == root.id if root is not None else Unit.parent_id.is_(None)
-        children = {u.id: u for u in self.session.scalars(select(Unit).where(parent_clause))}
+        root_id = root.id if root is not None else None
+        children = {u.id: u for u in self._known_units.values() if u.parent_id == root_id}
         counts: dict[int, Counts] = {}
         taken: dict[int, list[Unit]] = {}
         for leaf in leaves:
@@ -503,9 +549,14 @@ class DashboardStats:
             counts[key].due_soon += leaf.counts.due_soon
         missing = [k for k in counts if k not in children and (root is None or k != root.id)]
         if missing:
-            children.update({u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(missing)))})
-        with_children = set(self.session.scalars(select(Unit.parent_id).where(
-            Unit.parent_id.in_(list(children))).distinct())) if children else set()
+            children.update(self._units(missing))
+        # Whether a child has sub-units: the subtree loaded once holds all of theirs; others are looked up.
+        loaded = self._scope_unit_ids
+        with_children = {u.parent_id for i, u in self._known_units.items() if i in loaded} & set(children)
+        elsewhere = [k for k in children if k not in loaded]
+        if elsewhere:
+            with_children |= set(self.session.scalars(select(Unit.parent_id).where(
+                Unit.parent_id.in_(elsewhere)).distinct()))
         rows = []
         if root is not None and root.id in counts:
             own = counts[root.id]
@@ -524,7 +575,7 @@ class DashboardStats:
     def _tree_keys(self, units: list[Unit]) -> dict[int, tuple]:
         """Sort keys that put units depth-first, siblings by name."""
         ids = {int(p) for u in units for p in u.path.strip("/").split("/") if p}
-        names = dict(self.session.execute(select(Unit.id, Unit.sort_key).where(Unit.id.in_(ids))).all())
+        names = {i: u.sort_key for i, u in self._units(ids).items()}
         return {u.id: tuple((names.get(int(p), ""), int(p)) for p in u.path.strip("/").split("/") if p)
                 for u in units}
 
@@ -618,6 +669,8 @@ class DashboardStats:
                          overdue_filters=self.task_filters(period_start=None, period_end=None, status=["overdue"],
                                                            as_of=last if last != self.today else None))
                 for first, last in spans]
+        if self.trend_from_summary:
+            return self._trend_from_summary(rows)
         # Completions: one grouped query over the tasks done in the months, by month and status on the day.
         stmt, status = self._select(done_base)
         which = case(*[(and_(Task.done_on >= first, Task.done_on <= last), i)
@@ -642,9 +695,34 @@ class DashboardStats:
         stmt = stmt.where(Task.assigned_on <= self.day,
                           or_(Task.done_on.is_(None), Task.done_on > first_day),
                           or_(Task.cancelled_on.is_(None), Task.cancelled_on > first_day),
-                          or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day))
+                          or_(changed.c.task_id.is_not(None), Task.original_deadline < self.day,
+                              Task.deadline < self.day))
         for row, n in zip(rows, self.session.execute(stmt).one()):
             row.overdue = int(n or 0)
+        return rows
+
+    @cached_property
+    def trend_from_summary(self) -> bool:
+        """True if the trend is read from the monthly summary (tracker.models.summary.TaskMonth): today,
+        narrowed by the user's scope (or a lead unit in reach) at most (the trend ignores the period)."""
+        f = self.filters
+        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
+                and not f.directive_id and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
+                and self._summary_holds)
+
+    def _trend_from_summary(self, rows: list[MonthRow]) -> list[MonthRow]:
+        """The trend from the monthly summary: past months at their ends; the current month's completions
+        at its end (none is dated after today), its overdue count today's (from the task summary)."""
+        ends = [Period.month(r.start.year, r.start.month).end for r in rows]
+        figures = task_summary.months(self.session, ends, lead_unit=self.scope_unit)
+        for row, end in zip(rows, ends):
+            row.done_on_time = figures[end]["done_on_time"]
+            row.done_late = figures[end]["done_late"]
+            row.overdue = figures[end]["overdue"]
+        current = rows[-1]
+        current.overdue = sum(n for status, n, _soon in task_summary.grouped(
+            self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit, by_unit=False)
+            if status == "overdue")
         return rows
 
     def _overdue_on(self, day: date, changed):
@@ -655,7 +733,10 @@ class DashboardStats:
         force on that day had passed, which is the original deadline unless a
         change was made (only then is the history looked up).
         """
-        in_force = case((changed, deadline_sql(day if day < self.today else None)), else_=Task.original_deadline)
+        if day >= self.today:  # today's deadline in force is the task's deadline (as in the status rule)
+            in_force = Task.deadline
+        else:
+            in_force = case((changed, deadline_sql(day)), else_=Task.original_deadline)
         return and_(Task.assigned_on <= day,
                     or_(Task.done_on.is_(None), Task.done_on > day),
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import Task, TaskSummary, Unit
+from tracker.models import Task, TaskMonth, TaskSummary, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.services import reach_sql
@@ -110,3 +110,40 @@ def answers_list(user, filters, today: date) -> bool:
              and filters.done_to is None and not filters.published_only)
     return plain and (filters.as_of is None or filters.as_of == today)
 
+
+
+def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) -> dict[date, dict[str, int]]:
+    """The trend's figures at each of `month_ends` (ascending, past month ends or the current month's),
+    for the published tasks led in `lead_unit`'s subtree (None: all), from the monthly summary:
+    {month end: {"overdue": n, "done_on_time": n, "done_late": n}}.
+
+    Two sums: the rows of the months asked for, and what the earlier months carry on (`overdue_after`).
+    The caller has checked `holds` (a completion's status today is its kind).
+    """
+    if not month_ends:
+        return {}
+    first, last = month_ends[0], month_ends[-1]
+
+    def scoped(stmt):
+        stmt = stmt.where(TaskMonth.published.is_(True))
+        if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
+            stmt = stmt.where(TaskMonth.lead_unit_id.in_(
+                select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
+        return stmt
+
+    carried = int(session.scalar(scoped(select(func.sum(TaskMonth.overdue_after))
+                                        .where(TaskMonth.month_end < first))) or 0)
+    rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
+            for day, at, after, on_time, late in session.execute(scoped(
+                select(TaskMonth.month_end, func.sum(TaskMonth.overdue_at), func.sum(TaskMonth.overdue_after),
+                       func.sum(TaskMonth.done_on_time), func.sum(TaskMonth.done_late))
+                .where(TaskMonth.month_end >= first, TaskMonth.month_end <= last)
+                .group_by(TaskMonth.month_end)))}
+    result = {}
+    wanted = set(month_ends)
+    for day in sorted(set(rows) | wanted):
+        at, after, on_time, late = rows.get(day, (0, 0, 0, 0))
+        if day in wanted:
+            result[day] = {"overdue": at + carried, "done_on_time": on_time, "done_late": late}
+        carried += after
+    return result
