@@ -739,3 +739,30 @@ def test_a_passive_instruction_about_a_work_named_with_viec():
     assert len(tasks) == 2 and tasks[0].lead_unit is None and tasks[0].title.startswith("Việc khơi thông")
     # a work told as done is not an instruction
     assert run("Kết luận như sau:\nViệc khơi thông kênh rạch, tránh ô nhiễm đã được thực hiện tốt.") == []
+
+
+def test_a_numbered_heading_and_the_paragraph_under_it_are_one_task():
+    text = ("Chủ tịch UBND tỉnh yêu cầu Sở Nội vụ tập trung thực hiện các nhiệm vụ sau:\n"
+            "1. Tăng cường phân cấp trong quản lý; giao quyền tự chủ cho các cơ sở giáo dục\n"
+            "Tiếp tục đổi mới công tác quản lý theo hướng tinh gọn, hiệu quả; giao quyền tự chủ cho các trường.\n"
+            "2. Nâng cao chất lượng đội ngũ giáo viên\n"
+            "Tổ chức bồi dưỡng giáo viên theo chương trình mới.")
+    tasks = run(text)
+    assert [(t.lead_unit, t.title.split()[:2]) for t in tasks] == [
+        ("SNV", ["Tăng", "cường"]), ("SNV", ["Nâng", "cao"])]
+    assert text[tasks[0].start:tasks[0].end].endswith("cho các trường")
+    # items that end with a full stop are tasks each, as before
+    tasks = run("Giao Sở Nội vụ thực hiện các nhiệm vụ sau:\n1. Rà soát đội ngũ giáo viên của các trường trên địa bàn.\n"
+                "2. Xây dựng kế hoạch tuyển dụng giáo viên năm học mới.")
+    assert len(tasks) == 2
+
+
+def test_a_review_and_its_evaluation_or_a_goal_after_a_semicolon_are_one_task():
+    tasks = run("Yêu cầu Sở Xây dựng khẩn trương tổng kết công tác phòng chống thiên tai "
+                "trước ngày 20/4/2020; đánh giá, phát huy những ưu điểm, làm rõ nguyên nhân của những hạn chế. "
+                "Sở Tài chính bố trí kinh phí; để kịp thời hỗ trợ người dân.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    assert tasks[0].deadline == date(2020, 4, 20)
+    # after a work that is no review, "đánh giá ..." is a task of its own
+    tasks = run("Giao Sở Xây dựng kiểm tra các công trình; đánh giá chất lượng vật liệu xây dựng.")
+    assert len(tasks) == 2

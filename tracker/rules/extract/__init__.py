@@ -33,6 +33,11 @@ The rules, in order (plain rules and the registry, no NLP package):
    a reference to another document ("; Văn bản số ...") or details ("Trong
    đó, lưu ý ...") extend the previous task instead of making a new one; so
    do the parts listed after "gồm:" or "như:".
+   A numbered item's heading on a line of its own without final
+   punctuation ("1. Tăng cường phân cấp ...; giao quyền tự chủ ...") and
+   the paragraph under it are one task; after ";" the evaluation of a
+   review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
+   and a goal ("; để ...", "; bảo đảm ...") continue the task before.
    Also not tasks: an item that only has units cooperate with the lead of
    the task before ("Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
    triển khai thực hiện nhiệm vụ"); a thing handed over ("lập danh sách các

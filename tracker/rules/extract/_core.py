@@ -91,6 +91,13 @@ _FOLLOW_ON = re.compile(
     r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
     r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
+# A review and its evaluation: "tổng kết công tác ... trước ngày 20/4; đánh giá, phát huy những ưu điểm ..., làm rõ
+# nguyên nhân ...": the evaluation is what the review is for, one task.
+_REVIEW = re.compile(r"(?<!\w)(?:tổng kết|sơ kết|kiểm điểm|đánh giá kết quả)(?!\w)")
+_EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên nhân|trách nhiệm)|chỉ rõ)(?!\w)")
+# The goal of the work before, after ";" or a comma that ends a clause: "...; để kịp thời phát hiện ...", "...;
+# bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
+_GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
     r"tờ trình)\s+số(?!\w)"
@@ -741,6 +748,9 @@ class _Extractor:
                 continue
             if last is not None and prev_in_task and (not roles or bare) and (
                 sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
+                or (not c.first_in_sentence and _GOAL.match(text_low))
+                or (not c.first_in_sentence and _EVALUATION.match(text_low)
+                    and _REVIEW.search(low, last.title_start, last.main_end))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
@@ -847,9 +857,52 @@ class _Extractor:
 
         if any(not d.recalled for d in drafts):
             drafts = [d for d in drafts if not d.recalled]  # the background before today's instruction
+        drafts = self._headings_with_their_paragraph(drafts, clauses)
         drafts = self._without_repeated_lead(drafts)
         self._share_leading_deadline(drafts, group_deadline)
         return [self._finish(d, group_deadline) for d in drafts]
+
+    def _item_headings(self, clauses: list[Clause]) -> set[int]:
+        """Return the paragraphs that head a numbered item: "1. Tăng cường phân cấp ...; giao quyền tự chủ ..."
+        on a line of its own, without final punctuation, short, followed by a paragraph that is no item of its
+        own. The heading names the work and the paragraph under it tells it: one task."""
+        text, low = self.view.text, self.view.low
+        by_para: dict[int, list[Clause]] = {}
+        for c in clauses:
+            by_para.setdefault(c.para, []).append(c)
+        out: set[int] = set()
+        for para, items in by_para.items():
+            head, last = items[0], items[-1]
+            body = by_para.get(para + 1)
+            if not head.bullet or not body or body[0].bullet or last.ends_leadin:
+                continue
+            if not re.match(r"[ \t]*(?:\d{1,2}|[a-zđ])[.)][ \t]", text[text.rfind("\n", 0, head.start) + 1:head.start + 1]):
+                continue  # a dash or a Roman numeral heads a list or a section, not one item
+            line_end = text.find("\n", last.end)
+            tail = text[last.end:len(text) if line_end < 0 else line_end]
+            if tail.strip() or len(low[head.start:last.end].split()) > 30:
+                continue  # ends with "." or ":", or too long for a heading
+            letters = [ch for ch in text[head.start:last.end] if ch.isalpha()]
+            if sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
+                continue  # a section's title in capitals
+            out.add(para)
+        return out
+
+    def _headings_with_their_paragraph(self, drafts: list[_Draft], clauses: list[Clause]) -> list[_Draft]:
+        """Join to the task of a numbered item's heading the later parts of the heading ("; giao quyền tự chủ
+        ...") and the paragraph under it, when they address no unit of their own."""
+        headings = self._item_headings(clauses)
+        if not headings:
+            return drafts
+        out: list[_Draft] = []
+        for d in drafts:
+            head = out[-1] if out else None
+            if head is not None and head.para in headings and d.para in (head.para, head.para + 1) \
+                    and not d.roles.addressed and not d.by_subject:
+                head.end = max(head.end, d.end)
+                continue
+            out.append(d)
+        return out
 
     def _share_leading_deadline(self, drafts: list[_Draft], group_deadline: dict[int, tuple[date | None, bool]]) -> None:
         """A deadline written before the work in the first clause ("yêu cầu Sở X ... trong tháng 12/2011 trình

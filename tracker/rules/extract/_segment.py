@@ -99,6 +99,12 @@ _OPENER = re.compile(r"(?:Đối với|Theo|Để|Trước|Sau khi|Trong|Tại|N
                      r"(?=[ \t,])")
 
 
+_NUMBERED_LINE = re.compile(r"[ \t]*(?:\d{1,2}|[a-zđ])[.)][ \t]+\S")
+# A capitalised verb that opens the text under a numbered heading (never a unit's name wrapped onto the line).
+_WORK_OPENER = re.compile(r"(?:Tiếp tục|Tăng cường|Tập trung|Đẩy mạnh|Đẩy nhanh|Triển khai|Thực hiện|Nâng cao|Rà soát|"
+                          r"Hoàn thiện|Chủ động|Khẩn trương|Đổi mới|Quán triệt|Duy trì|Kiện toàn)(?=[ \t,])")
+
+
 def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     """Return True if the newline at `i` only wraps a line (a PDF or a narrow column), inside one paragraph."""
     if mask[i]:
@@ -126,6 +132,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
         return False  # "Chiều 27/11, ...": a news item starts after its headline
     if nxt.islower():
         return True
+    if _NUMBERED_LINE.match(text, line_start) and _WORK_OPENER.match(text, k):
+        return False  # "1. Tăng cường phân cấp ...\nTiếp tục đổi mới ...": an item's heading, then its text
     if _OPENER.match(text, k):
         return False  # "... cần công bố dịch sớm\nĐối với các địa phương ...": a headline, then the text
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
