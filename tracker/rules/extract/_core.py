@@ -97,6 +97,9 @@ _REVIEW = re.compile(r"(?<!\w)(?:tổng kết|sơ kết|kiểm điểm|đánh gi
 _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên nhân|trách nhiệm)|chỉ rõ)(?!\w)")
 # The goal of the work before, after ";" or a comma that ends a clause: "...; để kịp thời phát hiện ...", "...;
 # bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
+# The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
+# giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
+_REPORT_BACK = re.compile(r"(?:kịp thời\s+)?báo cáo(?!\w)(?!\s+(?:và|,))")
 _GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
@@ -133,7 +136,8 @@ _TOPIC = re.compile(r"(?:đối với|riêng(?:\s+đối với)?)\s+")
 # The one who speaks, between the topic and the verb: "Riêng các bộ ..., Thủ tướng yêu cầu ...".
 _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:tỉnh|thành phố)|"
                       r"ubnd (?:tỉnh|thành phố)|lãnh đạo (?:tỉnh|thành phố))\s+")
-_COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:chức năng\s+)?quản lý nhà nước(?!\w)")
+_COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghiêm túc|đầy đủ|tốt)\s+)?"
+                         r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 _TIME_PREFIX = re.compile(
@@ -556,6 +560,8 @@ class _Extractor:
             return False
         if directive is not None and (directive[1].lead or directive[1].cooperating):
             return False
+        if not text[line_end:].strip() and (directive is not None or self._subject(c.start, c.end) is not None):
+            return False  # a headline heads a body: the text's last line, a unit set to work, is one cut off
         return True
 
     def _report_sections(self, clauses: list[Clause]) -> list[bool]:
@@ -752,6 +758,7 @@ class _Extractor:
                 or (not c.first_in_sentence and _EVALUATION.match(text_low)
                     and _REVIEW.search(low, last.title_start, last.main_end))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
+                or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
                     sentence_attach = True
@@ -779,6 +786,9 @@ class _Extractor:
                     continue
                 if _COMPETENCE.match(low, _skip_spaces(low, roles.action_start, b), b):
                     mode, prev_in_task = "none", False  # "... thực hiện quản lý nhà nước về ...": a competence
+                    if view.text[b:b + 1] == ";":  # "..., thực hiện nghiêm túc trách nhiệm quản lý Nhà nước về
+                        ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True  # ...; tăng
+                        mode = "list"  # cường ...": the work after it is the units' task
                     continue
                 if self._only_cooperates(roles.action_start, b):
                     mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
