@@ -706,12 +706,15 @@ class _Extractor:
                     continue
 
             directive = self._directive(a, b)
+            own_forces = False
             if directive is not None and low.startswith("chỉ", directive[0]):
                 if directive[0] > body and self._subject(body, b) is not None:
                     directive = None  # "Công an tỉnh phối hợp với Sở GD&ĐT ... chỉ đạo công an các địa phương ..."
-                elif directive[0] == body and not c.first_in_sentence and drafts and drafts[-1].by_subject \
-                        and drafts[-1].sentence == sentence:
+                elif directive[0] == body and drafts and drafts[-1].by_subject and (
+                        drafts[-1].sentence == sentence if not c.first_in_sentence else (
+                            drafts[-1].para == c.para and not directive[1].lead)):
                     directive = None  # "Công an tỉnh bố trí ...; chỉ đạo Công an các huyện ...": its own forces
+                    own_forces = True  # (also in the next sentence: "... Chỉ đạo các đơn vị trực thuộc ...")
             if directive is not None and directive[0] > body and not (
                     directive[1].lead or directive[1].collective or directive[1].cooperating):
                 topic = self._topic_subject(body, b)
@@ -842,7 +845,7 @@ class _Extractor:
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
                 group = len(drafts)
-                if last is not None and last.sentence == sentence and mode in ("task", "attach"):
+                if last is not None and (last.sentence == sentence or own_forces) and mode in ("task", "attach"):
                     inherited.cooperating = list(last.roles.cooperating)
                     inherited.coop_collective = list(last.roles.coop_collective)
                     inherited.unknown = []

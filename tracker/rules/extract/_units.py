@@ -164,7 +164,8 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
     return out
 
 
-_ABBREVIATED_HEADS = (("so",), ("ban",), ("phong",), ("trung", "tam"), ("chi", "cuc"), ("cuc",))
+_ABBREVIATED_HEADS = (("so",), ("ban",), ("phong",), ("trung", "tam"), ("chi", "cuc"), ("cuc",), ("bo",))
+_PLACE_TAIL = re.compile(r"\s+(?:tỉnh|thành phố|huyện|thị xã)$", re.IGNORECASE)
 
 
 def _abbreviations(name: str) -> set[tuple[str, ...]]:
@@ -176,12 +177,17 @@ def _abbreviations(name: str) -> set[tuple[str, ...]]:
             break
     else:
         return set()
-    words = re.split(r"\s*(?:,|-|–|\bvà\b|&)\s*", " ".join(name.split()[len(head):]))
+    rest = " ".join(name.split()[len(head):])
+    place = _PLACE_TAIL.search(rest)  # "Bộ Chỉ huy Quân sự tỉnh" -> "Bộ CHQS tỉnh": the place stays written out
+    tail = tuple(_tokens(place.group())) if place else ()
+    if place:
+        rest = rest[:place.start()]
+    words = re.split(r"\s*(?:,|-|–|\bvà\b|&)\s*", rest)
     groups = ["".join(t[0] for t in _tokens(w)) for w in words if _tokens(w)]
     letters = "".join(groups)
     if len(letters) < 3 or (len(groups) < 2 and len(letters) < 4):
         return set()  # "Sở Y tế", "Sở Tài chính": nothing usual to abbreviate
-    return {(*head, *groups), (*head, letters)}
+    return {(*head, *groups, *tail), (*head, letters, *tail)}
 
 
 class UnitMatcher:
