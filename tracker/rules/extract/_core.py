@@ -144,6 +144,9 @@ _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
     r"(?:den\s+het|den|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:ngay\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}"
     r"(?:\s*[/.\-]\s*\d{2,4})?\s*,?\s*"
+    # a period rather than a date, closed by a comma: "yêu cầu chậm nhất giữa tháng 7 tới, UBND TP Thủ Đức phải ..."
+    r"|[\s:,]*(?:den\s+het|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:(?:dau|giua|cuoi)\s+)?(?:thang|quy|tuan|nam)"
+    r"(?!\w)[^,.;:]{0,25},\s*"
 )
 # A period put before the subject: "Trong thời gian từ đầu tháng 1/2013 tới ngày 15/3/2013, Công an tỉnh ...".
 _TIME_LEAD = re.compile(
