@@ -186,6 +186,9 @@ _MEETING_SPEAKER = re.compile(
     r"(?:chủ tịch|đồng chí|bí thư|thủ tướng|giám đốc)[^.;]*$"
 )
 _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+# Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
+_AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
+_PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
@@ -282,6 +285,7 @@ class _Extractor:
         self.mention_at = {m.start: m for m in self.mentions}
         self.starts = sorted(self.mention_at)
         self.unanchored = False  # no lead-in marker and no "giao / đề nghị / yêu cầu ..." anywhere
+        self.news_past = False  # a second reading of a text that gave no task: the news of an assignment
 
     # --- units and roles ----------------------------------------------------
 
@@ -378,7 +382,9 @@ class _Extractor:
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
-                    before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start()))) \
+                    before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
+                    before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
+                    and m.group().startswith("giao") and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
@@ -673,6 +679,9 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
+                if done and self.news_past and done.group().endswith("giao") \
+                        and _AUTHORITY.search(low, opening.start, done.start()):
+                    done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
                     and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
@@ -1076,4 +1085,11 @@ def extract(
             f"The text is too long ({len(text):,} characters); the limit is {MAX_TEXT_CHARS:,}. "
             "Paste only the conclusion notice."
         )
-    return _Extractor(text, units, issued_on, add_working_days, default_lead_unit).run()
+    found = _Extractor(text, units, issued_on, add_working_days, default_lead_unit).run()
+    if not found and _PAST_GIVEN.search(text.lower()):
+        # Nothing assigned in the present: a news item may tell a fresh assignment in the past tense ("Mới đây,
+        # UBND TP đã giao Sở X ...", "Thủ tướng đã giao cho Bộ Y tế chủ trì, thành lập ngay ..."), read it so.
+        again = _Extractor(text, units, issued_on, add_working_days, default_lead_unit)
+        again.news_past = True
+        found = again.run()
+    return found
