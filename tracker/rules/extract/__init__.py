@@ -37,7 +37,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    punctuation ("1. Tăng cường phân cấp ...; giao quyền tự chủ ...") and
    the paragraph under it are one task; after ";" the evaluation of a
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
-   and a goal ("; để ...", "; bảo đảm ...") continue the task before.
+   and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
+   does a report back ("; báo cáo ngay khi ..."). The text's last line that
+   sets a unit to work is a line cut off, not a headline.
    Also not tasks: an item that only has units cooperate with the lead of
    the task before ("Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
    triển khai thực hiện nhiệm vụ"); a thing handed over ("lập danh sách các
@@ -48,13 +50,16 @@ The rules, in order (plain rules and the registry, no NLP package):
    Also not tasks (issue 19): a request quoted from voters or businesses, or
    made to the public; an earlier assignment recalled ("Tại Thông báo số
    ..., UBND tỉnh giao ..." followed by "Đến nay ...") or a request told in
-   the past ("... đã tạm ứng ...; đồng thời đề nghị ..."); what a report
+   the past ("... đã tạm ứng ...; đồng thời đề nghị ...") - though a text that
+   assigns nothing in the present is read again as the news of an assignment
+   ("Mới đây, UBND TP đã giao Sở X ..."); what a report
    says was ordered ("UBND huyện đã chỉ đạo ...", a "Công tác chỉ đạo, điều
    hành" heading) - though a meeting's news telling the leader's conclusion
    ("Sau khi nghe ..., Chủ tịch đã chỉ đạo ...") is one; a notice convening a
    meeting (with "Thành phần:", "Địa điểm:"); a procedure's steps ("Quy
    trình: ..."); a regulation pasted alone; a competence ("thực hiện quản lý
-   nhà nước về ..."); a unit's proposal to the committee ("Sở X đề nghị UBND
+   nhà nước về ...", "thực hiện nghiêm túc trách nhiệm quản lý Nhà nước về ...";
+   the work after it stays the units' task); a unit's proposal to the committee ("Sở X đề nghị UBND
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
    captions; a news lead the body repeats; in a
@@ -75,7 +80,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    phải ...") or qualified ("UBND các tỉnh ven biển", "Ban chỉ huy PCTT và
    TKCN các huyện"); it stays one phrase. An official may be the subject
    ("2. Thống đốc Ngân hàng Nhà nước căn cứ ... xác định, phê duyệt ...",
-   "Giám đốc Sở X ..."): the unit is the lead, and such numbered points start
+   "Giám đốc Sở X ..."): the unit is the lead ("Chỉ đạo <its forces> ..." in
+   the next sentence is still its task), and such numbered points start
    the conclusion; so does a unit named as the subject before the first
    assigning verb when one follows ("Theo đó, trong thời gian ..., Công an tỉnh
    bố trí ...; chỉ đạo ..."). "Việc <work>, ..., cần phải được <verb>" is a
@@ -83,7 +89,7 @@ The rules, in order (plain rules and the registry, no NLP package):
    tướng, <units> ...") and an addressee put first with "Riêng" ("Riêng
    <units>, Thủ tướng yêu cầu ...") are read past. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
-   Sở Nội vụ phải có ...") is read past; so is a preamble before "<units>
+   Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
    first ("Đối với <units>, chỉ đạo ..."). A passive instruction in the
    conclusion ("... sẽ được rà soát") has no lead; a second addressee after
