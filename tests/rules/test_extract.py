@@ -766,3 +766,30 @@ def test_a_review_and_its_evaluation_or_a_goal_after_a_semicolon_are_one_task():
     # after a work that is no review, "đánh giá ..." is a task of its own
     tasks = run("Giao Sở Xây dựng kiểm tra các công trình; đánh giá chất lượng vật liệu xây dựng.")
     assert len(tasks) == 2
+
+
+def test_a_report_back_or_a_detail_in_a_sentence_of_its_own_continues_the_task():
+    text = ("Đề nghị Sở Xây dựng rà soát lại phương án bồi thường đối với các hộ dân. "
+            "Đồng thời, báo cáo đề xuất UBND tỉnh xem xét hỗ trợ thêm cho hộ dân di dời.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("hộ dân di dời")
+    text = ("UBND tỉnh yêu cầu Sở Nội vụ tăng cường các biện pháp quản lý. "
+            "Đặc biệt, cần phân rõ trách nhiệm của người đứng đầu từng cơ quan.")
+    task = only(text)
+    assert text[task.start:task.end].endswith("từng cơ quan")
+    # after ";", "tổng hợp, báo cáo ... về UBND tỉnh" reports the work before
+    task = only("Giao Sở Xây dựng theo dõi, đôn đốc việc thực hiện của các địa phương; tổng hợp, báo cáo tình hình "
+                "thực hiện về UBND tỉnh.")
+    assert task.title.startswith("Theo dõi")
+    # a report that is itself work named with another verb stays a task of its own
+    assert len(run("Giao Sở Xây dựng kiểm tra các công trình. Đồng thời báo cáo, tham mưu UBND tỉnh xử lý trách "
+                   "nhiệm các chủ đầu tư vi phạm.")) == 2
+
+
+def test_a_closing_formula_or_a_reference_to_instructions_is_no_task():
+    tasks = run("Đề nghị Sở Xây dựng rà soát lại phương án bồi thường.\n\nĐề nghị đơn vị quan tâm thực hiện./.")
+    assert len(tasks) == 1 and tasks[0].lead_unit == "SXD"
+    tasks = run("UBND tỉnh yêu cầu Sở Xây dựng tiếp tục thực hiện nghiêm các biện pháp theo chỉ đạo của UBND tỉnh tại "
+                "Chỉ thị số 02/CT-UBND ngày 09/01/2020; chỉ đạo của Thủ tướng Chính phủ tại Chỉ thị số 04/CT-TTg "
+                "ngày 22/01/2020 nhằm đảm bảo nguồn nước.")
+    assert len(tasks) == 1

@@ -99,14 +99,20 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
-_REPORT_BACK = re.compile(r"(?:kịp thời\s+)?báo cáo(?!\w)(?!\s+(?:và|,))")
+_REPORT_BACK = re.compile(r"(?:tổng hợp,?\s+)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+# A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
+# trách nhiệm ...": it sharpens the task before.
+_DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
+# A document's instruction named as a thing in a list of references: "...; chỉ đạo của Thủ tướng Chính phủ tại Chỉ
+# thị số 04/CT-TTg ...": not an instruction of its own.
+_NOUN_REFERENCE = re.compile(r"(?:ý kiến\s+)?(?:chỉ đạo|kết luận|hướng dẫn)\s+(?:của|tại)(?!\w)")
 _GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
     r"tờ trình)\s+số(?!\w)"
 )
 _BOILERPLATE = re.compile(
-    r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
+    r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
 )
 _PREAMBLE = re.compile(
     r"(?:căn\s*cứ|xét\s+đề\s+nghị|theo\s+đề\s+nghị|ban\s*hành\s+kèm\s+theo|nơi\s+nhận|"
@@ -774,6 +780,11 @@ class _Extractor:
                     and _REVIEW.search(low, last.title_start, last.main_end))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
                 or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
+                or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
+                # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
+                # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
+                or (c.first_in_sentence and last.para == c.para and (
+                    (cm is not None and _REPORT_BACK.match(text_low)) or _DETAIL_SENTENCE.match(text_low)))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
                     sentence_attach = True
