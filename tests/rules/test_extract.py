@@ -793,3 +793,18 @@ def test_a_closing_formula_or_a_reference_to_instructions_is_no_task():
                 "Chỉ thị số 02/CT-UBND ngày 09/01/2020; chỉ đạo của Thủ tướng Chính phủ tại Chỉ thị số 04/CT-TTg "
                 "ngày 22/01/2020 nhằm đảm bảo nguồn nước.")
     assert len(tasks) == 1
+
+
+def test_a_proposal_upward_to_assign_gives_no_task():
+    assert run("Sở Xây dựng đề xuất UBND tỉnh giao UBND huyện Đại Lộc nhiệm vụ quản lý trật tự xây dựng trên địa "
+               "bàn.") == []
+    # the committee's own assignment is one
+    assert only("UBND tỉnh giao UBND huyện Đại Lộc quản lý trật tự xây dựng trên địa bàn.").lead_unit == "DAILOC"
+
+
+def test_a_news_lead_announcing_a_letter_to_collectives_is_summed_up_by_its_details():
+    text = ("UBND tỉnh vừa ban hành văn bản chỉ đạo các sở, ngành, đơn vị liên quan kiểm tra, xử lý thông tin báo chí "
+            "phản ánh về trạm đăng kiểm.\nTheo đó, UBND tỉnh giao Sở Kế hoạch và Đầu tư chủ trì, cùng Sở Xây dựng "
+            "kiểm tra, xử lý nghiêm vi phạm trong công tác lập dự án. Báo cáo kết quả về UBND tỉnh trước ngày 25/10.")
+    task = only(text)
+    assert task.lead_unit == "SKHDT" and task.deadline == date(2020, 10, 25)

@@ -45,10 +45,11 @@ _DIRECTIVE = re.compile(
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
-# A unit's proposal to the committee ("Sở X đề nghị UBND tỉnh chỉ đạo UBND các huyện ..."): asked upward, it
-# assigns nothing until the committee decides; the "chỉ đạo" inside it is not the committee's either.
+# A unit's proposal to the committee ("Sở X đề nghị UBND tỉnh chỉ đạo UBND các huyện ...", "Sở X đề xuất UBND TP giao
+# UBND cấp xã ..."): asked upward, it assigns nothing until the committee decides; the "chỉ đạo" or "giao" inside it
+# is not the committee's either.
 _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
-                     r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ)(?!\w))?")
+                     r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ|giao)(?!\w))?")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
@@ -384,7 +385,7 @@ class _Extractor:
     def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
-        skip_to = -1
+        upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b)]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -395,12 +396,8 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
                 continue
-            if m.start() < skip_to:
-                continue  # the "chỉ đạo" of a proposal made upward
-            upward = _UPWARD.match(low, m.start(), b)
-            if upward:
-                skip_to = upward.end()
-                continue
+            if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
+                continue  # a proposal made upward, and the "chỉ đạo" or "giao" inside it
             if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
                 continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
             if m.group().startswith("giao") and m.start() > a and _ACTION.match(low, _skip_spaces(low, a, b), b):
@@ -452,6 +449,8 @@ class _Extractor:
             return None
         rest = _SUBJECT_GAP.match(self.view.low, end, b)
         after = rest.end() if rest else end
+        if _UPWARD.match(self.view.low, after, b):
+            return None  # "Sở X đề xuất UBND tỉnh giao ...": the unit's proposal, not its work
         duty = re.search(r"có trách nhiệm\s+$", self.view.low[end:after]) and not re.match(
             r"thi hành|trước", self.view.low[after:b])  # "UBND các huyện có trách nhiệm cấp kinh phí ..."
         grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
@@ -970,8 +969,7 @@ class _Extractor:
         sentence_start = max(low.rfind(".", 0, first.start), low.rfind("\n", 0, first.start)) + 1
         announced = bool(_ANNOUNCED.search(low, sentence_start, first.start))
         for later in drafts[1:]:
-            if announced and later.sentence > first.sentence and (
-                    first.roles.lead is None and not first.roles.collective) \
+            if announced and later.sentence > first.sentence and first.roles.lead is None \
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
             same_para = later.para <= first.para
