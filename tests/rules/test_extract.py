@@ -808,3 +808,14 @@ def test_a_news_lead_announcing_a_letter_to_collectives_is_summed_up_by_its_deta
             "kiểm tra, xử lý nghiêm vi phạm trong công tác lập dự án. Báo cáo kết quả về UBND tỉnh trước ngày 25/10.")
     task = only(text)
     assert task.lead_unit == "SKHDT" and task.deadline == date(2020, 10, 25)
+
+
+def test_a_cable_sent_to_its_addressees_who_are_to_act_assigns_them_work():
+    task = only("Bộ Y tế vừa có công điện gửi UBND các huyện, thị xã, thành phố quan tâm chỉ đạo tăng cường phòng "
+                "chống dịch bệnh mùa hè cho nhân dân trên địa bàn.")
+    assert task.lead_unit is None and task.collective and task.collective.startswith("UBND các huyện")
+    # a letter sent "về việc ..." names its subject, no work
+    assert run("Ngày 28/4, Bộ Y tế có Công văn số 2598/BYT-DP gửi UBND các huyện, thị xã về việc tăng cường công "
+               "tác phòng, chống dịch.") == []
+    # "gửi" without a document before it sends, it does not assign
+    assert run("Kết luận như sau:\nSở Xây dựng gửi báo cáo kết quả về UBND tỉnh.")[0].lead_unit == "SXD"

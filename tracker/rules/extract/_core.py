@@ -40,11 +40,15 @@ class ProposedTask:
 
 _DIRECTIVE = re.compile(
     r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa)(?!\w))(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|"
-    r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo)(?!\w)"
+    r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch": nouns, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
+# A cable or a letter sent to its addressees, who then are to act: "Bộ Y tế vừa có công điện gửi UBND các tỉnh, thành
+# phố quan tâm chỉ đạo ...": "gửi" assigns like "đề nghị" (never without the document before it).
+_SENT_DOCUMENT = re.compile(r"(?:công điện|công văn|văn bản|chỉ thị|thư|điện)(?:\s+(?:khẩn|hỏa tốc|hoả tốc))?"
+                            r"(?:\s+số\s*[\w/.\-]+)?\s+$")
 # A unit's proposal to the committee ("Sở X đề nghị UBND tỉnh chỉ đạo UBND các huyện ...", "Sở X đề xuất UBND TP giao
 # UBND cấp xã ..."): asked upward, it assigns nothing until the committee decides; the "chỉ đạo" or "giao" inside it
 # is not the committee's either.
@@ -396,6 +400,8 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
                 continue
+            if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
+                continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
                 continue  # a proposal made upward, and the "chỉ đạo" or "giao" inside it
             if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
@@ -414,6 +420,13 @@ class _Extractor:
             if time:
                 pos = time.end()
             mentions, end = self._addressees(pos, b)
+            if m.group() == "gửi":
+                if not mentions:
+                    continue
+                roles = self._roles(mentions, end, b)
+                if not _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    continue  # "... có công văn gửi UBND các tỉnh về việc ...": the letter's subject, no work
+                return m.start(), roles
             if mentions:
                 return m.start(), self._roles(mentions, end, b)
             # No unit named: "chỉ đạo khẩn trương hoàn thành ...", "đề nghị công ty tập trung ..."

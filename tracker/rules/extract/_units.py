@@ -60,9 +60,9 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
 _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
               r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&]+){0,6}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
-_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+ly)|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+ly)|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|hdnd|ubnd|tinh|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
@@ -77,7 +77,7 @@ _COLLECTIVE_RE = re.compile(
 )
 _COLLECTIVE_TRIM = re.compile(r"(?:[\s,;/\-]|\bva\b|\bcac\b)+$")
 _LIST_HEAD = re.compile(
-    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+ly)|phong)"
+    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+(?:ly|tam))|phong)"
     r"(?:\s*:\s*|(?(plural)\s+(?=[a-z0-9])|(?!)))"
 )  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các")
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
@@ -99,7 +99,7 @@ _NAME_STOP = re.compile(
 
 # "UBND các tỉnh Thanh Hóa, Nghệ An, Hà Tĩnh", "các bộ Công an, Quốc phòng, Giao thông Vận tải": a group whose
 # members are then named (places, ministries the registry does not hold) is one collective, the names included.
-_PLACE_HEAD = re.compile(r"(?<![a-z0-9])(?:cac|nhung)\s+(?:tinh|huyen|xa|quan(?!\s+ly)|phuong|bo|thanh\s+pho|thi\s+xa)(?![a-z0-9])")
+_PLACE_HEAD = re.compile(r"(?<![a-z0-9])(?:cac|nhung)\s+(?:tinh|huyen|xa|quan(?!\s+(?:ly|tam))|phuong|bo|thanh\s+pho|thi\s+xa)(?![a-z0-9])")
 _NAME_ITEM = re.compile(r"[ \t]*(?:,|;|\bvà\b)?[ \t]*([^\W\d_](?:(?![ \t]và[ \t])[^,;\n.]){0,60})")
 _CAPITALISED = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\s,;.]*)(?:[ \t]+[A-ZĐÀ-Ỹ][^\s,;.]*)*")
 
