@@ -86,7 +86,7 @@ def existing_keys(model, keys: list[str]) -> set[str]:
 
 
 def enqueue_rows(model, rows: list[dict]) -> set[str]:
-    """Insert many outbox messages or notifications (dicts of their columns), each unless its key exists.
+    """Insert many outbox messages or notifications (dicts of the same columns), each unless its key exists.
 
     No ORM objects, and still once per key across processes (ON CONFLICT DO
     NOTHING on the unique key). PostgreSQL: one statement, `INSERT ...
