@@ -52,9 +52,14 @@ def render_email(template: str, locale: str = "vi", **context) -> tuple[str, str
     return clean_header(subject), body.lstrip("\n"), html
 
 
-def new_message_id() -> str:
-    domain = current_app.config.get("MAIL_DEFAULT_SENDER", "tracker@localhost").rpartition("@")[2] or "localhost"
-    return make_msgid(domain=clean_header(domain, 100))
+def new_message_id(app: Flask | None = None) -> str:
+    return make_msgid(domain=message_id_domain(app or current_app))
+
+
+def message_id_domain(app: Flask) -> str:
+    """The domain of the Message-IDs: the sender's."""
+    domain = app.config.get("MAIL_DEFAULT_SENDER", "tracker@localhost").rpartition("@")[2] or "localhost"
+    return clean_header(domain, 100)
 
 
 class AppMailer:
@@ -64,6 +69,7 @@ class AppMailer:
         self.app = app or current_app._get_current_object()
         self.base_url = self.app.config.get("BASE_URL", "").rstrip("/")
         self._task_path = None
+        self._domain: str | None = None
 
     def render(self, template: str, locale: str = "vi", **context) -> tuple[str, str, str]:
         return render_email(template, locale, **context)
@@ -81,7 +87,9 @@ class AppMailer:
             return self.base_url + url_for("tasks.index", directive=int(directive_id))
 
     def new_message_id(self) -> str:
-        return new_message_id()
+        if self._domain is None:  # read once: the planner asks for thousands
+            self._domain = message_id_domain(self.app)
+        return make_msgid(domain=self._domain)
 
 
 # Each encoded word of a subject carries at most this many bytes of UTF-8: base64 makes 52 characters of them,

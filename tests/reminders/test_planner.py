@@ -254,6 +254,47 @@ def test_row4_planning_three_times_at_one_instant_then_a_minute_later_adds_nothi
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == counts[0] + digests
 
 
+def test_tasks_added_during_the_day_are_queued_at_the_next_run_and_the_others_not_twice(
+        db, world, smtp, sent_events, monkeypatch):
+    """Many reminders at once go in bulk (the keys looked up a few at a time here) and each row keeps what
+    its e-mail says: its recipient, deadline, days left; a second run queues only the new tasks'."""
+    monkeypatch.setattr("tracker.services.outbox.KEYS_PER_QUERY", 3)
+    today = date(2025, 3, 10)  # Monday
+    morning = world.tasks([dict(title=f"Buổi sáng {n}", deadline=deadline, lead="STTTT-CNTT", assignee=assignee)
+                           for n, (deadline, assignee) in enumerate([
+                               (DEADLINE, "lan.nt"), (date(2025, 3, 13), "lan.nt"), (date(2025, 3, 13), None),
+                               (date(2025, 3, 4), "lan.nt"), (date(2025, 3, 4), None)])])
+    sent_events()
+    first = plan_reminders(today, local(today, 8), mailer=AppMailer())
+    db.session.commit()
+    assert sorted((p.task_id, p.user, p.rule) for p in first) == sorted([
+        (morning[0].id, "lan.nt", "due_in_7d"), (morning[1].id, "lan.nt", "due_in_3d"),
+        (morning[2].id, "tuan.la", "due_in_3d"),  # no assignee: the lead unit's leader
+        (morning[3].id, "lan.nt", "overdue"), (morning[3].id, "tuan.la", "overdue"),
+        (morning[4].id, "tuan.la", "overdue")])
+    afternoon = world.tasks([dict(title=f"Buổi chiều {n}", deadline=date(2025, 3, 13), lead="STTTT-CNTT",
+                                  assignee="lan.nt") for n in range(4)])
+    second = plan_reminders(today, local(today, 15), mailer=AppMailer())
+    db.session.commit()
+    assert sorted((p.task_id, p.user, p.rule) for p in second) == [
+        (task.id, "lan.nt", "due_in_3d") for task in afternoon]
+    assert plan_reminders(today, local(today, 16), mailer=AppMailer()) == []
+    rows = reminder_rows(db)
+    assert len(rows) == len({r.dedupe_key for r in rows}) == len({r.message_id for r in rows}) == 10
+    assert in_app(db) == sorted((p.user, p.rule, p.occurrence) for p in first + second)
+    by_task = {r.task_id: r for r in rows if r.user.username == "lan.nt"}
+    assert [(by_task[t.id].deadline, by_task[t.id].data["days_left"]) for t in morning[:2] + afternoon[:1]] == [
+        (DEADLINE, 7), (date(2025, 3, 13), 3), (date(2025, 3, 13), 3)]
+    assert by_task[morning[3].id].data["days_left"] == -4  # the 4th working day late
+    with time_machine.travel(local(today, 16), tick=False):
+        dispatch()
+    db.session.expire_all()
+    received = {m.message_id: m for m in smtp.messages}  # and the afternoon's assignment e-mails
+    for row in reminder_rows(db):
+        assert received[row.message_id].rcpt_tos == [row.to_addr] and row.state == "sent"
+        assert row.task.title in received[row.message_id].message.get_body(("plain",)).get_content()
+
+
 # --- row 9: missed ticks catch up ------------------------------------------------------------------
 
 def test_row9_the_first_tick_after_downtime_sends_todays_reminder_once_and_cancels_stale_ones(
