@@ -33,9 +33,15 @@ ROLE_USERS = {"admin": "admin", "leader": "hai.nv", "province leader": "nga.tt",
 
 # --- the URL map ----------------------------------------------------------------------
 
+# Route arguments whose name more than one table uses: the table the routes mean.
+ROUTE_ARGUMENT_TABLES = {"day": "calendar_day"}  # month_end.day is the dashboard trend's own calendar
+
+
 def _table_for(argument: str, tables: dict):
     """The table an URL argument points into: NAME_id -> NAME (or NAME_*, *_NAME); other names -> the table
     whose primary key (or else only column) has that name."""
+    if argument in ROUTE_ARGUMENT_TABLES:
+        return tables[ROUTE_ARGUMENT_TABLES[argument]], argument
     if argument.endswith("_id"):
         stem = argument.removesuffix("_id")
         if stem in tables:
