@@ -819,3 +819,12 @@ def test_a_cable_sent_to_its_addressees_who_are_to_act_assigns_them_work():
                "tác phòng, chống dịch.") == []
     # "gửi" without a document before it sends, it does not assign
     assert run("Kết luận như sau:\nSở Xây dựng gửi báo cáo kết quả về UBND tỉnh.")[0].lead_unit == "SXD"
+
+
+def test_a_sentence_run_into_the_next_without_a_space_after_its_full_stop():
+    text = ("Bộ Công Thương vừa ban hành chỉ thị về bình ổn thị trường xăng dầu.Theo đó, Giám đốc Sở Tài chính "
+            "chỉ đạo các doanh nghiệp bảo đảm nguồn hàng trên địa bàn.")
+    task = only(text)
+    assert task.lead_unit == "STC" and "xăng dầu" not in text[task.start:task.end]
+    # an abbreviation glued to a name is no sentence end
+    assert [t.lead_unit for t in run("Giao Sở Xây dựng kiểm tra các công trình tại Tp.HCM và Q.Bình Thạnh trong tháng 5.")] == ["SXD"]
