@@ -819,3 +819,19 @@ def test_a_cable_sent_to_its_addressees_who_are_to_act_assigns_them_work():
                "tác phòng, chống dịch.") == []
     # "gửi" without a document before it sends, it does not assign
     assert run("Kết luận như sau:\nSở Xây dựng gửi báo cáo kết quả về UBND tỉnh.")[0].lead_unit == "SXD"
+
+
+def test_a_sentence_run_into_the_next_without_a_space_after_its_full_stop():
+    text = ("Bộ Công Thương vừa ban hành chỉ thị về bình ổn thị trường xăng dầu.Theo đó, Giám đốc Sở Tài chính "
+            "chỉ đạo các doanh nghiệp bảo đảm nguồn hàng trên địa bàn.")
+    task = only(text)
+    assert task.lead_unit == "STC" and "xăng dầu" not in text[task.start:task.end]
+    # an abbreviation glued to a name is no sentence end
+    assert [t.lead_unit for t in run("Giao Sở Xây dựng kiểm tra các công trình tại Tp.HCM và Q.Bình Thạnh trong tháng 5.")] == ["SXD"]
+
+
+def test_work_followed_by_accountability_is_a_task_accountability_alone_is_not():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo, trong thời gian tới, các chủ đầu tư đẩy nhanh tiến độ giải ngân và phải "
+                "chịu trách nhiệm trước UBND tỉnh về tình hình giải ngân chậm.")
+    assert task.lead_unit is None and task.collective == "các chủ đầu tư"
+    assert run("Kết luận như sau:\nThủ trưởng các cơ quan, đơn vị phải chịu trách nhiệm trước UBND tỉnh.") == []

@@ -17,7 +17,9 @@ The rules, in order (plain rules and the registry, no NLP package):
 2. **Clauses.** The text is cut at paragraphs, numbered items and bullets
    (1., 2., a), -, +, •), sentences, semicolons and lead-in colons
    ("cụ thể:"), never inside a unit's name, a date, an abbreviation ("TP.",
-   "TT&TT", "v.v."), a parenthesis or a quoted title (see `_segment`).
+   "TT&TT", "v.v."), a parenthesis or a quoted title (see `_segment`). A
+   full stop with no space after it still ends a sentence between words
+   ("xăng dầu.Theo đó, ..."), never in "Tp.HCM" or "Q.Bình Thạnh".
 3. **Which clauses are tasks.** A clause is a task when it assigns work to a
    unit ("giao Sở X chủ trì, phối hợp với Sở Y và Sở Z ...", "Sở X khẩn
    trương ...") or, inside the conclusion, starts with an action verb
@@ -38,8 +40,11 @@ The rules, in order (plain rules and the registry, no NLP package):
    the paragraph under it are one task; after ";" the evaluation of a
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
    and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
-   does a report back ("; báo cáo ngay khi ..."). The text's last line that
-   sets a unit to work is a line cut off, not a headline.
+   does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...") or
+   a report back or detail in a sentence of its own ("Đồng thời, báo cáo đề
+   xuất ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
+   to work is a line cut off, not a headline. Work followed by "và phải chịu
+   trách nhiệm trước ..." stays a task; that accountability alone is none.
    Also not tasks: an item that only has units cooperate with the lead of
    the task before ("Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
    triển khai thực hiện nhiệm vụ"); a thing handed over ("lập danh sách các
@@ -62,7 +67,11 @@ The rules, in order (plain rules and the registry, no NLP package):
    the work after it stays the units' task); a unit's proposal to the committee ("Sở X đề nghị UBND
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
-   captions; a news lead the body repeats; in a
+   captions; a news lead the body repeats, or one announcing a letter to
+   collectives whose details follow ("Theo đó, ..."); a proposal upward to
+   assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
+   committee's task nor the unit's; a reference ("; chỉ đạo của Thủ tướng
+   tại Chỉ thị số ..."); the closing "Đề nghị đơn vị quan tâm thực hiện"; in a
    text with no lead-in and no assigning verb, sentences that start with a
    verb.
 4. **Units.** Registry names, short names and aliases, accent and case
@@ -87,7 +96,11 @@ The rules, in order (plain rules and the registry, no NLP package):
    bố trí ...; chỉ đạo ..."). "Việc <work>, ..., cần phải được <verb>" is a
    passive instruction. An attribution before the subject ("Theo chỉ đạo của Thủ
    tướng, <units> ...") and an addressee put first with "Riêng" ("Riêng
-   <units>, Thủ tướng yêu cầu ...") are read past. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   <units>, Thủ tướng yêu cầu ...") are read past, so is the coming period
+   between commas ("chỉ đạo, trong thời gian tới, các chủ đầu tư ..."). A
+   cable or letter sent to its addressees who are then to act ("có công
+   điện gửi UBND các tỉnh ... quan tâm chỉ đạo ...") assigns them work; one
+   sent "về việc ..." only names its subject. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put

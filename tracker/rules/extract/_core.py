@@ -158,6 +158,8 @@ _TIME_PREFIX = re.compile(
     # a period rather than a date, closed by a comma: "yêu cầu chậm nhất giữa tháng 7 tới, UBND TP Thủ Đức phải ..."
     r"|[\s:,]*(?:den\s+het|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:(?:dau|giua|cuoi)\s+)?(?:thang|quy|tuan|nam)"
     r"(?!\w)[^,.;:]{0,25},\s*"
+    # "chỉ đạo, trong thời gian tới, các chủ đầu tư đẩy nhanh ...": the coming period, between commas
+    r"|[\s:,]*(?:trong\s+)?thoi\s+gian\s+(?:toi|sap\s+toi)\s*,\s*"
 )
 # A period put before the subject: "Trong thời gian từ đầu tháng 1/2013 tới ngày 15/3/2013, Công an tỉnh ...".
 _TIME_LEAD = re.compile(
@@ -211,7 +213,9 @@ _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|m�
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
-_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|chịu trách nhiệm trước")
+# "... phải chịu trách nhiệm trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
+# trách nhiệm trước ...") it leaves the work a task
+_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(

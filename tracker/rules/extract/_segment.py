@@ -24,6 +24,7 @@ _LEADIN_COLON = re.compile(
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")
+_GLUED_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")  # "dầu.Theo đó": no space after the full stop
 _CAPTION = re.compile(r"[ \t]*\(?(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ)\s*:")
 _DATELINE = re.compile(r"(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm)(?:[ \t]+(?:nay|qua|mai|\d{1,2}(?:[/\-.]\d{1,2})?))")
 _ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
@@ -180,6 +181,13 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]],
             if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "-+•(“\"‘"):
                 continue
             breaks.append((m.start(), m.end(), "sentence"))
+        for m in _GLUED_STOP.finditer(text, p_start, p_end):
+            i = m.start()
+            # a sentence run into the next one without a space: two lower-case letters, then a word
+            # with a capital and lower-case letters ("dầu.Theo đó"), never "TP.HCM", "Tp.HCM", "v.v"
+            if (not mask[i] and text[i - 2:i].islower() and text[i + 1].isupper() and text[i + 2].islower()
+                    and not _is_abbreviation(view, i)):
+                breaks.append((i, i + 1, "sentence"))
         for i in extra:
             if p_start <= i < p_end and not mask[i]:
                 breaks.append((i, i + 1, "clause"))
