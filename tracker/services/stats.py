@@ -237,6 +237,17 @@ class Counts:
         query = "&".join(q for q in (view.query, encode_args({"status": statuses}), rest.query) if q)
         return QueryArgs.of({**view, "status": statuses, **rest}, query)
 
+    def link_query(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> str:
+        """The query string of `link(statuses)`, without building its args (a unit row writes a dozen)."""
+        if statuses is None:
+            query = self.__dict__.get("_all_query")
+            if query is None:
+                query = self.__dict__["_all_query"] = encode_args(list_args(self.filters))
+            return query
+        view, rest = self._args_but_status
+        statuses = [statuses] if isinstance(statuses, str) else statuses
+        return "&".join(q for q in (view.query, encode_args({"status": statuses}), rest.query) if q)
+
     @cached_property
     def _args_but_status(self) -> tuple[QueryArgs, QueryArgs]:
         """The list's args without the status, split where the status goes ("view" first: list_args's order)."""
