@@ -792,6 +792,13 @@ class DashboardStats:
         today (tracker.rules.status.part_status_on); parts of cancelled
         tasks are left out.
         """
+        if within is None and self.parts_from_summary:
+            totals, grouped = PartCounts(), {}
+            for unit_id, status, n in task_summary.parts(self.session, self.today, lead_unit=self.scope_unit):
+                if status != "cancelled" and n:
+                    grouped.setdefault(unit_id, PartCounts()).add(status, n)
+                    totals.add(status, n)
+            return totals, self._part_rows(grouped)
         stmt, _status = self._select(self.task_filters() if within is None else self.task_filters(lead_unit=None))
         ids = stmt.with_only_columns(Task.id)
         query = (select(CooperatingPart.unit_id, part_status_sql(self.day).label("status"))
@@ -806,12 +813,23 @@ class DashboardStats:
                 select(sub.c.unit_id, sub.c.status, func.count()).group_by(sub.c.unit_id, sub.c.status)):
             grouped.setdefault(unit_id, PartCounts()).add(status, n)
             totals.add(status, n)
-        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        return totals, self._part_rows(grouped)
+
+    def _part_rows(self, grouped: dict[int, PartCounts]) -> list[PartCounts]:
+        """The counts by cooperating unit, with their units, in tree order (those with no part left out)."""
+        units = self._units(list(grouped))
         for unit_id, counts in grouped.items():
             counts.unit = units[unit_id]
         keys = self._tree_keys(list(units.values()))
-        rows = sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
-        return totals, rows
+        return sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
+
+    @cached_property
+    def parts_from_summary(self) -> bool:
+        """True if the cooperating parts of the tasks the dashboard counts are read from the part summary
+        (tracker.models.summary.PartSummary): as `from_summary`, without a period (a part's row keeps its
+        own deadline, not its task's)."""
+        return (self.from_summary and self.filters.period.start is None and self.filters.period.end is None
+                and task_summary.parts_hold(self.session, self.today))
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import Task, TaskMonth, TaskSummary, Unit
+from tracker.models import CooperatingPart, PartSummary, Task, TaskMonth, TaskSummary, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.services import reach_sql
@@ -147,3 +147,34 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
             result[day] = {"overdue": at + carried, "done_on_time": on_time, "done_late": late}
         carried += after
     return result
+
+
+def parts_hold(session, today: date) -> bool:
+    """True if, besides `holds`, no task counts from a later day than `today` and no cooperating part was
+    added or done after it (three index look-ups): then every part exists today and its row's kind is
+    its status (tracker.rules.status.part_status_on)."""
+    if not holds(session, today):
+        return False
+    for column in (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on):
+        if session.scalar(select(column).where(column > today).limit(1)) is not None:
+            return False
+    return True
+
+
+def part_status_sql(today: date):
+    """SQL: the status today of the parts of a part summary row."""
+    return case((PartSummary.kind != "open", PartSummary.kind),
+                (PartSummary.deadline_key >= today, "in_progress"),  # NO_DEADLINE too
+                else_="overdue")
+
+
+def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[int, str, int]]:
+    """Rows (cooperating unit id, status today, count) of the parts of the published tasks led in
+    `lead_unit`'s subtree (None: all); the caller has checked `parts_hold`."""
+    status = part_status_sql(today).label("status")
+    stmt = (select(PartSummary.unit_id, status, func.sum(PartSummary.n))
+            .where(PartSummary.n != 0, PartSummary.published.is_(True)))
+    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
+        stmt = stmt.where(PartSummary.lead_unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
+    return [(u, st, int(n or 0)) for u, st, n in session.execute(stmt.group_by(PartSummary.unit_id, status))]
