@@ -41,7 +41,7 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import quote_plus
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
@@ -467,23 +467,27 @@ class DashboardStats:
                    .order_by(TaskTransfer.effective_on, TaskTransfer.id).limit(1).scalar_subquery())
         return func.coalesce(earlier, Task.lead_unit_id)
 
-    def by_unit(self) -> list[UnitRow]:
+    def by_unit(self, links: bool = True) -> list[UnitRow]:
         """Counts per lead unit (each task under the unit that led it on the day), in tree order.
 
         Before a unit change the former unit holds its tasks; from the change
         on, the successor does, and its row names the units it took over from.
+        Without `links`, the rows' counts keep the dashboard's filters and come in no order (the
+        rows by child unit add them up and link their own lists).
         """
         base = self.task_filters()
         grouped: dict[int, Counts] = {}
         rows = (self._summary_rows(by_unit=True) if self.from_summary
                 else self._grouped(base, self._holder().label("holder_id")))
+        unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
         for unit_id, status, n, soon in rows:
             if unit_id not in grouped:
-                unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)
             grouped[unit_id].add(status, n, int(soon or 0))
         units = self._units(list(grouped))
         taken = self._taken_over(base, list(grouped))
+        if not links:
+            return [UnitRow(units[unit_id], counts, taken.get(unit_id, [])) for unit_id, counts in grouped.items()]
         rows = []
         for unit_id, counts in grouped.items():
             counts.filters = replace(counts.filters, lead_unit=units[unit_id])
@@ -537,7 +541,10 @@ class DashboardStats:
             tops = list(self.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
             root = tops[0] if len(tops) == 1 else None
         base = self.task_filters()
-        leaves = self.by_unit()
+        leaves = self.by_unit(links=False)
+        if any(leaf.taken_over_from for leaf in leaves):  # the former units named in tree order
+            keys = self._tree_keys([leaf.unit for leaf in leaves])
+            leaves.sort(key=lambda leaf: keys[leaf.unit.id])
         root_id = root.id if root is not None else None
         children = {u.id: u for u in self._known_units.values() if u.parent_id == root_id}
         counts: dict[int, Counts] = {}
@@ -757,10 +764,13 @@ class DashboardStats:
         """Per-directive status counts, newest directive first; returns (one page, number of directives)."""
         base = self.task_filters()
         stmt, _status = self._select(base)
-        ids = stmt.with_only_columns(Task.directive_id).distinct().subquery()
-        total = self.session.scalar(select(func.count()).select_from(ids)) or 0
+        # A directive is listed if one of its tasks is counted: probed per directive through the index on
+        # task.directive_id (never every task read to find their directives), the page walked newest first.
+        counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
+                         .correlate(Directive))
+        total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
         directives = self.session.scalars(
-            select(Directive).where(Directive.id.in_(select(ids.c.directive_id)))
+            select(Directive).where(counted)
             .order_by(Directive.issued_on.desc(), Directive.id.desc())
             .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
         if not directives:
