@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, func, select
 from tracker.models import CooperatingPart, PartSummary, Task, TaskMonth, TaskSummary, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
+from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
 
 USE = True  # the benchmark turns it off to measure the full computation beside it
@@ -178,3 +179,26 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
         stmt = stmt.where(PartSummary.lead_unit_id.in_(
             select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
     return [(u, st, int(n or 0)) for u, st, n in session.execute(stmt.group_by(PartSummary.unit_id, status))]
+
+
+def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
+    """The counts by status (the status filter aside) of the task list `filters` shows `user`, read from
+    the summary when it can answer exactly, else None.
+
+    It can for users who see every task (admins, the leaders at the root of the only tree), the list of
+    every task (view "all") of published directives, narrowed by status and a lead unit's subtree at most,
+    today: then the list's tasks are the summary's published rows of that subtree.
+    """
+    from dataclasses import replace
+
+    if filters.lead_unit_only or not filters.published_only:
+        return None
+    if not answers_list(user, replace(filters, lead_unit=None, status=[], published_only=False), today):
+        return None
+    if not holds(session, today):
+        return None
+    counts = dict.fromkeys(STATUSES, 0)
+    # The due-soon window does not matter here: only the statuses are read.
+    for status, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
+        counts[status] += n
+    return counts
