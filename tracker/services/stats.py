@@ -617,6 +617,12 @@ class DashboardStats:
         stmt = stmt.with_only_columns(*columns)
         if filters.status:
             stmt = stmt.where(status.in_(filters.status))
+            if not self.historical and set(filters.status) <= set(OPEN_STATUSES):
+                # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
+                # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
+                stmt = stmt.where(Task.state.in_(("open", "submitted")))
+                if list(filters.status) == ["overdue"]:
+                    stmt = stmt.where(Task.deadline < self.day)
         stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
