@@ -623,7 +623,14 @@ class DashboardStats:
                 stmt = stmt.where(Task.state.in_(("open", "submitted")))
                 if list(filters.status) == ["overdue"]:
                     stmt = stmt.where(Task.deadline < self.day)
-        stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
+        order = (deadline.is_(None), deadline, Task.id)
+        if limit is not None and not stream:
+            # A short list: the first ids first (no row joined to its unit, person and document before the
+            # cut), then those rows.
+            first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
+            stmt = stmt.where(Task.id.in_(select(first.c.id)))
+            limit = None
+        stmt = stmt.order_by(*order).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
             stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
