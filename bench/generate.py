@@ -217,6 +217,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
         db.session.execute(text("SET LOCAL session_replication_role = origin"))
         summary.rebuild(db.session.connection())
         summary.rebuild_months(db.session.connection())
+        summary.rebuild_parts(db.session.connection())
     rebuild(db.session.connection())  # the rows were written around the ORM: the search index is filled here
     db.session.commit()
     if db.engine.dialect.name == "postgresql":

@@ -10,7 +10,9 @@ before any commit:
 - the dashboards' figures read from it (totals, by lead unit, due soon, for
   the province leader, a department's leader and the admin, with and without
   a period) equal those of the full computation over the tasks;
-- the API's `total` read from it equals the count of the list.
+- the API's `total` read from it equals the count of the list;
+- the part summary kept by its triggers equals the one rebuilt from the parts, and the dashboard's
+  cooperating parts by unit read from it equal those counted over the parts.
 
 Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 """
@@ -24,8 +26,9 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from tests.factories import Factory
 from tracker.database import db
-from tracker.models import Directive, Task, TaskMonth, TaskSummary, Unit, User, load_calendar
-from tracker.models.summary import _grouped, month_rebuilt_sql
+from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
+                            load_calendar)
+from tracker.models.summary import _grouped, month_rebuilt_sql, part_rebuilt_sql
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -59,6 +62,23 @@ def rebuilt_months() -> set[tuple]:
     rows = db.session.execute(text(month_rebuilt_sql(db.engine.dialect.name)))
     return {(u, bool(p), d if isinstance(d, date) else date.fromisoformat(d), *map(int, sums))
             for u, p, d, *sums in rows if any(sums)}
+
+
+def kept_parts() -> set[tuple]:
+    return {(r.unit_id, r.lead_unit_id, bool(r.published), r.kind, r.deadline_key, r.n)
+            for r in db.session.scalars(select(PartSummary)) if r.n}
+
+
+def rebuilt_parts() -> set[tuple]:
+    rows = db.session.execute(text(part_rebuilt_sql(db.engine.dialect.name)))
+    return {(u, lead, bool(p), k, d if isinstance(d, date) else date.fromisoformat(d), n)
+            for u, lead, p, k, d, n in rows if n}
+
+
+def parts(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
+    stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
+    totals, rows = stats.parts()
+    return stats.parts_from_summary, totals.as_dict(), [(r.unit.id, r.as_dict()) for r in rows]
 
 
 def trend(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
@@ -101,6 +121,16 @@ def check(today: date, people: list[User], calendar) -> None:
             task_summary.USE = True
         assert fast[0] and not slow[0], "the first trend is read from the summary, the second from the tasks"
         assert fast[1] == slow[1]
+    assert kept_parts() == rebuilt_parts()
+    for person in people:
+        fast = parts(person, DashboardFilters(), today, calendar)
+        task_summary.USE = False
+        try:
+            slow = parts(person, DashboardFilters(), today, calendar)
+        finally:
+            task_summary.USE = True
+        assert fast[0] and not slow[0], "the first parts are read from the summary, the second from the parts"
+        assert fast[1:] == slow[1:]
     admin = people[0]
     for statuses in ([], ["overdue"], ["in_progress", "done_late"], ["cancelled"]):
         for lead in (None, db.session.scalar(select(Unit).where(Unit.code == "SKHCN"))):
@@ -197,7 +227,33 @@ def history(seed: int, steps: int) -> None:
         if tasks:
             workflow.remove_task(admin, rng.choice(tasks))
 
-    actions = [new_directive, new_directive, publish_a_draft, report, submit, submit, confirm, confirm, give_back,
+    def part_writes() -> None:
+        """Cooperating parts added, done, given their own deadline and removed, as the forms and scripts do."""
+        tasks = open_tasks() + open_tasks("submitted")
+        if not tasks:
+            return
+        task = rng.choice(tasks)
+        taken = {p.unit_id for p in task.cooperating_parts} | {task.lead_unit_id}
+        free = [units[c] for c in LEADS if units[c].active and units[c].id not in taken]
+        if free and rng.random() < 0.6:
+            db.session.execute(insert(CooperatingPart), [{
+                "task_id": task.id, "unit_id": rng.choice(free).id, "added_on": day,
+                "deadline": None if rng.random() < 0.5 else day + timedelta(days=rng.randint(-5, 30))}])
+        part = db.session.scalar(select(CooperatingPart).where(CooperatingPart.done_on.is_(None))
+                                 .order_by(CooperatingPart.task_id.desc()).limit(1))
+        if part is not None:
+            which = rng.random()
+            where = (CooperatingPart.task_id == part.task_id, CooperatingPart.unit_id == part.unit_id)
+            if which < 0.4:
+                db.session.execute(update(CooperatingPart).where(*where).values(done_on=day))
+            elif which < 0.7:
+                db.session.execute(update(CooperatingPart).where(*where).values(
+                    deadline=day + timedelta(days=rng.randint(-10, 20))))
+            else:
+                db.session.execute(delete(CooperatingPart).where(*where))
+        db.session.expire_all()
+
+    actions = [part_writes, part_writes, new_directive, new_directive, publish_a_draft, report, submit, submit, confirm, confirm, give_back,
                extend, cancel, merge, core_writes, remove_draft_task]
     for _ in range(steps):
         day += timedelta(days=rng.randint(0, 6))
@@ -220,6 +276,7 @@ def history(seed: int, steps: int) -> None:
     db.session.commit()
     assert kept_rows() == rebuilt_rows()
     assert kept_months() == rebuilt_months()
+    assert kept_parts() == rebuilt_parts()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -397,3 +397,36 @@ def test_a_directives_page_links_to_its_list_and_dashboard(login_as, db):
     page = login_as("nga.tt").get(f"/directives/{d.id}")
     links = doc(page).xpath("//p[@class='doc-links']/a/@href")
     assert links == [f"/tasks?view=all&directive={d.id}", f"/dashboard?directive={d.id}"]
+
+
+@pytest.mark.parametrize("limit", [5_000, 4])
+def test_the_province_leaders_counts_come_from_the_summary_and_equal_the_tasks(app, db, login_as, titles, limit):
+    """For whoever sees every task, a list narrowed by status and lead unit at most is counted from the task
+    summary (no task read): the same counts and total as counting the tasks, with and without the limit."""
+    from dataclasses import replace
+
+    from flask import request
+
+    from tracker.services import summary as task_summary
+    from tracker.services.queries import from_args
+
+    nga = login_as("nga.tt")  # the province's vice chair: every task in reach
+    app.config["PAGE_CACHE"] = False
+    app.config["TASK_LIST_COUNT_LIMIT"] = limit
+    skhcn = unit(db, "SKHCN").id
+    for args in ({}, {"status": "overdue"}, {"status": ["in_progress", "done_late"]}, {"lead_unit": skhcn},
+                 {"lead_unit": skhcn, "status": "overdue"}):
+        url = "/tasks?" + urlencode({"per_page": 200, **args}, doseq=True)
+        with app.test_request_context(url):
+            filters = replace(from_args(request.args, "all", []), published_only=True)
+            assert task_summary.list_counts(db.session, user(db, "nga.tt"), filters, today()) is not None
+        fast = nga.get(url)
+        task_summary.USE = False
+        try:
+            slow = nga.get(url)
+        finally:
+            task_summary.USE = True
+        assert status_counts(fast) == status_counts(slow)
+        assert task_titles(fast) == task_titles(slow)
+        said = [line for line in main_text(fast).splitlines() if "in total" in line]
+        assert said == [line for line in main_text(slow).splitlines() if "in total" in line] and said

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import params
-from tracker.dashboard import bp, charts, exports
+from tracker.dashboard import bp, charts, exports, render
 from tracker.database import db
 from tracker.models import Unit, User
 from tracker.page_cache import page_cache
@@ -201,9 +201,13 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
     directive_rows, directive_total = stats.directives(dpage, 10)
     parts, part_rows = stats.parts()
     report_unit = filters.lead_unit or current_user.unit
+    common = _common(filters, stats)
     return render_template(
-        "dashboard/_index_body.html", **_common(filters, stats), totals=totals, units=units, best=best, worst=worst,
+        "dashboard/_index_body.html", **common, totals=totals, units=units, best=best, worst=worst,
         parts=parts, part_rows=part_rows, signers=report_signers(report_unit),
+        unit_rows_html=render.unit_rows(units, url_for("tasks.index"), url_for("dashboard.index"),
+                                        common["filter_args"]),
+        part_rows_html=render.part_rows(part_rows),
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals),

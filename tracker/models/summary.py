@@ -411,16 +411,176 @@ def month_rebuilt_sql(dialect: str) -> str:
     return _month_rows("task", dialect)
 
 
+# --- the part summary: the cooperating parts by the unit that cooperates -----------------------------
+
+class PartSummary(db.Model):
+    """How many cooperating parts (n) a unit holds in tasks led by `lead_unit_id`, by (published, kind,
+    deadline key), as TaskSummary does for tasks: `kind` is `cancelled` (the task is cancelled), `done_on_time`
+    or `done_late` (the part is done, by its deadline in force or after it), else `open`; the deadline key
+    is an open part's deadline in force (its own, capped by the task's; NO_DEADLINE without one), and
+    NO_DEADLINE for a closed part. Kept by triggers on task_cooperation, on task (its lead unit, directive,
+    deadline and cancellation) and on directive.published_at."""
+
+    __tablename__ = "part_summary"
+
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    deadline_key: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_PART_GROUP = "unit_id, lead_unit_id, published, kind, deadline_key"
+_PART_COLUMNS = f"{_PART_GROUP}, n"
+_PART_CONFLICT = f"ON CONFLICT ({_PART_GROUP}) DO UPDATE SET n = part_summary.n + excluded.n"
+_PART_KEYED = ("task_id", "unit_id", "deadline", "done_on")  # the part's columns its key reads
+_PART_TASK_KEYED = ("lead_unit_id", "directive_id", "deadline", "cancelled_on")  # and its task's
+
+
+def _part_key(p: str, t: str, dialect: str, flip: bool = False) -> str:
+    """SQL for the part summary's key of the part `p` in the task `t` (aliases, or NEW / OLD)."""
+    none = "DATE '9999-12-31'" if dialect == "postgresql" else "'9999-12-31'"
+    deadline = (f"(CASE WHEN {p}.deadline IS NULL THEN {t}.deadline WHEN {t}.deadline IS NULL THEN {p}.deadline "
+                f"WHEN {p}.deadline < {t}.deadline THEN {p}.deadline ELSE {t}.deadline END)")
+    published = f"EXISTS (SELECT 1 FROM directive d WHERE d.id = {t}.directive_id AND d.published_at IS NOT NULL)"
+    kind = (f"CASE WHEN {t}.cancelled_on IS NOT NULL THEN 'cancelled' WHEN {p}.done_on IS NOT NULL THEN "
+            f"CASE WHEN {deadline} IS NULL OR {p}.done_on <= {deadline} THEN 'done_on_time' ELSE 'done_late' END "
+            f"ELSE 'open' END")
+    key = (f"CASE WHEN {t}.cancelled_on IS NOT NULL OR {p}.done_on IS NOT NULL THEN {none} "
+           f"ELSE COALESCE({deadline}, {none}) END")
+    return (f"{p}.unit_id AS unit_id, {t}.lead_unit_id AS lead_unit_id, "
+            f"{'NOT ' if flip else ''}{published} AS published, {kind} AS kind, {key} AS deadline_key")
+
+
+def _part_rows(p: str, t: str, source: str, dialect: str, sign: str = "", flip: bool = False) -> str:
+    """SQL: the keys of the parts `p` in tasks `t` given by `source` (a FROM ... WHERE ...), with sign * count."""
+    return (f"SELECT {_PART_GROUP}, {sign}count(*) AS n FROM (SELECT {_part_key(p, t, dialect, flip)} "
+            f"{source}) AS k GROUP BY {_PART_GROUP}")
+
+
+def _part_netted(*parts: str) -> str:
+    return (f"INSERT INTO part_summary ({_PART_COLUMNS}) SELECT {_PART_GROUP}, sum(n) FROM ("
+            f"{' UNION ALL '.join(parts)}) AS c GROUP BY {_PART_GROUP} HAVING sum(n) <> 0 "
+            f"ORDER BY {_PART_GROUP} {_PART_CONFLICT}")
+
+
+def _part_of(ref: str, dialect: str, sign: str = "") -> str:
+    """The part row `ref` (NEW or OLD) in its task, if the task is still there."""
+    return _part_rows(ref, "t", f"FROM task t WHERE t.id = {ref}.task_id", dialect, sign)
+
+
+def _parts_of_task(ref: str, dialect: str, sign: str = "") -> str:
+    """The parts of the task row `ref` (NEW or OLD), keyed by that row's values."""
+    return _part_rows("p", ref, f"FROM task_cooperation p WHERE p.task_id = {ref}.id", dialect, sign)
+
+
+def _parts_of_directive(dialect: str, sign: str = "", flip: bool = False) -> str:
+    return _part_rows("p", "t", "FROM task t JOIN task_cooperation p ON p.task_id = t.id WHERE t.directive_id = NEW.id",
+                      dialect, sign, flip)
+
+
+def _changed(ref_old: str, ref_new: str, columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"{ref_old}.{c} IS DISTINCT FROM {ref_new}.{c}" for c in columns)
+
+
+PART_POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION part_summary_part() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_part_netted(_part_of('NEW', 'postgresql'))};
+  ELSIF TG_OP = 'DELETE' THEN
+    {_part_netted(_part_of('OLD', 'postgresql', '-'))};
+  ELSE
+    {_part_netted(_part_of('NEW', 'postgresql'), _part_of('OLD', 'postgresql', '-'))};
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER part_summary_ins AFTER INSERT ON task_cooperation FOR EACH ROW "
+    "EXECUTE FUNCTION part_summary_part()",
+    "CREATE OR REPLACE TRIGGER part_summary_del AFTER DELETE ON task_cooperation FOR EACH ROW "
+    "EXECUTE FUNCTION part_summary_part()",
+    f"CREATE OR REPLACE TRIGGER part_summary_upd AFTER UPDATE ON task_cooperation FOR EACH ROW "
+    f"WHEN ({_changed('OLD', 'NEW', _PART_KEYED)}) EXECUTE FUNCTION part_summary_part()",
+    # A task's change of lead unit, directive, deadline or cancellation moves its parts.
+    f"""CREATE OR REPLACE FUNCTION part_summary_task() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {_part_netted(_parts_of_task('NEW', 'postgresql'), _parts_of_task('OLD', 'postgresql', '-'))};
+  RETURN NULL;
+END $$""",
+    f"CREATE OR REPLACE TRIGGER part_summary_task_upd AFTER UPDATE ON task FOR EACH ROW "
+    f"WHEN ({_changed('OLD', 'NEW', _PART_TASK_KEYED)}) EXECUTE FUNCTION part_summary_task()",
+    # A task deleted: its parts go first, while the task still tells their keys (the cascade finds none).
+    """CREATE OR REPLACE FUNCTION part_summary_task_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM task_cooperation WHERE task_id = OLD.id;
+  RETURN OLD;
+END $$""",
+    "CREATE OR REPLACE TRIGGER part_summary_task_del BEFORE DELETE ON task FOR EACH ROW "
+    "EXECUTE FUNCTION part_summary_task_delete()",
+    f"""CREATE OR REPLACE FUNCTION part_summary_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {_part_netted(_parts_of_directive('postgresql'), _parts_of_directive('postgresql', '-', flip=True))};
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER part_summary_publish AFTER UPDATE OF published_at ON directive FOR EACH ROW "
+    "WHEN ((OLD.published_at IS NULL) IS DISTINCT FROM (NEW.published_at IS NULL)) "
+    "EXECUTE FUNCTION part_summary_publish()",
+]
+PART_POSTGRES_DROP = [f"DROP FUNCTION IF EXISTS {name}() CASCADE" for name in (
+    "part_summary_publish", "part_summary_task_delete", "part_summary_task", "part_summary_part")]
+
+PART_SQLITE_DDL = [
+    f"CREATE TRIGGER IF NOT EXISTS part_summary_ai AFTER INSERT ON task_cooperation BEGIN "
+    f"{_part_netted(_part_of('NEW', 'sqlite'))}; END",
+    f"CREATE TRIGGER IF NOT EXISTS part_summary_ad AFTER DELETE ON task_cooperation BEGIN "
+    f"{_part_netted(_part_of('OLD', 'sqlite', '-'))}; END",
+    f"CREATE TRIGGER IF NOT EXISTS part_summary_au AFTER UPDATE OF {', '.join(_PART_KEYED)} ON task_cooperation "
+    f"BEGIN {_part_netted(_part_of('NEW', 'sqlite'), _part_of('OLD', 'sqlite', '-'))}; END",
+    f"CREATE TRIGGER IF NOT EXISTS part_summary_task_au AFTER UPDATE OF {', '.join(_PART_TASK_KEYED)} ON task "
+    f"BEGIN {_part_netted(_parts_of_task('NEW', 'sqlite'), _parts_of_task('OLD', 'sqlite', '-'))}; END",
+    "CREATE TRIGGER IF NOT EXISTS part_summary_task_bd BEFORE DELETE ON task BEGIN "
+    "DELETE FROM task_cooperation WHERE task_id = OLD.id; END",
+    f"CREATE TRIGGER IF NOT EXISTS part_summary_publish AFTER UPDATE OF published_at ON directive "
+    f"WHEN (OLD.published_at IS NULL) <> (NEW.published_at IS NULL) BEGIN "
+    f"{_part_netted(_parts_of_directive('sqlite'), _parts_of_directive('sqlite', '-', flip=True))}; END",
+]
+PART_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
+    "part_summary_publish", "part_summary_task_bd", "part_summary_task_au", "part_summary_au", "part_summary_ad",
+    "part_summary_ai")]
+
+
+def part_ddl(dialect: str) -> list[str]:
+    return PART_POSTGRES_DDL if dialect == "postgresql" else PART_SQLITE_DDL
+
+
+def part_drop_ddl(dialect: str) -> list[str]:
+    return PART_POSTGRES_DROP if dialect == "postgresql" else PART_SQLITE_DROP
+
+
+def part_rebuilt_sql(dialect: str) -> str:
+    """SQL: the part summary as recomputed from the parts and their tasks (the tests compare it with the kept one)."""
+    return _part_rows("p", "t", "FROM task_cooperation p JOIN task t ON t.id = p.task_id", dialect)
+
+
+def rebuild_parts(connection) -> None:
+    """Recompute the part summary from the parts and their tasks."""
+    connection.execute(text("DELETE FROM part_summary"))
+    connection.execute(text(_part_netted(part_rebuilt_sql(connection.dialect.name))))
+
+
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
 # metadata, once `task` and `directive` exist (the summary table, with no foreign key, may come first).
 @event.listens_for(db.metadata, "after_create")
 def _create_triggers(_target, connection, **_kw) -> None:
-    for statement in ddl(connection.dialect.name) + month_ddl(connection.dialect.name):
+    dialect = connection.dialect.name
+    for statement in ddl(dialect) + month_ddl(dialect) + part_ddl(dialect):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
 
 
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
-    for statement in month_drop_ddl(connection.dialect.name) + drop_ddl(connection.dialect.name):
+    dialect = connection.dialect.name
+    for statement in part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
         connection.execute(DDL(statement))

@@ -50,6 +50,9 @@ class CooperatingPart(db.Model):
 
     __table_args__ = (
         CheckConstraint("progress IS NULL OR (progress >= 0 AND progress <= 100)", name="progress_range"),
+        # Whether any part was added or done after a day (the part summary holds for that day only if none was).
+        Index("ix_task_cooperation_added_on", "added_on"),
+        Index("ix_task_cooperation_done_on", "done_on"),
     )
 
     @property
@@ -137,6 +140,8 @@ class Task(db.Model):
         # Whether any task was closed after a day (the task summary holds for that day only if none was).
         Index("ix_task_done_on", "done_on"),
         Index("ix_task_cancelled_on", "cancelled_on"),
+        # Whether any task counts only from a later day (the part summary holds for a day only if none does).
+        Index("ix_task_assigned_on", "assigned_on"),
     )
 
     def refresh_search(self) -> None:

@@ -41,7 +41,7 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import quote_plus
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
@@ -236,6 +236,17 @@ class Counts:
         statuses = [statuses] if isinstance(statuses, str) else list(statuses)
         query = "&".join(q for q in (view.query, encode_args({"status": statuses}), rest.query) if q)
         return QueryArgs.of({**view, "status": statuses, **rest}, query)
+
+    def link_query(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> str:
+        """The query string of `link(statuses)`, without building its args (a unit row writes a dozen)."""
+        if statuses is None:
+            query = self.__dict__.get("_all_query")
+            if query is None:
+                query = self.__dict__["_all_query"] = encode_args(list_args(self.filters))
+            return query
+        view, rest = self._args_but_status
+        statuses = [statuses] if isinstance(statuses, str) else statuses
+        return "&".join(q for q in (view.query, encode_args({"status": statuses}), rest.query) if q)
 
     @cached_property
     def _args_but_status(self) -> tuple[QueryArgs, QueryArgs]:
@@ -456,23 +467,27 @@ class DashboardStats:
                    .order_by(TaskTransfer.effective_on, TaskTransfer.id).limit(1).scalar_subquery())
         return func.coalesce(earlier, Task.lead_unit_id)
 
-    def by_unit(self) -> list[UnitRow]:
+    def by_unit(self, links: bool = True) -> list[UnitRow]:
         """Counts per lead unit (each task under the unit that led it on the day), in tree order.
 
         Before a unit change the former unit holds its tasks; from the change
         on, the successor does, and its row names the units it took over from.
+        Without `links`, the rows' counts keep the dashboard's filters and come in no order (the
+        rows by child unit add them up and link their own lists).
         """
         base = self.task_filters()
         grouped: dict[int, Counts] = {}
         rows = (self._summary_rows(by_unit=True) if self.from_summary
                 else self._grouped(base, self._holder().label("holder_id")))
+        unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
         for unit_id, status, n, soon in rows:
             if unit_id not in grouped:
-                unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
                 grouped[unit_id] = Counts(unit_filters)
             grouped[unit_id].add(status, n, int(soon or 0))
         units = self._units(list(grouped))
         taken = self._taken_over(base, list(grouped))
+        if not links:
+            return [UnitRow(units[unit_id], counts, taken.get(unit_id, [])) for unit_id, counts in grouped.items()]
         rows = []
         for unit_id, counts in grouped.items():
             counts.filters = replace(counts.filters, lead_unit=units[unit_id])
@@ -526,7 +541,10 @@ class DashboardStats:
             tops = list(self.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
             root = tops[0] if len(tops) == 1 else None
         base = self.task_filters()
-        leaves = self.by_unit()
+        leaves = self.by_unit(links=False)
+        if any(leaf.taken_over_from for leaf in leaves):  # the former units named in tree order
+            keys = self._tree_keys([leaf.unit for leaf in leaves])
+            leaves.sort(key=lambda leaf: keys[leaf.unit.id])
         root_id = root.id if root is not None else None
         children = {u.id: u for u in self._known_units.values() if u.parent_id == root_id}
         counts: dict[int, Counts] = {}
@@ -599,7 +617,20 @@ class DashboardStats:
         stmt = stmt.with_only_columns(*columns)
         if filters.status:
             stmt = stmt.where(status.in_(filters.status))
-        stmt = stmt.order_by(deadline.is_(None), deadline, Task.id).options(
+            if not self.historical and set(filters.status) <= set(OPEN_STATUSES):
+                # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
+                # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
+                stmt = stmt.where(Task.state.in_(("open", "submitted")))
+                if list(filters.status) == ["overdue"]:
+                    stmt = stmt.where(Task.deadline < self.day)
+        order = (deadline.is_(None), deadline, Task.id)
+        if limit is not None and not stream:
+            # A short list: the first ids first (no row joined to its unit, person and document before the
+            # cut), then those rows.
+            first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
+            stmt = stmt.where(Task.id.in_(select(first.c.id)))
+            limit = None
+        stmt = stmt.order_by(*order).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
         if stream:
             stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
@@ -746,10 +777,13 @@ class DashboardStats:
         """Per-directive status counts, newest directive first; returns (one page, number of directives)."""
         base = self.task_filters()
         stmt, _status = self._select(base)
-        ids = stmt.with_only_columns(Task.directive_id).distinct().subquery()
-        total = self.session.scalar(select(func.count()).select_from(ids)) or 0
+        # A directive is listed if one of its tasks is counted: probed per directive through the index on
+        # task.directive_id (never every task read to find their directives), the page walked newest first.
+        counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
+                         .correlate(Directive))
+        total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
         directives = self.session.scalars(
-            select(Directive).where(Directive.id.in_(select(ids.c.directive_id)))
+            select(Directive).where(counted)
             .order_by(Directive.issued_on.desc(), Directive.id.desc())
             .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
         if not directives:
@@ -781,6 +815,13 @@ class DashboardStats:
         today (tracker.rules.status.part_status_on); parts of cancelled
         tasks are left out.
         """
+        if within is None and self.parts_from_summary:
+            totals, grouped = PartCounts(), {}
+            for unit_id, status, n in task_summary.parts(self.session, self.today, lead_unit=self.scope_unit):
+                if status != "cancelled" and n:
+                    grouped.setdefault(unit_id, PartCounts()).add(status, n)
+                    totals.add(status, n)
+            return totals, self._part_rows(grouped)
         stmt, _status = self._select(self.task_filters() if within is None else self.task_filters(lead_unit=None))
         ids = stmt.with_only_columns(Task.id)
         query = (select(CooperatingPart.unit_id, part_status_sql(self.day).label("status"))
@@ -795,12 +836,23 @@ class DashboardStats:
                 select(sub.c.unit_id, sub.c.status, func.count()).group_by(sub.c.unit_id, sub.c.status)):
             grouped.setdefault(unit_id, PartCounts()).add(status, n)
             totals.add(status, n)
-        units = {u.id: u for u in self.session.scalars(select(Unit).where(Unit.id.in_(list(grouped))))}
+        return totals, self._part_rows(grouped)
+
+    def _part_rows(self, grouped: dict[int, PartCounts]) -> list[PartCounts]:
+        """The counts by cooperating unit, with their units, in tree order (those with no part left out)."""
+        units = self._units(list(grouped))
         for unit_id, counts in grouped.items():
             counts.unit = units[unit_id]
         keys = self._tree_keys(list(units.values()))
-        rows = sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
-        return totals, rows
+        return sorted((c for c in grouped.values() if c.total), key=lambda c: keys[c.unit.id])
+
+    @cached_property
+    def parts_from_summary(self) -> bool:
+        """True if the cooperating parts of the tasks the dashboard counts are read from the part summary
+        (tracker.models.summary.PartSummary): as `from_summary`, without a period (a part's row keeps its
+        own deadline, not its task's)."""
+        return (self.from_summary and self.filters.period.start is None and self.filters.period.end is None
+                and task_summary.parts_hold(self.session, self.today))
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""

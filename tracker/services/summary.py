@@ -20,9 +20,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import Task, TaskMonth, TaskSummary, Unit
+from tracker.models import CooperatingPart, PartSummary, Task, TaskMonth, TaskSummary, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
+from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
 
 USE = True  # the benchmark turns it off to measure the full computation beside it
@@ -147,3 +148,57 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
             result[day] = {"overdue": at + carried, "done_on_time": on_time, "done_late": late}
         carried += after
     return result
+
+
+def parts_hold(session, today: date) -> bool:
+    """True if, besides `holds`, no task counts from a later day than `today` and no cooperating part was
+    added or done after it (three index look-ups): then every part exists today and its row's kind is
+    its status (tracker.rules.status.part_status_on)."""
+    if not holds(session, today):
+        return False
+    for column in (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on):
+        if session.scalar(select(column).where(column > today).limit(1)) is not None:
+            return False
+    return True
+
+
+def part_status_sql(today: date):
+    """SQL: the status today of the parts of a part summary row."""
+    return case((PartSummary.kind != "open", PartSummary.kind),
+                (PartSummary.deadline_key >= today, "in_progress"),  # NO_DEADLINE too
+                else_="overdue")
+
+
+def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[int, str, int]]:
+    """Rows (cooperating unit id, status today, count) of the parts of the published tasks led in
+    `lead_unit`'s subtree (None: all); the caller has checked `parts_hold`."""
+    status = part_status_sql(today).label("status")
+    stmt = (select(PartSummary.unit_id, status, func.sum(PartSummary.n))
+            .where(PartSummary.n != 0, PartSummary.published.is_(True)))
+    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
+        stmt = stmt.where(PartSummary.lead_unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
+    return [(u, st, int(n or 0)) for u, st, n in session.execute(stmt.group_by(PartSummary.unit_id, status))]
+
+
+def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
+    """The counts by status (the status filter aside) of the task list `filters` shows `user`, read from
+    the summary when it can answer exactly, else None.
+
+    It can for users who see every task (admins, the leaders at the root of the only tree), the list of
+    every task (view "all") of published directives, narrowed by status and a lead unit's subtree at most,
+    today: then the list's tasks are the summary's published rows of that subtree.
+    """
+    from dataclasses import replace
+
+    if filters.lead_unit_only or not filters.published_only:
+        return None
+    if not answers_list(user, replace(filters, lead_unit=None, status=[], published_only=False), today):
+        return None
+    if not holds(session, today):
+        return None
+    counts = dict.fromkeys(STATUSES, 0)
+    # The due-soon window does not matter here: only the statuses are read.
+    for status, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
+        counts[status] += n
+    return counts

@@ -29,6 +29,7 @@ from tracker.rules import reach
 from tracker.rules.recurrence import Recurrence
 from tracker.rules.status import deadline_on, due_soon_flag, facts_of, part_facts_of, part_status_on, status_on
 from tracker.services import audit, recurrence, workflow
+from tracker.services import summary as task_summary
 from tracker.services.errors import ServiceError
 from tracker.services.planner import current_rules
 from tracker.services.queries import (
@@ -136,6 +137,12 @@ def _list_counts(filters: TaskFilters, day: date, limit: int) -> tuple[dict[str,
     paging, sorting and switching statuses count once, and a list opened again counts nothing.
     """
     def count() -> tuple[dict[str, int] | None, int]:
+        counts = task_summary.list_counts(db.session, current_user, filters, day)
+        if counts is not None:  # every task's list, or a unit's, for whoever sees every task: from the summary
+            matching = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
+            if sum(counts.values()) <= limit:
+                return counts, matching
+            return None, min(matching, limit + 1) if filters.status else limit + 1
         counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
         if counted:
             return counts, sum(n for status, n in counts.items() if not filters.status or status in filters.status)
