@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
@@ -53,6 +53,8 @@ class CooperatingPart(db.Model):
         # Whether any part was added or done after a day (the part summary holds for that day only if none was).
         Index("ix_task_cooperation_added_on", "added_on"),
         Index("ix_task_cooperation_done_on", "done_on"),
+        # A unit's cooperated tasks read from the index alone (a department's overdue list).
+        Index("ix_task_cooperation_unit_task", "unit_id", "task_id"),
     )
 
     @property
@@ -142,6 +144,9 @@ class Task(db.Model):
         Index("ix_task_cancelled_on", "cancelled_on"),
         # Whether any task counts only from a later day (the part summary holds for a day only if none does).
         Index("ix_task_assigned_on", "assigned_on"),
+        # The open tasks by id with their deadline: a unit's cooperated tasks joined to the overdue ones.
+        Index("ix_task_open_deadline", "id", "deadline", postgresql_where=text("state IN ('open', 'submitted')"),
+              sqlite_where=text("state IN ('open', 'submitted')")),
     )
 
     def refresh_search(self) -> None:

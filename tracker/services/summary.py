@@ -25,6 +25,7 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
+from tracker.services.sql import in_query
 
 USE = True  # the benchmark turns it off to measure the full computation beside it
 
@@ -202,3 +203,32 @@ def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
     for status, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
         counts[status] += n
     return counts
+
+
+def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
+    """True if the list of a unit's tasks (`view=unit`, or the unit filter alone; published only or not) surely holds more than
+    `limit` tasks whatever their status: the published tasks led in the unit's subtree, all visible to
+    `user` (the subtree lies in their reach), are more than `limit` (a sum over the summary's rows of
+    those units, instead of reading `limit` tasks). False means only "not known".
+    """
+    from dataclasses import replace
+
+    from tracker.services.queries import TaskFilters
+
+    if filters.view == "unit" and filters.unit is None:
+        unit = user.unit
+    elif filters.view == "all" and filters.unit is not None:
+        unit = filters.unit
+    else:
+        return False
+    as_of = None if filters.as_of == today else filters.as_of
+    if unit is None or replace(filters, view="all", unit=None, status=[], sort="deadline", as_of=as_of,
+                                               published_only=False) \
+            != TaskFilters():
+        return False
+    path = reach.reach_path(user)
+    if not (reach.is_admin(user) or unit.path.startswith(path) or reach_sql.subtree_is_everything(path)):
+        return False
+    led = select(TaskSummary.n).where(TaskSummary.published.is_(True), in_query(
+        TaskSummary.lead_unit_id, select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit

@@ -143,6 +143,9 @@ def _list_counts(filters: TaskFilters, day: date, limit: int) -> tuple[dict[str,
             if sum(counts.values()) <= limit:
                 return counts, matching
             return None, min(matching, limit + 1) if filters.status else limit + 1
+        if task_summary.unit_list_exceeds(db.session, current_user, filters, day, limit):
+            # A unit's list of more than `limit` tasks: not read to find it out (its matches are counted below).
+            return None, match_count(db.session, current_user, filters, day, limit) if filters.status else limit + 1
         counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
         if counted:
             return counts, sum(n for status, n in counts.items() if not filters.status or status in filters.status)
