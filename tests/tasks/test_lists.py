@@ -334,6 +334,23 @@ def test_few_rows_are_sorted_as_the_index_would(monkeypatch, login_as, titles, s
     assert len(walked) >= 2 and gathered == walked
 
 
+@pytest.mark.parametrize("who", ["nga.tt", "hai.nv"])
+def test_a_units_overdue_list_is_its_overdue_rows(monkeypatch, login_as, titles, who):
+    """The unit's overdue list (its overdue candidates alone, led or cooperated on) shows the very rows
+    its whole list marks overdue, counted alike, whether or not the status counts are skipped."""
+    from tracker.services import summary
+
+    user = login_as(who)
+    whole = doc(user.get("/tasks?view=unit&per_page=200"))
+    marked = sorted(" ".join(tr.xpath(".//td[@data-label='Task']/a")[0].text_content().split())
+                    for tr in whole.xpath("//table//tbody/tr")
+                    if "overdue" in " ".join(tr.xpath(".//td[@data-label='Status']")[0].text_content().split()))
+    overdue = user.get("/tasks?view=unit&status=overdue&per_page=200")
+    assert sorted(task_titles(overdue)) == marked
+    monkeypatch.setattr(summary, "unit_list_exceeds", lambda *a: True)
+    assert sorted(task_titles(user.get("/tasks?view=unit&status=overdue&per_page=200"))) == marked
+
+
 # --- what the list shows, said and exported (issue 17) ---------------------------------------------
 
 def test_filter_by_document_number_names_it_in_the_heading(login_as, titles, db):
