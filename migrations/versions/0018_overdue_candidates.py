@@ -6,16 +6,16 @@ parts (ix_task_cooperation_unit_task, read from the index alone) joined to
 the open tasks (ix_task_open_deadline, partial: open and submitted tasks,
 read from the index alone) with a deadline before the day.
 
-Revision ID: 0019
-Revises: 0017 (0018 once merged)
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-05 11:00:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019'
-down_revision = '0017'  # 0018 on main (another branch): re-chained at merge
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
