@@ -18,8 +18,12 @@ branch_labels = None
 depends_on = None
 
 
+POSTGRES_DDL = ["CREATE INDEX ix_search_doc_fts ON search_doc USING gin (to_tsvector('simple', folded))"]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_search_doc_fts"]  # (0019 stores the vector and indexes it otherwise)
+
+
 def upgrade():
-    from tracker.models.search import POSTGRES_DDL, SQLITE_DDL
+    from tracker.models.search import SQLITE_DDL
     from tracker.services.search import rebuild
 
     with op.batch_alter_table('attachment', schema=None) as batch_op:
@@ -40,13 +44,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_search_doc_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_doc_directive_id'), ['directive_id'], unique=False)
     bind = op.get_bind()
-    for statement in (POSTGRES_DDL if bind.dialect.name == "postgresql" else SQLITE_DDL):
+    for statement in (POSTGRES_DDL if bind.dialect.name == "postgresql" else SQLITE_DDL):  # as of this version
         op.execute(statement)
     rebuild(bind)
 
 
 def downgrade():
-    from tracker.models.search import POSTGRES_DROP, SQLITE_DROP
+    from tracker.models.search import SQLITE_DROP
 
     for statement in (POSTGRES_DROP if op.get_bind().dialect.name == "postgresql" else SQLITE_DROP):
         op.execute(statement)

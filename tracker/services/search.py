@@ -26,6 +26,10 @@ from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
 CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
+WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
+    "SELECT w.id FROM generate_series((SELECT max(id) FROM search_doc) >> 16, 0, -1) AS b(n) "
+    "CROSS JOIN LATERAL (SELECT id FROM search_doc WHERE (id >> 16) = b.n "
+    "AND vector @@ to_tsquery('simple', :query) ORDER BY id DESC) AS w LIMIT :limit")
 
 
 @dataclass
@@ -54,7 +58,7 @@ class Match:
 def _match(found: list[str]) -> Match:
     doc = SearchDoc.__table__
     if db.engine.dialect.name == "postgresql":
-        vector = func.to_tsvector(literal_column("'simple'"), doc.c.folded)
+        vector = literal_column("search_doc.vector")  # to_tsvector('simple', folded), stored (migration 0019)
         query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
         condition = vector.op("@@")(query)
         return Match(doc, condition, -func.ts_rank(vector, query, 1), doc.c.id,  # 1: longer texts weigh less
@@ -110,10 +114,11 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         return [], 0, False
     match = _match(found)
     if db.engine.dialect.name == "postgresql":
-        # The window's ids, read once from the GIN index's bitmap: "id + 0" keeps the planner from walking
-        # the primary key backwards with the match as a filter (millions of rows for words that are
-        # frequent only among older texts). The page then ranks and checks reach on these rows only.
-        ids = list(db.session.scalars(match.index_only.order_by((match.row_id + 0).desc()).limit(CANDIDATES)))
+        # The window's ids, found bucket by bucket (65,536 ids each), newest first, in the GIN index on
+        # (id >> 16, vector): a bucket's matches are read from the index, then only their own table pages,
+        # and the walk stops at the window (older matches are never read). The page then ranks and
+        # checks reach on these rows only.
+        ids = list(db.session.scalars(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}))
         truncated = len(ids) >= CANDIDATES
         rows = _page(user, match, page, per_page, ids=ids) if ids else []
     else:
