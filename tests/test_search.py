@@ -307,3 +307,29 @@ def test_the_page_says_more_when_the_count_stopped(login_as, monkeypatch):
     monkeypatch.setattr(service, "CANDIDATES", 3)
     body = login_as("nga.tt").get("/search", query_string={"q": "triển khai", "per_page": 2}).get_data(as_text=True)
     assert "Tổng cộng hơn" in body and 'rel="next"' in body
+
+
+@pytest.mark.postgres_only
+def test_the_stored_words_follow_every_write(login_as, db):
+    """PostgreSQL keeps each row's words (`vector`) with its text: rows of an ORM flush, of an edit, of the
+    Core inserts an import and a rebuild make; and what is found is found through them."""
+    from sqlalchemy import insert, text
+
+    from tracker.models.search import task_rows
+
+    def stale() -> int:
+        return db.session.scalar(text("SELECT count(*) FROM search_doc "
+                                      "WHERE vector IS DISTINCT FROM to_tsvector('simple', folded)"))
+
+    task = task_like(db, "Triển khai kế hoạch ứng dụng IPv6")
+    workflow.post_update(user(db, "lan.nt"), task, workflow.UpdateData(progress=10, results="Kiểm thử tường lửa"),
+                         today())
+    db.session.commit()
+    assert stale() == 0 and found_tasks("nga.tt", "tuong lua") == {task.id}
+    db.session.execute(text("UPDATE search_doc SET folded = 'san bay' WHERE kind = 'update'"))
+    db.session.execute(insert(SearchDoc), [{**row, "kind": "task", "ref_id": -1} for row in task_rows(
+        [(task.id, "Cảng hàng không", "Mở rộng sân đỗ")])])
+    assert stale() == 0
+    assert rebuild(db.session.connection()) > 0 and stale() == 0
+    db.session.commit()
+    assert found_tasks("nga.tt", "tuong lua") == {task.id}
