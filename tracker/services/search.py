@@ -13,7 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import and_, column, delete, exists, func, insert, literal_column, or_, select, table, text, true
+from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
+                        text, true)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from tracker.database import db
@@ -92,9 +94,14 @@ def _visible(user: User):
     # The task's own rule (task_visible_clause), written per row with the unit ids as literals: the
     # lists' form reads every cooperation of the reach into a hash first, where a search checks only a
     # window of a few thousand rows, each by the cooperation's primary key.
+    # Both are asked per row by primary key ("LIMIT 1" scalar subqueries: an EXISTS here would be planned
+    # as a hash of every published directive and of the reach's every cooperation, read for each search).
     task = Task.__table__
-    task_published = exists().where(Directive.id == task.c.directive_id, Directive.published_at.is_not(None))
-    task_coop = exists().where(task_cooperation.c.task_id == task.c.id, task_cooperation.c.unit_id.in_(ids))
+    task_published = (select(Directive.published_at).where(Directive.id == task.c.directive_id)
+                      .limit(1).scalar_subquery().is_not(None))
+    task_coop = (select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == task.c.id,
+                                                          task_cooperation.c.unit_id.in_(ids))
+                 .limit(1).scalar_subquery().is_not(None))
     task_seen = or_(task.c.issuing_unit_id.in_(ids), and_(task_published, or_(
         task.c.lead_unit_id.in_(ids), task.c.assignee_id == user.id, task_coop)))
     return or_(and_(doc.c.task_id.is_not(None), task_seen),
@@ -157,10 +164,12 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
 
 
 def _visible_matches(user: User, match: Match, floor: int | None, ids: list[int] | None = None):
-    """The visible matching rows: all, those from `floor` on, or (PostgreSQL) those of `ids`, known to match."""
+    """The visible matching rows: all, those from `floor` on, or (PostgreSQL) those of `ids`, known to match
+    (sent as one array, not as thousands of parameters)."""
     doc = SearchDoc.__table__
+    listed = doc.c.id == any_(bindparam("window", ids, type_=ARRAY(Integer))) if ids is not None else None
     stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(doc.c.id.in_(ids) if ids is not None else match.condition, _visible(user)))
+            .where(listed if ids is not None else match.condition, _visible(user)))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
