@@ -835,3 +835,27 @@ def test_work_followed_by_accountability_is_a_task_accountability_alone_is_not()
                 "chịu trách nhiệm trước UBND tỉnh về tình hình giải ngân chậm.")
     assert task.lead_unit is None and task.collective == "các chủ đầu tư"
     assert run("Kết luận như sau:\nThủ trưởng các cơ quan, đơn vị phải chịu trách nhiệm trước UBND tỉnh.") == []
+
+
+def test_a_force_or_a_group_addressed_with_no_unit_word_is_a_collective():
+    task = only("Chủ tịch UBND TP yêu cầu lực lượng công an mở đợt cao điểm tấn công các loại tội phạm.")
+    assert task.lead_unit is None and task.collective == "lực lượng công an"
+    task = only("Chủ tịch UBND tỉnh yêu cầu lực lượng công an toàn tỉnh, nắm chắc tình hình, kịp thời tham mưu cấp ủy.")
+    assert task.collective == "lực lượng công an toàn tỉnh"
+    task = only("Phó Chủ tịch UBND tỉnh yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc rút kinh nghiệm, "
+                "thực hiện ngay việc lập tiến độ thi công.")
+    assert task.collective == "nhà thầu các gói thầu đang chậm tiến độ"
+    # the group as the topic ("nhà thầu không đảm bảo tiến độ") is asked nothing: the task has no addressee
+    task = only("Chủ tịch UBND tỉnh chỉ đạo, nhà thầu thi công không đảm bảo tiến độ, cần xem điều chuyển khối lượng "
+                "giữa các nhà thầu.")
+    assert task.collective is None and task.lead_unit is None
+
+
+def test_a_report_back_settled_by_authority_or_in_a_sentence_of_its_own_continues_the_task():
+    text = ("UBND tỉnh yêu cầu Sở Xây dựng kiểm tra các công trình xây dựng không phép tại phường 8; giải quyết theo "
+            "thẩm quyền và báo cáo kết quả cho UBND tỉnh trước ngày 20/7.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 7, 20) and text[task.start:task.end].endswith("20/7")
+    text = ("Chủ tịch UBND huyện giao các xã, thị trấn phân công lãnh đạo trực bảo đảm an ninh trật tự trong thời "
+            "gian nghỉ Lễ. Kịp thời báo cáo những vấn đề phức tạp phát sinh về UBND huyện để chỉ đạo.")
+    assert len(run(text)) == 1

@@ -80,7 +80,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -104,7 +104,9 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
-_REPORT_BACK = re.compile(r"(?:tổng hợp,?\s+)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+# "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
+_REPORT_BACK = re.compile(
+    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
 _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
@@ -176,6 +178,13 @@ _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằ
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
+# A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
+# "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
+_LETTERS = re.compile(r"[^\W\d_]+")
+_BARE_GROUP = re.compile(
+    r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
+    r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng)(?!\w)"
+)
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
     r"(?:\(theo\s|theo\s+(?:báo|cổng|trang|nguồn|ttxvn|vtv|vov)|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
@@ -435,6 +444,9 @@ class _Extractor:
                 return m.start(), self._roles(mentions, end, b)
             # No unit named: "chỉ đạo khẩn trương hoàn thành ...", "đề nghị công ty tập trung ..."
             p = q = _skip_spaces(low, pos, b)
+            bare = self._bare_group(p, b)
+            if bare is not None:
+                return m.start(), bare
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             for _k in range(4):
@@ -449,6 +461,31 @@ class _Extractor:
                 if not word:
                     break
                 q = word.end()
+        return None
+
+    def _bare_group(self, p: int, b: int) -> _Roles | None:
+        """Read "lực lượng công an (toàn tỉnh,) <verb>", "nhà thầu <qualifiers> <verb>" at `p`: a collective."""
+        low = self.view.low
+        g = _BARE_GROUP.match(low, p, b)
+        if g is None:
+            return None
+        q = end = g.end()
+        for _k in range(9):
+            r = _skip_spaces(low, q, b)
+            if r < b and low[r] == ",":
+                r = _skip_spaces(low, r + 1, b)  # "lực lượng công an toàn tỉnh, nắm chắc tình hình ..."
+            if _ACTION.match(low, r, b) or _NO_ACTOR.match(low, r, b):
+                roles = _Roles(addressed=True, action_start=r)
+                roles.collective = self.view.text[p:end].strip(" ,")
+                return roles
+            if r > q and low[q:r].strip() == ",":
+                return None  # a comma not followed by the work: not an addressee
+            word = _LETTERS.match(low, r, b)
+            if not word:
+                return None
+            if word.group() in ("không", "chưa"):
+                return _Roles(addressed=True, action_start=p)  # "chỉ đạo, nhà thầu không đảm bảo tiến độ, cần ...": the topic
+            q = end = word.end()
         return None
 
     def _subject(self, a: int, b: int) -> _Roles | None:
@@ -800,7 +837,8 @@ class _Extractor:
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
-                    (cm is not None and _REPORT_BACK.match(text_low)) or _DETAIL_SENTENCE.match(text_low)))
+                    ((cm is not None or text_low.startswith("kịp thời")) and _REPORT_BACK.match(text_low))
+                    or _DETAIL_SENTENCE.match(text_low)))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
                     sentence_attach = True
