@@ -859,3 +859,16 @@ def test_a_report_back_settled_by_authority_or_in_a_sentence_of_its_own_continue
     text = ("Chủ tịch UBND huyện giao các xã, thị trấn phân công lãnh đạo trực bảo đảm an ninh trật tự trong thời "
             "gian nghỉ Lễ. Kịp thời báo cáo những vấn đề phức tạp phát sinh về UBND huyện để chỉ đạo.")
     assert len(run(text)) == 1
+
+
+def test_a_unit_named_the_core_force_that_leads_is_assigned_the_work():
+    task = only("UBND tỉnh ban hành công văn về đợt cao điểm. Theo đó, Công an tỉnh là lực lượng nòng cốt, chủ trì "
+                "phối hợp với các sở, ban, ngành, địa phương triển khai đồng bộ các biện pháp.")
+    assert task.lead_unit == "CAT"
+    # a unit's standing role alone assigns nothing
+    assert run("Kết luận như sau:\nSở Nội vụ là cơ quan thường trực của Hội đồng thi đua.") == []
+
+
+def test_a_requirement_put_first_is_a_noun_not_a_request():
+    assert run("Đợt cao điểm diễn ra sau sáp nhập, yêu cầu giữ vững ổn định chính trị và trật tự an toàn xã hội "
+               "trên địa bàn được đặt lên hàng đầu.") == []
