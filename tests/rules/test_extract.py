@@ -872,3 +872,10 @@ def test_a_unit_named_the_core_force_that_leads_is_assigned_the_work():
 def test_a_requirement_put_first_is_a_noun_not_a_request():
     assert run("Đợt cao điểm diễn ra sau sáp nhập, yêu cầu giữ vững ổn định chính trị và trật tự an toàn xã hội "
                "trên địa bàn được đặt lên hàng đầu.") == []
+
+
+def test_a_letter_sent_to_addressees_who_are_asked_to_act_keeps_them():
+    task = only("Cục Đường bộ Việt Nam vừa có văn bản gửi các Khu quản lý đường bộ, các Ban Quản lý dự án trực thuộc "
+                "yêu cầu đẩy nhanh giải ngân kinh phí bảo trì quốc lộ năm 2023.")
+    assert task.collective == "các Khu quản lý đường bộ, các Ban Quản lý dự án trực thuộc"
+    assert only("UBND tỉnh có văn bản gửi Sở Xây dựng đề nghị kiểm tra các công trình.").lead_unit == "SXD"

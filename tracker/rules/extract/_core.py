@@ -180,6 +180,7 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
+_SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _BARE_GROUP = re.compile(
     r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
@@ -437,6 +438,14 @@ class _Extractor:
                 pos = time.end()
             mentions, end = self._addressees(pos, b)
             if m.group() == "gửi":
+                # "văn bản gửi <addressees> yêu cầu <verb> ...": the addressees, named or not, are asked the work
+                ask = _SENT_ASKING.search(low, pos, min(b, pos + 300))
+                if ask and _ACTION.match(low, ask.end(), b) and not re.search(r"[.;:]|về việc", low[pos:ask.start()]):
+                    roles = self._roles(mentions, ask.start(), b) if mentions else _Roles(addressed=True)
+                    roles.action_start = ask.end()
+                    if roles.lead is None and not roles.collective:
+                        roles.collective = self.view.text[pos:ask.start()].strip(" ,")
+                    return m.start(), roles
                 if not mentions:
                     continue
                 roles = self._roles(mentions, end, b)
