@@ -879,3 +879,9 @@ def test_a_letter_sent_to_addressees_who_are_asked_to_act_keeps_them():
                 "yêu cầu đẩy nhanh giải ngân kinh phí bảo trì quốc lộ năm 2023.")
     assert task.collective == "các Khu quản lý đường bộ, các Ban Quản lý dự án trực thuộc"
     assert only("UBND tỉnh có văn bản gửi Sở Xây dựng đề nghị kiểm tra các công trình.").lead_unit == "SXD"
+
+
+def test_two_districts_sharing_one_head_are_lead_and_cooperating():
+    tasks = run("Công điện yêu cầu UBND huyện Duy Xuyên, Đại Lộc triển khai thực hiện chỉ đạo chống dịch; tạm dừng các "
+                "cuộc họp không cần thiết.")
+    assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("DUYXUYEN", ["DAILOC"])] * 2
