@@ -885,3 +885,13 @@ def test_two_districts_sharing_one_head_are_lead_and_cooperating():
     tasks = run("Công điện yêu cầu UBND huyện Duy Xuyên, Đại Lộc triển khai thực hiện chỉ đạo chống dịch; tạm dừng các "
                 "cuộc họp không cần thiết.")
     assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("DUYXUYEN", ["DAILOC"])] * 2
+
+
+def test_a_units_heading_with_its_first_item_on_the_same_line_then_bullets_keeps_that_item():
+    text = ("Chủ tịch UBND tỉnh yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện tập trung thực hiện các nhiệm vụ sau:\n\n"
+            "Sở Xây dựng: Theo dõi, đánh giá nguồn cung vật liệu xây dựng phục vụ các công trình trọng điểm.\n\n"
+            "- Chủ động tham mưu cho UBND tỉnh phương án dự trữ vật liệu xây dựng phục vụ các công trình trọng điểm.\n"
+            "- Phối hợp với Sở Tài chính theo dõi giá vật liệu xây dựng.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["SXD"] * 3
+    assert text[tasks[0].start:tasks[0].end].startswith("Sở Xây dựng: Theo dõi")

@@ -1031,6 +1031,8 @@ class _Extractor:
         if len(drafts) < 2:
             return drafts
         first = drafts[0]
+        if self.view.text[:first.start].rstrip().endswith(":"):
+            return drafts  # the first item of a list ("... các nhiệm vụ sau:\nSở Công Thương: Theo dõi ..."), no lead
         words = _content_words(self.view.fold[first.title_start:first.main_end])
         low = self.view.low
         sentence_start = max(low.rfind(".", 0, first.start), low.rfind("\n", 0, first.start)) + 1
