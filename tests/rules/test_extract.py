@@ -895,3 +895,12 @@ def test_a_units_heading_with_its_first_item_on_the_same_line_then_bullets_keeps
     tasks = run(text)
     assert [t.lead_unit for t in tasks] == ["SXD"] * 3
     assert text[tasks[0].start:tasks[0].end].startswith("Sở Xây dựng: Theo dõi")
+
+
+def test_an_official_with_two_titles_who_directs_two_bodies_is_one_task():
+    text = ("UBND tỉnh giao Giám đốc Sở Xây dựng, Phó Trưởng ban Thường trực Ban Chỉ đạo 389 chỉ đạo bộ phận thường "
+            "trực giúp việc của Ban Chỉ đạo; Đoàn kiểm tra liên ngành tỉnh có kế hoạch tăng cường kiểm tra thị trường.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("kiểm tra thị trường")
+    # a semicolon after work already told still separates two tasks
+    assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các công trình; Sở Tài chính bố trí kinh phí.")) == 2

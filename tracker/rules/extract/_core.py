@@ -617,12 +617,34 @@ class _Extractor:
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
             if before not in ends:
+                if self._objects_semicolon(i):
+                    spans.append((i - 1, i + 2))
                 continue
             k = bisect_right(newlines, i)
             after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
             if after:
                 spans.append((i - 1, i + 2))
         return spans
+
+    def _objects_semicolon(self, i: int) -> bool:
+        """Say whether the semicolon at `i` separates the objects of one "chỉ đạo / giao" ("... chỉ đạo bộ phận
+        thường trực giúp việc của BCĐ 389/ĐP; Đoàn kiểm tra liên ngành ... có kế hoạch ..."): no work is told
+        between the verb and the semicolon, and a capitalised name follows it, then the work."""
+        text, low = self.view.text, self.view.low
+        start = max(low.rfind(".", 0, i), low.rfind("\n", 0, i), low.rfind(";", 0, i)) + 1
+        verb = None
+        for verb in re.finditer(r"(?<!\w)(?:chỉ đạo|giao)\s+", low[start:i]):
+            pass
+        if verb is None:
+            return False
+        objects = low[start + verb.end():i]
+        if not objects.strip() or len(objects.split()) > 15 or _ACTION.search(objects.replace("giúp việc", "")):
+            return False
+        j = _skip_spaces(low, i + 1, len(low))
+        if j >= len(text) or not text[j].isupper():
+            return False
+        action = _ACTION.search(low, j, min(len(low), j + 200))
+        return action is not None and len(low[j:action.start()].split()) <= 15 and "." not in low[j:action.start()]
 
     # --- the pass over the clauses -----------------------------------------
 
