@@ -616,13 +616,11 @@ class _Extractor:
             before = i
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
-            if before not in ends:
-                if self._objects_semicolon(i):
-                    spans.append((i - 1, i + 2))
-                continue
-            k = bisect_right(newlines, i)
-            after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
-            if after:
+            after = None
+            if before in ends:
+                k = bisect_right(newlines, i)
+                after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
+            if after or self._objects_semicolon(i):
                 spans.append((i - 1, i + 2))
         return spans
 
@@ -638,7 +636,7 @@ class _Extractor:
         if verb is None:
             return False
         objects = low[start + verb.end():i]
-        if not objects.strip() or len(objects.split()) > 15 or _ACTION.search(objects.replace("giúp việc", "")):
+        if not objects.strip() or len(objects.split()) > 15 or _ACTION.search(re.sub(r"giúp việc|ban chỉ (?:đạo|huy)", "", objects)):
             return False
         j = _skip_spaces(low, i + 1, len(low))
         if j >= len(text) or not text[j].isupper():
