@@ -904,3 +904,14 @@ def test_an_official_with_two_titles_who_directs_two_bodies_is_one_task():
     assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("kiểm tra thị trường")
     # a semicolon after work already told still separates two tasks
     assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các công trình; Sở Tài chính bố trí kinh phí.")) == 2
+
+
+def test_a_lead_told_again_in_full_further_in_the_same_paragraph_is_one_task():
+    text = ("Thủ tướng yêu cầu Chủ tịch UBND thành phố Hội An khẩn trương chỉ đạo các lực lượng nỗ lực tìm kiếm các em "
+            "học sinh còn mất tích trong vụ đuối nước. Nội dung trên được đề cập tại Công điện số 118 của Thủ tướng. "
+            "Ngày 18/11, tại thành phố Hội An xảy ra vụ đuối nước nghiêm trọng. Công điện yêu cầu Chủ tịch UBND "
+            "thành phố Hội An khẩn trương chỉ đạo các lực lượng chức năng tiếp tục nỗ lực tìm kiếm các em học sinh "
+            "còn mất tích trong vụ đuối nước; hỗ trợ, thăm hỏi gia đình học sinh gặp nạn.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["HOIAN", "HOIAN"]
+    assert tasks[0].start > text.index("Công điện yêu cầu")

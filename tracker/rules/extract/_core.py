@@ -1062,6 +1062,11 @@ class _Extractor:
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
             same_para = later.para <= first.para
+            if same_para and later.sentence > first.sentence + 1 and later.roles.lead == first.roles.lead \
+                    and later.roles.lead is not None:
+                other = _content_words(self.view.fold[later.title_start:later.main_end])
+                if min(len(words), len(other)) >= 6 and len(words & other) >= 0.7 * min(len(words), len(other)):
+                    return drafts[1:]  # the lead's request told again, in full, further in the same paragraph
             if (same_para and not (announced and later.sentence > first.sentence)) \
                     or later.roles.lead != first.roles.lead \
                     or bool(later.roles.collective) != bool(first.roles.collective):
