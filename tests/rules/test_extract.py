@@ -915,3 +915,12 @@ def test_a_lead_told_again_in_full_further_in_the_same_paragraph_is_one_task():
     tasks = run(text)
     assert [t.lead_unit for t in tasks] == ["HOIAN", "HOIAN"]
     assert tasks[0].start > text.index("Công điện yêu cầu")
+
+
+def test_a_group_as_subject_after_a_connector_is_a_task():
+    tasks = run("Yêu cầu các sở, ngành liên quan tăng cường đối thoại, vận động người dân bàn giao mặt bằng. Đồng thời, "
+                "nhà thầu tập trung nhân lực, thiết bị nhằm sớm hoàn thành các khu tái định cư theo tiến độ cam kết.")
+    assert [t.collective for t in tasks] == ["các sở, ngành liên quan", "nhà thầu"]
+    # with no connector, a group that is doing the work is reported, not asked
+    assert len(run("Yêu cầu các sở, ngành liên quan tăng cường đối thoại với người dân. Nhà thầu tập trung nhân lực "
+                   "thi công ngày đêm.")) == 1

@@ -833,7 +833,9 @@ class _Extractor:
                 mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
             subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
-                                              or self._topic_subject(body, b))
+                                              or self._topic_subject(body, b)
+                                              # "Đồng thời, nhà thầu tập trung nhân lực ...": a group as subject
+                                              or (self._bare_group(body, b) if cm is not None else None))
             roles = directive[1] if directive else subject
 
             components = False
