@@ -924,3 +924,9 @@ def test_a_group_as_subject_after_a_connector_is_a_task():
     # with no connector, a group that is doing the work is reported, not asked
     assert len(run("Yêu cầu các sở, ngành liên quan tăng cường đối thoại với người dân. Nhà thầu tập trung nhân lực "
                    "thi công ngày đêm.")) == 1
+
+
+def test_a_month_followed_by_the_months_after_it_is_no_deadline():
+    task = only("Giao Sở Xây dựng tập trung thực hiện các nhiệm vụ trong tháng 6 và các tháng tiếp theo.")
+    assert task.deadline is None
+    assert only("Giao Sở Xây dựng hoàn thành các nhiệm vụ trong tháng 6.").deadline == date(2020, 6, 30)
