@@ -930,3 +930,12 @@ def test_a_month_followed_by_the_months_after_it_is_no_deadline():
     task = only("Giao Sở Xây dựng tập trung thực hiện các nhiệm vụ trong tháng 6 và các tháng tiếp theo.")
     assert task.deadline is None
     assert only("Giao Sở Xây dựng hoàn thành các nhiệm vụ trong tháng 6.").deadline == date(2020, 6, 30)
+
+
+def test_a_group_listed_by_its_sectors_then_assigned_in_the_passive_is_a_task():
+    tasks = run("Theo đó, Công an tỉnh chủ trì triển khai các biện pháp. Các lực lượng quân sự, quản lý thị trường, "
+                "giáo dục, y tế... được giao nhiệm vụ phối hợp chặt chẽ với Công an tỉnh trong bảo vệ mục tiêu trọng điểm.")
+    assert [t.collective for t in tasks] == [None, "Các lực lượng quân sự, quản lý thị trường, giáo dục, y tế"]
+    # what was assigned before and is done now is told, not assigned
+    assert len(run("Theo đó, Công an tỉnh chủ trì triển khai các biện pháp. Các lực lượng quân sự, y tế đã được giao "
+                   "nhiệm vụ từ đầu năm.")) == 1

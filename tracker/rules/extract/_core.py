@@ -180,6 +180,7 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
+_ASSIGNED = re.compile(r"(?<!\w)được giao(?:\s+nhiệm vụ)?\s+")
 _SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _BARE_GROUP = re.compile(
@@ -474,6 +475,24 @@ class _Extractor:
                     break
                 q = word.end()
         return None
+
+    def _assigned_group(self, a: int, b: int) -> _Roles | None:
+        """Read "Các lực lượng quân sự, quản lý thị trường, y tế... được giao nhiệm vụ phối hợp ...": a group
+        listed by its sectors, then assigned in the passive; the list is the collective."""
+        low = self.view.low
+        if not low.startswith("các ", a):
+            return None
+        m = _ASSIGNED.search(low, a, min(b, a + 250))
+        if m is None:
+            return None
+        subject = low[a:m.start()]
+        if len(subject.split()) > 30 or "," not in subject or re.search(r"[;:]|(?<!\w)(?:đã|đang|sẽ|và)(?!\w)", subject):
+            return None
+        if not _ACTION.match(low, m.end(), b):
+            return None
+        roles = _Roles(addressed=True, action_start=m.end())
+        roles.collective = self.view.text[a:m.start()].strip(" ,.…")
+        return roles
 
     def _bare_group(self, p: int, b: int) -> _Roles | None:
         """Read "lực lượng công an (toàn tỉnh,) <verb>", "nhà thầu <qualifiers> <verb>" at `p`: a collective."""
@@ -835,7 +854,8 @@ class _Extractor:
             subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
                                               or self._topic_subject(body, b)
                                               # "Đồng thời, nhà thầu tập trung nhân lực ...": a group as subject
-                                              or (self._bare_group(body, b) if cm is not None else None))
+                                              or (self._bare_group(body, b) if cm is not None else None)
+                                              or self._assigned_group(body, b))
             roles = directive[1] if directive else subject
 
             components = False
