@@ -111,7 +111,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    topic ("nhà thầu không đảm bảo tiến độ, cần ..."). "UBND huyện A, B" shares
    its head: B is a second addressee. "<unit> là lực lượng nòng cốt, chủ trì
    ..." gives the unit the work; "yêu cầu ... được đặt lên hàng đầu" is a
-   noun. A semicolon between the objects of one "chỉ đạo / giao" (an official
+   noun. A group listed by its sectors then assigned in the passive ("Các
+   lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
+   collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
    with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
