@@ -835,3 +835,107 @@ def test_work_followed_by_accountability_is_a_task_accountability_alone_is_not()
                 "chịu trách nhiệm trước UBND tỉnh về tình hình giải ngân chậm.")
     assert task.lead_unit is None and task.collective == "các chủ đầu tư"
     assert run("Kết luận như sau:\nThủ trưởng các cơ quan, đơn vị phải chịu trách nhiệm trước UBND tỉnh.") == []
+
+
+def test_a_force_or_a_group_addressed_with_no_unit_word_is_a_collective():
+    task = only("Chủ tịch UBND TP yêu cầu lực lượng công an mở đợt cao điểm tấn công các loại tội phạm.")
+    assert task.lead_unit is None and task.collective == "lực lượng công an"
+    task = only("Chủ tịch UBND tỉnh yêu cầu lực lượng công an toàn tỉnh, nắm chắc tình hình, kịp thời tham mưu cấp ủy.")
+    assert task.collective == "lực lượng công an toàn tỉnh"
+    task = only("Phó Chủ tịch UBND tỉnh yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc rút kinh nghiệm, "
+                "thực hiện ngay việc lập tiến độ thi công.")
+    assert task.collective == "nhà thầu các gói thầu đang chậm tiến độ"
+    # the group as the topic ("nhà thầu không đảm bảo tiến độ") is asked nothing: the task has no addressee
+    task = only("Chủ tịch UBND tỉnh chỉ đạo, nhà thầu thi công không đảm bảo tiến độ, cần xem điều chuyển khối lượng "
+                "giữa các nhà thầu.")
+    assert task.collective is None and task.lead_unit is None
+
+
+def test_a_report_back_settled_by_authority_or_in_a_sentence_of_its_own_continues_the_task():
+    text = ("UBND tỉnh yêu cầu Sở Xây dựng kiểm tra các công trình xây dựng không phép tại phường 8; giải quyết theo "
+            "thẩm quyền và báo cáo kết quả cho UBND tỉnh trước ngày 20/7.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 7, 20) and text[task.start:task.end].endswith("20/7")
+    text = ("Chủ tịch UBND huyện giao các xã, thị trấn phân công lãnh đạo trực bảo đảm an ninh trật tự trong thời "
+            "gian nghỉ Lễ. Kịp thời báo cáo những vấn đề phức tạp phát sinh về UBND huyện để chỉ đạo.")
+    assert len(run(text)) == 1
+
+
+def test_a_unit_named_the_core_force_that_leads_is_assigned_the_work():
+    task = only("UBND tỉnh ban hành công văn về đợt cao điểm. Theo đó, Công an tỉnh là lực lượng nòng cốt, chủ trì "
+                "phối hợp với các sở, ban, ngành, địa phương triển khai đồng bộ các biện pháp.")
+    assert task.lead_unit == "CAT"
+    # a unit's standing role alone assigns nothing
+    assert run("Kết luận như sau:\nSở Nội vụ là cơ quan thường trực của Hội đồng thi đua.") == []
+
+
+def test_a_requirement_put_first_is_a_noun_not_a_request():
+    assert run("Đợt cao điểm diễn ra sau sáp nhập, yêu cầu giữ vững ổn định chính trị và trật tự an toàn xã hội "
+               "trên địa bàn được đặt lên hàng đầu.") == []
+
+
+def test_a_letter_sent_to_addressees_who_are_asked_to_act_keeps_them():
+    task = only("Cục Đường bộ Việt Nam vừa có văn bản gửi các Khu quản lý đường bộ, các Ban Quản lý dự án trực thuộc "
+                "yêu cầu đẩy nhanh giải ngân kinh phí bảo trì quốc lộ năm 2023.")
+    assert task.collective == "các Khu quản lý đường bộ, các Ban Quản lý dự án trực thuộc"
+    assert only("UBND tỉnh có văn bản gửi Sở Xây dựng đề nghị kiểm tra các công trình.").lead_unit == "SXD"
+
+
+def test_two_districts_sharing_one_head_are_lead_and_cooperating():
+    tasks = run("Công điện yêu cầu UBND huyện Duy Xuyên, Đại Lộc triển khai thực hiện chỉ đạo chống dịch; tạm dừng các "
+                "cuộc họp không cần thiết.")
+    assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("DUYXUYEN", ["DAILOC"])] * 2
+
+
+def test_a_units_heading_with_its_first_item_on_the_same_line_then_bullets_keeps_that_item():
+    text = ("Chủ tịch UBND tỉnh yêu cầu Giám đốc các sở, Chủ tịch UBND các huyện tập trung thực hiện các nhiệm vụ sau:\n\n"
+            "Sở Xây dựng: Theo dõi, đánh giá nguồn cung vật liệu xây dựng phục vụ các công trình trọng điểm.\n\n"
+            "- Chủ động tham mưu cho UBND tỉnh phương án dự trữ vật liệu xây dựng phục vụ các công trình trọng điểm.\n"
+            "- Phối hợp với Sở Tài chính theo dõi giá vật liệu xây dựng.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["SXD"] * 3
+    assert text[tasks[0].start:tasks[0].end].startswith("Sở Xây dựng: Theo dõi")
+
+
+def test_an_official_with_two_titles_who_directs_two_bodies_is_one_task():
+    text = ("UBND tỉnh giao Giám đốc Sở Xây dựng, Phó Trưởng ban Thường trực Ban Chỉ đạo 389 chỉ đạo bộ phận thường "
+            "trực giúp việc của Ban Chỉ đạo; Đoàn kiểm tra liên ngành tỉnh có kế hoạch tăng cường kiểm tra thị trường.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("kiểm tra thị trường")
+    # a semicolon after work already told still separates two tasks
+    assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các công trình; Sở Tài chính bố trí kinh phí.")) == 2
+
+
+def test_a_lead_told_again_in_full_further_in_the_same_paragraph_is_one_task():
+    text = ("Thủ tướng yêu cầu Chủ tịch UBND thành phố Hội An khẩn trương chỉ đạo các lực lượng nỗ lực tìm kiếm các em "
+            "học sinh còn mất tích trong vụ đuối nước. Nội dung trên được đề cập tại Công điện số 118 của Thủ tướng. "
+            "Ngày 18/11, tại thành phố Hội An xảy ra vụ đuối nước nghiêm trọng. Công điện yêu cầu Chủ tịch UBND "
+            "thành phố Hội An khẩn trương chỉ đạo các lực lượng chức năng tiếp tục nỗ lực tìm kiếm các em học sinh "
+            "còn mất tích trong vụ đuối nước; hỗ trợ, thăm hỏi gia đình học sinh gặp nạn.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["HOIAN", "HOIAN"]
+    assert tasks[0].start > text.index("Công điện yêu cầu")
+
+
+def test_a_group_as_subject_after_a_connector_is_a_task():
+    tasks = run("Yêu cầu các sở, ngành liên quan tăng cường đối thoại, vận động người dân bàn giao mặt bằng. Đồng thời, "
+                "nhà thầu tập trung nhân lực, thiết bị nhằm sớm hoàn thành các khu tái định cư theo tiến độ cam kết.")
+    assert [t.collective for t in tasks] == ["các sở, ngành liên quan", "nhà thầu"]
+    # with no connector, a group that is doing the work is reported, not asked
+    assert len(run("Yêu cầu các sở, ngành liên quan tăng cường đối thoại với người dân. Nhà thầu tập trung nhân lực "
+                   "thi công ngày đêm.")) == 1
+
+
+def test_a_month_followed_by_the_months_after_it_is_no_deadline():
+    task = only("Giao Sở Xây dựng tập trung thực hiện các nhiệm vụ trong tháng 6 và các tháng tiếp theo.")
+    assert task.deadline is None
+    assert only("Giao Sở Xây dựng hoàn thành các nhiệm vụ trong tháng 6.").deadline == date(2020, 6, 30)
+
+
+def test_a_group_listed_by_its_sectors_then_assigned_in_the_passive_is_a_task():
+    tasks = run("Theo đó, Công an tỉnh chủ trì triển khai các biện pháp. Các lực lượng quân sự, quản lý thị trường, "
+                "giáo dục, y tế... được giao nhiệm vụ phối hợp chặt chẽ với Công an tỉnh trong bảo vệ mục tiêu trọng điểm.")
+    assert [t.collective for t in tasks] == [None, "Các lực lượng quân sự, quản lý thị trường, giáo dục, y tế"]
+    # what was assigned before and is done now is told, not assigned
+    assert len(run("Theo đó, Công an tỉnh chủ trì triển khai các biện pháp. Các lực lượng quân sự, y tế đã được giao "
+                   "nhiệm vụ từ đầu năm.")) == 1

@@ -40,9 +40,10 @@ The rules, in order (plain rules and the registry, no NLP package):
    the paragraph under it are one task; after ";" the evaluation of a
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
    and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
-   does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...") or
-   a report back or detail in a sentence of its own ("Đồng thời, báo cáo đề
-   xuất ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
+   does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...",
+   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or a report back or
+   detail in a sentence of its own ("Đồng thời, báo cáo đề xuất ...", "Kịp
+   thời báo cáo ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
    to work is a line cut off, not a headline. Work followed by "và phải chịu
    trách nhiệm trước ..." stays a task; that accountability alone is none.
    Also not tasks: an item that only has units cooperate with the lead of
@@ -68,7 +69,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
    captions; a news lead the body repeats, or one announcing a letter to
-   collectives whose details follow ("Theo đó, ..."); a proposal upward to
+   collectives whose details follow ("Theo đó, ..."), or told again in full
+   further in the same paragraph; the first item of a list ("... sau:\n Sở X:
+   Theo dõi ...") is never such a lead; a proposal upward to
    assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
    committee's task nor the unit's; a reference ("; chỉ đạo của Thủ tướng
    tại Chỉ thị số ..."); the closing "Đề nghị đơn vị quan tâm thực hiện"; in a
@@ -100,7 +103,18 @@ The rules, in order (plain rules and the registry, no NLP package):
    between commas ("chỉ đạo, trong thời gian tới, các chủ đầu tư ..."). A
    cable or letter sent to its addressees who are then to act ("có công
    điện gửi UBND các tỉnh ... quan tâm chỉ đạo ...") assigns them work; one
-   sent "về việc ..." only names its subject. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   sent "về việc ..." only names its subject, and one "gửi <addressees> yêu
+   cầu <verb>" keeps its addressees, named or not. A force or a group
+   addressed with no unit word ("yêu cầu lực lượng công an (toàn tỉnh,) ...",
+   "nhà thầu các gói thầu đang chậm tiến độ ...", "Đồng thời, nhà thầu tập
+   trung ...") is a collective read up to its verb, unless it is only the
+   topic ("nhà thầu không đảm bảo tiến độ, cần ..."). "UBND huyện A, B" shares
+   its head: B is a second addressee. "<unit> là lực lượng nòng cốt, chủ trì
+   ..." gives the unit the work; "yêu cầu ... được đặt lên hàng đầu" is a
+   noun. A group listed by its sectors then assigned in the passive ("Các
+   lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
+   collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
+   with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
    proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
@@ -116,7 +130,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    (`add_working_days` for "ngày làm việc"), or ongoing for "thường xuyên",
    "định kỳ", "hằng năm"; `recurrence` where the text repeats the work
    ("hằng tháng", "trước ngày 20 hằng tháng", "hằng quý", "6 tháng, năm",
-   "hằng năm"), with no single deadline. A deadline written before the work
+   "hằng năm"), with no single deadline. A month followed by "và các tháng tiếp theo" is
+   no deadline. A deadline written before the work
    in an assignment's first clause ("... trong tháng 12/2011 trình ...;
    lập ...") covers its later items. A deadline written after a task, in its own
    sentence ("Thời gian hoàn thành trước ngày ..."), applies to every task of

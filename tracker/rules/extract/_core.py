@@ -80,7 +80,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -104,7 +104,9 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
-_REPORT_BACK = re.compile(r"(?:tổng hợp,?\s+)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+# "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
+_REPORT_BACK = re.compile(
+    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
 _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
@@ -176,6 +178,15 @@ _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằ
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
+# A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
+# "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
+_ASSIGNED = re.compile(r"(?<!\w)được giao(?:\s+nhiệm vụ)?\s+")
+_SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_BARE_GROUP = re.compile(
+    r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
+    r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng)(?!\w)"
+)
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
     r"(?:\(theo\s|theo\s+(?:báo|cổng|trang|nguồn|ttxvn|vtv|vov)|xem chi tiết|tác giả|nguồn\s*:|các tin khác|cập nhật(?:\s+lúc|\s*:|\s+ngày\s+\d)|đăng ngày|"
@@ -221,6 +232,7 @@ _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với s�
 _SUBJECT_GAP = re.compile(
     r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn)(?:,?\s+(?:nhiệm vụ|quyền hạn))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
+    r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
@@ -404,6 +416,8 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
                 continue
+            if m.group().startswith("yêu cầu") and re.search(r"(?<!\w)được đặt (?:lên hàng đầu|ra)(?!\w)", low[m.end():b]):
+                continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
                 continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
@@ -425,6 +439,14 @@ class _Extractor:
                 pos = time.end()
             mentions, end = self._addressees(pos, b)
             if m.group() == "gửi":
+                # "văn bản gửi <addressees> yêu cầu <verb> ...": the addressees, named or not, are asked the work
+                ask = _SENT_ASKING.search(low, pos, min(b, pos + 300))
+                if ask and _ACTION.match(low, ask.end(), b) and not re.search(r"[.;:]|về việc", low[pos:ask.start()]):
+                    roles = self._roles(mentions, ask.start(), b) if mentions else _Roles(addressed=True)
+                    roles.action_start = ask.end()
+                    if roles.lead is None and not roles.collective:
+                        roles.collective = self.view.text[pos:ask.start()].strip(" ,")
+                    return m.start(), roles
                 if not mentions:
                     continue
                 roles = self._roles(mentions, end, b)
@@ -435,6 +457,9 @@ class _Extractor:
                 return m.start(), self._roles(mentions, end, b)
             # No unit named: "chỉ đạo khẩn trương hoàn thành ...", "đề nghị công ty tập trung ..."
             p = q = _skip_spaces(low, pos, b)
+            bare = self._bare_group(p, b)
+            if bare is not None:
+                return m.start(), bare
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             for _k in range(4):
@@ -449,6 +474,49 @@ class _Extractor:
                 if not word:
                     break
                 q = word.end()
+        return None
+
+    def _assigned_group(self, a: int, b: int) -> _Roles | None:
+        """Read "Các lực lượng quân sự, quản lý thị trường, y tế... được giao nhiệm vụ phối hợp ...": a group
+        listed by its sectors, then assigned in the passive; the list is the collective."""
+        low = self.view.low
+        if not low.startswith("các ", a):
+            return None
+        m = _ASSIGNED.search(low, a, min(b, a + 250))
+        if m is None:
+            return None
+        subject = low[a:m.start()]
+        if len(subject.split()) > 30 or "," not in subject or re.search(r"[;:]|(?<!\w)(?:đã|đang|sẽ|và)(?!\w)", subject):
+            return None
+        if not _ACTION.match(low, m.end(), b):
+            return None
+        roles = _Roles(addressed=True, action_start=m.end())
+        roles.collective = self.view.text[a:m.start()].strip(" ,.…")
+        return roles
+
+    def _bare_group(self, p: int, b: int) -> _Roles | None:
+        """Read "lực lượng công an (toàn tỉnh,) <verb>", "nhà thầu <qualifiers> <verb>" at `p`: a collective."""
+        low = self.view.low
+        g = _BARE_GROUP.match(low, p, b)
+        if g is None:
+            return None
+        q = end = g.end()
+        for _k in range(9):
+            r = _skip_spaces(low, q, b)
+            if r < b and low[r] == ",":
+                r = _skip_spaces(low, r + 1, b)  # "lực lượng công an toàn tỉnh, nắm chắc tình hình ..."
+            if _ACTION.match(low, r, b) or _NO_ACTOR.match(low, r, b):
+                roles = _Roles(addressed=True, action_start=r)
+                roles.collective = self.view.text[p:end].strip(" ,")
+                return roles
+            if r > q and low[q:r].strip() == ",":
+                return None  # a comma not followed by the work: not an addressee
+            word = _LETTERS.match(low, r, b)
+            if not word:
+                return None
+            if word.group() in ("không", "chưa"):
+                return _Roles(addressed=True, action_start=p)  # "chỉ đạo, nhà thầu không đảm bảo tiến độ, cần ...": the topic
+            q = end = word.end()
         return None
 
     def _subject(self, a: int, b: int) -> _Roles | None:
@@ -567,13 +635,33 @@ class _Extractor:
             before = i
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
-            if before not in ends:
-                continue
-            k = bisect_right(newlines, i)
-            after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
-            if after:
+            after = None
+            if before in ends:
+                k = bisect_right(newlines, i)
+                after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
+            if after or self._objects_semicolon(i):
                 spans.append((i - 1, i + 2))
         return spans
+
+    def _objects_semicolon(self, i: int) -> bool:
+        """Say whether the semicolon at `i` separates the objects of one "chỉ đạo / giao" ("... chỉ đạo bộ phận
+        thường trực giúp việc của BCĐ 389/ĐP; Đoàn kiểm tra liên ngành ... có kế hoạch ..."): no work is told
+        between the verb and the semicolon, and a capitalised name follows it, then the work."""
+        text, low = self.view.text, self.view.low
+        start = max(low.rfind(".", 0, i), low.rfind("\n", 0, i), low.rfind(";", 0, i)) + 1
+        verb = None
+        for verb in re.finditer(r"(?<!\w)(?:chỉ đạo|giao)\s+", low[start:i]):
+            pass
+        if verb is None:
+            return False
+        objects = low[start + verb.end():i]
+        if not objects.strip() or len(objects.split()) > 15 or _ACTION.search(re.sub(r"giúp việc|ban chỉ (?:đạo|huy)", "", objects)):
+            return False
+        j = _skip_spaces(low, i + 1, len(low))
+        if j >= len(text) or not text[j].isupper():
+            return False
+        action = _ACTION.search(low, j, min(len(low), j + 200))
+        return action is not None and len(low[j:action.start()].split()) <= 15 and "." not in low[j:action.start()]
 
     # --- the pass over the clauses -----------------------------------------
 
@@ -764,7 +852,10 @@ class _Extractor:
                 mode, prev_in_task = "none", False  # "1. Công tác chỉ đạo, điều hành": what was done
                 continue
             subject = None if directive else (self._subject(body, b) or self._modal_subject(body, b)
-                                              or self._topic_subject(body, b))
+                                              or self._topic_subject(body, b)
+                                              # "Đồng thời, nhà thầu tập trung nhân lực ...": a group as subject
+                                              or (self._bare_group(body, b) if cm is not None else None)
+                                              or self._assigned_group(body, b))
             roles = directive[1] if directive else subject
 
             components = False
@@ -800,7 +891,8 @@ class _Extractor:
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
-                    (cm is not None and _REPORT_BACK.match(text_low)) or _DETAIL_SENTENCE.match(text_low)))
+                    ((cm is not None or text_low.startswith("kịp thời")) and _REPORT_BACK.match(text_low))
+                    or _DETAIL_SENTENCE.match(text_low)))
             ):
                 if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
                     sentence_attach = True
@@ -981,6 +1073,8 @@ class _Extractor:
         if len(drafts) < 2:
             return drafts
         first = drafts[0]
+        if self.view.text[:first.start].rstrip().endswith(":"):
+            return drafts  # the first item of a list ("... các nhiệm vụ sau:\nSở Công Thương: Theo dõi ..."), no lead
         words = _content_words(self.view.fold[first.title_start:first.main_end])
         low = self.view.low
         sentence_start = max(low.rfind(".", 0, first.start), low.rfind("\n", 0, first.start)) + 1
@@ -990,6 +1084,11 @@ class _Extractor:
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
             same_para = later.para <= first.para
+            if same_para and later.sentence > first.sentence + 1 and later.roles.lead == first.roles.lead \
+                    and later.roles.lead is not None:
+                other = _content_words(self.view.fold[later.title_start:later.main_end])
+                if min(len(words), len(other)) >= 6 and len(words & other) >= 0.7 * min(len(words), len(other)):
+                    return drafts[1:]  # the lead's request told again, in full, further in the same paragraph
             if (same_para and not (announced and later.sentence > first.sentence)) \
                     or later.roles.lead != first.roles.lead \
                     or bool(later.roles.collective) != bool(first.roles.collective):

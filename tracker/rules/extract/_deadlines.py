@@ -120,6 +120,9 @@ def _is_before(lead: str) -> bool:
     return lead.strip().startswith("truoc")
 
 
+_AND_AFTER = re.compile(r"\s+va\s+(?:cac|nhung)\s+(?:thang|quy|nam)\s+(?:tiep\s+theo|sau)")
+
+
 def find_deadline(
     folded: str,
     issued_on: date | None,
@@ -150,6 +153,8 @@ def find_deadline(
         year, month = _year_of(m.group("y"), issued_on), int(m.group("m"))
         if year is None or not 1 <= month <= 12:
             continue
+        if _AND_AFTER.match(folded, m.end()):
+            continue  # "trong tháng 5 và các tháng tiếp theo": the work goes on, the month is no deadline
         due = _last_day(year, month)
         if _is_before(m.group("lead")):
             due = date(year, month, 1) - timedelta(days=1)

@@ -80,6 +80,8 @@ _LIST_HEAD = re.compile(
     r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+(?:ly|tam))|phong)"
     r"(?:\s*:\s*|(?(plural)\s+(?=[a-z0-9])|(?!)))"
 )  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các")
+# "UBND huyện Quang Bình, Bắc Quang": one head shared by two or more named districts.
+_SHARED_HEAD = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?P<head>huyen|thi\s+xa|thanh\s+pho)\s+(?=[a-z0-9])")
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 _UNKNOWN_HEAD = re.compile(
@@ -275,6 +277,16 @@ class UnitMatcher:
                 if free(start, b):
                     take(Mention(start, b, "unit", (code,), view.text[start:b],
                                  self.units[code].kind == "province"))
+
+        for m in _SHARED_HEAD.finditer(view.fold):
+            if taken[m.start()]:
+                continue
+            nl = view.fold.find("\n", m.end())
+            items = self._list_items(view, m.group("head"), m.end(), nl if nl >= 0 else len(view))
+            if len(items) >= 2 and free(m.start(), items[-1][1]):
+                for k, (a, b, code) in enumerate(items):
+                    start = m.start() if k == 0 else a
+                    take(Mention(start, b, "unit", (code,), view.text[start:b], self.units[code].kind == "province"))
 
         if self._unit_re is not None:
             for m in self._unit_re.finditer(view.fold):
