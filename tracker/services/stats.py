@@ -789,6 +789,17 @@ class DashboardStats:
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
                     in_force < day)
 
+    @property
+    def _directives_from_summary(self) -> bool:
+        """True if the number of directives listed is read from tracker.models.summary.DirectiveLed: for a user
+        who sees every task, the whole tree's dashboard of today without filters (every task led counts)."""
+        f = self.filters
+        everything = reach.is_admin(self.user) or reach_sql.subtree_is_everything(reach.reach_path(self.user))
+        return (task_summary.USE and everything and self.day == self.today
+                and (self.scope_unit is None or reach_sql.subtree_is_everything(self.scope_unit.path))
+                and f.issuing_unit is None and f.unit is None and not f.tag.strip() and not f.directive_id
+                and f.period.start is None and f.period.end is None)
+
     def directives(self, page: int = 1, per_page: int = 10) -> tuple[list[DirectiveRow], int]:
         """Per-directive status counts, newest directive first; returns (one page, number of directives)."""
         base = self.task_filters()
@@ -797,7 +808,10 @@ class DashboardStats:
         # task.directive_id (never every task read to find their directives), the page walked newest first.
         counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
                          .correlate(Directive))
-        total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
+        if self._directives_from_summary:
+            total = task_summary.led_directives(self.session)
+        else:
+            total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
         directives = self.session.scalars(
             select(Directive).where(counted)
             .order_by(Directive.issued_on.desc(), Directive.id.desc())

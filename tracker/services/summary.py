@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import CooperatingPart, PartSummary, Task, TaskMonth, TaskSummary, Unit
+from tracker.models import CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
@@ -232,3 +232,10 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True), in_query(
         TaskSummary.lead_unit_id, select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
     return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit
+
+
+def led_directives(session) -> int:
+    """How many published directives have a task with a lead unit (tracker.models.summary.DirectiveLed)."""
+    return int(session.scalar(select(func.count()).select_from(DirectiveLed)
+                              .join(Directive, Directive.id == DirectiveLed.directive_id)
+                              .where(DirectiveLed.n > 0, Directive.published_at.is_not(None))) or 0)
