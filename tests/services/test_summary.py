@@ -28,7 +28,7 @@ from tests.factories import Factory
 from tracker.database import db
 from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
                             load_calendar)
-from tracker.models.summary import DirectiveLed, _grouped, led_rebuilt_sql, month_rebuilt_sql, part_rebuilt_sql
+from tracker.models.summary import TOTAL_REBUILT_SQL, DirectiveLed, TaskTotal, _grouped, led_rebuilt_sql, month_rebuilt_sql, part_rebuilt_sql
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -83,6 +83,15 @@ def rebuilt_led() -> set[tuple]:
     return {(d, int(n)) for d, n in db.session.execute(text(led_rebuilt_sql())) if n}
 
 
+def kept_total() -> set[tuple]:
+    return {(bool(r.published), r.kind, r.deadline_key, r.n) for r in db.session.scalars(select(TaskTotal)) if r.n}
+
+
+def rebuilt_total() -> set[tuple]:
+    return {(bool(p), k, d if isinstance(d, date) else date.fromisoformat(d), int(n))
+            for p, k, d, n in db.session.execute(text(TOTAL_REBUILT_SQL)) if n}
+
+
 def directives(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
     stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
     rows, total = stats.directives(1, 10)
@@ -127,6 +136,7 @@ def check(today: date, people: list[User], calendar) -> None:
             assert fast[1:] == slow[1:]
     assert kept_months() == rebuilt_months()
     assert kept_led() == rebuilt_led()
+    assert kept_total() == rebuilt_total()
     for person in people:
         fast = directives(person, DashboardFilters(), today, calendar)
         task_summary.USE = False
@@ -302,6 +312,7 @@ def history(seed: int, steps: int) -> None:
     assert kept_months() == rebuilt_months()
     assert kept_parts() == rebuilt_parts()
     assert kept_led() == rebuilt_led()
+    assert kept_total() == rebuilt_total()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
