@@ -28,7 +28,7 @@ from tests.factories import Factory
 from tracker.database import db
 from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
                             load_calendar)
-from tracker.models.summary import _grouped, month_rebuilt_sql, part_rebuilt_sql
+from tracker.models.summary import TOTAL_REBUILT_SQL, DirectiveLed, TaskTotal, _grouped, led_rebuilt_sql, month_rebuilt_sql, part_rebuilt_sql
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -75,6 +75,29 @@ def rebuilt_parts() -> set[tuple]:
             for u, lead, p, k, d, n in rows if n}
 
 
+def kept_led() -> set[tuple]:
+    return {(r.directive_id, r.n) for r in db.session.scalars(select(DirectiveLed)) if r.n}
+
+
+def rebuilt_led() -> set[tuple]:
+    return {(d, int(n)) for d, n in db.session.execute(text(led_rebuilt_sql())) if n}
+
+
+def kept_total() -> set[tuple]:
+    return {(bool(r.published), r.kind, r.deadline_key, r.n) for r in db.session.scalars(select(TaskTotal)) if r.n}
+
+
+def rebuilt_total() -> set[tuple]:
+    return {(bool(p), k, d if isinstance(d, date) else date.fromisoformat(d), int(n))
+            for p, k, d, n in db.session.execute(text(TOTAL_REBUILT_SQL)) if n}
+
+
+def directives(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
+    stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
+    rows, total = stats.directives(1, 10)
+    return stats._directives_from_summary, total, [(r.directive.id, r.counts.as_dict()) for r in rows]
+
+
 def parts(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
     stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
     totals, rows = stats.parts()
@@ -112,6 +135,17 @@ def check(today: date, people: list[User], calendar) -> None:
             assert fast[0] and not slow[0], "the first is read from the summary, the second from the tasks"
             assert fast[1:] == slow[1:]
     assert kept_months() == rebuilt_months()
+    assert kept_led() == rebuilt_led()
+    assert kept_total() == rebuilt_total()
+    for person in people:
+        fast = directives(person, DashboardFilters(), today, calendar)
+        task_summary.USE = False
+        try:
+            slow = directives(person, DashboardFilters(), today, calendar)
+        finally:
+            task_summary.USE = True
+        assert not slow[0] and (fast[0] or person is not people[0]), "the admin's is read from the summary"
+        assert fast[1:] == slow[1:]
     for person in people:
         fast = trend(person, DashboardFilters(), today, calendar)
         task_summary.USE = False
@@ -277,6 +311,8 @@ def history(seed: int, steps: int) -> None:
     assert kept_rows() == rebuilt_rows()
     assert kept_months() == rebuilt_months()
     assert kept_parts() == rebuilt_parts()
+    assert kept_led() == rebuilt_led()
+    assert kept_total() == rebuilt_total()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -569,12 +569,159 @@ def rebuild_parts(connection) -> None:
     connection.execute(text(_part_netted(part_rebuilt_sql(connection.dialect.name))))
 
 
+# --- the task total: the task summary without the unit ---------------------------------------------
+
+class TaskTotal(db.Model):
+    """The task summary added up over the lead units: n per (published, kind, deadline key), a couple of
+    thousand rows whatever the number of units (`GET /api/v1/tasks`'s total for a user who sees every task).
+    Kept by row triggers on task_summary itself, so whatever changes the summary changes it."""
+
+    __tablename__ = "task_total"
+
+    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    deadline_key: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_TOTAL_CONFLICT = "ON CONFLICT (published, kind, deadline_key) DO UPDATE SET n = task_total.n + excluded.n"
+
+
+def _total_add(row: str, sign: str) -> str:
+    return (f"INSERT INTO task_total (published, kind, deadline_key, n) "
+            f"SELECT {row}.published, {row}.kind, {row}.deadline_key, {sign}{row}.n WHERE true {_TOTAL_CONFLICT};")
+
+
+TOTAL_POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION task_total_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    {_total_add('OLD', '-')}
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    {_total_add('NEW', '')}
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER task_total_change AFTER INSERT OR UPDATE OR DELETE ON task_summary "
+    "FOR EACH ROW EXECUTE FUNCTION task_total_change()",
+]
+TOTAL_POSTGRES_DROP = ["DROP FUNCTION IF EXISTS task_total_change() CASCADE"]
+TOTAL_SQLITE_DDL = [
+    f"CREATE TRIGGER IF NOT EXISTS task_total_ai AFTER INSERT ON task_summary BEGIN {_total_add('NEW', '')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_total_ad AFTER DELETE ON task_summary BEGIN {_total_add('OLD', '-')} END",
+    f"CREATE TRIGGER IF NOT EXISTS task_total_au AFTER UPDATE ON task_summary "
+    f"BEGIN {_total_add('OLD', '-')} {_total_add('NEW', '')} END",
+]
+TOTAL_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in ("task_total_au", "task_total_ad", "task_total_ai")]
+
+
+def total_ddl(dialect: str) -> list[str]:
+    return TOTAL_POSTGRES_DDL if dialect == "postgresql" else TOTAL_SQLITE_DDL
+
+
+def total_drop_ddl(dialect: str) -> list[str]:
+    return TOTAL_POSTGRES_DROP if dialect == "postgresql" else TOTAL_SQLITE_DROP
+
+
+TOTAL_REBUILT_SQL = ("SELECT published, kind, deadline_key, sum(n) AS n FROM task_summary "
+                     "GROUP BY published, kind, deadline_key")
+
+
+def rebuild_total(connection) -> None:
+    connection.execute(text("DELETE FROM task_total"))
+    connection.execute(text(f"INSERT INTO task_total (published, kind, deadline_key, n) {TOTAL_REBUILT_SQL} "
+                            f"HAVING sum(n) <> 0"))
+
+
+# --- the directives' led tasks: which directives the dashboard lists -------------------------------
+
+class DirectiveLed(db.Model):
+    """How many tasks with a lead unit (n) a directive has: the dashboard's directive table lists, for a user
+    who sees every task, the published directives with one (their number read here, not probed per directive
+    over the tasks). Kept by triggers on task; a directive's row may hold 0."""
+
+    __tablename__ = "directive_led"
+
+    directive_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_LED_CONFLICT = "ON CONFLICT (directive_id) DO UPDATE SET n = directive_led.n + excluded.n"
+
+
+def _led_rows(rows: str, sign: str = "") -> str:
+    return (f"SELECT directive_id, {sign}count(*) AS n FROM {rows} WHERE lead_unit_id IS NOT NULL "
+            f"AND directive_id IS NOT NULL GROUP BY directive_id")
+
+
+def _led_netted(*parts: str) -> str:
+    return (f"INSERT INTO directive_led (directive_id, n) SELECT directive_id, sum(n) FROM ("
+            f"{' UNION ALL '.join(parts)}) AS c GROUP BY directive_id HAVING sum(n) <> 0 ORDER BY directive_id "
+            f"{_LED_CONFLICT}")
+
+
+LED_POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION directive_led_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_led_netted(_led_rows('new_rows'))};
+  ELSIF TG_OP = 'DELETE' THEN
+    {_led_netted(_led_rows('old_rows', '-'))};
+  ELSE
+    {_led_netted(_led_rows('new_rows'), _led_rows('old_rows', '-'))};
+  END IF;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER directive_led_ins AFTER INSERT ON task REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION directive_led_change()",
+    "CREATE OR REPLACE TRIGGER directive_led_upd AFTER UPDATE ON task "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION directive_led_change()",
+    "CREATE OR REPLACE TRIGGER directive_led_del AFTER DELETE ON task REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION directive_led_change()",
+]
+LED_POSTGRES_DROP = ["DROP FUNCTION IF EXISTS directive_led_change() CASCADE"]
+
+
+def _led_sqlite_add(row: str, sign: str) -> str:
+    return (f"INSERT INTO directive_led (directive_id, n) SELECT {row}.directive_id, {sign}1 "
+            f"WHERE {row}.lead_unit_id IS NOT NULL AND {row}.directive_id IS NOT NULL {_LED_CONFLICT};")
+
+
+LED_SQLITE_DDL = [
+    f"CREATE TRIGGER IF NOT EXISTS directive_led_ai AFTER INSERT ON task BEGIN {_led_sqlite_add('NEW', '')} END",
+    f"CREATE TRIGGER IF NOT EXISTS directive_led_ad AFTER DELETE ON task BEGIN {_led_sqlite_add('OLD', '-')} END",
+    "CREATE TRIGGER IF NOT EXISTS directive_led_au AFTER UPDATE OF directive_id, lead_unit_id ON task "
+    f"BEGIN {_led_sqlite_add('OLD', '-')} {_led_sqlite_add('NEW', '')} END",
+]
+LED_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in ("directive_led_au", "directive_led_ad",
+                                                                  "directive_led_ai")]
+
+
+def led_ddl(dialect: str) -> list[str]:
+    return LED_POSTGRES_DDL if dialect == "postgresql" else LED_SQLITE_DDL
+
+
+def led_drop_ddl(dialect: str) -> list[str]:
+    return LED_POSTGRES_DROP if dialect == "postgresql" else LED_SQLITE_DROP
+
+
+def led_rebuilt_sql() -> str:
+    """SQL: the directives' led task counts as recomputed from the tasks (the tests compare them)."""
+    return _led_rows("task")
+
+
+def rebuild_led(connection) -> None:
+    connection.execute(text("DELETE FROM directive_led"))
+    connection.execute(text(_led_netted(led_rebuilt_sql())))
+
+
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
 # metadata, once `task` and `directive` exist (the summary table, with no foreign key, may come first).
 @event.listens_for(db.metadata, "after_create")
 def _create_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in ddl(dialect) + month_ddl(dialect) + part_ddl(dialect):
+    for statement in ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
 
@@ -582,5 +729,5 @@ def _create_triggers(_target, connection, **_kw) -> None:
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
+    for statement in total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
         connection.execute(DDL(statement))

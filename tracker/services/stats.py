@@ -403,10 +403,23 @@ class DashboardStats:
     def _summary_holds(self) -> bool:
         return task_summary.holds(self.session, self.today)
 
-    def _summary_rows(self, by_unit: bool) -> list[tuple]:
+    @cached_property
+    def _summary_unit_rows(self) -> list[tuple]:
+        """The summary's rows (lead unit id, status, count, due soon), read once per page."""
         return task_summary.grouped(self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit,
                                     published_only=True, period_start=self.filters.period.start,
-                                    period_end=self.filters.period.end, by_unit=by_unit)
+                                    period_end=self.filters.period.end, by_unit=True)
+
+    def _summary_rows(self, by_unit: bool) -> list[tuple]:
+        """The summary's rows by lead unit, or (status, count, due soon) added up over the units."""
+        if by_unit:
+            return self._summary_unit_rows
+        totals: dict[str, list[int]] = {}
+        for _unit_id, status, n, soon in self._summary_unit_rows:
+            pair = totals.setdefault(status, [0, 0])
+            pair[0] += n
+            pair[1] += soon
+        return [(status, n, soon) for status, (n, soon) in totals.items()]
 
     # --- the figures ---
 
@@ -751,9 +764,12 @@ class DashboardStats:
             row.done_late = figures[end]["done_late"]
             row.overdue = figures[end]["overdue"]
         current = rows[-1]
-        current.overdue = sum(n for status, n, _soon in task_summary.grouped(
-            self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit, by_unit=False)
-            if status == "overdue")
+        if self.filters.period.start is None and self.filters.period.end is None:  # the rows the page read
+            today_rows = self._summary_rows(by_unit=False)
+        else:
+            today_rows = task_summary.grouped(self.session, self.today, self.due_soon_until,
+                                              lead_unit=self.scope_unit, by_unit=False)
+        current.overdue = sum(n for status, n, _soon in today_rows if status == "overdue")
         return rows
 
     def _overdue_on(self, day: date, changed):
@@ -773,6 +789,17 @@ class DashboardStats:
                     or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
                     in_force < day)
 
+    @property
+    def _directives_from_summary(self) -> bool:
+        """True if the number of directives listed is read from tracker.models.summary.DirectiveLed: for a user
+        who sees every task, the whole tree's dashboard of today without filters (every task led counts)."""
+        f = self.filters
+        everything = reach.is_admin(self.user) or reach_sql.subtree_is_everything(reach.reach_path(self.user))
+        return (task_summary.USE and everything and self.day == self.today
+                and (self.scope_unit is None or reach_sql.subtree_is_everything(self.scope_unit.path))
+                and f.issuing_unit is None and f.unit is None and not f.tag.strip() and not f.directive_id
+                and f.period.start is None and f.period.end is None)
+
     def directives(self, page: int = 1, per_page: int = 10) -> tuple[list[DirectiveRow], int]:
         """Per-directive status counts, newest directive first; returns (one page, number of directives)."""
         base = self.task_filters()
@@ -781,7 +808,10 @@ class DashboardStats:
         # task.directive_id (never every task read to find their directives), the page walked newest first.
         counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
                          .correlate(Directive))
-        total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
+        if self._directives_from_summary:
+            total = task_summary.led_directives(self.session)
+        else:
+            total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
         directives = self.session.scalars(
             select(Directive).where(counted)
             .order_by(Directive.issued_on.desc(), Directive.id.desc())

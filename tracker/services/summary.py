@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import CooperatingPart, PartSummary, Task, TaskMonth, TaskSummary, Unit
+from tracker.models import CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, TaskTotal, Unit
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
@@ -85,10 +85,15 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
 
 def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None = None) -> int:
     """How many tasks (drafts' too) are led in `lead_unit`'s subtree with one of `statuses` today (all: [])."""
-    status = status_sql(today)
-    stmt = select(func.sum(TaskSummary.n)).where(TaskSummary.n != 0)
+    if lead_unit is None or reach_sql.subtree_is_everything(lead_unit.path):  # the rows without the unit
+        table = TaskTotal
+        stmt = select(func.sum(TaskTotal.n)).where(TaskTotal.n != 0)
+    else:
+        table = TaskSummary
+        stmt = select(func.sum(TaskSummary.n)).where(TaskSummary.n != 0)
     if statuses:
-        stmt = stmt.where(status.in_(statuses))
+        stmt = stmt.where(case((table.kind != "open", table.kind), (table.deadline_key >= today, "in_progress"),
+                               else_="overdue").in_(statuses))
     if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
         stmt = stmt.where(TaskSummary.lead_unit_id.in_(
             select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
@@ -232,3 +237,10 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True), in_query(
         TaskSummary.lead_unit_id, select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
     return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit
+
+
+def led_directives(session) -> int:
+    """How many published directives have a task with a lead unit (tracker.models.summary.DirectiveLed)."""
+    return int(session.scalar(select(func.count()).select_from(DirectiveLed)
+                              .join(Directive, Directive.id == DirectiveLed.directive_id)
+                              .where(DirectiveLed.n > 0, Directive.published_at.is_not(None))) or 0)
