@@ -14,16 +14,16 @@ task_total is the task summary added up over the lead units (a couple of
 thousand rows instead of ~128,000 at a million tasks), kept by row triggers
 on task_summary: `GET /api/v1/tasks`'s total for a user who sees every task.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-05 11:30:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
