@@ -168,13 +168,19 @@ def test_row3_two_planners_then_two_dispatchers_at_once_queue_and_send_each_key_
 
 # --- row 2 ---------------------------------------------------------------------------------------------
 
+# Advisory locks are per database, but pg_locks shows the whole server's: another database's scheduler
+# (a benchmark's, a parallel run's) holds the same key there.
+THIS_DATABASE = " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
+
 def advisory_holders(url: str) -> list[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
             return list(conn.execute(text(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key"),
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key"
+                + THIS_DATABASE),
                 {"key": ADVISORY_KEY}).scalars())
     finally:
         engine.dispose()
@@ -247,6 +253,7 @@ def advisory_session_states(url: str) -> list[str]:
         with engine.connect() as conn:
             return list(conn.execute(text(
                 "SELECT a.state FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :key"), {"key": ADVISORY_KEY}).scalars())
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :key" + THIS_DATABASE),
+                {"key": ADVISORY_KEY}).scalars())
     finally:
         engine.dispose()
