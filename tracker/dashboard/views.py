@@ -165,9 +165,7 @@ def tasks_url(args: dict) -> str:
     return f"{base}?{query}" if query else base
 
 
-@bp.app_template_filter()
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+bp.add_app_template_filter(render.percent, "percent")  # one rate format for the templates and render.py
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -207,7 +205,7 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
         parts=parts, part_rows=part_rows, signers=report_signers(report_unit),
         unit_rows_html=render.unit_rows(units, url_for("tasks.index"), url_for("dashboard.index"),
                                         common["filter_args"]),
-        part_rows_html=render.part_rows(part_rows),
+        part_rows_html=render.part_rows(part_rows), part_statuses=render.PART_STATUSES,
         overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals),
