@@ -939,3 +939,24 @@ def test_a_group_listed_by_its_sectors_then_assigned_in_the_passive_is_a_task():
     # what was assigned before and is done now is told, not assigned
     assert len(run("Theo đó, Công an tỉnh chủ trì triển khai các biện pháp. Các lực lượng quân sự, y tế đã được giao "
                    "nhiệm vụ từ đầu năm.")) == 1
+
+
+def test_giao_nop_is_no_assigning_verb_and_giao_trach_nhiem_is():
+    task = only("Yêu cầu các xã vận động nhân dân tự giác giao nộp vũ khí, vật liệu nổ cho Công an tỉnh.")
+    assert (task.lead_unit, task.collective, task.start) == (None, "các xã", 0)
+    task = only("UBND tỉnh giao trách nhiệm Sở Xây dựng phối hợp các sở, ngành hướng dẫn, kiểm tra việc xóa nhà "
+                "ở tạm, báo cáo kịp thời cho UBND tỉnh.")
+    assert task.lead_unit == "SXD"
+
+
+def test_an_item_not_read_as_work_does_not_end_a_list_of_items():
+    tasks = run("Chủ tịch UBND huyện yêu cầu các ngành phải có kế hoạch cụ thể; cần có thái độ chủ động trong thực "
+                "hiện nhiệm vụ; kiểm tra chấn chỉnh tình trạng xây dựng trái phép; nhân rộng tổ công nghệ số cộng "
+                "đồng.")
+    assert len(tasks) == 3
+    assert [t.collective for t in tasks] == ["các ngành"] * 3
+
+
+def test_a_month_followed_by_the_last_months_of_the_year_is_no_deadline():
+    task = only("Yêu cầu các ngành thực hiện tốt nhiệm vụ trọng tâm trong tháng 7 và những tháng cuối năm 2022.")
+    assert task.deadline is None

@@ -39,9 +39,10 @@ class ProposedTask:
 # --- vocabulary (lower case, accents kept) ---------------------------------
 
 _DIRECTIVE = re.compile(
-    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa)(?!\w))(?:\s+nhiệm\s+vụ)?(?:\s*cho)?|"
+    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất)(?!\w))"
+    r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm))?(?:\s*cho)?|"
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
-)  # "giao thông", "giao dịch": nouns, not "giao <unit>"
+)  # "giao thông", "giao dịch", "giao nộp": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
@@ -997,6 +998,11 @@ class _Extractor:
                 mode, prev_in_task = "task", True
                 continue
 
+            if last is not None and mode in ("task", "attach") and last.sentence == sentence \
+                    and not c.first_in_sentence and low[:a].rstrip().endswith(";"):
+                prev_in_task = False  # "yêu cầu các ngành A; cần có thái độ ...; B; C": an item not read as work
+                mode = "task"  # (an attitude, a wish) does not end the list: the items after it are tasks
+                continue
             mode, prev_in_task = "none", False
 
         if any(not d.recalled for d in drafts):

@@ -120,7 +120,8 @@ def _is_before(lead: str) -> bool:
     return lead.strip().startswith("truoc")
 
 
-_AND_AFTER = re.compile(r"\s+va\s+(?:cac|nhung)\s+(?:thang|quy|nam)\s+(?:tiep\s+theo|sau)")
+# "tháng 5 và các tháng tiếp theo", "tháng 7 và những tháng cuối năm": the work goes on past the month
+_AND_AFTER = re.compile(r"\s+va\s+(?:cac|nhung)\s+(?:thang|quy|nam)\s+(?:tiep\s+theo|sau|con\s+lai|cuoi\s+nam(?:\s+(?:19|20)\d{2})?)")
 
 
 def find_deadline(
@@ -149,11 +150,14 @@ def find_deadline(
         except ValueError:
             continue
         found.append(Deadline(_roll(due, bool(m.group("y")), issued_on), False, m.start(), m.end()))
+    going_on: list[tuple[int, int]] = []
     for m in _MONTH.finditer(folded):
         year, month = _year_of(m.group("y"), issued_on), int(m.group("m"))
         if year is None or not 1 <= month <= 12:
             continue
-        if _AND_AFTER.match(folded, m.end()):
+        after = _AND_AFTER.match(folded, m.end())
+        if after:
+            going_on.append((m.start(), after.end()))
             continue  # "trong tháng 5 và các tháng tiếp theo": the work goes on, the month is no deadline
         due = _last_day(year, month)
         if _is_before(m.group("lead")):
@@ -178,6 +182,8 @@ def find_deadline(
     for m in _YEAR_ONLY.finditer(folded):
         if _HORIZON.search(folded, max(0, m.start() - 40), m.start()):
             continue
+        if any(a <= m.start() < b for a, b in going_on):
+            continue  # "tháng 7 và những tháng cuối năm 2022": the year's end of work that goes on
         year = int(m.group("y"))
         due = date(year - 1, 12, 31) if _is_before(m.group("lead")) else date(year, 12, 31)
         found.append(Deadline(due, False, m.start(), m.end()))
