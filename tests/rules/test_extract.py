@@ -960,3 +960,9 @@ def test_an_item_not_read_as_work_does_not_end_a_list_of_items():
 def test_a_month_followed_by_the_last_months_of_the_year_is_no_deadline():
     task = only("Yêu cầu các ngành thực hiện tốt nhiệm vụ trọng tâm trong tháng 7 và những tháng cuối năm 2022.")
     assert task.deadline is None
+
+
+def test_where_the_result_is_sent_after_a_semicolon_continues_the_task():
+    task = only("Chủ tịch UBND tỉnh giao UBND các huyện, thành phố kiểm tra, rà soát, tổng hợp báo cáo tình "
+                "hình sạt lở; gửi Sở Xây dựng trước ngày 29/6/2020.")
+    assert (task.collective, task.deadline) == ("UBND các huyện, thành phố", date(2020, 6, 29))

@@ -108,6 +108,10 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
 _REPORT_BACK = re.compile(
     r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+# The delivery of the work before, after ";": "...; gửi Sở X trước ngày 29/6/2018", "...; gửi về Sở X để tổng hợp":
+# where the result goes, not a task of its own.
+_SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn bản))?(?:\s+về)?\s+")
+_AFTER_SENT = re.compile(r"[\s,]*(?:(?:trước|chậm nhất|trong|để|qua|trước khi)(?!\w).*)?", re.S)
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
 _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
@@ -402,6 +406,15 @@ class _Extractor:
                 else:
                     codes.extend(mention.codes)
         roles.cooperating = _unique(c for c in codes if c != roles.lead)
+
+    def _sent_back(self, a: int, b: int) -> bool:
+        """Say whether [a, b) only says where the work before goes: "gửi Sở X trước ngày ..."."""
+        low = self.view.low
+        sent = _SENT_BACK.match(low, a, b)
+        if not sent:
+            return False
+        mentions, end = self._addressees(sent.end(), b)
+        return bool(mentions) and _AFTER_SENT.fullmatch(low, end, b) is not None
 
     def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
@@ -888,6 +901,7 @@ class _Extractor:
                     and _REVIEW.search(low, last.title_start, last.main_end))
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
                 or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
+                or (not c.first_in_sentence and self._sent_back(body, b))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
