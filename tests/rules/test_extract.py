@@ -966,3 +966,14 @@ def test_where_the_result_is_sent_after_a_semicolon_continues_the_task():
     task = only("Chủ tịch UBND tỉnh giao UBND các huyện, thành phố kiểm tra, rà soát, tổng hợp báo cáo tình "
                 "hình sạt lở; gửi Sở Xây dựng trước ngày 29/6/2020.")
     assert (task.collective, task.deadline) == ("UBND các huyện, thành phố", date(2020, 6, 29))
+
+
+def test_a_unit_as_subject_with_chiu_trach_nhiem_or_theo_chuc_nang_tham_quyen_is_a_task():
+    tasks = run("Đề nghị các đơn vị báo cáo kết quả về UBND tỉnh. Sở Tài chính chịu trách nhiệm tổ chức triển khai, "
+                "theo dõi, đôn đốc việc thực hiện.")
+    assert [t.lead_unit for t in tasks] == [None, "STC"]
+    tasks = run("Yêu cầu Sở Xây dựng kiểm tra các công trình. Sở Nội vụ, UBND các huyện, thành phố theo chức năng, "
+                "thẩm quyền chỉ đạo, hướng dẫn các đơn vị trực thuộc bảo đảm an toàn.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "SNV"]
+    # a responsibility stated, with no work named, is no task
+    assert run("UBND cấp xã chịu trách nhiệm toàn diện về quản lý trật tự xây dựng trên địa bàn.") == []

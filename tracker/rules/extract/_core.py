@@ -235,16 +235,17 @@ _NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hà
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn)(?:,?\s+(?:nhiệm vụ|quyền hạn))?"
+    r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
+    r"(?:,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
-    r"(?:cần phải\s+|phải\s+|cần\s+|có trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
+    r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
                             r"với sự phối hợp của)(?!\w)")
-_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+nhiệm vụ(?:\s+được giao)?[\s,]*")
+_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+(?:nhiệm vụ|thẩm quyền)(?:\s+được giao)?[\s,]*")
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
