@@ -977,3 +977,11 @@ def test_a_unit_as_subject_with_chiu_trach_nhiem_or_theo_chuc_nang_tham_quyen_is
     assert [t.lead_unit for t in tasks] == ["SXD", "SNV"]
     # a responsibility stated, with no work named, is no task
     assert run("UBND cấp xã chịu trách nhiệm toàn diện về quản lý trật tự xây dựng trên địa bàn.") == []
+
+
+def test_a_headline_quoting_the_instruction_after_a_colon_is_no_task():
+    text = ("Tin tức\n\nUBND tỉnh chỉ đạo: Tăng cường công tác tuyên truyền góp phần ổn định tình hình an ninh trật tự\n\n"
+            "Chủ tịch UBND tỉnh vừa ký ban hành Kế hoạch số 92/KH-UBND về tăng cường công tác tuyên truyền.")
+    assert run(text) == []
+    # at the end of a text, or with a unit named, the same line is an instruction
+    assert len(run("Kết luận cuộc họp, Chủ tịch yêu cầu: Sở Xây dựng tăng cường kiểm tra các công trình\n\nPV")) == 1

@@ -683,12 +683,20 @@ class _Extractor:
     def _headline(self, c: Clause, directive: tuple[int, _Roles] | None) -> bool:
         """Return True for a headline: a short paragraph of its own, without final punctuation, naming no unit."""
         text = self.view.text
-        if c.bullet or not c.first_in_sentence:
+        if c.bullet:
             return False
         line_start = text.rfind("\n", 0, c.start) + 1
         line_end = text.find("\n", c.end)
         line_end = len(text) if line_end < 0 else line_end
-        if text[line_start:c.start].strip() or text[c.end:line_end].strip():
+        before = text[line_start:c.start].strip()
+        if not c.first_in_sentence:
+            # "UBND tỉnh chỉ đạo: Tăng cường công tác tuyên truyền ..." near the top, with no final punctuation:
+            # a headline that quotes the instruction the body tells
+            if not (before.endswith(":") and len(before.split()) <= 8 and line_start < 300) \
+                    or self._subject(c.start, c.end) is not None:
+                return False
+            before = ""
+        if before or text[c.end:line_end].strip():
             return False  # the clause is not the whole paragraph
         if len(text[c.start:c.end].split()) > 20:
             return False
