@@ -985,3 +985,21 @@ def test_a_headline_quoting_the_instruction_after_a_colon_is_no_task():
     assert run(text) == []
     # at the end of a text, or with a unit named, the same line is an instruction
     assert len(run("Kết luận cuộc họp, Chủ tịch yêu cầu: Sở Xây dựng tăng cường kiểm tra các công trình\n\nPV")) == 1
+
+
+def test_an_actorless_sentence_after_theo_chuc_nang_nhiem_vu_is_a_task_of_the_addressee():
+    tasks = run("Chủ tịch UBND tỉnh giao UBND các huyện, thành phố rà soát tình hình sạt lở. Theo chức năng, nhiệm vụ "
+                "được giao, chủ động triển khai thực hiện các biện pháp bảo đảm an toàn cho nhân dân.")
+    assert [t.collective for t in tasks] == ["UBND các huyện, thành phố"] * 2
+
+
+def test_what_goes_beyond_ones_competence_continues_the_task_before():
+    tasks = run("Giao Sở Xây dựng chủ trì kiểm tra các công trình trên địa bàn.\n\nĐối với những vấn đề phát sinh vượt "
+                "thẩm quyền, Chủ tịch UBND tỉnh yêu cầu Sở Xây dựng chủ động báo cáo đề xuất UBND tỉnh xem xét.")
+    assert len(tasks) == 1 and tasks[0].end > 100
+
+
+def test_a_report_with_help_after_a_semicolon_continues_the_task():
+    task = only("Sở Xây dựng đôn đốc, kiểm tra việc thực hiện của các địa phương; phối hợp với các sở, ngành tổng hợp, "
+                "tham mưu UBND tỉnh báo cáo Bộ Xây dựng trước ngày 05/7/2020.")
+    assert (task.lead_unit, task.deadline) == ("SXD", date(2020, 7, 5))

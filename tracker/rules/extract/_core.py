@@ -108,6 +108,12 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
 _REPORT_BACK = re.compile(
     r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+# What to do with what goes beyond one's competence: "Đối với các nội dung vượt thẩm quyền, chủ động phối hợp ...
+# tham mưu UBND tỉnh ...", "Đối với những vấn đề phát sinh vượt thẩm quyền, ... yêu cầu Sở X chủ động báo cáo ...":
+# the way up of the task before, not a task of its own.
+_BEYOND = re.compile(r"(?:đối với|trường hợp|nếu có|những|các)\s+[^,.;:]{0,50}?vượt (?:quá\s+)?thẩm quyền")
+# "...; phối hợp với các sở, ngành tổng hợp, tham mưu ..., báo cáo ...": the report of the work before, with help
+_COOP_REPORT_BACK = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+[^;.:]{0,80}?\s(?:tổng hợp|báo cáo)(?!\w)")
 # The delivery of the work before, after ";": "...; gửi Sở X trước ngày 29/6/2018", "...; gửi về Sở X để tổng hợp":
 # where the result goes, not a task of its own.
 _SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn bản))?(?:\s+về)?\s+")
@@ -823,6 +829,9 @@ class _Extractor:
             cm = _CONNECTOR.match(low, body, b)
             if cm:
                 body = cm.end()
+            note = _FUNCTION_NOTE.match(low, body, b)
+            if note and note.end() > body and low[note.end() - 1:note.end()] in (" ", ","):
+                body = note.end()  # "Theo chức năng, nhiệm vụ được giao, chủ động triển khai ...": the work follows
             text_low = low[body:b]
 
             if _META.match(text_low) or _NO_EFFECT.search(text_low):
@@ -903,6 +912,11 @@ class _Extractor:
                 last.end = b  # "báo cáo các nội dung chủ yếu về A; B; C": the report's contents, one task
                 mode = "attach"
                 continue
+            if last is not None and prev_in_task and _BEYOND.match(low, body, b) and (
+                    roles is None or roles.lead in (None, last.roles.lead)) and not (roles and roles.collective):
+                last.end = b
+                mode = "attach"
+                continue
             if last is not None and prev_in_task and (not roles or bare) and (
                 sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _GOAL.match(text_low))
@@ -911,6 +925,7 @@ class _Extractor:
                 or (not c.first_in_sentence and _DOCREF.match(text_low))
                 or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and self._sent_back(body, b))
+                or (not c.first_in_sentence and _COOP_REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
