@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.database import db
 from tracker.models import (
