@@ -46,3 +46,26 @@ with app.app_context():
 print("alembic later", "alembic" in sys.modules)
 """)
     assert lines == ["alembic False", "holidays False", "lxml False", "assistant False", f"migrations {ROOT / 'migrations'}", "alembic later True"]
+
+
+def test_a_preloaded_app_shares_no_connection_with_the_workers_forked_from_it(tmp_path):
+    lines = run(f"""
+import os
+from sqlalchemy import text
+from tracker import create_app
+from tracker.database import db
+app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / 'f.db'}")
+with app.app_context():
+    print("opened at build", db.engine.pool.checkedin() + db.engine.pool.checkedout())
+    db.session.execute(text("SELECT 1"))
+    db.session.remove()
+    parent = db.engine.pool.checkedin()
+pid = os.fork()
+if pid == 0:
+    with app.app_context():
+        os.write(1, f"child pool {{db.engine.pool.checkedin()}} {{db.session.scalar(text('SELECT 2'))}}\\n".encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+print("parent pool", parent)
+""")
+    assert lines == ["opened at build 0", "child pool 0 2", "parent pool 1"]
