@@ -41,3 +41,18 @@ def test_a_damaged_file_is_compiled_again(make_app, tmp_path):
     for path in folder.iterdir():
         path.write_bytes(path.read_bytes()[:40])  # cut inside the code, after Jinja's header
     assert b"<form" in login_page(make_app(TEMPLATE_CACHE_FOLDER=str(folder)))
+
+
+def test_flask_compile_templates_fills_the_folder_before_any_request(make_app, tmp_path):
+    from tests.conftest import flask_command
+
+    folder = tmp_path / "template-cache"
+    app = make_app(TEMPLATE_CACHE_FOLDER=str(folder))
+    result = flask_command(app, "compile-templates")
+    assert result.exit_code == 0, result.output
+    count = len(app.jinja_env.list_templates(extensions=("html", "txt")))
+    assert result.output == f"{count} templates compiled into {folder}.\n"
+    assert len(list(folder.iterdir())) == count
+
+    result = flask_command(make_app(TEMPLATE_CACHE_FOLDER=""), "compile-templates")
+    assert result.exit_code == 1 and "TEMPLATE_CACHE_FOLDER is empty" in result.output
