@@ -1,6 +1,8 @@
 """Jinja filters and globals: dates as dd/mm/yyyy, labels, paging links; compiled templates kept as files."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from datetime import date
 
@@ -149,6 +151,22 @@ class TemplateCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:
             pass  # read-only or full: the template is compiled and works, it is only not kept
+        _release_freed_heap()  # Jinja calls this right after compiling: give back what compiling used
+
+
+def _release_freed_heap() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; nothing elsewhere)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def init_templating(app: Flask) -> None:
