@@ -113,3 +113,8 @@ def test_comparisons_in_sql_use_the_instant(db):
     after = datetime(2026, 3, 5, 18, 31, tzinfo=timezone.utc)
     assert db.session.query(LoginAttempt).filter(LoginAttempt.at > before).count() == 1
     assert db.session.query(LoginAttempt).filter(LoginAttempt.at > after).count() == 0
+
+
+def test_compiled_statements_kept_per_worker_are_bounded(db):
+    # ~54 KB each: SQLAlchemy's default of 500 would let a long-lived worker grow by ~27 MB.
+    assert db.engine._compiled_cache.capacity == 150

@@ -384,6 +384,18 @@ def bench_data(tasks: int, provinces: int, seed: int) -> None:
                f"{time.perf_counter() - started:.1f} s.")
 
 
+@click.command("compile-templates")
+def compile_templates() -> None:
+    """Compile every template into TEMPLATE_CACHE_FOLDER, so that no web worker compiles one (after a deploy)."""
+    env = current_app.jinja_env
+    if env.bytecode_cache is None:
+        _fail("TEMPLATE_CACHE_FOLDER is empty: the workers compile their templates in memory")
+    names = env.list_templates(extensions=("html", "txt"))
+    for name in names:
+        env.get_template(name)
+    click.echo(f"{len(names)} templates compiled into {current_app.config['TEMPLATE_CACHE_FOLDER']}.")
+
+
 import_cli = AppGroup("import", help="Import data.")
 
 
@@ -446,6 +458,7 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(bench_data)
+    app.cli.add_command(compile_templates)
     app.cli.add_command(import_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

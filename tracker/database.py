@@ -7,7 +7,9 @@ must start with `BEGIN IMMEDIATE` (a deferred one that upgrades to a write
 fails with "database is locked" at once). Requests that cannot write
 (GET/HEAD/OPTIONS) begin deferred so readers never queue behind writers.
 """
+import os
 import sqlite3
+import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -55,8 +57,22 @@ def _on_begin(connection) -> None:
         connection.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
 
 
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+_fork_hook: list = []  # registered once, on the first engine
+
+
+def _forget_parent_connections() -> None:
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)  # a forked worker opens its own; the parent's stay the parent's
+
+
 def configure_engine(engine: Engine) -> None:
-    """Install the SQLite connection and transaction hooks on `engine` (idempotent)."""
+    """Install the SQLite connection and transaction hooks on `engine` (idempotent), and have a process
+    forked from this one (gunicorn --preload's workers) start with no connection of its parent."""
+    if not _fork_hook:
+        os.register_at_fork(after_in_child=_forget_parent_connections)
+        _fork_hook.append(_forget_parent_connections)
+    _ENGINES.add(engine)
     if engine.dialect.name != "sqlite":
         return
     if not event.contains(engine, "connect", _on_connect):

@@ -1,11 +1,16 @@
-"""Jinja filters and globals: dates as dd/mm/yyyy, labels, paging links."""
+"""Jinja filters and globals: dates as dd/mm/yyyy, labels, paging links; compiled templates kept as files."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 from datetime import date
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from tracker import labels
@@ -125,7 +130,48 @@ def field_attrs(field, placeholder: str | None = None, autofocus: bool = False) 
     return attrs
 
 
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates as files in `folder`, private to the app's user, shared by its workers.
+
+    A worker loads a template's code instead of compiling it: compiling the task page's templates
+    leaves megabytes of freed but held heap in every worker (~3.6 MB of its resident size). Jinja checks
+    each file against its template's source and the Python version, so a changed template is compiled
+    again. A folder that cannot be read or written, or a damaged file, only means compiling, as without it.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged (pickle, marshal raise many kinds): compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # read-only or full: the template is compiled and works, it is only not kept
+        _release_freed_heap()  # Jinja calls this right after compiling: give back what compiling used
+
+
+def _release_freed_heap() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; nothing elsewhere)."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
+
+
 def init_templating(app: Flask) -> None:
+    if app.config.get("TEMPLATE_CACHE_FOLDER"):
+        app.jinja_env.bytecode_cache = TemplateCache(app.config["TEMPLATE_CACHE_FOLDER"])
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: current_translations().ugettext(s),
         ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),

@@ -13,7 +13,8 @@ from tracker.api.serialize import fields_of, notification_json, respond, unit_js
 from tracker.database import db
 from tracker.models import Notification, Unit, load_calendar
 from tracker.rules import reach
-from tracker.rules.extract import ExtractError, UnitRef, extract
+from tracker.rules import extract as conclusions  # its rules load on the first text read
+from tracker.rules.extract import ExtractError
 from tracker.schemas import (
     ExtractIn,
     ExtractOut,
@@ -53,10 +54,10 @@ def list_notifications():
     return respond(NotificationPage, paged(stmt, notification_json, params))
 
 
-def unit_registry() -> list[UnitRef]:
+def unit_registry() -> list[conclusions.UnitRef]:
     """The active units as the extractor knows them (a former unit's names are its successor's aliases)."""
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id))
-    return [UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
+    return [conclusions.UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
                     kind=u.kind) for u in units]
 
 
@@ -69,7 +70,7 @@ def extract_tasks():
     if not data.text.strip():
         raise invalid({"text": _("The text is empty: paste the text of the conclusion notice.")})
     try:
-        proposals = extract(data.text, unit_registry(), data.issued_on or today(),
+        proposals = conclusions.extract(data.text, unit_registry(), data.issued_on or today(),
                             add_working_days=load_calendar().add_working_days)
     except ExtractError as error:
         raise invalid({"text": str(error)}) from None

@@ -17,7 +17,8 @@ from tracker.database import db
 from tracker.directives import bp
 from tracker.models import Unit, load_calendar
 from tracker.rules import reach
-from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError, UnitRef, extract
+from tracker.rules import extract as conclusions  # its rules load on the first text read
+from tracker.rules.extract import MAX_TEXT_CHARS, ExtractError
 from tracker.rules.recurrence import EVERY, Recurrence
 from tracker.rules.units import former_units_named
 from tracker.services import workflow
@@ -59,9 +60,9 @@ def recurrence_of_value(value: str) -> Recurrence | None:
     return Recurrence(every, number)
 
 
-def unit_refs() -> list[UnitRef]:
+def unit_refs() -> list[conclusions.UnitRef]:
     """The unit registry as the extractor reads it (active units only)."""
-    return [UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
+    return [conclusions.UnitRef(code=u.code, name=u.name, short_name=u.short_name or "", aliases=tuple(u.aliases or ()),
                     kind=u.kind)
             for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))]
 
@@ -108,7 +109,7 @@ def extract_tasks(directive_id: int):
         return render_template("directives/extract.html", directive=directive, text="", rows=None, pieces=None)
     cal = load_calendar()
     try:
-        proposals = extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
+        proposals = conclusions.extract(text, unit_refs(), issued_on=directive.issued_on, add_working_days=cal.add_working_days)
     except ExtractError as error:
         flash(str(error), "error")
         # Pasted text comes back to be corrected, unless it is past the limit; a file's text never does.

@@ -45,7 +45,7 @@ from tracker.rules.imports import (
     number_key,
     read_row,
 )
-from tracker.services import audit, xlsx
+from tracker.services import audit
 from tracker.services.errors import Invalid
 from tracker.text import fold
 from tracker.timeutil import utcnow
@@ -113,6 +113,8 @@ def _xlsx_rows(data: bytes) -> list[tuple]:
         raise _invalid(_l("This file is not a readable Excel (.xlsx) workbook."))
     if inflated > MAX_INFLATED:
         raise _invalid(_l("This workbook is too large once opened: save only the list of tasks and try again."))
+    from tracker.services import xlsx  # lxml (~4.6 MB resident): loaded by the workers that read a workbook only
+
     try:
         return xlsx.read_rows(data, max_rows=MAX_ROWS + 100)
     except xlsx.TooManyRows as error:

@@ -148,7 +148,30 @@ The rules, in order (plain rules and the registry, no NLP package):
 """
 from __future__ import annotations
 
-from ._core import MAX_TEXT_CHARS, ExtractError, ProposedTask, extract
-from ._units import KINDS, UnitRef
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._core import ProposedTask, extract
+    from ._units import KINDS, UnitRef
 
 __all__ = ["KINDS", "MAX_TEXT_CHARS", "ExtractError", "ProposedTask", "UnitRef", "extract"]
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+class ExtractError(ValueError):
+    """The text cannot be read for tasks; the message is fit to show to the user."""
+
+
+# The rules load on first use: their patterns and tables (~4 MB) stay out of the web workers that never
+# read a conclusion; `fold` (tracker.rules.units) and `find_deadline` (tracker.rules.imports) load alone.
+_LAZY = {"extract": "_core", "ProposedTask": "_core", "KINDS": "_units", "UnitRef": "_units"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

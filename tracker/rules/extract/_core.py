@@ -10,13 +10,8 @@ from datetime import date
 from ._deadlines import find_deadline, find_recurrence
 from ._segment import Clause, split_clauses
 from ._text import TextView
+from . import MAX_TEXT_CHARS, ExtractError
 from ._units import Mention, UnitMatcher, UnitRef
-
-MAX_TEXT_CHARS = 1_000_000
-
-
-class ExtractError(ValueError):
-    """The text cannot be read for tasks; the message is fit to show to the user."""
 
 
 @dataclass
