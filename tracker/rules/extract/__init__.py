@@ -115,7 +115,12 @@ The rules, in order (plain rules and the registry, no NLP package):
    lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
    collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
    with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
-   proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
+   proposed with no lead (so is one after a topic that names no unit, "Đối với đề án ..., tiếp tục đôn đốc
+   ...", or after "Khi ... cần <verb>", or "Đồng thời, lưu ý <verb> ..." in a sentence of its own; "Trong
+   đó, lưu ý ..." stays a detail); another unit doing its own work after a comma ("Phòng X thẩm định về
+   nội dung, phòng Y thẩm định kinh phí") is a second task, and "Cơ quan chuyên môn <verb>" under a
+   leader's "yêu cầu:" a group's; "UBND thành phố và các huyện" is one collective, and "tổ chức" after
+   a group's last noun is the verb ("UBND các huyện, thành phố tổ chức ..."); a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
    first ("Đối với <units>, chỉ đạo ..."). A passive instruction in the
