@@ -1054,3 +1054,15 @@ def test_the_city_and_the_districts_are_one_collective_and_keep_their_verb():
     assert task.collective == "UBND các huyện, thành phố" and task.title.startswith("Tổ chức kiểm tra")
     assert only("Giao Sở Xây dựng phối hợp với các cơ quan, tổ chức liên quan kiểm tra các công trình.") \
         .cooperating_collective == ["các cơ quan, tổ chức liên quan"]
+
+
+def test_lam_tot_phat_huy_hieu_qua_and_tinh_toan_are_work():
+    tasks = run("Kết luận cuộc họp, Chủ tịch yêu cầu Sở Xây dựng tiếp tục kiểm tra các công trình. Làm tốt công tác "
+                "thú y. Phát huy hiệu quả hoạt động của Tổ công tác.")
+    assert [t.title for t in tasks] == ["Tiếp tục kiểm tra các công trình", "Làm tốt công tác thú y",
+                                        "Phát huy hiệu quả hoạt động của Tổ công tác"]
+    # "tính toán" is no "tỉnh" closing a group's name
+    task = run("Giao Sở Xây dựng kiểm tra. Theo đó, UBND các xã, thị trấn liên quan tính toán bố trí lực lượng.")[-1]
+    assert task.collective == "UBND các xã, thị trấn liên quan" and task.title.startswith("Tính toán")
+    # praise of results stays an exhortation
+    assert run("Kết luận cuộc họp, Chủ tịch yêu cầu: Phát huy những kết quả đã đạt được.") == []
