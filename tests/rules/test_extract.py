@@ -1066,3 +1066,13 @@ def test_lam_tot_phat_huy_hieu_qua_and_tinh_toan_are_work():
     assert task.collective == "UBND các xã, thị trấn liên quan" and task.title.startswith("Tính toán")
     # praise of results stays an exhortation
     assert run("Kết luận cuộc họp, Chủ tịch yêu cầu: Phát huy những kết quả đã đạt được.") == []
+
+
+def test_giao_du_toan_is_a_budget_not_an_assignment_and_a_forecast_year_is_no_deadline():
+    assert run("Cuộc họp đã nghe Phòng Tài chính - Kế hoạch thông qua tờ trình về việc ban hành Nghị quyết điều chỉnh "
+               "giao bổ sung dự toán ngân sách năm 2020 cho hội đặc thù; tờ trình về việc điều chỉnh danh mục công "
+               "trình đầu tư công năm 2020.") == []
+    task = only("Giao Sở Xây dựng triển khai tốt việc tích nước các hồ chứa để chủ động trước dự báo tình hình khô, hạn "
+                "trong năm 2021.")
+    assert task.deadline is None
+    assert only("Giao Sở Xây dựng hoàn thành việc tích nước các hồ chứa trong năm 2021.").deadline == date(2021, 12, 31)

@@ -39,10 +39,11 @@ class ProposedTask:
 # --- vocabulary (lower case, accents kept) ---------------------------------
 
 _DIRECTIVE = re.compile(
-    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất)(?!\w))"
+    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất|"
+    r"(?:bổ sung\s+)?dự toán|(?:kế hoạch\s+)?vốn)(?!\w))"
     r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm))?(?:\s*cho)?|"
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
-)  # "giao thông", "giao dịch", "giao nộp": nouns and other verbs, not "giao <unit>"
+)  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
