@@ -1076,3 +1076,14 @@ def test_giao_du_toan_is_a_budget_not_an_assignment_and_a_forecast_year_is_no_de
                 "trong năm 2021.")
     assert task.deadline is None
     assert only("Giao Sở Xây dựng hoàn thành việc tích nước các hồ chứa trong năm 2021.").deadline == date(2021, 12, 31)
+
+
+def test_a_lead_for_everyone_then_the_chairmans_tasks_per_unit_and_tu_giac_as_campaign_content():
+    text = ("UBND tỉnh vừa có công văn yêu cầu các đơn vị, địa phương tăng cường phòng ngừa tội phạm về pháo trong dịp "
+            "Tết.\nChủ tịch UBND tỉnh yêu cầu Sở Xây dựng đẩy mạnh tuyên truyền quy định pháp luật về pháo; tự giác "
+            "giao nộp pháo có bất cứ từ nguồn gốc nào.\nSở Tài chính bố trí kinh phí cho các lực lượng.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    assert tasks[0].end > text.index("giao nộp")
+    # a lead asking to carry out a named document is work of its own
+    assert len(run(text.replace("tăng cường phòng ngừa tội phạm về pháo", "thực hiện nghiêm Chỉ thị số 02/2020"))) == 3

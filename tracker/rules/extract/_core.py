@@ -95,7 +95,7 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
+    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|tự giác|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
     r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
 # A review and its evaluation: "tổng kết công tác ... trước ngày 20/4; đánh giá, phát huy những ưu điểm ..., làm rõ
@@ -270,6 +270,7 @@ _LEAD_MARKERS = re.compile(
 # sentence that then gives its content ("Theo đó, ...", "Cụ thể, ...").
 _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
                         r"công điện|quyết định|thông báo)")
+_SPEAKER_OPENS = re.compile(r"\s*(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)\s+")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
@@ -1202,6 +1203,17 @@ class _Extractor:
         announced = bool(_ANNOUNCED.search(low, sentence_start, first.start))
         if not announced and _DETAILS.match(low, sentence_start, first.start + 1):
             return drafts  # "Theo đó, giao các sở, ngành ...": the document's content, not a lead summing it up
+        second = drafts[1]
+        if announced and first.roles.collective and second.sentence > first.sentence \
+                and second.para <= first.para + 1 and not re.search(r"[.!?]\s", low[first.end:self._sentence_start(
+                    second.start)].strip()) \
+                and second.roles.lead is not None and not _DOCREF.search(low, first.title_start, first.main_end) \
+                and _SPEAKER_OPENS.fullmatch(
+                    low, self._sentence_start(second.start), second.start):
+            # "UBND tỉnh vừa có công văn yêu cầu các đơn vị, địa phương ... . Chủ tịch UBND tỉnh yêu cầu Sở X
+            # ...": the lead sums up, for everyone, what the body then gives to each unit (a lead that asks to carry
+            # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own)
+            return drafts[1:]
         for later in drafts[1:]:
             if announced and later.sentence > first.sentence and first.roles.lead is None \
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
