@@ -1087,3 +1087,11 @@ def test_a_lead_for_everyone_then_the_chairmans_tasks_per_unit_and_tu_giac_as_ca
     assert tasks[0].end > text.index("giao nộp")
     # a lead asking to carry out a named document is work of its own
     assert len(run(text.replace("tăng cường phòng ngừa tội phạm về pháo", "thực hiện nghiêm Chỉ thị số 02/2020"))) == 3
+
+
+def test_an_ellipsis_before_another_assignment_ends_the_task():
+    tasks = run("Đồng chí Chủ tịch chỉ đạo: “Giao cho Sở Xây dựng phối hợp với Sở Tư pháp làm rõ… gói thầu số 7… giao cho "
+                "Sở Tài chính chủ trì làm rõ các nội dung theo báo nêu.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    # an ellipsis inside one piece of work does not cut it
+    assert len(run("Giao Sở Xây dựng làm rõ… gói thầu số 7, báo cáo UBND tỉnh.")) == 1

@@ -606,6 +606,14 @@ class _Extractor:
             if found and not found[0].province:
                 out.append(m.start())
         out.extend(self._next_subject_commas())
+        # "... làm rõ… gói thầu số 7… giao cho Sở NN&PTNT chủ trì ...": an ellipsis before another assignment
+        low = self.view.low
+        for m in re.finditer(r"…\s*(?=(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)", low):
+            d = _DIRECTIVE.match(low, m.end())
+            if d is not None:
+                found, _ = self._addressees(_skip_spaces(low, d.end(), len(low)), min(len(low), d.end() + 200))
+                if found and not found[0].province:
+                    out.append(m.start())
         return sorted(set(out))
 
     def _next_subject_commas(self) -> list[int]:
