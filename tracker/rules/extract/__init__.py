@@ -69,7 +69,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
    captions; a news lead the body repeats, or one announcing a letter to
-   collectives whose details follow ("Theo đó, ..."), or told again in full
+   collectives whose details follow ("Theo đó, ...") or whose tasks the chairman then gives unit by unit
+   ("Chủ tịch UBND tỉnh yêu cầu Sở X ...", unless the lead asks to carry out a named document), or told again in full
    further in the same paragraph; the first item of a list ("... sau:\n Sở X:
    Theo dõi ...") is never such a lead; a proposal upward to
    assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
