@@ -1003,3 +1003,95 @@ def test_a_report_with_help_after_a_semicolon_continues_the_task():
     task = only("Sở Xây dựng đôn đốc, kiểm tra việc thực hiện của các địa phương; phối hợp với các sở, ngành tổng hợp, "
                 "tham mưu UBND tỉnh báo cáo Bộ Xây dựng trước ngày 05/7/2020.")
     assert (task.lead_unit, task.deadline) == ("SXD", date(2020, 7, 5))
+
+
+def test_a_topic_that_names_no_unit_is_read_past():
+    tasks = run("Kết luận cuộc họp, Chủ tịch UBND tỉnh đề nghị: Sở Xây dựng kiểm tra các công trình. Đối với đề án trồng "
+                "cây ăn quả, tiếp tục đôn đốc hoàn thiện các thủ tục; đẩy nhanh tiến độ các mô hình điểm. Đối với dự án "
+                "phát triển sản xuất, Sở Tài chính thẩm định kinh phí.")
+    assert [t.title.split(",")[0] for t in tasks] == ["Kiểm tra các công trình", "Tiếp tục đôn đốc hoàn thiện các thủ tục",
+                                                      "Đẩy nhanh tiến độ các mô hình điểm", "Thẩm định kinh phí"]
+    assert tasks[-1].lead_unit == "STC"
+    # a topic past its competence still continues the task before
+    assert len(run("Giao Sở Xây dựng kiểm tra các công trình. Đối với nội dung vượt thẩm quyền, báo cáo UBND tỉnh.")) == 1
+
+
+def test_another_unit_doing_its_own_work_after_a_comma_is_a_task_of_its_own():
+    tasks = run("Kết luận cuộc họp, Chủ tịch đề nghị: Sở Xây dựng thẩm định về nội dung, Sở Tài chính thẩm định kinh "
+                "phí, tham mưu nguồn ngân sách.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    # addressees listed, or a unit cooperating, stay one task
+    assert [t.lead_unit for t in run("Giao Sở Xây dựng, Sở Tài chính kiểm tra các công trình.")] == ["SXD"]
+    assert len(run("Giao Sở Xây dựng chủ trì, Sở Tài chính phối hợp kiểm tra các công trình.")) == 1
+
+
+def test_a_group_as_the_subject_of_a_later_sentence_and_a_when_clause_with_can():
+    tasks = run("Chủ tịch UBND huyện yêu cầu: UBND các xã, thị trấn triển khai phòng chống rét cho vật nuôi. Khi có thiệt "
+                "hại do rét gây ra cần nhanh chóng tổ chức kiểm tra, xác minh. Cơ quan chuyên môn tham mưu chỉ đạo "
+                "công tác phòng chống rét. Cử cán bộ chuyên môn đi cơ sở hướng dẫn nông dân.")
+    assert [t.collective for t in tasks] == ["UBND các xã, thị trấn"] * 2 + ["Cơ quan chuyên môn"] * 2
+    # the voters are no verb
+    assert run("Chủ tịch UBND huyện yêu cầu: Sở Xây dựng kiểm tra các công trình. Cử tri phản ánh nhiều ý kiến.")[-1] \
+        .title.startswith("Kiểm tra")
+
+
+def test_luu_y_after_a_connector_in_a_sentence_of_its_own_is_another_task():
+    tasks = run("Yêu cầu Sở Xây dựng triển khai các phương án phòng, chống lụt, bão. Đồng thời, lưu ý triển khai tốt việc "
+                "tích nước các hồ chứa; tuyên truyền cho người dân về cơ cấu cây trồng.")
+    assert len(tasks) == 3 and all(t.lead_unit == "SXD" for t in tasks)
+    # "Trong đó, lưu ý ..." is a detail of the task before
+    assert len(run("Yêu cầu Sở Xây dựng kiểm tra các công trình. Trong đó, lưu ý kiểm tra các công trình trường học.")) == 1
+
+
+def test_the_city_and_the_districts_are_one_collective_and_keep_their_verb():
+    tasks = run("Theo đó, giao các sở, ngành liên quan rà soát nhu cầu sử dụng đất, gửi Sở Xây dựng trước ngày 28/5/2020.\n"
+                "Uỷ ban nhân dân thành phố và các huyện tổ chức đánh giá tình hình thực hiện kế hoạch sử dụng đất; rà soát "
+                "nhu cầu sử dụng đất trên địa bàn.")
+    assert [t.collective for t in tasks] == ["các sở, ngành liên quan"] + ["Uỷ ban nhân dân thành phố và các huyện"] * 2
+    assert tasks[1].title.startswith("Tổ chức đánh giá")
+    # "UBND các huyện, thành phố tổ chức ...": the verb is not swallowed into the group's name
+    task = only("Chủ tịch UBND tỉnh yêu cầu UBND các huyện, thành phố tổ chức kiểm tra các công trình.")
+    assert task.collective == "UBND các huyện, thành phố" and task.title.startswith("Tổ chức kiểm tra")
+    assert only("Giao Sở Xây dựng phối hợp với các cơ quan, tổ chức liên quan kiểm tra các công trình.") \
+        .cooperating_collective == ["các cơ quan, tổ chức liên quan"]
+
+
+def test_lam_tot_phat_huy_hieu_qua_and_tinh_toan_are_work():
+    tasks = run("Kết luận cuộc họp, Chủ tịch yêu cầu Sở Xây dựng tiếp tục kiểm tra các công trình. Làm tốt công tác "
+                "thú y. Phát huy hiệu quả hoạt động của Tổ công tác.")
+    assert [t.title for t in tasks] == ["Tiếp tục kiểm tra các công trình", "Làm tốt công tác thú y",
+                                        "Phát huy hiệu quả hoạt động của Tổ công tác"]
+    # "tính toán" is no "tỉnh" closing a group's name
+    task = run("Giao Sở Xây dựng kiểm tra. Theo đó, UBND các xã, thị trấn liên quan tính toán bố trí lực lượng.")[-1]
+    assert task.collective == "UBND các xã, thị trấn liên quan" and task.title.startswith("Tính toán")
+    # praise of results stays an exhortation
+    assert run("Kết luận cuộc họp, Chủ tịch yêu cầu: Phát huy những kết quả đã đạt được.") == []
+
+
+def test_giao_du_toan_is_a_budget_not_an_assignment_and_a_forecast_year_is_no_deadline():
+    assert run("Cuộc họp đã nghe Phòng Tài chính - Kế hoạch thông qua tờ trình về việc ban hành Nghị quyết điều chỉnh "
+               "giao bổ sung dự toán ngân sách năm 2020 cho hội đặc thù; tờ trình về việc điều chỉnh danh mục công "
+               "trình đầu tư công năm 2020.") == []
+    task = only("Giao Sở Xây dựng triển khai tốt việc tích nước các hồ chứa để chủ động trước dự báo tình hình khô, hạn "
+                "trong năm 2021.")
+    assert task.deadline is None
+    assert only("Giao Sở Xây dựng hoàn thành việc tích nước các hồ chứa trong năm 2021.").deadline == date(2021, 12, 31)
+
+
+def test_a_lead_for_everyone_then_the_chairmans_tasks_per_unit_and_tu_giac_as_campaign_content():
+    text = ("UBND tỉnh vừa có công văn yêu cầu các đơn vị, địa phương tăng cường phòng ngừa tội phạm về pháo trong dịp "
+            "Tết.\nChủ tịch UBND tỉnh yêu cầu Sở Xây dựng đẩy mạnh tuyên truyền quy định pháp luật về pháo; tự giác "
+            "giao nộp pháo có bất cứ từ nguồn gốc nào.\nSở Tài chính bố trí kinh phí cho các lực lượng.")
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    assert tasks[0].end > text.index("giao nộp")
+    # a lead asking to carry out a named document is work of its own
+    assert len(run(text.replace("tăng cường phòng ngừa tội phạm về pháo", "thực hiện nghiêm Chỉ thị số 02/2020"))) == 3
+
+
+def test_an_ellipsis_before_another_assignment_ends_the_task():
+    tasks = run("Đồng chí Chủ tịch chỉ đạo: “Giao cho Sở Xây dựng phối hợp với Sở Tư pháp làm rõ… gói thầu số 7… giao cho "
+                "Sở Tài chính chủ trì làm rõ các nội dung theo báo nêu.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+    # an ellipsis inside one piece of work does not cut it
+    assert len(run("Giao Sở Xây dựng làm rõ… gói thầu số 7, báo cáo UBND tỉnh.")) == 1

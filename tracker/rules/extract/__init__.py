@@ -69,7 +69,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
    captions; a news lead the body repeats, or one announcing a letter to
-   collectives whose details follow ("Theo đó, ..."), or told again in full
+   collectives whose details follow ("Theo đó, ...") or whose tasks the chairman then gives unit by unit
+   ("Chủ tịch UBND tỉnh yêu cầu Sở X ...", unless the lead asks to carry out a named document), or told again in full
    further in the same paragraph; the first item of a list ("... sau:\n Sở X:
    Theo dõi ...") is never such a lead; a proposal upward to
    assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
@@ -115,7 +116,12 @@ The rules, in order (plain rules and the registry, no NLP package):
    lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
    collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
    with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
-   proposed with no lead; a deadline before the unit ("yêu cầu đến 30/5/2016
+   proposed with no lead (so is one after a topic that names no unit, "Đối với đề án ..., tiếp tục đôn đốc
+   ...", or after "Khi ... cần <verb>", or "Đồng thời, lưu ý <verb> ..." in a sentence of its own; "Trong
+   đó, lưu ý ..." stays a detail); another unit doing its own work after a comma ("Phòng X thẩm định về
+   nội dung, phòng Y thẩm định kinh phí") is a second task, and "Cơ quan chuyên môn <verb>" under a
+   leader's "yêu cầu:" a group's; "UBND thành phố và các huyện" is one collective, and "tổ chức" after
+   a group's last noun is the verb ("UBND các huyện, thành phố tổ chức ..."); a deadline before the unit ("yêu cầu đến 30/5/2016
    Sở Nội vụ phải có ...", "chậm nhất giữa tháng 7 tới, UBND TP ... phải ...") is read past; so is a preamble before "<units>
    cần|phải <verb>" ("..., vì vậy các ngành cần ..."), and an addressee put
    first ("Đối với <units>, chỉ đạo ..."). A passive instruction in the

@@ -34,10 +34,11 @@ class ProposedTask:
 # --- vocabulary (lower case, accents kept) ---------------------------------
 
 _DIRECTIVE = re.compile(
-    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất)(?!\w))"
+    r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất|"
+    r"(?:bổ sung\s+)?dự toán|(?:kế hoạch\s+)?vốn)(?!\w))"
     r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm))?(?:\s*cho)?|"
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
-)  # "giao thông", "giao dịch", "giao nộp": nouns and other verbs, not "giao <unit>"
+)  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
     r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
 )
@@ -76,7 +77,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -89,7 +90,7 @@ _FOLLOW_ON = re.compile(
     r"yêu cầu (?:hoàn thiện|hoàn thành|gửi|báo cáo|trình|nộp)|"
     r"chịu trách nhiệm (?:quản lý|về|trong)|báo cáo (?:yêu cầu|kết quả|việc|ubnd|uỷ ban|ủy ban|chủ tịch|về|gửi|trước|trong)|"
     r"trình (?:ubnd|uỷ ban|ủy ban|chủ tịch|hđnd)|gửi (?:kèm|về|báo cáo|kết quả|văn bản)|nộp|định kỳ|trường hợp|nếu|"
-    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
+    r"trong đó|lưu ý|đặc biệt là|nhất là|trong quá trình|qua đó|nhằm|đáp ứng|tự giác|lấy\s[^,;.]{1,60}?\slàm|kết quả (?:gửi|báo cáo)|(?:kiên quyết\s+)?không để|"
     r"(?:các|những) (?:nội dung|nhiệm vụ|việc)(?: (?:trên|này|nêu trên))? (?:thực hiện|hoàn thành|báo cáo|xong))(?!\w)"
 )
 # A review and its evaluation: "tổng kết công tác ... trước ngày 20/4; đánh giá, phát huy những ưu điểm ..., làm rõ
@@ -159,6 +160,9 @@ _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghi
                          r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
+# "... trong những tháng cuối năm. Đồng thời, lưu ý triển khai tốt việc tích nước ...": a sentence of its own,
+# after a connector, that heeds another piece of work is a task; "Trong đó, lưu ý ..." stays a detail.
+_HEED = re.compile(r"(?:lưu ý|chú ý|chú trọng)\s+")
 _TIME_PREFIX = re.compile(
     r"[\s:,]*(?:(?:tu|trong)\s+ngay\s+\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{2,4})?\s+)?"
     r"(?:den\s+het|den|truoc|cham\s+nhat(?:\s+la)?|trong)\s+(?:ngay\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}"
@@ -180,6 +184,10 @@ _ATTRIBUTION = re.compile(
 )
 # A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
 _THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
+# A time or an event put first, then what must be done: "Khi có thiệt hại do rét ... cần nhanh chóng tổ chức kiểm
+# tra ...": the work of the addressee, when it happens.
+_WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|phải)\s+"
+                   r"(?:(?:nhanh chóng|kịp thời|khẩn trương|chủ động|ngay)\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
@@ -191,7 +199,7 @@ _SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _BARE_GROUP = re.compile(
     r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
-    r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng)(?!\w)"
+    r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng|cơ quan chuyên môn)(?!\w)"
 )
 _CLOSING = re.compile(r"(?:phối hợp\s+)?(?:tổ chức\s+)?triển khai thực hiện(?:[\s,]|$)")
 _META = re.compile(
@@ -257,6 +265,7 @@ _LEAD_MARKERS = re.compile(
 # sentence that then gives its content ("Theo đó, ...", "Cụ thể, ...").
 _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\s+|có\s+|gửi\s+)(?:công văn|văn bản|chỉ thị|"
                         r"công điện|quyết định|thông báo)")
+_SPEAKER_OPENS = re.compile(r"\s*(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)\s+")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
@@ -510,14 +519,15 @@ class _Extractor:
         roles.collective = self.view.text[a:m.start()].strip(" ,.…")
         return roles
 
-    def _bare_group(self, p: int, b: int) -> _Roles | None:
-        """Read "lực lượng công an (toàn tỉnh,) <verb>", "nhà thầu <qualifiers> <verb>" at `p`: a collective."""
+    def _bare_group(self, p: int, b: int, strict: bool = False) -> _Roles | None:
+        """Read "lực lượng công an (toàn tỉnh,) <verb>", "nhà thầu <qualifiers> <verb>" at `p`: a collective.
+        `strict`: the work follows the group's words at once ("Cơ quan chuyên môn tham mưu ...")."""
         low = self.view.low
         g = _BARE_GROUP.match(low, p, b)
         if g is None:
             return None
         q = end = g.end()
-        for _k in range(9):
+        for _k in range(1 if strict else 9):
             r = _skip_spaces(low, q, b)
             if r < b and low[r] == ",":
                 r = _skip_spaces(low, r + 1, b)  # "lực lượng công an toàn tỉnh, nắm chắc tình hình ..."
@@ -590,6 +600,51 @@ class _Extractor:
             found, _ = self._addressees(m.end(), min(len(self.view), m.end() + 200))
             if found and not found[0].province:
                 out.append(m.start())
+        out.extend(self._next_subject_commas())
+        # "... làm rõ… gói thầu số 7… giao cho Sở NN&PTNT chủ trì ...": an ellipsis before another assignment
+        low = self.view.low
+        for m in re.finditer(r"…\s*(?=(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)", low):
+            d = _DIRECTIVE.match(low, m.end())
+            if d is not None:
+                found, _ = self._addressees(_skip_spaces(low, d.end(), len(low)), min(len(low), d.end() + 200))
+                if found and not found[0].province:
+                    out.append(m.start())
+        return sorted(set(out))
+
+    def _next_subject_commas(self) -> list[int]:
+        """Return the commas after a piece of work that another unit's own work follows ("Phòng Kinh tế - Hạ tầng
+        thẩm định về nội dung, phòng Tài chính - Kế hoạch thẩm định kinh phí ..."): two tasks. A comma right after
+        a unit's name ("giao Sở X, Sở Y thực hiện ...") lists addressees; a role ("chủ trì", "phối hợp") after the
+        second unit shares one task."""
+        low, text = self.view.low, self.view.text
+        out = []
+        for pos in self.starts:
+            mention = self.mention_at[pos]
+            if mention.province or mention.kind != "unit":
+                continue
+            comma = pos - 1
+            while comma >= 0 and text[comma] in " \t":
+                comma -= 1
+            if comma < 1 or text[comma] != ",":
+                continue
+            before = comma - 1
+            while before >= 0 and text[before] in " \t":
+                before -= 1
+            k = bisect_right(self.starts, before)
+            prev = self.starts[k - 1] if k else None
+            if prev is None or self.mention_at[prev].end >= before or prev < comma - 400 \
+                    or self.mention_at[prev].kind != "unit" or low.startswith("các ", pos):
+                continue  # no unit before in reach, or the comma follows a unit's name: a list of addressees
+            line = low[prev:comma]
+            if re.search(r"[.;:\n]", line) or _DIRECTIVE.search(line) or not _ACTION.match(low, _skip_spaces(low, self.mention_at[prev].end, comma),
+                                                                comma):
+                continue  # the unit before does not do work of its own up to the comma
+            mentions, end = self._addressees(pos, min(len(low), pos + 200))
+            after = _skip_spaces(low, end, len(low))
+            verb = _ACTION.match(low, after, min(len(low), after + 40))
+            if not mentions or verb is None or re.match(r"phối hợp|chủ trì", verb.group()):
+                continue
+            out.append(comma)
         return out
 
     def _modal_subject(self, a: int, b: int) -> _Roles | None:
@@ -610,6 +665,24 @@ class _Extractor:
                 roles.subject_start = pos
                 return roles
         return None
+
+    def _past_topic(self, a: int, b: int) -> int:
+        """Skip a topic that names no unit, put first: "Đối với đề án trồng cây ăn quả, tiếp tục đôn đốc ...",
+        "Đối với dự án ..., Phòng NN&PTNT tham mưu ...": the work (or its unit) after the comma."""
+        low = self.view.low
+        topic = _TOPIC.match(low, a, b)
+        if topic is None or _BEYOND.match(low, a, b):
+            return a
+        comma = low.find(",", topic.end(), min(b, topic.end() + 120))
+        if comma < 0 or re.search(r"[.;:]", low[topic.end():comma]):
+            return a
+        k = bisect_right(self.starts, topic.end() - 1)
+        if k < len(self.starts) and self.starts[k] < comma:
+            return a  # "Đối với các địa phương ..., ...": the topic is addressed (see `_topic_subject`)
+        after = _skip_spaces(low, comma + 1, b)
+        if _ACTION.match(low, after, b) or (after in self.mention_at and self._subject(after, b) is not None):
+            return after
+        return a
 
     def _topic_subject(self, a: int, b: int) -> _Roles | None:
         """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
@@ -798,8 +871,11 @@ class _Extractor:
         group_deadline: dict[int, tuple[date | None, bool]] = {}
 
         in_report = self._report_sections(clauses)
+        leadin_para = -1  # the paragraph of the last lead-in ("... yêu cầu: A. B. C.")
         for index in range(first, len(clauses)):
             c = clauses[index]
+            if c.ends_leadin:
+                leadin_para = c.para
             if c.sentence != sentence:
                 sentence = c.sentence
                 if mode not in ("list",):
@@ -827,6 +903,7 @@ class _Extractor:
             note = _FUNCTION_NOTE.match(low, body, b)
             if note and note.end() > body and low[note.end() - 1:note.end()] in (" ", ","):
                 body = note.end()  # "Theo chức năng, nhiệm vụ được giao, chủ động triển khai ...": the work follows
+            body = self._past_topic(body, b)
             text_low = low[body:b]
 
             if _META.match(text_low) or _NO_EFFECT.search(text_low):
@@ -882,6 +959,11 @@ class _Extractor:
                                               or self._topic_subject(body, b)
                                               # "Đồng thời, nhà thầu tập trung nhân lực ...": a group as subject
                                               or (self._bare_group(body, b) if cm is not None else None)
+                                              # "Chủ tịch yêu cầu: UBND các xã ... . Cơ quan chuyên môn tham mưu
+                                              # ...": a group as the subject of a sentence under a lead-in
+                                              or (self._bare_group(body, b, strict=True)
+                                                  if cm is None and c.first_in_sentence and drafts
+                                                  and c.para == leadin_para else None)
                                               or self._assigned_group(body, b))
             roles = directive[1] if directive else subject
 
@@ -912,8 +994,12 @@ class _Extractor:
                 last.end = b
                 mode = "attach"
                 continue
+            heed = _HEED.match(low, body, b) if cm is not None and c.first_in_sentence \
+                and not re.match(r"trong đó", low[a:body]) else None
+            if heed and not _ACTION.match(low, heed.end(), b):
+                heed = None
             if last is not None and prev_in_task and (not roles or bare) and (
-                sentence_attach or _FOLLOW_ON.match(text_low) or (parts_of is last and not _ACTION.match(text_low))
+                sentence_attach or (_FOLLOW_ON.match(text_low) and heed is None) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _GOAL.match(text_low))
                 or (not c.first_in_sentence and _EVALUATION.match(text_low)
                     and _REVIEW.search(low, last.title_start, last.main_end))
@@ -995,9 +1081,9 @@ class _Extractor:
                                      para=c.para))
                 mode, prev_in_task = "task", True
                 continue
-            no_actor = _NO_ACTOR.match(low, body, b)
+            no_actor = _NO_ACTOR.match(low, body, b) or heed
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
-            then = None if verb or not drafts else _THEN.match(low, body, b)
+            then = None if verb or not drafts else (_THEN.match(low, body, b) or _WHEN.match(low, body, b))
             if then:  # "Những dự án giải ngân chậm thì tiếp tục điều chuyển": the condition, then the work
                 verb = _ACTION.match(low, then.end(), b)
             if verb and _NOUN_USE.match(low, verb.end(), b):
@@ -1118,6 +1204,19 @@ class _Extractor:
         low = self.view.low
         sentence_start = max(low.rfind(".", 0, first.start), low.rfind("\n", 0, first.start)) + 1
         announced = bool(_ANNOUNCED.search(low, sentence_start, first.start))
+        if not announced and _DETAILS.match(low, sentence_start, first.start + 1):
+            return drafts  # "Theo đó, giao các sở, ngành ...": the document's content, not a lead summing it up
+        second = drafts[1]
+        if announced and first.roles.collective and second.sentence > first.sentence \
+                and second.para <= first.para + 1 and not re.search(r"[.!?]\s", low[first.end:self._sentence_start(
+                    second.start)].strip()) \
+                and second.roles.lead is not None and not _DOCREF.search(low, first.title_start, first.main_end) \
+                and _SPEAKER_OPENS.fullmatch(
+                    low, self._sentence_start(second.start), second.start):
+            # "UBND tỉnh vừa có công văn yêu cầu các đơn vị, địa phương ... . Chủ tịch UBND tỉnh yêu cầu Sở X
+            # ...": the lead sums up, for everyone, what the body then gives to each unit (a lead that asks to carry
+            # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own)
+            return drafts[1:]
         for later in drafts[1:]:
             if announced and later.sentence > first.sentence and first.roles.lead is None \
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):

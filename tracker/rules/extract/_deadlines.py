@@ -69,6 +69,8 @@ _RELATIVE = re.compile(
 )
 # A plan's horizon is not a deadline: "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050".
 _HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\s+hoach)[\s\d,\-]{0,16}$")
+# What a forecast is about is no deadline: "để chủ động trước dự báo tình hình khô, hạn trong năm 2019".
+_FORECAST = re.compile(r"du\s+bao[^;.]{0,60}$")
 _ONGOING = re.compile(
     r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|"
     r"lien\s+tuc)\b"
@@ -180,7 +182,8 @@ def find_deadline(
         due = date(year, 6, 30) if m.group("part") == "dau" else date(year, 12, 31)
         found.append(Deadline(due, False, m.start(), m.end()))
     for m in _YEAR_ONLY.finditer(folded):
-        if _HORIZON.search(folded, max(0, m.start() - 40), m.start()):
+        if _HORIZON.search(folded, max(0, m.start() - 40), m.start()) \
+                or _FORECAST.search(folded, max(0, m.start() - 70), m.start()):
             continue
         if any(a <= m.start() < b for a, b in going_on):
             continue  # "tháng 7 và những tháng cuối năm 2022": the year's end of work that goes on

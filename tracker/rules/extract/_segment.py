@@ -76,7 +76,8 @@ def _is_abbreviation(view: TextView, dot: int) -> bool:
     if not m:
         return False
     word = m.group(1).lstrip("(\"“")
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # an initial ("Q. Bình Thạnh", "P. 5") is a capital letter; "thú y.", "lưu ý." end their sentence
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and view.text[dot - 1].isupper())
 
 
 def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
