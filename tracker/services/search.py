@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from tracker.database import db
 from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
-from tracker.models.search import SearchDoc
+from tracker.models.search import BUCKET_SHIFT, BUCKETED, SearchDoc, bucketed
 from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
 from tracker.rules.reach import is_admin, reach_path
 from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
@@ -29,9 +29,9 @@ FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
 CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
 WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
-    "SELECT w.id FROM generate_series((SELECT max(id) FROM search_doc) >> 16, 0, -1) AS b(n) "
-    "CROSS JOIN LATERAL (SELECT id FROM search_doc WHERE (id >> 16) = b.n "
-    "AND vector @@ to_tsquery('simple', :query) ORDER BY id DESC) AS w LIMIT :limit")
+    f"SELECT w.id FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, 0, -1) AS b(n) "
+    f"CROSS JOIN LATERAL (SELECT id FROM search_doc WHERE {BUCKETED} "
+    "@@ (to_tsquery('simple', :query) && ('~' || b.n)::tsquery) ORDER BY id DESC) AS w LIMIT :limit")
 
 
 @dataclass
@@ -62,7 +62,8 @@ def _match(found: list[str]) -> Match:
     if db.engine.dialect.name == "postgresql":
         vector = literal_column("search_doc.vector")  # to_tsvector('simple', folded), stored (migration 0019)
         query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
-        condition = vector.op("@@")(query)
+        # The indexed form (the words and the bucket's word, which no query term matches): the GIN index's own.
+        condition = literal_column(bucketed("search_doc.")).op("@@")(query)
         return Match(doc, condition, -func.ts_rank(vector, query, 1), doc.c.id,  # 1: longer texts weigh less
                      select(doc.c.id.label("id")).where(condition))
     condition = literal_column("search_fts").op("MATCH")(fts5_query(found))
