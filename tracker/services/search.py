@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
-                        text, true)
+                        text, true, union)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
@@ -29,8 +29,8 @@ FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
 CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
 WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
-    f"SELECT w.id FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, 0, -1) AS b(n) "
-    f"CROSS JOIN LATERAL (SELECT id FROM search_doc WHERE {BUCKETED} "
+    f"SELECT w.id, w.task_id, w.directive_id FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, "
+    f"0, -1) AS b(n) CROSS JOIN LATERAL (SELECT id, task_id, directive_id FROM search_doc WHERE {BUCKETED} "
     "@@ (to_tsquery('simple', :query) && ('~' || b.n)::tsquery) ORDER BY id DESC) AS w LIMIT :limit")
 
 
@@ -122,12 +122,13 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         return [], 0, False
     match = _match(found)
     if db.engine.dialect.name == "postgresql":
-        # The window's ids, found bucket by bucket (65,536 ids each), newest first, in the GIN index on
-        # (id >> 16, vector): a bucket's matches are read from the index, then only their own table pages,
-        # and the walk stops at the window (older matches are never read). The page then ranks and
-        # checks reach on these rows only.
-        ids = list(db.session.scalars(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}))
-        truncated = len(ids) >= CANDIDATES
+        # The window's rows, found bucket by bucket (65,536 ids each), newest first, in the GIN index of the
+        # words and the bucket's word: a bucket's matches are read from the index, then only their own table
+        # pages, and the walk stops at the window (older matches are never read). Reach is then asked once
+        # for the window's tasks and directives, and the page ranks the rows that passed.
+        window = db.session.execute(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}).all()
+        truncated = len(window) >= CANDIDATES
+        ids = _seen(user, window)
         rows = _page(user, match, page, per_page, ids=ids) if ids else []
     else:
         window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
@@ -164,13 +165,65 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
     return hits, total, truncated
 
 
+def _seen(user: User, window: list) -> list[int]:
+    """Of the window's rows (id, task_id, directive_id), the ids of those the user may see, in their order.
+
+    Reach is asked once for the window's distinct tasks and once for the
+    directives of its directive texts (each given as one array), not row
+    by row: see _reached.
+    """
+    if is_admin(user) or subtree_is_everything(reach_path(user)):
+        return [row.id for row in window]
+    units = list(db.session.scalars(reach_unit_ids(user)))
+    task_ids = sorted({row.task_id for row in window if row.task_id})
+    directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
+    tasks = _reached(user, units, Task.__table__.c.id, task_ids)
+    directives = set()
+    if directive_ids:  # directive_visible_clause's rule: issued in reach, or one of its tasks visible
+        directives = set(db.session.scalars(select(Directive.id).where(
+            Directive.id == any_(bindparam("directives", directive_ids, type_=ARRAY(Integer))),
+            Directive.issuing_unit_id.in_(units))))
+        directives |= _reached(user, units, Task.__table__.c.directive_id, directive_ids)
+    return [row.id for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
+
+
+def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
+    """Of `keys` (values of the task column `key`: task ids, directive ids), those of a task the user may see.
+
+    The rule of reach_sql.task_visible_clause, in the form a few thousand
+    given keys are checked fastest on PostgreSQL: the key's index and the
+    indexes of the issuing unit, lead unit and assignee are intersected
+    (bitmaps) before any task row is read, the reach's cooperations are
+    read from their (unit, task) index, and a directive's publication is
+    asked only for the tasks that passed, by key. (The lists' form would
+    hash every published directive and every cooperation of the reach.)
+    """
+    if not keys:
+        return set()
+    t = Task.__table__
+    given = bindparam("keys", keys, type_=ARRAY(Integer))
+    listed = key == any_(given)
+    published = (select(Directive.published_at).where(Directive.id == t.c.directive_id)
+                 .limit(1).scalar_subquery().is_not(None))
+    issued = t.c.issuing_unit_id.in_(units)
+    own = select(key).where(listed, or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
+                            or_(issued, published))
+    # (Task ids are matched on the cooperation's own column: its index then leads, and only the few
+    # cooperations found reach the task and its directive.)
+    coop_listed = task_cooperation.c.task_id == any_(given) if key is t.c.id else listed
+    cooperated = (select(key).select_from(task_cooperation.join(t, t.c.id == task_cooperation.c.task_id))
+                  .where(coop_listed, task_cooperation.c.unit_id.in_(units), published))
+    return set(db.session.scalars(union(own, cooperated)))
+
+
 def _visible_matches(user: User, match: Match, floor: int | None, ids: list[int] | None = None):
     """The visible matching rows: all, those from `floor` on, or (PostgreSQL) those of `ids`, known to match
-    (sent as one array, not as thousands of parameters)."""
+    and to be visible (_seen; sent as one array, not as thousands of parameters)."""
     doc = SearchDoc.__table__
-    listed = doc.c.id == any_(bindparam("window", ids, type_=ARRAY(Integer))) if ids is not None else None
+    if ids is not None:
+        return select(doc.c.id).where(doc.c.id == any_(bindparam("window", ids, type_=ARRAY(Integer))))
     stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(listed if ids is not None else match.condition, _visible(user)))
+            .where(match.condition, _visible(user)))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
