@@ -31,7 +31,10 @@ CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page
 WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
     f"SELECT w.id, w.task_id, w.directive_id FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, "
     f"0, -1) AS b(n) CROSS JOIN LATERAL (SELECT id, task_id, directive_id FROM search_doc WHERE {BUCKETED} "
-    "@@ (to_tsquery('simple', :query) && ('~' || b.n)::tsquery) ORDER BY id DESC) AS w LIMIT :limit")
+    f"@@ to_tsquery('simple', :query) AND {BUCKETED} @@ ('~' || b.n)::tsquery ORDER BY id DESC) AS w LIMIT :limit")
+# (The words and the bucket are two conditions, not one query "words & ~n": GIN then leapfrogs between the
+# two lists, each skipping to the other's next row, where within one query it would step through every row
+# of the rarer list: ~2 ms for a bucket of 65,536 rows that a broad word does not reach.)
 
 
 @dataclass
