@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
-                        text, true, union)
+                        text, true, union, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
@@ -28,10 +28,11 @@ from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
 CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
-WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
-    f"SELECT w.id, w.task_id, w.directive_id FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, "
-    f"0, -1) AS b(n) CROSS JOIN LATERAL (SELECT id, task_id, directive_id FROM search_doc WHERE {BUCKETED} "
-    f"@@ to_tsquery('simple', :query) AND {BUCKETED} @@ ('~' || b.n)::tsquery ORDER BY id DESC) AS w LIMIT :limit")
+WINDOW = text(  # PostgreSQL: the newest matching texts, bucket by bucket (see tracker.models.search), ranked
+    "SELECT w.id, w.task_id, w.directive_id, ts_rank(w.vector, to_tsquery('simple', :query), 1) AS rank "
+    f"FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, 0, -1) AS b(n) CROSS JOIN LATERAL "
+    f"(SELECT id, task_id, directive_id, vector FROM search_doc WHERE {BUCKETED} @@ to_tsquery('simple', :query) "
+    f"AND {BUCKETED} @@ ('~' || b.n)::tsquery ORDER BY id DESC) AS w LIMIT :limit")
 # (The words and the bucket are two conditions, not one query "words & ~n": GIN then leapfrogs between the
 # two lists, each skipping to the other's next row, where within one query it would step through every row
 # of the rarer list: ~2 ms for a bucket of 65,536 rows that a broad word does not reach.)
@@ -127,24 +128,24 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
     if db.engine.dialect.name == "postgresql":
         # The window's rows, found bucket by bucket (65,536 ids each), newest first, in the GIN index of the
         # words and the bucket's word: a bucket's matches are read from the index, then only their own table
-        # pages, and the walk stops at the window (older matches are never read). Reach is then asked once
-        # for the window's tasks and directives, and the page ranks the rows that passed.
+        # pages, each ranked as it is read, and the walk stops at the window (older matches are never read).
+        # Reach is then asked once for the window's tasks and directives, and the rows that passed are
+        # ordered here as the SQL would (rank, best first, then id): no row is read twice.
         window = db.session.execute(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}).all()
         truncated = len(window) >= CANDIDATES
-        ids = _seen(user, window)
-        rows = _page(user, match, page, per_page, ids=ids) if ids else []
+        seen = sorted(_seen(user, window), key=lambda row: (-row.rank, row.id))
+        ids, total = [row.id for row in seen[(page - 1) * per_page:page * per_page]], len(seen)
     else:
         window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
         floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
         truncated = floor[0] >= CANDIDATES
-        rows = _page(user, match, page, per_page, floor[1] if truncated else None)
-    if truncated and (not rows or rows[0].total < page * per_page):  # the window is not enough: everything
-        truncated, rows = False, _page(user, match, page, per_page, None)
-    if not rows:
+        ids, total = _page(user, match, page, per_page, floor[1] if truncated else None)
+    if truncated and total < page * per_page:  # the window is not enough: everything
+        truncated, (ids, total) = False, _page(user, match, page, per_page, None)
+    if not ids:
         if page == 1:
             return [], 0, False
         return [], _count(user, match), False
-    ids, total = [r.id for r in rows], rows[0].total
     doc = SearchDoc.__table__
     rows = {row.id: row for row in db.session.execute(
         select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
@@ -168,15 +169,15 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
     return hits, total, truncated
 
 
-def _seen(user: User, window: list) -> list[int]:
-    """Of the window's rows (id, task_id, directive_id), the ids of those the user may see, in their order.
+def _seen(user: User, window: list) -> list:
+    """Of the window's rows (id, task_id, directive_id, rank), those the user may see, in their order.
 
     Reach is asked once for the window's distinct tasks and once for the
     directives of its directive texts (each given as one array), not row
     by row: see _reached.
     """
     if is_admin(user) or subtree_is_everything(reach_path(user)):
-        return [row.id for row in window]
+        return window
     units = list(db.session.scalars(reach_unit_ids(user)))
     task_ids = sorted({row.task_id for row in window if row.task_id})
     directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
@@ -187,56 +188,63 @@ def _seen(user: User, window: list) -> list[int]:
             Directive.id == any_(bindparam("directives", directive_ids, type_=ARRAY(Integer))),
             Directive.issuing_unit_id.in_(units))))
         directives |= _reached(user, units, Task.__table__.c.directive_id, directive_ids)
-    return [row.id for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
+    return [row for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
 
 
 def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
-    """Of `keys` (values of the task column `key`: task ids, directive ids), those of a task the user may see.
+    """Of `keys` (sorted values of the task column `key`: task ids, directive ids), those of a task the user
+    may see.
 
     The rule of reach_sql.task_visible_clause, in the form a few thousand
     given keys are checked fastest on PostgreSQL: the key's index and the
     indexes of the issuing unit, lead unit and assignee are intersected
-    (bitmaps) before any task row is read, the reach's cooperations are
-    read from their (unit, task) index, and a directive's publication is
-    asked only for the tasks that passed, by key. (The lists' form would
-    hash every published directive and every cooperation of the reach.)
+    (bitmaps) before any task row is read; the reach's cooperations within
+    the keys' span are read from their (unit, task) index and matched here;
+    a directive's publication is asked only for the tasks that passed, by
+    key. (The lists' form would hash every published directive and every
+    cooperation of the reach, and a per-row check reads every task.)
     """
     if not keys:
         return set()
     t = Task.__table__
-    given = bindparam("keys", keys, type_=ARRAY(Integer))
-    listed = key == any_(given)
     published = (select(Directive.published_at).where(Directive.id == t.c.directive_id)
                  .limit(1).scalar_subquery().is_not(None))
     issued = t.c.issuing_unit_id.in_(units)
-    own = select(key).where(listed, or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
+    own = select(key).where(key == any_(bindparam("keys", keys, type_=ARRAY(Integer))),
+                            or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
                             or_(issued, published))
-    # (Task ids are matched on the cooperation's own column: its index then leads, and only the few
-    # cooperations found reach the task and its directive.)
-    coop_listed = task_cooperation.c.task_id == any_(given) if key is t.c.id else listed
-    cooperated = (select(key).select_from(task_cooperation.join(t, t.c.id == task_cooperation.c.task_id))
-                  .where(coop_listed, task_cooperation.c.unit_id.in_(units), published))
-    return set(db.session.scalars(union(own, cooperated)))
+    if key is not t.c.id:  # a directive's tasks: few, read by the directive's index
+        return set(db.session.scalars(union(own, select(key).select_from(
+            task_cooperation.join(t, t.c.id == task_cooperation.c.task_id)).where(
+            key == any_(bindparam("keys", keys, type_=ARRAY(Integer))), task_cooperation.c.unit_id.in_(units),
+            published))))
+    # One statement: the tasks seen on their own (1), and the reach's cooperations within the keys' span (0).
+    cooperations = select(task_cooperation.c.task_id, literal_column("0")).where(
+        task_cooperation.c.unit_id.in_(units), task_cooperation.c.task_id.between(keys[0], keys[-1]))
+    rows = db.session.execute(union_all(own.add_columns(literal_column("1")), cooperations)).all()
+    seen = {row[0] for row in rows if row[1]}
+    others = sorted({row[0] for row in rows if not row[1]}.intersection(keys) - seen)
+    if others:
+        seen.update(db.session.scalars(select(t.c.id).where(
+            t.c.id == any_(bindparam("others", others, type_=ARRAY(Integer))), published)))
+    return seen
 
 
-def _visible_matches(user: User, match: Match, floor: int | None, ids: list[int] | None = None):
-    """The visible matching rows: all, those from `floor` on, or (PostgreSQL) those of `ids`, known to match
-    and to be visible (_seen; sent as one array, not as thousands of parameters)."""
+def _visible_matches(user: User, match: Match, floor: int | None):
+    """The visible matching rows: all, or those from `floor` on."""
     doc = SearchDoc.__table__
-    if ids is not None:
-        return select(doc.c.id).where(doc.c.id == any_(bindparam("window", ids, type_=ARRAY(Integer))))
     stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
             .where(match.condition, _visible(user)))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
-def _page(user: User, match: Match, page: int, per_page: int, floor: int | None = None,
-          ids: list[int] | None = None) -> list:
-    """The page's row ids, each with the number of visible matches (in one pass)."""
+def _page(user: User, match: Match, page: int, per_page: int, floor: int | None = None) -> tuple[list[int], int]:
+    """The page's row ids and the number of visible matches (in one pass; 0 when the page is past the end)."""
     doc = SearchDoc.__table__
-    stmt = (_visible_matches(user, match, floor, ids).add_columns(func.count().over().label("total"))
+    stmt = (_visible_matches(user, match, floor).add_columns(func.count().over().label("total"))
             .order_by(match.rank, doc.c.id).limit(per_page).offset((page - 1) * per_page))
-    return db.session.execute(stmt).all()
+    rows = db.session.execute(stmt).all()
+    return [r.id for r in rows], rows[0].total if rows else 0
 
 
 def _count(user: User, match: Match) -> int:
