@@ -14,6 +14,7 @@ Revises: 0020
 Create Date: 2026-12-05 12:30:00
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0021'
@@ -27,9 +28,14 @@ NEW_INDEX = ("ix_search_doc_bucket_words ON search_doc "  # as tracker.models.se
 
 
 def upgrade():
-    if op.get_bind().dialect.name != "postgresql":
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
         return
     with op.get_context().autocommit_block():  # CONCURRENTLY runs outside a transaction
+        # A concurrent build that failed leaves an invalid index behind, which IF NOT EXISTS would keep.
+        if bind.scalar(sa.text("SELECT NOT indisvalid FROM pg_index "
+                               "WHERE indexrelid = to_regclass('ix_search_doc_bucket_words')")):
+            op.execute("DROP INDEX CONCURRENTLY ix_search_doc_bucket_words")
         op.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {NEW_INDEX}")
         op.execute("DROP INDEX CONCURRENTLY IF EXISTS ix_search_doc_words")
 
