@@ -2,10 +2,14 @@
 
 The index (tracker.models.search) is asked for the rows whose words hold
 every term of the query, the best first (SQLite FTS5's bm25, PostgreSQL's
-ts_rank); reach is the lists' own SQL condition (tracker.services.reach_sql)
-on the row's task, or on its directive for the directive's own texts, so a
-search never finds what the lists would not show, and a passage is cut only
-from a row that passed it.
+ts_rank); reach is the lists' own rule (tracker.services.reach_sql's
+task_visible_clause) on the row's task, or on its directive for the
+directive's own texts, so a search never finds what the lists would not
+show, and a passage is cut only from a row that passed it. The rule is
+written here twice more, each in the form its database answers fastest:
+per row (_visible: SQLite, and PostgreSQL past the window) and for a
+PostgreSQL window's given tasks at once (_reached); tests/test_search.py
+compares both with the lists' on random data.
 """
 from __future__ import annotations
 
