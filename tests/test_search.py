@@ -8,14 +8,17 @@ every demo user, against tracker.rules.reach on each result.
 from __future__ import annotations
 
 import io
+import random
 import zlib
+from datetime import date
 
 import pytest
 from lxml import html
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from tests.api.conftest import Api
 from tests.directives.test_directives import post_multipart
+from tests.factories import Factory
 from tests.tasks.pages import task_like, unit, user
 from tests.tasks.test_access import (  # noqa: F401 - `world` is a fixture
     ALL,
@@ -25,10 +28,11 @@ from tests.tasks.test_access import (  # noqa: F401 - `world` is a fixture
 )
 from tracker.database import db as _db
 from tracker.demo import USERS
-from tracker.models import Directive, SearchDoc, Task
+from tracker.models import Directive, SearchDoc, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.search import passage, terms
 from tracker.services import workflow
+from tracker.services.reach_sql import directive_visible_clause, task_visible_clause
 from tracker.services.search import rebuild, search
 from tracker.timeutil import today
 
@@ -264,6 +268,47 @@ def test_every_result_is_in_reach_by_the_rules(demo, db, username):
         listed = {t.id for t in db.session.scalars(select(Task)) if reach.can_view_task(searcher, t)
                   and set(terms(query)) <= set(terms(t.title + " " + t.description))}
         assert listed <= {h.task_id for h in hits if h.where == "task"}, query
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reach_on_random_data_is_the_lists_reach(demo, db, seed):
+    """Directives and tasks made at random (issuing unit, lead unit, assignee, cooperating units, published or
+    not), all holding one word: every user finds exactly the tasks and directives the lists' reach shows
+    (reach_sql.task_visible_clause and directive_visible_clause), whichever way the search applies it."""
+    rng = random.Random(seed)
+    make = Factory()
+    units = list(db.session.scalars(select(Unit).order_by(Unit.id)))
+    people = list(db.session.scalars(select(User).order_by(User.id)))
+    directives = []
+    for _ in range(15):
+        directive = make.directive("admin", issued_on=date(2025, 3, 1), title="Kết luận về hạ tầng vệ tinh")
+        for _ in range(rng.randint(1, 4)):
+            make.add_task(directive, "Triển khai hạ tầng vệ tinh", lead="UBND", on=date(2025, 3, 1))
+        if rng.random() < 0.7:
+            make.publish(directive, on=date(2025, 3, 2))
+        directives.append(directive)
+    db.session.flush()
+    for directive in directives:  # reach's columns at random, beyond what the workflow would allow
+        db.session.execute(update(Directive).where(Directive.id == directive.id)
+                           .values(issuing_unit_id=rng.choice(units).id))
+        for task in directive.tasks:
+            db.session.execute(update(Task).where(Task.id == task.id).values(
+                issuing_unit_id=rng.choice(units).id, lead_unit_id=rng.choice(units).id,
+                assignee_id=rng.choice(people).id if rng.random() < 0.3 else None))
+            parts = rng.sample(units, k=rng.choice([0, 0, 1, 2, 3]))
+            if parts:
+                db.session.execute(insert(task_cooperation), [{"task_id": task.id, "unit_id": u.id} for u in parts])
+    db.session.commit()
+    db.session.expire_all()
+    made = {t.id for d in directives for t in d.tasks}
+    for searcher in people:
+        hits, total, _more = search(searcher, "ha tang ve tinh", 1, 500)
+        assert len(hits) == total
+        tasks = set(db.session.scalars(select(Task.id).where(Task.id.in_(made), task_visible_clause(searcher))))
+        shown = set(db.session.scalars(select(Directive.id).where(Directive.id.in_([d.id for d in directives]),
+                                                                   directive_visible_clause(searcher))))
+        assert {h.task_id for h in hits if h.where == "task"} == tasks, searcher.username
+        assert {h.directive_id for h in hits if h.where == "directive"} == shown, searcher.username
 
 
 # --- the API ----------------------------------------------------------------------------------------

@@ -23,13 +23,21 @@ depends_on = None
 BATCH = 50000
 
 
-def upgrade():
-    from tracker.models.search import POSTGRES_DDL
+# The statements as this revision made them (tracker.models.search holds today's; 0021 changed the index).
+EXTENSION = "CREATE EXTENSION IF NOT EXISTS btree_gin"
+COLUMN = "ALTER TABLE search_doc ADD COLUMN vector tsvector"
+FUNCTION = ("CREATE OR REPLACE FUNCTION search_doc_vector() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN NEW.vector := to_tsvector('simple', NEW.folded); RETURN NEW; END $$")
+TRIGGER = ("CREATE TRIGGER search_doc_vector BEFORE INSERT OR UPDATE OF folded ON search_doc "
+           "FOR EACH ROW EXECUTE FUNCTION search_doc_vector()")
+INDEX = "CREATE INDEX ix_search_doc_words ON search_doc USING gin ((id >> 16), vector)"
 
+
+def upgrade():
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    extension, column, function, trigger, index = POSTGRES_DDL
+    extension, column, function, trigger, index = EXTENSION, COLUMN, FUNCTION, TRIGGER, INDEX
     op.execute(extension)
     op.execute(column)
     op.execute(function)
@@ -47,10 +55,9 @@ def upgrade():
 
 
 def downgrade():
-    from tracker.models.search import POSTGRES_DROP
-
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("CREATE INDEX ix_search_doc_fts ON search_doc USING gin (to_tsvector('simple', folded))")
-    for statement in POSTGRES_DROP:
+    for statement in ["DROP INDEX IF EXISTS ix_search_doc_words", "DROP TRIGGER IF EXISTS search_doc_vector ON search_doc",
+                      "DROP FUNCTION IF EXISTS search_doc_vector()", "ALTER TABLE search_doc DROP COLUMN IF EXISTS vector"]:
         op.execute(statement)

@@ -12,8 +12,8 @@ itself, live, and a deleted source takes its row with it in the same flush.
 The index proper lives outside the ORM's tables: on SQLite an FTS5 table
 `search_fts` over `search_doc.folded`, kept by triggers; on PostgreSQL a
 stored tsvector column `vector` (kept by a trigger) under a GIN index with
-the id's bucket. Both are made with the table (here for create_all, and by
-migrations 0011 and 0019).
+the id's bucket as one more word. Both are made with the table (here for
+create_all, and by migrations 0011, 0019 and 0021).
 """
 from __future__ import annotations
 
@@ -61,21 +61,35 @@ SQLITE_DROP = ["DROP TRIGGER IF EXISTS search_doc_au", "DROP TRIGGER IF EXISTS s
                "DROP TRIGGER IF EXISTS search_doc_ai", "DROP TABLE IF EXISTS search_fts"]
 # PostgreSQL: the folded words' tsvector is stored (`vector`, filled by a trigger from `folded` on every
 # write: the ORM event's rows and an import's Core inserts alike) and indexed by GIN together with the
-# row's id bucket (id >> 16, btree_gin): the newest matches are then found bucket by bucket from the
-# index, without reading a table page for every older match. Migration 0019.
+# row's id bucket, as one more word of the row ("~15" for ids 983,040-1,048,575: BUCKETED): a query for
+# the words and one bucket's word is then an ordinary GIN intersection, which skips through the posting
+# lists from the rarer side, so the newest matches are found bucket by bucket from the index without
+# reading a table page for every older match, and an empty bucket costs a few index pages (migration 0021;
+# 0019's btree_gin column read the whole of each bucket's list). No text makes a word with "~": words are
+# runs of letters and digits (tracker.rules.search), and to_tsvector splits at it.
+BUCKET_SHIFT = 16  # 65,536 ids a bucket
+
+
+def bucketed(table: str = "") -> str:
+    """SQL: the row's indexed words, its vector and its bucket's word (columns prefixed with `table`)."""
+    return f"({table}vector || array_to_tsvector(ARRAY['~' || ({table}id >> {BUCKET_SHIFT})::text]))"
+
+
+BUCKETED = bucketed()
+WORDS_INDEX = f"CREATE INDEX {{concurrently}}IF NOT EXISTS ix_search_doc_bucket_words ON search_doc USING gin ({BUCKETED})"
 POSTGRES_DDL = [
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
     "ALTER TABLE search_doc ADD COLUMN vector tsvector",
     "CREATE OR REPLACE FUNCTION search_doc_vector() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN NEW.vector := to_tsvector('simple', NEW.folded); RETURN NEW; END $$",
     "CREATE TRIGGER search_doc_vector BEFORE INSERT OR UPDATE OF folded ON search_doc "
     "FOR EACH ROW EXECUTE FUNCTION search_doc_vector()",
-    "CREATE INDEX ix_search_doc_words ON search_doc USING gin ((id >> 16), vector)",
+    WORDS_INDEX.format(concurrently=""),
 ]
-POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_search_doc_words", "DROP TRIGGER IF EXISTS search_doc_vector ON search_doc",
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_search_doc_bucket_words",
+                 "DROP TRIGGER IF EXISTS search_doc_vector ON search_doc",
                  "DROP FUNCTION IF EXISTS search_doc_vector()", "ALTER TABLE search_doc DROP COLUMN IF EXISTS vector"]
-INDEX_OBJECTS = ("search_fts", "ix_search_doc_fts", "ix_search_doc_words")  # not in the metadata: the
-INDEX_COLUMNS = ("vector",)  # migrations' comparison skips them
+INDEX_OBJECTS = ("search_fts", "ix_search_doc_fts", "ix_search_doc_words", "ix_search_doc_bucket_words")  # not in
+INDEX_COLUMNS = ("vector",)  # the metadata: the migrations' comparison skips them
 
 
 for _statement in SQLITE_DDL:

@@ -2,10 +2,14 @@
 
 The index (tracker.models.search) is asked for the rows whose words hold
 every term of the query, the best first (SQLite FTS5's bm25, PostgreSQL's
-ts_rank); reach is the lists' own SQL condition (tracker.services.reach_sql)
-on the row's task, or on its directive for the directive's own texts, so a
-search never finds what the lists would not show, and a passage is cut only
-from a row that passed it.
+ts_rank); reach is the lists' own rule (tracker.services.reach_sql's
+task_visible_clause) on the row's task, or on its directive for the
+directive's own texts, so a search never finds what the lists would not
+show, and a passage is cut only from a row that passed it. The rule is
+written here twice more, each in the form its database answers fastest:
+per row (_visible: SQLite, and PostgreSQL past the window) and for a
+PostgreSQL window's given tasks at once (_reached); tests/test_search.py
+compares both with the lists' on random data.
 """
 from __future__ import annotations
 
@@ -14,13 +18,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
-                        text, true)
+                        text, true, union, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from tracker.database import db
 from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
-from tracker.models.search import SearchDoc
+from tracker.models.search import BUCKET_SHIFT, BUCKETED, SearchDoc, bucketed
 from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
 from tracker.rules.reach import is_admin, reach_path
 from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
@@ -28,10 +32,14 @@ from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
 CANDIDATES = 2000  # matching texts ranked at most (the newest), unless the page asks for more
-WINDOW = text(  # PostgreSQL: the newest matching texts' ids, bucket by bucket (see tracker.models.search)
-    "SELECT w.id FROM generate_series((SELECT max(id) FROM search_doc) >> 16, 0, -1) AS b(n) "
-    "CROSS JOIN LATERAL (SELECT id FROM search_doc WHERE (id >> 16) = b.n "
-    "AND vector @@ to_tsquery('simple', :query) ORDER BY id DESC) AS w LIMIT :limit")
+WINDOW = text(  # PostgreSQL: the newest matching texts, bucket by bucket (see tracker.models.search), ranked
+    "SELECT w.id, w.task_id, w.directive_id, ts_rank(w.vector, to_tsquery('simple', :query), 1) AS rank "
+    f"FROM generate_series((SELECT max(id) FROM search_doc) >> {BUCKET_SHIFT}, 0, -1) AS b(n) CROSS JOIN LATERAL "
+    f"(SELECT id, task_id, directive_id, vector FROM search_doc WHERE {BUCKETED} @@ to_tsquery('simple', :query) "
+    f"AND {BUCKETED} @@ ('~' || b.n)::tsquery ORDER BY id DESC) AS w LIMIT :limit")
+# (The words and the bucket are two conditions, not one query "words & ~n": GIN then leapfrogs between the
+# two lists, each skipping to the other's next row, where within one query it would step through every row
+# of the rarer list: ~2 ms for a bucket of 65,536 rows that a broad word does not reach.)
 
 
 @dataclass
@@ -62,7 +70,8 @@ def _match(found: list[str]) -> Match:
     if db.engine.dialect.name == "postgresql":
         vector = literal_column("search_doc.vector")  # to_tsvector('simple', folded), stored (migration 0019)
         query = func.to_tsquery(literal_column("'simple'"), tsquery(found))
-        condition = vector.op("@@")(query)
+        # The indexed form (the words and the bucket's word, which no query term matches): the GIN index's own.
+        condition = literal_column(bucketed("search_doc.")).op("@@")(query)
         return Match(doc, condition, -func.ts_rank(vector, query, 1), doc.c.id,  # 1: longer texts weigh less
                      select(doc.c.id.label("id")).where(condition))
     condition = literal_column("search_fts").op("MATCH")(fts5_query(found))
@@ -121,25 +130,26 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         return [], 0, False
     match = _match(found)
     if db.engine.dialect.name == "postgresql":
-        # The window's ids, found bucket by bucket (65,536 ids each), newest first, in the GIN index on
-        # (id >> 16, vector): a bucket's matches are read from the index, then only their own table pages,
-        # and the walk stops at the window (older matches are never read). The page then ranks and
-        # checks reach on these rows only.
-        ids = list(db.session.scalars(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}))
-        truncated = len(ids) >= CANDIDATES
-        rows = _page(user, match, page, per_page, ids=ids) if ids else []
+        # The window's rows, found bucket by bucket (65,536 ids each), newest first, in the GIN index of the
+        # words and the bucket's word: a bucket's matches are read from the index, then only their own table
+        # pages, each ranked as it is read, and the walk stops at the window (older matches are never read).
+        # Reach is then asked once for the window's tasks and directives, and the rows that passed are
+        # ordered here as the SQL would (rank, best first, then id): no row is read twice.
+        window = db.session.execute(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}).all()
+        truncated = len(window) >= CANDIDATES
+        seen = sorted(_seen(user, window), key=lambda row: (-row.rank, row.id))
+        ids, total = [row.id for row in seen[(page - 1) * per_page:page * per_page]], len(seen)
     else:
         window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
         floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
         truncated = floor[0] >= CANDIDATES
-        rows = _page(user, match, page, per_page, floor[1] if truncated else None)
-    if truncated and (not rows or rows[0].total < page * per_page):  # the window is not enough: everything
-        truncated, rows = False, _page(user, match, page, per_page, None)
-    if not rows:
+        ids, total = _page(user, match, page, per_page, floor[1] if truncated else None)
+    if truncated and total < page * per_page:  # the window is not enough: everything
+        truncated, (ids, total) = False, _page(user, match, page, per_page, None)
+    if not ids:
         if page == 1:
             return [], 0, False
         return [], _count(user, match), False
-    ids, total = [r.id for r in rows], rows[0].total
     doc = SearchDoc.__table__
     rows = {row.id: row for row in db.session.execute(
         select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
@@ -163,23 +173,82 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
     return hits, total, truncated
 
 
-def _visible_matches(user: User, match: Match, floor: int | None, ids: list[int] | None = None):
-    """The visible matching rows: all, those from `floor` on, or (PostgreSQL) those of `ids`, known to match
-    (sent as one array, not as thousands of parameters)."""
+def _seen(user: User, window: list) -> list:
+    """Of the window's rows (id, task_id, directive_id, rank), those the user may see, in their order.
+
+    Reach is asked once for the window's distinct tasks and once for the
+    directives of its directive texts (each given as one array), not row
+    by row: see _reached.
+    """
+    if is_admin(user) or subtree_is_everything(reach_path(user)):
+        return window
+    units = list(db.session.scalars(reach_unit_ids(user)))
+    task_ids = sorted({row.task_id for row in window if row.task_id})
+    directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
+    tasks = _reached(user, units, Task.__table__.c.id, task_ids)
+    directives = set()
+    if directive_ids:  # directive_visible_clause's rule: issued in reach, or one of its tasks visible
+        directives = set(db.session.scalars(select(Directive.id).where(
+            Directive.id == any_(bindparam("directives", directive_ids, type_=ARRAY(Integer))),
+            Directive.issuing_unit_id.in_(units))))
+        directives |= _reached(user, units, Task.__table__.c.directive_id, directive_ids)
+    return [row for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
+
+
+def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
+    """Of `keys` (sorted values of the task column `key`: task ids, directive ids), those of a task the user
+    may see.
+
+    The rule of reach_sql.task_visible_clause, in the form a few thousand
+    given keys are checked fastest on PostgreSQL: the key's index and the
+    indexes of the issuing unit, lead unit and assignee are intersected
+    (bitmaps) before any task row is read; the reach's cooperations within
+    the keys' span are read from their (unit, task) index and matched here;
+    a directive's publication is asked only for the tasks that passed, by
+    key. (The lists' form would hash every published directive and every
+    cooperation of the reach, and a per-row check reads every task.)
+    """
+    if not keys:
+        return set()
+    t = Task.__table__
+    published = (select(Directive.published_at).where(Directive.id == t.c.directive_id)
+                 .limit(1).scalar_subquery().is_not(None))
+    issued = t.c.issuing_unit_id.in_(units)
+    own = select(key).where(key == any_(bindparam("keys", keys, type_=ARRAY(Integer))),
+                            or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
+                            or_(issued, published))
+    if key is not t.c.id:  # a directive's tasks: few, read by the directive's index
+        return set(db.session.scalars(union(own, select(key).select_from(
+            task_cooperation.join(t, t.c.id == task_cooperation.c.task_id)).where(
+            key == any_(bindparam("keys", keys, type_=ARRAY(Integer))), task_cooperation.c.unit_id.in_(units),
+            published))))
+    # One statement: the tasks seen on their own (1), and the reach's cooperations within the keys' span (0).
+    cooperations = select(task_cooperation.c.task_id, literal_column("0")).where(
+        task_cooperation.c.unit_id.in_(units), task_cooperation.c.task_id.between(keys[0], keys[-1]))
+    rows = db.session.execute(union_all(own.add_columns(literal_column("1")), cooperations)).all()
+    seen = {row[0] for row in rows if row[1]}
+    others = sorted({row[0] for row in rows if not row[1]}.intersection(keys) - seen)
+    if others:
+        seen.update(db.session.scalars(select(t.c.id).where(
+            t.c.id == any_(bindparam("others", others, type_=ARRAY(Integer))), published)))
+    return seen
+
+
+def _visible_matches(user: User, match: Match, floor: int | None):
+    """The visible matching rows: all, or those from `floor` on."""
     doc = SearchDoc.__table__
-    listed = doc.c.id == any_(bindparam("window", ids, type_=ARRAY(Integer))) if ids is not None else None
     stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(listed if ids is not None else match.condition, _visible(user)))
+            .where(match.condition, _visible(user)))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
-def _page(user: User, match: Match, page: int, per_page: int, floor: int | None = None,
-          ids: list[int] | None = None) -> list:
-    """The page's row ids, each with the number of visible matches (in one pass)."""
+def _page(user: User, match: Match, page: int, per_page: int, floor: int | None = None) -> tuple[list[int], int]:
+    """The page's row ids and the number of visible matches (in one pass; 0 when the page is past the end)."""
     doc = SearchDoc.__table__
-    stmt = (_visible_matches(user, match, floor, ids).add_columns(func.count().over().label("total"))
+    stmt = (_visible_matches(user, match, floor).add_columns(func.count().over().label("total"))
             .order_by(match.rank, doc.c.id).limit(per_page).offset((page - 1) * per_page))
-    return db.session.execute(stmt).all()
+    rows = db.session.execute(stmt).all()
+    return [r.id for r in rows], rows[0].total if rows else 0
 
 
 def _count(user: User, match: Match) -> int:
