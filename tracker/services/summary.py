@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from tracker.models import (CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, TaskTotal, Unit,
                             task_cooperation)
@@ -294,8 +294,10 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
     stmt = (select(status, func.sum(TaskSummary.n))
             .where(TaskSummary.n != 0, TaskSummary.published.is_(True),
                    in_query(TaskSummary.lead_unit_id, _subtree(unit))))
-    if statuses:
-        stmt = stmt.where(status_sql(today).in_(statuses))
+    if statuses:  # as key ranges of the summary's primary key (lead unit, published, kind, deadline key)
+        stmt = stmt.where(or_(*(and_(TaskSummary.kind == "open", TaskSummary.deadline_key < today) if name == "overdue"
+                                else and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today)
+                                if name == "in_progress" else TaskSummary.kind == name for name in statuses)))
     for name, n in session.execute(stmt.group_by(status)):
         counts[name] += int(n or 0)
     for name, n in _cooperated_only(session, unit, today, statuses or []).items():
