@@ -267,14 +267,18 @@ def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> d
     it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
     ids = _subtree(unit)
     status = task_status_sql(today, historical=False).label("status")
+    cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
+    if statuses == ["overdue"]:
+        # Only the parts of open tasks past their deadline (`holds`: an overdue task is one), found from
+        # the parts' and the open tasks' indexes (as tracker.services.queries._unit_clause does).
+        open_task = Task.__table__.alias("open_task")
+        cooperated = cooperated.join(open_task, open_task.c.id == task_cooperation.c.task_id).where(
+            open_task.c.state.in_(("open", "submitted")), open_task.c.deadline < today)
     stmt = select(status, func.count()).where(
-        in_query(Task.id, select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))),
-        Task.lead_unit_id.not_in(ids),
+        in_query(Task.id, cooperated), Task.lead_unit_id.not_in(ids),
         exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None)))
     if statuses:
         stmt = stmt.where(status.in_(statuses))
-        if statuses == ["overdue"]:  # the same, from the open tasks' indexes (`holds`: an overdue task is open)
-            stmt = stmt.where(Task.state.in_(("open", "submitted")), Task.deadline < today)
     return {name: int(n) for name, n in session.execute(stmt.group_by(status))}
 
 
