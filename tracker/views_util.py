@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from tracker.database import db
@@ -76,9 +76,9 @@ def unit_options(root: Unit) -> list[tuple[int, str]]:
 def unit_options_html(root: Unit, selected: int | None) -> Markup:
     """The <option>s of `unit_options(root)`, `selected` marked: kept per worker until the data changes."""
     def render() -> str:
-        option = Markup('<option value="{}"{}>{}</option>')
-        return Markup("").join(option.format(value, Markup(" selected") if value == selected else "", label)
-                               for value, label in unit_options(root))
+        # Plain strings with the names escaped (Markup.format per option took 2 of the 3 ms of a province's picker).
+        return Markup("".join(f'<option value="{int(value)}"{" selected" if value == selected else ""}>'
+                              f'{escape(label)}</option>' for value, label in unit_options(root)))
 
     return page_cache().get_or_render(db.session, ("unit-options", root.id, selected), render)
 

@@ -19,6 +19,7 @@ Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -34,7 +35,7 @@ from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
 from tracker.services import workflow
 from tracker.services.errors import Conflict, Forbidden, Invalid
-from tracker.services.queries import TaskFilters, status_counts
+from tracker.services.queries import TaskFilters, match_count, status_counts
 from tracker.services.stats import DashboardFilters, DashboardStats, Period
 
 START = date(2025, 9, 1)
@@ -173,6 +174,45 @@ def check(today: date, people: list[User], calendar) -> None:
             counts, _complete = status_counts(db.session, admin, filters, today)
             expected = sum(counts[s] for s in (statuses or STATUSES))
             assert task_summary.count(db.session, today, statuses, lead_unit=lead) == expected
+    lists(today, people)
+
+
+def lists(today: date, people: list[User]) -> None:
+    """The task lists' counts read from the summaries equal those counted over the tasks: the province's
+    whole list, a unit's led and cooperated tasks (a department whose divisions may both cooperate on one
+    task), the counts by status and a status filter's matches."""
+    admin, leader, director = people
+    skhcn, cntt = (db.session.scalar(select(Unit).where(Unit.code == code)) for code in ("SKHCN", "STTTT-CNTT"))
+    fits = task_summary.holds(db.session, today)
+    whole = [(admin, TaskFilters(published_only=True)), (leader, TaskFilters(published_only=True)),
+             (leader, TaskFilters(lead_unit=skhcn, published_only=True))]
+    units = [(director, TaskFilters(view="unit", published_only=True)),
+             (leader, TaskFilters(view="unit", published_only=True)),
+             (admin, TaskFilters(unit=skhcn, published_only=True)),
+             (director, TaskFilters(unit=cntt, published_only=True))]
+    for person, filters in whole + units:
+        counted, _complete = status_counts(db.session, person, filters, today)
+        if (person, filters) in whole:
+            read = task_summary.list_counts(db.session, person, filters, today)
+        else:
+            assert task_summary.list_counts(db.session, person, filters, today) is None
+            read = task_summary.unit_counts(db.session, person, filters, today)
+        assert (read is not None) == fits
+        if read is None:
+            continue
+        assert read == counted
+        if (person, filters) in units:
+            for statuses in (["overdue"], ["in_progress", "done_late"], ["cancelled"]):
+                matches = task_summary.unit_counts(db.session, person, filters, today, statuses=statuses)
+                assert matches == {s: counted[s] if s in statuses else 0 for s in STATUSES}
+                assert sum(matches.values()) == match_count(
+                    db.session, person, replace(filters, status=statuses), today, 10**6)
+    # Another filter, or a unit outside one's reach: counted over the tasks.
+    assert task_summary.unit_counts(db.session, director, TaskFilters(view="unit", q="x", published_only=True),
+                                    today) is None
+    snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
+    assert task_summary.unit_counts(db.session, director, TaskFilters(unit=snv, published_only=True), today) is None
+    assert task_summary.unit_counts(db.session, director, TaskFilters(view="unit"), today) is None  # drafts too
 
 
 def history(seed: int, steps: int) -> None:

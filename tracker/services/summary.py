@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
-from tracker.models import CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, TaskTotal, Unit
+from tracker.models import (CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, TaskTotal, Unit,
+                            task_cooperation)
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
 from tracker.services.sql import in_query
+from tracker.services.status_sql import status_sql as task_status_sql
 
 USE = True  # the benchmark turns it off to measure the full computation beside it
 
@@ -49,10 +51,10 @@ def period_fits(start: date | None, end: date | None) -> bool:
     return (start is None or start.day == 1) and (end is None or (end + timedelta(days=1)).day == 1)
 
 
-def status_sql(today: date):
-    """SQL: the status today of the tasks of a summary row."""
-    return case((TaskSummary.kind != "open", TaskSummary.kind),
-                (TaskSummary.deadline_key >= today, "in_progress"),  # NO_DEADLINE (ongoing) too
+def status_sql(today: date, table=TaskSummary):
+    """SQL: the status today of the tasks of a row of the summary (or of `table`: the task total)."""
+    return case((table.kind != "open", table.kind),
+                (table.deadline_key >= today, "in_progress"),  # NO_DEADLINE (ongoing) too
                 else_="overdue")
 
 
@@ -92,8 +94,7 @@ def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None =
         table = TaskSummary
         stmt = select(func.sum(TaskSummary.n)).where(TaskSummary.n != 0)
     if statuses:
-        stmt = stmt.where(case((table.kind != "open", table.kind), (table.deadline_key >= today, "in_progress"),
-                               else_="overdue").in_(statuses))
+        stmt = stmt.where(status_sql(today, table).in_(statuses))
     if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
         stmt = stmt.where(TaskSummary.lead_unit_id.in_(
             select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
@@ -204,18 +205,24 @@ def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
     if not holds(session, today):
         return None
     counts = dict.fromkeys(STATUSES, 0)
+    if filters.lead_unit is None or reach_sql.subtree_is_everything(filters.lead_unit.path):
+        # Every unit's tasks: the task total (the summary added up over the units, ~10 times fewer rows).
+        status = status_sql(today, TaskTotal).label("status")
+        rows = session.execute(select(status, func.sum(TaskTotal.n))
+                               .where(TaskTotal.n != 0, TaskTotal.published.is_(True)).group_by(status))
+        for status_name, n in rows:
+            counts[status_name] += int(n or 0)
+        return counts
     # The due-soon window does not matter here: only the statuses are read.
-    for status, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
-        counts[status] += n
+    for status_name, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
+        counts[status_name] += n
     return counts
 
 
-def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
-    """True if the list of a unit's tasks (`view=unit`, or the unit filter alone; published only or not) surely holds more than
-    `limit` tasks whatever their status: the published tasks led in the unit's subtree, all visible to
-    `user` (the subtree lies in their reach), are more than `limit` (a sum over the summary's rows of
-    those units, instead of reading `limit` tasks). False means only "not known".
-    """
+def _list_unit(user, filters, today: date) -> Unit | None:
+    """The unit whose led and cooperated tasks the list `filters` shows `user` (`view=unit`, or the unit
+    filter alone; the status, the sort and the published flag aside), if its subtree lies in the user's
+    reach, so that every such task of a published directive is visible to them; else None."""
     from dataclasses import replace
 
     from tracker.services.queries import TaskFilters
@@ -225,18 +232,81 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     elif filters.view == "all" and filters.unit is not None:
         unit = filters.unit
     else:
-        return False
+        return None
     as_of = None if filters.as_of == today else filters.as_of
     if unit is None or replace(filters, view="all", unit=None, status=[], sort="deadline", as_of=as_of,
-                                               published_only=False) \
-            != TaskFilters():
-        return False
+                               published_only=False) != TaskFilters():
+        return None
     path = reach.reach_path(user)
     if not (reach.is_admin(user) or unit.path.startswith(path) or reach_sql.subtree_is_everything(path)):
+        return None
+    return unit
+
+
+def _subtree(unit: Unit):
+    """SQL subquery: ids of `unit` and the units under it."""
+    return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+
+
+def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
+    """True if the list of a unit's tasks (`view=unit`, or the unit filter alone; published only or not) surely
+    holds more than `limit` tasks whatever their status: the published tasks led in the unit's subtree, all
+    visible to `user` (the subtree lies in their reach), are more than `limit` (a sum over the summary's rows
+    of those units, instead of reading `limit` tasks). False means only "not known".
+    """
+    unit = _list_unit(user, filters, today)
+    if unit is None:
         return False
-    led = select(TaskSummary.n).where(TaskSummary.published.is_(True), in_query(
-        TaskSummary.lead_unit_id, select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    led = select(TaskSummary.n).where(TaskSummary.published.is_(True),
+                                      in_query(TaskSummary.lead_unit_id, _subtree(unit)))
     return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit
+
+
+def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
+    """{status today: count} of the published tasks led outside `unit`'s subtree with a cooperating part in
+    it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
+    ids = _subtree(unit)
+    status = task_status_sql(today, historical=False).label("status")
+    cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
+    if statuses == ["overdue"]:
+        # Only the parts of open tasks past their deadline (`holds`: an overdue task is one), found from
+        # the parts' and the open tasks' indexes (as tracker.services.queries._unit_clause does).
+        open_task = Task.__table__.alias("open_task")
+        cooperated = cooperated.join(open_task, open_task.c.id == task_cooperation.c.task_id).where(
+            open_task.c.state.in_(("open", "submitted")), open_task.c.deadline < today)
+    stmt = select(status, func.count()).where(
+        in_query(Task.id, cooperated), Task.lead_unit_id.not_in(ids),
+        exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None)))
+    if statuses:
+        stmt = stmt.where(status.in_(statuses))
+    return {name: int(n) for name, n in session.execute(stmt.group_by(status))}
+
+
+def unit_counts(session, user, filters, today: date, statuses: list[str] | None = None) -> dict[str, int] | None:
+    """The counts by status of a unit's task list (`view=unit`, or the unit filter alone, of published
+    directives, today) that `filters` shows `user`, else None: the tasks led in the unit's subtree read
+    from the summary, those it only cooperates on counted over the tasks (the two sets are disjoint).
+    With `statuses`, only those are counted (the others are 0).
+    """
+    if not filters.published_only:
+        return None
+    unit = _list_unit(user, filters, today)
+    if unit is None or not holds(session, today):
+        return None
+    counts = dict.fromkeys(STATUSES, 0)
+    status = status_sql(today).label("status")
+    stmt = (select(status, func.sum(TaskSummary.n))
+            .where(TaskSummary.n != 0, TaskSummary.published.is_(True),
+                   in_query(TaskSummary.lead_unit_id, _subtree(unit))))
+    if statuses:  # as key ranges of the summary's primary key (lead unit, published, kind, deadline key)
+        stmt = stmt.where(or_(*(and_(TaskSummary.kind == "open", TaskSummary.deadline_key < today) if name == "overdue"
+                                else and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today)
+                                if name == "in_progress" else TaskSummary.kind == name for name in statuses)))
+    for name, n in session.execute(stmt.group_by(status)):
+        counts[name] += int(n or 0)
+    for name, n in _cooperated_only(session, unit, today, statuses or []).items():
+        counts[name] += n
+    return counts
 
 
 def led_directives(session) -> int:

@@ -137,15 +137,24 @@ def _list_counts(filters: TaskFilters, day: date, limit: int) -> tuple[dict[str,
     paging, sorting and switching statuses count once, and a list opened again counts nothing.
     """
     def count() -> tuple[dict[str, int] | None, int]:
+        if task_summary.unit_list_exceeds(db.session, current_user, filters, day, limit):
+            # A unit's list of more than `limit` tasks: not read to find it out (its matches are counted below).
+            if not filters.status:
+                return None, limit + 1
+            matches = task_summary.unit_counts(db.session, current_user, filters, day, statuses=filters.status)
+            if matches is not None:
+                return None, min(sum(matches.values()), limit + 1)
+            return None, match_count(db.session, current_user, filters, day, limit)
+        # Every task's list, or a unit's, for whoever sees every task; a unit's list in one's reach: from the
+        # summary (the tasks a unit only cooperates on counted beside it).
         counts = task_summary.list_counts(db.session, current_user, filters, day)
-        if counts is not None:  # every task's list, or a unit's, for whoever sees every task: from the summary
+        if counts is None:
+            counts = task_summary.unit_counts(db.session, current_user, filters, day)
+        if counts is not None:
             matching = sum(n for status, n in counts.items() if not filters.status or status in filters.status)
             if sum(counts.values()) <= limit:
                 return counts, matching
             return None, min(matching, limit + 1) if filters.status else limit + 1
-        if task_summary.unit_list_exceeds(db.session, current_user, filters, day, limit):
-            # A unit's list of more than `limit` tasks: not read to find it out (its matches are counted below).
-            return None, match_count(db.session, current_user, filters, day, limit) if filters.status else limit + 1
         counts, counted = status_counts(db.session, current_user, filters, day, limit=limit)
         if counted:
             return counts, sum(n for status, n in counts.items() if not filters.status or status in filters.status)
