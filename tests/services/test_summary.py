@@ -12,7 +12,9 @@ before any commit:
   a period) equal those of the full computation over the tasks;
 - the API's `total` read from it equals the count of the list;
 - the part summary kept by its triggers equals the one rebuilt from the parts, and the dashboard's
-  cooperating parts by unit read from it equal those counted over the parts.
+  cooperating parts by unit read from it equal those counted over the parts;
+- the unit totals (unit_total, part_total) kept by their triggers equal those added up from the
+  summaries.
 
 Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 """
@@ -28,7 +30,17 @@ from tests.factories import Factory
 from tracker.database import db
 from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
                             load_calendar)
-from tracker.models.summary import TOTAL_REBUILT_SQL, DirectiveLed, TaskTotal, _grouped, led_rebuilt_sql, month_rebuilt_sql, part_rebuilt_sql
+from tracker.models.summary import (
+    TOTAL_REBUILT_SQL,
+    UNIT_TOTALS,
+    DirectiveLed,
+    TaskTotal,
+    _grouped,
+    led_rebuilt_sql,
+    month_rebuilt_sql,
+    part_rebuilt_sql,
+    unit_total_rebuilt_sql,
+)
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -92,6 +104,19 @@ def rebuilt_total() -> set[tuple]:
             for p, k, d, n in db.session.execute(text(TOTAL_REBUILT_SQL)) if n}
 
 
+def kept_unit_totals() -> dict[str, set[tuple]]:
+    """The unit totals (unit_total, part_total) as kept by their triggers."""
+    return {table: {(*(bool(v) if k == "published" else v for k, v in zip(keys, row[:-1])), int(row[-1]))
+                    for row in db.session.execute(text(f"SELECT {', '.join(keys)}, n FROM {table}")) if row[-1]}
+            for table, _source, keys in UNIT_TOTALS}
+
+
+def rebuilt_unit_totals() -> dict[str, set[tuple]]:
+    return {table: {(*(bool(v) if k == "published" else v for k, v in zip(keys, row[:-1])), int(row[-1]))
+                    for row in db.session.execute(text(unit_total_rebuilt_sql(table))) if row[-1]}
+            for table, _source, keys in UNIT_TOTALS}
+
+
 def directives(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
     stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
     rows, total = stats.directives(1, 10)
@@ -137,6 +162,7 @@ def check(today: date, people: list[User], calendar) -> None:
     assert kept_months() == rebuilt_months()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
+    assert kept_unit_totals() == rebuilt_unit_totals()
     for person in people:
         fast = directives(person, DashboardFilters(), today, calendar)
         task_summary.USE = False
@@ -313,6 +339,7 @@ def history(seed: int, steps: int) -> None:
     assert kept_parts() == rebuilt_parts()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
+    assert kept_unit_totals() == rebuilt_unit_totals()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

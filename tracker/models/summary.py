@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import DDL, Boolean, Date, Integer, String, event, text
+from sqlalchemy import DDL, Boolean, Date, Index, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.database import db
@@ -39,6 +39,9 @@ class TaskSummary(db.Model):
     """How many tasks (n) a unit leads with one (published, kind, deadline key): see the module's docstring."""
 
     __tablename__ = "task_summary"
+    # The open rows by deadline key, covering: today's not-yet-overdue tasks of every unit are a range of it
+    # (tracker.services.summary.grouped), not a scan of every row.
+    __table_args__ = (Index("ix_task_summary_open", "kind", "published", "deadline_key", "lead_unit_id", "n"),)
 
     lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
@@ -422,6 +425,9 @@ class PartSummary(db.Model):
     deadline and cancellation) and on directive.published_at."""
 
     __tablename__ = "part_summary"
+    # As ix_task_summary_open: today's parts not yet overdue are a range of it.
+    __table_args__ = (Index("ix_part_summary_open", "kind", "published", "deadline_key", "unit_id", "lead_unit_id",
+                            "n"),)
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -716,12 +722,102 @@ def rebuild_led(connection) -> None:
     connection.execute(text(_led_netted(led_rebuilt_sql())))
 
 
+# --- the unit totals: the task and part summaries without the deadline key ----------------------------
+
+class UnitTotal(db.Model):
+    """The task summary added up over the deadline keys: n per (lead unit, published, kind), a few hundred rows.
+
+    With the open rows not yet overdue (a range of ix_task_summary_open), it gives each unit's figures
+    of today (tracker.services.summary.grouped) without reading the open rows already overdue or the
+    closed tasks' months. Kept by row triggers on task_summary itself, as TaskTotal is."""
+
+    __tablename__ = "unit_total"
+
+    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PartTotal(db.Model):
+    """The part summary added up over the deadline keys: n per (cooperating unit, lead unit, published, kind),
+    at most a row per pair of units and kind. Kept by row triggers on part_summary, as UnitTotal is."""
+
+    __tablename__ = "part_total"
+
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# (total table, its summary, the key it keeps: the summary's key without deadline_key)
+UNIT_TOTALS = (("unit_total", "task_summary", ("lead_unit_id", "published", "kind")),
+               ("part_total", "part_summary", ("unit_id", "lead_unit_id", "published", "kind")))
+
+
+def _unit_total_add(table: str, keys: tuple[str, ...], row: str, sign: str) -> str:
+    columns = ", ".join(keys)
+    values = ", ".join(f"{row}.{k}" for k in keys)
+    return (f"INSERT INTO {table} ({columns}, n) SELECT {values}, {sign}{row}.n WHERE true "
+            f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n;")
+
+
+def unit_total_ddl(dialect: str) -> list[str]:
+    statements = []
+    for table, source, keys in UNIT_TOTALS:
+        if dialect == "postgresql":
+            statements += [
+                f"""CREATE OR REPLACE FUNCTION {table}_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    {_unit_total_add(table, keys, 'OLD', '-')}
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    {_unit_total_add(table, keys, 'NEW', '')}
+  END IF;
+  RETURN NULL;
+END $$""",
+                f"CREATE OR REPLACE TRIGGER {table}_change AFTER INSERT OR UPDATE OR DELETE ON {source} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_change()"]
+        else:
+            add, take = _unit_total_add(table, keys, "NEW", ""), _unit_total_add(table, keys, "OLD", "-")
+            statements += [
+                f"CREATE TRIGGER IF NOT EXISTS {table}_ai AFTER INSERT ON {source} BEGIN {add} END",
+                f"CREATE TRIGGER IF NOT EXISTS {table}_ad AFTER DELETE ON {source} BEGIN {take} END",
+                f"CREATE TRIGGER IF NOT EXISTS {table}_au AFTER UPDATE ON {source} BEGIN {take} {add} END"]
+    return statements
+
+
+def unit_total_drop_ddl(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [f"DROP FUNCTION IF EXISTS {table}_change() CASCADE" for table, _source, _keys in UNIT_TOTALS]
+    return [f"DROP TRIGGER IF EXISTS {table}_{suffix}" for table, _source, _keys in UNIT_TOTALS
+            for suffix in ("au", "ad", "ai")]
+
+
+def unit_total_rebuilt_sql(table: str) -> str:
+    """SQL: the unit total `table` as recomputed from its summary (the tests compare it with the kept one)."""
+    _table, source, keys = next(t for t in UNIT_TOTALS if t[0] == table)
+    return f"SELECT {', '.join(keys)}, sum(n) AS n FROM {source} GROUP BY {', '.join(keys)}"
+
+
+def rebuild_unit_totals(connection) -> None:
+    """Recompute the unit totals from their summaries."""
+    for table, _source, keys in UNIT_TOTALS:
+        connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text(f"INSERT INTO {table} ({', '.join(keys)}, n) {unit_total_rebuilt_sql(table)} "
+                                f"HAVING sum(n) <> 0"))
+
+
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
 # metadata, once `task` and `directive` exist (the summary table, with no foreign key, may come first).
 @event.listens_for(db.metadata, "after_create")
 def _create_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect):
+    for statement in (ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect)
+                      + unit_total_ddl(dialect)):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
 
@@ -729,5 +825,5 @@ def _create_triggers(_target, connection, **_kw) -> None:
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
+    for statement in unit_total_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
         connection.execute(DDL(statement))
