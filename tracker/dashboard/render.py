@@ -61,6 +61,13 @@ def unit_rows(units: list[UnitRow], tasks_base: str, dashboard_base: str, filter
     return Markup("".join(out))
 
 
+def unit_options(choices: list[tuple[int, str]], selected) -> Markup:
+    """The <option>s of a filter's unit picker (`views_util.unit_options`), the `selected` unit's marked."""
+    chosen = selected.id if selected is not None else None
+    return Markup("".join(f'<option value="{value}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+                          for value, label in choices))
+
+
 PART_STATUSES = ("overdue", "done_late", "done_on_time", "in_progress")
 
 

@@ -125,10 +125,13 @@ def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
     directive = visible_directive(current_user, filters.directive_id)
     root = _root()
     own = root if reach.is_admin(current_user) else current_user.unit
+    issuing = unit_options(root) if root else []
+    lead = issuing if own is root else unit_options(own) if own else []  # a province's 170 units listed once
     return {
         "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
         "period_label": period_label(filters.period), "directive": directive,
-        "lead_choices": unit_options(own) if own else [], "issuing_choices": unit_options(root) if root else [],
+        "lead_options": render.unit_options(lead, filters.lead_unit),
+        "issuing_options": render.unit_options(issuing, filters.issuing_unit),
         "filter_args": _filter_args("dpage"), "without_directive_args": _filter_args("dpage", "directive"),
         "statuses": STATUSES, "presets": _presets(stats.today),
     }
