@@ -34,7 +34,8 @@ def upgrade():
         sa.Column('published', sa.Boolean(), nullable=False),
         sa.Column('kind', sa.String(length=12), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('lead_unit_id', 'published', 'kind', name=op.f('pk_unit_total')),
+        sa.PrimaryKeyConstraint('published', 'kind', 'lead_unit_id', name=op.f('pk_unit_total')),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         'part_total',
@@ -43,7 +44,8 @@ def upgrade():
         sa.Column('published', sa.Boolean(), nullable=False),
         sa.Column('kind', sa.String(length=12), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('unit_id', 'lead_unit_id', 'published', 'kind', name=op.f('pk_part_total')),
+        sa.PrimaryKeyConstraint('published', 'kind', 'unit_id', 'lead_unit_id', name=op.f('pk_part_total')),
+        sqlite_with_rowid=False,
     )
     bind = op.get_bind()
     rebuild_unit_totals(bind)

@@ -12,6 +12,7 @@ from flask import Response, abort, flash, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker import params
@@ -166,6 +167,12 @@ def tasks_url(args: dict) -> str:
     if query is None:
         query = encode_args(args)
     return f"{base}?{query}" if query else base
+
+
+@bp.app_template_global()
+def rows_chart(chart: charts.Chart, id: str, title: str, desc: str) -> Markup:
+    """The SVG of a chart of unit rows (~15 rows of 5 linked bars), written in Python (render.rows_chart)."""
+    return render.rows_chart(chart, id, title, desc, tasks_url)
 
 
 bp.add_app_template_filter(render.percent, "percent")  # one rate format for the templates and render.py

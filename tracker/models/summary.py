@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import DDL, Boolean, Date, Index, Integer, String, event, text
+from sqlalchemy import DDL, Boolean, Date, Index, Integer, PrimaryKeyConstraint, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.database import db
@@ -732,10 +732,13 @@ class UnitTotal(db.Model):
     closed tasks' months. Kept by row triggers on task_summary itself, as TaskTotal is."""
 
     __tablename__ = "unit_total"
+    # Clustered by published flag and kind (SQLite: WITHOUT ROWID): the figures, grouped by kind and unit,
+    # are read in the key's order, no sort.
+    __table_args__ = (PrimaryKeyConstraint("published", "kind", "lead_unit_id"), {"sqlite_with_rowid": False})
 
-    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    lead_unit_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(12))
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -744,17 +747,19 @@ class PartTotal(db.Model):
     at most a row per pair of units and kind. Kept by row triggers on part_summary, as UnitTotal is."""
 
     __tablename__ = "part_total"
+    __table_args__ = (PrimaryKeyConstraint("published", "kind", "unit_id", "lead_unit_id"),
+                      {"sqlite_with_rowid": False})  # as UnitTotal's
 
-    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    lead_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    published: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    lead_unit_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    published: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(12))
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # (total table, its summary, the key it keeps: the summary's key without deadline_key)
-UNIT_TOTALS = (("unit_total", "task_summary", ("lead_unit_id", "published", "kind")),
-               ("part_total", "part_summary", ("unit_id", "lead_unit_id", "published", "kind")))
+UNIT_TOTALS = (("unit_total", "task_summary", ("published", "kind", "lead_unit_id")),
+               ("part_total", "part_summary", ("published", "kind", "unit_id", "lead_unit_id")))
 
 
 def _unit_total_add(table: str, keys: tuple[str, ...], row: str, sign: str) -> str:

@@ -109,7 +109,7 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
     the closed tasks' months are never read.
     """
     totals = (select(UnitTotal.lead_unit_id, UnitTotal.kind, func.sum(UnitTotal.n)).where(UnitTotal.n != 0)
-              .group_by(UnitTotal.lead_unit_id, UnitTotal.kind))
+              .group_by(UnitTotal.kind, UnitTotal.lead_unit_id))  # the key's order
     soon = case((TaskSummary.deadline_key <= due_soon_until, TaskSummary.n), else_=0)
     pending = (select(TaskSummary.lead_unit_id, func.sum(TaskSummary.n), func.sum(soon))
                .where(TaskSummary.kind == "open", TaskSummary.deadline_key >= today, TaskSummary.n != 0)
@@ -119,9 +119,10 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
         pending = pending.where(TaskSummary.published.is_(True))
     totals = _in_subtree(totals, UnitTotal.lead_unit_id, lead_unit)
     pending = _in_subtree(pending, TaskSummary.lead_unit_id, lead_unit)
-    in_progress = {unit_id: (int(n or 0), int(s or 0)) for unit_id, n, s in session.execute(pending)}
+    read = session.connection().execute  # plain rows: no ORM result for a few hundred numbers
+    in_progress = {unit_id: (int(n or 0), int(s or 0)) for unit_id, n, s in read(pending)}
     rows = []
-    for unit_id, kind, n in session.execute(totals):
+    for unit_id, kind, n in read(totals):
         n = int(n or 0)
         if kind != "open":
             rows.append((unit_id, kind, n, 0))
@@ -228,16 +229,17 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
     """
     totals = (select(PartTotal.unit_id, PartTotal.kind, func.sum(PartTotal.n))
               .where(PartTotal.n != 0, PartTotal.published.is_(True))
-              .group_by(PartTotal.unit_id, PartTotal.kind))
+              .group_by(PartTotal.kind, PartTotal.unit_id))  # the key's order
     pending = (select(PartSummary.unit_id, func.sum(PartSummary.n))
                .where(PartSummary.kind == "open", PartSummary.published.is_(True),
                       PartSummary.deadline_key >= today, PartSummary.n != 0)
                .group_by(PartSummary.unit_id))
     totals = _in_subtree(totals, PartTotal.lead_unit_id, lead_unit)
     pending = _in_subtree(pending, PartSummary.lead_unit_id, lead_unit)
-    in_progress = {unit_id: int(n or 0) for unit_id, n in session.execute(pending)}
+    read = session.connection().execute  # plain rows, as in `_by_unit`
+    in_progress = {unit_id: int(n or 0) for unit_id, n in read(pending)}
     rows = []
-    for unit_id, kind, n in session.execute(totals):
+    for unit_id, kind, n in read(totals):
         n = int(n or 0)
         if kind != "open":
             rows.append((unit_id, kind, n))
