@@ -13,8 +13,8 @@ before any commit:
 - the API's `total` read from it equals the count of the list;
 - the part summary kept by its triggers equals the one rebuilt from the parts, and the dashboard's
   cooperating parts by unit read from it equal those counted over the parts;
-- the unit totals (unit_total, part_total) kept by their triggers equal those added up from the
-  summaries.
+- the rollups (unit_total, part_total, month_total) kept by their triggers equal those added up
+  from the summaries.
 
 Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 """
@@ -32,14 +32,14 @@ from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskM
                             load_calendar)
 from tracker.models.summary import (
     TOTAL_REBUILT_SQL,
-    UNIT_TOTALS,
+    ROLLUPS,
     DirectiveLed,
     TaskTotal,
     _grouped,
     led_rebuilt_sql,
     month_rebuilt_sql,
     part_rebuilt_sql,
-    unit_total_rebuilt_sql,
+    rollup_rebuilt_sql,
 )
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
@@ -104,17 +104,21 @@ def rebuilt_total() -> set[tuple]:
             for p, k, d, n in db.session.execute(text(TOTAL_REBUILT_SQL)) if n}
 
 
-def kept_unit_totals() -> dict[str, set[tuple]]:
-    """The unit totals (unit_total, part_total) as kept by their triggers."""
-    return {table: {(*(bool(v) if k == "published" else v for k, v in zip(keys, row[:-1])), int(row[-1]))
-                    for row in db.session.execute(text(f"SELECT {', '.join(keys)}, n FROM {table}")) if row[-1]}
-            for table, _source, keys in UNIT_TOTALS}
+def _rollup_rows(rows, keys: tuple[str, ...]) -> set[tuple]:
+    return {(*(bool(v) if k == "published" else date.fromisoformat(v) if k == "month_end" and isinstance(v, str) else v
+               for k, v in zip(keys, row)), *map(int, row[len(keys):]))
+            for row in rows if any(row[len(keys):])}
 
 
-def rebuilt_unit_totals() -> dict[str, set[tuple]]:
-    return {table: {(*(bool(v) if k == "published" else v for k, v in zip(keys, row[:-1])), int(row[-1]))
-                    for row in db.session.execute(text(unit_total_rebuilt_sql(table))) if row[-1]}
-            for table, _source, keys in UNIT_TOTALS}
+def kept_rollups() -> dict[str, set[tuple]]:
+    """The rollups (unit_total, part_total, month_total) as kept by their triggers."""
+    return {table: _rollup_rows(db.session.execute(text(f"SELECT {', '.join(keys + sums)} FROM {table}")), keys)
+            for table, _source, keys, sums in ROLLUPS}
+
+
+def rebuilt_rollups() -> dict[str, set[tuple]]:
+    return {table: _rollup_rows(db.session.execute(text(rollup_rebuilt_sql(table))), keys)
+            for table, _source, keys, _sums in ROLLUPS}
 
 
 def directives(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
@@ -162,7 +166,7 @@ def check(today: date, people: list[User], calendar) -> None:
     assert kept_months() == rebuilt_months()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
-    assert kept_unit_totals() == rebuilt_unit_totals()
+    assert kept_rollups() == rebuilt_rollups()
     for person in people:
         fast = directives(person, DashboardFilters(), today, calendar)
         task_summary.USE = False
@@ -339,7 +343,7 @@ def history(seed: int, steps: int) -> None:
     assert kept_parts() == rebuilt_parts()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
-    assert kept_unit_totals() == rebuilt_unit_totals()
+    assert kept_rollups() == rebuilt_rollups()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -722,7 +722,7 @@ def rebuild_led(connection) -> None:
     connection.execute(text(_led_netted(led_rebuilt_sql())))
 
 
-# --- the unit totals: the task and part summaries without the deadline key ----------------------------
+# --- the rollups: the summaries added up over part of their key ---------------------------------------------
 
 class UnitTotal(db.Model):
     """The task summary added up over the deadline keys: n per (lead unit, published, kind), a few hundred rows.
@@ -757,37 +757,55 @@ class PartTotal(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# (total table, its summary, the key it keeps: the summary's key without deadline_key)
-UNIT_TOTALS = (("unit_total", "task_summary", ("published", "kind", "lead_unit_id")),
-               ("part_total", "part_summary", ("published", "kind", "unit_id", "lead_unit_id")))
+class MonthTotal(db.Model):
+    """The monthly summary added up over the lead units: the trend's figures per (published, month end), a
+    row per month, for a dashboard of the whole tree (TaskMonth's ~6,000 rows at 20,000 tasks read as ~60).
+    Kept by row triggers on task_month, as UnitTotal is on task_summary."""
+
+    __tablename__ = "month_total"
+    __table_args__ = (PrimaryKeyConstraint("published", "month_end"), {"sqlite_with_rowid": False})
+
+    published: Mapped[bool] = mapped_column(Boolean)
+    month_end: Mapped[date] = mapped_column(Date)
+    overdue_at: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_after: Mapped[int] = mapped_column(Integer, default=0)
+    done_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    done_late: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def _unit_total_add(table: str, keys: tuple[str, ...], row: str, sign: str) -> str:
-    columns = ", ".join(keys)
-    values = ", ".join(f"{row}.{k}" for k in keys)
-    return (f"INSERT INTO {table} ({columns}, n) SELECT {values}, {sign}{row}.n WHERE true "
-            f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n;")
+# The rollups: (table, the summary it adds up, the key it keeps, the sums it keeps).
+ROLLUPS = (("unit_total", "task_summary", ("published", "kind", "lead_unit_id"), ("n",)),
+           ("part_total", "part_summary", ("published", "kind", "unit_id", "lead_unit_id"), ("n",)),
+           ("month_total", "task_month", ("published", "month_end"), _MONTH_SUMS))
 
 
-def unit_total_ddl(dialect: str) -> list[str]:
+def _rollup_add(table: str, keys: tuple[str, ...], sums: tuple[str, ...], row: str, sign: str) -> str:
+    columns = ", ".join(keys + sums)
+    values = ", ".join([f"{row}.{k}" for k in keys] + [f"{sign}{row}.{c}" for c in sums])
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
+    return (f"INSERT INTO {table} ({columns}) SELECT {values} WHERE true "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};")
+
+
+def rollup_ddl(dialect: str) -> list[str]:
     statements = []
-    for table, source, keys in UNIT_TOTALS:
+    for table, source, keys, sums in ROLLUPS:
+        add, take = _rollup_add(table, keys, sums, "NEW", ""), _rollup_add(table, keys, sums, "OLD", "-")
         if dialect == "postgresql":
             statements += [
                 f"""CREATE OR REPLACE FUNCTION {table}_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {_unit_total_add(table, keys, 'OLD', '-')}
+    {take}
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    {_unit_total_add(table, keys, 'NEW', '')}
+    {add}
   END IF;
   RETURN NULL;
 END $$""",
                 f"CREATE OR REPLACE TRIGGER {table}_change AFTER INSERT OR UPDATE OR DELETE ON {source} "
                 f"FOR EACH ROW EXECUTE FUNCTION {table}_change()"]
         else:
-            add, take = _unit_total_add(table, keys, "NEW", ""), _unit_total_add(table, keys, "OLD", "-")
             statements += [
                 f"CREATE TRIGGER IF NOT EXISTS {table}_ai AFTER INSERT ON {source} BEGIN {add} END",
                 f"CREATE TRIGGER IF NOT EXISTS {table}_ad AFTER DELETE ON {source} BEGIN {take} END",
@@ -795,25 +813,26 @@ END $$""",
     return statements
 
 
-def unit_total_drop_ddl(dialect: str) -> list[str]:
+def rollup_drop_ddl(dialect: str) -> list[str]:
     if dialect == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {table}_change() CASCADE" for table, _source, _keys in UNIT_TOTALS]
-    return [f"DROP TRIGGER IF EXISTS {table}_{suffix}" for table, _source, _keys in UNIT_TOTALS
-            for suffix in ("au", "ad", "ai")]
+        return [f"DROP FUNCTION IF EXISTS {rollup[0]}_change() CASCADE" for rollup in ROLLUPS]
+    return [f"DROP TRIGGER IF EXISTS {rollup[0]}_{suffix}" for rollup in ROLLUPS for suffix in ("au", "ad", "ai")]
 
 
-def unit_total_rebuilt_sql(table: str) -> str:
-    """SQL: the unit total `table` as recomputed from its summary (the tests compare it with the kept one)."""
-    _table, source, keys = next(t for t in UNIT_TOTALS if t[0] == table)
-    return f"SELECT {', '.join(keys)}, sum(n) AS n FROM {source} GROUP BY {', '.join(keys)}"
+def rollup_rebuilt_sql(table: str) -> str:
+    """SQL: the rollup `table` as recomputed from its summary (the tests compare it with the kept one)."""
+    _table, source, keys, sums = next(r for r in ROLLUPS if r[0] == table)
+    added = ", ".join(f"sum({c}) AS {c}" for c in sums)
+    return f"SELECT {', '.join(keys)}, {added} FROM {source} GROUP BY {', '.join(keys)}"
 
 
-def rebuild_unit_totals(connection) -> None:
-    """Recompute the unit totals from their summaries."""
-    for table, _source, keys in UNIT_TOTALS:
+def rebuild_rollups(connection) -> None:
+    """Recompute the rollups from their summaries."""
+    for table, _source, keys, sums in ROLLUPS:
+        nonzero = " OR ".join(f"sum({c}) <> 0" for c in sums)
         connection.execute(text(f"DELETE FROM {table}"))
-        connection.execute(text(f"INSERT INTO {table} ({', '.join(keys)}, n) {unit_total_rebuilt_sql(table)} "
-                                f"HAVING sum(n) <> 0"))
+        connection.execute(text(f"INSERT INTO {table} ({', '.join(keys + sums)}) {rollup_rebuilt_sql(table)} "
+                                f"HAVING {nonzero}"))
 
 
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
@@ -822,7 +841,7 @@ def rebuild_unit_totals(connection) -> None:
 def _create_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
     for statement in (ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect)
-                      + unit_total_ddl(dialect)):
+                      + rollup_ddl(dialect)):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
 
@@ -830,5 +849,5 @@ def _create_triggers(_target, connection, **_kw) -> None:
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in unit_total_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
+    for statement in rollup_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
         connection.execute(DDL(statement))

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from tracker.models import (CooperatingPart, Directive, DirectiveLed, PartSummary, PartTotal, Task, TaskMonth, TaskSummary,
-                            TaskTotal, Unit, UnitTotal)
+from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
+                            TaskSummary, TaskTotal, Unit, UnitTotal)
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
@@ -176,28 +176,35 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
     for the published tasks led in `lead_unit`'s subtree (None: all), from the monthly summary:
     {month end: {"overdue": n, "done_on_time": n, "done_late": n}}.
 
-    Two sums: the rows of the months asked for, and what the earlier months carry on (`overdue_after`).
+    Two sums: the rows of the months asked for, and what the earlier months carry on (`overdue_after`);
+    for the whole tree, one read of the rollup's months up to the last (tracker.models.summary.MonthTotal).
     The caller has checked `holds` (a completion's status today is its kind).
     """
     if not month_ends:
         return {}
     first, last = month_ends[0], month_ends[-1]
-
-    def scoped(stmt):
-        stmt = stmt.where(TaskMonth.published.is_(True))
-        if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
-            stmt = stmt.where(TaskMonth.lead_unit_id.in_(
-                select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
-        return stmt
-
-    carried = int(session.scalar(scoped(select(func.sum(TaskMonth.overdue_after))
-                                        .where(TaskMonth.month_end < first))) or 0)
-    rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
-            for day, at, after, on_time, late in session.execute(scoped(
-                select(TaskMonth.month_end, func.sum(TaskMonth.overdue_at), func.sum(TaskMonth.overdue_after),
-                       func.sum(TaskMonth.done_on_time), func.sum(TaskMonth.done_late))
-                .where(TaskMonth.month_end >= first, TaskMonth.month_end <= last)
-                .group_by(TaskMonth.month_end)))}
+    if lead_unit is None or reach_sql.subtree_is_everything(lead_unit.path):
+        carried = 0
+        rows = {}
+        for day, at, after, on_time, late in session.connection().execute(
+                select(MonthTotal.month_end, MonthTotal.overdue_at, MonthTotal.overdue_after, MonthTotal.done_on_time,
+                       MonthTotal.done_late)
+                .where(MonthTotal.published.is_(True), MonthTotal.month_end <= last)):
+            if day < first:
+                carried += after
+            else:
+                rows[day] = (at, after, on_time, late)
+    else:
+        units = select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))
+        scoped = (TaskMonth.published.is_(True), TaskMonth.lead_unit_id.in_(units))
+        carried = int(session.scalar(select(func.sum(TaskMonth.overdue_after))
+                                     .where(*scoped, TaskMonth.month_end < first)) or 0)
+        rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
+                for day, at, after, on_time, late in session.execute(
+                    select(TaskMonth.month_end, func.sum(TaskMonth.overdue_at), func.sum(TaskMonth.overdue_after),
+                           func.sum(TaskMonth.done_on_time), func.sum(TaskMonth.done_late))
+                    .where(*scoped, TaskMonth.month_end >= first, TaskMonth.month_end <= last)
+                    .group_by(TaskMonth.month_end))}
     result = {}
     wanted = set(month_ends)
     for day in sorted(set(rows) | wanted):
