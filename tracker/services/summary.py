@@ -215,11 +215,11 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
     return result
 
 
-def parts_hold(session, today: date) -> bool:
+def parts_hold(session, today: date, *, tasks_hold: bool | None = None) -> bool:
     """True if, besides `holds`, no task counts from a later day than `today` and no cooperating part was
     added or done after it (three index look-ups): then every part exists today and its row's kind is
-    its status (tracker.rules.status.part_status_on)."""
-    if not holds(session, today):
+    its status (tracker.rules.status.part_status_on). `tasks_hold`: what `holds` said, if already asked."""
+    if not (holds(session, today) if tasks_hold is None else tasks_hold):
         return False
     for column in (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on):
         if session.scalar(select(column).where(column > today).limit(1)) is not None:
