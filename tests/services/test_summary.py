@@ -12,7 +12,9 @@ before any commit:
   a period) equal those of the full computation over the tasks;
 - the API's `total` read from it equals the count of the list;
 - the part summary kept by its triggers equals the one rebuilt from the parts, and the dashboard's
-  cooperating parts by unit read from it equal those counted over the parts.
+  cooperating parts by unit read from it equal those counted over the parts;
+- the rollups (unit_total, part_total, month_total) kept by their triggers equal those added up
+  from the summaries.
 
 Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 """
@@ -29,7 +31,17 @@ from tests.factories import Factory
 from tracker.database import db
 from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
                             load_calendar)
-from tracker.models.summary import TOTAL_REBUILT_SQL, DirectiveLed, TaskTotal, _grouped, led_rebuilt_sql, month_rebuilt_sql, part_rebuilt_sql
+from tracker.models.summary import (
+    TOTAL_REBUILT_SQL,
+    ROLLUPS,
+    DirectiveLed,
+    TaskTotal,
+    _grouped,
+    led_rebuilt_sql,
+    month_rebuilt_sql,
+    part_rebuilt_sql,
+    rollup_rebuilt_sql,
+)
 from tracker.rules.status import STATUSES
 from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
@@ -93,6 +105,23 @@ def rebuilt_total() -> set[tuple]:
             for p, k, d, n in db.session.execute(text(TOTAL_REBUILT_SQL)) if n}
 
 
+def _rollup_rows(rows, keys: tuple[str, ...]) -> set[tuple]:
+    return {(*(bool(v) if k == "published" else date.fromisoformat(v) if k == "month_end" and isinstance(v, str) else v
+               for k, v in zip(keys, row)), *map(int, row[len(keys):]))
+            for row in rows if any(row[len(keys):])}
+
+
+def kept_rollups() -> dict[str, set[tuple]]:
+    """The rollups (unit_total, part_total, month_total) as kept by their triggers."""
+    return {table: _rollup_rows(db.session.execute(text(f"SELECT {', '.join(keys + sums)} FROM {table}")), keys)
+            for table, _source, keys, sums in ROLLUPS}
+
+
+def rebuilt_rollups() -> dict[str, set[tuple]]:
+    return {table: _rollup_rows(db.session.execute(text(rollup_rebuilt_sql(table))), keys)
+            for table, _source, keys, _sums in ROLLUPS}
+
+
 def directives(user: User, filters: DashboardFilters, today: date, calendar) -> tuple:
     stats = DashboardStats(db.session, user, filters, today, calendar=calendar)
     rows, total = stats.directives(1, 10)
@@ -138,6 +167,7 @@ def check(today: date, people: list[User], calendar) -> None:
     assert kept_months() == rebuilt_months()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
+    assert kept_rollups() == rebuilt_rollups()
     for person in people:
         fast = directives(person, DashboardFilters(), today, calendar)
         task_summary.USE = False
@@ -353,6 +383,7 @@ def history(seed: int, steps: int) -> None:
     assert kept_parts() == rebuilt_parts()
     assert kept_led() == rebuilt_led()
     assert kept_total() == rebuilt_total()
+    assert kept_rollups() == rebuilt_rollups()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

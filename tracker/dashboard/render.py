@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from collections.abc import Callable
+
 from tracker import labels
+from tracker.dashboard.charts import Chart
 from tracker.i18n import current_translations
 from tracker.rules.status import STATUSES
 from tracker.services.stats import Counts, PartCounts, UnitRow, encode_args
@@ -58,6 +61,40 @@ def unit_rows(units: list[UnitRow], tasks_base: str, dashboard_base: str, filter
                         f'{escape(_url(tasks_base, counts.link_query(status)))}">{n}</a></td>')
         head.append(f'<td data-label="{l_on_time}" class="num">{percent(counts.on_time_rate)}</td></tr>\n')
         out.append("".join(head))
+    return Markup("".join(out))
+
+
+def unit_options(choices: list[tuple[int, str]], selected) -> Markup:
+    """The <option>s of a filter's unit picker (`views_util.unit_options`), the `selected` unit's marked."""
+    chosen = selected.id if selected is not None else None
+    return Markup("".join(f'<option value="{value}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+                          for value, label in choices))
+
+
+def rows_chart(chart: Chart, id: str, title: str, desc: str, url: Callable[[dict], str]) -> Markup:
+    """The SVG of a chart of rows (charts.units_chart, charts.ranking_chart): each unit's name linking to its
+    tasks, its bars linking to theirs, its figure at the end; as the Jinja macro wrote it, whitespace included.
+    `url` makes a bar's link from its args (views.tasks_url)."""
+    gettext = current_translations().ugettext
+    names = {key: escape(label) for key, label in labels.names(labels.STATUS_LABELS).items()}
+    names["track"] = escape(gettext("Judged (done or overdue)"))
+    out = [f'\n<svg class="chart chart-rows" viewBox="0 0 {chart.width} {chart.height}" width="100%" role="group" '
+           f'aria-labelledby="{id}-t {id}-d">\n  <title id="{id}-t">{escape(title)}</title>\n'
+           f'  <desc id="{id}-d">{escape(desc)}</desc>\n  \n  \n  ']
+    for row in chart.rows:
+        out.append(f'\n    <a href="{escape(url(row.args))}"><text class="row-label" x="0" y="{row.y}" font-size="14">'
+                   f'{escape(row.label)}</text></a>\n    ')
+        for bar in row.bars:
+            css = "track" if bar.status == "track" else f"st-{bar.status}"
+            out.append(f'\n      <a href="{escape(url(bar.args))}"><rect class="{css}" x="{bar.x}" y="{bar.y}" '
+                       f'width="{bar.width}" height="{bar.height}" fill="{bar.fill}"><title>{names[bar.status]}: '
+                       f'{bar.count}</title></rect></a>\n    ')
+        out.append("\n    ")
+        if row.bars:
+            out.append(f'<text class="row-value" x="{row.text_x}" y="{row.bars[0].y + 12}" font-size="13">'
+                       f'{escape(row.text)}</text>')
+        out.append("\n  ")
+    out.append("\n</svg>\n")
     return Markup("".join(out))
 
 

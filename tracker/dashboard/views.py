@@ -12,6 +12,7 @@ from flask import Response, abort, flash, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tracker import params
@@ -125,10 +126,13 @@ def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
     directive = visible_directive(current_user, filters.directive_id)
     root = _root()
     own = root if reach.is_admin(current_user) else current_user.unit
+    issuing = unit_options(root) if root else []
+    lead = issuing if own is root else unit_options(own) if own else []  # a province's 170 units listed once
     return {
         "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
         "period_label": period_label(filters.period), "directive": directive,
-        "lead_choices": unit_options(own) if own else [], "issuing_choices": unit_options(root) if root else [],
+        "lead_options": render.unit_options(lead, filters.lead_unit),
+        "issuing_options": render.unit_options(issuing, filters.issuing_unit),
         "filter_args": _filter_args("dpage"), "without_directive_args": _filter_args("dpage", "directive"),
         "statuses": STATUSES, "presets": _presets(stats.today),
     }
@@ -163,6 +167,12 @@ def tasks_url(args: dict) -> str:
     if query is None:
         query = encode_args(args)
     return f"{base}?{query}" if query else base
+
+
+@bp.app_template_global()
+def rows_chart(chart: charts.Chart, id: str, title: str, desc: str) -> Markup:
+    """The SVG of a chart of unit rows (~15 rows of 5 linked bars), written in Python (render.rows_chart)."""
+    return render.rows_chart(chart, id, title, desc, tasks_url)
 
 
 bp.add_app_template_filter(render.percent, "percent")  # one rate format for the templates and render.py

@@ -7,7 +7,7 @@ from tracker.models.outbox import OutboxMessage
 from tracker.models.reminder import ReminderSettings
 from tracker.models.scheduler import SchedulerLease
 from tracker.models.search import SearchDoc
-from tracker.models.summary import DirectiveLed, MonthEnd, PartSummary, TaskMonth, TaskSummary, TaskTotal
+from tracker.models.summary import DirectiveLed, MonthEnd, MonthTotal, PartSummary, PartTotal, TaskMonth, TaskSummary, TaskTotal, UnitTotal
 from tracker.models.task import (
                                  PRIORITIES,
                                  TASK_STATES,
@@ -28,5 +28,5 @@ from tracker.models.version import DataVersion
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
     "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
-    "DirectiveLed", "MonthEnd", "PartSummary", "Task", "TaskMonth", "TaskOccurrence", "TaskSummary", "TaskTotal", "TaskTransfer", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
+    "DirectiveLed", "MonthEnd", "MonthTotal", "PartSummary", "PartTotal", "Task", "TaskMonth", "TaskOccurrence", "TaskSummary", "TaskTotal", "TaskTransfer", "UnitTotal", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import calendar as _calendar
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from urllib.parse import quote_plus
@@ -66,6 +66,20 @@ from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
 from tracker.services.status_sql import deadline_sql, part_existed_sql, part_status_sql
+
+_FILTER_FIELDS = frozenset(f.name for f in fields(TaskFilters))
+
+
+def _but(filters: TaskFilters, **changes) -> TaskFilters:
+    """`filters` with `changes`, as dataclasses.replace makes it, without its per-field work: a province's
+    dashboard makes some 300 (a list's filters per figure)."""
+    unknown = changes.keys() - _FILTER_FIELDS
+    if unknown:
+        raise TypeError(f"TaskFilters has no field {', '.join(sorted(unknown))}")
+    made = object.__new__(TaskFilters)
+    made.__dict__.update(filters.__dict__, **changes)
+    return made
+
 
 # --- what the figures are about ---------------------------------------------------------------
 
@@ -222,7 +236,7 @@ class Counts:
             return self.filters
         if isinstance(statuses, str):
             statuses = [statuses]
-        return replace(self.filters, status=list(statuses))
+        return _but(self.filters, status=list(statuses))
 
     def link(self, statuses: str | tuple[str, ...] | list[str] | None = None) -> dict:
         """Query-string args of /tasks for the figure (e.g. link("overdue"), link(JUDGED_STATUSES)).
@@ -251,11 +265,11 @@ class Counts:
     @cached_property
     def _args_but_status(self) -> tuple[QueryArgs, QueryArgs]:
         """The list's args without the status, split where the status goes ("view" first: list_args's order)."""
-        view, *rest = list_args(replace(self.filters, status=[])).items()
+        view, *rest = list_args(_but(self.filters, status=[])).items()
         return QueryArgs.of(dict([view])), QueryArgs.of(dict(rest))
 
     def due_soon_link(self) -> dict:
-        return list_args(self.due_soon_filters or replace(self.filters, status=["in_progress"]))
+        return list_args(self.due_soon_filters or _but(self.filters, status=["in_progress"]))
 
     def as_dict(self) -> dict:
         """The counts and rates in the API's shape (api.md, GET /stats)."""
@@ -305,7 +319,7 @@ class MonthRow:
         if which == "overdue":
             return list_args(self.overdue_filters)
         statuses = list(DONE_STATUSES) if which == "done" else [which]
-        return list_args(replace(self.done_filters, status=statuses))
+        return list_args(_but(self.done_filters, status=statuses))
 
 
 @dataclass
@@ -339,13 +353,13 @@ class DashboardStats:
             view="all", lead_unit=self.scope_unit, unit=f.unit, issuing_unit=f.issuing_unit, tag=f.tag,
             directive_id=f.directive_id, period_start=f.period.start, period_end=f.period.end,
             as_of=self.day if self.day != self.today else None, published_only=True)
-        return replace(base, **changes)
+        return _but(base, **changes)
 
     def due_soon_filters(self, filters: TaskFilters) -> TaskFilters:
         """Narrow `filters` to the due-soon tasks: in progress, deadline within the first reminder window."""
         start = max(filter(None, (filters.period_start, self.day)))
         end = min(filter(None, (filters.period_end, self.due_soon_until)))
-        return replace(filters, status=["in_progress"], period_start=start, period_end=end)
+        return _but(filters, status=["in_progress"], period_start=start, period_end=end)
 
     def _select(self, filters: TaskFilters):
         return base_select(self.user, filters, self.today)
@@ -492,7 +506,7 @@ class DashboardStats:
         grouped: dict[int, Counts] = {}
         rows = (self._summary_rows(by_unit=True) if self.from_summary
                 else self._grouped(base, self._holder().label("holder_id")))
-        unit_filters = replace(base, lead_unit=None, lead_unit_only=True)
+        unit_filters = _but(base, lead_unit=None, lead_unit_only=True)
         for unit_id, status, n, soon in rows:
             if unit_id not in grouped:
                 grouped[unit_id] = Counts(unit_filters)
@@ -503,7 +517,7 @@ class DashboardStats:
             return [UnitRow(units[unit_id], counts, taken.get(unit_id, [])) for unit_id, counts in grouped.items()]
         rows = []
         for unit_id, counts in grouped.items():
-            counts.filters = replace(counts.filters, lead_unit=units[unit_id])
+            counts.filters = _but(counts.filters, lead_unit=units[unit_id])
             counts.due_soon_filters = self.due_soon_filters(counts.filters)
             rows.append(UnitRow(units[unit_id], counts, taken.get(unit_id, [])))
         keys = self._tree_keys([r.unit for r in rows])
@@ -570,7 +584,7 @@ class DashboardStats:
             else:
                 key = ids[0] if ids else leaf.unit.id
             if key not in counts:
-                counts[key] = Counts(replace(base, lead_unit=None))
+                counts[key] = Counts(_but(base, lead_unit=None))
             for former in leaf.taken_over_from:
                 taken.setdefault(key, [])
                 if former not in taken[key]:
@@ -591,14 +605,14 @@ class DashboardStats:
         rows = []
         if root is not None and root.id in counts:
             own = counts[root.id]
-            own.filters = replace(base, lead_unit=root, lead_unit_only=True)
+            own.filters = _but(base, lead_unit=root, lead_unit_only=True)
             own.due_soon_filters = self.due_soon_filters(own.filters)
             rows.append(UnitRow(root, own, taken_over_from=taken.get(root.id, []), own=True))
         for unit in sorted(children.values(), key=lambda u: (u.sort_key, u.id)):
             if not unit.active and unit.id not in counts:
                 continue
             c = counts.get(unit.id) or Counts(base)
-            c.filters = replace(base, lead_unit=unit, lead_unit_only=False)
+            c.filters = _but(base, lead_unit=unit, lead_unit_only=False)
             c.due_soon_filters = self.due_soon_filters(c.filters)
             rows.append(UnitRow(unit, c, taken_over_from=taken.get(unit.id, []), below=unit.id in with_children))
         return rows
@@ -709,7 +723,7 @@ class DashboardStats:
         spans.reverse()
         done_base = self.task_filters(period_start=None, period_end=None)
         rows = [MonthRow(first, last, 0, 0, 0,
-                         done_filters=replace(done_base, done_from=first, done_to=last, status=list(DONE_STATUSES)),
+                         done_filters=_but(done_base, done_from=first, done_to=last, status=list(DONE_STATUSES)),
                          overdue_filters=self.task_filters(period_start=None, period_end=None, status=["overdue"],
                                                            as_of=last if last != self.today else None))
                 for first, last in spans]
@@ -818,10 +832,10 @@ class DashboardStats:
             .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
         if not directives:
             return [], total
-        by_id = {d.id: DirectiveRow(d, Counts(replace(base, directive_id=d.id))) for d in directives}
+        by_id = {d.id: DirectiveRow(d, Counts(_but(base, directive_id=d.id))) for d in directives}
         for row in by_id.values():
             row.counts.due_soon_filters = self.due_soon_filters(row.counts.filters)
-        narrowed = replace(base, directive_id=None)
+        narrowed = _but(base, directive_id=None)
         stmt, status = self._select(narrowed)
         sub = stmt.with_only_columns(Task.directive_id, status).where(Task.directive_id.in_(list(by_id))).subquery()
         for directive_id, st, n in self.session.execute(
@@ -882,7 +896,7 @@ class DashboardStats:
         (tracker.models.summary.PartSummary): as `from_summary`, without a period (a part's row keeps its
         own deadline, not its task's)."""
         return (self.from_summary and self.filters.period.start is None and self.filters.period.end is None
-                and task_summary.parts_hold(self.session, self.today))
+                and task_summary.parts_hold(self.session, self.today, tasks_hold=self._summary_holds))
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
@@ -899,8 +913,8 @@ class DashboardStats:
         rows = []
         for user_id, counts in grouped.items():
             person = users.get(user_id)
-            counts.filters = (replace(base, assignee=person) if person is not None
-                              else replace(base, unassigned=True))
+            counts.filters = (_but(base, assignee=person) if person is not None
+                              else _but(base, unassigned=True))
             counts.due_soon_filters = self.due_soon_filters(counts.filters)
             rows.append((person, counts))
         rows.sort(key=lambda r: (r[0] is None, r[0].search_text if r[0] else ""))

@@ -20,7 +20,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
-from tracker.models import (CooperatingPart, Directive, DirectiveLed, PartSummary, Task, TaskMonth, TaskSummary, TaskTotal, Unit,
+from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
+                            TaskSummary, TaskTotal, Unit, UnitTotal,
                             task_cooperation)
 from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
@@ -33,17 +34,17 @@ USE = True  # the benchmark turns it off to measure the full computation beside 
 
 
 def holds(session, today: date) -> bool:
-    """True if no task was confirmed done or cancelled after `today` (two index look-ups).
+    """True if no task was confirmed done or cancelled after `today` (two index look-ups, one statement).
 
     Only then is a closed task's status today its kind: a task closed on a later day (a date typed
     ahead) was still open today, which its row cannot tell.
     """
-    if not USE:
-        return False
-    for column in (Task.done_on, Task.cancelled_on):
-        if session.scalar(select(Task.id).where(column > today).limit(1)) is not None:
-            return False
-    return True
+    return USE and _none_after(session, today, (Task.done_on, Task.cancelled_on))
+
+
+def _none_after(session, today: date, columns) -> bool:
+    """True if no row has a date in one of `columns` after `today`: one statement of index look-ups."""
+    return not session.scalar(select(or_(*(exists().where(column > today) for column in columns))))
 
 
 def period_fits(start: date | None, end: date | None) -> bool:
@@ -64,7 +65,18 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     """Rows ([lead unit id], status, count, due soon) of the tasks led in `lead_unit`'s subtree (None: all).
 
     The caller has checked that the question is one the summary answers (`holds`, `period_fits`).
+    Without a period the rows come from the unit totals and the open rows not yet overdue (`_by_unit`).
     """
+    if period_start is None and period_end is None:
+        rows = _by_unit(session, today, due_soon_until, lead_unit, published_only)
+        if by_unit:
+            return rows
+        totals: dict[str, list[int]] = {}
+        for _unit_id, status, n, soon in rows:
+            pair = totals.setdefault(status, [0, 0])
+            pair[0] += n
+            pair[1] += soon
+        return [(status, n, soon) for status, (n, soon) in totals.items()]
     status = status_sql(today).label("status")
     soon = case((and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today,
                       TaskSummary.deadline_key <= due_soon_until), TaskSummary.n), else_=0)
@@ -72,17 +84,57 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     stmt = select(*keys, status, func.sum(TaskSummary.n), func.sum(soon)).where(TaskSummary.n != 0)
     if published_only:
         stmt = stmt.where(TaskSummary.published.is_(True))
-    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
-        stmt = stmt.where(TaskSummary.lead_unit_id.in_(
-            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
-    if period_start is not None or period_end is not None:
-        stmt = stmt.where(TaskSummary.deadline_key != NO_DEADLINE)  # ongoing tasks belong to no period
-        if period_start is not None:
-            stmt = stmt.where(TaskSummary.deadline_key >= period_start)
-        if period_end is not None:
-            stmt = stmt.where(TaskSummary.deadline_key <= period_end)
+    stmt = _in_subtree(stmt, TaskSummary.lead_unit_id, lead_unit)
+    stmt = stmt.where(TaskSummary.deadline_key != NO_DEADLINE)  # ongoing tasks belong to no period
+    if period_start is not None:
+        stmt = stmt.where(TaskSummary.deadline_key >= period_start)
+    if period_end is not None:
+        stmt = stmt.where(TaskSummary.deadline_key <= period_end)
     rows = session.execute(stmt.group_by(*keys, status)).all()
     return [(*row[:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
+
+
+def _in_subtree(stmt, column, unit: Unit | None):
+    """`stmt` narrowed to the rows whose unit `column` lies in `unit`'s subtree (None, or the whole tree: all)."""
+    if unit is None or reach_sql.subtree_is_everything(unit.path):
+        return stmt
+    return stmt.where(column.in_(select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+
+
+def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
+             published_only: bool) -> list[tuple]:
+    """Rows (lead unit id, status, count, due soon) without a period, from two small reads.
+
+    The unit totals give each unit's closed tasks by kind and its open ones; the open rows whose deadline
+    key is today or later (a range of ix_task_summary_open: ongoing tasks too) are those in progress, the
+    due soon among them; the other open tasks are overdue. The overdue rows, most of the open ones, and
+    the closed tasks' months are never read.
+    """
+    totals = (select(UnitTotal.lead_unit_id, UnitTotal.kind, func.sum(UnitTotal.n)).where(UnitTotal.n != 0)
+              .group_by(UnitTotal.kind, UnitTotal.lead_unit_id))  # the key's order
+    soon = case((TaskSummary.deadline_key <= due_soon_until, TaskSummary.n), else_=0)
+    pending = (select(TaskSummary.lead_unit_id, func.sum(TaskSummary.n), func.sum(soon))
+               .where(TaskSummary.kind == "open", TaskSummary.deadline_key >= today, TaskSummary.n != 0)
+               .group_by(TaskSummary.lead_unit_id))
+    if published_only:
+        totals = totals.where(UnitTotal.published.is_(True))
+        pending = pending.where(TaskSummary.published.is_(True))
+    totals = _in_subtree(totals, UnitTotal.lead_unit_id, lead_unit)
+    pending = _in_subtree(pending, TaskSummary.lead_unit_id, lead_unit)
+    read = session.connection().execute  # plain rows: no ORM result for a few hundred numbers
+    in_progress = {unit_id: (int(n or 0), int(s or 0)) for unit_id, n, s in read(pending)}
+    rows = []
+    for unit_id, kind, n in read(totals):
+        n = int(n or 0)
+        if kind != "open":
+            rows.append((unit_id, kind, n, 0))
+            continue
+        going, due_soon = in_progress.get(unit_id, (0, 0))
+        if going:
+            rows.append((unit_id, "in_progress", going, due_soon))
+        if n - going:
+            rows.append((unit_id, "overdue", n - going, 0))
+    return [row for row in rows if row[2]]
 
 
 def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None = None) -> int:
@@ -125,28 +177,35 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
     for the published tasks led in `lead_unit`'s subtree (None: all), from the monthly summary:
     {month end: {"overdue": n, "done_on_time": n, "done_late": n}}.
 
-    Two sums: the rows of the months asked for, and what the earlier months carry on (`overdue_after`).
+    Two sums: the rows of the months asked for, and what the earlier months carry on (`overdue_after`);
+    for the whole tree, one read of the rollup's months up to the last (tracker.models.summary.MonthTotal).
     The caller has checked `holds` (a completion's status today is its kind).
     """
     if not month_ends:
         return {}
     first, last = month_ends[0], month_ends[-1]
-
-    def scoped(stmt):
-        stmt = stmt.where(TaskMonth.published.is_(True))
-        if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
-            stmt = stmt.where(TaskMonth.lead_unit_id.in_(
-                select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
-        return stmt
-
-    carried = int(session.scalar(scoped(select(func.sum(TaskMonth.overdue_after))
-                                        .where(TaskMonth.month_end < first))) or 0)
-    rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
-            for day, at, after, on_time, late in session.execute(scoped(
-                select(TaskMonth.month_end, func.sum(TaskMonth.overdue_at), func.sum(TaskMonth.overdue_after),
-                       func.sum(TaskMonth.done_on_time), func.sum(TaskMonth.done_late))
-                .where(TaskMonth.month_end >= first, TaskMonth.month_end <= last)
-                .group_by(TaskMonth.month_end)))}
+    if lead_unit is None or reach_sql.subtree_is_everything(lead_unit.path):
+        carried = 0
+        rows = {}
+        for day, at, after, on_time, late in session.connection().execute(
+                select(MonthTotal.month_end, MonthTotal.overdue_at, MonthTotal.overdue_after, MonthTotal.done_on_time,
+                       MonthTotal.done_late)
+                .where(MonthTotal.published.is_(True), MonthTotal.month_end <= last)):
+            if day < first:
+                carried += after
+            else:
+                rows[day] = (at, after, on_time, late)
+    else:
+        units = select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))
+        scoped = (TaskMonth.published.is_(True), TaskMonth.lead_unit_id.in_(units))
+        carried = int(session.scalar(select(func.sum(TaskMonth.overdue_after))
+                                     .where(*scoped, TaskMonth.month_end < first)) or 0)
+        rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
+                for day, at, after, on_time, late in session.execute(
+                    select(TaskMonth.month_end, func.sum(TaskMonth.overdue_at), func.sum(TaskMonth.overdue_after),
+                           func.sum(TaskMonth.done_on_time), func.sum(TaskMonth.done_late))
+                    .where(*scoped, TaskMonth.month_end >= first, TaskMonth.month_end <= last)
+                    .group_by(TaskMonth.month_end))}
     result = {}
     wanted = set(month_ends)
     for day in sorted(set(rows) | wanted):
@@ -157,35 +216,42 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
     return result
 
 
-def parts_hold(session, today: date) -> bool:
+def parts_hold(session, today: date, *, tasks_hold: bool | None = None) -> bool:
     """True if, besides `holds`, no task counts from a later day than `today` and no cooperating part was
     added or done after it (three index look-ups): then every part exists today and its row's kind is
-    its status (tracker.rules.status.part_status_on)."""
-    if not holds(session, today):
+    its status (tracker.rules.status.part_status_on). `tasks_hold`: what `holds` said, if already asked."""
+    if not (holds(session, today) if tasks_hold is None else tasks_hold):
         return False
-    for column in (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on):
-        if session.scalar(select(column).where(column > today).limit(1)) is not None:
-            return False
-    return True
-
-
-def part_status_sql(today: date):
-    """SQL: the status today of the parts of a part summary row."""
-    return case((PartSummary.kind != "open", PartSummary.kind),
-                (PartSummary.deadline_key >= today, "in_progress"),  # NO_DEADLINE too
-                else_="overdue")
+    return _none_after(session, today, (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on))
 
 
 def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[int, str, int]]:
     """Rows (cooperating unit id, status today, count) of the parts of the published tasks led in
-    `lead_unit`'s subtree (None: all); the caller has checked `parts_hold`."""
-    status = part_status_sql(today).label("status")
-    stmt = (select(PartSummary.unit_id, status, func.sum(PartSummary.n))
-            .where(PartSummary.n != 0, PartSummary.published.is_(True)))
-    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
-        stmt = stmt.where(PartSummary.lead_unit_id.in_(
-            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
-    return [(u, st, int(n or 0)) for u, st, n in session.execute(stmt.group_by(PartSummary.unit_id, status))]
+    `lead_unit`'s subtree (None: all); the caller has checked `parts_hold`.
+
+    As `_by_unit` does for tasks: the part totals by kind, and the open parts not yet overdue (a range of
+    ix_part_summary_open); the other open parts are overdue.
+    """
+    totals = (select(PartTotal.unit_id, PartTotal.kind, func.sum(PartTotal.n))
+              .where(PartTotal.n != 0, PartTotal.published.is_(True))
+              .group_by(PartTotal.kind, PartTotal.unit_id))  # the key's order
+    pending = (select(PartSummary.unit_id, func.sum(PartSummary.n))
+               .where(PartSummary.kind == "open", PartSummary.published.is_(True),
+                      PartSummary.deadline_key >= today, PartSummary.n != 0)
+               .group_by(PartSummary.unit_id))
+    totals = _in_subtree(totals, PartTotal.lead_unit_id, lead_unit)
+    pending = _in_subtree(pending, PartSummary.lead_unit_id, lead_unit)
+    read = session.connection().execute  # plain rows, as in `_by_unit`
+    in_progress = {unit_id: int(n or 0) for unit_id, n in read(pending)}
+    rows = []
+    for unit_id, kind, n in read(totals):
+        n = int(n or 0)
+        if kind != "open":
+            rows.append((unit_id, kind, n))
+            continue
+        going = in_progress.get(unit_id, 0)
+        rows += [(unit_id, "in_progress", going), (unit_id, "overdue", n - going)]
+    return [row for row in rows if row[2]]
 
 
 def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
