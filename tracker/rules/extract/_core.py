@@ -51,6 +51,11 @@ _SENT_DOCUMENT = re.compile(r"(?:công điện|công văn|văn bản|chỉ thị
 # is not the committee's either.
 _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ|giao)(?!\w))?")
+# The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
+# xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
+_SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
+                       r"hđnd|hội đồng nhân dân|thủ tướng|chính phủ|bộ trưởng)(?!\w)")
+_SUBORDINATE = re.compile(r"(?<!\w)(?:sở|phòng|ban quản lý|công ty|doanh nghiệp)(?!\w)")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
@@ -59,7 +64,8 @@ _TITLE = re.compile(
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
-    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
+    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới|"
+    r"trên cơ sở đó|từ đó|tiếp theo)"
     r"[\s,]*)+"
 )
 _ACTION = re.compile(
@@ -254,7 +260,7 @@ _SUBJECT_GAP = re.compile(
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
                             r"với sự phối hợp của)(?!\w)")
-_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+(?:nhiệm vụ|thẩm quyền)(?:\s+được giao)?[\s,]*")
+_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+(?:nhiệm vụ|thẩm quyền)(?:\s+(?:được giao|của (?:ngành|mình|đơn vị)))?[\s,]*")
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
@@ -267,8 +273,9 @@ _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\
                         r"công điện|quyết định|thông báo)")
 _SPEAKER_OPENS = re.compile(r"\s*(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)\s+")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
-_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
-                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
+_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*(?:thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?|(?<=triển khai )(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"\s+(?:trên|nêu trên|này))(?:\s+theo\s+(?:đúng\s+)?quy định)?[\s.,;]*")
 _HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
@@ -430,7 +437,7 @@ class _Extractor:
     def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
-        upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b)]
+        upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -500,6 +507,16 @@ class _Extractor:
                     break
                 q = word.end()
         return None
+
+    def _asked_by_superior(self, pos: int) -> bool:
+        """Say whether the request at `pos` ("đề nghị UBND tỉnh ...") is made by the Party, the council or the
+        Government named earlier on its line, with no department or requester in between."""
+        low = self.view.low
+        line = low.rfind("\n", 0, pos) + 1
+        last = None
+        for last in _SUPERIOR.finditer(low, line, pos):
+            pass
+        return last is not None and not _SUBORDINATE.search(low, last.end(), pos)
 
     def _assigned_group(self, a: int, b: int) -> _Roles | None:
         """Read "Các lực lượng quân sự, quản lý thị trường, y tế... được giao nhiệm vụ phối hợp ...": a group
@@ -585,7 +602,8 @@ class _Extractor:
         """Say whether the work in [a, b) is only to cooperate with named units in carrying out ("chủ động phối
         hợp với Công an tỉnh triển khai thực hiện nhiệm vụ")."""
         low = self.view.low
-        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, a, b)
+        note = _FUNCTION_NOTE.match(low, a, b)  # "theo chức năng nhiệm vụ của ngành, phối hợp Ban X tổ chức triển khai ..."
+        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, note.end() if note else a, b)
         coop = _ROLE_COOP.match(low, m.end(), b)
         if not coop:
             return False
