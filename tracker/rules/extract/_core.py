@@ -165,6 +165,7 @@ _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghiêm túc|đầy đủ|tốt)\s+)?"
                          r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
+_QUALIFIED_MODAL = re.compile(r"\s+(?:còn|có|chưa|đang|nào)\s[^,.;:]{0,120}?\s(?:cần phải|cần|phải|khẩn trương)\s+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 # "... trong những tháng cuối năm. Đồng thời, lưu ý triển khai tốt việc tích nước ...": a sentence of its own,
 # after a connector, that heeds another piece of work is a task; "Trong đó, lưu ý ..." stays a detail.
@@ -584,6 +585,11 @@ class _Extractor:
         grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
                                                                               self.view.low[after:b])
         if not (duty or grounded or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+            qualified = _QUALIFIED_MODAL.match(self.view.low, end, b) if mentions[0].kind == "group" else None
+            if qualified and _ACTION.match(self.view.low, qualified.end(), b):
+                roles = self._roles(mentions, end, b)  # "Các cơ quan, đơn vị còn ... khẩn trương sắp xếp ..."
+                roles.action_start = qualified.end()
+                return roles
             if not re.match(r"\s*[-–(]", self.view.low[end:b]):
                 return None
             # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work
@@ -677,6 +683,10 @@ class _Extractor:
                 continue
             mentions, end = self._addressees(pos, b)
             modal = _MODAL.match(low, end, b)
+            if mentions and modal is None and self.mention_at[pos].kind == "group":
+                # "Các cơ quan, đơn vị còn số lượng cấp phó vượt quá quy định ... khẩn trương sắp xếp ...": the
+                # group qualified, then the urgent or due work
+                modal = _QUALIFIED_MODAL.match(low, end, b)
             if mentions and modal and _ACTION.match(low, modal.end(), b):
                 roles = self._roles(mentions, end, b)
                 roles.action_start = modal.end()
