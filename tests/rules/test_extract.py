@@ -1095,3 +1095,41 @@ def test_an_ellipsis_before_another_assignment_ends_the_task():
     assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
     # an ellipsis inside one piece of work does not cut it
     assert len(run("Giao Sở Xây dựng làm rõ… gói thầu số 7, báo cáo UBND tỉnh.")) == 1
+
+
+def test_the_party_or_the_council_asking_the_committee_is_work_not_a_proposal_upward():
+    task = only("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh xử lý thông tin theo quy định, báo cáo kết quả về "
+                "Thường trực Tỉnh ủy.")
+    assert task.lead_unit == "UBND"
+    # a department's proposal to the committee stays upward, even after the Party is named on the line
+    assert run("Sở Tài chính đề nghị UBND tỉnh chỉ đạo các huyện bố trí vốn.") == []
+    assert run("Thực hiện Kết luận của Tỉnh ủy, Sở Tài chính đề nghị UBND tỉnh bố trí vốn.") == []
+
+
+def test_tren_co_so_do_is_read_past_like_theo_do():
+    tasks = run("Phó Thủ tướng giao Sở Xây dựng chủ trì xây dựng Đề án. Trên cơ sở đó, Sở Tài chính chủ trì, phối hợp với "
+                "các Bộ tổ chức thẩm định Đề án nêu trên.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+
+
+def test_units_that_only_cooperate_in_carrying_out_the_above_give_no_task():
+    tasks = run("Giao Sở Xây dựng chủ trì tiếp tục đầu tư hạ tầng. Giao Sở Tài chính, Sở Nội vụ theo chức năng nhiệm vụ "
+                "của ngành, phối hợp Sở Xây dựng tổ chức triển khai các nội dung trên theo đúng quy định.")
+    assert [t.lead_unit for t in tasks] == ["SXD"]
+
+
+def test_a_qualified_group_then_urgent_or_due_work_is_the_groups_task():
+    text = ("Theo đó, yêu cầu Thủ trưởng các sở, ban ngành tỉnh: Thực hiện nghiêm các quy định. Các cơ quan, đơn vị, địa "
+            "phương còn số lượng cấp phó vượt quá quy định khẩn trương sắp xếp số cấp phó, hoàn thành trước ngày "
+            "30/6/2018.")
+    tasks = run(text)
+    assert len(tasks) == 2
+    assert tasks[1].collective and tasks[1].lead_unit is None
+    assert tasks[1].deadline == date(2018, 6, 30)
+    assert only("Các đơn vị còn nhiều hồ sơ tồn đọng cần giải quyết dứt điểm.").lead_unit is None
+    # a qualified group with no work is a report
+    assert run("Các đơn vị có nhiều hồ sơ tồn đọng.") == []
+
+
+def test_chung_tay_phoi_hop_is_work():
+    assert only("Các sở Xây dựng, Tài chính chung tay phối hợp với các địa phương để giải quyết vướng mắc.").lead_unit == "SXD"

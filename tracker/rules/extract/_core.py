@@ -51,6 +51,11 @@ _SENT_DOCUMENT = re.compile(r"(?:công điện|công văn|văn bản|chỉ thị
 # is not the committee's either.
 _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ|giao)(?!\w))?")
+# The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
+# xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
+_SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
+                       r"hđnd|hội đồng nhân dân|thủ tướng|chính phủ|bộ trưởng)(?!\w)")
+_SUBORDINATE = re.compile(r"(?<!\w)(?:sở|phòng|ban quản lý|công ty|doanh nghiệp)(?!\w)")
 _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
@@ -59,7 +64,8 @@ _TITLE = re.compile(
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
-    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới)"
+    r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới|"
+    r"trên cơ sở đó|từ đó|tiếp theo)"
     r"[\s,]*)+"
 )
 _ACTION = re.compile(
@@ -77,7 +83,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -159,6 +165,7 @@ _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghiêm túc|đầy đủ|tốt)\s+)?"
                          r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
+_QUALIFIED_MODAL = re.compile(r"\s+(?:còn|có|chưa|đang|nào)\s[^,.;:]{0,120}?\s(?:cần phải|cần|phải|khẩn trương)\s+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 # "... trong những tháng cuối năm. Đồng thời, lưu ý triển khai tốt việc tích nước ...": a sentence of its own,
 # after a connector, that heeds another piece of work is a task; "Trong đó, lưu ý ..." stays a detail.
@@ -254,7 +261,7 @@ _SUBJECT_GAP = re.compile(
 )
 _COOP_ANYWHERE = re.compile(r"(?<!\w)(?:phối hợp(?:,?\s+(?:chặt chẽ|kịp thời|thường xuyên|đồng bộ))*(?:\s+(?:với|cùng))?|"
                             r"với sự phối hợp của)(?!\w)")
-_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+(?:nhiệm vụ|thẩm quyền)(?:\s+được giao)?[\s,]*")
+_FUNCTION_NOTE = re.compile(r"[\s,]*(?:căn cứ\s+)?theo chức năng,?\s+(?:nhiệm vụ|thẩm quyền)(?:\s+(?:được giao|của (?:ngành|mình|đơn vị)))?[\s,]*")
 _LEAD_MARKERS = re.compile(
     r"(?<!thong bao )ket luan(?!\s+so)(?:\s+(?:nhu sau|cuoc hop|buoi lam viec|hoi nghi|phien hop|buoi kiem tra|"
     r"chuyen cong tac))?\s*[:,]|(?:co\s+)?y\s+kien\s+chi\s+dao(?:\s+nhu\s+sau)?\s*:|co\s+y\s+kien(?:\s+nhu\s+sau)?\s*:|"
@@ -267,8 +274,9 @@ _ANNOUNCED = re.compile(r"(?:vừa|đã)\s+(?:ký\s+(?:ban hành\s+)?|ban hành\
                         r"công điện|quyết định|thông báo)")
 _SPEAKER_OPENS = re.compile(r"\s*(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)\s+")
 _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công văn|văn bản) nêu rõ)(?!\w)")
-_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
-                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?[\s.,;]*")
+_ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*(?:thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"(?:\s+(?:trên|nêu trên|này|được giao))?)?|(?<=triển khai )(?:các\s+)?(?:nhiệm vụ|nội dung)"
+                            r"\s+(?:trên|nêu trên|này))(?:\s+theo\s+(?:đúng\s+)?quy định)?[\s.,;]*")
 _HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
@@ -430,7 +438,7 @@ class _Extractor:
     def _directive(self, a: int, b: int) -> tuple[int, _Roles] | None:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
-        upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b)]
+        upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -501,6 +509,16 @@ class _Extractor:
                 q = word.end()
         return None
 
+    def _asked_by_superior(self, pos: int) -> bool:
+        """Say whether the request at `pos` ("đề nghị UBND tỉnh ...") is made by the Party, the council or the
+        Government named earlier on its line, with no department or requester in between."""
+        low = self.view.low
+        line = low.rfind("\n", 0, pos) + 1
+        last = None
+        for last in _SUPERIOR.finditer(low, line, pos):
+            pass
+        return last is not None and not _SUBORDINATE.search(low, last.end(), pos)
+
     def _assigned_group(self, a: int, b: int) -> _Roles | None:
         """Read "Các lực lượng quân sự, quản lý thị trường, y tế... được giao nhiệm vụ phối hợp ...": a group
         listed by its sectors, then assigned in the passive; the list is the collective."""
@@ -567,6 +585,11 @@ class _Extractor:
         grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
                                                                               self.view.low[after:b])
         if not (duty or grounded or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
+            qualified = _QUALIFIED_MODAL.match(self.view.low, end, b) if mentions[0].kind == "group" else None
+            if qualified and _ACTION.match(self.view.low, qualified.end(), b):
+                roles = self._roles(mentions, end, b)  # "Các cơ quan, đơn vị còn ... khẩn trương sắp xếp ..."
+                roles.action_start = qualified.end()
+                return roles
             if not re.match(r"\s*[-–(]", self.view.low[end:b]):
                 return None
             # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ...": an apposition, then the work
@@ -585,7 +608,8 @@ class _Extractor:
         """Say whether the work in [a, b) is only to cooperate with named units in carrying out ("chủ động phối
         hợp với Công an tỉnh triển khai thực hiện nhiệm vụ")."""
         low = self.view.low
-        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, a, b)
+        note = _FUNCTION_NOTE.match(low, a, b)  # "theo chức năng nhiệm vụ của ngành, phối hợp Ban X tổ chức triển khai ..."
+        m = re.compile(r"[\s,]*(?:(?:chủ động|tích cực|kịp thời)\s+)?").match(low, note.end() if note else a, b)
         coop = _ROLE_COOP.match(low, m.end(), b)
         if not coop:
             return False
@@ -659,6 +683,10 @@ class _Extractor:
                 continue
             mentions, end = self._addressees(pos, b)
             modal = _MODAL.match(low, end, b)
+            if mentions and modal is None and self.mention_at[pos].kind == "group":
+                # "Các cơ quan, đơn vị còn số lượng cấp phó vượt quá quy định ... khẩn trương sắp xếp ...": the
+                # group qualified, then the urgent or due work
+                modal = _QUALIFIED_MODAL.match(low, end, b)
             if mentions and modal and _ACTION.match(low, modal.end(), b):
                 roles = self._roles(mentions, end, b)
                 roles.action_start = modal.end()
