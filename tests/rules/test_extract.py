@@ -1133,3 +1133,23 @@ def test_a_qualified_group_then_urgent_or_due_work_is_the_groups_task():
 
 def test_chung_tay_phoi_hop_is_work():
     assert only("Các sở Xây dựng, Tài chính chung tay phối hợp với các địa phương để giải quyết vướng mắc.").lead_unit == "SXD"
+
+
+def test_the_first_line_headline_with_its_speaker_is_no_task():
+    text = ("Chủ tịch tỉnh yêu cầu báo cáo hàng ngày tiến độ triển khai dự án cao tốc qua địa bàn các huyện biên giới phía "
+            "Bắc của tỉnh\n\nChiều 29/10, Chủ tịch UBND tỉnh dẫn đầu đoàn công tác kiểm tra tiến độ dự án.")
+    assert run(text) == []
+    # the same sentence punctuated, in a body, is a task
+    assert len(run("Chiều 29/10, đoàn kiểm tra tiến độ dự án.\nChủ tịch tỉnh yêu cầu báo cáo hàng ngày tiến độ dự án.")) == 1
+
+
+def test_the_province_asking_national_bodies_is_a_request_upward():
+    assert run("Chủ tịch UBND tỉnh vừa ký công văn đề nghị Ban chỉ đạo Quốc gia về phòng, chống thiên tai; Quỹ phòng, "
+               "chống thiên tai Trung ương hỗ trợ kinh phí khắc phục sạt lở bờ sông.") == []
+    # a ministry asking the provinces is work
+    assert len(run("Bộ Y tế đề nghị UBND các tỉnh rà soát nguồn vắc xin, báo cáo trước ngày 15/7/2021.")) == 1
+
+
+def test_leadership_and_vigilance_alone_is_an_exhortation():
+    assert run("Bộ Y tế đề nghị các địa phương tiếp tục tăng cường lãnh đạo, chỉ đạo, đề cao trách nhiệm người đứng đầu "
+               "trong phòng, chống dịch, tuyệt đối không lơ là, chủ quan, mất cảnh giác.") == []

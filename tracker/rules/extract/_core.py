@@ -51,6 +51,12 @@ _SENT_DOCUMENT = re.compile(r"(?:công điện|công văn|văn bản|chỉ thị
 # is not the committee's either.
 _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ|giao)(?!\w))?")
+# The province asking national bodies ("Chủ tịch UBND tỉnh Cà Mau vừa ký công văn đề nghị Ban chỉ đạo Quốc gia về
+# phòng, chống thiên tai; Quỹ phòng, chống thiên tai Trung ương hỗ trợ kinh phí ..."): a request upward, no task of the
+# province's units (only when the province's committee or its chairman asks, earlier on the line).
+_UPWARD_NATIONAL = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:ban chỉ đạo (?:quốc gia|trung ương)|chính phủ|thủ tướng|"
+                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương)(?!\w)")
+_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)(?!\w)")
 # The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
 # xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
 _SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
@@ -89,7 +95,9 @@ _ACTION = re.compile(
 _EXHORTATION = re.compile(
     r"nêu cao tinh thần|đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
     r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
-    r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
+    r"ý kiến)|đồng tình|trân trọng|hoan nghênh|"
+    # "tiếp tục tăng cường lãnh đạo, chỉ đạo, đề cao trách nhiệm người đứng đầu ..., tuyệt đối không lơ là, chủ quan"
+    r"tăng cường (?:sự |công tác )?lãnh đạo,? chỉ đạo,? đề cao trách nhiệm|không (?:được )?lơ là,? chủ quan"
 )
 _FOLLOW_ON = re.compile(
     r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|"
@@ -439,6 +447,9 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
+        upward_spans += [(u.start(), b) for u in _UPWARD_NATIONAL.finditer(low, a, b)
+                         if _PROVINCE_ASKS.search(low, low.rfind("\n", 0, u.start()) + 1, u.start())
+                         and not self._asked_by_superior(u.start())]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -794,13 +805,18 @@ class _Extractor:
         if not c.first_in_sentence:
             # "UBND tỉnh chỉ đạo: Tăng cường công tác tuyên truyền ..." near the top, with no final punctuation:
             # a headline that quotes the instruction the body tells
-            if not (before.endswith(":") and len(before.split()) <= 8 and line_start < 300) \
+            # "Chủ tịch tỉnh Cao Bằng yêu cầu báo cáo hàng ngày tiến độ ..." as the text's first line, unpunctuated:
+            # the headline of the news that follows, its speaker before the verb
+            first_line = not text[:line_start].strip() and len(before.split()) <= 8 and not re.search(r"[.;:,]", before)
+            if not ((before.endswith(":") or first_line) and len(before.split()) <= 8 and line_start < 300) \
                     or self._subject(c.start, c.end) is not None:
                 return False
             before = ""
         if before or text[c.end:line_end].strip():
             return False  # the clause is not the whole paragraph
-        if len(text[c.start:c.end].split()) > 20:
+        # the text's first line with a blank line after it may run longer: a news item's title over its body
+        title = not text[:line_start].strip() and text[line_end:line_end + 3].startswith(("\n\n", "\n \n", "\n\r\n"))
+        if len(text[c.start:c.end].split()) > (30 if title else 20):
             return False
         if directive is not None and (directive[1].lead or directive[1].cooperating):
             return False
