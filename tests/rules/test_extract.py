@@ -1153,3 +1153,17 @@ def test_the_province_asking_national_bodies_is_a_request_upward():
 def test_leadership_and_vigilance_alone_is_an_exhortation():
     assert run("Bộ Y tế đề nghị các địa phương tiếp tục tăng cường lãnh đạo, chỉ đạo, đề cao trách nhiệm người đứng đầu "
                "trong phòng, chống dịch, tuyệt đối không lơ là, chủ quan, mất cảnh giác.") == []
+
+
+def test_a_semicolon_list_of_programme_names_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh chỉ đạo các sở, ban, ngành đẩy nhanh tiến độ giải ngân vốn thực hiện các chương trình "
+                "mục tiêu quốc gia xây dựng nông thôn mới; giảm nghèo bền vững; phát triển kinh tế - xã hội vùng đồng bào "
+                "dân tộc thiểu số và miền núi.")
+    assert len(tasks) == 1 and tasks[0].title.endswith("miền núi")
+    # items of work after ";" stay tasks
+    assert len(run("Giao Sở Xây dựng rà soát các dự án chậm tiến độ; kiểm tra chất lượng công trình.")) == 2
+
+
+def test_carrying_out_an_instruction_of_someone_then_what_was_done_is_a_report():
+    assert run("Thực hiện chỉ đạo của Trung ương, tỉnh đã triển khai đồng bộ các nhiệm vụ, giải pháp chăm lo Tết cho "
+               "Nhân dân.") == []

@@ -142,9 +142,10 @@ _DOCREF = re.compile(
 _BOILERPLATE = re.compile(
     r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
 )
+_NAMED_LIST = re.compile(r"(?<!\w)(?:các|\d+|hai|ba|bốn|năm)\s+(?:chương trình|đề án|dự án|lĩnh vực)(?!\w)")
 _PREAMBLE = re.compile(
     r"(?:căn\s*cứ|xét\s+đề\s+nghị|theo\s+đề\s+nghị|ban\s*hành\s+kèm\s+theo|nơi\s+nhận|"
-    r"thực\s+hiện\s+(?:ý kiến chỉ đạo|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
+    r"thực\s+hiện\s+(?:ý kiến chỉ đạo|(?:sự\s+)?chỉ\s*đạo\s+của|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
@@ -767,9 +768,28 @@ class _Extractor:
             if before in ends:
                 k = bisect_right(newlines, i)
                 after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
-            if after or self._objects_semicolon(i):
+            if after or self._objects_semicolon(i) or self._names_semicolon(i, spans):
                 spans.append((i - 1, i + 2))
         return spans
+
+    def _names_semicolon(self, i: int, spans: list[tuple[int, int]]) -> bool:
+        """Say whether the semicolon at `i` separates the names of a list of programmes ("... thực hiện các chương
+        trình mục tiêu quốc gia xây dựng nông thôn mới; giảm nghèo bền vững; phát triển kinh tế - xã hội vùng ..."):
+        the plural noun a few words before (or the name before it already one of the list), short names, no unit."""
+        low = self.view.low
+        start = max(low.rfind(".", 0, i), low.rfind("\n", 0, i)) + 1
+        prev = spans[-1][0] + 1 if spans and spans[-1][0] + 1 >= start else None
+        in_list = prev is not None and low[prev] == ";" and len(low[prev + 1:i].split()) <= 15 \
+            and not any(prev < m.start < i for m in self.mentions)  # the name before is one of the list
+        if not in_list:
+            noun = None
+            for noun in _NAMED_LIST.finditer(low, start, i):
+                pass
+            if noun is None or len(low[noun.end():i].split()) > 12 or ";" in low[noun.end():i] \
+                    or _ACTION.match(low, _skip_spaces(low, i + 1, len(low))):
+                return False  # the first name after the noun is no work ("...; kiểm tra ..." is)
+        end = min(k for k in (low.find(";", i + 1), low.find(".", i + 1), low.find("\n", i + 1), len(low)) if k >= 0)
+        return len(low[i + 1:end].split()) <= 20 and not any(i < m.start < end for m in self.mentions)
 
     def _objects_semicolon(self, i: int) -> bool:
         """Say whether the semicolon at `i` separates the objects of one "chỉ đạo / giao" ("... chỉ đạo bộ phận
@@ -929,7 +949,8 @@ class _Extractor:
                 opening = sentence_opening.get(sentence, c)
                 past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
                     and self._directive(opening.start, opening.end) is None \
-                    and not _SPEECH.search(low, opening.start, opening.end)
+                    and not any(not _NOUN_REFERENCE.match(low, sp.start())  # "Thực hiện chỉ đạo của ...": a reference
+                                for sp in _SPEECH.finditer(low, opening.start, opening.end))
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
