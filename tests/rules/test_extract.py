@@ -1167,3 +1167,11 @@ def test_a_semicolon_list_of_programme_names_is_one_task():
 def test_carrying_out_an_instruction_of_someone_then_what_was_done_is_a_report():
     assert run("Thực hiện chỉ đạo của Trung ương, tỉnh đã triển khai đồng bộ các nhiệm vụ, giải pháp chăm lo Tết cho "
                "Nhân dân.") == []
+
+
+def test_kien_quyet_khong_cho_after_a_semicolon_is_a_task():
+    tasks = run("UBND các xã tính toán bố trí lực lượng tại các chốt, ưu tiên dân quân; kiên quyết không cho vịt chạy "
+                "đồng vào địa bàn huyện.")
+    assert len(tasks) == 2
+    # "kiên quyết không để ..." stays the goal of the work before
+    assert len(run("UBND các xã tăng cường kiểm tra các chốt; kiên quyết không để dịch lây lan.")) == 1
