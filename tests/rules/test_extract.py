@@ -1175,3 +1175,38 @@ def test_kien_quyet_khong_cho_after_a_semicolon_is_a_task():
     assert len(tasks) == 2
     # "kiên quyết không để ..." stays the goal of the work before
     assert len(run("UBND các xã tăng cường kiểm tra các chốt; kiên quyết không để dịch lây lan.")) == 1
+
+
+def test_a_group_qualified_by_its_area_and_functions_is_the_subject_of_a_listed_item():
+    tasks = run("Ủy ban nhân dân tỉnh chỉ đạo như sau:\n\n- Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức "
+                "năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm tổ chức triển khai thực hiện nghiêm túc các văn bản "
+                "trên; thường xuyên cập nhật tình hình dịch bệnh.\n\n- Sở Xây dựng chủ trì tham mưu cho UBND tỉnh.")
+    assert len(tasks) == 3 and all(t.collective.startswith("Các cơ quan, đơn vị, địa phương") for t in tasks[:2])
+    assert tasks[2].lead_unit == "SXD"
+
+
+def test_a_group_that_only_cooperates_gives_its_deadline_to_the_task_before():
+    tasks = run("UBND tỉnh giao Sở Văn hóa, Thể thao và Du lịch chủ trì nghiên cứu, đề xuất hình thức tổ chức sự kiện.\n\n"
+                "UBND tỉnh cũng yêu cầu các sở, ngành liên quan, căn cứ chức năng quản lý Nhà nước, có trách nhiệm phối "
+                "hợp chặt chẽ để hoàn thành các nội dung công việc; qua đó khẩn trương thực hiện và báo cáo kết quả về "
+                "UBND tỉnh trước ngày 15/8/2020.")
+    assert len(tasks) == 1
+    assert tasks[0].deadline == date(2020, 8, 15)
+    assert tasks[0].cooperating_collective == ["các sở, ngành liên quan"]
+
+
+def test_accountability_joined_to_an_instruction_keeps_the_instruction():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo siết chặt quản lý đất đai, không để hình thành khu dân cư tự phát mới và UBND "
+                "các huyện chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu không có biện pháp xử lý dứt điểm.")
+    assert task.lead_unit is None
+    # the closing clause alone stays no task
+    assert run("Thủ trưởng các cơ quan, đơn vị chịu trách nhiệm trước UBND tỉnh nếu không đảm bảo tiến độ.") == []
+
+
+def test_uy_ban_tinh_is_the_provincial_committee():
+    assert only("Bí thư Tỉnh ủy đề nghị Ủy ban tỉnh triển khai như đã trả lời cử tri.").lead_unit == "UBND"
+
+
+def test_a_first_line_headline_ending_in_a_quotation_mark_is_no_task():
+    assert run("Bí thư tỉnh yêu cầu xem xét trách nhiệm \"lỗ hổng quản lý cách ly\"\n\nBí thư Tỉnh ủy và Chủ tịch UBND tỉnh "
+               "tại hội nghị trực tuyến. Ảnh: Đinh Tuấn.") == []

@@ -89,7 +89,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -206,7 +206,7 @@ _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|
                    r"(?:(?:nhanh chóng|kịp thời|khẩn trương|chủ động|ngay)\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
-_URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
+_URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
@@ -260,8 +260,10 @@ _NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hà
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
-    r"(?:,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền))?"
+    # "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm ..."
+    r"[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
+    r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
+    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
@@ -286,6 +288,9 @@ _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công v�
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*(?:thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?|(?<=triển khai )(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"\s+(?:trên|nêu trên|này))(?:\s+theo\s+(?:đúng\s+)?quy định)?[\s.,;]*")
+_COOP_DUTY = re.compile(r"[\s,]*(?:căn cứ\s[^,;.]{0,60},\s*)?(?:(?:có|chịu) trách nhiệm\s+)?phối hợp(?:\s+chặt chẽ)?"
+                        r"(?:\s+(?:để|nhằm))?\s+(?:hoàn thành|thực hiện|triển khai)\s+(?:tốt\s+)?(?:các|những)\s+"
+                        r"(?:nội dung|nhiệm vụ|công việc)(?:\s+công việc)?(?:\s+(?:trên|nêu trên|này))?[\s.,]*$")
 _HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
@@ -832,8 +837,8 @@ class _Extractor:
                     or self._subject(c.start, c.end) is not None:
                 return False
             before = ""
-        if before or text[c.end:line_end].strip():
-            return False  # the clause is not the whole paragraph
+        if before or text[c.end:line_end].strip(" \t\"”'»"):
+            return False  # the clause is not the whole paragraph (a closing quotation mark aside)
         # the text's first line with a blank line after it may run longer: a news item's title over its body
         title = not text[:line_start].strip() and text[line_end:line_end + 3].startswith(("\n\n", "\n \n", "\n\r\n"))
         if len(text[c.start:c.end].split()) > (30 if title else 20):
@@ -971,7 +976,13 @@ class _Extractor:
             body = self._past_topic(body, b)
             text_low = low[body:b]
 
-            if _META.match(text_low) or _NO_EFFECT.search(text_low):
+            no_effect = _NO_EFFECT.search(text_low)
+            if no_effect and no_effect.group().startswith("chịu") and re.search(r"\svà\s", text_low[:no_effect.start()]) \
+                    and any(not _NOT_DIRECTIVE_BEFORE.search(text_low[max(0, d.start() - 14):d.start()])
+                            for d in _DIRECTIVE.finditer(text_low, 0, no_effect.start())):
+                no_effect = None  # "chỉ đạo siết chặt ... và UBND các quận, huyện chịu trách nhiệm trước ... nếu ...":
+                # the accountability joined to an instruction, not the closing clause
+            if _META.match(text_low) or no_effect:
                 mode, prev_in_task = "none", False
                 continue
             if _PROCEDURE.match(text_low):
@@ -1108,6 +1119,22 @@ class _Extractor:
                     if view.text[b:b + 1] == ";":  # "..., thực hiện nghiêm túc trách nhiệm quản lý Nhà nước về
                         ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True  # ...; tăng
                         mode = "list"  # cường ...": the work after it is the units' task
+                    continue
+                duty = _COOP_DUTY.match(low, roles.action_start, b)
+                if duty and drafts and roles.collective and not roles.lead:
+                    # "UBND tỉnh cũng yêu cầu các sở, ngành liên quan, căn cứ chức năng ..., có trách nhiệm phối hợp
+                    # chặt chẽ để hoàn thành các nội dung công việc; qua đó khẩn trương thực hiện và báo cáo kết quả
+                    # về UBND tỉnh trước ngày 15/8/2017": the group cooperates in the task before; its deadline is that
+                    # task's
+                    before = drafts[-1]
+                    if roles.collective not in before.roles.coop_collective:
+                        before.roles.coop_collective.append(roles.collective)
+                    stop = re.compile(r"\.(?:\s|$)|\n").search(view.text, b)
+                    found = find_deadline(view.fold[b:stop.start() if stop else len(view.text)], self.issued_on,
+                                          self.add_working_days)
+                    if found and found.due and before.group not in group_deadline:
+                        group_deadline[before.group] = (found.due, False)
+                    mode, prev_in_task = "none", False
                     continue
                 if self._only_cooperates(roles.action_start, b):
                     mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
