@@ -1133,3 +1133,80 @@ def test_a_qualified_group_then_urgent_or_due_work_is_the_groups_task():
 
 def test_chung_tay_phoi_hop_is_work():
     assert only("Các sở Xây dựng, Tài chính chung tay phối hợp với các địa phương để giải quyết vướng mắc.").lead_unit == "SXD"
+
+
+def test_the_first_line_headline_with_its_speaker_is_no_task():
+    text = ("Chủ tịch tỉnh yêu cầu báo cáo hàng ngày tiến độ triển khai dự án cao tốc qua địa bàn các huyện biên giới phía "
+            "Bắc của tỉnh\n\nChiều 29/10, Chủ tịch UBND tỉnh dẫn đầu đoàn công tác kiểm tra tiến độ dự án.")
+    assert run(text) == []
+    # the same sentence punctuated, in a body, is a task
+    assert len(run("Chiều 29/10, đoàn kiểm tra tiến độ dự án.\nChủ tịch tỉnh yêu cầu báo cáo hàng ngày tiến độ dự án.")) == 1
+
+
+def test_the_province_asking_national_bodies_is_a_request_upward():
+    assert run("Chủ tịch UBND tỉnh vừa ký công văn đề nghị Ban chỉ đạo Quốc gia về phòng, chống thiên tai; Quỹ phòng, "
+               "chống thiên tai Trung ương hỗ trợ kinh phí khắc phục sạt lở bờ sông.") == []
+    # a ministry asking the provinces is work
+    assert len(run("Bộ Y tế đề nghị UBND các tỉnh rà soát nguồn vắc xin, báo cáo trước ngày 15/7/2021.")) == 1
+
+
+def test_leadership_and_vigilance_alone_is_an_exhortation():
+    assert run("Bộ Y tế đề nghị các địa phương tiếp tục tăng cường lãnh đạo, chỉ đạo, đề cao trách nhiệm người đứng đầu "
+               "trong phòng, chống dịch, tuyệt đối không lơ là, chủ quan, mất cảnh giác.") == []
+
+
+def test_a_semicolon_list_of_programme_names_is_one_task():
+    tasks = run("Chủ tịch UBND tỉnh chỉ đạo các sở, ban, ngành đẩy nhanh tiến độ giải ngân vốn thực hiện các chương trình "
+                "mục tiêu quốc gia xây dựng nông thôn mới; giảm nghèo bền vững; phát triển kinh tế - xã hội vùng đồng bào "
+                "dân tộc thiểu số và miền núi.")
+    assert len(tasks) == 1 and tasks[0].title.endswith("miền núi")
+    # items of work after ";" stay tasks
+    assert len(run("Giao Sở Xây dựng rà soát các dự án chậm tiến độ; kiểm tra chất lượng công trình.")) == 2
+
+
+def test_carrying_out_an_instruction_of_someone_then_what_was_done_is_a_report():
+    assert run("Thực hiện chỉ đạo của Trung ương, tỉnh đã triển khai đồng bộ các nhiệm vụ, giải pháp chăm lo Tết cho "
+               "Nhân dân.") == []
+
+
+def test_kien_quyet_khong_cho_after_a_semicolon_is_a_task():
+    tasks = run("UBND các xã tính toán bố trí lực lượng tại các chốt, ưu tiên dân quân; kiên quyết không cho vịt chạy "
+                "đồng vào địa bàn huyện.")
+    assert len(tasks) == 2
+    # "kiên quyết không để ..." stays the goal of the work before
+    assert len(run("UBND các xã tăng cường kiểm tra các chốt; kiên quyết không để dịch lây lan.")) == 1
+
+
+def test_a_group_qualified_by_its_area_and_functions_is_the_subject_of_a_listed_item():
+    tasks = run("Ủy ban nhân dân tỉnh chỉ đạo như sau:\n\n- Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức "
+                "năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm tổ chức triển khai thực hiện nghiêm túc các văn bản "
+                "trên; thường xuyên cập nhật tình hình dịch bệnh.\n\n- Sở Xây dựng chủ trì tham mưu cho UBND tỉnh.")
+    assert len(tasks) == 3 and all(t.collective.startswith("Các cơ quan, đơn vị, địa phương") for t in tasks[:2])
+    assert tasks[2].lead_unit == "SXD"
+
+
+def test_a_group_that_only_cooperates_gives_its_deadline_to_the_task_before():
+    tasks = run("UBND tỉnh giao Sở Văn hóa, Thể thao và Du lịch chủ trì nghiên cứu, đề xuất hình thức tổ chức sự kiện.\n\n"
+                "UBND tỉnh cũng yêu cầu các sở, ngành liên quan, căn cứ chức năng quản lý Nhà nước, có trách nhiệm phối "
+                "hợp chặt chẽ để hoàn thành các nội dung công việc; qua đó khẩn trương thực hiện và báo cáo kết quả về "
+                "UBND tỉnh trước ngày 15/8/2020.")
+    assert len(tasks) == 1
+    assert tasks[0].deadline == date(2020, 8, 15)
+    assert tasks[0].cooperating_collective == ["các sở, ngành liên quan"]
+
+
+def test_accountability_joined_to_an_instruction_keeps_the_instruction():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo siết chặt quản lý đất đai, không để hình thành khu dân cư tự phát mới và UBND "
+                "các huyện chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu không có biện pháp xử lý dứt điểm.")
+    assert task.lead_unit is None
+    # the closing clause alone stays no task
+    assert run("Thủ trưởng các cơ quan, đơn vị chịu trách nhiệm trước UBND tỉnh nếu không đảm bảo tiến độ.") == []
+
+
+def test_uy_ban_tinh_is_the_provincial_committee():
+    assert only("Bí thư Tỉnh ủy đề nghị Ủy ban tỉnh triển khai như đã trả lời cử tri.").lead_unit == "UBND"
+
+
+def test_a_first_line_headline_ending_in_a_quotation_mark_is_no_task():
+    assert run("Bí thư tỉnh yêu cầu xem xét trách nhiệm \"lỗ hổng quản lý cách ly\"\n\nBí thư Tỉnh ủy và Chủ tịch UBND tỉnh "
+               "tại hội nghị trực tuyến. Ảnh: Đinh Tuấn.") == []

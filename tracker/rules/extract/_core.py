@@ -51,6 +51,12 @@ _SENT_DOCUMENT = re.compile(r"(?:công điện|công văn|văn bản|chỉ thị
 # is not the committee's either.
 _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ tịch|lãnh đạo)\s+)?(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
                      r"\s+(?:tỉnh|thành phố|tp)(?!\w)[\s,]*(?:(?:chỉ đạo|xem xét|quan tâm|cho phép|bố trí|hỗ trợ|giao)(?!\w))?")
+# The province asking national bodies ("Chủ tịch UBND tỉnh Cà Mau vừa ký công văn đề nghị Ban chỉ đạo Quốc gia về
+# phòng, chống thiên tai; Quỹ phòng, chống thiên tai Trung ương hỗ trợ kinh phí ..."): a request upward, no task of the
+# province's units (only when the province's committee or its chairman asks, earlier on the line).
+_UPWARD_NATIONAL = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:ban chỉ đạo (?:quốc gia|trung ương)|chính phủ|thủ tướng|"
+                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương)(?!\w)")
+_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)(?!\w)")
 # The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
 # xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
 _SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
@@ -83,13 +89,15 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
     r"nêu cao tinh thần|đoàn kết|phát huy (?:những |các )?(?:kết quả|thành tích|truyền thống|tinh thần)|ghi nhận|đánh giá cao|"
     r"biểu dương|khen ngợi|chúc mừng|cảm ơn|nhất trí (?:với|cao)|cơ bản thống nhất|thống nhất với (?:báo cáo|đề xuất|"
-    r"ý kiến)|đồng tình|trân trọng|hoan nghênh"
+    r"ý kiến)|đồng tình|trân trọng|hoan nghênh|"
+    # "tiếp tục tăng cường lãnh đạo, chỉ đạo, đề cao trách nhiệm người đứng đầu ..., tuyệt đối không lơ là, chủ quan"
+    r"tăng cường (?:sự |công tác )?lãnh đạo,? chỉ đạo,? đề cao trách nhiệm|không (?:được )?lơ là,? chủ quan"
 )
 _FOLLOW_ON = re.compile(
     r"(?:hoàn thành|thời gian|thời hạn|hạn chót|chậm nhất|xong trước|"
@@ -134,9 +142,10 @@ _DOCREF = re.compile(
 _BOILERPLATE = re.compile(
     r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
 )
+_NAMED_LIST = re.compile(r"(?<!\w)(?:các|\d+|hai|ba|bốn|năm)\s+(?:chương trình|đề án|dự án|lĩnh vực)(?!\w)")
 _PREAMBLE = re.compile(
     r"(?:căn\s*cứ|xét\s+đề\s+nghị|theo\s+đề\s+nghị|ban\s*hành\s+kèm\s+theo|nơi\s+nhận|"
-    r"thực\s+hiện\s+(?:ý kiến chỉ đạo|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
+    r"thực\s+hiện\s+(?:ý kiến chỉ đạo|(?:sự\s+)?chỉ\s*đạo\s+của|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
@@ -197,7 +206,7 @@ _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|
                    r"(?:(?:nhanh chóng|kịp thời|khẩn trương|chủ động|ngay)\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
-_URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay)(?!\w)")
+_URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
@@ -251,8 +260,10 @@ _NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hà
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
-    r"[\s,:\-–]*(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
-    r"(?:,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền))?"
+    # "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm ..."
+    r"[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
+    r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
+    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
     r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
@@ -277,6 +288,9 @@ _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công v�
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*(?:thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?|(?<=triển khai )(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"\s+(?:trên|nêu trên|này))(?:\s+theo\s+(?:đúng\s+)?quy định)?[\s.,;]*")
+_COOP_DUTY = re.compile(r"[\s,]*(?:căn cứ\s[^,;.]{0,60},\s*)?(?:(?:có|chịu) trách nhiệm\s+)?phối hợp(?:\s+chặt chẽ)?"
+                        r"(?:\s+(?:để|nhằm))?\s+(?:hoàn thành|thực hiện|triển khai)\s+(?:tốt\s+)?(?:các|những)\s+"
+                        r"(?:nội dung|nhiệm vụ|công việc)(?:\s+công việc)?(?:\s+(?:trên|nêu trên|này))?[\s.,]*$")
 _HANDED_OVER = re.compile(r"\s*(?:quản lý|sử dụng|khai thác|vận hành|theo dõi)[\s.,;]*")
 _REPORT_CONTENTS = re.compile(r"(?<!\w)báo cáo(?:\s+\S+){0,4}?\s+(?:các|những)\s+nội dung(?!\w)")
 _PAREN_NOTE = re.compile(r"\s*\((?:sao gửi|gửi kèm|kèm theo|có văn bản|có bản)[^()]*\)", re.IGNORECASE)
@@ -439,6 +453,9 @@ class _Extractor:
         """Find "giao/đề nghị/yêu cầu/chỉ đạo <units>" in [a, b); return its start and the roles."""
         low = self.view.low
         upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
+        upward_spans += [(u.start(), b) for u in _UPWARD_NATIONAL.finditer(low, a, b)
+                         if _PROVINCE_ASKS.search(low, low.rfind("\n", 0, u.start()) + 1, u.start())
+                         and not self._asked_by_superior(u.start())]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -756,9 +773,28 @@ class _Extractor:
             if before in ends:
                 k = bisect_right(newlines, i)
                 after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
-            if after or self._objects_semicolon(i):
+            if after or self._objects_semicolon(i) or self._names_semicolon(i, spans):
                 spans.append((i - 1, i + 2))
         return spans
+
+    def _names_semicolon(self, i: int, spans: list[tuple[int, int]]) -> bool:
+        """Say whether the semicolon at `i` separates the names of a list of programmes ("... thực hiện các chương
+        trình mục tiêu quốc gia xây dựng nông thôn mới; giảm nghèo bền vững; phát triển kinh tế - xã hội vùng ..."):
+        the plural noun a few words before (or the name before it already one of the list), short names, no unit."""
+        low = self.view.low
+        start = max(low.rfind(".", 0, i), low.rfind("\n", 0, i)) + 1
+        prev = spans[-1][0] + 1 if spans and spans[-1][0] + 1 >= start else None
+        in_list = prev is not None and low[prev] == ";" and len(low[prev + 1:i].split()) <= 15 \
+            and not any(prev < m.start < i for m in self.mentions)  # the name before is one of the list
+        if not in_list:
+            noun = None
+            for noun in _NAMED_LIST.finditer(low, start, i):
+                pass
+            if noun is None or len(low[noun.end():i].split()) > 12 or ";" in low[noun.end():i] \
+                    or _ACTION.match(low, _skip_spaces(low, i + 1, len(low))):
+                return False  # the first name after the noun is no work ("...; kiểm tra ..." is)
+        end = min(k for k in (low.find(";", i + 1), low.find(".", i + 1), low.find("\n", i + 1), len(low)) if k >= 0)
+        return len(low[i + 1:end].split()) <= 20 and not any(i < m.start < end for m in self.mentions)
 
     def _objects_semicolon(self, i: int) -> bool:
         """Say whether the semicolon at `i` separates the objects of one "chỉ đạo / giao" ("... chỉ đạo bộ phận
@@ -794,13 +830,18 @@ class _Extractor:
         if not c.first_in_sentence:
             # "UBND tỉnh chỉ đạo: Tăng cường công tác tuyên truyền ..." near the top, with no final punctuation:
             # a headline that quotes the instruction the body tells
-            if not (before.endswith(":") and len(before.split()) <= 8 and line_start < 300) \
+            # "Chủ tịch tỉnh Cao Bằng yêu cầu báo cáo hàng ngày tiến độ ..." as the text's first line, unpunctuated:
+            # the headline of the news that follows, its speaker before the verb
+            first_line = not text[:line_start].strip() and len(before.split()) <= 8 and not re.search(r"[.;:,]", before)
+            if not ((before.endswith(":") or first_line) and len(before.split()) <= 8 and line_start < 300) \
                     or self._subject(c.start, c.end) is not None:
                 return False
             before = ""
-        if before or text[c.end:line_end].strip():
-            return False  # the clause is not the whole paragraph
-        if len(text[c.start:c.end].split()) > 20:
+        if before or text[c.end:line_end].strip(" \t\"”'»"):
+            return False  # the clause is not the whole paragraph (a closing quotation mark aside)
+        # the text's first line with a blank line after it may run longer: a news item's title over its body
+        title = not text[:line_start].strip() and text[line_end:line_end + 3].startswith(("\n\n", "\n \n", "\n\r\n"))
+        if len(text[c.start:c.end].split()) > (30 if title else 20):
             return False
         if directive is not None and (directive[1].lead or directive[1].cooperating):
             return False
@@ -913,7 +954,8 @@ class _Extractor:
                 opening = sentence_opening.get(sentence, c)
                 past_sentence = bool(_PAST.search(low, opening.start, opening.end)) \
                     and self._directive(opening.start, opening.end) is None \
-                    and not _SPEECH.search(low, opening.start, opening.end)
+                    and not any(not _NOUN_REFERENCE.match(low, sp.start())  # "Thực hiện chỉ đạo của ...": a reference
+                                for sp in _SPEECH.finditer(low, opening.start, opening.end))
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
@@ -934,7 +976,13 @@ class _Extractor:
             body = self._past_topic(body, b)
             text_low = low[body:b]
 
-            if _META.match(text_low) or _NO_EFFECT.search(text_low):
+            no_effect = _NO_EFFECT.search(text_low)
+            if no_effect and no_effect.group().startswith("chịu") and re.search(r"\svà\s", text_low[:no_effect.start()]) \
+                    and any(not _NOT_DIRECTIVE_BEFORE.search(text_low[max(0, d.start() - 14):d.start()])
+                            for d in _DIRECTIVE.finditer(text_low, 0, no_effect.start())):
+                no_effect = None  # "chỉ đạo siết chặt ... và UBND các quận, huyện chịu trách nhiệm trước ... nếu ...":
+                # the accountability joined to an instruction, not the closing clause
+            if _META.match(text_low) or no_effect:
                 mode, prev_in_task = "none", False
                 continue
             if _PROCEDURE.match(text_low):
@@ -1071,6 +1119,22 @@ class _Extractor:
                     if view.text[b:b + 1] == ";":  # "..., thực hiện nghiêm túc trách nhiệm quản lý Nhà nước về
                         ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True  # ...; tăng
                         mode = "list"  # cường ...": the work after it is the units' task
+                    continue
+                duty = _COOP_DUTY.match(low, roles.action_start, b)
+                if duty and drafts and roles.collective and not roles.lead:
+                    # "UBND tỉnh cũng yêu cầu các sở, ngành liên quan, căn cứ chức năng ..., có trách nhiệm phối hợp
+                    # chặt chẽ để hoàn thành các nội dung công việc; qua đó khẩn trương thực hiện và báo cáo kết quả
+                    # về UBND tỉnh trước ngày 15/8/2017": the group cooperates in the task before; its deadline is that
+                    # task's
+                    before = drafts[-1]
+                    if roles.collective not in before.roles.coop_collective:
+                        before.roles.coop_collective.append(roles.collective)
+                    stop = re.compile(r"\.(?:\s|$)|\n").search(view.text, b)
+                    found = find_deadline(view.fold[b:stop.start() if stop else len(view.text)], self.issued_on,
+                                          self.add_working_days)
+                    if found and found.due and before.group not in group_deadline:
+                        group_deadline[before.group] = (found.due, False)
+                    mode, prev_in_task = "none", False
                     continue
                 if self._only_cooperates(roles.action_start, b):
                     mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh

@@ -148,7 +148,8 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
         if not toks:
             continue
         forms = [toks]
-        for a, b in (("uy ban nhan dan", "ubnd"), ("ubnd", "uy ban nhan dan"),
+        # "Ủy ban tỉnh" for Ủy ban nhân dân tỉnh (speech reported by the news: "đề nghị Ủy ban tỉnh triển khai ...")
+        for a, b in (("uy ban nhan dan", "ubnd"), ("ubnd", "uy ban nhan dan"), ("uy ban nhan dan tinh", "uy ban tinh"),
                      ("thanh pho", "tp"), ("thi xa", "tx")):
             for form in list(forms):
                 text = " ".join(form)
