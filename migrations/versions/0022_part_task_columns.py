@@ -6,7 +6,12 @@ triggers (tracker.models.summary, "the parts' task columns"), with the index
 (unit_id, task_open, task_deadline, task_id): a department's overdue list
 reads its cooperated overdue tasks in deadline order from that index alone,
 instead of probing each of its parts (~14,000 at a million tasks) against
-the open tasks. The columns are filled from the tasks in one UPDATE.
+the open tasks. The columns are filled from the tasks in one UPDATE. The
+partial index ix_directive_draft holds the drafts' ids: the tasks of drafts
+are left out of that list from it, not by looking up each candidate's
+directive; ix_task_state_lead_deadline gets the task's id as its last column,
+so that the led candidates are read from that index alone too (PostgreSQL;
+SQLite's indexes hold the id already).
 
 Revision ID: 0022
 Revises: 0021
@@ -34,6 +39,10 @@ def upgrade():
     rebuild_part_tasks(bind)
     op.create_index('ix_task_cooperation_open_deadline', 'task_cooperation',
                     ['unit_id', 'task_open', 'task_deadline', 'task_id'])
+    draft = sa.text("published_at IS NULL")
+    op.drop_index('ix_task_state_lead_deadline', table_name='task')
+    op.create_index('ix_task_state_lead_deadline', 'task', ['state', 'lead_unit_id', 'deadline', 'id'])
+    op.create_index('ix_directive_draft', 'directive', ['id'], postgresql_where=draft, sqlite_where=draft)
 
 
 def downgrade():
@@ -41,6 +50,9 @@ def downgrade():
 
     for statement in part_task_drop_ddl(op.get_bind().dialect.name):
         op.execute(statement)
+    op.drop_index('ix_task_state_lead_deadline', table_name='task')
+    op.create_index('ix_task_state_lead_deadline', 'task', ['state', 'lead_unit_id', 'deadline'])
+    op.drop_index('ix_directive_draft', table_name='directive')
     op.drop_index('ix_task_cooperation_open_deadline', table_name='task_cooperation')
     with op.batch_alter_table('task_cooperation') as batch:
         batch.drop_column('task_deadline')

@@ -138,8 +138,9 @@ class Task(db.Model):
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_state_deadline", "state", "deadline"),
-        # A unit's open or overdue tasks (state first: the status aggregates keep to ix_task_status_cover).
-        Index("ix_task_state_lead_deadline", "state", "lead_unit_id", "deadline"),
+        # A unit's open or overdue tasks (state first: the status aggregates keep to ix_task_status_cover);
+        # with the id, a unit's overdue list reads its led candidates from the index alone.
+        Index("ix_task_state_lead_deadline", "state", "lead_unit_id", "deadline", "id"),
         # The lists' default order (ongoing tasks last) walks this index instead of sorting.
         Index("ix_task_deadline_order", deadline.is_(None), deadline, id),
         # Covers the status aggregates of the lists and dashboards (status rule, reach, directive):

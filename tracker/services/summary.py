@@ -26,6 +26,7 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
+from tracker.services.queries import draft_tasks
 from tracker.services.sql import in_query
 from tracker.services.status_sql import status_sql as task_status_sql
 
@@ -268,16 +269,15 @@ def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> d
     ids = _subtree(unit)
     if statuses == ["overdue"]:
         # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
-        # for those led in it: both read from indexes alone (the parts keep their task's state and deadline);
-        # only what remains is looked up for its directive being published.
+        # for those led in it: both read from indexes (the parts keep their task's state and deadline), the
+        # tasks of drafts left out as a set (no task is looked up for its directive).
         cooperated = select(task_cooperation.c.task_id).where(
             task_cooperation.c.unit_id.in_(ids), task_cooperation.c.task_open == true(),
             task_cooperation.c.task_deadline < today)
         led = select(Task.id).where(Task.state.in_(("open", "submitted")), Task.lead_unit_id.in_(ids),
                                     Task.deadline < today)
         only = cooperated.except_(led).subquery()
-        n = session.scalar(select(func.count()).select_from(only).where(exists().where(
-            Task.id == only.c.task_id, Directive.id == Task.directive_id, Directive.published_at.is_not(None))))
+        n = session.scalar(select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks())))
         return {"overdue": int(n)} if n else {}
     status = task_status_sql(today, historical=False).label("status")
     cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
