@@ -54,6 +54,6 @@ def downgrade():
     op.create_index('ix_task_state_lead_deadline', 'task', ['state', 'lead_unit_id', 'deadline'])
     op.drop_index('ix_directive_draft', table_name='directive')
     op.drop_index('ix_task_cooperation_open_deadline', table_name='task_cooperation')
-    with op.batch_alter_table('task_cooperation') as batch:
-        batch.drop_column('task_deadline')
-        batch.drop_column('task_open')
+    # Plain ALTER TABLE (SQLite 3.35+): a batch copy of the table would break the part summary's triggers on task.
+    op.execute("ALTER TABLE task_cooperation DROP COLUMN task_deadline")
+    op.execute("ALTER TABLE task_cooperation DROP COLUMN task_open")
