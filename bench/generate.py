@@ -218,6 +218,7 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
         summary.rebuild(db.session.connection())
         summary.rebuild_months(db.session.connection())
         summary.rebuild_parts(db.session.connection())
+        summary.rebuild_part_tasks(db.session.connection())  # each part's copy of its task's state and deadline
     rebuild(db.session.connection())  # the rows were written around the ORM: the search index is filled here
     db.session.commit()
     if db.engine.dialect.name == "postgresql":

@@ -14,7 +14,10 @@ before any commit:
 - the part summary kept by its triggers equals the one rebuilt from the parts, and the dashboard's
   cooperating parts by unit read from it equal those counted over the parts;
 - the rollups (unit_total, part_total, month_total) kept by their triggers equal those added up
-  from the summaries.
+  from the summaries;
+- each part's copy of its task's state and deadline equals the task's, and a unit's overdue list
+  read from those copies holds the same tasks in the same order, page by page, as the list counted
+  over the tasks.
 
 Runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL.
 """
@@ -32,8 +35,9 @@ from tracker.database import db
 from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
                             load_calendar)
 from tracker.models.summary import (
-    TOTAL_REBUILT_SQL,
+    PART_TASK_DIFFERENT_SQL,
     ROLLUPS,
+    TOTAL_REBUILT_SQL,
     DirectiveLed,
     TaskTotal,
     _grouped,
@@ -47,7 +51,8 @@ from tracker.services import summary as task_summary
 from tracker.services import units as unit_changes
 from tracker.services import workflow
 from tracker.services.errors import Conflict, Forbidden, Invalid
-from tracker.services.queries import TaskFilters, match_count, status_counts
+from tracker.services import queries
+from tracker.services.queries import SORTS, TaskFilters, base_select, list_page, match_count, status_counts
 from tracker.services.stats import DashboardFilters, DashboardStats, Period
 
 START = date(2025, 9, 1)
@@ -152,6 +157,7 @@ def check(today: date, people: list[User], calendar) -> None:
     """Everything read from the summary equals the full computation (and the kept summary the rebuilt one)."""
     db.session.flush()
     assert kept_rows() == rebuilt_rows()
+    assert db.session.execute(text(PART_TASK_DIFFERENT_SQL)).all() == []
     quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
     for filters in (DashboardFilters(), DashboardFilters(period=quarter),
                     DashboardFilters(period=Period.month(today.year, today.month))):
@@ -237,12 +243,31 @@ def lists(today: date, people: list[User]) -> None:
                 assert matches == {s: counted[s] if s in statuses else 0 for s in STATUSES}
                 assert sum(matches.values()) == match_count(
                     db.session, person, replace(filters, status=statuses), today, 10**6)
+            overdue_list(person, filters, today, counted["overdue"])
     # Another filter, or a unit outside one's reach: counted over the tasks.
     assert task_summary.unit_counts(db.session, director, TaskFilters(view="unit", q="x", published_only=True),
                                     today) is None
     snv = db.session.scalar(select(Unit).where(Unit.code == "SNV"))
     assert task_summary.unit_counts(db.session, director, TaskFilters(unit=snv, published_only=True), today) is None
     assert task_summary.unit_counts(db.session, director, TaskFilters(view="unit"), today) is None  # drafts too
+
+
+def overdue_list(person: User, filters: TaskFilters, today: date, total: int) -> None:
+    """A unit's overdue list, read from the parts' copies of their tasks (queries.unit_overdue_page), shows
+    the tasks that the status computed over every task of the unit gives, in the same order, page by page."""
+    for sort in ("deadline", "-deadline"):
+        wanted = replace(filters, status=["overdue"], sort=sort)
+        assert queries._overdue_unit(person, wanted, today) is not None
+        stmt, status = base_select(person, replace(wanted, status=[]), today)
+        expected = list(db.session.scalars(stmt.where(status == "overdue").order_by(*SORTS[sort])
+                                           .with_only_columns(Task.id)))
+        assert len(expected) == total
+        for per_page in (3, 50):
+            shown = []
+            for number in range(1, total // per_page + 2):
+                rows, _total = list_page(db.session, person, wanted, today, number, per_page, total, 10**6, plain=True)
+                shown += [row.id for row, _status in rows]
+            assert shown == expected
 
 
 def history(seed: int, steps: int) -> None:

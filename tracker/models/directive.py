@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
@@ -50,6 +51,9 @@ class Directive(db.Model):
     __table_args__ = (
         UniqueConstraint("issuing_unit_id", "year", "number_key", name="uq_directive_number"),
         Index("ix_directive_search", "search_text"),
+        # The drafts (a few among the published): a unit's overdue list leaves their tasks out from here.
+        Index("ix_directive_draft", "id", postgresql_where=sql_text("published_at IS NULL"),
+              sqlite_where=sql_text("published_at IS NULL")),
     )
 
     @property

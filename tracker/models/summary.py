@@ -834,6 +834,68 @@ def rebuild_rollups(connection) -> None:
         connection.execute(text(f"INSERT INTO {table} ({', '.join(keys + sums)}) {rollup_rebuilt_sql(table)} "
                                 f"HAVING {nonzero}"))
 
+# --- the parts' task columns: a unit's cooperated overdue tasks from an index ----------------------------
+# task_cooperation.task_open and task_deadline copy the task's state (open or submitted: not closed) and deadline
+# beside each of its parts (tracker.models.task.CooperatingPart), kept by triggers: a part takes its task's when
+# it is written, and a task's parts follow it when its state opens or closes or its deadline moves.
+
+_OPEN = "('open', 'submitted')"
+_PART_TASK_CHANGED = (f"(OLD.state IN {_OPEN}) IS DISTINCT FROM (NEW.state IN {_OPEN}) "
+                      "OR OLD.deadline IS DISTINCT FROM NEW.deadline")
+
+PART_TASK_POSTGRES_DDL = [
+    f"""CREATE OR REPLACE FUNCTION part_task_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT t.state IN {_OPEN}, t.deadline INTO NEW.task_open, NEW.task_deadline FROM task t WHERE t.id = NEW.task_id;
+  NEW.task_open := coalesce(NEW.task_open, false);
+  RETURN NEW;
+END $$""",
+    "CREATE OR REPLACE TRIGGER part_task_fill BEFORE INSERT OR UPDATE OF task_id ON task_cooperation "
+    "FOR EACH ROW EXECUTE FUNCTION part_task_fill()",
+    f"""CREATE OR REPLACE FUNCTION part_task_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE task_cooperation SET task_open = NEW.state IN {_OPEN}, task_deadline = NEW.deadline WHERE task_id = NEW.id;
+  RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE TRIGGER part_task_follow AFTER UPDATE OF state, deadline ON task FOR EACH ROW "
+    f"WHEN ({_PART_TASK_CHANGED}) EXECUTE FUNCTION part_task_follow()",
+]
+PART_TASK_POSTGRES_DROP = ["DROP FUNCTION IF EXISTS part_task_follow() CASCADE",
+                           "DROP FUNCTION IF EXISTS part_task_fill() CASCADE"]
+_PART_TASK_FILL = (f"UPDATE task_cooperation SET task_open = coalesce((SELECT state IN {_OPEN} FROM task "
+                   "WHERE id = NEW.task_id), 0), task_deadline = (SELECT deadline FROM task WHERE id = NEW.task_id) "
+                   "WHERE task_id = NEW.task_id AND unit_id = NEW.unit_id;")
+PART_TASK_SQLITE_DDL = [
+    f"CREATE TRIGGER IF NOT EXISTS part_task_ai AFTER INSERT ON task_cooperation BEGIN {_PART_TASK_FILL} END",
+    f"CREATE TRIGGER IF NOT EXISTS part_task_au AFTER UPDATE OF task_id ON task_cooperation BEGIN {_PART_TASK_FILL} END",
+    f"CREATE TRIGGER IF NOT EXISTS part_task_follow AFTER UPDATE OF state, deadline ON task WHEN {_PART_TASK_CHANGED} "
+    f"BEGIN UPDATE task_cooperation SET task_open = NEW.state IN {_OPEN}, task_deadline = NEW.deadline "
+    "WHERE task_id = NEW.id; END",
+]
+PART_TASK_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in ("part_task_follow", "part_task_au",
+                                                                       "part_task_ai")]
+
+
+def part_task_ddl(dialect: str) -> list[str]:
+    return PART_TASK_POSTGRES_DDL if dialect == "postgresql" else PART_TASK_SQLITE_DDL
+
+
+def part_task_drop_ddl(dialect: str) -> list[str]:
+    return PART_TASK_POSTGRES_DROP if dialect == "postgresql" else PART_TASK_SQLITE_DROP
+
+
+PART_TASK_DIFFERENT_SQL = (  # the parts whose copied columns differ from their task's (the tests expect none)
+    f"SELECT c.task_id, c.unit_id FROM task_cooperation c JOIN task t ON t.id = c.task_id "
+    f"WHERE c.task_open <> (t.state IN {_OPEN}) OR c.task_deadline IS DISTINCT FROM t.deadline")
+
+
+def rebuild_part_tasks(connection) -> None:
+    """Copy each task's state and deadline beside its parts (the migration and the bulk load fill them so)."""
+    connection.execute(text(f"UPDATE task_cooperation SET task_open = t.state IN {_OPEN}, task_deadline = t.deadline "
+                            "FROM task t WHERE t.id = task_cooperation.task_id AND "
+                            f"(task_cooperation.task_open <> (t.state IN {_OPEN}) "
+                            "OR task_cooperation.task_deadline IS DISTINCT FROM t.deadline)"))
+
 
 # The triggers go with the schema wherever create_all makes it (the tests, `flask init-db`): on the
 # metadata, once `task` and `directive` exist (the summary table, with no foreign key, may come first).
@@ -841,7 +903,7 @@ def rebuild_rollups(connection) -> None:
 def _create_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
     for statement in (ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect)
-                      + rollup_ddl(dialect)):
+                      + rollup_ddl(dialect) + part_task_ddl(dialect)):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
 
@@ -849,5 +911,6 @@ def _create_triggers(_target, connection, **_kw) -> None:
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in rollup_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect) + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect):
+    for statement in (part_task_drop_ddl(dialect) + rollup_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect)
+                      + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect)):
         connection.execute(DDL(statement))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
@@ -43,6 +43,11 @@ class CooperatingPart(db.Model):
     added_on: Mapped[date | None] = mapped_column(Date)  # added after publication on that day; None: with the task
     done_on: Mapped[date | None] = mapped_column(Date)  # the day the unit marked its part done
     progress: Mapped[int | None] = mapped_column(Integer)  # the unit's last percent, if it gave one
+    # The task's own state (open or submitted: not yet closed) and deadline in force, copied beside the part by
+    # database triggers (tracker.models.summary, "the parts' task columns") whatever writes the task: a unit's
+    # cooperated overdue tasks are read in deadline order from ix_task_cooperation_open_deadline alone.
+    task_open: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    task_deadline: Mapped[date | None] = mapped_column(Date)
 
     task: Mapped[Task] = relationship(back_populates="cooperating_parts")
     unit: Mapped["Unit"] = relationship()  # noqa: F821
@@ -55,6 +60,8 @@ class CooperatingPart(db.Model):
         Index("ix_task_cooperation_done_on", "done_on"),
         # A unit's cooperated tasks read from the index alone (a department's overdue list).
         Index("ix_task_cooperation_unit_task", "unit_id", "task_id"),
+        # A unit's cooperated open tasks by deadline (its overdue list's page and count, from the index alone).
+        Index("ix_task_cooperation_open_deadline", "unit_id", "task_open", "task_deadline", "task_id"),
     )
 
     @property
@@ -131,8 +138,9 @@ class Task(db.Model):
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_state_deadline", "state", "deadline"),
-        # A unit's open or overdue tasks (state first: the status aggregates keep to ix_task_status_cover).
-        Index("ix_task_state_lead_deadline", "state", "lead_unit_id", "deadline"),
+        # A unit's open or overdue tasks (state first: the status aggregates keep to ix_task_status_cover);
+        # with the id, a unit's overdue list reads its led candidates from the index alone.
+        Index("ix_task_state_lead_deadline", "state", "lead_unit_id", "deadline", "id"),
         # The lists' default order (ongoing tasks last) walks this index instead of sorting.
         Index("ix_task_deadline_order", deadline.is_(None), deadline, id),
         # Covers the status aggregates of the lists and dashboards (status rule, reach, directive):

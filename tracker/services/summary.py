@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true
 
 from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
                             TaskSummary, TaskTotal, Unit, UnitTotal,
@@ -27,6 +27,7 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
+from tracker.services.queries import draft_tasks
 from tracker.services.sql import in_query
 from tracker.services.status_sql import status_sql as task_status_sql
 
@@ -332,14 +333,20 @@ def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> d
     """{status today: count} of the published tasks led outside `unit`'s subtree with a cooperating part in
     it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
     ids = _subtree(unit)
+    if statuses == ["overdue"]:
+        # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
+        # for those led in it: both read from indexes (the parts keep their task's state and deadline), the
+        # tasks of drafts left out as a set (no task is looked up for its directive).
+        cooperated = select(task_cooperation.c.task_id).where(
+            task_cooperation.c.unit_id.in_(ids), task_cooperation.c.task_open == true(),
+            task_cooperation.c.task_deadline < today)
+        led = select(Task.id).where(Task.state.in_(("open", "submitted")), Task.lead_unit_id.in_(ids),
+                                    Task.deadline < today)
+        only = cooperated.except_(led).subquery()
+        n = session.scalar(select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks())))
+        return {"overdue": int(n)} if n else {}
     status = task_status_sql(today, historical=False).label("status")
     cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
-    if statuses == ["overdue"]:
-        # Only the parts of open tasks past their deadline (`holds`: an overdue task is one), found from
-        # the parts' and the open tasks' indexes (as tracker.services.queries._unit_clause does).
-        open_task = Task.__table__.alias("open_task")
-        cooperated = cooperated.join(open_task, open_task.c.id == task_cooperation.c.task_id).where(
-            open_task.c.state.in_(("open", "submitted")), open_task.c.deadline < today)
     stmt = select(status, func.count()).where(
         in_query(Task.id, cooperated), Task.lead_unit_id.not_in(ids),
         exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None)))
