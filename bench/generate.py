@@ -213,12 +213,16 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
     _chunks(ExtensionRequest.__table__, ext_rows)
     _chunks(DeadlineChange.__table__, change_rows)
     _chunks(ProgressUpdate.__table__, update_rows)
-    if postgres:
+    if postgres:  # every table the triggers keep, rebuilt while they are still off (each from what it derives from)
+        connection = db.session.connection()
+        summary.rebuild(connection)
+        summary.rebuild_months(connection)
+        summary.rebuild_parts(connection)
+        summary.rebuild_part_tasks(connection)  # each part's copy of its task's state and deadline
+        summary.rebuild_total(connection)  # from task_summary
+        summary.rebuild_led(connection)  # each directive's led tasks
+        summary.rebuild_rollups(connection)  # from the summaries
         db.session.execute(text("SET LOCAL session_replication_role = origin"))
-        summary.rebuild(db.session.connection())
-        summary.rebuild_months(db.session.connection())
-        summary.rebuild_parts(db.session.connection())
-        summary.rebuild_part_tasks(db.session.connection())  # each part's copy of its task's state and deadline
     rebuild(db.session.connection())  # the rows were written around the ORM: the search index is filled here
     db.session.commit()
     if db.engine.dialect.name == "postgresql":

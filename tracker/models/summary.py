@@ -834,6 +834,7 @@ def rebuild_rollups(connection) -> None:
         connection.execute(text(f"INSERT INTO {table} ({', '.join(keys + sums)}) {rollup_rebuilt_sql(table)} "
                                 f"HAVING {nonzero}"))
 
+
 # --- the parts' task columns: a unit's cooperated overdue tasks from an index ----------------------------
 # task_cooperation.task_open and task_deadline copy the task's state (open or submitted: not closed) and deadline
 # beside each of its parts (tracker.models.task.CooperatingPart), kept by triggers: a part takes its task's when
