@@ -169,7 +169,7 @@ def from_args(args, default_view: str = "all", ignored: list[str] | None = None)
 def _in_subtree(column, unit: Unit):
     if reach_sql.subtree_is_everything(unit.path):
         return column.is_not(None)  # the root of the only tree: every unit
-    return in_query(column, _subtree_ids(unit))
+    return in_query(column, subtree_ids(unit))
 
 
 def priority_order():
@@ -238,7 +238,7 @@ def base_select(user: User, filters: TaskFilters, today: date, narrow: bool = Fa
     if filters.cooperating_unit is not None:
         stmt = stmt.where(exists(select(task_cooperation.c.task_id).where(
             task_cooperation.c.task_id == Task.id,
-            task_cooperation.c.unit_id.in_(_subtree_ids(filters.cooperating_unit)))))
+            task_cooperation.c.unit_id.in_(subtree_ids(filters.cooperating_unit)))))
     if filters.unassigned:
         stmt = stmt.where(Task.assignee_id.is_(None))
     if filters.period_start or filters.period_end:
@@ -261,7 +261,7 @@ def _unit_in_reach(user: User, filters: TaskFilters) -> bool:
     return filters.view == "unit" or (filters.unit is not None and reach.in_reach(user, filters.unit))
 
 
-def _subtree_ids(unit: Unit):
+def subtree_ids(unit: Unit):
     """SQL subquery: ids of `unit` and the units under it."""
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
@@ -285,7 +285,7 @@ def _unit_clause(unit: Unit, overdue_on: date | None = None):
     the union of unit_overdue_candidates, so that a department of 35,000 tasks at a million reads
     its 4,400 overdue candidates from two indexes, not all of its tasks.
     """
-    ids = _subtree_ids(unit)
+    ids = subtree_ids(unit)
     if overdue_on is not None:
         candidates = unit_overdue_candidates(unit, overdue_on).subquery()
         return in_query(Task.id, select(candidates.c.id))
@@ -299,7 +299,7 @@ def unit_overdue_candidates(unit: Unit, day: date):
     subtree, each once: the led ones from ix_task_state_lead_deadline, the cooperated ones from the parts'
     copy of their task's state and deadline (ix_task_cooperation_open_deadline), both read from the index.
     """
-    ids = _subtree_ids(unit)
+    ids = subtree_ids(unit)
     led = select(Task.id.label("id"), Task.deadline.label("deadline")).where(
         Task.state.in_(("open", "submitted")), Task.lead_unit_id.in_(ids), Task.deadline < day)
     cooperated = select(task_cooperation.c.task_id, task_cooperation.c.task_deadline).where(
@@ -457,23 +457,30 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     return sorted(rows, key=lambda row: place[row[0].id]), total
 
 
-def _overdue_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
-    """The unit whose published overdue tasks today, in deadline order, are all the list shows `user`
-    (`view=unit`, or the unit filter in their reach, with nothing else filtered; each such task is
-    visible to them), if one is and each of them is open (_overdue_today); else None."""
-    if not (filters.published_only and filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline")):
-        return None
+def list_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
+    """The unit whose led and cooperated tasks the list `filters` shows `user` (`view=unit`, or the unit
+    filter alone; the status, the sort and the published flag aside), if its subtree lies in the user's
+    reach, so that every such task of a published directive is visible to them; else None."""
     if filters.view == "unit" and filters.unit is None:
         unit = user.unit
     elif filters.view == "all" and filters.unit is not None:
         unit = filters.unit
     else:
         return None
-    if unit is None or not _unit_in_reach(user, filters):
-        return None
     rest = replace(filters, view="all", unit=None, status=[], sort="deadline", published_only=False,
                    as_of=None if filters.as_of == today else filters.as_of)
-    return unit if rest == TaskFilters() and _overdue_today(filters, today) else None
+    if unit is None or rest != TaskFilters() or not reach.in_reach(user, unit):
+        return None
+    return unit
+
+
+def _overdue_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
+    """The unit whose published overdue tasks today, in deadline order, are all the list shows `user`
+    (list_unit), if one is and each of them is open (_overdue_today); else None."""
+    if not (filters.published_only and filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline")):
+        return None
+    unit = list_unit(user, filters, today)
+    return unit if unit is not None and _overdue_today(filters, today) else None
 
 
 def unit_overdue_page(session, unit: Unit, today: date, descending: bool, offset: int, per_page: int) -> list[int]:

@@ -27,6 +27,7 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
+from tracker.services.queries import list_unit, subtree_ids
 from tracker.services.queries import draft_tasks
 from tracker.services.sql import in_query
 from tracker.services.status_sql import status_sql as task_status_sql
@@ -286,53 +287,24 @@ def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
     return counts
 
 
-def _list_unit(user, filters, today: date) -> Unit | None:
-    """The unit whose led and cooperated tasks the list `filters` shows `user` (`view=unit`, or the unit
-    filter alone; the status, the sort and the published flag aside), if its subtree lies in the user's
-    reach, so that every such task of a published directive is visible to them; else None."""
-    from dataclasses import replace
-
-    from tracker.services.queries import TaskFilters
-
-    if filters.view == "unit" and filters.unit is None:
-        unit = user.unit
-    elif filters.view == "all" and filters.unit is not None:
-        unit = filters.unit
-    else:
-        return None
-    as_of = None if filters.as_of == today else filters.as_of
-    if unit is None or replace(filters, view="all", unit=None, status=[], sort="deadline", as_of=as_of,
-                               published_only=False) != TaskFilters():
-        return None
-    path = reach.reach_path(user)
-    if not (reach.is_admin(user) or unit.path.startswith(path) or reach_sql.subtree_is_everything(path)):
-        return None
-    return unit
-
-
-def _subtree(unit: Unit):
-    """SQL subquery: ids of `unit` and the units under it."""
-    return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
-
-
 def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     """True if the list of a unit's tasks (`view=unit`, or the unit filter alone; published only or not) surely
     holds more than `limit` tasks whatever their status: the published tasks led in the unit's subtree, all
     visible to `user` (the subtree lies in their reach), are more than `limit` (a sum over the summary's rows
     of those units, instead of reading `limit` tasks). False means only "not known".
     """
-    unit = _list_unit(user, filters, today)
+    unit = list_unit(user, filters, today)
     if unit is None:
         return False
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True),
-                                      in_query(TaskSummary.lead_unit_id, _subtree(unit)))
+                                      in_query(TaskSummary.lead_unit_id, subtree_ids(unit)))
     return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit
 
 
 def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
     """{status today: count} of the published tasks led outside `unit`'s subtree with a cooperating part in
     it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
-    ids = _subtree(unit)
+    ids = subtree_ids(unit)
     if statuses == ["overdue"]:
         # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
         # for those led in it: both read from indexes (the parts keep their task's state and deadline), the
@@ -363,14 +335,14 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
     """
     if not filters.published_only:
         return None
-    unit = _list_unit(user, filters, today)
+    unit = list_unit(user, filters, today)
     if unit is None or not holds(session, today):
         return None
     counts = dict.fromkeys(STATUSES, 0)
     status = status_sql(today).label("status")
     stmt = (select(status, func.sum(TaskSummary.n))
             .where(TaskSummary.n != 0, TaskSummary.published.is_(True),
-                   in_query(TaskSummary.lead_unit_id, _subtree(unit))))
+                   in_query(TaskSummary.lead_unit_id, subtree_ids(unit))))
     if statuses:  # as key ranges of the summary's primary key (lead unit, published, kind, deadline key)
         stmt = stmt.where(or_(*(and_(TaskSummary.kind == "open", TaskSummary.deadline_key < today) if name == "overdue"
                                 else and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today)
