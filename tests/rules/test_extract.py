@@ -1210,3 +1210,9 @@ def test_uy_ban_tinh_is_the_provincial_committee():
 def test_a_first_line_headline_ending_in_a_quotation_mark_is_no_task():
     assert run("Bí thư tỉnh yêu cầu xem xét trách nhiệm \"lỗ hổng quản lý cách ly\"\n\nBí thư Tỉnh ủy và Chủ tịch UBND tỉnh "
                "tại hội nghị trực tuyến. Ảnh: Đinh Tuấn.") == []
+
+
+def test_the_councils_committees_are_one_collective():
+    task = only("Chủ tịch HĐND tỉnh yêu cầu các ban của HĐND tỉnh cần rà soát, hoàn thiện, trình ký ban hành các nghị quyết "
+                "đã được thông qua.")
+    assert task.lead_unit is None and task.collective == "các ban của HĐND tỉnh"
