@@ -1216,3 +1216,12 @@ def test_the_councils_committees_are_one_collective():
     task = only("Chủ tịch HĐND tỉnh yêu cầu các ban của HĐND tỉnh cần rà soát, hoàn thiện, trình ký ban hành các nghị quyết "
                 "đã được thông qua.")
     assert task.lead_unit is None and task.collective == "các ban của HĐND tỉnh"
+
+
+def test_an_instruction_told_in_the_past_as_the_answer_to_an_event_is_a_task():
+    task = only("Ngày 9-5, UBND tỉnh đã có quyết định thanh tra 27 dự án.\n\nCùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ "
+                "quan liên quan bàn giao toàn bộ hồ sơ vụ việc sang Công an tỉnh để tiếp tục điều tra.")
+    assert task.lead_unit is None and task.collective == "các cơ quan liên quan"
+    # what was done in a year stays a report
+    assert run("Năm 2022, UBND huyện đã chỉ đạo các ngành, UBND các xã tổ chức triển khai nhiều biện pháp nhằm thực "
+               "hiện tốt nhiệm vụ thuộc lĩnh vực tài nguyên và môi trường.") == []

@@ -243,6 +243,11 @@ _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạ
 # Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
 _AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
 _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
+# "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
+# ...": an instruction the news tells as the answer to an event; "Năm 2022, UBND huyện đã chỉ đạo các ngành ..." and a
+# reply to voters' "UBND tỉnh đã chỉ đạo các sở ..." stay reports of what was done.
+_PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới đây|sau (?:khi|phản ánh|phản ảnh)(?!\w))[^.\n]{0,200}?"
+                           r"(?<!\w)đã\s+chỉ đạo(?:\s+quyết liệt)?\s+các(?!\w)")
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
@@ -461,7 +466,7 @@ class _Extractor:
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
                     before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
                     before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
-                    and m.group().startswith("giao") and not _SINCE.search(low, b, b + 300))) \
+                    and m.group().startswith(("giao", "chỉ đạo")) and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
@@ -959,7 +964,7 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
-                if done and self.news_past and done.group().endswith("giao") \
+                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo")) \
                         and _AUTHORITY.search(low, opening.start, done.start()):
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
@@ -1441,7 +1446,7 @@ def extract(
             "Paste only the conclusion notice."
         )
     found = _Extractor(text, units, issued_on, add_working_days, default_lead_unit).run()
-    if not found and _PAST_GIVEN.search(text.lower()):
+    if not found and (_PAST_GIVEN.search(text.lower()) or _PAST_ORDERED.search(text.lower())):
         # Nothing assigned in the present: a news item may tell a fresh assignment in the past tense ("Mới đây,
         # UBND TP đã giao Sở X ...", "Thủ tướng đã giao cho Bộ Y tế chủ trì, thành lập ngay ..."), read it so.
         again = _Extractor(text, units, issued_on, add_working_days, default_lead_unit)
