@@ -1225,3 +1225,11 @@ def test_an_instruction_told_in_the_past_as_the_answer_to_an_event_is_a_task():
     # what was done in a year stays a report
     assert run("Năm 2022, UBND huyện đã chỉ đạo các ngành, UBND các xã tổ chức triển khai nhiều biện pháp nhằm thực "
                "hiện tốt nhiệm vụ thuộc lĩnh vực tài nguyên và môi trường.") == []
+
+
+def test_parallel_steering_items_after_a_comma_are_two_tasks_for_the_same_group():
+    tasks = run("Chủ tịch UBND thành phố đề nghị các phòng, ban, ngành, đoàn thể của thành phố cần tập trung chỉ đạo sản "
+                "xuất tốt vụ lúa đông xuân, quan tâm chỉ đạo quyết liệt công tác phòng chống dịch cúm gia cầm.")
+    assert len(tasks) == 2
+    assert all(t.collective == "các phòng, ban, ngành, đoàn thể của thành phố" for t in tasks)
+    assert tasks[1].title.startswith("Quan tâm chỉ đạo")

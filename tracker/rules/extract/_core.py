@@ -40,7 +40,7 @@ _DIRECTIVE = re.compile(
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
-    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
+    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự|quan tâm)\s+$"
 )
 # A cable or a letter sent to its addressees, who then are to act: "Bộ Y tế vừa có công điện gửi UBND các tỉnh, thành
 # phố quan tâm chỉ đạo ...": "gửi" assigns like "đề nghị" (never without the document before it).
@@ -154,6 +154,10 @@ _REPORT_HEADING = re.compile(
     r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
     r"những (?:việc|kết quả) đã)"
 )
+# "tập trung chỉ đạo sản xuất tốt vụ lúa đông xuân, quan tâm chỉ đạo quyết liệt công tác phòng chống dịch ...": parallel
+# items, each its own "chỉ đạo" and field of work, for the same addressees: two tasks (rule 2 of the labelling conventions).
+_PARALLEL_STEERING = re.compile(r"(?:quan tâm|tập trung|tiếp tục)\s+chỉ đạo\s[^.;:\n]{5,200}?(,)\s+"
+                                r"(?=(?:quan tâm|tập trung|tiếp tục)\s+chỉ đạo\s)")
 _SECOND_ADDRESSEE = re.compile(r",[ \t]*(?=đồng thời[ \t]+)(?:đồng thời[ \t]+(?:(?:giao|đề nghị|yêu cầu)[ \t]+)?)")
 # A voters', citizens' or businesses' request quoted in the text: its "đề nghị" assigns nothing.
 _REQUESTER = re.compile(r"(?<!\w)(?:cử tri|người dân|(?<!ban )(?<!đồng )(?<!ban\xa0)nhân dân|công dân|hộ dân|doanh nghiệp|hiệp hội|nhà đầu tư)(?!\w)")
@@ -647,6 +651,7 @@ class _Extractor:
             if found and not found[0].province:
                 out.append(m.start())
         out.extend(self._next_subject_commas())
+        out.extend(m.start(1) for m in _PARALLEL_STEERING.finditer(self.view.low))
         # "... làm rõ… gói thầu số 7… giao cho Sở NN&PTNT chủ trì ...": an ellipsis before another assignment
         low = self.view.low
         for m in re.finditer(r"…\s*(?=(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)", low):
