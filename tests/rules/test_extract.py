@@ -1233,3 +1233,11 @@ def test_parallel_steering_items_after_a_comma_are_two_tasks_for_the_same_group(
     assert len(tasks) == 2
     assert all(t.collective == "các phòng, ban, ngành, đoàn thể của thành phố" for t in tasks)
     assert tasks[1].title.startswith("Quan tâm chỉ đạo")
+
+
+def test_the_members_of_a_steering_committee_open_a_list_of_collectives():
+    task = only("Thực hiện chỉ đạo của Thủ tướng Chính phủ, Chủ tịch UBND tỉnh yêu cầu các thành viên Ban chỉ đạo phòng, "
+                "chống dịch Covid-19 các cấp; Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh, Chủ tịch UBND các huyện, thị "
+                "xã, thành phố thực hiện quyết liệt công tác phòng, chống dịch Covid-19 trên địa bàn tỉnh.")
+    assert task.lead_unit is None
+    assert task.collective.startswith("các thành viên Ban chỉ đạo phòng, chống dịch Covid-19 các cấp; Thủ trưởng")
