@@ -1241,3 +1241,8 @@ def test_the_members_of_a_steering_committee_open_a_list_of_collectives():
                 "xã, thành phố thực hiện quyết liệt công tác phòng, chống dịch Covid-19 trên địa bàn tỉnh.")
     assert task.lead_unit is None
     assert task.collective.startswith("các thành viên Ban chỉ đạo phòng, chống dịch Covid-19 các cấp; Thủ trưởng")
+
+
+def test_the_whole_system_is_a_collective():
+    task = only("Chủ tịch UBND tỉnh yêu cầu toàn hệ thống quyết tâm cao, đẩy nhanh giải ngân đầu tư công.")
+    assert task.lead_unit is None and task.collective == "toàn hệ thống"
