@@ -1246,3 +1246,12 @@ def test_the_members_of_a_steering_committee_open_a_list_of_collectives():
 def test_the_whole_system_is_a_collective():
     task = only("Chủ tịch UBND tỉnh yêu cầu toàn hệ thống quyết tâm cao, đẩy nhanh giải ngân đầu tư công.")
     assert task.lead_unit is None and task.collective == "toàn hệ thống"
+
+
+def test_steering_that_is_the_addressees_own_work_and_a_requirement_as_a_noun():
+    tasks = run("Thường trực HĐND đề nghị UBND tỉnh đẩy nhanh tiến độ kiện toàn nhân sự. Đồng thời, rà soát, tăng cường "
+                "chỉ đạo các sở, ngành vào cuộc quyết liệt để giải quyết vấn đề tồn đọng. Thường trực HĐND cũng nhấn "
+                "mạnh việc tiết kiệm nguồn chi; phải đưa yêu cầu phòng, chống dịch lên trên hết.")
+    assert [t.title for t in tasks] == ["Đẩy nhanh tiến độ kiện toàn nhân sự", "Rà soát, tăng cường chỉ đạo các sở, ngành "
+                                       "vào cuộc quyết liệt để giải quyết vấn đề tồn đọng"]
+    assert tasks[1].collective is None and tasks[1].lead_unit == "UBND"

@@ -40,7 +40,7 @@ _DIRECTIVE = re.compile(
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
-    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự|quan tâm)\s+$"
+    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự|quan tâm|tăng cường|đưa)\s+$"
 )
 # A cable or a letter sent to its addressees, who then are to act: "Bộ Y tế vừa có công điện gửi UBND các tỉnh, thành
 # phố quan tâm chỉ đạo ...": "gửi" assigns like "đề nghị" (never without the document before it).
