@@ -1255,3 +1255,12 @@ def test_steering_that_is_the_addressees_own_work_and_a_requirement_as_a_noun():
     assert [t.title for t in tasks] == ["Đẩy nhanh tiến độ kiện toàn nhân sự", "Rà soát, tăng cường chỉ đạo các sở, ngành "
                                        "vào cuộc quyết liệt để giải quyết vấn đề tồn đọng"]
     assert tasks[1].collective is None and tasks[1].lead_unit == "UBND"
+
+
+def test_a_quoted_instruction_of_two_sentences_with_bare_localities_as_subject():
+    tasks = run("\"Xã, phường phải tổ chức giao ban thường xuyên trong Thường trực Đảng ủy, Ban Thường vụ. Chủ tịch UBND "
+                "phải báo cáo đầy đủ công việc cho Bí thư để nắm tình hình\" - đó là chỉ đạo của Bí thư Tỉnh ủy.")
+    assert tasks[0].collective == "Xã, phường"
+    assert tasks[0].title == "Tổ chức giao ban thường xuyên trong Thường trực Đảng ủy, Ban Thường vụ"
+    # a bare pair of localities only addresses as the subject of "phải/cần"
+    assert run("Tình hình an ninh tại xã, phường ổn định.") == []

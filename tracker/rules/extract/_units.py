@@ -73,6 +73,9 @@ _MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?
 _COLLECTIVE_RE = re.compile(
     rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi|nhung)\s*{_NOUNS}|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,|"
+    # "Xã, phường phải tổ chức giao ban ...": two kinds of locality named bare as the subject of "phải/cần"
+    rf"(?:xa|huyen|quan)\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho)(?:\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho))*"
+    rf"(?=\s+(?:phai|can)\s)|"
     # "Uỷ ban nhân dân thành phố và các huyện": the city's committee and the districts', one collective
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|thi\s+xa)\s+va\s+cac\s+(?:huyen|xa|phuong|thi\s+tran))"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
