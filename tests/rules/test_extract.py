@@ -1264,3 +1264,11 @@ def test_a_quoted_instruction_of_two_sentences_with_bare_localities_as_subject()
     assert tasks[0].title == "Tổ chức giao ban thường xuyên trong Thường trực Đảng ủy, Ban Thường vụ"
     # a bare pair of localities only addresses as the subject of "phải/cần"
     assert run("Tình hình an ninh tại xã, phường ổn định.") == []
+
+
+def test_a_plans_requirements_after_its_aims_are_no_task():
+    tasks = run("Kế hoạch yêu cầu Thủ trưởng các cơ quan, đơn vị liên quan căn cứ Kế hoạch này triển khai thực hiện.\n"
+                "Với Mục đích tổ chức cụ thể hóa kịp thời các nhiệm vụ, giải pháp của Nghị quyết số 257/2025/QH15.\n"
+                "Yêu cầu các đơn vị liên quan bám sát mục tiêu, nhiệm vụ của Nghị quyết số 257/2025/QH15; bảo đảm thực "
+                "hiện nghiêm túc, hiệu quả.\nTổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết.")
+    assert [t.title for t in tasks][1:] == ["Tổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết"]

@@ -148,6 +148,7 @@ _PREAMBLE = re.compile(
     r"thực\s+hiện\s+(?:ý kiến chỉ đạo|(?:sự\s+)?chỉ\s*đạo\s+của|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
+_PLAN_AIMS = re.compile(r"(?:^|\n)[ \t]*(?:với\s+)?mục\s*đích(?!\w)")  # a plan's aims, its requirements next
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
 _REPORT_HEADING = re.compile(
@@ -475,6 +476,10 @@ class _Extractor:
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
                 continue
+            if m.group().startswith("yêu cầu") and self._sentence_start(m.start()) == m.start() \
+                    and _PLAN_AIMS.search(low, max(0, m.start() - 1500), m.start()) \
+                    and not re.search(r"\n[ \t]*(?:[ivx\d]+[.)]\s*)?" + _SECTION_ON.pattern, low[max(0, m.start() - 1500):m.start()]):
+                continue  # "Với Mục đích ... \nYêu cầu các đơn vị liên quan bám sát mục tiêu ...": a plan's requirements
             if m.group().startswith("yêu cầu") and re.search(r"(?<!\w)được đặt (?:lên hàng đầu|ra)(?!\w)", low[m.end():b]):
                 continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
