@@ -1272,3 +1272,8 @@ def test_a_plans_requirements_after_its_aims_are_no_task():
                 "Yêu cầu các đơn vị liên quan bám sát mục tiêu, nhiệm vụ của Nghị quyết số 257/2025/QH15; bảo đảm thực "
                 "hiện nghiêm túc, hiệu quả.\nTổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết.")
     assert [t.title for t in tasks][1:] == ["Tổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết"]
+
+
+def test_the_addressees_after_an_adverb_of_steering():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo quyết liệt các cơ quan liên quan vào cuộc kiểm tra, làm rõ và xử lý nghiêm.")
+    assert task.collective == "các cơ quan liên quan"

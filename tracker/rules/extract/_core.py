@@ -148,6 +148,7 @@ _PREAMBLE = re.compile(
     r"thực\s+hiện\s+(?:ý kiến chỉ đạo|(?:sự\s+)?chỉ\s*đạo\s+của|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
+_STEER_ADVERB = re.compile(r"[ \t]+(?:quyết liệt|sát sao|kịp thời)(?=[ \t]+\w)")
 _PLAN_AIMS = re.compile(r"(?:^|\n)[ \t]*(?:với\s+)?mục\s*đích(?!\w)")  # a plan's aims, its requirements next
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
@@ -501,6 +502,9 @@ class _Extractor:
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
                 pos = time.end()
+            adverb = _STEER_ADVERB.match(low, pos, b) if m.group().startswith("chỉ đạo") else None
+            if adverb and self._addressees(adverb.end(), b)[0]:
+                pos = adverb.end()  # "chỉ đạo quyết liệt các cơ quan liên quan vào cuộc ...": the addressees follow
             mentions, end = self._addressees(pos, b)
             if m.group() == "gửi":
                 # "văn bản gửi <addressees> yêu cầu <verb> ...": the addressees, named or not, are asked the work
