@@ -1277,3 +1277,9 @@ def test_a_plans_requirements_after_its_aims_are_no_task():
 def test_the_addressees_after_an_adverb_of_steering():
     task = only("Chủ tịch UBND tỉnh chỉ đạo quyết liệt các cơ quan liên quan vào cuộc kiểm tra, làm rõ và xử lý nghiêm.")
     assert task.collective == "các cơ quan liên quan"
+
+
+def test_handing_a_case_to_the_police_is_work():
+    tasks = run("Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan liên quan bàn giao toàn bộ hồ sơ vụ việc sang Công an "
+                "tỉnh. Đồng thời, chuyển cơ quan công an điều tra vụ việc liên quan Dự án khai thác quỹ đất.")
+    assert len(tasks) == 2 and tasks[1].title.startswith("Chuyển cơ quan công an điều tra")
