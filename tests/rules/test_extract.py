@@ -1283,3 +1283,13 @@ def test_handing_a_case_to_the_police_is_work():
     tasks = run("Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan liên quan bàn giao toàn bộ hồ sơ vụ việc sang Công an "
                 "tỉnh. Đồng thời, chuyển cơ quan công an điều tra vụ việc liên quan Dự án khai thác quỹ đất.")
     assert len(tasks) == 2 and tasks[1].title.startswith("Chuyển cơ quan công an điều tra")
+
+
+def test_answers_of_one_form_after_each_complaint_are_not_a_lead_and_its_body():
+    tasks = run("* Ông A phản ảnh về nội dung: hồ sơ chuyển mục đích không được tiếp nhận.\n"
+                "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Có nhiều người dân đã phản ánh kéo dài, vì vậy đề nghị UBND tỉnh xử lý "
+                "thông tin, xem xét giải quyết và báo cáo kết quả đến Thường trực Tỉnh ủy.\n"
+                "* Một công dân phản ảnh về nội dung: khai thác cát trái phép trên sông.\n"
+                "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh xử lý thông tin theo quy định, báo cáo kết quả về "
+                "Thường trực Tỉnh ủy.")
+    assert len(tasks) == 2 and all(t.lead_unit == "UBND" for t in tasks)

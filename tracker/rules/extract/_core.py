@@ -1329,6 +1329,9 @@ class _Extractor:
             # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own)
             return drafts[1:]
         for later in drafts[1:]:
+            label = self._paragraph_label(first.start)
+            if label and label == self._paragraph_label(later.start):
+                continue  # "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: ..." after each complaint: items of one form, no lead
             if announced and later.sentence > first.sentence and first.roles.lead is None \
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
@@ -1346,6 +1349,13 @@ class _Extractor:
             if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
                 return drafts[1:]
         return drafts
+
+    def _paragraph_label(self, pos: int) -> str:
+        """Return the label that opens the line holding `pos` ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy:"), or ""."""
+        low = self.view.low
+        start = low.rfind("\n", 0, pos) + 1
+        colon = low.find(":", start, min(pos, start + 80))
+        return low[start:colon].strip(" *-+•\t") if colon >= 0 else ""
 
     def _sentence_start(self, pos: int) -> int:
         """Return where the sentence holding `pos` starts (after the last full stop or line break)."""
