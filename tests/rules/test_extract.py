@@ -1293,3 +1293,10 @@ def test_answers_of_one_form_after_each_complaint_are_not_a_lead_and_its_body():
                 "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh xử lý thông tin theo quy định, báo cáo kết quả về "
                 "Thường trực Tỉnh ủy.")
     assert len(tasks) == 2 and all(t.lead_unit == "UBND" for t in tasks)
+
+
+def test_a_condition_naming_a_group_then_that_group_must_act():
+    tasks = run("Bí thư Tỉnh ủy đề nghị Ủy ban tỉnh triển khai như đã trả lời cử tri.\n\nÔng đề nghị, cái nào thuộc thẩm "
+                "quyền của các huyện, thị, thành phố thì địa phương đó cũng phải quan tâm.")
+    assert len(tasks) == 2
+    assert tasks[1].lead_unit is None and tasks[1].collective == "các huyện, thị, thành phố"

@@ -205,7 +205,8 @@ _ATTRIBUTION = re.compile(
     r"[\s,]*(?:theo|thực hiện)\s+(?:ý kiến\s+)?(?:chỉ đạo|yêu cầu|kết luận)\s+(?:của\s+)?[^,.;:]{2,60},\s*"
 )
 # A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
-_THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
+_THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:(?:[^\W\d]+\s+){1,3}?(?:cũng\s+)?(?=phải\s|cần\s))?"
+                   r"(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")  # "... thì địa phương đó cũng phải quan tâm"
 # A time or an event put first, then what must be done: "Khi có thiệt hại do rét ... cần nhanh chóng tổ chức kiểm
 # tra ...": the work of the addressee, when it happens.
 _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|phải)\s+"
@@ -1195,8 +1196,14 @@ class _Extractor:
             no_actor = _NO_ACTOR.match(low, body, b) or heed
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
             then = None if verb or not drafts else (_THEN.match(low, body, b) or _WHEN.match(low, body, b))
+            then_group = None
             if then:  # "Những dự án giải ngân chậm thì tiếp tục điều chuyển": the condition, then the work
                 verb = _ACTION.match(low, then.end(), b)
+                if verb and re.search(r"(?<!\w)(?:đó|này)\s+(?:cũng\s+)?(?:phải|cần)\s+$", low[body:then.end()]):
+                    # "cái nào thuộc thẩm quyền của các huyện, thị, thành phố thì địa phương đó cũng phải quan tâm":
+                    # the group named in the condition does the work
+                    then_group = next((m for m in reversed(self.mentions)
+                                       if body <= m.start < then.end() and m.kind == "group"), None)
             if verb and _NOUN_USE.match(low, verb.end(), b):
                 verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
@@ -1206,6 +1213,8 @@ class _Extractor:
                 inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body, collective=ctx_collective)
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
+                if then_group is not None:
+                    inherited.lead, inherited.collective = None, then_group.text
                 group = len(drafts)
                 if last is not None and (last.sentence == sentence or own_forces) and mode in ("task", "attach"):
                     inherited.cooperating = list(last.roles.cooperating)
