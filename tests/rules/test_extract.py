@@ -1300,3 +1300,14 @@ def test_a_condition_naming_a_group_then_that_group_must_act():
                 "quyền của các huyện, thị, thành phố thì địa phương đó cũng phải quan tâm.")
     assert len(tasks) == 2
     assert tasks[1].lead_unit is None and tasks[1].collective == "các huyện, thị, thành phố"
+
+
+def test_more_of_the_same_work_on_the_object_above_after_dong_thoi_is_one_task():
+    text = ("UBND tỉnh giao Sở Xây dựng chủ trì tiếp tục đầu tư hạ tầng và quản lý Khu công nghiệp Sao Mai theo quy "
+            "hoạch; đồng thời tập trung huy động các nguồn lực để đầu tư hoàn thiện hạ tầng, khai thác có hiệu quả "
+            "Khu Công nghiệp trên.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("Khu Công nghiệp trên")
+    # another piece of work after "; đồng thời," stays a task of its own
+    assert len(run("UBND tỉnh giao Sở Y tế chủ trì tổ chức thực hiện hiệu quả các nhiệm vụ theo kế hoạch; đồng thời, "
+                   "tăng cường công tác truyền thông về phòng, chống đuối nước.")) == 2

@@ -1104,6 +1104,12 @@ class _Extractor:
                 or (not c.first_in_sentence and self._sent_back(body, b))
                 or (not c.first_in_sentence and _COOP_REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
+                # "giao Ban Quản lý ... tiếp tục đầu tư hạ tầng và quản lý Khu công nghiệp Sao Mai ...; đồng thời tập
+                # trung huy động các nguồn lực ..., khai thác có hiệu quả Khu Công nghiệp trên": the same work on the
+                # same object, pointed back to, one task ("; đồng thời, tăng cường công tác truyền thông" is another)
+                or (not c.first_in_sentence and low.startswith("đồng thời", a) and last.sentence == sentence
+                    and last.roles.lead is not None and low[:a].rstrip().endswith(";")
+                    and re.search(r"(?<!\w)(?:nói |nêu )?trên[\s.]*$", low[a:b]))
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
