@@ -1311,3 +1311,8 @@ def test_more_of_the_same_work_on_the_object_above_after_dong_thoi_is_one_task()
     # another piece of work after "; đồng thời," stays a task of its own
     assert len(run("UBND tỉnh giao Sở Y tế chủ trì tổ chức thực hiện hiệu quả các nhiệm vụ theo kế hoạch; đồng thời, "
                    "tăng cường công tác truyền thông về phòng, chống đuối nước.")) == 2
+
+
+def test_a_list_of_departments_left_open_with_an_ellipsis_is_the_subject():
+    tasks = run("UBND tỉnh yêu cầu các sở tập trung. Các sở Xây dựng, Tài chính, Nội vụ... tập trung giải quyết vướng mắc.")
+    assert tasks[-1].lead_unit == "SXD" and tasks[-1].cooperating_units == ["STC", "SNV"]

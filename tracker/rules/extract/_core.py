@@ -273,7 +273,8 @@ _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
     # "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm ..."
-    r"[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
+    # "Các sở Xây dựng, Tài chính, Ban Quản lý dự án tỉnh... chung tay ...": a list left open
+    r"(?:\.{2,}|…)?[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
