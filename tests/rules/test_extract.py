@@ -1210,3 +1210,109 @@ def test_uy_ban_tinh_is_the_provincial_committee():
 def test_a_first_line_headline_ending_in_a_quotation_mark_is_no_task():
     assert run("Bí thư tỉnh yêu cầu xem xét trách nhiệm \"lỗ hổng quản lý cách ly\"\n\nBí thư Tỉnh ủy và Chủ tịch UBND tỉnh "
                "tại hội nghị trực tuyến. Ảnh: Đinh Tuấn.") == []
+
+
+def test_the_councils_committees_are_one_collective():
+    task = only("Chủ tịch HĐND tỉnh yêu cầu các ban của HĐND tỉnh cần rà soát, hoàn thiện, trình ký ban hành các nghị quyết "
+                "đã được thông qua.")
+    assert task.lead_unit is None and task.collective == "các ban của HĐND tỉnh"
+
+
+def test_an_instruction_told_in_the_past_as_the_answer_to_an_event_is_a_task():
+    task = only("Ngày 9-5, UBND tỉnh đã có quyết định thanh tra 27 dự án.\n\nCùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ "
+                "quan liên quan bàn giao toàn bộ hồ sơ vụ việc sang Công an tỉnh để tiếp tục điều tra.")
+    assert task.lead_unit is None and task.collective == "các cơ quan liên quan"
+    # what was done in a year stays a report
+    assert run("Năm 2022, UBND huyện đã chỉ đạo các ngành, UBND các xã tổ chức triển khai nhiều biện pháp nhằm thực "
+               "hiện tốt nhiệm vụ thuộc lĩnh vực tài nguyên và môi trường.") == []
+
+
+def test_parallel_steering_items_after_a_comma_are_two_tasks_for_the_same_group():
+    tasks = run("Chủ tịch UBND thành phố đề nghị các phòng, ban, ngành, đoàn thể của thành phố cần tập trung chỉ đạo sản "
+                "xuất tốt vụ lúa đông xuân, quan tâm chỉ đạo quyết liệt công tác phòng chống dịch cúm gia cầm.")
+    assert len(tasks) == 2
+    assert all(t.collective == "các phòng, ban, ngành, đoàn thể của thành phố" for t in tasks)
+    assert tasks[1].title.startswith("Quan tâm chỉ đạo")
+
+
+def test_the_members_of_a_steering_committee_open_a_list_of_collectives():
+    task = only("Thực hiện chỉ đạo của Thủ tướng Chính phủ, Chủ tịch UBND tỉnh yêu cầu các thành viên Ban chỉ đạo phòng, "
+                "chống dịch Covid-19 các cấp; Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh, Chủ tịch UBND các huyện, thị "
+                "xã, thành phố thực hiện quyết liệt công tác phòng, chống dịch Covid-19 trên địa bàn tỉnh.")
+    assert task.lead_unit is None
+    assert task.collective.startswith("các thành viên Ban chỉ đạo phòng, chống dịch Covid-19 các cấp; Thủ trưởng")
+
+
+def test_the_whole_system_is_a_collective():
+    task = only("Chủ tịch UBND tỉnh yêu cầu toàn hệ thống quyết tâm cao, đẩy nhanh giải ngân đầu tư công.")
+    assert task.lead_unit is None and task.collective == "toàn hệ thống"
+
+
+def test_steering_that_is_the_addressees_own_work_and_a_requirement_as_a_noun():
+    tasks = run("Thường trực HĐND đề nghị UBND tỉnh đẩy nhanh tiến độ kiện toàn nhân sự. Đồng thời, rà soát, tăng cường "
+                "chỉ đạo các sở, ngành vào cuộc quyết liệt để giải quyết vấn đề tồn đọng. Thường trực HĐND cũng nhấn "
+                "mạnh việc tiết kiệm nguồn chi; phải đưa yêu cầu phòng, chống dịch lên trên hết.")
+    assert [t.title for t in tasks] == ["Đẩy nhanh tiến độ kiện toàn nhân sự", "Rà soát, tăng cường chỉ đạo các sở, ngành "
+                                       "vào cuộc quyết liệt để giải quyết vấn đề tồn đọng"]
+    assert tasks[1].collective is None and tasks[1].lead_unit == "UBND"
+
+
+def test_a_quoted_instruction_of_two_sentences_with_bare_localities_as_subject():
+    tasks = run("\"Xã, phường phải tổ chức giao ban thường xuyên trong Thường trực Đảng ủy, Ban Thường vụ. Chủ tịch UBND "
+                "phải báo cáo đầy đủ công việc cho Bí thư để nắm tình hình\" - đó là chỉ đạo của Bí thư Tỉnh ủy.")
+    assert tasks[0].collective == "Xã, phường"
+    assert tasks[0].title == "Tổ chức giao ban thường xuyên trong Thường trực Đảng ủy, Ban Thường vụ"
+    # a bare pair of localities only addresses as the subject of "phải/cần"
+    assert run("Tình hình an ninh tại xã, phường ổn định.") == []
+
+
+def test_a_plans_requirements_after_its_aims_are_no_task():
+    tasks = run("Kế hoạch yêu cầu Thủ trưởng các cơ quan, đơn vị liên quan căn cứ Kế hoạch này triển khai thực hiện.\n"
+                "Với Mục đích tổ chức cụ thể hóa kịp thời các nhiệm vụ, giải pháp của Nghị quyết số 257/2025/QH15.\n"
+                "Yêu cầu các đơn vị liên quan bám sát mục tiêu, nhiệm vụ của Nghị quyết số 257/2025/QH15; bảo đảm thực "
+                "hiện nghiêm túc, hiệu quả.\nTổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết.")
+    assert [t.title for t in tasks][1:] == ["Tổ chức quán triệt, tuyên truyền, phổ biến sâu rộng nội dung Nghị quyết"]
+
+
+def test_the_addressees_after_an_adverb_of_steering():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo quyết liệt các cơ quan liên quan vào cuộc kiểm tra, làm rõ và xử lý nghiêm.")
+    assert task.collective == "các cơ quan liên quan"
+
+
+def test_handing_a_case_to_the_police_is_work():
+    tasks = run("Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan liên quan bàn giao toàn bộ hồ sơ vụ việc sang Công an "
+                "tỉnh. Đồng thời, chuyển cơ quan công an điều tra vụ việc liên quan Dự án khai thác quỹ đất.")
+    assert len(tasks) == 2 and tasks[1].title.startswith("Chuyển cơ quan công an điều tra")
+
+
+def test_answers_of_one_form_after_each_complaint_are_not_a_lead_and_its_body():
+    tasks = run("* Ông A phản ảnh về nội dung: hồ sơ chuyển mục đích không được tiếp nhận.\n"
+                "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Có nhiều người dân đã phản ánh kéo dài, vì vậy đề nghị UBND tỉnh xử lý "
+                "thông tin, xem xét giải quyết và báo cáo kết quả đến Thường trực Tỉnh ủy.\n"
+                "* Một công dân phản ảnh về nội dung: khai thác cát trái phép trên sông.\n"
+                "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh xử lý thông tin theo quy định, báo cáo kết quả về "
+                "Thường trực Tỉnh ủy.")
+    assert len(tasks) == 2 and all(t.lead_unit == "UBND" for t in tasks)
+
+
+def test_a_condition_naming_a_group_then_that_group_must_act():
+    tasks = run("Bí thư Tỉnh ủy đề nghị Ủy ban tỉnh triển khai như đã trả lời cử tri.\n\nÔng đề nghị, cái nào thuộc thẩm "
+                "quyền của các huyện, thị, thành phố thì địa phương đó cũng phải quan tâm.")
+    assert len(tasks) == 2
+    assert tasks[1].lead_unit is None and tasks[1].collective == "các huyện, thị, thành phố"
+
+
+def test_more_of_the_same_work_on_the_object_above_after_dong_thoi_is_one_task():
+    text = ("UBND tỉnh giao Sở Xây dựng chủ trì tiếp tục đầu tư hạ tầng và quản lý Khu công nghiệp Sao Mai theo quy "
+            "hoạch; đồng thời tập trung huy động các nguồn lực để đầu tư hoàn thiện hạ tầng, khai thác có hiệu quả "
+            "Khu Công nghiệp trên.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[task.start:task.end].endswith("Khu Công nghiệp trên")
+    # another piece of work after "; đồng thời," stays a task of its own
+    assert len(run("UBND tỉnh giao Sở Y tế chủ trì tổ chức thực hiện hiệu quả các nhiệm vụ theo kế hoạch; đồng thời, "
+                   "tăng cường công tác truyền thông về phòng, chống đuối nước.")) == 2
+
+
+def test_a_list_of_departments_left_open_with_an_ellipsis_is_the_subject():
+    tasks = run("UBND tỉnh yêu cầu các sở tập trung. Các sở Xây dựng, Tài chính, Nội vụ... tập trung giải quyết vướng mắc.")
+    assert tasks[-1].lead_unit == "SXD" and tasks[-1].cooperating_units == ["STC", "SNV"]

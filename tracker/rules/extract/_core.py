@@ -40,7 +40,7 @@ _DIRECTIVE = re.compile(
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
-    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự)\s+$"
+    r"(?:để|được|đã|bàn|sẽ|chuyển|vừa được|theo|của|những|các|nhiệm vụ|ý kiến|về việc|ban|tổ|sự|quan tâm|tăng cường|đưa)\s+$"
 )
 # A cable or a letter sent to its addressees, who then are to act: "Bộ Y tế vừa có công điện gửi UBND các tỉnh, thành
 # phố quan tâm chỉ đạo ...": "gửi" assigns like "đề nghị" (never without the document before it).
@@ -88,7 +88,7 @@ _ACTION = re.compile(
     r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
-    r"giúp|chuyển hồ sơ|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
+    r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
     r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt)"
     r"(?!\w)".replace(" ", r"\s*")
 )
@@ -148,12 +148,18 @@ _PREAMBLE = re.compile(
     r"thực\s+hiện\s+(?:ý kiến chỉ đạo|(?:sự\s+)?chỉ\s*đạo\s+của|chỉ\s*thị|công\s*văn|công\s*điện|văn\s*bản|nghị\s*quyết|nghị\s*định|quyết\s*định|"
     r"kế\s*hoạch|thông\s*báo|thông\s*tư|luật|kết\s*luận)|sau\s+khi\s+(?:nghe|xem xét|tiếp nhận))"
 )
+_STEER_ADVERB = re.compile(r"[ \t]+(?:quyết liệt|sát sao|kịp thời)(?=[ \t]+\w)")
+_PLAN_AIMS = re.compile(r"(?:^|\n)[ \t]*(?:với\s+)?mục\s*đích(?!\w)")  # a plan's aims, its requirements next
 _SECTION_OFF = re.compile(r"(?:mục\s*(?:tiêu|đích)|yêu\s*cầu|đối\s*tượng|phạm\s*vi|quan\s*điểm|căn\s*cứ|phương\s*hướng)")
 _SECTION_ON = re.compile(r"(?:nhiệm\s*vụ|giải\s*pháp|tổ\s*chức\s*thực\s*hiện|phân\s*công|trách\s*nhiệm|kết\s*luận)")
 _REPORT_HEADING = re.compile(
     r"(?:công tác chỉ đạo|kết quả (?:đạt được|thực hiện|triển khai)|tình hình (?:thực hiện|triển khai)|"
     r"những (?:việc|kết quả) đã)"
 )
+# "tập trung chỉ đạo sản xuất tốt vụ lúa đông xuân, quan tâm chỉ đạo quyết liệt công tác phòng chống dịch ...": parallel
+# items, each its own "chỉ đạo" and field of work, for the same addressees: two tasks (rule 2 of the labelling conventions).
+_PARALLEL_STEERING = re.compile(r"(?:quan tâm|tập trung|tiếp tục)\s+chỉ đạo\s[^.;:\n]{5,200}?(,)\s+"
+                                r"(?=(?:quan tâm|tập trung|tiếp tục)\s+chỉ đạo\s)")
 _SECOND_ADDRESSEE = re.compile(r",[ \t]*(?=đồng thời[ \t]+)(?:đồng thời[ \t]+(?:(?:giao|đề nghị|yêu cầu)[ \t]+)?)")
 # A voters', citizens' or businesses' request quoted in the text: its "đề nghị" assigns nothing.
 _REQUESTER = re.compile(r"(?<!\w)(?:cử tri|người dân|(?<!ban )(?<!đồng )(?<!ban\xa0)nhân dân|công dân|hộ dân|doanh nghiệp|hiệp hội|nhà đầu tư)(?!\w)")
@@ -199,7 +205,8 @@ _ATTRIBUTION = re.compile(
     r"[\s,]*(?:theo|thực hiện)\s+(?:ý kiến\s+)?(?:chỉ đạo|yêu cầu|kết luận)\s+(?:của\s+)?[^,.;:]{2,60},\s*"
 )
 # A condition put first, then the work: "Những công trình, dự án giải ngân vốn chậm thì tiếp tục điều chuyển".
-_THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")
+_THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:(?:[^\W\d]+\s+){1,3}?(?:cũng\s+)?(?=phải\s|cần\s))?"
+                   r"(?:phải\s+|cần\s+|kiên quyết\s+)?(?=\w)")  # "... thì địa phương đó cũng phải quan tâm"
 # A time or an event put first, then what must be done: "Khi có thiệt hại do rét ... cần nhanh chóng tổ chức kiểm
 # tra ...": the work of the addressee, when it happens.
 _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|phải)\s+"
@@ -243,6 +250,11 @@ _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạ
 # Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
 _AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
 _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
+# "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
+# ...": an instruction the news tells as the answer to an event; "Năm 2022, UBND huyện đã chỉ đạo các ngành ..." and a
+# reply to voters' "UBND tỉnh đã chỉ đạo các sở ..." stay reports of what was done.
+_PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới đây|sau (?:khi|phản ánh|phản ảnh)(?!\w))[^.\n]{0,200}?"
+                           r"(?<!\w)đã\s+chỉ đạo(?:\s+quyết liệt)?\s+các(?!\w)")
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
@@ -261,7 +273,8 @@ _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
     # "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh theo chức năng, nhiệm vụ và lĩnh vực quản lý có trách nhiệm ..."
-    r"[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
+    # "Các sở Xây dựng, Tài chính, Ban Quản lý dự án tỉnh... chung tay ...": a list left open
+    r"(?:\.{2,}|…)?[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
@@ -461,11 +474,15 @@ class _Extractor:
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
                     before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
                     before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
-                    and m.group().startswith("giao") and not _SINCE.search(low, b, b + 300))) \
+                    and m.group().startswith(("giao", "chỉ đạo")) and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
                 continue
+            if m.group().startswith("yêu cầu") and self._sentence_start(m.start()) == m.start() \
+                    and _PLAN_AIMS.search(low, max(0, m.start() - 1500), m.start()) \
+                    and not re.search(r"\n[ \t]*(?:[ivx\d]+[.)]\s*)?" + _SECTION_ON.pattern, low[max(0, m.start() - 1500):m.start()]):
+                continue  # "Với Mục đích ... \nYêu cầu các đơn vị liên quan bám sát mục tiêu ...": a plan's requirements
             if m.group().startswith("yêu cầu") and re.search(r"(?<!\w)được đặt (?:lên hàng đầu|ra)(?!\w)", low[m.end():b]):
                 continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
@@ -487,6 +504,9 @@ class _Extractor:
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
                 pos = time.end()
+            adverb = _STEER_ADVERB.match(low, pos, b) if m.group().startswith("chỉ đạo") else None
+            if adverb and self._addressees(adverb.end(), b)[0]:
+                pos = adverb.end()  # "chỉ đạo quyết liệt các cơ quan liên quan vào cuộc ...": the addressees follow
             mentions, end = self._addressees(pos, b)
             if m.group() == "gửi":
                 # "văn bản gửi <addressees> yêu cầu <verb> ...": the addressees, named or not, are asked the work
@@ -642,6 +662,7 @@ class _Extractor:
             if found and not found[0].province:
                 out.append(m.start())
         out.extend(self._next_subject_commas())
+        out.extend(m.start(1) for m in _PARALLEL_STEERING.finditer(self.view.low))
         # "... làm rõ… gói thầu số 7… giao cho Sở NN&PTNT chủ trì ...": an ellipsis before another assignment
         low = self.view.low
         for m in re.finditer(r"…\s*(?=(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)", low):
@@ -959,7 +980,7 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
-                if done and self.news_past and done.group().endswith("giao") \
+                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo")) \
                         and _AUTHORITY.search(low, opening.start, done.start()):
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
@@ -1084,6 +1105,12 @@ class _Extractor:
                 or (not c.first_in_sentence and self._sent_back(body, b))
                 or (not c.first_in_sentence and _COOP_REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
+                # "giao Ban Quản lý ... tiếp tục đầu tư hạ tầng và quản lý Khu công nghiệp Sao Mai ...; đồng thời tập
+                # trung huy động các nguồn lực ..., khai thác có hiệu quả Khu Công nghiệp trên": the same work on the
+                # same object, pointed back to, one task ("; đồng thời, tăng cường công tác truyền thông" is another)
+                or (not c.first_in_sentence and low.startswith("đồng thời", a) and last.sentence == sentence
+                    and last.roles.lead is not None and low[:a].rstrip().endswith(";")
+                    and re.search(r"(?<!\w)(?:nói |nêu )?trên[\s.]*$", low[a:b]))
                 # "... rà soát lại phương án. Đồng thời, báo cáo đề xuất UBND huyện ...": the report back of the
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
@@ -1176,8 +1203,14 @@ class _Extractor:
             no_actor = _NO_ACTOR.match(low, body, b) or heed
             verb = _ACTION.match(low, no_actor.end() if no_actor else body, b)
             then = None if verb or not drafts else (_THEN.match(low, body, b) or _WHEN.match(low, body, b))
+            then_group = None
             if then:  # "Những dự án giải ngân chậm thì tiếp tục điều chuyển": the condition, then the work
                 verb = _ACTION.match(low, then.end(), b)
+                if verb and re.search(r"(?<!\w)(?:đó|này)\s+(?:cũng\s+)?(?:phải|cần)\s+$", low[body:then.end()]):
+                    # "cái nào thuộc thẩm quyền của các huyện, thị, thành phố thì địa phương đó cũng phải quan tâm":
+                    # the group named in the condition does the work
+                    then_group = next((m for m in reversed(self.mentions)
+                                       if body <= m.start < then.end() and m.kind == "group"), None)
             if verb and _NOUN_USE.match(low, verb.end(), b):
                 verb = None  # "Báo cáo của UBND huyện cho thấy ...": the word names a thing here
             if verb and not section_off and mode in ("fresh", "list", "task", "attach") and (
@@ -1187,6 +1220,8 @@ class _Extractor:
                 inherited = _Roles(addressed=False, lead=ctx_lead, action_start=body, collective=ctx_collective)
                 if not ctx_known:
                     inherited.lead = self.default_lead_unit
+                if then_group is not None:
+                    inherited.lead, inherited.collective = None, then_group.text
                 group = len(drafts)
                 if last is not None and (last.sentence == sentence or own_forces) and mode in ("task", "attach"):
                     inherited.cooperating = list(last.roles.cooperating)
@@ -1310,6 +1345,9 @@ class _Extractor:
             # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own)
             return drafts[1:]
         for later in drafts[1:]:
+            label = self._paragraph_label(first.start)
+            if label and label == self._paragraph_label(later.start):
+                continue  # "Ý kiến chỉ đạo của Bí thư Tỉnh ủy: ..." after each complaint: items of one form, no lead
             if announced and later.sentence > first.sentence and first.roles.lead is None \
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
@@ -1327,6 +1365,13 @@ class _Extractor:
             if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
                 return drafts[1:]
         return drafts
+
+    def _paragraph_label(self, pos: int) -> str:
+        """Return the label that opens the line holding `pos` ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy:"), or ""."""
+        low = self.view.low
+        start = low.rfind("\n", 0, pos) + 1
+        colon = low.find(":", start, min(pos, start + 80))
+        return low[start:colon].strip(" *-+•\t") if colon >= 0 else ""
 
     def _sentence_start(self, pos: int) -> int:
         """Return where the sentence holding `pos` starts (after the last full stop or line break)."""
@@ -1441,7 +1486,7 @@ def extract(
             "Paste only the conclusion notice."
         )
     found = _Extractor(text, units, issued_on, add_working_days, default_lead_unit).run()
-    if not found and _PAST_GIVEN.search(text.lower()):
+    if not found and (_PAST_GIVEN.search(text.lower()) or _PAST_ORDERED.search(text.lower())):
         # Nothing assigned in the present: a news item may tell a fresh assignment in the past tense ("Mới đây,
         # UBND TP đã giao Sở X ...", "Thủ tướng đã giao cho Bộ Y tế chủ trì, thành lập ngay ..."), read it so.
         again = _Extractor(text, units, issued_on, add_working_days, default_lead_unit)

@@ -33,8 +33,10 @@ _ABBREVIATIONS = frozenset({
     "đc", "ông", "bà", "no", "stt", "tr", "nxb",
 })
 _PROTECT_PATTERNS = [
-    re.compile(r"“[^”\n]{0,160}”"),  # a quoted title; a quoted speech is longer and is cut like any text
-    re.compile(r"\"[^\"\n]{0,160}\""),
+    # a quoted title; a quoted speech is longer, or has a second sentence of six words or more ("Xã, phường phải ....
+    # Chủ tịch UBND phải báo cáo ..."), and is cut like any text
+    re.compile(r"“(?:(?!\.[ \t]+[A-ZĐÀ-Ỹ][^”\n.]*?(?:[ \t]+[^\s”]+){5})[^”\n]){0,160}”"),
+    re.compile(r"\"(?:(?!\.[ \t]+[A-ZĐÀ-Ỹ][^\"\n.]*?(?:[ \t]+[^\s\"]+){5})[^\"\n]){0,160}\""),
     re.compile(r"«[^»\n]{0,160}»"),
     re.compile(r"‘[^’\n]{0,160}’"),
     re.compile(r"\([^()\n]{0,400}\)"),

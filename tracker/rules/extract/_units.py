@@ -57,14 +57,14 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # Collective addressees: "các sở, ban, ngành", "UBND các huyện, thị xã, thành phố", "Thủ trưởng các cơ quan,
 # đơn vị liên quan", "các ngành công an và quốc phòng". They are kept as written (a phrase), never expanded
 # into the registry's units: the user expands them on the review page if they wish.
-_TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc)"
+_TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc|(?:cac\s+)?thanh\s+vien)"
 _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
-              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&]+){0,6}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
+              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
 _NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong|thi\s+tran|"
          r"doan\s+the|(?:(?<=[,;/\-]\s)|(?<=[,;/\-])|(?<=\sva\s))to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
-         r"van\s+phong|hdnd|ubnd|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
+         r"van\s+phong|(?:cua\s+)?(?:hdnd|ubnd)|cua\s+(?:tinh|thanh\s+pho|huyen|thi\s+xa)(?![a-z0-9])|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
          r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
          r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac|"
@@ -72,7 +72,10 @@ _MORE = (r"(?:thanh\s*,\s*thi|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban|n
          r"(?:bac\s+)?(?:bac|trung|nam)\s+bo|tay\s+nguyen|(?:nay|do|tren|neu\s+tren)(?=\s+(?:can|phai|chu\s+dong|tiep\s+tuc|khan\s+truong)))")
 _COLLECTIVE_RE = re.compile(
     rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi|nhung)\s*{_NOUNS}|"
-    rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,|"
+    rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,|"
+    # "Xã, phường phải tổ chức giao ban ...": two kinds of locality named bare as the subject of "phải/cần"
+    rf"(?:xa|huyen|quan)\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho)(?:\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho))*"
+    rf"(?=\s+(?:phai|can)\s)|"
     # "Uỷ ban nhân dân thành phố và các huyện": the city's committee and the districts', one collective
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|thi\s+xa)\s+va\s+cac\s+(?:huyen|xa|phuong|thi\s+tran))"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
