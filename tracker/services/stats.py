@@ -642,9 +642,11 @@ class DashboardStats:
         if with_difficulties:
             columns.append(self._difficulties().label("difficulties"))
         stmt = stmt.with_only_columns(*columns)
+        unfiltered = stmt
+        open_only = bool(filters.status) and not self.historical and set(filters.status) <= set(OPEN_STATUSES)
         if filters.status:
             stmt = stmt.where(status.in_(filters.status))
-            if not self.historical and set(filters.status) <= set(OPEN_STATUSES):
+            if open_only:
                 # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
                 # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
                 stmt = stmt.where(Task.state.in_(("open", "submitted")))
@@ -654,7 +656,17 @@ class DashboardStats:
         if limit is not None and not stream:
             # A short list: the first ids first (no row joined to its unit, person and document before the
             # cut), then those rows.
-            first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
+            if open_only:
+                # Today's open statuses without the status CASE (whose selectivity the planner cannot
+                # guess: it would sort every overdue task for ten), and, when every row has a deadline,
+                # in the order of ix_task_open_by_deadline: a walk of that index that stops at `limit`.
+                first = unfiltered.where(Task.state.in_(("open", "submitted")),
+                                         *self._open_status_conditions(filters.status))
+                dated = list(filters.status) == ["overdue"] or filters.period_start or filters.period_end
+                first = first.with_only_columns(Task.id).order_by(
+                    *((Task.deadline, Task.id) if dated else order)).limit(limit).subquery()
+            else:
+                first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
             stmt = stmt.where(Task.id.in_(select(first.c.id)))
             limit = None
         stmt = stmt.order_by(*order).options(
@@ -673,6 +685,19 @@ class DashboardStats:
             if with_difficulties:
                 item.difficulties = row[4] or ""
             yield item
+
+    def _open_status_conditions(self, statuses) -> list:
+        """SQL conditions equal to today's status being one of `statuses` (in progress, overdue), written
+        as plain comparisons of the columns (status_sql's CASE, unfolded): not cancelled nor done by the
+        day; overdue: the deadline before it; in progress: no deadline or not before it."""
+        day = self.day
+        conditions = [or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+                      or_(Task.done_on.is_(None), Task.done_on > day)]
+        if set(statuses) == {"overdue"}:
+            conditions.append(Task.deadline < day)
+        elif set(statuses) == {"in_progress"}:
+            conditions.append(or_(Task.deadline.is_(None), Task.deadline >= day))
+        return conditions
 
     def export_rows(self, statuses: list[str] | None = None) -> Iterator[TaskRow]:
         """Every task of the dashboard's list (optionally of some statuses), streamed for the exports."""
