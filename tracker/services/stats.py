@@ -414,8 +414,13 @@ class DashboardStats:
                 and self._summary_holds)
 
     @cached_property
+    def _summary_checks(self) -> tuple[bool, bool]:
+        """Whether the task summary and the part summary hold today (one statement for both)."""
+        return task_summary.checks(self.session, self.today)
+
+    @property
     def _summary_holds(self) -> bool:
-        return task_summary.holds(self.session, self.today)
+        return self._summary_checks[0]
 
     @cached_property
     def _summary_unit_rows(self) -> list[tuple]:
@@ -921,7 +926,7 @@ class DashboardStats:
         (tracker.models.summary.PartSummary): as `from_summary`, without a period (a part's row keeps its
         own deadline, not its task's)."""
         return (self.from_summary and self.filters.period.start is None and self.filters.period.end is None
-                and task_summary.parts_hold(self.session, self.today, tasks_hold=self._summary_holds))
+                and self._summary_checks[1])
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""
