@@ -474,6 +474,16 @@ class DashboardStats:
         return units, {i for i, u in units.items() if root is None or u.path.startswith(root.path)}
 
     @property
+    def every_unit(self) -> list[Unit] | None:
+        """Every unit of the tree, if the scope's load read them all (a dashboard of the whole tree),
+        else None: the page's unit pickers are then made from them, with no other read."""
+        root = self.scope_unit
+        if "_scope_load" not in self.__dict__ or not (
+                root is None or reach_sql.subtree_is_everything(root.path)):
+            return None
+        return list(self._known_units.values())
+
+    @property
     def _known_units(self) -> dict[int, Unit]:
         return self._scope_load[0]
 
