@@ -682,7 +682,9 @@ class DashboardStats:
                     *((Task.deadline, Task.id) if dated else order)).limit(limit).subquery()
             else:
                 first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
-            stmt = stmt.where(Task.id.in_(select(first.c.id)))
+            # Those ids are the list's first rows: the statement that reads them needs none of its conditions
+            # again (half the planning).
+            stmt = select(*columns).where(Task.id.in_(select(first.c.id)))
             limit = None
         stmt = stmt.order_by(*order).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
