@@ -864,14 +864,17 @@ class DashboardStats:
         # task.directive_id (never every task read to find their directives), the page walked newest first.
         counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
                          .correlate(Directive))
+        page_stmt = (select(Directive).where(counted).order_by(Directive.issued_on.desc(), Directive.id.desc())
+                     .limit(per_page).offset((max(page, 1) - 1) * per_page))
         if self._directives_from_summary:
-            total = task_summary.led_directives(self.session)
+            # The number read beside the page's rows (one round trip); on a page past the last, alone.
+            rows = self.session.execute(page_stmt.add_columns(
+                task_summary.led_directives_sql().scalar_subquery())).all()
+            directives = [row[0] for row in rows]
+            total = int(rows[0][1] or 0) if rows else task_summary.led_directives(self.session)
         else:
             total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
-        directives = self.session.scalars(
-            select(Directive).where(counted)
-            .order_by(Directive.issued_on.desc(), Directive.id.desc())
-            .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+            directives = self.session.scalars(page_stmt).all()
         if not directives:
             return [], total
         by_id = {d.id: DirectiveRow(d, Counts(_but(base, directive_id=d.id))) for d in directives}

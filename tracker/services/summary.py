@@ -411,6 +411,11 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
 
 def led_directives(session) -> int:
     """How many published directives have a task with a lead unit (tracker.models.summary.DirectiveLed)."""
-    return int(session.scalar(select(func.count()).select_from(DirectiveLed)
-                              .join(Directive, Directive.id == DirectiveLed.directive_id)
-                              .where(DirectiveLed.n > 0, Directive.published_at.is_not(None))) or 0)
+    return int(session.scalar(led_directives_sql()) or 0)
+
+
+def led_directives_sql():
+    """The select of `led_directives` (a caller may read it beside other columns: one round trip)."""
+    return (select(func.count()).select_from(DirectiveLed)
+            .join(Directive, Directive.id == DirectiveLed.directive_id)
+            .where(DirectiveLed.n > 0, Directive.published_at.is_not(None)))
