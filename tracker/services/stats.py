@@ -543,8 +543,8 @@ class DashboardStats:
         if not unit_ids:
             return {}
         transfers = (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
-                     .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day))
-        wanted = set(unit_ids)
+                     .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
+                            TaskTransfer.to_unit_id.in_(unit_ids)))
         if self.from_summary:
             # The counted tasks are the published ones led in the scope (all visible): the transfers are
             # found by unit (the index on to_unit_id), each joined to its task, never the tasks scanned.
@@ -553,16 +553,13 @@ class DashboardStats:
                          .where(Directive.published_at.is_not(None)))
             root = self.scope_unit
             if root is not None and not reach_sql.subtree_is_everything(root.path):
-                transfers = transfers.where(TaskTransfer.to_unit_id.in_(unit_ids), Task.lead_unit_id.in_(
+                transfers = transfers.where(Task.lead_unit_id.in_(
                     select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))))
-            # The whole tree: every lead transfer (a few), kept for the units counted below; not a list
-            # of every unit's id sent and planned.
         else:
-            transfers = transfers.where(TaskTransfer.to_unit_id.in_(unit_ids))
             stmt, _status = self._select(filters)
             counted = stmt.with_only_columns(Task.id).subquery()
             transfers = transfers.where(TaskTransfer.task_id.in_(select(counted.c.id)))
-        pairs = [(t, f) for t, f in self.session.execute(transfers) if t in wanted]
+        pairs = self.session.execute(transfers).all()
         if not pairs:
             return {}
         formers = self._units({f for _t, f in pairs})
