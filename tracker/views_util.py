@@ -63,12 +63,15 @@ def flash_error(error: ServiceError) -> None:
     flash(f"{error.message} {details}".strip(), "error")
 
 
-def unit_options(root: Unit) -> list[tuple[int, str]]:
-    """Active units of `root`'s subtree, indented, in tree order."""
-    # Plain rows, not Unit objects: a province's picker lists ~170 units on every list page.
-    units = db.session.execute(select(Unit.id, Unit.parent_id, Unit.sort_key, Unit.name, Unit.path)
-                               .where(Unit.path.startswith(root.path, autoescape=True),
-                                      Unit.active.is_(True))).all()
+def unit_options(root: Unit, every_unit: list[Unit] | None = None) -> list[tuple[int, str]]:
+    """Active units of `root`'s subtree, indented, in tree order (picked from `every_unit`, every unit
+    of the tree already loaded, when given)."""
+    if every_unit is not None:
+        units = [u for u in every_unit if u.path.startswith(root.path) and u.active]
+    else:  # plain rows, not Unit objects: a province's picker lists ~170 units on every list page
+        units = db.session.execute(select(Unit.id, Unit.parent_id, Unit.sort_key, Unit.name, Unit.path)
+                                   .where(Unit.path.startswith(root.path, autoescape=True),
+                                          Unit.active.is_(True))).all()
     base = root.path.count("/")
     return [(u.id, "\u2003" * (u.path.count("/") - base) + u.name) for u in tree_order(units)]
 

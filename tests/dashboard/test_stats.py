@@ -81,6 +81,18 @@ def test_lists_today(world):
     assert with_reasons[1].difficulties == "-Thiếu biên chế để triển khai."
 
 
+def test_short_lists_are_the_first_rows_of_the_whole_lists(world):
+    """The short lists take their ids from plain column comparisons in deadline order (the open tasks'
+    index): the same rows, in the same order, as the first of the whole lists with the status rule."""
+    stats = stats_for(world)
+    overdue = stats.task_filters(status=["overdue"])
+    soon = stats.due_soon_filters(stats.task_filters())
+    for filters in (overdue, soon):
+        whole = ids_of(stats._task_rows(filters, None))
+        for limit in (1, 2, 10):
+            assert ids_of(stats._task_rows(filters, limit)) == whole[:limit]
+
+
 # --- by unit and ranking -----------------------------------------------------------------------
 
 def test_by_unit_counts_each_task_under_its_own_lead_unit(world):

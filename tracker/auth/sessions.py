@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from flask import Flask, current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from tracker.database import db
 from tracker.extensions import login_manager
@@ -34,9 +35,12 @@ def load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    # One query for the session, its user and the user's unit (every page needs all three).
-    found = db.session.execute(select(UserSession, User, Unit).join(User, User.id == UserSession.user_id)
+    # One query for the session, its user and the user's unit (every page needs all three); the unit
+    # loaded into `user.unit`, so the user holds it (the session's identity map keeps objects weakly: a
+    # unit only selected beside the user could be gone by the time a page asks for it, and be read again).
+    found = db.session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
                                .join(Unit, Unit.id == User.unit_id, isouter=True)
+                               .options(contains_eager(User.unit))
                                .where(UserSession.token_hash == hash_token(token))).first()
     row = found[0] if found else None
     now = utcnow()

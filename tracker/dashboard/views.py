@@ -110,7 +110,9 @@ def period_label(period: Period) -> str:
     return ""
 
 
-def _root() -> Unit | None:
+def _root(every_unit: list[Unit] | None = None) -> Unit | None:
+    if every_unit is not None:  # every unit already loaded: the first root among them
+        return min((u for u in every_unit if u.parent_id is None), key=lambda u: u.id, default=None)
     return db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
 
 
@@ -124,10 +126,12 @@ def _filter_args(*drop: str) -> dict:
 
 def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
     directive = visible_directive(current_user, filters.directive_id)
-    root = _root()
+    every_unit = stats.every_unit  # the whole tree's dashboard loaded them: no other read
+    root = _root(every_unit)
     own = root if reach.is_admin(current_user) else current_user.unit
-    issuing = unit_options(root) if root else []
-    lead = issuing if own is root else unit_options(own) if own else []  # a province's 170 units listed once
+    issuing = unit_options(root, every_unit) if root else []
+    # A province's 170 units listed once.
+    lead = issuing if own is root else unit_options(own, every_unit) if own else []
     return {
         "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
         "period_label": period_label(filters.period), "directive": directive,

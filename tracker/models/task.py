@@ -155,6 +155,9 @@ class Task(db.Model):
         # The open tasks by id with their deadline: a unit's cooperated tasks joined to the overdue ones.
         Index("ix_task_open_deadline", "id", "deadline", postgresql_where=text("state IN ('open', 'submitted')"),
               sqlite_where=text("state IN ('open', 'submitted')")),
+        # The open tasks by deadline: the dashboard's overdue and due-soon short lists walk it, ten rows.
+        Index("ix_task_open_by_deadline", "deadline", "id", postgresql_where=text("state IN ('open', 'submitted')"),
+              sqlite_where=text("state IN ('open', 'submitted')")),
         # The periodic tasks (a few among a million): the dashboard's periodic figures read them from here.
         Index("ix_task_recurring", "id", postgresql_where=text("recur_every IS NOT NULL"),
               sqlite_where=text("recur_every IS NOT NULL")),

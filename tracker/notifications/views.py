@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, update
@@ -29,8 +29,15 @@ def unread_count(user) -> int:
 
 @bp.app_context_processor
 def inject_unread():
+    """The bell's count, counted once per request (a page made of two templates, as the dashboard's
+    kept body and its frame, asks twice)."""
     if current_user and getattr(current_user, "is_authenticated", False):
-        return {"unread_notifications": unread_count(current_user)}
+        if not has_request_context():
+            return {"unread_notifications": unread_count(current_user)}
+        counted = request.environ.get("tracker.unread_notifications")
+        if counted is None or counted[0] != current_user.id:
+            counted = request.environ["tracker.unread_notifications"] = (current_user.id, unread_count(current_user))
+        return {"unread_notifications": counted[1]}
     return {"unread_notifications": 0}
 
 

@@ -414,8 +414,13 @@ class DashboardStats:
                 and self._summary_holds)
 
     @cached_property
+    def _summary_checks(self) -> tuple[bool, bool]:
+        """Whether the task summary and the part summary hold today (one statement for both)."""
+        return task_summary.checks(self.session, self.today)
+
+    @property
     def _summary_holds(self) -> bool:
-        return task_summary.holds(self.session, self.today)
+        return self._summary_checks[0]
 
     @cached_property
     def _summary_unit_rows(self) -> list[tuple]:
@@ -467,6 +472,16 @@ class DashboardStats:
             stmt = stmt.where(or_(Unit.path.startswith(root.path, autoescape=True), Unit.id.in_(ancestors)))
         units = {u.id: u for u in self.session.scalars(stmt)}
         return units, {i for i, u in units.items() if root is None or u.path.startswith(root.path)}
+
+    @property
+    def every_unit(self) -> list[Unit] | None:
+        """Every unit of the tree, if the scope's load read them all (a dashboard of the whole tree),
+        else None: the page's unit pickers are then made from them, with no other read."""
+        root = self.scope_unit
+        if "_scope_load" not in self.__dict__ or not (
+                root is None or reach_sql.subtree_is_everything(root.path)):
+            return None
+        return list(self._known_units.values())
 
     @property
     def _known_units(self) -> dict[int, Unit]:
@@ -642,9 +657,11 @@ class DashboardStats:
         if with_difficulties:
             columns.append(self._difficulties().label("difficulties"))
         stmt = stmt.with_only_columns(*columns)
+        unfiltered = stmt
+        open_only = bool(filters.status) and not self.historical and set(filters.status) <= set(OPEN_STATUSES)
         if filters.status:
             stmt = stmt.where(status.in_(filters.status))
-            if not self.historical and set(filters.status) <= set(OPEN_STATUSES):
+            if open_only:
                 # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
                 # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
                 stmt = stmt.where(Task.state.in_(("open", "submitted")))
@@ -654,8 +671,20 @@ class DashboardStats:
         if limit is not None and not stream:
             # A short list: the first ids first (no row joined to its unit, person and document before the
             # cut), then those rows.
-            first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
-            stmt = stmt.where(Task.id.in_(select(first.c.id)))
+            if open_only:
+                # Today's open statuses without the status CASE (whose selectivity the planner cannot
+                # guess: it would sort every overdue task for ten), and, when every row has a deadline,
+                # in the order of ix_task_open_by_deadline: a walk of that index that stops at `limit`.
+                first = unfiltered.where(Task.state.in_(("open", "submitted")),
+                                         *self._open_status_conditions(filters.status))
+                dated = list(filters.status) == ["overdue"] or filters.period_start or filters.period_end
+                first = first.with_only_columns(Task.id).order_by(
+                    *((Task.deadline, Task.id) if dated else order)).limit(limit).subquery()
+            else:
+                first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
+            # Those ids are the list's first rows: the statement that reads them needs none of its conditions
+            # again (half the planning).
+            stmt = select(*columns).where(Task.id.in_(select(first.c.id)))
             limit = None
         stmt = stmt.order_by(*order).options(
             joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
@@ -673,6 +702,19 @@ class DashboardStats:
             if with_difficulties:
                 item.difficulties = row[4] or ""
             yield item
+
+    def _open_status_conditions(self, statuses) -> list:
+        """SQL conditions equal to today's status being one of `statuses` (in progress, overdue), written
+        as plain comparisons of the columns (status_sql's CASE, unfolded): not cancelled nor done by the
+        day; overdue: the deadline before it; in progress: no deadline or not before it."""
+        day = self.day
+        conditions = [or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+                      or_(Task.done_on.is_(None), Task.done_on > day)]
+        if set(statuses) == {"overdue"}:
+            conditions.append(Task.deadline < day)
+        elif set(statuses) == {"in_progress"}:
+            conditions.append(or_(Task.deadline.is_(None), Task.deadline >= day))
+        return conditions
 
     def export_rows(self, statuses: list[str] | None = None) -> Iterator[TaskRow]:
         """Every task of the dashboard's list (optionally of some statuses), streamed for the exports."""
@@ -822,14 +864,17 @@ class DashboardStats:
         # task.directive_id (never every task read to find their directives), the page walked newest first.
         counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
                          .correlate(Directive))
+        page_stmt = (select(Directive).where(counted).order_by(Directive.issued_on.desc(), Directive.id.desc())
+                     .limit(per_page).offset((max(page, 1) - 1) * per_page))
         if self._directives_from_summary:
-            total = task_summary.led_directives(self.session)
+            # The number read beside the page's rows (one round trip); on a page past the last, alone.
+            rows = self.session.execute(page_stmt.add_columns(
+                task_summary.led_directives_sql().scalar_subquery())).all()
+            directives = [row[0] for row in rows]
+            total = int(rows[0][1] or 0) if rows else task_summary.led_directives(self.session)
         else:
             total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
-        directives = self.session.scalars(
-            select(Directive).where(counted)
-            .order_by(Directive.issued_on.desc(), Directive.id.desc())
-            .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+            directives = self.session.scalars(page_stmt).all()
         if not directives:
             return [], total
         by_id = {d.id: DirectiveRow(d, Counts(_but(base, directive_id=d.id))) for d in directives}
@@ -896,7 +941,7 @@ class DashboardStats:
         (tracker.models.summary.PartSummary): as `from_summary`, without a period (a part's row keeps its
         own deadline, not its task's)."""
         return (self.from_summary and self.filters.period.start is None and self.filters.period.end is None
-                and task_summary.parts_hold(self.session, self.today, tasks_hold=self._summary_holds))
+                and self._summary_checks[1])
 
     def as_cooperating(self, unit: Unit) -> Counts:
         """Tasks led by other units in which `unit` (or a sub-unit) cooperates (any lead unit)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select, true, union_all
 
 from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
                             TaskSummary, TaskTotal, Unit, UnitTotal,
@@ -27,8 +27,7 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
-from tracker.services.queries import list_unit, subtree_ids
-from tracker.services.queries import draft_tasks
+from tracker.services.queries import draft_tasks, list_unit, subtree_ids
 from tracker.services.sql import in_query
 from tracker.services.status_sql import status_sql as task_status_sql
 
@@ -42,6 +41,20 @@ def holds(session, today: date) -> bool:
     ahead) was still open today, which its row cannot tell.
     """
     return USE and _none_after(session, today, (Task.done_on, Task.cancelled_on))
+
+
+def checks(session, today: date) -> tuple[bool, bool]:
+    """(`holds`, `parts_hold`) from one statement of index look-ups (the dashboard asks both)."""
+    if not USE:
+        return False, False
+    tasks_later, parts_later = session.execute(select(
+        _any_after(today, (Task.done_on, Task.cancelled_on)),
+        _any_after(today, (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on)))).one()
+    return not tasks_later, not (tasks_later or parts_later)
+
+
+def _any_after(today: date, columns):
+    return or_(*(exists().where(column > today) for column in columns))
 
 
 def _none_after(session, today: date, columns) -> bool:
@@ -96,6 +109,16 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     return [(*row[:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
 
 
+def _read_both(session, totals, pending) -> list[tuple]:
+    """The rows of `totals` (unit id, kind, count) and of `pending` (unit id, count[, due soon]) from one
+    statement (one round trip): rows (unit id, kind, count, due soon), a pending row's kind None."""
+    columns = list(pending.selected_columns)
+    both = union_all(totals.add_columns(literal(0)),
+                     pending.with_only_columns(columns[0], null(), *columns[1:],
+                                               *([] if len(columns) > 2 else [literal(0)])))
+    return session.connection().execute(both).all()  # plain rows: no ORM result for a few hundred numbers
+
+
 def _in_subtree(stmt, column, unit: Unit | None):
     """`stmt` narrowed to the rows whose unit `column` lies in `unit`'s subtree (None, or the whole tree: all)."""
     if unit is None or reach_sql.subtree_is_everything(unit.path):
@@ -123,10 +146,15 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
         pending = pending.where(TaskSummary.published.is_(True))
     totals = _in_subtree(totals, UnitTotal.lead_unit_id, lead_unit)
     pending = _in_subtree(pending, TaskSummary.lead_unit_id, lead_unit)
-    read = session.connection().execute  # plain rows: no ORM result for a few hundred numbers
-    in_progress = {unit_id: (int(n or 0), int(s or 0)) for unit_id, n, s in read(pending)}
+    in_progress: dict[int, tuple[int, int]] = {}
+    unit_totals = []
+    for unit_id, kind, n, soon in _read_both(session, totals, pending):
+        if kind is None:
+            in_progress[unit_id] = (int(n or 0), int(soon or 0))
+        else:
+            unit_totals.append((unit_id, kind, n))
     rows = []
-    for unit_id, kind, n in read(totals):
+    for unit_id, kind, n in unit_totals:
         n = int(n or 0)
         if kind != "open":
             rows.append((unit_id, kind, n, 0))
@@ -243,10 +271,15 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
                .group_by(PartSummary.unit_id))
     totals = _in_subtree(totals, PartTotal.lead_unit_id, lead_unit)
     pending = _in_subtree(pending, PartSummary.lead_unit_id, lead_unit)
-    read = session.connection().execute  # plain rows, as in `_by_unit`
-    in_progress = {unit_id: int(n or 0) for unit_id, n in read(pending)}
+    in_progress: dict[int, int] = {}
+    part_totals = []
+    for unit_id, kind, n, _soon in _read_both(session, totals, pending):
+        if kind is None:
+            in_progress[unit_id] = int(n or 0)
+        else:
+            part_totals.append((unit_id, kind, n))
     rows = []
-    for unit_id, kind, n in read(totals):
+    for unit_id, kind, n in part_totals:
         n = int(n or 0)
         if kind != "open":
             rows.append((unit_id, kind, n))
@@ -356,6 +389,11 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
 
 def led_directives(session) -> int:
     """How many published directives have a task with a lead unit (tracker.models.summary.DirectiveLed)."""
-    return int(session.scalar(select(func.count()).select_from(DirectiveLed)
-                              .join(Directive, Directive.id == DirectiveLed.directive_id)
-                              .where(DirectiveLed.n > 0, Directive.published_at.is_not(None))) or 0)
+    return int(session.scalar(led_directives_sql()) or 0)
+
+
+def led_directives_sql():
+    """The select of `led_directives` (a caller may read it beside other columns: one round trip)."""
+    return (select(func.count()).select_from(DirectiveLed)
+            .join(Directive, Directive.id == DirectiveLed.directive_id)
+            .where(DirectiveLed.n > 0, Directive.published_at.is_not(None)))
