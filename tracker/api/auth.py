@@ -14,6 +14,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.api.errors import ApiError
 from tracker.database import db, set_read_only_request
@@ -52,6 +53,10 @@ def authenticate() -> None:
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
         _touch(row.id, now)
     user = db.session.get(User, user_id)
+    if found[2] is not None and "unit" not in user.__dict__:
+        # Hold the unit read beside the user as `user.unit`: otherwise it is dropped with the row and the
+        # first reach check (`user.unit.path`) reads it again.
+        set_committed_value(user, "unit", found[2])
     g.api_user = user
     login_manager._update_request_context_with_user(user)
 

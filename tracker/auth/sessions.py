@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from flask import Flask, current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.database import db
 from tracker.extensions import login_manager
@@ -52,10 +53,18 @@ def load_user(user_id: str) -> User | None:
     user = row.user
     if not user.active:
         return None
+    keep_unit(user, found[2])
     if seen is None or now.timestamp() - seen >= 30:  # the idle clock, rewritten at most every 30 s
         session["seen"] = int(now.timestamp())
     g.user_session = row
     return user
+
+
+def keep_unit(user: User, unit: Unit | None) -> None:
+    """Hold the unit read beside the user as `user.unit`: otherwise it is dropped with the row and the first
+    reach check (`user.unit.path`) reads it again."""
+    if unit is not None and "unit" not in user.__dict__:
+        set_committed_value(user, "unit", unit)
 
 
 def start_session(user: User, remember: bool) -> None:
