@@ -5,6 +5,7 @@ from flask import abort, flash
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.database import db
 from tracker.models import Directive, Task, Unit, User
@@ -25,6 +26,8 @@ def load_task(task_id: int, for_update: bool = False, user: User | None = None) 
     stmt = select(Task).where(Task.id == task_id)
     if for_update:
         stmt = stmt.with_for_update()
+    else:  # every task page and answer shows them: one query, not three (FOR UPDATE refuses outer joins)
+        stmt = stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee))
     task = db.session.scalar(stmt)
     if task is None or not reach.can_view_task(user or current_user, task):
         abort(404)

@@ -14,6 +14,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import contains_eager
 
 from tracker.api.errors import ApiError
 from tracker.database import db, set_read_only_request
@@ -41,17 +42,18 @@ def authenticate() -> None:
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized(_("Send an API token: Authorization: Bearer <token>."))
     # One query for the token, its user and the user's unit (every request needs all three).
-    found = db.session.execute(select(ApiToken, User, Unit).join(User, User.id == ApiToken.user_id)
+    # The unit loaded into `user.unit` (as the pages' sign-in check does: tracker.auth.sessions.load_user).
+    found = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                                .join(Unit, Unit.id == User.unit_id, isouter=True)
+                               .options(contains_eager(User.unit))
                                .where(ApiToken.token_hash == hash_token(token))).first()
     row = found[0] if found else None
     if row is None or row.revoked_at is not None or not row.user.active:
         raise _unauthorized(_("This API token is unknown or revoked."))
-    user_id = row.user_id
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
         _touch(row.id, now)
-    user = db.session.get(User, user_id)
+    user = found[1]
     g.api_user = user
     login_manager._update_request_context_with_user(user)
 

@@ -79,8 +79,17 @@ def due_soon(task: Task, status: str | None, day: date, today: date, calendar, r
     return status == "in_progress" and due_soon_flag(status, deadline_in_force(task, day, today), day, calendar, rules)
 
 
-def task_status(task: Task, day: date) -> str | None:
-    return status_on(facts_of(task), day)
+def facts_on(task: Task, day: date, today: date) -> TaskFacts:
+    """The task's facts for its status on `day`: from today on the deadline in force is the current one, so its
+    history is read only for a past day (as the lists' SQL status does, tracker.services.status_sql)."""
+    if day >= today:
+        return TaskFacts(assigned_on=task.assigned_on, original_deadline=task.deadline, completed_on=task.completed_on,
+                         done_on=task.done_on, cancelled_on=task.cancelled_on)
+    return facts_of(task)
+
+
+def task_status(task: Task, day: date, today: date) -> str | None:
+    return status_on(facts_on(task, day, today), day)
 
 
 def task_url_builder():
@@ -102,11 +111,7 @@ def parts_json(task: Task, day: date | None) -> list[dict[str, Any]]:
         return []
     now = today_()
     day = day or now
-    if day >= now:  # the deadline in force is the current one: no need for the deadline history
-        facts = TaskFacts(assigned_on=task.assigned_on, original_deadline=task.deadline, completed_on=task.completed_on,
-                          done_on=task.done_on, cancelled_on=task.cancelled_on)
-    else:
-        facts = facts_of(task)
+    facts = facts_on(task, day, now)
     return [part_json(part, facts, day) for part in parts]
 
 

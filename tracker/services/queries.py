@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, case, exists, func, or_, select, true
+from sqlalchemy import Select, bindparam, case, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import params
@@ -177,10 +178,19 @@ def priority_order():
     return case((Task.priority == "urgent", 0), (Task.priority == "high", 1), else_=2)
 
 
+def _historical(filters: TaskFilters, today: date) -> bool:
+    """True if the list is of a past day (statuses from the deadline history)."""
+    return filters.as_of is not None and filters.as_of < today
+
+
 def status_column(filters: TaskFilters, today: date):
     """The status of each task on the list's day (today, or `as_of`), labelled "status"."""
-    historical = filters.as_of is not None and filters.as_of < today
-    return status_sql(filters.as_of or today, historical=historical).label("status")
+    return _labelled_status(filters.as_of or today, _historical(filters, today))
+
+
+@lru_cache(maxsize=16)
+def _labelled_status(day: date, historical: bool):
+    return status_sql(day, historical=historical).label("status")
 
 
 def base_select(user: User, filters: TaskFilters, today: date, narrow: bool = False):
@@ -395,20 +405,31 @@ class TaskRow:
         return self.original_deadline != self.deadline and self.original_deadline is not None
 
 
-def _task_rows(session, page_ids: list[int], status) -> list:
-    """(TaskRow, status) of `page_ids`, in no order: two queries of plain columns."""
+@lru_cache(maxsize=16)
+def _row_statements(day: date, historical: bool) -> tuple[Select, Select]:
+    """The two queries of `_task_rows` for the list's day, built once (SQLAlchemy then knows them by their
+    cached key, not rebuilt and keyed again on every page): the ids are an expanding parameter, `page_ids`."""
     lead = Unit.__table__.alias("lead")
-    rows = session.execute(
-        select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
-               Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
-               lead.c.name, lead.c.short_name, User.full_name, status)
-        .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
-        .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(page_ids))).all()
+    page_ids = bindparam("page_ids", expanding=True)
+    rows = (select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
+                   Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
+                   lead.c.name, lead.c.short_name, User.full_name, _labelled_status(day, historical))
+            .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
+            .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(page_ids)))
+    parts = (select(task_cooperation.c.task_id, Unit.name, Unit.short_name, Unit.sort_key, Unit.id)
+             .join(Unit, Unit.id == task_cooperation.c.unit_id).where(task_cooperation.c.task_id.in_(page_ids))
+             .order_by(Unit.sort_key, Unit.id))  # in the tree's order, as Task.cooperating_units
+    return rows, parts
+
+
+def _task_rows(session, page_ids: list[int], filters: TaskFilters, today: date) -> list:
+    """(TaskRow, status) of `page_ids`, in no order: two queries of plain columns (run as Core statements: no
+    ORM object is made, so the ORM's result machinery is not needed)."""
+    rows_stmt, parts_stmt = _row_statements(filters.as_of or today, _historical(filters, today))
+    connection = session.connection()
+    rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
     parts: dict[int, list[RowUnit]] = {}
-    for task_id, name, short_name, _key, _id in session.execute(  # in the tree's order, as Task.cooperating_units
-            select(task_cooperation.c.task_id, Unit.name, Unit.short_name, Unit.sort_key, Unit.id)
-            .join(Unit, Unit.id == task_cooperation.c.unit_id).where(task_cooperation.c.task_id.in_(page_ids))
-            .order_by(Unit.sort_key, Unit.id)):
+    for task_id, name, short_name, _key, _id in connection.execute(parts_stmt, {"page_ids": page_ids}):
         parts.setdefault(task_id, []).append(RowUnit(name, short_name))
     return [(TaskRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], RowDirective(r[9], r[10] is not None),
                      RowUnit(r[11], r[12]), RowPerson(r[13]) if r[13] is not None else None, parts.get(r[0], [])),
@@ -449,7 +470,7 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     if not page_ids:
         return [], total
     if plain:
-        rows = _task_rows(session, page_ids, status_column(filters, today))
+        rows = _task_rows(session, page_ids, filters, today)
     else:
         rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
                                .options(*ROW_OPTIONS)).all()

@@ -7,6 +7,7 @@ checks on random histories that it agrees with `rules.status.status_on`.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, case, exists, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -30,11 +31,14 @@ def deadline_sql(day: date | None = None) -> ColumnElement:
     return case((any_change, latest), else_=Task.original_deadline)
 
 
+@lru_cache(maxsize=16)
 def status_sql(day: date, historical: bool = True) -> ColumnElement[str]:
     """SQL CASE giving the status on `day` (use with tasks that existed on that day).
 
     With `historical=False` the current deadline column is used, which is
     right (and faster) for today: no extension can be effective after today.
+    Kept per day (an SQL expression is immutable, so statements share it): a
+    list page asks for it twice, and building it cost ~0.3 ms each time.
     """
     deadline = deadline_sql(day if historical else None)
     d = literal(day)

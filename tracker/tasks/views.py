@@ -43,6 +43,7 @@ from tracker.services.queries import (
     visible_directive,
 )
 from tracker.tasks import bp, exports
+from tracker.tasks.render import task_rows
 from tracker.tasks.forms import (
     AssignForm,
     CompletionForm,
@@ -194,7 +195,7 @@ def index():
                            export_args=export_args,
                            unit_options=unit_options_html(scope, filters.unit.id if filters.unit else None)
                            if scope else "",
-                           today=day, args=request.args)
+                           today=day, args=request.args, task_rows=task_rows)
 
 
 EXPORT_LIMIT = 10_000  # rows of one export (a province holds ~40,000 tasks; a list this long is refiltered)
