@@ -219,9 +219,8 @@ def generate(tasks: int, provinces: int = 1, seed: int = 1, today: date | None =
         summary.rebuild_months(connection)
         summary.rebuild_parts(connection)
         summary.rebuild_part_tasks(connection)  # each part's copy of its task's state and deadline
-        summary.rebuild_total(connection)  # from task_summary
         summary.rebuild_led(connection)  # each directive's led tasks
-        summary.rebuild_rollups(connection)  # from the summaries
+        summary.rebuild_rollups(connection)  # from the summaries (the task total among them)
         db.session.execute(text("SET LOCAL session_replication_role = origin"))
     rebuild(db.session.connection())  # the rows were written around the ORM: the search index is filled here
     db.session.commit()

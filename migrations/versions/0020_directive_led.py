@@ -29,7 +29,7 @@ depends_on = None
 
 
 def upgrade():
-    from tracker.models.summary import led_ddl, rebuild_led, rebuild_total, total_ddl
+    from tracker.models.summary import led_ddl, rebuild_led, rebuild_rollups, rollup_ddl
 
     where = sa.text("recur_every IS NOT NULL")
     op.create_index('ix_task_recurring', 'task', ['id'], postgresql_where=where, sqlite_where=where)
@@ -51,15 +51,15 @@ def upgrade():
         sa.Column('n', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('published', 'kind', 'deadline_key', name=op.f('pk_task_total')),
     )
-    rebuild_total(bind)
-    for statement in total_ddl(bind.dialect.name):
+    rebuild_rollups(bind, ("task_total",))
+    for statement in rollup_ddl(bind.dialect.name, ("task_total",)):
         op.execute(statement)
 
 
 def downgrade():
-    from tracker.models.summary import led_drop_ddl, total_drop_ddl
+    from tracker.models.summary import led_drop_ddl, rollup_drop_ddl
 
-    for statement in total_drop_ddl(op.get_bind().dialect.name):
+    for statement in rollup_drop_ddl(op.get_bind().dialect.name, ("task_total",)):
         op.execute(statement)
     op.drop_table('task_total')
     for statement in led_drop_ddl(op.get_bind().dialect.name):

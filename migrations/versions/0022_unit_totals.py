@@ -23,6 +23,8 @@ down_revision = '0021'
 branch_labels = None
 depends_on = None
 
+OWN = ("unit_total", "part_total", "month_total")  # its rollups (task_total is 0020's)
+
 
 def upgrade():
     from tracker.models.summary import rebuild_rollups, rollup_ddl
@@ -62,15 +64,15 @@ def upgrade():
         sqlite_with_rowid=False,
     )
     bind = op.get_bind()
-    rebuild_rollups(bind)
-    for statement in rollup_ddl(bind.dialect.name):
+    rebuild_rollups(bind, OWN)
+    for statement in rollup_ddl(bind.dialect.name, OWN):
         op.execute(statement)
 
 
 def downgrade():
     from tracker.models.summary import rollup_drop_ddl
 
-    for statement in rollup_drop_ddl(op.get_bind().dialect.name):
+    for statement in rollup_drop_ddl(op.get_bind().dialect.name, OWN):
         op.execute(statement)
     op.drop_table('month_total')
     op.drop_table('part_total')

@@ -580,7 +580,7 @@ def rebuild_parts(connection) -> None:
 class TaskTotal(db.Model):
     """The task summary added up over the lead units: n per (published, kind, deadline key), a couple of
     thousand rows whatever the number of units (`GET /api/v1/tasks`'s total for a user who sees every task).
-    Kept by row triggers on task_summary itself, so whatever changes the summary changes it."""
+    Kept by row triggers on task_summary itself (a rollup: ROLLUPS), so whatever changes the summary changes it."""
 
     __tablename__ = "task_total"
 
@@ -590,54 +590,7 @@ class TaskTotal(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-_TOTAL_CONFLICT = "ON CONFLICT (published, kind, deadline_key) DO UPDATE SET n = task_total.n + excluded.n"
-
-
-def _total_add(row: str, sign: str) -> str:
-    return (f"INSERT INTO task_total (published, kind, deadline_key, n) "
-            f"SELECT {row}.published, {row}.kind, {row}.deadline_key, {sign}{row}.n WHERE true {_TOTAL_CONFLICT};")
-
-
-TOTAL_POSTGRES_DDL = [
-    f"""CREATE OR REPLACE FUNCTION task_total_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {_total_add('OLD', '-')}
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    {_total_add('NEW', '')}
-  END IF;
-  RETURN NULL;
-END $$""",
-    "CREATE OR REPLACE TRIGGER task_total_change AFTER INSERT OR UPDATE OR DELETE ON task_summary "
-    "FOR EACH ROW EXECUTE FUNCTION task_total_change()",
-]
-TOTAL_POSTGRES_DROP = ["DROP FUNCTION IF EXISTS task_total_change() CASCADE"]
-TOTAL_SQLITE_DDL = [
-    f"CREATE TRIGGER IF NOT EXISTS task_total_ai AFTER INSERT ON task_summary BEGIN {_total_add('NEW', '')} END",
-    f"CREATE TRIGGER IF NOT EXISTS task_total_ad AFTER DELETE ON task_summary BEGIN {_total_add('OLD', '-')} END",
-    f"CREATE TRIGGER IF NOT EXISTS task_total_au AFTER UPDATE ON task_summary "
-    f"BEGIN {_total_add('OLD', '-')} {_total_add('NEW', '')} END",
-]
-TOTAL_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in ("task_total_au", "task_total_ad", "task_total_ai")]
-
-
-def total_ddl(dialect: str) -> list[str]:
-    return TOTAL_POSTGRES_DDL if dialect == "postgresql" else TOTAL_SQLITE_DDL
-
-
-def total_drop_ddl(dialect: str) -> list[str]:
-    return TOTAL_POSTGRES_DROP if dialect == "postgresql" else TOTAL_SQLITE_DROP
-
-
-TOTAL_REBUILT_SQL = ("SELECT published, kind, deadline_key, sum(n) AS n FROM task_summary "
-                     "GROUP BY published, kind, deadline_key")
-
-
-def rebuild_total(connection) -> None:
-    connection.execute(text("DELETE FROM task_total"))
-    connection.execute(text(f"INSERT INTO task_total (published, kind, deadline_key, n) {TOTAL_REBUILT_SQL} "
-                            f"HAVING sum(n) <> 0"))
+# Kept as a rollup of task_summary (ROLLUPS, below).
 
 
 # --- the directives' led tasks: which directives the dashboard lists -------------------------------
@@ -774,7 +727,8 @@ class MonthTotal(db.Model):
 
 
 # The rollups: (table, the summary it adds up, the key it keeps, the sums it keeps).
-ROLLUPS = (("unit_total", "task_summary", ("published", "kind", "lead_unit_id"), ("n",)),
+ROLLUPS = (("task_total", "task_summary", ("published", "kind", "deadline_key"), ("n",)),  # migration 0020
+           ("unit_total", "task_summary", ("published", "kind", "lead_unit_id"), ("n",)),  # 0022, and the next two
            ("part_total", "part_summary", ("published", "kind", "unit_id", "lead_unit_id"), ("n",)),
            ("month_total", "task_month", ("published", "month_end"), _MONTH_SUMS))
 
@@ -787,9 +741,14 @@ def _rollup_add(table: str, keys: tuple[str, ...], sums: tuple[str, ...], row: s
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};")
 
 
-def rollup_ddl(dialect: str) -> list[str]:
+def _rollups(tables: tuple[str, ...] | None) -> list[tuple]:
+    """The entries of ROLLUPS (those of `tables` only, if given: a migration makes its own)."""
+    return [rollup for rollup in ROLLUPS if tables is None or rollup[0] in tables]
+
+
+def rollup_ddl(dialect: str, tables: tuple[str, ...] | None = None) -> list[str]:
     statements = []
-    for table, source, keys, sums in ROLLUPS:
+    for table, source, keys, sums in _rollups(tables):
         add, take = _rollup_add(table, keys, sums, "NEW", ""), _rollup_add(table, keys, sums, "OLD", "-")
         if dialect == "postgresql":
             statements += [
@@ -813,10 +772,11 @@ END $$""",
     return statements
 
 
-def rollup_drop_ddl(dialect: str) -> list[str]:
+def rollup_drop_ddl(dialect: str, tables: tuple[str, ...] | None = None) -> list[str]:
     if dialect == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {rollup[0]}_change() CASCADE" for rollup in ROLLUPS]
-    return [f"DROP TRIGGER IF EXISTS {rollup[0]}_{suffix}" for rollup in ROLLUPS for suffix in ("au", "ad", "ai")]
+        return [f"DROP FUNCTION IF EXISTS {rollup[0]}_change() CASCADE" for rollup in _rollups(tables)]
+    return [f"DROP TRIGGER IF EXISTS {rollup[0]}_{suffix}" for rollup in _rollups(tables)
+            for suffix in ("au", "ad", "ai")]
 
 
 def rollup_rebuilt_sql(table: str) -> str:
@@ -826,9 +786,9 @@ def rollup_rebuilt_sql(table: str) -> str:
     return f"SELECT {', '.join(keys)}, {added} FROM {source} GROUP BY {', '.join(keys)}"
 
 
-def rebuild_rollups(connection) -> None:
-    """Recompute the rollups from their summaries."""
-    for table, _source, keys, sums in ROLLUPS:
+def rebuild_rollups(connection, tables: tuple[str, ...] | None = None) -> None:
+    """Recompute the rollups (those of `tables`) from their summaries."""
+    for table, _source, keys, sums in _rollups(tables):
         nonzero = " OR ".join(f"sum({c}) <> 0" for c in sums)
         connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text(f"INSERT INTO {table} ({', '.join(keys + sums)}) {rollup_rebuilt_sql(table)} "
@@ -903,7 +863,7 @@ def rebuild_part_tasks(connection) -> None:
 @event.listens_for(db.metadata, "after_create")
 def _create_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in (ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect) + total_ddl(dialect)
+    for statement in (ddl(dialect) + month_ddl(dialect) + part_ddl(dialect) + led_ddl(dialect)
                       + rollup_ddl(dialect) + part_task_ddl(dialect)):
         connection.execute(DDL(statement))
     fill_month_ends(connection)
@@ -912,6 +872,6 @@ def _create_triggers(_target, connection, **_kw) -> None:
 @event.listens_for(db.metadata, "before_drop")
 def _drop_triggers(_target, connection, **_kw) -> None:
     dialect = connection.dialect.name
-    for statement in (part_task_drop_ddl(dialect) + rollup_drop_ddl(dialect) + total_drop_ddl(dialect) + led_drop_ddl(dialect)
+    for statement in (part_task_drop_ddl(dialect) + rollup_drop_ddl(dialect) + led_drop_ddl(dialect)
                       + part_drop_ddl(dialect) + month_drop_ddl(dialect) + drop_ddl(dialect)):
         connection.execute(DDL(statement))
