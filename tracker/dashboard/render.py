@@ -64,13 +64,6 @@ def unit_rows(units: list[UnitRow], tasks_base: str, dashboard_base: str, filter
     return Markup("".join(out))
 
 
-def unit_options(choices: list[tuple[int, str]], selected) -> Markup:
-    """The <option>s of a filter's unit picker (`views_util.unit_options`), the `selected` unit's marked."""
-    chosen = selected.id if selected is not None else None
-    return Markup("".join(f'<option value="{value}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
-                          for value, label in choices))
-
-
 def rows_chart(chart: Chart, id: str, title: str, desc: str, url: Callable[[dict], str]) -> Markup:
     """The SVG of a chart of rows (charts.units_chart, charts.ranking_chart): each unit's name linking to its
     tasks, its bars linking to theirs, its figure at the end; as the Jinja macro wrote it, whitespace included.

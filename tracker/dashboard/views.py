@@ -28,7 +28,7 @@ from tracker.services.planner import current_rules
 from tracker.services.queries import visible_directive
 from tracker.services.stats import DashboardFilters, DashboardStats, Period, encode_args
 from tracker.timeutil import local_now, today
-from tracker.views_util import unit_options
+from tracker.views_util import options_html, unit_options
 
 MAX_PRINTED_OVERDUE = 500
 
@@ -135,8 +135,8 @@ def _common(filters: DashboardFilters, stats: DashboardStats) -> dict:
     return {
         "filters": filters, "stats": stats, "day": stats.day, "today": stats.today,
         "period_label": period_label(filters.period), "directive": directive,
-        "lead_options": render.unit_options(lead, filters.lead_unit),
-        "issuing_options": render.unit_options(issuing, filters.issuing_unit),
+        "lead_options": options_html(lead, filters.lead_unit.id if filters.lead_unit else None),
+        "issuing_options": options_html(issuing, filters.issuing_unit.id if filters.issuing_unit else None),
         "filter_args": _filter_args("dpage"), "without_directive_args": _filter_args("dpage", "directive"),
         "statuses": STATUSES, "presets": _presets(stats.today),
     }

@@ -106,8 +106,7 @@ def _visible(user: User):
     # Both are asked per row by primary key ("LIMIT 1" scalar subqueries: an EXISTS here would be planned
     # as a hash of every published directive and of the reach's every cooperation, read for each search).
     task = Task.__table__
-    task_published = (select(Directive.published_at).where(Directive.id == task.c.directive_id)
-                      .limit(1).scalar_subquery().is_not(None))
+    task_published = _task_published()
     task_coop = (select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == task.c.id,
                                                           task_cooperation.c.unit_id.in_(ids))
                  .limit(1).scalar_subquery().is_not(None))
@@ -211,8 +210,7 @@ def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
     if not keys:
         return set()
     t = Task.__table__
-    published = (select(Directive.published_at).where(Directive.id == t.c.directive_id)
-                 .limit(1).scalar_subquery().is_not(None))
+    published = _task_published()
     issued = t.c.issuing_unit_id.in_(units)
     own = select(key).where(key == any_(bindparam("keys", keys, type_=ARRAY(Integer))),
                             or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
@@ -232,6 +230,13 @@ def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
         seen.update(db.session.scalars(select(t.c.id).where(
             t.c.id == any_(bindparam("others", others, type_=ARRAY(Integer))), published)))
     return seen
+
+
+def _task_published():
+    """SQL: the task's directive is published, asked by the directive's primary key (a "LIMIT 1" scalar
+    subquery: an EXISTS would be planned as a hash of every published directive)."""
+    return (select(Directive.published_at).where(Directive.id == Task.__table__.c.directive_id)
+            .limit(1).scalar_subquery().is_not(None))
 
 
 def _visible_matches(user: User, match: Match, floor: int | None):
