@@ -10,6 +10,7 @@ from tracker.models.search import SearchDoc
 from tracker.models.summary import DirectiveLed, MonthEnd, MonthTotal, PartSummary, PartTotal, TaskMonth, TaskSummary, TaskTotal, UnitTotal
 from tracker.models.task import (
                                  PRIORITIES,
+                                 OPEN_STATES,
                                  TASK_STATES,
                                  CompletionReport,
                                  CooperatingPart,
@@ -27,6 +28,6 @@ from tracker.models.version import DataVersion
 
 __all__ = [
     "ApiToken", "AuditEvent", "Attachment", "CalendarFeed", "CalendarDay", "load_calendar", "CompletionReport", "CooperatingPart", "DataVersion", "DIRECTIVE_KINDS", "DeadlineChange", "Directive",
-    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "TASK_STATES",
+    "ExtensionRequest", "LoginAttempt", "Notification", "OutboxMessage", "PRIORITIES", "ReminderSettings", "SchedulerLease", "SearchDoc", "ProgressUpdate", "ROLES", "OPEN_STATES", "TASK_STATES",
     "DirectiveLed", "MonthEnd", "MonthTotal", "PartSummary", "PartTotal", "Task", "TaskMonth", "TaskOccurrence", "TaskSummary", "TaskTotal", "TaskTransfer", "UnitTotal", "UNIT_CHANGE_KINDS", "UNIT_KINDS", "Unit", "UnitChange", "UnitChangeMember", "User", "UserSession", "task_cooperation",
 ]

@@ -23,6 +23,7 @@ def _default_assigned_on(context) -> date:
 
 
 TASK_STATES = ("open", "submitted", "done", "cancelled")
+OPEN_STATES = ("open", "submitted")  # not yet closed: done or cancelled
 PRIORITIES = ("normal", "high", "urgent")
 
 class CooperatingPart(db.Model):

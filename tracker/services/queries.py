@@ -16,12 +16,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import params
 from tracker.database import db
-from tracker.models import CooperatingPart, Directive, Task, Unit, User, task_cooperation
+from tracker.models import OPEN_STATES, CooperatingPart, Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES
 from tracker.services import reach_sql
 from tracker.services.sql import in_query
-from tracker.services.status_sql import deadline_sql, existed_sql, status_sql
+from tracker.services.status_sql import CLOSED_ON, any_after, deadline_sql, existed_sql, open_state_sql, status_sql
 from tracker.text import fold, like_pattern
 
 FEW_ROWS = 500  # see few_rows
@@ -200,7 +200,7 @@ def base_select(user: User, filters: TaskFilters, today: date, narrow: bool = Fa
     its overdue candidates (see _unit_clause); without it the status filter is left to the caller.
     """
     day = filters.as_of or today
-    historical = filters.as_of is not None and filters.as_of < today
+    historical = _historical(filters, today)
     status = status_column(filters, today)
     stmt = select(Task, status)
     if not (filters.published_only and _unit_in_reach(user, filters)):
@@ -237,9 +237,9 @@ def base_select(user: User, filters: TaskFilters, today: date, narrow: bool = Fa
     if filters.tag.strip():
         stmt = stmt.where(Task.tag_text.like(like_pattern("|" + fold(filters.tag) + "|"), escape="\\"))
     if filters.attention:
-        stmt = stmt.where(Task.needs_attention.is_(True), Task.state.in_(("open", "submitted")))
+        stmt = stmt.where(Task.needs_attention.is_(True), Task.state.in_(OPEN_STATES))
     if filters.due_soon_until is not None:
-        stmt = stmt.where(Task.state.in_(("open", "submitted")), Task.deadline >= day,
+        stmt = stmt.where(Task.state.in_(OPEN_STATES), Task.deadline >= day,
                           Task.deadline <= filters.due_soon_until)
     if filters.top_level:
         stmt = stmt.where(Task.parent_id.is_(None))
@@ -280,12 +280,11 @@ def _overdue_today(filters: TaskFilters, today: date) -> bool:
     """True if the list is of today's (or a later day's) overdue tasks alone, and each of them is an open
     task with a deadline before that day: no task was confirmed done or cancelled on a later day than
     today (two index look-ups; such a task is closed but was still overdue today)."""
-    if filters.status != ["overdue"] or (filters.as_of is not None and filters.as_of < today):
+    if filters.status != ["overdue"] or _historical(filters, today):
         return False
     if not (filters.view == "unit" or filters.unit is not None):
         return False
-    return all(db.session.scalar(select(Task.id).where(column > today).limit(1)) is None
-               for column in (Task.done_on, Task.cancelled_on))
+    return not db.session.scalar(select(any_after(today, CLOSED_ON)))
 
 
 def _unit_clause(unit: Unit, overdue_on: date | None = None):
@@ -310,12 +309,22 @@ def unit_overdue_candidates(unit: Unit, day: date):
     copy of their task's state and deadline (ix_task_cooperation_open_deadline), both read from the index.
     """
     ids = subtree_ids(unit)
-    led = select(Task.id.label("id"), Task.deadline.label("deadline")).where(
-        Task.state.in_(("open", "submitted")), Task.lead_unit_id.in_(ids), Task.deadline < day)
-    cooperated = select(task_cooperation.c.task_id, task_cooperation.c.task_deadline).where(
+    return led_overdue(ids, day).union(cooperated_overdue(ids, day))
+
+
+def led_overdue(ids, day: date):
+    """SQL: (id, deadline) of the open tasks with a deadline before `day` led by the units `ids` (a
+    subquery), read from ix_task_state_lead_deadline alone."""
+    return select(Task.id.label("id"), Task.deadline.label("deadline")).where(
+        *open_state_sql(day, ["overdue"]), Task.lead_unit_id.in_(ids))
+
+
+def cooperated_overdue(ids, day: date):
+    """SQL: (task id, deadline) of the open tasks with a deadline before `day` with a cooperating part in
+    the units `ids`, from the parts' copy of their task's state and deadline (ix_task_cooperation_open_deadline)."""
+    return select(task_cooperation.c.task_id, task_cooperation.c.task_deadline).where(
         task_cooperation.c.unit_id.in_(ids), task_cooperation.c.task_open == true(),
         task_cooperation.c.task_deadline < day)
-    return led.union(cooperated)
 
 
 ROW_OPTIONS = (joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive),
@@ -348,9 +357,7 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
             # Redundant with the CASE above but answerable from ix_task_state_deadline, the way in when
             # nothing else narrows the rows (a unit's tasks are reached through their own indexes):
             # on today or a later day, a task in progress or overdue is one not yet done nor cancelled.
-            stmt = stmt.where(Task.state.in_(("open", "submitted")))
-            if wanted == ["overdue"]:
-                stmt = stmt.where(Task.deadline < day)
+            stmt = stmt.where(*open_state_sql(day, wanted))
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
     elif filters.sort in ("deadline", "-deadline") and (

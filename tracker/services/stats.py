@@ -46,6 +46,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import (
+    OPEN_STATES,
     CooperatingPart,
     DeadlineChange,
     Directive,
@@ -65,7 +66,7 @@ from tracker.services import summary as task_summary
 from tracker.services.planner import current_rules
 from tracker.services.queries import TaskFilters, base_select
 from tracker.services.queries import to_args as list_args
-from tracker.services.status_sql import deadline_sql, part_existed_sql, part_status_sql
+from tracker.services.status_sql import deadline_sql, open_state_sql, open_status_sql, part_existed_sql, part_status_sql
 
 _FILTER_FIELDS = frozenset(f.name for f in fields(TaskFilters))
 
@@ -408,10 +409,22 @@ class DashboardStats:
         all visible to the user (reach_sql.task_visible_clause), so the summary's rows count them.
         """
         f = self.filters
-        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
-                and not f.directive_id and task_summary.period_fits(f.period.start, f.period.end)
-                and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
+        return self._summaries_answer and task_summary.period_fits(f.period.start, f.period.end)
+
+    @cached_property
+    def _summaries_answer(self) -> bool:
+        """True if the summaries can count the dashboard's tasks, its period aside: today's, narrowed by the
+        user's scope (or a lead unit in reach) at most, and no task closed after today."""
+        return (self._today_by_scope and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
                 and self._summary_holds)
+
+    @cached_property
+    def _today_by_scope(self) -> bool:
+        """True if the dashboard is today's, narrowed by the user's scope (or a lead unit) and a period at
+        most: no issuing unit, unit, tag or directive, which the summaries do not keep."""
+        f = self.filters
+        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
+                and not f.directive_id)
 
     @cached_property
     def _summary_checks(self) -> tuple[bool, bool]:
@@ -431,14 +444,7 @@ class DashboardStats:
 
     def _summary_rows(self, by_unit: bool) -> list[tuple]:
         """The summary's rows by lead unit, or (status, count, due soon) added up over the units."""
-        if by_unit:
-            return self._summary_unit_rows
-        totals: dict[str, list[int]] = {}
-        for _unit_id, status, n, soon in self._summary_unit_rows:
-            pair = totals.setdefault(status, [0, 0])
-            pair[0] += n
-            pair[1] += soon
-        return [(status, n, soon) for status, (n, soon) in totals.items()]
+        return self._summary_unit_rows if by_unit else task_summary.add_up(self._summary_unit_rows)
 
     # --- the figures ---
 
@@ -551,10 +557,7 @@ class DashboardStats:
             transfers = (transfers.join(Task, Task.id == TaskTransfer.task_id)
                          .join(Directive, Directive.id == Task.directive_id)
                          .where(Directive.published_at.is_not(None)))
-            root = self.scope_unit
-            if root is not None and not reach_sql.subtree_is_everything(root.path):
-                transfers = transfers.where(Task.lead_unit_id.in_(
-                    select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))))
+            transfers = task_summary.in_subtree(transfers, Task.lead_unit_id, self.scope_unit)
         else:
             stmt, _status = self._select(filters)
             counted = stmt.with_only_columns(Task.id).subquery()
@@ -664,9 +667,7 @@ class DashboardStats:
             if open_only:
                 # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
                 # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
-                stmt = stmt.where(Task.state.in_(("open", "submitted")))
-                if list(filters.status) == ["overdue"]:
-                    stmt = stmt.where(Task.deadline < self.day)
+                stmt = stmt.where(*open_state_sql(self.day, filters.status))
         order = (deadline.is_(None), deadline, Task.id)
         if limit is not None and not stream:
             # A short list: the first ids first (no row joined to its unit, person and document before the
@@ -675,8 +676,7 @@ class DashboardStats:
                 # Today's open statuses without the status CASE (whose selectivity the planner cannot
                 # guess: it would sort every overdue task for ten), and, when every row has a deadline,
                 # in the order of ix_task_open_by_deadline: a walk of that index that stops at `limit`.
-                first = unfiltered.where(Task.state.in_(("open", "submitted")),
-                                         *self._open_status_conditions(filters.status))
+                first = unfiltered.where(*open_status_sql(self.day, filters.status))
                 dated = list(filters.status) == ["overdue"] or filters.period_start or filters.period_end
                 first = first.with_only_columns(Task.id).order_by(
                     *((Task.deadline, Task.id) if dated else order)).limit(limit).subquery()
@@ -703,19 +703,6 @@ class DashboardStats:
                 item.difficulties = row[4] or ""
             yield item
 
-    def _open_status_conditions(self, statuses) -> list:
-        """SQL conditions equal to today's status being one of `statuses` (in progress, overdue), written
-        as plain comparisons of the columns (status_sql's CASE, unfolded): not cancelled nor done by the
-        day; overdue: the deadline before it; in progress: no deadline or not before it."""
-        day = self.day
-        conditions = [or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
-                      or_(Task.done_on.is_(None), Task.done_on > day)]
-        if set(statuses) == {"overdue"}:
-            conditions.append(Task.deadline < day)
-        elif set(statuses) == {"in_progress"}:
-            conditions.append(or_(Task.deadline.is_(None), Task.deadline >= day))
-        return conditions
-
     def export_rows(self, statuses: list[str] | None = None) -> Iterator[TaskRow]:
         """Every task of the dashboard's list (optionally of some statuses), streamed for the exports."""
         return self._iter_rows(self.task_filters(status=list(statuses or [])), stream=True)
@@ -732,7 +719,7 @@ class DashboardStats:
         """Proposals (kiến nghị, đề xuất) of the dashboard's open tasks still awaiting the issuer's answer,
         oldest first: what the report's section IV asks the leader to decide."""
         stmt, _status = self._select(self.task_filters())
-        ids = stmt.with_only_columns(Task.id).where(Task.state.in_(("open", "submitted")))
+        ids = stmt.with_only_columns(Task.id).where(Task.state.in_(OPEN_STATES))
         return list(self.session.scalars(
             select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids), ProgressUpdate.proposals != "",
                                          func.coalesce(ProgressUpdate.response, "") == "",
@@ -805,10 +792,7 @@ class DashboardStats:
     def trend_from_summary(self) -> bool:
         """True if the trend is read from the monthly summary (tracker.models.summary.TaskMonth): today,
         narrowed by the user's scope (or a lead unit in reach) at most (the trend ignores the period)."""
-        f = self.filters
-        return (self.day == self.today and f.issuing_unit is None and f.unit is None and not f.tag.strip()
-                and not f.directive_id and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))
-                and self._summary_holds)
+        return self._summaries_answer
 
     def _trend_from_summary(self, rows: list[MonthRow]) -> list[MonthRow]:
         """The trend from the monthly summary: past months at their ends; the current month's completions
@@ -851,9 +835,8 @@ class DashboardStats:
         who sees every task, the whole tree's dashboard of today without filters (every task led counts)."""
         f = self.filters
         everything = reach.is_admin(self.user) or reach_sql.subtree_is_everything(reach.reach_path(self.user))
-        return (task_summary.USE and everything and self.day == self.today
+        return (task_summary.USE and everything and self._today_by_scope
                 and (self.scope_unit is None or reach_sql.subtree_is_everything(self.scope_unit.path))
-                and f.issuing_unit is None and f.unit is None and not f.tag.strip() and not f.directive_id
                 and f.period.start is None and f.period.end is None)
 
     def directives(self, page: int = 1, per_page: int = 10) -> tuple[list[DirectiveRow], int]:

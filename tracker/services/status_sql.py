@@ -12,7 +12,37 @@ from functools import lru_cache
 from sqlalchemy import and_, case, exists, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.models import CooperatingPart, DeadlineChange, Task
+from tracker.models import OPEN_STATES, CooperatingPart, DeadlineChange, Task
+
+# The days that close a task: a status read from `state` holds for a day only if none is later than it.
+CLOSED_ON = (Task.done_on, Task.cancelled_on)
+
+
+def any_after(day: date, columns) -> ColumnElement[bool]:
+    """SQL: some row has a date in one of `columns` after `day` (one index look-up each)."""
+    return or_(*(exists().where(column > day) for column in columns))
+
+
+def open_state_sql(day: date, statuses) -> list[ColumnElement[bool]]:
+    """Conditions implied by today's (or a later day's) status being one of `statuses`, all open ones
+    (in progress, overdue), that an index answers: the task is not closed, and, overdue only, its
+    deadline is before `day`. Redundant beside `status_sql`; exact with `open_status_sql`."""
+    conditions = [Task.state.in_(OPEN_STATES)]
+    if set(statuses) == {"overdue"}:
+        conditions.append(Task.deadline < day)
+    return conditions
+
+
+def open_status_sql(day: date, statuses) -> list[ColumnElement[bool]]:
+    """Conditions equal to the status on `day` (today or later) being one of `statuses` (in progress,
+    overdue): status_sql's CASE unfolded into plain comparisons of the columns, whose selectivity the
+    planner can estimate (not cancelled nor done by the day; overdue: the deadline before it; in
+    progress: no deadline or not before it)."""
+    conditions = [*open_state_sql(day, statuses), or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+                  or_(Task.done_on.is_(None), Task.done_on > day)]
+    if set(statuses) == {"in_progress"}:
+        conditions.append(or_(Task.deadline.is_(None), Task.deadline >= day))
+    return conditions
 
 
 def deadline_sql(day: date | None = None) -> ColumnElement:

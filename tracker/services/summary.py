@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, null, or_, select, true, union_all
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select, union_all
 
 from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
                             TaskSummary, TaskTotal, Unit, UnitTotal,
@@ -27,8 +27,9 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
-from tracker.services.queries import draft_tasks, list_unit, subtree_ids
+from tracker.services.queries import cooperated_overdue, draft_tasks, led_overdue, list_unit, subtree_ids
 from tracker.services.sql import in_query
+from tracker.services.status_sql import CLOSED_ON, any_after
 from tracker.services.status_sql import status_sql as task_status_sql
 
 USE = True  # the benchmark turns it off to measure the full computation beside it
@@ -40,26 +41,25 @@ def holds(session, today: date) -> bool:
     Only then is a closed task's status today its kind: a task closed on a later day (a date typed
     ahead) was still open today, which its row cannot tell.
     """
-    return USE and _none_after(session, today, (Task.done_on, Task.cancelled_on))
+    return USE and _none_after(session, today, CLOSED_ON)
 
 
 def checks(session, today: date) -> tuple[bool, bool]:
     """(`holds`, `parts_hold`) from one statement of index look-ups (the dashboard asks both)."""
     if not USE:
         return False, False
-    tasks_later, parts_later = session.execute(select(
-        _any_after(today, (Task.done_on, Task.cancelled_on)),
-        _any_after(today, (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on)))).one()
+    tasks_later, parts_later = session.execute(select(any_after(today, CLOSED_ON),
+                                                      any_after(today, PARTS_START_OR_CLOSE_ON))).one()
     return not tasks_later, not (tasks_later or parts_later)
 
 
-def _any_after(today: date, columns):
-    return or_(*(exists().where(column > today) for column in columns))
+# The days that start a task's parts or close a part: the part summary holds for a day only if none is later.
+PARTS_START_OR_CLOSE_ON = (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on)
 
 
 def _none_after(session, today: date, columns) -> bool:
     """True if no row has a date in one of `columns` after `today`: one statement of index look-ups."""
-    return not session.scalar(select(or_(*(exists().where(column > today) for column in columns))))
+    return not session.scalar(select(any_after(today, columns)))
 
 
 def period_fits(start: date | None, end: date | None) -> bool:
@@ -84,14 +84,7 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     """
     if period_start is None and period_end is None:
         rows = _by_unit(session, today, due_soon_until, lead_unit, published_only)
-        if by_unit:
-            return rows
-        totals: dict[str, list[int]] = {}
-        for _unit_id, status, n, soon in rows:
-            pair = totals.setdefault(status, [0, 0])
-            pair[0] += n
-            pair[1] += soon
-        return [(status, n, soon) for status, (n, soon) in totals.items()]
+        return rows if by_unit else add_up(rows)
     status = status_sql(today).label("status")
     soon = case((and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today,
                       TaskSummary.deadline_key <= due_soon_until), TaskSummary.n), else_=0)
@@ -99,7 +92,7 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     stmt = select(*keys, status, func.sum(TaskSummary.n), func.sum(soon)).where(TaskSummary.n != 0)
     if published_only:
         stmt = stmt.where(TaskSummary.published.is_(True))
-    stmt = _in_subtree(stmt, TaskSummary.lead_unit_id, lead_unit)
+    stmt = in_subtree(stmt, TaskSummary.lead_unit_id, lead_unit)
     stmt = stmt.where(TaskSummary.deadline_key != NO_DEADLINE)  # ongoing tasks belong to no period
     if period_start is not None:
         stmt = stmt.where(TaskSummary.deadline_key >= period_start)
@@ -109,21 +102,48 @@ def grouped(session, today: date, due_soon_until: date, *, lead_unit: Unit | Non
     return [(*row[:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
 
 
-def _read_both(session, totals, pending) -> list[tuple]:
-    """The rows of `totals` (unit id, kind, count) and of `pending` (unit id, count[, due soon]) from one
-    statement (one round trip): rows (unit id, kind, count, due soon), a pending row's kind None."""
+def add_up(rows: list[tuple]) -> list[tuple]:
+    """Rows (unit id, status, count, due soon) added up over the units: (status, count, due soon)."""
+    totals: dict[str, list[int]] = {}
+    for _unit_id, status, n, soon in rows:
+        pair = totals.setdefault(status, [0, 0])
+        pair[0] += n
+        pair[1] += soon
+    return [(status, n, soon) for status, (n, soon) in totals.items()]
+
+
+def _today_rows(session, totals, pending) -> list[tuple]:
+    """Rows (unit id, status today, count, due soon) from `totals` (unit id, kind, count: a rollup) and
+    `pending` (unit id, count[, due soon]: the open rows not yet overdue), read in one statement (one round
+    trip): a unit's closed rows by kind, its open ones split into in progress (the pending) and overdue
+    (the rest); rows of no count left out."""
     columns = list(pending.selected_columns)
     both = union_all(totals.add_columns(literal(0)),
                      pending.with_only_columns(columns[0], null(), *columns[1:],
                                                *([] if len(columns) > 2 else [literal(0)])))
-    return session.connection().execute(both).all()  # plain rows: no ORM result for a few hundred numbers
+    in_progress: dict[int, tuple[int, int]] = {}
+    unit_totals = []
+    # Plain rows: no ORM result for a few hundred numbers.
+    for unit_id, kind, n, soon in session.connection().execute(both):
+        if kind is None:
+            in_progress[unit_id] = (int(n or 0), int(soon or 0))
+        else:
+            unit_totals.append((unit_id, kind, int(n or 0)))
+    rows = []
+    for unit_id, kind, n in unit_totals:
+        if kind != "open":
+            rows.append((unit_id, kind, n, 0))
+            continue
+        going, due_soon = in_progress.get(unit_id, (0, 0))
+        rows += [(unit_id, "in_progress", going, due_soon), (unit_id, "overdue", n - going, 0)]
+    return [row for row in rows if row[2]]
 
 
-def _in_subtree(stmt, column, unit: Unit | None):
+def in_subtree(stmt, column, unit: Unit | None):
     """`stmt` narrowed to the rows whose unit `column` lies in `unit`'s subtree (None, or the whole tree: all)."""
     if unit is None or reach_sql.subtree_is_everything(unit.path):
         return stmt
-    return stmt.where(column.in_(select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    return stmt.where(column.in_(subtree_ids(unit)))
 
 
 def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
@@ -144,43 +164,18 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
     if published_only:
         totals = totals.where(UnitTotal.published.is_(True))
         pending = pending.where(TaskSummary.published.is_(True))
-    totals = _in_subtree(totals, UnitTotal.lead_unit_id, lead_unit)
-    pending = _in_subtree(pending, TaskSummary.lead_unit_id, lead_unit)
-    in_progress: dict[int, tuple[int, int]] = {}
-    unit_totals = []
-    for unit_id, kind, n, soon in _read_both(session, totals, pending):
-        if kind is None:
-            in_progress[unit_id] = (int(n or 0), int(soon or 0))
-        else:
-            unit_totals.append((unit_id, kind, n))
-    rows = []
-    for unit_id, kind, n in unit_totals:
-        n = int(n or 0)
-        if kind != "open":
-            rows.append((unit_id, kind, n, 0))
-            continue
-        going, due_soon = in_progress.get(unit_id, (0, 0))
-        if going:
-            rows.append((unit_id, "in_progress", going, due_soon))
-        if n - going:
-            rows.append((unit_id, "overdue", n - going, 0))
-    return [row for row in rows if row[2]]
+    return _today_rows(session, in_subtree(totals, UnitTotal.lead_unit_id, lead_unit),
+                       in_subtree(pending, TaskSummary.lead_unit_id, lead_unit))
 
 
 def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None = None) -> int:
     """How many tasks (drafts' too) are led in `lead_unit`'s subtree with one of `statuses` today (all: [])."""
-    if lead_unit is None or reach_sql.subtree_is_everything(lead_unit.path):  # the rows without the unit
-        table = TaskTotal
-        stmt = select(func.sum(TaskTotal.n)).where(TaskTotal.n != 0)
-    else:
-        table = TaskSummary
-        stmt = select(func.sum(TaskSummary.n)).where(TaskSummary.n != 0)
+    whole = lead_unit is None or reach_sql.subtree_is_everything(lead_unit.path)
+    table = TaskTotal if whole else TaskSummary  # the whole tree: the rows without the unit
+    stmt = select(func.sum(table.n)).where(table.n != 0)
     if statuses:
         stmt = stmt.where(status_sql(today, table).in_(statuses))
-    if lead_unit is not None and not reach_sql.subtree_is_everything(lead_unit.path):
-        stmt = stmt.where(TaskSummary.lead_unit_id.in_(
-            select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))))
-    return int(session.scalar(stmt) or 0)
+    return int(session.scalar(in_subtree(stmt, TaskSummary.lead_unit_id, lead_unit)) or 0)
 
 
 def answers_list(user, filters, today: date) -> bool:
@@ -226,8 +221,7 @@ def months(session, month_ends: list[date], *, lead_unit: Unit | None = None) ->
             else:
                 rows[day] = (at, after, on_time, late)
     else:
-        units = select(Unit.id).where(Unit.path.startswith(lead_unit.path, autoescape=True))
-        scoped = (TaskMonth.published.is_(True), TaskMonth.lead_unit_id.in_(units))
+        scoped = (TaskMonth.published.is_(True), TaskMonth.lead_unit_id.in_(subtree_ids(lead_unit)))
         carried = int(session.scalar(select(func.sum(TaskMonth.overdue_after))
                                      .where(*scoped, TaskMonth.month_end < first)) or 0)
         rows = {day: (int(at or 0), int(after or 0), int(on_time or 0), int(late or 0))
@@ -252,7 +246,7 @@ def parts_hold(session, today: date, *, tasks_hold: bool | None = None) -> bool:
     its status (tracker.rules.status.part_status_on). `tasks_hold`: what `holds` said, if already asked."""
     if not (holds(session, today) if tasks_hold is None else tasks_hold):
         return False
-    return _none_after(session, today, (Task.assigned_on, CooperatingPart.added_on, CooperatingPart.done_on))
+    return _none_after(session, today, PARTS_START_OR_CLOSE_ON)
 
 
 def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[int, str, int]]:
@@ -269,24 +263,9 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
                .where(PartSummary.kind == "open", PartSummary.published.is_(True),
                       PartSummary.deadline_key >= today, PartSummary.n != 0)
                .group_by(PartSummary.unit_id))
-    totals = _in_subtree(totals, PartTotal.lead_unit_id, lead_unit)
-    pending = _in_subtree(pending, PartSummary.lead_unit_id, lead_unit)
-    in_progress: dict[int, int] = {}
-    part_totals = []
-    for unit_id, kind, n, _soon in _read_both(session, totals, pending):
-        if kind is None:
-            in_progress[unit_id] = int(n or 0)
-        else:
-            part_totals.append((unit_id, kind, n))
-    rows = []
-    for unit_id, kind, n in part_totals:
-        n = int(n or 0)
-        if kind != "open":
-            rows.append((unit_id, kind, n))
-            continue
-        going = in_progress.get(unit_id, 0)
-        rows += [(unit_id, "in_progress", going), (unit_id, "overdue", n - going)]
-    return [row for row in rows if row[2]]
+    return [(unit_id, status, n) for unit_id, status, n, _soon in _today_rows(
+        session, in_subtree(totals, PartTotal.lead_unit_id, lead_unit),
+        in_subtree(pending, PartSummary.lead_unit_id, lead_unit))]
 
 
 def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
@@ -342,12 +321,8 @@ def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> d
         # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
         # for those led in it: both read from indexes (the parts keep their task's state and deadline), the
         # tasks of drafts left out as a set (no task is looked up for its directive).
-        cooperated = select(task_cooperation.c.task_id).where(
-            task_cooperation.c.unit_id.in_(ids), task_cooperation.c.task_open == true(),
-            task_cooperation.c.task_deadline < today)
-        led = select(Task.id).where(Task.state.in_(("open", "submitted")), Task.lead_unit_id.in_(ids),
-                                    Task.deadline < today)
-        only = cooperated.except_(led).subquery()
+        only = (cooperated_overdue(ids, today).with_only_columns(task_cooperation.c.task_id)
+                .except_(led_overdue(ids, today).with_only_columns(Task.id)).subquery())
         n = session.scalar(select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks())))
         return {"overdue": int(n)} if n else {}
     status = task_status_sql(today, historical=False).label("status")

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tracker.database import db
 from tracker.lazytext import _l
 from tracker.models import (
+    OPEN_STATES,
     CooperatingPart,
     Directive,
     ProgressUpdate,
@@ -93,8 +94,6 @@ def unit_blockers(unit: Unit, for_delete: bool) -> list[str]:
 
 
 # --- units change: rename, merge, split, dissolve -------------------------------------------------
-
-OPEN_STATES = ("open", "submitted")
 
 
 @dataclass
