@@ -13,10 +13,9 @@ from tracker.api.auth import current_api_user
 from tracker.api.inputs import paging
 from tracker.api.serialize import due_soon, respond, task_detail_json, task_status
 from tracker.database import db
-from tracker.models import Directive, ExtensionRequest, Task, load_calendar
+from tracker.models import Directive, ExtensionRequest, Task
 from tracker.rules import reach
 from tracker.schemas import MAX_ID, AsOf, Paging, TaskDetailOut
-from tracker.services.planner import current_rules
 from tracker.timeutil import today
 
 
@@ -64,10 +63,7 @@ def paged(stmt: Select, to_json, params: Paging) -> dict[str, Any]:
 def task_response(task: Task, day: date, now: date, status_code: int = 200, headers: dict | None = None):
     """The task as JSON (status as of `day`), with its version as the ETag."""
     status = task_status(task, day, now)
-    # Only a task in progress with a deadline can be due soon: the calendar and the rules are read only then.
-    flag = (status == "in_progress" and (task.deadline is not None or day < now)
-            and due_soon(task, status, day, now, load_calendar(), current_rules()))
-    body = task_detail_json(task, status, flag, day)
+    body = task_detail_json(task, status, due_soon(task, status, day, now), day)
     return respond(TaskDetailOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})
 
 

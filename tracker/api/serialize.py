@@ -13,7 +13,8 @@ from typing import Any
 from flask import current_app
 from pydantic import BaseModel
 
-from tracker.models import CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
+from tracker.models import (CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit,
+                            load_calendar)
 from tracker.rules.status import (
     TaskFacts,
     deadline_on,
@@ -36,6 +37,7 @@ from tracker.schemas import (
     UpdateOut,
 )
 from tracker.services import recurrence
+from tracker.services.planner import current_rules
 from tracker.timeutil import today as today_
 from tracker.urls import external_url, id_url
 
@@ -74,9 +76,18 @@ def deadline_in_force(task: Task, day: date, today: date) -> date | None:
     return deadline_on(facts_of(task), day)
 
 
-def due_soon(task: Task, status: str | None, day: date, today: date, calendar, rules) -> bool:
-    """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then."""
-    return status == "in_progress" and due_soon_flag(status, deadline_in_force(task, day, today), day, calendar, rules)
+def due_soon(task: Task, status: str | None, day: date, today: date, calendar=None, rules=None) -> bool:
+    """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then.
+
+    Only a task in progress with a deadline can be due soon: the calendar and the reminder rules, when
+    not given (a list gives them once for its rows), are read only for such a task."""
+    if status != "in_progress":
+        return False
+    deadline = deadline_in_force(task, day, today)
+    if deadline is None:
+        return False
+    return due_soon_flag(status, deadline, day, load_calendar() if calendar is None else calendar,
+                         current_rules() if rules is None else rules)
 
 
 def facts_on(task: Task, day: date, today: date) -> TaskFacts:
