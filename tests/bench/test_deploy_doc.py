@@ -6,24 +6,19 @@ run reads from it, so an edit that would break the run fails here first.
 """
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from tests.bench import ROOT, load_script
+
 from config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    loader = importlib.machinery.SourceFileLoader("bench_cluster", str(ROOT / "bench" / "cluster"))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    return load_script("cluster")
 
 
 def test_the_environment_file_names_only_settings_the_app_reads(cluster):

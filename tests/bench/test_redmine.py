@@ -1,23 +1,16 @@
 """bench/redmine's own logic, without Redmine: the project tree's nested set, dates, the pairs' summary."""
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import load_script
 
 
 @pytest.fixture(scope="module")
 def redmine():
-    loader = importlib.machinery.SourceFileLoader("bench_redmine", str(ROOT / "bench" / "redmine"))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    return load_script("redmine")
 
 
 def test_nested_set_orders_children_by_name_and_encloses_them(redmine):
