@@ -153,6 +153,16 @@ def figures(user: User, filters: DashboardFilters, today: date, calendar) -> tup
             stats.counts().as_dict())
 
 
+def both_ways(read, *args) -> tuple:
+    """`read(*args)` with the summaries, then without them (the full computation over the tasks)."""
+    fast = read(*args)
+    task_summary.USE = False
+    try:
+        return fast, read(*args)
+    finally:
+        task_summary.USE = True
+
+
 def check(today: date, people: list[User], calendar) -> None:
     """Everything read from the summary equals the full computation (and the kept summary the rebuilt one)."""
     db.session.flush()
@@ -162,41 +172,21 @@ def check(today: date, people: list[User], calendar) -> None:
     for filters in (DashboardFilters(), DashboardFilters(period=quarter),
                     DashboardFilters(period=Period.month(today.year, today.month))):
         for person in people:
-            fast = figures(person, filters, today, calendar)
-            task_summary.USE = False
-            try:
-                slow = figures(person, filters, today, calendar)
-            finally:
-                task_summary.USE = True
+            fast, slow = both_ways(figures, person, filters, today, calendar)
             assert fast[0] and not slow[0], "the first is read from the summary, the second from the tasks"
             assert fast[1:] == slow[1:]
     assert_every_kept_table_is_its_rebuild()
     for person in people:
-        fast = directives(person, DashboardFilters(), today, calendar)
-        task_summary.USE = False
-        try:
-            slow = directives(person, DashboardFilters(), today, calendar)
-        finally:
-            task_summary.USE = True
+        fast, slow = both_ways(directives, person, DashboardFilters(), today, calendar)
         assert not slow[0] and (fast[0] or person is not people[0]), "the admin's is read from the summary"
         assert fast[1:] == slow[1:]
     for person in people:
-        fast = trend(person, DashboardFilters(), today, calendar)
-        task_summary.USE = False
-        try:
-            slow = trend(person, DashboardFilters(), today, calendar)
-        finally:
-            task_summary.USE = True
+        fast, slow = both_ways(trend, person, DashboardFilters(), today, calendar)
         assert fast[0] and not slow[0], "the first trend is read from the summary, the second from the tasks"
         assert fast[1] == slow[1]
     assert kept_parts() == rebuilt_parts()
     for person in people:
-        fast = parts(person, DashboardFilters(), today, calendar)
-        task_summary.USE = False
-        try:
-            slow = parts(person, DashboardFilters(), today, calendar)
-        finally:
-            task_summary.USE = True
+        fast, slow = both_ways(parts, person, DashboardFilters(), today, calendar)
         assert fast[0] and not slow[0], "the first parts are read from the summary, the second from the parts"
         assert fast[1:] == slow[1:]
     admin = people[0]
