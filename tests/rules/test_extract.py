@@ -1316,3 +1316,11 @@ def test_more_of_the_same_work_on_the_object_above_after_dong_thoi_is_one_task()
 def test_a_list_of_departments_left_open_with_an_ellipsis_is_the_subject():
     tasks = run("UBND tỉnh yêu cầu các sở tập trung. Các sở Xây dựng, Tài chính, Nội vụ... tập trung giải quyết vướng mắc.")
     assert tasks[-1].lead_unit == "SXD" and tasks[-1].cooperating_units == ["STC", "SNV"]
+
+
+def test_a_prompt_step_of_oversight_after_a_semicolon_continues_the_task():
+    text = "Giao Sở Xây dựng theo dõi, giám sát chặt chẽ các công trình; kịp thời thanh tra, kiểm tra, xử lý nghiêm các vi phạm."
+    task = only(text)
+    assert text[task.start:task.end].endswith("xử lý nghiêm các vi phạm")
+    # another piece of work after "; kịp thời" stays a task of its own
+    assert len(run("Giao Sở Xây dựng theo dõi các công trình; kịp thời đề xuất các giải pháp tháo gỡ vướng mắc.")) == 2

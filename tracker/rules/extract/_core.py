@@ -113,6 +113,12 @@ _REVIEW = re.compile(r"(?<!\w)(?:tổng kết|sơ kết|kiểm điểm|đánh gi
 _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên nhân|trách nhiệm)|chỉ rõ)(?!\w)")
 # The goal of the work before, after ";" or a comma that ends a clause: "...; để kịp thời phát hiện ...", "...;
 # bảo đảm an toàn cho người dân": what the work is for, not a task of its own.
+# The next step of oversight work, after ";": "theo dõi, giám sát chặt chẽ ...; kịp thời thanh tra, kiểm tra, xử lý
+# nghiêm các hành vi vi phạm", "phối hợp chặt chẽ trong công tác thanh tra, kiểm tra ...; kịp thời phát hiện tồn tại
+# ...": what the watching is for, one task ("...; kịp thời đề xuất các giải pháp ...", "...; kịp thời cung cấp ..." stay
+# tasks of their own).
+_PROMPT_STEP = re.compile(r"kịp thời\s+(?:phát hiện|xử lý|thanh tra|kiểm tra|tháo gỡ|chấn chỉnh|ngăn chặn|khắc phục)(?!\w)")
+_OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|giải quyết)(?!\w)")
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
@@ -1104,6 +1110,8 @@ class _Extractor:
                 or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and self._sent_back(body, b))
                 or (not c.first_in_sentence and _COOP_REPORT_BACK.match(text_low))
+                or (not c.first_in_sentence and low[:a].rstrip().endswith(";") and _PROMPT_STEP.match(text_low)
+                    and _OVERSIGHT.search(low, last.title_start, last.end))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
                 # "giao Ban Quản lý ... tiếp tục đầu tư hạ tầng và quản lý Khu công nghiệp Sao Mai ...; đồng thời tập
                 # trung huy động các nguồn lực ..., khai thác có hiệu quả Khu Công nghiệp trên": the same work on the
