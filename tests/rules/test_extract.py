@@ -1324,3 +1324,10 @@ def test_a_prompt_step_of_oversight_after_a_semicolon_continues_the_task():
     assert text[task.start:task.end].endswith("xử lý nghiêm các vi phạm")
     # another piece of work after "; kịp thời" stays a task of its own
     assert len(run("Giao Sở Xây dựng theo dõi các công trình; kịp thời đề xuất các giải pháp tháo gỡ vướng mắc.")) == 2
+
+
+def test_accountability_after_a_comma_keeps_the_instruction_before_it():
+    tasks = run("Yêu cầu Thủ trưởng các cơ quan, đơn vị triển khai Đề án, chịu trách nhiệm trước Chủ tịch UBND tỉnh nếu để "
+                "xảy ra sai phạm. Phối hợp chặt chẽ trong công tác thanh tra.")
+    assert len(tasks) == 2 and tasks[0].collective == "Thủ trưởng các cơ quan, đơn vị"
+    assert tasks[1].collective == "Thủ trưởng các cơ quan, đơn vị"  # the actorless item after it is theirs too

@@ -1004,7 +1004,11 @@ class _Extractor:
             text_low = low[body:b]
 
             no_effect = _NO_EFFECT.search(text_low)
-            if no_effect and no_effect.group().startswith("chịu") and re.search(r"\svà\s", text_low[:no_effect.start()]) \
+            if no_effect and no_effect.group().startswith("chịu") and (
+                    re.search(r"\svà\s", text_low[:no_effect.start()])
+                    # "yêu cầu Thủ trưởng các cơ quan ... triển khai Đề án ..., chịu trách nhiệm trước Chủ tịch UBND tỉnh
+                    # nếu để xảy ra sai phạm": the accountability after a comma, the instruction before it
+                    or (no_effect.group().endswith("trước") and text_low[:no_effect.start()].rstrip().endswith(","))) \
                     and any(not _NOT_DIRECTIVE_BEFORE.search(text_low[max(0, d.start() - 14):d.start()])
                             for d in _DIRECTIVE.finditer(text_low, 0, no_effect.start())):
                 no_effect = None  # "chỉ đạo siết chặt ... và UBND các quận, huyện chịu trách nhiệm trước ... nếu ...":
