@@ -1331,3 +1331,10 @@ def test_accountability_after_a_comma_keeps_the_instruction_before_it():
                 "xảy ra sai phạm. Phối hợp chặt chẽ trong công tác thanh tra.")
     assert len(tasks) == 2 and tasks[0].collective == "Thủ trưởng các cơ quan, đơn vị"
     assert tasks[1].collective == "Thủ trưởng các cơ quan, đơn vị"  # the actorless item after it is theirs too
+
+
+def test_officials_named_by_their_titles_are_addressed_before_their_work():
+    task = only("Bộ Xây dựng yêu cầu Giám đốc Sở, Thủ trưởng cơ sở giáo dục đại học lập biên bản và báo cáo ngay.")
+    assert task.title.startswith("Lập biên bản")
+    # a bare noun phrase of many words before a verb is still not an addressee
+    assert run("Đề nghị người dân trong khu vực có nguy cơ sạt lở cao chủ động di dời.") == []

@@ -221,6 +221,7 @@ _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằ
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
+_TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trưởng cơ sở ...": officials listed
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
 _ASSIGNED = re.compile(r"(?<!\w)được giao(?:\s+nhiệm vụ)?\s+")
@@ -538,7 +539,10 @@ class _Extractor:
                 return m.start(), bare
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
-            for _k in range(4):
+            # "yêu cầu Giám đốc Sở, Thủ trưởng cơ sở giáo dục đại học lập biên bản ...": officials named by their
+            # titles take more words than a bare noun before their work
+            titled = _TITLE.match(low, p, b) is not None
+            for _k in range(12 if titled else 4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
                     if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
                         break  # "đề nghị người dân thực hiện ...": asked of the public, no unit's task
@@ -546,7 +550,7 @@ class _Extractor:
                     if low[p:q].strip():
                         roles.unknown.append(self.view.text[p:q].strip(" ,:"))
                     return m.start(), roles
-                word = _WORD.match(low, q, b)
+                word = (_TITLED_WORD if titled else _WORD).match(low, q, b)
                 if not word:
                     break
                 q = word.end()
