@@ -1338,3 +1338,9 @@ def test_officials_named_by_their_titles_are_addressed_before_their_work():
     assert task.title.startswith("Lập biên bản")
     # a bare noun phrase of many words before a verb is still not an addressee
     assert run("Đề nghị người dân trong khu vực có nguy cơ sạt lở cao chủ động di dời.") == []
+
+
+def test_the_members_of_a_sub_committee_are_one_collective():
+    task = only("Giám đốc Công an tỉnh, Trưởng tiểu ban yêu cầu các thành viên trong tiểu ban cần chủ động xây dựng kế "
+                "hoạch của ngành mình.")
+    assert task.collective == "các thành viên trong tiểu ban" and task.lead_unit is None
