@@ -1344,3 +1344,9 @@ def test_the_members_of_a_sub_committee_are_one_collective():
     task = only("Giám đốc Công an tỉnh, Trưởng tiểu ban yêu cầu các thành viên trong tiểu ban cần chủ động xây dựng kế "
                 "hoạch của ngành mình.")
     assert task.collective == "các thành viên trong tiểu ban" and task.lead_unit is None
+
+
+def test_a_collective_without_cac_acting_directly_is_a_task():
+    tasks = run("Thủ tướng yêu cầu Sở Xây dựng tăng cường giám sát. Chủ tịch UBND cấp tỉnh trực tiếp chỉ đạo và kiểm tra "
+                "việc triển khai các hoạt động phòng chống dịch.")
+    assert len(tasks) == 2 and tasks[1].collective == "Chủ tịch UBND cấp tỉnh"

@@ -78,7 +78,7 @@ _ACTION = re.compile(
     r"(?:tiếp tục|hoàn thiện|hoàn thành|hoàn chỉnh|hoàn tất|chuẩn bị|triển khai|tham mưu|rà soát|tăng cường|hướng dẫn|"
     r"theo dõi|đôn đốc|kiểm tra|xây dựng|tổ chức|báo cáo|trình|phối hợp|chủ trì|nghiên cứu|đề xuất|khẩn trương|"
     r"đẩy mạnh|đẩy nhanh|thực hiện|chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
-    r"công khai|đảm bảo|bảo đảm|quản lý|thường xuyên|kịp thời|chủ động|nâng cao|quan tâm|tuyên truyền|vận động|"
+    r"công khai|đảm bảo|bảo đảm|quản lý|thường xuyên|kịp thời|chủ động|trực tiếp|nâng cao|quan tâm|tuyên truyền|vận động|"
     r"đầu tư|sắp xếp|tổng hợp|gửi|cung cấp|làm rõ|thẩm định|kiểm soát|giám sát|điều chỉnh|trả lời|"
     r"có văn bản|có ý kiến|có báo cáo|có kế hoạch|có phương án|có trách nhiệm|đánh giá|khắc phục|xác minh|thu hồi|"
     r"tiến hành|phân công|bố trí|huy động|ưu tiên|lựa chọn|hỗ trợ|giải ngân|thanh toán|nghiệm thu|vận hành|"
