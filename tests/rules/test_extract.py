@@ -1350,3 +1350,9 @@ def test_a_collective_without_cac_acting_directly_is_a_task():
     tasks = run("Thủ tướng yêu cầu Sở Xây dựng tăng cường giám sát. Chủ tịch UBND cấp tỉnh trực tiếp chỉ đạo và kiểm tra "
                 "việc triển khai các hoạt động phòng chống dịch.")
     assert len(tasks) == 2 and tasks[1].collective == "Chủ tịch UBND cấp tỉnh"
+
+
+def test_a_lead_announcing_a_letter_to_no_one_is_summed_up_by_the_assignment():
+    task = only("UBND tỉnh vừa có công văn yêu cầu tăng cường quản lý nhà nước về khoáng sản.\n\nUBND tỉnh giao Sở Xây dựng "
+                "rà soát, thống kê các giấy phép đã cấp.")
+    assert task.lead_unit == "SXD"

@@ -1350,7 +1350,9 @@ class _Extractor:
         if not announced and _DETAILS.match(low, sentence_start, first.start + 1):
             return drafts  # "Theo đó, giao các sở, ngành ...": the document's content, not a lead summing it up
         second = drafts[1]
-        if announced and first.roles.collective and second.sentence > first.sentence \
+        addressed_to_none = first.roles.lead is None and not (first.roles.cooperating or first.roles.unknown
+                                                              or first.roles.coop_collective)
+        if announced and (first.roles.collective or addressed_to_none) and second.sentence > first.sentence \
                 and second.para <= first.para + 1 and not re.search(r"[.!?]\s", low[first.end:self._sentence_start(
                     second.start)].strip()) \
                 and second.roles.lead is not None and not _DOCREF.search(low, first.title_start, first.main_end) \
@@ -1358,7 +1360,8 @@ class _Extractor:
                     low, self._sentence_start(second.start), second.start):
             # "UBND tỉnh vừa có công văn yêu cầu các đơn vị, địa phương ... . Chủ tịch UBND tỉnh yêu cầu Sở X
             # ...": the lead sums up, for everyone, what the body then gives to each unit (a lead that asks to carry
-            # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own)
+            # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own); so does a lead
+            # that names no one ("UBND tỉnh vừa có công văn yêu cầu tăng cường phối hợp ... . UBND tỉnh giao Sở X ...")
             return drafts[1:]
         for later in drafts[1:]:
             label = self._paragraph_label(first.start)
