@@ -1356,3 +1356,11 @@ def test_a_lead_announcing_a_letter_to_no_one_is_summed_up_by_the_assignment():
     task = only("UBND tỉnh vừa có công văn yêu cầu tăng cường quản lý nhà nước về khoáng sản.\n\nUBND tỉnh giao Sở Xây dựng "
                 "rà soát, thống kê các giấy phép đã cấp.")
     assert task.lead_unit == "SXD"
+
+
+def test_the_end_of_a_range_yields_to_a_due_date_written_too():
+    task = only("Giao Sở Xây dựng rà soát các giấy phép đã cấp từ tháng 7.2011 đến hết năm 2021; báo cáo UBND tỉnh trước "
+                "ngày 15.7.2022.")
+    assert task.deadline == date(2022, 7, 15)
+    # alone, the range's end is the deadline
+    assert only("Giao Sở Xây dựng thống kê các công trình từ đầu tháng 1/2020 tới ngày 15/6/2020.").deadline == date(2020, 6, 15)

@@ -71,6 +71,8 @@ _RELATIVE = re.compile(
 _HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\s+hoach)[\s\d,\-]{0,16}$")
 # What a forecast is about is no deadline: "để chủ động trước dự báo tình hình khô, hạn trong năm 2019".
 _FORECAST = re.compile(r"du\s+bao[^;.]{0,60}$")
+_RANGE_END = re.compile(r"(?:den|toi)\b")
+_RANGE_FROM = re.compile(r"\btu\s+(?:(?:dau|cuoi|giua)\s+)?(?:ngay|thang|quy|nam)\b(?:[^;.]|(?<=\d)\.(?=\d))*$")
 _ONGOING = re.compile(
     r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|"
     r"lien\s+tuc)\b"
@@ -204,6 +206,13 @@ def find_deadline(
             found.append(Deadline(due, False, m.start(), m.end()))
 
     if found:
+        # The end of a range "từ tháng 7.2011 đến hết năm 2021" says what the work covers when a due date is
+        # written too ("...; báo cáo ... trước ngày 15.7.2022"): the due date wins. Alone, the range's end is the
+        # deadline ("từ đầu tháng 1/2013 tới ngày 15/3/2013").
+        due = [d for d in found if not _RANGE_END.match(folded, d.start) or not _RANGE_FROM.search(
+            folded, max(0, d.start - 50), d.start)]
+        if due:
+            found = due
         # The earliest phrase wins; at one position the longest (most precise) one.
         return min(found, key=lambda d: (d.start, -(d.end - d.start)))
     m = _ONGOING.search(folded)
