@@ -13,6 +13,7 @@ A deadline is the last day of the period the text names:
 | "trong năm 2020", "cuối năm 2020" | 31 December 2020 |
 | "trước tháng 7/2021", "trước quý III/2022", "trước năm 2021" | the last day before that period |
 | "từ đầu tháng 1/2013 tới ngày 15/3/2013" | 15 March 2013 (the end of the period) |
+| "từ tháng 7.2011 đến hết năm 2021; báo cáo trước ngày 15.7.2022" | 15 July 2022 (the range is what is covered) |
 | "trong 15 ngày làm việc" | 15 working days after the directive's date |
 | "trong 10 ngày", "trong vòng 10 ngày" | 10 calendar days after it |
 | "trong 3 tháng" | 3 months after it |
