@@ -1364,3 +1364,10 @@ def test_the_end_of_a_range_yields_to_a_due_date_written_too():
     assert task.deadline == date(2022, 7, 15)
     # alone, the range's end is the deadline
     assert only("Giao Sở Xây dựng thống kê các công trình từ đầu tháng 1/2020 tới ngày 15/6/2020.").deadline == date(2020, 6, 15)
+
+
+def test_a_plural_group_ended_by_a_modal_is_addressed_as_written():
+    task = only("Thủ tướng yêu cầu các phương tiện thông tin đại chúng cần tập trung làm tốt công tác thông tin.")
+    assert task.collective == "các phương tiện thông tin đại chúng"  # "các phương tiện" is no "các phường"
+    assert only("Yêu cầu UBND các xã, phường khẩn trương rà soát.").collective == "UBND các xã, phường"
+    assert run("Đề nghị các hộ gia đình cần chủ động phòng chống.") == []  # the public, no unit's task

@@ -221,6 +221,7 @@ _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằ
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
+_PLURAL_BEFORE_MODAL = re.compile(r"(?:các|những)\s+(?:[^\W\d]+\s+){1,7}?(?=(?:cần phải|cần|phải)\s)")
 _TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trưởng cơ sở ...": officials listed
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
@@ -539,6 +540,14 @@ class _Extractor:
                 return m.start(), bare
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
+            # "yêu cầu các phương tiện thông tin đại chúng cần tập trung ...": a plural group the registry does not
+            # know, ended by "cần/phải" and the work, is addressed as written
+            group = _PLURAL_BEFORE_MODAL.match(low, p, b)
+            if group and _ACTION.match(low, _NO_ACTOR.match(low, group.end(), b).end(), b) \
+                    and not _PUBLIC.match(low, p, group.end()) and not re.search(r"[,;:.]", low[p:group.end()]):
+                roles = _Roles(addressed=True, action_start=group.end())
+                roles.collective = self.view.text[p:group.end()].strip()
+                return m.start(), roles
             # "yêu cầu Giám đốc Sở, Thủ trưởng cơ sở giáo dục đại học lập biên bản ...": officials named by their
             # titles take more words than a bare noun before their work
             titled = _TITLE.match(low, p, b) is not None
