@@ -1371,3 +1371,10 @@ def test_a_plural_group_ended_by_a_modal_is_addressed_as_written():
     assert task.collective == "các phương tiện thông tin đại chúng"  # "các phương tiện" is no "các phường"
     assert only("Yêu cầu UBND các xã, phường khẩn trương rà soát.").collective == "UBND các xã, phường"
     assert run("Đề nghị các hộ gia đình cần chủ động phòng chống.") == []  # the public, no unit's task
+
+
+def test_what_a_check_covers_listed_after_trong_do_is_part_of_it():
+    text = ("UBND các huyện chỉ đạo Phòng Tài nguyên và Môi trường kiểm tra các mỏ, trong đó có vị trí, ranh giới khai thác; "
+            "sản lượng, công suất khai thác; hóa đơn, chứng từ mua bán.")
+    task = only(text)
+    assert text[task.start:task.end].endswith("hóa đơn, chứng từ mua bán")

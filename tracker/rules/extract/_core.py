@@ -1260,6 +1260,11 @@ class _Extractor:
                 continue
 
             if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
+                    re.search(r"[,;]\s*trong đó(?:\s+(?:có|gồm|là))?\s", low[last.title_start:a]) and \
+                    low[:a].rstrip().endswith(";") and not _ACTION.match(text_low):
+                last.end = b  # "kiểm tra ..., trong đó có vị trí ...; sản lượng ...; hóa đơn ...": what the check
+                continue  # covers, listed after ";", not items of the work
+            if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
                     len(text_low.split()) >= 2 and re.match(r"\w", text_low):
                 inherited = _Roles(addressed=False, lead=last.roles.lead, cooperating=list(last.roles.cooperating),
                                    action_start=body, collective=last.roles.collective,
