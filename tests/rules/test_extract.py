@@ -1378,3 +1378,10 @@ def test_what_a_check_covers_listed_after_trong_do_is_part_of_it():
             "sản lượng, công suất khai thác; hóa đơn, chứng từ mua bán.")
     task = only(text)
     assert text[task.start:task.end].endswith("hóa đơn, chứng từ mua bán")
+
+
+def test_a_precondition_after_a_semicolon_continues_the_task():
+    text = ("Giao Sở Xây dựng tham mưu UBND tỉnh cấp phép theo đúng quy định; trước khi gia hạn giấy phép cho các mỏ đã hết "
+            "hạn, phải tổ chức đánh giá toàn diện việc chấp hành pháp luật.")
+    task = only(text)
+    assert text[task.start:task.end].endswith("việc chấp hành pháp luật")

@@ -118,6 +118,9 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # ...": what the watching is for, one task ("...; kịp thời đề xuất các giải pháp ...", "...; kịp thời cung cấp ..." stay
 # tasks of their own).
 _PROMPT_STEP = re.compile(r"kịp thời\s+(?:phát hiện|xử lý|thanh tra|kiểm tra|tháo gỡ|chấn chỉnh|ngăn chặn|khắc phục)(?!\w)")
+# A precondition of the work before, after ";": "Tham mưu UBND tỉnh cấp phép ... theo quy định; trước khi gia hạn giấy
+# phép cho các mỏ đã hết thời hạn, phải tổ chức đánh giá toàn diện ...": how the work is done, one task.
+_PRECONDITION = re.compile(r"trước khi\s[^;.]{3,160}?,\s*(?:thì\s+)?(?:cần phải|cần|phải)\s")
 _OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|giải quyết)(?!\w)")
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
@@ -1127,6 +1130,7 @@ class _Extractor:
                 or (not c.first_in_sentence and _REPORT_BACK.match(text_low))
                 or (not c.first_in_sentence and self._sent_back(body, b))
                 or (not c.first_in_sentence and _COOP_REPORT_BACK.match(text_low))
+                or (not c.first_in_sentence and low[:a].rstrip().endswith(";") and _PRECONDITION.match(text_low))
                 or (not c.first_in_sentence and low[:a].rstrip().endswith(";") and _PROMPT_STEP.match(text_low)
                     and _OVERSIGHT.search(low, last.title_start, last.end))
                 or (not c.first_in_sentence and _NOUN_REFERENCE.match(text_low))
