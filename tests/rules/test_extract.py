@@ -1385,3 +1385,11 @@ def test_a_precondition_after_a_semicolon_continues_the_task():
             "hạn, phải tổ chức đánh giá toàn diện việc chấp hành pháp luật.")
     task = only(text)
     assert text[task.start:task.end].endswith("việc chấp hành pháp luật")
+
+
+def test_the_committee_of_a_centrally_run_city_is_the_issuing_committee():
+    task = only("TP. Đà Nẵng: Thường trực HĐND thành phố đề nghị UBND thành phố đẩy nhanh tiến độ kiện toàn nhân sự.")
+    assert task.lead_unit == "UBND"
+    # a province's text: "UBND thành phố" is not its committee; a national text naming several cities neither
+    assert only("UBND tỉnh giao UBND thành phố khẩn trương rà soát hồ sơ ở Đà Nẵng.").lead_unit != "UBND"
+    assert only("Thủ tướng yêu cầu UBND TP Hà Nội, UBND TP.HCM báo cáo tình hình.").lead_unit is None

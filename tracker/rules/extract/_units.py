@@ -84,6 +84,11 @@ _COLLECTIVE_RE = re.compile(
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|thi\s+xa)\s+va\s+cac\s+(?:huyen|xa|phuong|thi\s+tran))"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
 )
+# The centrally-run cities: their committee is "UBND thành phố" where a province's is "UBND tỉnh".
+_CITY_NAME = re.compile(r"(?:ha\s+noi|ho\s+chi\s+minh|hcm|hai\s+phong|da\s+nang|can\s+tho)(?![a-z0-9])")
+_CITY_TEXT = re.compile(r"(?<![a-z0-9])(?:tp\s*\.?\s*|thanh\s+pho\s+)?(" + _CITY_NAME.pattern + ")")
+_CITY_COMMITTEE = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|tp)(?![a-z0-9])")
+_PROVINCE_COMMITTEE = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s*ban\s+nhan\s+dan|chu\s+tich|hdnd)\s+tinh(?![a-z0-9])")
 _COLLECTIVE_TRIM = re.compile(r"(?:[\s,;/\-]|\bva\b|\bcac\b)+$")
 _LIST_HEAD = re.compile(
     r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+(?:ly|tam))|phong)"
@@ -305,6 +310,25 @@ class UnitMatcher:
                     if code:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
+
+        province = next((c for c, u in self.units.items() if u.kind == "province"), None)
+        if province is not None and re.search(r"\btinh$", fold(self.units[province].name)) \
+                and len({" ".join(c.group(1).split()).replace("hcm", "ho chi minh")
+                         for c in _CITY_TEXT.finditer(view.fold)}) == 1 \
+                and not _PROVINCE_COMMITTEE.search(view.fold):  # (one city named: a national text names several)
+            # A centrally-run city's text ("TP. Đà Nẵng: ... đề nghị UBND thành phố đẩy nhanh ..."): its "UBND thành
+            # phố", unnamed or named after the city, is the issuing committee the registry calls "UBND tỉnh"
+            for m in _CITY_COMMITTEE.finditer(view.fold):
+                after = view.text[m.end():m.end() + 40]
+                named = re.match(r"[ \t.]*([^\W\d_][^\s,.;:]*)", after)
+                if named and named.group(1)[:1].isupper() and not _CITY_NAME.match(fold(after).lstrip(" \t.")):
+                    continue  # "UBND thành phố Thủ Đức": a city inside the city, not its committee
+                end = m.end()
+                city = _CITY_NAME.match(view.fold, end + len(after) - len(after.lstrip(" \t.")))
+                if city and named and named.group(1)[:1].isupper():
+                    end = city.end()
+                if free(m.start(), end):
+                    take(Mention(m.start(), end, "unit", (province,), view.text[m.start():end], True))
 
         pos = 0
         while True:
