@@ -1393,3 +1393,8 @@ def test_the_committee_of_a_centrally_run_city_is_the_issuing_committee():
     # a province's text: "UBND thành phố" is not its committee; a national text naming several cities neither
     assert only("UBND tỉnh giao UBND thành phố khẩn trương rà soát hồ sơ ở Đà Nẵng.").lead_unit != "UBND"
     assert only("Thủ tướng yêu cầu UBND TP Hà Nội, UBND TP.HCM báo cáo tình hình.").lead_unit is None
+
+
+def test_carrying_out_some_tasks_well_with_nothing_named_is_no_task():
+    assert run("Chủ tịch UBND tỉnh chỉ đạo thủ trưởng các sở, ngành tập trung triển khai thực hiện tốt một số nhiệm vụ.") == []
+    assert len(run("Chủ tịch UBND tỉnh yêu cầu các sở, ngành tập trung triển khai thực hiện tốt kế hoạch tiêm chủng.")) == 1

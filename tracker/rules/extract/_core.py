@@ -149,7 +149,8 @@ _DOCREF = re.compile(
     r"tờ trình)\s+số(?!\w)"
 )
 _BOILERPLATE = re.compile(
-    r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|căn cứ nội dung này|tổ chức|triển khai|thực hiện|theo quy định)*$"
+    r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|tập trung|căn cứ nội dung này|tổ chức|triển khai|thực hiện|tốt|"
+    r"(?:có\s+)?hiệu quả|theo quy định|(?:một số|các)\s+(?:nhiệm vụ|nội dung)(?:\s+(?:trên|này|được giao|trọng tâm))?)*$"
 )
 _NAMED_LIST = re.compile(r"(?<!\w)(?:các|\d+|hai|ba|bốn|năm)\s+(?:chương trình|đề án|dự án|lĩnh vực)(?!\w)")
 _PREAMBLE = re.compile(
