@@ -1398,3 +1398,11 @@ def test_the_committee_of_a_centrally_run_city_is_the_issuing_committee():
 def test_carrying_out_some_tasks_well_with_nothing_named_is_no_task():
     assert run("Chủ tịch UBND tỉnh chỉ đạo thủ trưởng các sở, ngành tập trung triển khai thực hiện tốt một số nhiệm vụ.") == []
     assert len(run("Chủ tịch UBND tỉnh yêu cầu các sở, ngành tập trung triển khai thực hiện tốt kế hoạch tiêm chủng.")) == 1
+
+
+def test_a_second_deliverable_after_a_comma_is_a_task_of_its_own():
+    tasks = run("Đề nghị Sở Nội vụ đẩy nhanh tiến độ kiện toàn nhân sự của các phòng chuyên môn, chuẩn bị đầy đủ các nội dung "
+                "cho kỳ họp thứ nhất của HĐND tỉnh.")
+    assert len(tasks) == 2 and all(t.lead_unit == "SNV" for t in tasks)
+    # steps of one piece of work after commas stay one task
+    assert len(run("Giao Sở Xây dựng rà soát, kiểm tra, xử lý các công trình vi phạm trật tự xây dựng.")) == 1

@@ -225,6 +225,7 @@ _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằ
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
+_SECOND_WORK = re.compile(r",[ \t]+(?=(?:chuẩn bị|xây dựng|ban hành|hoàn thiện)[ \t]+(?:đầy đủ|các|kế hoạch|phương án|đề án|quy chế|văn bản)(?!\w))")
 _PLURAL_BEFORE_MODAL = re.compile(r"(?:các|những)\s+(?:[^\W\d]+\s+){1,7}?(?=(?:cần phải|cần|phải)\s)")
 _TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trưởng cơ sở ...": officials listed
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
@@ -685,6 +686,7 @@ class _Extractor:
             if found and not found[0].province:
                 out.append(m.start())
         out.extend(self._next_subject_commas())
+        out.extend(self._second_work_commas())
         out.extend(m.start(1) for m in _PARALLEL_STEERING.finditer(self.view.low))
         # "... làm rõ… gói thầu số 7… giao cho Sở NN&PTNT chủ trì ...": an ellipsis before another assignment
         low = self.view.low
@@ -695,6 +697,26 @@ class _Extractor:
                 if found and not found[0].province:
                     out.append(m.start())
         return sorted(set(out))
+
+    def _second_work_commas(self) -> list[int]:
+        """Return the commas between two pieces of work with their own objects ("đẩy nhanh tiến độ kiện toàn nhân sự
+        của UBND, chuẩn bị đầy đủ các nội dung cho Kỳ họp thứ Nhất ..."): two tasks for the same addressee. Steps of
+        one piece of work ("rà soát, kiểm tra, xử lý ...", "xử lý thông tin, xem xét giải quyết ...") are short
+        and stay one."""
+        low = self.view.low
+        out = []
+        for m in _SECOND_WORK.finditer(low):
+            start = max(low.rfind(ch, 0, m.start()) for ch in ".;:\n") + 1
+            verb = None
+            for verb in _ACTION.finditer(low, start, m.start()):
+                break
+            if verb is None or _GOAL.search(low, verb.end(), m.start()) \
+                    or len(low[verb.end():m.start()].split()) < 6 or "," in low[verb.end():m.start()]:
+                continue
+            stop = min([i for i in (low.find(ch, m.end()) for ch in ".;:\n,") if i >= 0] or [len(low)])
+            if len(low[m.end():stop].split()) >= 6:
+                out.append(m.start())
+        return out
 
     def _next_subject_commas(self) -> list[int]:
         """Return the commas after a piece of work that another unit's own work follows ("Phòng Kinh tế - Hạ tầng
