@@ -1406,3 +1406,8 @@ def test_a_second_deliverable_after_a_comma_is_a_task_of_its_own():
     assert len(tasks) == 2 and all(t.lead_unit == "SNV" for t in tasks)
     # steps of one piece of work after commas stay one task
     assert len(run("Giao Sở Xây dựng rà soát, kiểm tra, xử lý các công trình vi phạm trật tự xây dựng.")) == 1
+
+
+def test_the_chairman_of_an_unnamed_committee_as_subject_is_a_collective():
+    task = only("Chủ tịch UBND xã phải báo cáo đầy đủ công việc cho Bí thư để nắm tình hình.")
+    assert task.collective == "Chủ tịch UBND xã" and task.lead_unit is None
