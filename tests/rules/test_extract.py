@@ -1411,3 +1411,10 @@ def test_a_second_deliverable_after_a_comma_is_a_task_of_its_own():
 def test_the_chairman_of_an_unnamed_committee_as_subject_is_a_collective():
     task = only("Chủ tịch UBND xã phải báo cáo đầy đủ công việc cho Bí thư để nắm tình hình.")
     assert task.collective == "Chủ tịch UBND xã" and task.lead_unit is None
+
+
+def test_a_quotation_closed_before_its_attribution_ends_the_sentence():
+    text = ('"Xã, phường phải tổ chức giao ban thường xuyên. Chủ tịch UBND phải báo cáo đầy đủ công việc cho Bí thư" - đó là '
+            'chỉ đạo của Bí thư Tỉnh ủy tại hội nghị.')
+    tasks = run(text)
+    assert len(tasks) == 2 and text[tasks[1].start:tasks[1].end].endswith("cho Bí thư")

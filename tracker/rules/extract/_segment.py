@@ -25,6 +25,7 @@ _LEADIN_COLON = re.compile(
 )
 _SEMI_COLON = re.compile(r"[;:]")
 _GLUED_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")  # "dầu.Theo đó": no space after the full stop
+_QUOTE_ATTRIBUTED = re.compile(r"(?<=\w)[\"”](?=[ \t]*[-–][ \t]+\w)")  # a quotation closed, then who said it
 _CAPTION = re.compile(r"[ \t]*\(?(?:Ảnh|ẢNH|Ảnh minh họa|Ảnh minh hoạ)\s*:")
 _DATELINE = re.compile(r"(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm)(?:[ \t]+(?:nay|qua|mai|\d{1,2}(?:[/\-.]\d{1,2})?))")
 _ITEM_NUMBER = re.compile(r"[ \t]*(?:\d{1,2}|[IVX]{1,4}|[a-zđ])")
@@ -191,6 +192,9 @@ def split_clauses(view: TextView, protected_spans: Iterable[tuple[int, int]],
             if (not mask[i] and text[i - 2:i].islower() and text[i + 1].isupper() and text[i + 2].islower()
                     and not _is_abbreviation(view, i)):
                 breaks.append((i, i + 1, "sentence"))
+        for m in _QUOTE_ATTRIBUTED.finditer(text, p_start, p_end):
+            if not mask[m.start()]:  # '"... để nắm tình hình" - đó là chỉ đạo của ...': the quotation ends there
+                breaks.append((m.start(), m.end(), "sentence"))
         for i in extra:
             if p_start <= i < p_end and not mask[i]:
                 breaks.append((i, i + 1, "clause"))
