@@ -1418,3 +1418,12 @@ def test_a_quotation_closed_before_its_attribution_ends_the_sentence():
             'chỉ đạo của Bí thư Tỉnh ủy tại hội nghị.')
     tasks = run(text)
     assert len(tasks) == 2 and text[tasks[1].start:tasks[1].end].endswith("cho Bí thư")
+
+
+def test_an_item_cut_off_at_the_top_of_an_excerpt_before_the_first_assignment_is_a_task():
+    text = ("Báo cáo tình hình thực hiện công tác xóa nhà ở tạm cho hộ nghèo từ đầu năm đến nay, trong đó cần phân tích rõ "
+            "từng nguồn vốn hỗ trợ.\nUBND tỉnh giao Sở Xây dựng hướng dẫn và tăng cường kiểm tra việc thực hiện.")
+    tasks = run(text)
+    assert len(tasks) == 2 and tasks[0].start == 0 and tasks[0].lead_unit is None and tasks[1].lead_unit == "SXD"
+    # a headline (short, no full stop) before the first assignment stays none
+    assert len(run("Tăng cường kiểm tra xây dựng\nUBND tỉnh giao Sở Xây dựng tăng cường kiểm tra việc thực hiện.")) == 1

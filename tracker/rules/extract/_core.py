@@ -953,6 +953,8 @@ class _Extractor:
                 return at_marker
             found = self._directive(c.start, c.end)
             if found and (at_marker is None or found[1].lead or found[1].collective):
+                if i and at_marker is None and c.first_in_sentence and self._cut_off_item(clauses, i):
+                    return 0
                 return i
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
@@ -964,6 +966,19 @@ class _Extractor:
             return at_marker
         self.unanchored = True
         return 0
+
+    def _cut_off_item(self, clauses: list[Clause], i: int) -> bool:
+        """Is the text's first sentence, right before the first assignment, an item of a list cut off at the top of
+        an excerpt ("Báo cáo tình hình thực hiện ... năm 2012.\nUBND tỉnh giao trách nhiệm Sở X ...")? It opens with
+        the work, is long and ends with a full stop: a task whose addressee was above the cut, not a headline."""
+        first = clauses[0]
+        low = self.view.low
+        if any(c.sentence != first.sentence for c in clauses[:i]) or not first.first_in_sentence or first.bullet:
+            return False
+        end = clauses[i - 1].end
+        return bool(_ACTION.match(low, first.start, first.end)) and not _CONNECTOR.match(low, first.start, first.end) \
+            and len(low[first.start:end].split()) >= 15 and self.view.text[end:end + 1] == "." \
+            and not _PAST.search(low, first.start, end)
 
     def _assigns_soon(self, clauses: list[Clause], i: int) -> bool:
         """Say whether an assigning verb follows within the next sentences of the paragraph ("Công an tỉnh bố trí
