@@ -1427,3 +1427,9 @@ def test_an_item_cut_off_at_the_top_of_an_excerpt_before_the_first_assignment_is
     assert len(tasks) == 2 and tasks[0].start == 0 and tasks[0].lead_unit is None and tasks[1].lead_unit == "SXD"
     # a headline (short, no full stop) before the first assignment stays none
     assert len(run("Tăng cường kiểm tra xây dựng\nUBND tỉnh giao Sở Xây dựng tăng cường kiểm tra việc thực hiện.")) == 1
+
+
+def test_an_amount_counted_per_year_is_no_recurrence():
+    task = only("Giao Sở Xây dựng kiểm tra hóa đơn, chứng từ nhằm kiểm soát sản lượng khai thác hàng năm.")
+    assert not task.ongoing and task.recurrence is None
+    assert only("Giao Sở Xây dựng báo cáo kết quả hằng năm.").recurrence == {"every": "year", "day": None}

@@ -74,6 +74,17 @@ _HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\
 _FORECAST = re.compile(r"du\s+bao[^;.]{0,60}$")
 _RANGE_END = re.compile(r"(?:den|toi)\b")
 _RANGE_FROM = re.compile(r"\btu\s+(?:(?:dau|cuoi|giua)\s+)?(?:ngay|thang|quy|nam)\b(?:[^;.]|(?<=\d)\.(?=\d))*$")
+# An amount counted per year is not work repeated every year: "kiểm soát sản lượng khai thác hàng năm",
+# "bố trí kế hoạch vốn hằng năm" describe the figure ("báo cáo hằng năm" stays a recurrence).
+_YEARLY_AMOUNT = re.compile(r"\b(?:san\s+luong|ngan\s+sach|du\s+toan|chi\s+tieu|thu\s+nhap|ke\s+hoach\s+von)"
+                            r"(?:\s+[a-z]+){0,2}\s+(?:hang|moi)\s+nam\b")
+
+
+def _without_yearly_amounts(folded: str) -> str:
+    """Blank out the amounts counted per year (same length, so offsets hold)."""
+    return _YEARLY_AMOUNT.sub(lambda m: " " * len(m.group()), folded)
+
+
 _ONGOING = re.compile(
     r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|"
     r"lien\s+tuc)\b"
@@ -216,7 +227,7 @@ def find_deadline(
             found = due
         # The earliest phrase wins; at one position the longest (most precise) one.
         return min(found, key=lambda d: (d.start, -(d.end - d.start)))
-    m = _ONGOING.search(folded)
+    m = _ONGOING.search(_without_yearly_amounts(folded))
     if m:
         return Deadline(None, True, m.start(), m.end())
     return None
@@ -239,6 +250,7 @@ def find_recurrence(folded: str) -> dict | None:
     "hằng tháng", "trước ngày 20 hằng tháng" -> month (day 20); "hằng quý" -> quarter; "6 tháng, năm",
     "6 tháng một lần" -> half_year; "hằng năm", "thường niên" -> year.
     """
+    folded = _without_yearly_amounts(folded)
     for every, pattern in _EVERY:
         if pattern.search(folded):
             m = _DAY_OF_MONTH.search(folded)
