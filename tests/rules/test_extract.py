@@ -1433,3 +1433,9 @@ def test_an_amount_counted_per_year_is_no_recurrence():
     task = only("Giao Sở Xây dựng kiểm tra hóa đơn, chứng từ nhằm kiểm soát sản lượng khai thác hàng năm.")
     assert not task.ongoing and task.recurrence is None
     assert only("Giao Sở Xây dựng báo cáo kết quả hằng năm.").recurrence == {"every": "year", "day": None}
+
+
+def test_a_plural_of_bodies_the_registry_does_not_know_is_addressed_as_written():
+    task = only("Thực hiện chỉ đạo của Bộ Y tế, Sở Xây dựng yêu cầu các bệnh viện tăng cường công tác phòng dịch.")
+    assert task.collective == "các bệnh viện"
+    assert run("UBND tỉnh yêu cầu các nội dung triển khai phải đúng tiến độ.") == []  # things, not bodies

@@ -227,6 +227,12 @@ _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quy�
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _SECOND_WORK = re.compile(r",[ \t]+(?=(?:chuẩn bị|xây dựng|ban hành|hoàn thiện)[ \t]+(?:đầy đủ|các|kế hoạch|phương án|đề án|quy chế|văn bản)(?!\w))")
 _PLURAL_BEFORE_MODAL = re.compile(r"(?:các|những)\s+(?:[^\W\d]+\s+){1,7}?(?=(?:cần phải|cần|phải)\s)")
+_PLURAL_BEFORE_WORK = re.compile(r"(các|những)\s+(?:[^\W\d]+\s+){1,4}?(?=(?:tăng cường|khẩn trương|tập trung|chủ động|"
+                                 r"rà soát|kiểm tra|triển khai|thực hiện|tổ chức|báo cáo|xây dựng)\s)")
+# Things, not bodies, after "các": "yêu cầu các nội dung ...", "các công trình ... phải ..."
+_THINGS = re.compile(r"(?:nội dung|nhiệm vụ|biện pháp|giải pháp|công trình|dự án|hồ sơ|văn bản|chỉ tiêu|vấn đề|"
+                     r"trường hợp|kiến nghị|thủ tục|sản phẩm|hàng hóa|hàng hoá|phương tiện|tuyến|khu vực|điểm|"
+                     r"chương trình|kế hoạch|đề án|hoạt động|công việc|lĩnh vực|mặt hàng|khoản|loại)(?!\w)")
 _TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trưởng cơ sở ...": officials listed
 # A force or a group addressed with no unit word and no "các" ("yêu cầu lực lượng công an mở đợt cao điểm ...",
 # "yêu cầu nhà thầu các gói thầu đang chậm tiến độ nghiêm túc ..."): read as a collective up to its verb.
@@ -548,7 +554,12 @@ class _Extractor:
             # "yêu cầu các phương tiện thông tin đại chúng cần tập trung ...": a plural group the registry does not
             # know, ended by "cần/phải" and the work, is addressed as written
             group = _PLURAL_BEFORE_MODAL.match(low, p, b)
-            if group and _ACTION.match(low, _NO_ACTOR.match(low, group.end(), b).end(), b) \
+            if group is None:  # "Sở Y tế yêu cầu các bệnh viện tăng cường ...": a plural of bodies, then the work
+                group = _PLURAL_BEFORE_WORK.match(low, p, b)
+                if group and (_THINGS.match(low, _skip_spaces(low, p + len(group.group(1)), b), b)
+                              or _NOT_ADDRESSEE.search(low, p + len(group.group(1)), group.end())):
+                    group = None
+            if group and _ACTION.match(low, (_NO_ACTOR.match(low, group.end(), b) or group).end(), b) \
                     and not _PUBLIC.match(low, p, group.end()) and not re.search(r"[,;:.]", low[p:group.end()]):
                 roles = _Roles(addressed=True, action_start=group.end())
                 roles.collective = self.view.text[p:group.end()].strip()
