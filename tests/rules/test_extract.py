@@ -1439,3 +1439,10 @@ def test_a_plural_of_bodies_the_registry_does_not_know_is_addressed_as_written()
     task = only("Thực hiện chỉ đạo của Bộ Y tế, Sở Xây dựng yêu cầu các bệnh viện tăng cường công tác phòng dịch.")
     assert task.collective == "các bệnh viện"
     assert run("UBND tỉnh yêu cầu các nội dung triển khai phải đúng tiến độ.") == []  # things, not bodies
+
+
+def test_a_past_instruction_to_a_named_unit_told_as_the_answer_to_a_complaint_is_a_task():
+    task = only("Người dân phản ánh tình trạng khai thác cát trái phép tại xã A. Ngay sau khi nhận được phản ánh, UBND tỉnh "
+                "đã chỉ đạo Sở Xây dựng kiểm tra, xử lý.")
+    assert task.lead_unit == "SXD"
+    assert run("Năm 2019, UBND tỉnh đã chỉ đạo Sở Xây dựng kiểm tra 20 công trình, phát hiện 5 vi phạm.") == []

@@ -269,11 +269,13 @@ _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạ
 # Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
 _AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
 _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
-# "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
+# "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Ngay sau khi nhận được phản ánh, UBND tỉnh đã chỉ đạo Sở X
+# ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
 # ...": an instruction the news tells as the answer to an event; "Năm 2022, UBND huyện đã chỉ đạo các ngành ..." and a
 # reply to voters' "UBND tỉnh đã chỉ đạo các sở ..." stay reports of what was done.
-_PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới đây|sau (?:khi|phản ánh|phản ảnh)(?!\w))[^.\n]{0,200}?"
-                           r"(?<!\w)đã\s+chỉ đạo(?:\s+quyết liệt)?\s+các(?!\w)")
+_PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới đây|(?:ngay\s+)?sau (?:khi|phản ánh|phản ảnh)(?!\w)|"
+                           r"trước (?:phản ánh|phản ảnh|thông tin|sự việc)(?!\w))[^.\n]{0,200}?"
+                           r"(?<!\w)đã\s+chỉ đạo(?:\s+quyết liệt)?\s+(?:các|sở|công an|ubnd|ủy ban|uỷ ban|ban quản lý)(?!\w)")
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
