@@ -1446,3 +1446,11 @@ def test_a_past_instruction_to_a_named_unit_told_as_the_answer_to_a_complaint_is
                 "đã chỉ đạo Sở Xây dựng kiểm tra, xử lý.")
     assert task.lead_unit == "SXD"
     assert run("Năm 2019, UBND tỉnh đã chỉ đạo Sở Xây dựng kiểm tra 20 công trình, phát hiện 5 vi phạm.") == []
+
+
+def test_a_list_of_kinds_of_body_without_cac_is_a_collective():
+    assert only("UBND tỉnh yêu cầu sở, ngành, địa phương rà soát các dự án chậm tiến độ.").collective == \
+        "sở, ngành, địa phương"
+    tasks = run("UBND tỉnh yêu cầu Sở Xây dựng tăng cường kiểm tra. Sở, ban, ngành và địa phương tăng cường tuyên truyền.")
+    assert len(tasks) == 2 and tasks[1].collective == "Sở, ban, ngành và địa phương"
+    assert only("Giao Sở Xây dựng, Sở Tài chính rà soát.").lead_unit == "SXD"  # named units stay units

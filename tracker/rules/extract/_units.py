@@ -77,6 +77,10 @@ _COLLECTIVE_RE = re.compile(
     rf"(?:cac\s+)?thanh\s+vien\s+(?:trong\s+|cua\s+)?(?:tieu\s+ban|to\s+cong\s+tac|hoi\s+dong|doan\s+(?:kiem\s+tra|cong\s+tac))"
     rf"(?![a-z0-9])(?!\s+(?:phong|phuong|xa|huyen|tinh)(?![a-z0-9]))|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa)\s*,|"
+    # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
+    # written without "các", still a collective
+    rf"(?:so|ban|nganh|dia\s*phuong|co\s*quan|don\s*vi|doan\s+the)(?:\s*,\s*|\s+va\s+)"
+    rf"(?:ban(?!\s+giao)|nganh|dia\s*phuong|co\s*quan|don\s*vi|doan\s+the)(?![a-z0-9])|"
     # "Chủ tịch UBND phải báo cáo ...", "Chủ tịch UBND xã cần ...": an official of an unnamed committee (each
     # locality's), named bare as the subject of "phải/cần"
     rf"(?:chu\s+tich|pho\s+chu\s+tich)\s+(?:ubnd|uy\s*ban\s+nhan\s+dan)(?:\s+(?:xa|phuong|huyen|cap\s+(?:xa|huyen)))?"
