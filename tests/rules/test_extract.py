@@ -1454,3 +1454,9 @@ def test_a_list_of_kinds_of_body_without_cac_is_a_collective():
     tasks = run("UBND tỉnh yêu cầu Sở Xây dựng tăng cường kiểm tra. Sở, ban, ngành và địa phương tăng cường tuyên truyền.")
     assert len(tasks) == 2 and tasks[1].collective == "Sở, ban, ngành và địa phương"
     assert only("Giao Sở Xây dựng, Sở Tài chính rà soát.").lead_unit == "SXD"  # named units stay units
+
+
+def test_a_headline_line_before_a_news_lead_is_no_task():
+    task = only("Chủ tịch UBND tỉnh đề nghị công an lập chốt kiểm soát nguồn cung cấp cát trên các tuyến\nChủ tịch UBND tỉnh "
+                "vừa có văn bản yêu cầu các sở, ngành, địa phương siết chặt quản lý việc khai thác cát.")
+    assert task.collective == "các sở, ngành, địa phương"

@@ -104,6 +104,9 @@ _OPENER = re.compile(r"(?:Đối với|Theo|Để|Trước|Sau khi|Trong|Tại|N
                      r"(?=[ \t,])")
 
 
+# A news item's lead after its headline: the speaker, then "vừa" (just did) within the clause.
+_NEWS_LEAD = re.compile(r"(?:(?:Phó )?Chủ tịch |Giám đốc )?(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Thủ tướng|Bộ|Sở|Văn phòng)"
+                        r"[^\n.;:]{0,60}?[ \t]vừa[ \t]")
 _NUMBERED_LINE = re.compile(r"[ \t]*(?:\d{1,2}|[a-zđ])[.)][ \t]+\S")
 # A capitalised verb that opens the text under a numbered heading (never a unit's name wrapped onto the line).
 _WORK_OPENER = re.compile(r"(?:Tiếp tục|Tăng cường|Tập trung|Đẩy mạnh|Đẩy nhanh|Triển khai|Thực hiện|Nâng cao|Rà soát|"
@@ -141,6 +144,8 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
         return False  # "1. Tăng cường phân cấp ...\nTiếp tục đổi mới ...": an item's heading, then its text
     if _OPENER.match(text, k):
         return False  # "... cần công bố dịch sớm\nĐối với các địa phương ...": a headline, then the text
+    if _NEWS_LEAD.match(text, k):
+        return False  # "... lập chốt kiểm soát nguồn cung cấp cát\nChủ tịch UBND tỉnh X vừa có văn bản ...": the lead
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
 
 
