@@ -1460,3 +1460,8 @@ def test_a_headline_line_before_a_news_lead_is_no_task():
     task = only("Chủ tịch UBND tỉnh đề nghị công an lập chốt kiểm soát nguồn cung cấp cát trên các tuyến\nChủ tịch UBND tỉnh "
                 "vừa có văn bản yêu cầu các sở, ngành, địa phương siết chặt quản lý việc khai thác cát.")
     assert task.collective == "các sở, ngành, địa phương"
+
+
+def test_a_statement_about_work_at_the_top_of_an_excerpt_is_no_task():
+    assert len(run("Tăng cường công tác phòng chống dịch bệnh trên đàn gia súc, gia cầm trong mùa mưa lũ năm nay là yêu cầu "
+                   "cấp thiết của các địa phương.\nUBND tỉnh giao Sở Xây dựng hướng dẫn và kiểm tra việc thực hiện.")) == 1

@@ -991,7 +991,8 @@ class _Extractor:
         end = clauses[i - 1].end
         return bool(_ACTION.match(low, first.start, first.end)) and not _CONNECTOR.match(low, first.start, first.end) \
             and len(low[first.start:end].split()) >= 15 and self.view.text[end:end + 1] == "." \
-            and not _PAST.search(low, first.start, end)
+            and not _PAST.search(low, first.start, end) \
+            and not re.search(r"(?<!\w)(?:là|được|sẽ)(?!\w)", low[first.start:end])  # ("... là yêu cầu ...": a statement)
 
     def _assigns_soon(self, clauses: list[Clause], i: int) -> bool:
         """Say whether an assigning verb follows within the next sentences of the paragraph ("Công an tỉnh bố trí
