@@ -1465,3 +1465,11 @@ def test_a_headline_line_before_a_news_lead_is_no_task():
 def test_a_statement_about_work_at_the_top_of_an_excerpt_is_no_task():
     assert len(run("Tăng cường công tác phòng chống dịch bệnh trên đàn gia súc, gia cầm trong mùa mưa lũ năm nay là yêu cầu "
                    "cấp thiết của các địa phương.\nUBND tỉnh giao Sở Xây dựng hướng dẫn và kiểm tra việc thực hiện.")) == 1
+
+
+def test_the_committees_of_two_kinds_of_locality_without_cac_are_a_collective():
+    tasks = run("UBND tỉnh yêu cầu UBND phường, xã tiếp tục đẩy mạnh phong trào phòng cháy, chữa cháy; tiếp tục vận động "
+                "các hộ gia đình tự mở lối thoát nạn thứ hai.")
+    assert [t.collective for t in tasks] == ["UBND phường, xã", "UBND phường, xã"]
+    assert only("UBND tỉnh yêu cầu UBND quận, huyện rà soát các công trình vi phạm.").collective == "UBND quận, huyện"
+    assert only("Giao UBND huyện Duy Xuyên, Sở Xây dựng rà soát.").lead_unit == "DUYXUYEN"  # a named one stays a unit
