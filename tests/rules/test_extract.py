@@ -1473,3 +1473,10 @@ def test_the_committees_of_two_kinds_of_locality_without_cac_are_a_collective():
     assert [t.collective for t in tasks] == ["UBND phường, xã", "UBND phường, xã"]
     assert only("UBND tỉnh yêu cầu UBND quận, huyện rà soát các công trình vi phạm.").collective == "UBND quận, huyện"
     assert only("Giao UBND huyện Duy Xuyên, Sở Xây dựng rà soát.").lead_unit == "DUYXUYEN"  # a named one stays a unit
+
+
+def test_a_unit_assigned_in_the_passive_is_given_the_work_whatever_its_verb():
+    task = only("Sở Xây dựng cũng được giao xác định lộ trình thực hiện quy hoạch nông thôn mới tại các xã.")
+    assert task.lead_unit == "SXD" and task.title.startswith("Xác định lộ trình")
+    assert only("Sở Tài chính được giao rà soát dự toán.").title == "Rà soát dự toán"
+    assert run("Sở Xây dựng đã được giao nhiều nhiệm vụ trong năm qua.") == []  # no work named after it

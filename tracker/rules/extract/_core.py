@@ -300,7 +300,7 @@ _SUBJECT_GAP = re.compile(
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
-    r"(?:được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"
+    r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
@@ -658,6 +658,15 @@ class _Extractor:
             r"thi hành|trước", self.view.low[after:b])  # "UBND các huyện có trách nhiệm cấp kinh phí ..."
         grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
                                                                               self.view.low[after:b])
+        # "Sở X (cũng) được giao xác định lộ trình ...": assigned in the passive, whatever verb names the work
+        given = rest is not None and re.search(r"(?<!\w)giao(?:\s+nhiệm vụ)?\s+$", rest.group()) is not None and \
+            re.match(r"[^\W\d]", self.view.low[after:after + 1]) is not None
+        if given and not _ROLE_LEAD.match(self.view.low, after, b) and not _ROLE_COOP.match(self.view.low, after, b):
+            roles = self._roles(mentions, end, b)
+            roles.action_start = after
+            if attribution:
+                roles.subject_start = a
+            return roles
         if not (duty or grounded or _ACTION.match(self.view.low, after, b) or _ROLE_LEAD.match(self.view.low, after, b)):
             qualified = _QUALIFIED_MODAL.match(self.view.low, end, b) if mentions[0].kind == "group" else None
             if qualified and _ACTION.match(self.view.low, qualified.end(), b):
