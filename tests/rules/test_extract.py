@@ -1480,3 +1480,10 @@ def test_a_unit_assigned_in_the_passive_is_given_the_work_whatever_its_verb():
     assert task.lead_unit == "SXD" and task.title.startswith("Xác định lộ trình")
     assert only("Sở Tài chính được giao rà soát dự toán.").title == "Rà soát dự toán"
     assert run("Sở Xây dựng đã được giao nhiều nhiệm vụ trong năm qua.") == []  # no work named after it
+
+
+def test_an_urgency_word_typed_with_a_wrong_tone_is_read_as_meant():
+    tasks = run("UBND tỉnh yêu cầu các huyện tăng cường kiểm tra. Khần trương rà soát, khắc phục tình trạng khai thác trái "
+                "phép; tăng cường chỉ đạo cơ quan chuyên môn bảo vệ khoáng sản chưa khai thác.")
+    assert len(tasks) == 3 and tasks[1].title.startswith("Khần trương rà soát")  # the title keeps the text as written
+    assert all(t.collective == "các huyện" for t in tasks)

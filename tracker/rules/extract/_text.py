@@ -14,6 +14,7 @@ caller passed (which may be decomposed, NFD, as some word processors paste it).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -33,6 +34,24 @@ def _fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """Return `text` lower-cased and without accents, one character per character."""
     return "".join(_fold_char(c) for c in text)
+
+
+# Urgency and follow-up words often typed with a wrong tone mark ("Khần trương rà soát ...", "kịp thơi"): `low`
+# reads them as meant, so the rules that know the word know the typo (the text and its titles stay as written).
+_MEANT = ("khẩn trương", "kịp thời", "tăng cường", "rà soát")  # not "đôn đốc": "đơn độc" folds the same
+_MISTYPED = re.compile(r"(?<![a-z0-9])(?:" + "|".join(fold(w).replace(" ", r"[ \t]+") for w in _MEANT) + r")(?![a-z0-9])")
+
+
+def _read_as_meant(low: str, folded: str) -> str:
+    """Return `low` with the urgency words of `_MEANT` spelt right wherever they are mistyped in their tones."""
+    meant = {fold(w): w for w in _MEANT}
+    pieces, last = [], 0
+    for m in _MISTYPED.finditer(folded):
+        word = meant[re.sub(r"[ \t]+", " ", m.group())]
+        if low[m.start():m.end()] != word and len(word) == m.end() - m.start():
+            pieces += [low[last:m.start()], word]
+            last = m.end()
+    return low if not pieces else "".join(pieces) + low[last:]
 
 
 def _lower_char(ch: str) -> str:
@@ -56,6 +75,7 @@ class TextView:
         lower = self.text.lower()
         self.low = lower if len(lower) == len(self.text) else "".join(_lower_char(c) for c in self.text)
         self.fold = self.text.translate(table)
+        self.low = _read_as_meant(self.low, self.fold)
 
     def _normalise(self, original: str) -> str:
         """Return the NFC form of `original`, remembering where each character came from."""
