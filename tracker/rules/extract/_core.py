@@ -178,6 +178,12 @@ _OFFICIAL = re.compile(r"[,;:()]|(?<!\w)(?:ubnd|ủy ban|uỷ ban|chủ tịch|l
 # A passive instruction naming no actor: "Các chế độ báo cáo sẽ được rà soát ...", "... cần được bố trí ...".
 _PASSIVE = re.compile(r"(?:(?:[^\s,.;:]+[ \t]+){1,10}?|việc[ \t]+[^.;:]{3,240}?[ \t]+)"  # "Việc khơi thông ..., tránh ..."
                       r"(?:sẽ|cần|phải|cần phải|phải|buộc phải)[ \t]+được[ \t]+")
+# Telling the public: after "tuyên truyền (, vận động) <audience> ...;", a clause whose subject is an audience and whose
+# words are its conduct ("các cơ sở kinh doanh không tham gia ...") is what the public is told, not a task.
+_PROPAGANDA = re.compile(r"(?:tuyên truyền|vận động|khuyến cáo|phổ biến)(?!\w)")
+_AUDIENCE_CONDUCT = re.compile(
+    r"[\s,]*(?:(?:các|những|mọi|toàn thể)\s+)?(?:người|nhân dân|cơ sở|hộ|doanh nghiệp|tổ chức|cá nhân|tiểu thương|hội viên|"
+    r"phụ huynh|học sinh|du khách|chủ (?:hộ|cơ sở|phương tiện))(?!\w)[^,;.:]{0,60}?\s(?:không|chấp hành|tự giác|tuân thủ|nâng cao)(?!\w)")
 _PARTS_INSIDE = re.compile(r"(?<!\w)(?:như|gồm|bao gồm)\s*:")
 _COMPONENTS = re.compile(r"(?<!\w)(?:bao\s+)?gồm\s*[:：]?\s*$")
 _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|cộng đồng|du khách|hộ gia đình|các hộ|"
@@ -1329,6 +1335,10 @@ class _Extractor:
                     low[:a].rstrip().endswith(";") and not _ACTION.match(text_low):
                 last.end = b  # "kiểm tra ..., trong đó có vị trí ...; sản lượng ...; hóa đơn ...": what the check
                 continue  # covers, listed after ";", not items of the work
+            if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
+                    _PROPAGANDA.match(last.verb) and _AUDIENCE_CONDUCT.match(text_low):
+                last.end = b  # "tuyên truyền người dân không mua ...; các cơ sở kinh doanh không tham gia ...": what
+                continue  # the public is told to do, after ";", is the propaganda's content, not another task
             if last is not None and mode == "task" and last.sentence == sentence and last.verb and \
                     len(text_low.split()) >= 2 and re.match(r"\w", text_low):
                 inherited = _Roles(addressed=False, lead=last.roles.lead, cooperating=list(last.roles.cooperating),
