@@ -1496,3 +1496,11 @@ def test_what_the_public_is_told_after_a_semicolon_is_the_propagandas_content():
     assert len(tasks) == 2 and text[:tasks[1].end].endswith("tiêu thụ hàng lậu")
     # another piece of work after ";" stays a task of its own
     assert len(run("UBND tỉnh yêu cầu Sở Xây dựng tuyên truyền quy định mới; hướng dẫn các hộ dân lập hồ sơ.")) == 2
+
+
+def test_handling_violations_after_a_check_is_its_follow_through():
+    assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các công trình; đồng thời xử lý nghiêm các hành vi vi phạm.")) == 1
+    assert len(run("UBND tỉnh giao UBND huyện Đại Lộc giải tỏa lều quán lấn chiếm vỉa hè; đồng thời xử lý nghiêm các "
+                   "trường hợp vi phạm.")) == 1
+    # after work that checks nothing, the handling is a task of its own
+    assert len(run("UBND tỉnh giao Sở Xây dựng lập quy hoạch; xử lý nghiêm các hành vi vi phạm.")) == 2

@@ -117,11 +117,14 @@ _EVALUATION = re.compile(r"(?:đánh giá|rút kinh nghiệm|làm rõ (?:nguyên
 # nghiêm các hành vi vi phạm", "phối hợp chặt chẽ trong công tác thanh tra, kiểm tra ...; kịp thời phát hiện tồn tại
 # ...": what the watching is for, one task ("...; kịp thời đề xuất các giải pháp ...", "...; kịp thời cung cấp ..." stay
 # tasks of their own).
-_PROMPT_STEP = re.compile(r"kịp thời\s+(?:phát hiện|xử lý|thanh tra|kiểm tra|tháo gỡ|chấn chỉnh|ngăn chặn|khắc phục)(?!\w)")
+# "...; đồng thời xử lý nghiêm các hành vi vi phạm" after a check or a clearance: its follow-through, one task too.
+_PROMPT_STEP = re.compile(r"kịp thời\s+(?:phát hiện|xử lý|thanh tra|kiểm tra|tháo gỡ|chấn chỉnh|ngăn chặn|khắc phục)(?!\w)|"
+                          r"(?:đồng thời\s+)?xử lý nghiêm\s+(?:(?:các|những|mọi)\s+)?(?:hành vi|trường hợp|vụ việc|tổ chức, cá nhân)?"
+                          r"\s*vi phạm(?!\w)")
 # A precondition of the work before, after ";": "Tham mưu UBND tỉnh cấp phép ... theo quy định; trước khi gia hạn giấy
 # phép cho các mỏ đã hết thời hạn, phải tổ chức đánh giá toàn diện ...": how the work is done, one task.
 _PRECONDITION = re.compile(r"trước khi\s[^;.]{3,160}?,\s*(?:thì\s+)?(?:cần phải|cần|phải)\s")
-_OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|giải quyết)(?!\w)")
+_OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|giải quyết|giải tỏa|giải toả|truy quét|kiểm soát)(?!\w)")
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
