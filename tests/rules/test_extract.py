@@ -1504,3 +1504,9 @@ def test_handling_violations_after_a_check_is_its_follow_through():
                    "trường hợp vi phạm.")) == 1
     # after work that checks nothing, the handling is a task of its own
     assert len(run("UBND tỉnh giao Sở Xây dựng lập quy hoạch; xử lý nghiêm các hành vi vi phạm.")) == 2
+
+
+def test_song_song_do_is_a_connector_before_the_next_addressee():
+    tasks = run("UBND tỉnh yêu cầu Sở Xây dựng xây dựng kế hoạch. Song song đó, các sở, ngành, địa phương phối hợp tăng "
+                "cường tuyên truyền, vận động người dân.")
+    assert len(tasks) == 2 and tasks[1].collective == "các sở, ngành, địa phương"

@@ -71,7 +71,7 @@ _TITLE = re.compile(
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
     r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới|"
-    r"trên cơ sở đó|từ đó|tiếp theo)"
+    r"trên cơ sở đó|từ đó|tiếp theo|song song (?:với )?(?:đó|việc này)|cùng lúc đó)"
     r"[\s,]*)+"
 )
 _ACTION = re.compile(
