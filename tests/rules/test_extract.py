@@ -1510,3 +1510,9 @@ def test_song_song_do_is_a_connector_before_the_next_addressee():
     tasks = run("UBND tỉnh yêu cầu Sở Xây dựng xây dựng kế hoạch. Song song đó, các sở, ngành, địa phương phối hợp tăng "
                 "cường tuyên truyền, vận động người dân.")
     assert len(tasks) == 2 and tasks[1].collective == "các sở, ngành, địa phương"
+
+
+def test_the_difficulties_to_report_after_a_semicolon_continue_the_task():
+    task = only("UBND tỉnh giao Sở Xây dựng xử lý các hành vi vi phạm theo quy định; những khó khăn, vướng mắc trong công tác "
+                "quản lý và đề xuất, kiến nghị gửi về Sở Tài chính.")
+    assert task.lead_unit == "SXD" and task.title == "Xử lý các hành vi vi phạm theo quy định"
