@@ -1516,3 +1516,12 @@ def test_the_difficulties_to_report_after_a_semicolon_continue_the_task():
     task = only("UBND tỉnh giao Sở Xây dựng xử lý các hành vi vi phạm theo quy định; những khó khăn, vướng mắc trong công tác "
                 "quản lý và đề xuất, kiến nghị gửi về Sở Tài chính.")
     assert task.lead_unit == "SXD" and task.title == "Xử lý các hành vi vi phạm theo quy định"
+
+
+def test_a_fallback_assignment_if_the_task_before_is_not_done_belongs_to_it():
+    text = ("UBND tỉnh giao Sở Xây dựng yêu cầu các chủ mỏ đóng cửa mỏ theo đề án. Trường hợp các chủ mỏ không chấp hành "
+            "thì UBND cấp huyện giao phòng chức năng lập đề án đóng cửa mỏ.")
+    task = only(text)
+    assert task.lead_unit == "SXD" and text[:task.end].endswith("lập đề án đóng cửa mỏ")
+    # a sentence that assigns at once stays a task of its own
+    assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các mỏ. Giao Sở Tài chính bố trí kinh phí.")) == 2

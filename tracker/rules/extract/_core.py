@@ -134,6 +134,8 @@ _REPORT_BACK = re.compile(
 # What to do with what goes beyond one's competence: "Đối với các nội dung vượt thẩm quyền, chủ động phối hợp ...
 # tham mưu UBND tỉnh ...", "Đối với những vấn đề phát sinh vượt thẩm quyền, ... yêu cầu Sở X chủ động báo cáo ...":
 # the way up of the task before, not a task of its own.
+# A fallback: "Trường hợp <they fail> thì <X> giao <Y> ...", what is done if the task before is not; part of it.
+_FALLBACK = re.compile(r"(?:trường hợp|nếu)\s[^.;:]{3,200}?(?<!\w)thì\s")
 _BEYOND = re.compile(r"(?:đối với|trường hợp|nếu có|những|các)\s+[^,.;:]{0,50}?vượt (?:quá\s+)?thẩm quyền")
 # "...; phối hợp với các sở, ngành tổng hợp, tham mưu ..., báo cáo ...": the report of the work before, with help
 _COOP_REPORT_BACK = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+[^;.:]{0,80}?\s(?:tổng hợp|báo cáo)(?!\w)")
@@ -516,6 +518,8 @@ class _Extractor:
                 continue  # "Với Mục đích ... \nYêu cầu các đơn vị liên quan bám sát mục tiêu ...": a plan's requirements
             if m.group().startswith("yêu cầu") and re.search(r"(?<!\w)được đặt (?:lên hàng đầu|ra)(?!\w)", low[m.end():b]):
                 continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
+            if _FALLBACK.match(low, _skip_spaces(low, a, m.start()), m.start()):
+                continue  # "Trường hợp các chủ mỏ không chấp hành thì UBND cấp huyện giao ...": the task before's fallback
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
                 continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
