@@ -1525,3 +1525,9 @@ def test_a_fallback_assignment_if_the_task_before_is_not_done_belongs_to_it():
     assert task.lead_unit == "SXD" and text[:task.end].endswith("lập đề án đóng cửa mỏ")
     # a sentence that assigns at once stays a task of its own
     assert len(run("UBND tỉnh giao Sở Xây dựng kiểm tra các mỏ. Giao Sở Tài chính bố trí kinh phí.")) == 2
+
+
+def test_a_past_request_told_as_the_answer_to_a_press_report_is_a_task():
+    task = only("Trước phản ánh của báo chí, UBND tỉnh đã yêu cầu Sở Xây dựng kiểm tra, báo cáo trước ngày 15/6/2020.")
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 6, 15)
+    assert run("Năm 2019, UBND tỉnh đã yêu cầu Sở Xây dựng kiểm tra 20 công trình, phát hiện 5 vi phạm.") == []

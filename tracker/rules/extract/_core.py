@@ -287,7 +287,7 @@ _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
 # reply to voters' "UBND tỉnh đã chỉ đạo các sở ..." stay reports of what was done.
 _PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới đây|(?:ngay\s+)?sau (?:khi|phản ánh|phản ảnh)(?!\w)|"
                            r"trước (?:phản ánh|phản ảnh|thông tin|sự việc)(?!\w))[^.\n]{0,200}?"
-                           r"(?<!\w)đã\s+chỉ đạo(?:\s+quyết liệt)?\s+(?:các|sở|công an|ubnd|ủy ban|uỷ ban|ban quản lý)(?!\w)")
+                           r"(?<!\w)đã\s+(?:chỉ đạo(?:\s+quyết liệt)?|yêu cầu)\s+(?:các|sở|công an|ubnd|ủy ban|uỷ ban|ban quản lý)(?!\w)")
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
@@ -507,7 +507,7 @@ class _Extractor:
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
                     before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
                     before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
-                    and m.group().startswith(("giao", "chỉ đạo")) and not _SINCE.search(low, b, b + 300))) \
+                    and m.group().startswith(("giao", "chỉ đạo", "yêu cầu")) and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
             if m.group().startswith("giao") and re.match(r"\s+ban(?!\w)", self.view.text[m.end():m.end() + 6]):
@@ -1077,7 +1077,7 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
-                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo")) \
+                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo", "yêu cầu")) \
                         and _AUTHORITY.search(low, opening.start, done.start()):
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
