@@ -1531,3 +1531,10 @@ def test_a_past_request_told_as_the_answer_to_a_press_report_is_a_task():
     task = only("Trước phản ánh của báo chí, UBND tỉnh đã yêu cầu Sở Xây dựng kiểm tra, báo cáo trước ngày 15/6/2020.")
     assert task.lead_unit == "SXD" and task.deadline == date(2020, 6, 15)
     assert run("Năm 2019, UBND tỉnh đã yêu cầu Sở Xây dựng kiểm tra 20 công trình, phát hiện 5 vi phạm.") == []
+
+
+def test_a_headline_run_into_the_lead_ends_at_the_agencys_dateline():
+    task = only("Đà Nẵng yêu cầu nghiêm túc khắc phục sai phạm khu đất vàng Địa ốc TPO - UBND tỉnh vừa có công văn yêu cầu "
+                "Sở Xây dựng thực hiện nghiêm túc kết luận thanh tra về dự án khu du lịch.")
+    assert task.lead_unit == "SXD"
+    assert only("(QNO) - UBND tỉnh vừa có công văn yêu cầu Sở Xây dựng kiểm tra các mỏ.").lead_unit == "SXD"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ._deadlines import find_deadline, find_recurrence
-from ._segment import Clause, split_clauses
+from ._segment import AGENCY_DATELINE, Clause, split_clauses
 from ._text import TextView
 from . import MAX_TEXT_CHARS, ExtractError
 from ._units import Mention, UnitMatcher, UnitRef
@@ -928,6 +928,9 @@ class _Extractor:
         line_start = text.rfind("\n", 0, c.start) + 1
         line_end = text.find("\n", c.end)
         line_end = len(text) if line_end < 0 else line_end
+        if line_start == 0:  # "<headline> TPO - <lead>": the agency's dateline ends the headline's line
+            dateline = AGENCY_DATELINE.search(text, c.end, min(line_end, 400))
+            line_end = dateline.start() if dateline and dateline.start() == c.end else line_end
         before = text[line_start:c.start].strip()
         if not c.first_in_sentence:
             # "UBND tỉnh chỉ đạo: Tăng cường công tác tuyên truyền ..." near the top, with no final punctuation:

@@ -149,12 +149,25 @@ def _soft_newline(text: str, i: int, mask: bytearray, line_start: int) -> bool:
     return nxt.isupper() and (prev == "," or (prev.islower() and i - line_start > 50))
 
 
+# A news agency's dateline in the text's first line, after the headline run into it: "... sai phạm khu 'đất vàng' Địa
+# ốc TPO - UBND thành phố Cần Thơ vừa có công văn ...", "... (QNO) - UBND tỉnh vừa ...": the lead starts there.
+AGENCY_DATELINE = re.compile(r"[ \t]+(?:[A-ZĐ]{2,8}(?:\.VN)?|\([A-ZĐ][A-Za-zĐđ.]{1,14}\))[ \t]*[-–][ \t]+(?=[A-ZĐÀ-Ỹ])")
+
+
 def _paragraph_spans(text: str, mask: bytearray) -> list[tuple[int, int]]:
     """Return the paragraphs: lines joined across the newlines that only wrap them."""
     spans: list[tuple[int, int]] = []
     start = line_start = 0
+    first_line = text.find("\n")
+    first_line = len(text) if first_line < 0 else first_line
+    dateline = AGENCY_DATELINE.search(text, 0, min(first_line, 400))
+    if dateline and not mask[dateline.start()] and re.search(r"\w", text[:dateline.start()]):
+        spans.append((0, dateline.start()))  # the headline, a paragraph of its own
+        start = line_start = dateline.end()
     for m in re.finditer("\n", text):
         i = m.start()
+        if i < start:
+            continue
         if not _soft_newline(text, i, mask, line_start):
             spans.append((start, i))
             start = i + 1
