@@ -1538,3 +1538,16 @@ def test_a_headline_run_into_the_lead_ends_at_the_agencys_dateline():
                 "Sở Xây dựng thực hiện nghiêm túc kết luận thanh tra về dự án khu du lịch.")
     assert task.lead_unit == "SXD"
     assert only("(QNO) - UBND tỉnh vừa có công văn yêu cầu Sở Xây dựng kiểm tra các mỏ.").lead_unit == "SXD"
+
+
+def test_a_plans_unit_headings_lead_the_items_under_them():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Xây dựng\n- Chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch này.\n"
+            "- Hướng dẫn, kiểm tra việc thực hiện.\n2. Sở Tài chính\nTham mưu bố trí kinh phí thực hiện Kế hoạch.\n"
+            "3. UBND các huyện, thành phố\n- Xây dựng kế hoạch thực hiện tại địa phương.")
+    tasks = run(text)
+    assert [(t.lead_unit, t.collective) for t in tasks] == [
+        ("SXD", None), ("SXD", None), ("STC", None), (None, "UBND các huyện, thành phố")]
+    assert len(run(text.replace("\n1. Sở Xây dựng\n", "\n1. Sở Xây dựng:\n"))) == 4  # with a colon the same
+    # what units did, under their names, is a report
+    assert run("Kết quả năm 2020:\n1. Sở Xây dựng\n- Đã kiểm tra 20 công trình.\n2. Sở Tài chính\n"
+               "- Đã bố trí kinh phí 5 tỷ đồng.") == []

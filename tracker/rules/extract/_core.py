@@ -995,6 +995,8 @@ class _Extractor:
                 if i and at_marker is None and c.first_in_sentence and self._cut_off_item(clauses, i):
                     return 0
                 return i
+            if at_marker is None and self._unit_heading(clauses, i) is not None:
+                return i  # "1. Sở Xây dựng\n- Chủ trì, phối hợp ...": a plan's assignment section
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
                 subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
@@ -1005,6 +1007,26 @@ class _Extractor:
             return at_marker
         self.unanchored = True
         return 0
+
+    def _unit_heading(self, clauses: list[Clause], i: int) -> _Roles | None:
+        """Read "2. Sở Tài chính" (or "- UBND các huyện, thành phố"), a numbered or bulleted line of its own naming only
+        units, over the items of their work on the next lines ("- Chủ trì ...", "Tham mưu ..."): a plan's
+        "Tổ chức thực hiện" section; the units lead the items under them."""
+        c = clauses[i]
+        text, low = self.view.text, self.view.low
+        if not c.bullet or i + 1 >= len(clauses):
+            return None
+        line_start = text.rfind("\n", 0, c.start) + 1
+        line_end = text.find("\n", c.end)
+        if line_end < 0 or text[c.end:line_end].strip(" \t.:") or re.search(r"[^\s\d.)IVXivx]", text[line_start:c.start]):
+            return None  # not a line of its own
+        units, end = self._addressees(c.start, c.end)
+        if not units or units[0].province or low[end:c.end].strip(" ,.-–"):
+            return None
+        nxt = clauses[i + 1]
+        if nxt.para == c.para or not (nxt.bullet or _ACTION.match(low, nxt.start, nxt.end)):
+            return None
+        return self._roles(units, end, c.end)
 
     def _cut_off_item(self, clauses: list[Clause], i: int) -> bool:
         """Is the text's first sentence, right before the first assignment, an item of a list cut off at the top of
@@ -1120,6 +1142,11 @@ class _Extractor:
                 mode, prev_in_task = "none", False  # a lead or a caption printed twice
                 continue
             seen.add(key)
+            unit_heading = self._unit_heading(clauses, index)
+            if unit_heading is not None:  # "2. Sở Tài chính" over its items: like "2. Sở Tài chính:"
+                ctx_lead, ctx_collective, ctx_known = unit_heading.lead, unit_heading.collective, True
+                mode, prev_in_task = "list", False
+                continue
             letters = [ch for ch in view.text[a:b] if ch.isalpha()]
             short_heading = c.bullet and len(text_low.split()) <= 6 and not c.ends_leadin and not (
                 prev_in_task and parts_of is not None and drafts and parts_of is drafts[-1])
