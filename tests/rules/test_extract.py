@@ -1551,3 +1551,9 @@ def test_a_plans_unit_headings_lead_the_items_under_them():
     # what units did, under their names, is a report
     assert run("Kết quả năm 2020:\n1. Sở Xây dựng\n- Đã kiểm tra 20 công trình.\n2. Sở Tài chính\n"
                "- Đã bố trí kinh phí 5 tỷ đồng.") == []
+
+
+def test_a_unit_that_only_cooperates_during_the_work_before_has_no_task_of_its_own():
+    tasks = run("Văn phòng UBND tỉnh truyền đạt ý kiến như sau:\n1. Sở Xây dựng khẩn trương kiểm tra hiện trạng công trình.\n"
+                "2. UBND huyện Đại Lộc phối hợp với Sở Xây dựng trong quá trình kiểm tra.\n3. Sở Tài chính bố trí kinh phí.")
+    assert [t.lead_unit for t in tasks] == ["SXD", "STC"]

@@ -334,6 +334,8 @@ _DETAILS = re.compile(r"[\s\"“]*(?:theo đó|cụ thể|nội dung (?:công v�
 _ONLY_CARRY_OUT = re.compile(r"[\s,]*(?:(?:tổ chức|triển khai)\s+)*(?:thực hiện(?:\s+(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"(?:\s+(?:trên|nêu trên|này|được giao))?)?|(?<=triển khai )(?:các\s+)?(?:nhiệm vụ|nội dung)"
                             r"\s+(?:trên|nêu trên|này))(?:\s+theo\s+(?:đúng\s+)?quy định)?[\s.,;]*")
+# What only places a cooperation in the work given before: "... phối hợp với Sở Y trong quá trình kiểm tra".
+_DURING = re.compile(r"(?:trong (?:quá trình|việc|khi)|khi)\s+[^\W\d][^,;.:]{0,50}?[\s.,;]*")
 _COOP_DUTY = re.compile(r"[\s,]*(?:căn cứ\s[^,;.]{0,60},\s*)?(?:(?:có|chịu) trách nhiệm\s+)?phối hợp(?:\s+chặt chẽ)?"
                         r"(?:\s+(?:để|nhằm))?\s+(?:hoàn thành|thực hiện|triển khai)\s+(?:tốt\s+)?(?:các|những)\s+"
                         r"(?:nội dung|nhiệm vụ|công việc)(?:\s+công việc)?(?:\s+(?:trên|nêu trên|này))?[\s.,]*$")
@@ -1300,6 +1302,11 @@ class _Extractor:
                 if self._only_cooperates(roles.action_start, b):
                     mode, prev_in_task = "none", False  # "Giao Sở X, Sở Y chủ động phối hợp với Công an tỉnh
                     continue  # triển khai thực hiện nhiệm vụ": their part in a task given before, no task of its own
+                if drafts and (roles.cooperating or roles.coop_collective) and _DURING.fullmatch(
+                        low, _skip_spaces(low, roles.action_start, b), b) and (
+                        index + 1 == len(clauses) or clauses[index + 1].sentence != c.sentence):
+                    mode, prev_in_task = "none", False  # "UBND huyện X phối hợp với Sở Y trong quá trình kiểm tra":
+                    continue  # its part in the work given before
                 if _BOILERPLATE.fullmatch(action) or (
                         drafts and _CLOSING.match(low, _skip_spaces(low, roles.action_start, b), b)):
                     mode, prev_in_task = "none", False
