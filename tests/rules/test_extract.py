@@ -1557,3 +1557,13 @@ def test_a_unit_that_only_cooperates_during_the_work_before_has_no_task_of_its_o
     tasks = run("Văn phòng UBND tỉnh truyền đạt ý kiến như sau:\n1. Sở Xây dựng khẩn trương kiểm tra hiện trạng công trình.\n"
                 "2. UBND huyện Đại Lộc phối hợp với Sở Xây dựng trong quá trình kiểm tra.\n3. Sở Tài chính bố trí kinh phí.")
     assert [t.lead_unit for t in tasks] == ["SXD", "STC"]
+
+
+def test_a_collective_then_the_title_of_named_units_cooperate_as_written():
+    task = only("Giao Sở Xây dựng chủ trì, phối hợp với thủ trưởng các sở, ngành liên quan và Chủ tịch UBND các huyện "
+                "Duy Xuyên, Đại Lộc triển khai kế hoạch bảo tồn văn hóa.")
+    assert task.cooperating_units == ["DUYXUYEN", "DAILOC"]
+    assert task.cooperating_collective == ["thủ trưởng các sở, ngành liên quan"]
+    # "cáchuyện" glued as a PDF's text prints it
+    glued = only("Giao Sở Xây dựng chủ trì,phối hợp với Chủ tịch UBND cáchuyện Duy Xuyên, Đại Lộc triển khai kế hoạch.")
+    assert glued.cooperating_units == ["DUYXUYEN", "DAILOC"]

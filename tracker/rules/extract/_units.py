@@ -97,11 +97,12 @@ _CITY_NAME = re.compile(r"(?:ha\s+noi|ho\s+chi\s+minh|hcm|hai\s+phong|da\s+nang|
 _CITY_TEXT = re.compile(r"(?<![a-z0-9])(?:tp\s*\.?\s*|thanh\s+pho\s+)?(" + _CITY_NAME.pattern + ")")
 _CITY_COMMITTEE = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|tp)(?![a-z0-9])")
 _PROVINCE_COMMITTEE = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s*ban\s+nhan\s+dan|chu\s+tich|hdnd)\s+tinh(?![a-z0-9])")
+_TRAILING_TITLE = re.compile(rf"(?:\s*(?:,|;|\bva\b)\s*|\s+){_TITLE_WORDS}\s*$")
 _COLLECTIVE_TRIM = re.compile(r"(?:[\s,;/\-]|\bva\b|\bcac\b)+$")
 _LIST_HEAD = re.compile(
-    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)\s+)?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+(?:ly|tam))|phong)"
+    r"(?<![a-z0-9])(?:(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+)?(?:(?P<plural>cac)(?:\s+|(?=huyen\s)))?(?P<head>so|huyen|thi\s+xa|thanh\s+pho|quan(?!\s+(?:ly|tam))|phong)"
     r"(?:\s*:\s*|(?(plural)\s+(?=[a-z0-9])|(?!)))"
-)  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các")
+)  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các"); "cáchuyện A, B" as a PDF glues it
 # "UBND huyện Quang Bình, Bắc Quang": one head shared by two or more named districts.
 _SHARED_HEAD = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?P<head>huyen|thi\s+xa|thanh\s+pho)\s+(?=[a-z0-9])")
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
@@ -354,6 +355,10 @@ class UnitMatcher:
                 if taken[k]:
                     end = k  # a registered unit's name ends the phrase ("các sở, ngành; Sở Tài chính")
                     pos = k  # and another phrase may follow it ("... trực thuộc UBND tỉnh; Chủ tịch UBND các huyện")
+                    # "thủ trưởng các sở, ngành liên quan và Chủ tịch| UBND các huyện A, B": the title is the unit's
+                    title = _TRAILING_TITLE.search(view.fold, start, end)
+                    if title and title.start() > start:
+                        end = title.start()
                     break
             tail = _COLLECTIVE_TRIM.search(view.fold, start, end)
             if tail:
