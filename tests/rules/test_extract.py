@@ -1567,3 +1567,10 @@ def test_a_collective_then_the_title_of_named_units_cooperate_as_written():
     # "cáchuyện" glued as a PDF's text prints it
     glued = only("Giao Sở Xây dựng chủ trì,phối hợp với Chủ tịch UBND cáchuyện Duy Xuyên, Đại Lộc triển khai kế hoạch.")
     assert glued.cooperating_units == ["DUYXUYEN", "DAILOC"]
+
+
+def test_praise_before_an_assignment_in_the_same_sentence_does_not_drop_it():
+    task = only("Tại buổi làm việc, Chủ tịch UBND tỉnh ghi nhận kết quả đạt được và giao Sở Xây dựng chủ trì xây dựng đề án, "
+                "trình UBND tỉnh trong tháng 9/2020.")
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 9, 30)
+    assert run("Chủ tịch UBND tỉnh ghi nhận và đánh giá cao kết quả đạt được của Sở Xây dựng.") == []

@@ -526,7 +526,7 @@ class _Extractor:
                 continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
                 continue  # a proposal made upward, and the "chỉ đạo" or "giao" inside it
-            if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
+            if m.group().startswith("giao") and re.search(r"(?<!\w)được\s+(?:(?!và\s)[^\s,.;:]+\s+){0,6}$", low[a:m.start()]):
                 continue  # "Sở X được UBND tỉnh giao chủ trì ...": the unit before "được" is the lead  # "chủ trì giao ban": a briefing meeting, not an assignment ("giao Ban Quản lý ..." is)
             if m.group().startswith("giao") and m.start() > a and _ACTION.match(low, _skip_spaces(low, a, b), b):
                 _, units_end = self._addressees(m.end(), b)
@@ -1264,7 +1264,8 @@ class _Extractor:
             if _DOCREF.match(text_low) and not c.first_in_sentence:
                 continue
 
-            if _EXHORTATION.search(text_low):
+            # praise before an assignment ("ghi nhận kết quả đạt được và giao Sở X ...") does not make it one
+            if _EXHORTATION.search(low, directive[0] if directive is not None else body, b):
                 if roles:
                     ctx_lead, ctx_collective, ctx_known = roles.lead, roles.collective, True
                 mode, prev_in_task = "none", False
