@@ -1574,3 +1574,8 @@ def test_praise_before_an_assignment_in_the_same_sentence_does_not_drop_it():
                 "trình UBND tỉnh trong tháng 9/2020.")
     assert task.lead_unit == "SXD" and task.deadline == date(2020, 9, 30)
     assert run("Chủ tịch UBND tỉnh ghi nhận và đánh giá cao kết quả đạt được của Sở Xây dựng.") == []
+
+
+def test_a_unit_given_the_lead_in_the_passive_keeps_its_roles_out_of_the_title():
+    task = only("Sở Xây dựng được giao chủ trì, phối hợp với Sở Tài chính rà soát định mức.")
+    assert task.lead_unit == "SXD" and task.cooperating_units == ["STC"] and task.title == "Rà soát định mức"

@@ -677,9 +677,8 @@ class _Extractor:
         # "Sở X (cũng) được giao xác định lộ trình ...": assigned in the passive, whatever verb names the work
         given = rest is not None and re.search(r"(?<!\w)giao(?:\s+nhiệm vụ)?\s+$", rest.group()) is not None and \
             re.match(r"[^\W\d]", self.view.low[after:after + 1]) is not None
-        if given and not _ROLE_LEAD.match(self.view.low, after, b) and not _ROLE_COOP.match(self.view.low, after, b):
-            roles = self._roles(mentions, end, b)
-            roles.action_start = after
+        if given:
+            roles = self._roles(mentions, after, b)  # "... được giao chủ trì, phối hợp với Sở Y ...": the roles follow
             if attribution:
                 roles.subject_start = a
             return roles
