@@ -1579,3 +1579,10 @@ def test_praise_before_an_assignment_in_the_same_sentence_does_not_drop_it():
 def test_a_unit_given_the_lead_in_the_passive_keeps_its_roles_out_of_the_title():
     task = only("Sở Xây dựng được giao chủ trì, phối hợp với Sở Tài chính rà soát định mức.")
     assert task.lead_unit == "SXD" and task.cooperating_units == ["STC"] and task.title == "Rà soát định mức"
+
+
+def test_a_leaders_emphasis_before_a_colon_heads_the_instruction_quoted_after_it():
+    task = only("Phát biểu chỉ đạo, Chủ tịch UBND tỉnh nhấn mạnh: “Các địa phương phải rà soát toàn bộ các hộ nghèo, hoàn "
+                "thành trước ngày 30/6”.")
+    assert task.collective == "Các địa phương" and task.lead_unit is None and task.title.startswith("Rà soát")
+    assert run("Chủ tịch UBND tỉnh nhấn mạnh: năm 2020 là năm có ý nghĩa quan trọng.") == []
