@@ -1586,3 +1586,11 @@ def test_a_leaders_emphasis_before_a_colon_heads_the_instruction_quoted_after_it
                 "thành trước ngày 30/6”.")
     assert task.collective == "Các địa phương" and task.lead_unit is None and task.title.startswith("Rà soát")
     assert run("Chủ tịch UBND tỉnh nhấn mạnh: năm 2020 là năm có ý nghĩa quan trọng.") == []
+
+
+def test_units_asked_in_the_passive_are_given_the_work():
+    task = only("Theo đó, các đơn vị được yêu cầu hoàn thành báo cáo trước ngày 20/6.")
+    assert task.collective == "các đơn vị" and task.deadline == date(2020, 6, 20)
+    # "được giao nhiệm vụ tại Kế hoạch này" says who, the work follows "có trách nhiệm"
+    task = only("Các sở, ngành được giao nhiệm vụ tại Kế hoạch này có trách nhiệm xây dựng kế hoạch chi tiết.")
+    assert task.collective == "Các sở, ngành" and task.title == "Xây dựng kế hoạch chi tiết"

@@ -312,7 +312,7 @@ _SUBJECT_GAP = re.compile(
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
-    r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?giao(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
+    r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
 )
@@ -675,8 +675,13 @@ class _Extractor:
         grounded = rest is not None and "căn cứ" in rest.group() and re.match(r"xác định|quyết định|xem xét",
                                                                               self.view.low[after:b])
         # "Sở X (cũng) được giao xác định lộ trình ...": assigned in the passive, whatever verb names the work
-        given = rest is not None and re.search(r"(?<!\w)giao(?:\s+nhiệm vụ)?\s+$", rest.group()) is not None and \
-            re.match(r"[^\W\d]", self.view.low[after:after + 1]) is not None
+        given = rest is not None and re.search(r"(?<!\w)(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+$", rest.group()) \
+            is not None and re.match(r"[^\W\d]", self.view.low[after:after + 1]) is not None
+        if given and re.match(r"(?:tại|theo|trong)\s", self.view.low[after:b]):
+            # "Các sở, ngành được giao nhiệm vụ tại Kế hoạch này có trách nhiệm xây dựng ...": who, not the work
+            duty_at = re.compile(r"(?<!\w)(?:có|chịu) trách nhiệm\s+").search(self.view.low, after, b)
+            given = duty_at is not None and _ACTION.match(self.view.low, duty_at.end(), b) is not None
+            after = duty_at.end() if given else after
         if given:
             roles = self._roles(mentions, after, b)  # "... được giao chủ trì, phối hợp với Sở Y ...": the roles follow
             if attribution:
