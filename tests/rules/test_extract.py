@@ -1594,3 +1594,9 @@ def test_units_asked_in_the_passive_are_given_the_work():
     # "được giao nhiệm vụ tại Kế hoạch này" says who, the work follows "có trách nhiệm"
     task = only("Các sở, ngành được giao nhiệm vụ tại Kế hoạch này có trách nhiệm xây dựng kế hoạch chi tiết.")
     assert task.collective == "Các sở, ngành" and task.title == "Xây dựng kế hoạch chi tiết"
+
+
+def test_the_political_and_social_organisations_are_one_collective_as_written():
+    task = only("Đề nghị Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội phối hợp tuyên truyền.")
+    assert task.collective == "Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội"
+    assert task.title == "Phối hợp tuyên truyền"

@@ -68,6 +68,7 @@ _MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
          r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
          r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac|"
+         r"chinh\s+tri\s*-\s*xa\s+hoi(?:\s*-\s*nghe\s+nghiep)?|"  # "các tổ chức chính trị - xã hội"
          r"ven\s+bien|ven\s+song|bien\s+gioi|mien\s+nui|vung\s+cao|vung\s+sau|trong\s+diem|duyen\s+hai|"
          r"(?:bac\s+)?(?:bac|trung|nam)\s+bo|tay\s+nguyen|(?:nay|do|tren|neu\s+tren)(?=\s+(?:can|phai|chu\s+dong|tiep\s+tuc|khan\s+truong)))")
 _COLLECTIVE_RE = re.compile(
