@@ -1600,3 +1600,12 @@ def test_the_political_and_social_organisations_are_one_collective_as_written():
     task = only("Đề nghị Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội phối hợp tuyên truyền.")
     assert task.collective == "Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội"
     assert task.title == "Phối hợp tuyên truyền"
+
+
+def test_a_district_named_for_its_committee_is_the_committee():
+    tasks = run("Tỉnh yêu cầu các huyện khẩn trương khắc phục hậu quả mưa lũ; riêng huyện Duy Xuyên phải hoàn thành sửa "
+                "chữa đê trước 15/11.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [(None, "các huyện"), ("DUYXUYEN", None)]
+    assert tasks[1].deadline == date(2020, 11, 15)
+    # a place named in the work stays a place
+    assert only("Giao Sở Xây dựng kiểm tra các công trình trên địa bàn huyện Duy Xuyên.").cooperating_units == []

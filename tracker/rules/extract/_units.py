@@ -182,6 +182,9 @@ def _variants(unit: UnitRef) -> set[tuple[str, ...]]:
         for form in list(forms):
             if "va" in form[1:-1]:  # "Sở Kế hoạch - Đầu tư", "Sở Nông nghiệp - PTNT": the "và" written as a dash
                 forms.append([t for t in form if t != "va"])
+        if unit.kind == "district" and toks[:4] == ["uy", "ban", "nhan", "dan"] and len(toks) > 5 \
+                and toks[4] in ("huyen", "thi", "thanh", "quan"):
+            forms.append(toks[4:])  # "riêng huyện Duy Xuyên phải ...": the district named for its committee
         if toks[0] == "so" and len(toks) > 1:  # "ngành y tế", "ngành giáo dục": the sector names its department
             forms.append(["nganh", *toks[1:]])
             if "va" in toks[2:]:
