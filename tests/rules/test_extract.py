@@ -1609,3 +1609,9 @@ def test_a_district_named_for_its_committee_is_the_committee():
     assert tasks[1].deadline == date(2020, 11, 15)
     # a place named in the work stays a place
     assert only("Giao Sở Xây dựng kiểm tra các công trình trên địa bàn huyện Duy Xuyên.").cooperating_units == []
+
+
+def test_a_listed_department_whose_name_holds_va_is_one_item():
+    task = only("Yêu cầu các Sở: Xây dựng, Tài chính, Kế hoạch và Đầu tư phối hợp thẩm định dự án.")
+    assert task.lead_unit == "SXD" and task.cooperating_units == ["STC", "SKHDT"]
+    assert only("Giao các sở Kế hoạch và Đầu tư, Tài chính rà soát.").cooperating_units == ["STC"]

@@ -106,6 +106,7 @@ _LIST_HEAD = re.compile(
 )  # "các Sở: Nội vụ, Tài chính"; "các sở QHKT, Xây dựng" (no colon after "các"); "cáchuyện A, B" as a PDF glues it
 # "UBND huyện Quang Bình, Bắc Quang": one head shared by two or more named districts.
 _SHARED_HEAD = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?P<head>huyen|thi\s+xa|thanh\s+pho)\s+(?=[a-z0-9])")
+_ITEM_END = re.compile(r"[,;.]")
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 _UNKNOWN_HEAD = re.compile(
@@ -261,6 +262,25 @@ class UnitMatcher:
         items: list[tuple[int, int, str]] = []
         head_key = " ".join(head.split())
         while pos < limit:
+            # "các Sở: Xây dựng, Kế hoạch và Đầu tư": an item may hold "và" ("Kế hoạch và Đầu tư"); the longest name
+            # with its "và", up to the next comma, wins; else the list's "và" separates two items
+            comma = _ITEM_END.search(view.fold, pos, limit)
+            wide_words = list(re.finditer(r"[a-z0-9]+", view.fold[pos:comma.start() if comma else limit]))
+            joined = None
+            for k in range(len(wide_words), 2, -1):
+                toks = [w.group() for w in wide_words[:k]]
+                if "va" in toks[1:-1]:
+                    code = self._suffix.get(head_key + " " + " ".join(toks)) or self._lookup(head_key + " " + " ".join(toks))
+                    if code:
+                        joined = (pos + wide_words[0].start(), pos + wide_words[k - 1].end(), code)
+                        break
+            if joined:
+                items.append(joined)
+                nxt = _LIST_SEP.match(view.fold, joined[1], limit)
+                if nxt is None:
+                    break
+                pos = nxt.end()
+                continue
             sep = _LIST_SEP.search(view.fold, pos, limit)
             stop = sep.start() if sep else limit
             dot = view.fold.find(".", pos, stop)
