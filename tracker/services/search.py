@@ -4,12 +4,12 @@ The index (tracker.models.search) is asked for the rows whose words hold
 every term of the query, the best first (SQLite FTS5's bm25, PostgreSQL's
 ts_rank); reach is the lists' own rule (tracker.services.reach_sql's
 task_visible_clause) on the row's task, or on its directive for the
-directive's own texts, so a search never finds what the lists would not
-show, and a passage is cut only from a row that passed it. The rule is
-written here twice more, each in the form its database answers fastest:
-per row (_visible: SQLite, and PostgreSQL past the window) and for a
-PostgreSQL window's given tasks at once (_reached); tests/test_search.py
-compares both with the lists' on random data.
+directive's own texts (directive_visible_clause), so a search never finds
+what the lists would not show, and a passage is cut only from a row that
+passed it. The rule is asked in its per-row form: for a PostgreSQL
+window's tasks and directives given at once (_seen), and per matching row
+(_visible: SQLite, and PostgreSQL past the window); tests/test_search.py
+compares the results with the lists' form on random data.
 """
 from __future__ import annotations
 
@@ -17,17 +17,17 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
-                        text, true, union, union_all)
+from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, func, insert, literal_column, or_, select, table,
+                        text, true)
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased
 
 from tracker.database import db
-from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
+from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User
 from tracker.models.search import BUCKET_SHIFT, BUCKETED, SearchDoc, bucketed
 from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
 from tracker.rules.reach import is_admin, reach_path
-from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
+from tracker.services.reach_sql import (directive_visible_clause, reach_unit_id_list, subtree_is_everything,
+                                        task_visible_clause)
 
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
@@ -80,40 +80,13 @@ def _match(found: list[str]) -> Match:
 
 
 def _visible(user: User):
-    """SQL condition on a search_doc row joined to its task: the searcher may see what it belongs to.
-
-    Task texts: the lists' own tracker.services.reach_sql.task_visible_clause
-    on the row's task. A directive's own texts: directive_visible_clause's rule
-    (issued in reach, or one of its tasks visible), written per row against
-    the reach's unit ids read once, so that nothing is recomputed per row.
-    """
+    """SQL condition on a search_doc row outer-joined to its task and to its directive (for the directive's
+    own texts): the searcher may see what it belongs to, by the lists' rule (reach_sql) in its per-row form."""
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task and every directive (issued by a unit in reach) is visible
-    doc = SearchDoc.__table__
-    ids = list(db.session.scalars(reach_unit_ids(user)))
-    other = aliased(Task)
-    # (A task's directive is the row's directive: whether it is published is asked once, not per task.)
-    published = exists().where(Directive.id == doc.c.directive_id, Directive.published_at.is_not(None))
-    cooperates = exists().where(task_cooperation.c.task_id == other.id, task_cooperation.c.unit_id.in_(ids))
-    issuer_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id,
-                                                other.issuing_unit_id.in_(ids)))
-    lead_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id, or_(
-        other.lead_unit_id.in_(ids), other.assignee_id == user.id, cooperates)))
-    issued = exists().where(Directive.id == doc.c.directive_id, Directive.issuing_unit_id.in_(ids))
-    # The task's own rule (task_visible_clause), written per row with the unit ids as literals: the
-    # lists' form reads every cooperation of the reach into a hash first, where a search checks only a
-    # window of a few thousand rows, each by the cooperation's primary key.
-    # Both are asked per row by primary key ("LIMIT 1" scalar subqueries: an EXISTS here would be planned
-    # as a hash of every published directive and of the reach's every cooperation, read for each search).
-    task = Task.__table__
-    task_published = _task_published()
-    task_coop = (select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == task.c.id,
-                                                          task_cooperation.c.unit_id.in_(ids))
-                 .limit(1).scalar_subquery().is_not(None))
-    task_seen = or_(task.c.issuing_unit_id.in_(ids), and_(task_published, or_(
-        task.c.lead_unit_id.in_(ids), task.c.assignee_id == user.id, task_coop)))
-    return or_(and_(doc.c.task_id.is_not(None), task_seen),
-               and_(doc.c.task_id.is_(None), or_(issued, issuer_side, and_(published, lead_side))))
+    doc, units = SearchDoc.__table__, reach_unit_id_list(user)
+    return or_(and_(doc.c.task_id.is_not(None), task_visible_clause(user, per_row=True, units=units)),
+               and_(doc.c.task_id.is_(None), directive_visible_clause(user, per_row=True, units=units)))
 
 
 def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:
@@ -176,74 +149,34 @@ def _seen(user: User, window: list) -> list:
     """Of the window's rows (id, task_id, directive_id, rank), those the user may see, in their order.
 
     Reach is asked once for the window's distinct tasks and once for the
-    directives of its directive texts (each given as one array), not row
-    by row: see _reached.
+    directives of its directive texts, each given as one array and checked
+    by the lists' rule in its per-row form (reach_sql), not row by row of
+    the window.
     """
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return window
-    units = list(db.session.scalars(reach_unit_ids(user)))
+    units = reach_unit_id_list(user)
     task_ids = sorted({row.task_id for row in window if row.task_id})
     directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
-    tasks = _reached(user, units, Task.__table__.c.id, task_ids)
-    directives = set()
-    if directive_ids:  # directive_visible_clause's rule: issued in reach, or one of its tasks visible
-        directives = set(db.session.scalars(select(Directive.id).where(
-            Directive.id == any_(bindparam("directives", directive_ids, type_=ARRAY(Integer))),
-            Directive.issuing_unit_id.in_(units))))
-        directives |= _reached(user, units, Task.__table__.c.directive_id, directive_ids)
+    tasks = _given(Task.__table__, task_ids, task_visible_clause(user, per_row=True, units=units))
+    directives = _given(Directive.__table__, directive_ids, directive_visible_clause(user, per_row=True, units=units))
     return [row for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
 
 
-def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
-    """Of `keys` (sorted values of the task column `key`: task ids, directive ids), those of a task the user
-    may see.
-
-    The rule of reach_sql.task_visible_clause, in the form a few thousand
-    given keys are checked fastest on PostgreSQL: the key's index and the
-    indexes of the issuing unit, lead unit and assignee are intersected
-    (bitmaps) before any task row is read; the reach's cooperations within
-    the keys' span are read from their (unit, task) index and matched here;
-    a directive's publication is asked only for the tasks that passed, by
-    key. (The lists' form would hash every published directive and every
-    cooperation of the reach, and a per-row check reads every task.)
-    """
+def _given(table, keys: list[int], visible) -> set[int]:
+    """Of `keys` (ids of `table`'s rows), those for which `visible` holds: the rows read by primary key."""
     if not keys:
         return set()
-    t = Task.__table__
-    published = _task_published()
-    issued = t.c.issuing_unit_id.in_(units)
-    own = select(key).where(key == any_(bindparam("keys", keys, type_=ARRAY(Integer))),
-                            or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
-                            or_(issued, published))
-    if key is not t.c.id:  # a directive's tasks: few, read by the directive's index
-        return set(db.session.scalars(union(own, select(key).select_from(
-            task_cooperation.join(t, t.c.id == task_cooperation.c.task_id)).where(
-            key == any_(bindparam("keys", keys, type_=ARRAY(Integer))), task_cooperation.c.unit_id.in_(units),
-            published))))
-    # One statement: the tasks seen on their own (1), and the reach's cooperations within the keys' span (0).
-    cooperations = select(task_cooperation.c.task_id, literal_column("0")).where(
-        task_cooperation.c.unit_id.in_(units), task_cooperation.c.task_id.between(keys[0], keys[-1]))
-    rows = db.session.execute(union_all(own.add_columns(literal_column("1")), cooperations)).all()
-    seen = {row[0] for row in rows if row[1]}
-    others = sorted({row[0] for row in rows if not row[1]}.intersection(keys) - seen)
-    if others:
-        seen.update(db.session.scalars(select(t.c.id).where(
-            t.c.id == any_(bindparam("others", others, type_=ARRAY(Integer))), published)))
-    return seen
-
-
-def _task_published():
-    """SQL: the task's directive is published, asked by the directive's primary key (a "LIMIT 1" scalar
-    subquery: an EXISTS would be planned as a hash of every published directive)."""
-    return (select(Directive.published_at).where(Directive.id == Task.__table__.c.directive_id)
-            .limit(1).scalar_subquery().is_not(None))
+    return set(db.session.scalars(select(table.c.id).where(
+        table.c.id == any_(bindparam("keys", keys, type_=ARRAY(Integer))), visible)))
 
 
 def _visible_matches(user: User, match: Match, floor: int | None):
     """The visible matching rows: all, or those from `floor` on."""
     doc = SearchDoc.__table__
-    stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(match.condition, _visible(user)))
+    source = (match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id)
+              .outerjoin(Directive.__table__, Directive.id == doc.c.directive_id))
+    stmt = select(doc.c.id).select_from(source).where(match.condition, _visible(user))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
