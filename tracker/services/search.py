@@ -122,24 +122,21 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         if page == 1:
             return [], 0, False
         return [], _count(user, match), False
-    doc = SearchDoc.__table__
+    doc, task, directive = SearchDoc.__table__, Task.__table__, Directive.__table__
+    # The page's texts with their task's title or their directive's number and title, in one statement.
     rows = {row.id: row for row in db.session.execute(
-        select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
-    task_ids = {r.task_id for r in rows.values() if r.task_id}
-    tasks = {t.id: (t.title, t.directive_id) for t in db.session.execute(
-        select(Task.id, Task.title, Task.directive_id).where(Task.id.in_(task_ids)))} if task_ids else {}
-    directive_ids = {r.directive_id for r in rows.values() if r.directive_id}
-    directives = {d.id: d for d in db.session.execute(
-        select(Directive.id, Directive.number, Directive.title).where(Directive.id.in_(directive_ids)))} \
-        if directive_ids else {}
+        select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.body, task.c.title, task.c.directive_id.label("task_directive"),
+               directive.c.id.label("directive_id"), directive.c.number, directive.c.title.label("directive_title"))
+        .select_from(doc.outerjoin(task, task.c.id == doc.c.task_id)
+                     .outerjoin(directive, directive.c.id == doc.c.directive_id))
+        .where(doc.c.id.in_(ids)))}
     hits = []
     for doc_id in ids:
         row = rows[doc_id]
         if row.task_id:
-            title, directive_id = tasks[row.task_id]
+            title, directive_id = row.title, row.task_directive
         else:
-            d = directives[row.directive_id]
-            title, directive_id = f"{d.number} · {d.title}", d.id
+            title, directive_id = f"{row.number} · {row.directive_title}", row.directive_id
         hits.append(Hit(where=row.kind, task_id=row.task_id, directive_id=directive_id, title=title,
                         snippet=passage(row.body, found)))
     return hits, total, truncated
