@@ -6,10 +6,10 @@ ts_rank); reach is the lists' own rule (tracker.services.reach_sql's
 task_visible_clause) on the row's task, or on its directive for the
 directive's own texts (directive_visible_clause), so a search never finds
 what the lists would not show, and a passage is cut only from a row that
-passed it. The rule is asked in its per-row form: for a PostgreSQL
-window's tasks and directives given at once (_seen), and per matching row
-(_visible: SQLite, and PostgreSQL past the window); tests/test_search.py
-compares the results with the lists' form on random data.
+passed it. The rule is asked in its per-row form (_visible), on each row
+of a PostgreSQL window (_window_page) or each matching row (SQLite, and
+PostgreSQL past the window); tests/test_search.py compares the results
+with the lists' form on random data.
 """
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, func, insert, literal_column, or_, select, table,
+from sqlalchemy import (Float, Integer, and_, column, delete, func, insert, literal_column, or_, select, table,
                         text, true)
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from tracker.database import db
 from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User
@@ -79,14 +78,23 @@ def _match(found: list[str]) -> Match:
                  select(FTS.c.rowid.label("id")).where(condition))
 
 
-def _visible(user: User):
-    """SQL condition on a search_doc row outer-joined to its task and to its directive (for the directive's
-    own texts): the searcher may see what it belongs to, by the lists' rule (reach_sql) in its per-row form."""
+def _visible(user: User, task_id, directive_id, among=None):
+    """SQL condition on a search_doc row (its columns `task_id`, `directive_id`): the searcher may see what it
+    belongs to, its task or (for a directive's own texts) its directive, by the lists' rule (reach_sql) in
+    its per-row form, on the task or directive read by primary key (a scalar subquery each: a join could be
+    planned as a hash of every directive). `among`: a select of the task ids the rows name (see
+    reach_sql.task_visible_clause)."""
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task and every directive (issued by a unit in reach) is visible
-    doc, units = SearchDoc.__table__, reach_unit_id_list(user)
-    return or_(and_(doc.c.task_id.is_not(None), task_visible_clause(user, per_row=True, units=units)),
-               and_(doc.c.task_id.is_(None), directive_visible_clause(user, per_row=True, units=units)))
+    units = reach_unit_id_list(user)
+    task, directive = Task.__table__, Directive.__table__
+    task_seen = (select(task.c.id).where(task.c.id == task_id,
+                                         task_visible_clause(user, per_row=True, units=units, among=among))
+                 .limit(1).correlate_except(task).scalar_subquery().is_not(None))
+    directive_seen = (select(directive.c.id).where(directive.c.id == directive_id,
+                                                   directive_visible_clause(user, per_row=True, units=units))
+                      .limit(1).correlate_except(directive).scalar_subquery().is_not(None))
+    return or_(and_(task_id.is_not(None), task_seen), and_(task_id.is_(None), directive_seen))
 
 
 def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:
@@ -102,15 +110,7 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         return [], 0, False
     match = _match(found)
     if db.engine.dialect.name == "postgresql":
-        # The window's rows, found bucket by bucket (65,536 ids each), newest first, in the GIN index of the
-        # words and the bucket's word: a bucket's matches are read from the index, then only their own table
-        # pages, each ranked as it is read, and the walk stops at the window (older matches are never read).
-        # Reach is then asked once for the window's tasks and directives, and the rows that passed are
-        # ordered here as the SQL would (rank, best first, then id): no row is read twice.
-        window = db.session.execute(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}).all()
-        truncated = len(window) >= CANDIDATES
-        seen = sorted(_seen(user, window), key=lambda row: (-row.rank, row.id))
-        ids, total = [row.id for row in seen[(page - 1) * per_page:page * per_page]], len(seen)
+        ids, total, truncated = _window_page(user, found, page, per_page)
     else:
         window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
         floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
@@ -142,38 +142,37 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
     return hits, total, truncated
 
 
-def _seen(user: User, window: list) -> list:
-    """Of the window's rows (id, task_id, directive_id, rank), those the user may see, in their order.
+def _window_page(user: User, found: list[str], page: int, per_page: int) -> tuple[list[int], int, bool]:
+    """PostgreSQL: the page's row ids among the window's rows the user may see, how many of them there are
+    (0 when the page is past their end), and whether the window is full (CANDIDATES rows).
 
-    Reach is asked once for the window's distinct tasks and once for the
-    directives of its directive texts, each given as one array and checked
-    by the lists' rule in its per-row form (reach_sql), not row by row of
-    the window.
+    One statement. The window's rows are found bucket by bucket (65,536 ids each), newest first, in the
+    GIN index of the words and the bucket's word: a bucket's matches are read from the index, then only
+    their own table pages, each ranked as it is read, and the walk stops at the window (older matches
+    are never read). The window is kept (a CTE read twice: for its size and for the page); each of its
+    rows is checked against reach on its task or directive by primary key (_visible), and the rows that
+    passed are counted, ordered and cut in the database: only the page comes back, not the window.
     """
-    if is_admin(user) or subtree_is_everything(reach_path(user)):
-        return window
-    units = reach_unit_id_list(user)
-    task_ids = sorted({row.task_id for row in window if row.task_id})
-    directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
-    tasks = _given(Task.__table__, task_ids, task_visible_clause(user, per_row=True, units=units))
-    directives = _given(Directive.__table__, directive_ids, directive_visible_clause(user, per_row=True, units=units))
-    return [row for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
-
-
-def _given(table, keys: list[int], visible) -> set[int]:
-    """Of `keys` (ids of `table`'s rows), those for which `visible` holds: the rows read by primary key."""
-    if not keys:
-        return set()
-    return set(db.session.scalars(select(table.c.id).where(
-        table.c.id == any_(bindparam("keys", keys, type_=ARRAY(Integer))), visible)))
+    window = WINDOW.bindparams(query=tsquery(found), limit=CANDIDATES).columns(
+        column("id", Integer), column("task_id", Integer), column("directive_id", Integer),
+        column("rank", Float)).cte("window_rows")
+    # The reach's cooperations on the window's tasks are read once (by the units' index), not row by row.
+    base = select(window.c.id, window.c.rank, func.count().over().label("total")).where(
+        _visible(user, window.c.task_id, window.c.directive_id, among=select(window.c.task_id).correlate(None)))
+    rows = (base.order_by(window.c.rank.desc(), window.c.id)
+            .limit(per_page).offset((page - 1) * per_page)).lateral("page_rows")
+    size = select(func.count().label("size")).select_from(window).subquery("window_size")
+    found_rows = db.session.execute(select(size.c.size, rows.c.id, rows.c.total)
+                                    .select_from(size.outerjoin(rows, true()))
+                                    .order_by(rows.c.rank.desc(), rows.c.id)).all()
+    ids = [row.id for row in found_rows if row.id is not None]
+    return ids, found_rows[0].total if ids else 0, found_rows[0].size >= CANDIDATES
 
 
 def _visible_matches(user: User, match: Match, floor: int | None):
     """The visible matching rows: all, or those from `floor` on."""
     doc = SearchDoc.__table__
-    source = (match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id)
-              .outerjoin(Directive.__table__, Directive.id == doc.c.directive_id))
-    stmt = select(doc.c.id).select_from(source).where(match.condition, _visible(user))
+    stmt = select(doc.c.id).select_from(match.source).where(match.condition, _visible(user, doc.c.task_id, doc.c.directive_id))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
