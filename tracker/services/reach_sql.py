@@ -2,7 +2,9 @@
 
 `task_visible_clause(user)` keeps the rows `rules.reach.can_view_task` would
 let the user see, without loading them; the access sweep in tests/security
-checks that both agree.
+checks that both agree. Its per-row form (and directive_visible_clause's),
+for rows a caller already has, is the search's; tests/test_search.py checks
+on random data that both forms keep the same rows.
 """
 from __future__ import annotations
 
