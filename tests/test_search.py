@@ -31,6 +31,7 @@ from tracker.demo import USERS
 from tracker.models import Directive, SearchDoc, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.search import passage, terms
+from tracker.services import search as search_service
 from tracker.services import workflow
 from tracker.services.reach_sql import directive_visible_clause, task_visible_clause
 from tracker.services.search import rebuild, search
@@ -271,10 +272,11 @@ def test_every_result_is_in_reach_by_the_rules(demo, db, username):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_reach_on_random_data_is_the_lists_reach(demo, db, seed):
+def test_reach_on_random_data_is_the_lists_reach(demo, db, seed, monkeypatch):
     """Directives and tasks made at random (issuing unit, lead unit, assignee, cooperating units, published or
     not), all holding one word: every user finds exactly the tasks and directives the lists' reach shows
-    (reach_sql.task_visible_clause and directive_visible_clause), whichever way the search applies it."""
+    (reach_sql.task_visible_clause and directive_visible_clause), whichever way the search applies it, and
+    the rule's two forms (the lists', per row) keep the same rows."""
     rng = random.Random(seed)
     make = Factory()
     units = list(db.session.scalars(select(Unit).order_by(Unit.id)))
@@ -309,6 +311,16 @@ def test_reach_on_random_data_is_the_lists_reach(demo, db, seed):
                                                                    directive_visible_clause(searcher))))
         assert {h.task_id for h in hits if h.where == "task"} == tasks, searcher.username
         assert {h.directive_id for h in hits if h.where == "directive"} == shown, searcher.username
+        with monkeypatch.context() as patch:  # a window too small for the page: every match, checked row by row
+            patch.setattr(search_service, "CANDIDATES", 1)
+            assert search(searcher, "ha tang ve tinh", 1, 500) == (hits, total, False), searcher.username
+        # The rule's per-row form (the search's) keeps the very rows of the lists' form, and of the rules.
+        assert set(db.session.scalars(select(Task.id).where(
+            Task.id.in_(made), task_visible_clause(searcher, per_row=True)))) == tasks, searcher.username
+        assert set(db.session.scalars(select(Directive.id).where(Directive.id.in_([d.id for d in directives]),
+                                                                  directive_visible_clause(searcher, per_row=True)))) \
+            == shown, searcher.username
+        assert tasks == {t for t in made if reach.can_view_task(searcher, db.session.get(Task, t))}, searcher.username
 
 
 # --- the API ----------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 `task_visible_clause(user)` keeps the rows `rules.reach.can_view_task` would
 let the user see, without loading them; the access sweep in tests/security
-checks that both agree.
+checks that both agree. Its per-row form (and directive_visible_clause's),
+for rows a caller already has, is the search's; tests/test_search.py checks
+on random data that both forms keep the same rows.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 
 from tracker.database import db
 from tracker.models import Directive, Task, Unit, User, task_cooperation
@@ -44,27 +46,79 @@ def subtree_is_everything(path: str) -> bool:
     return cache[path]
 
 
-def task_visible_clause(user: User) -> ColumnElement[bool]:
-    """SQL condition: the task is visible to `user`.
+def reach_unit_id_list(user: User) -> list[int]:
+    """Ids of the units in the user's reach, read once (for conditions checked row by row: see `per_row`)."""
+    return list(db.session.scalars(reach_unit_ids(user)))
+
+
+def task_visible_clause(user: User, task=None, per_row: bool = False, units: list[int] | None = None,
+                        among=None) -> ColumnElement[bool]:
+    """SQL condition: the task (`task`: the task table, or an alias of it) is visible to `user`.
 
     Visible: its lead unit, a cooperating unit or its issuing unit is in the
     user's reach, or it is assigned to them; tasks of unpublished directives
     only to the issuing side.
+
+    The rule in two forms, for two uses. The lists' (the default) selects
+    among every task: each term is an index condition read once for the
+    whole reach (the reach's units, the tasks its units cooperate on), the
+    terms united (SQLite: index by index; PostgreSQL: a bitmap OR).
+    `per_row` checks rows the caller already has (a search's window of a
+    few thousand matches): the reach's unit ids are read once and written
+    as literals, and a row's directive and cooperations are asked by
+    primary key ("LIMIT 1" scalar subqueries, which PostgreSQL never turns
+    into a hash of every published directive or of every cooperation of
+    the reach), so the cost follows the rows checked, not the reach's size;
+    `units` are the reach's unit ids when the caller has read them, and
+    `among` a select of the ids of the tasks checked (a search's window):
+    the reach's cooperations on those tasks are then read once, from the
+    units' index, instead of one look-up per row.
     """
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task's issuing unit is then in reach
+    task = Task.__table__ if task is None else task
+    if per_row:
+        ids = reach_unit_id_list(user) if units is None else units
+        published = (select(Directive.published_at).where(Directive.id == task.c.directive_id).limit(1)
+                     .correlate(task).scalar_subquery().is_not(None))
+        if among is not None:
+            coop = in_query(task.c.id, select(task_cooperation.c.task_id).where(
+                task_cooperation.c.unit_id.in_(ids), task_cooperation.c.task_id.in_(among)))
+        else:
+            coop = (select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == task.c.id,
+                                                             task_cooperation.c.unit_id.in_(ids))
+                    .limit(1).correlate(task).scalar_subquery().is_not(None))
+        # The columns first, then the cooperations, the directive last: each asked only when still needed
+        # (an unassigned task's NULL would make the OR unknown, not false, and the directive asked anyway).
+        return or_(task.c.issuing_unit_id.in_(ids), and_(or_(
+            task.c.lead_unit_id.in_(ids), func.coalesce(task.c.assignee_id, 0) == user.id, coop), published))
     ids = reach_unit_ids(user)
-    issuer_side = in_query(Task.issuing_unit_id, ids)
-    published = exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None))
-    coop = in_query(Task.id, select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
+    issuer_side = in_query(task.c.issuing_unit_id, ids)
+    published = exists().where(Directive.id == task.c.directive_id, Directive.published_at.is_not(None))
+    coop = in_query(task.c.id, select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
     # Written as a flat OR of indexed terms so that SQLite reads each from an index and unites them.
-    return or_(issuer_side, and_(published, in_query(Task.lead_unit_id, ids)),
-               and_(published, Task.assignee_id == user.id), and_(published, coop))
+    return or_(issuer_side, and_(published, in_query(task.c.lead_unit_id, ids)),
+               and_(published, task.c.assignee_id == user.id), and_(published, coop))
 
 
-def directive_visible_clause(user: User) -> ColumnElement[bool]:
-    """SQL condition: the directive is visible (issued in reach, or one of its tasks is)."""
+def directive_visible_clause(user: User, per_row: bool = False,
+                             units: list[int] | None = None) -> ColumnElement[bool]:
+    """SQL condition: the directive is visible (issued in reach, or one of its tasks is).
+
+    `per_row`: as task_visible_clause's, for directives the caller already has: its tasks are
+    asked by the directive's index, each by task_visible_clause's `per_row` form.
+    """
     if is_admin(user):
         return true()
+    directive = Directive.__table__
+    if per_row:
+        if subtree_is_everything(reach_path(user)):
+            return true()  # every issuing unit is in reach
+        ids = reach_unit_id_list(user) if units is None else units
+        task = Task.__table__.alias("seen_task")
+        task_seen = (select(task.c.id).where(task.c.directive_id == directive.c.id,
+                                             task_visible_clause(user, task, per_row=True, units=ids))
+                     .limit(1).correlate(directive).scalar_subquery().is_not(None))
+        return or_(directive.c.issuing_unit_id.in_(ids), task_seen)
     task_seen = exists(select(Task.id).where(Task.directive_id == Directive.id, task_visible_clause(user)))
     return or_(Directive.issuing_unit_id.in_(reach_unit_ids(user)), task_seen)

@@ -4,12 +4,12 @@ The index (tracker.models.search) is asked for the rows whose words hold
 every term of the query, the best first (SQLite FTS5's bm25, PostgreSQL's
 ts_rank); reach is the lists' own rule (tracker.services.reach_sql's
 task_visible_clause) on the row's task, or on its directive for the
-directive's own texts, so a search never finds what the lists would not
-show, and a passage is cut only from a row that passed it. The rule is
-written here twice more, each in the form its database answers fastest:
-per row (_visible: SQLite, and PostgreSQL past the window) and for a
-PostgreSQL window's given tasks at once (_reached); tests/test_search.py
-compares both with the lists' on random data.
+directive's own texts (directive_visible_clause), so a search never finds
+what the lists would not show, and a passage is cut only from a row that
+passed it. The rule is asked in its per-row form (_visible), on each row
+of a PostgreSQL window (_window_page) or each matching row (SQLite, and
+PostgreSQL past the window); tests/test_search.py compares the results
+with the lists' form on random data.
 """
 from __future__ import annotations
 
@@ -17,17 +17,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import (Integer, and_, any_, bindparam, column, delete, exists, func, insert, literal_column, or_, select, table,
-                        text, true, union, union_all)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased
+from sqlalchemy import (Float, Integer, and_, column, delete, func, insert, literal_column, or_, select, table,
+                        text, true)
 
 from tracker.database import db
-from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User, task_cooperation
+from tracker.models import Attachment, CompletionReport, Directive, ProgressUpdate, Task, User
 from tracker.models.search import BUCKET_SHIFT, BUCKETED, SearchDoc, bucketed
 from tracker.rules.search import fts5_query, index_form, passage, terms, tsquery
 from tracker.rules.reach import is_admin, reach_path
-from tracker.services.reach_sql import reach_unit_ids, subtree_is_everything
+from tracker.services.reach_sql import (directive_visible_clause, reach_unit_id_list, subtree_is_everything,
+                                        task_visible_clause)
 
 FTS = table("search_fts", column("rowid"), column("rank"))
 BATCH = 5000
@@ -79,41 +78,23 @@ def _match(found: list[str]) -> Match:
                  select(FTS.c.rowid.label("id")).where(condition))
 
 
-def _visible(user: User):
-    """SQL condition on a search_doc row joined to its task: the searcher may see what it belongs to.
-
-    Task texts: the lists' own tracker.services.reach_sql.task_visible_clause
-    on the row's task. A directive's own texts: directive_visible_clause's rule
-    (issued in reach, or one of its tasks visible), written per row against
-    the reach's unit ids read once, so that nothing is recomputed per row.
-    """
+def _visible(user: User, task_id, directive_id, among=None):
+    """SQL condition on a search_doc row (its columns `task_id`, `directive_id`): the searcher may see what it
+    belongs to, its task or (for a directive's own texts) its directive, by the lists' rule (reach_sql) in
+    its per-row form, on the task or directive read by primary key (a scalar subquery each: a join could be
+    planned as a hash of every directive). `among`: a select of the task ids the rows name (see
+    reach_sql.task_visible_clause)."""
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task and every directive (issued by a unit in reach) is visible
-    doc = SearchDoc.__table__
-    ids = list(db.session.scalars(reach_unit_ids(user)))
-    other = aliased(Task)
-    # (A task's directive is the row's directive: whether it is published is asked once, not per task.)
-    published = exists().where(Directive.id == doc.c.directive_id, Directive.published_at.is_not(None))
-    cooperates = exists().where(task_cooperation.c.task_id == other.id, task_cooperation.c.unit_id.in_(ids))
-    issuer_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id,
-                                                other.issuing_unit_id.in_(ids)))
-    lead_side = exists(select(other.id).where(other.directive_id == doc.c.directive_id, or_(
-        other.lead_unit_id.in_(ids), other.assignee_id == user.id, cooperates)))
-    issued = exists().where(Directive.id == doc.c.directive_id, Directive.issuing_unit_id.in_(ids))
-    # The task's own rule (task_visible_clause), written per row with the unit ids as literals: the
-    # lists' form reads every cooperation of the reach into a hash first, where a search checks only a
-    # window of a few thousand rows, each by the cooperation's primary key.
-    # Both are asked per row by primary key ("LIMIT 1" scalar subqueries: an EXISTS here would be planned
-    # as a hash of every published directive and of the reach's every cooperation, read for each search).
-    task = Task.__table__
-    task_published = _task_published()
-    task_coop = (select(task_cooperation.c.task_id).where(task_cooperation.c.task_id == task.c.id,
-                                                          task_cooperation.c.unit_id.in_(ids))
-                 .limit(1).scalar_subquery().is_not(None))
-    task_seen = or_(task.c.issuing_unit_id.in_(ids), and_(task_published, or_(
-        task.c.lead_unit_id.in_(ids), task.c.assignee_id == user.id, task_coop)))
-    return or_(and_(doc.c.task_id.is_not(None), task_seen),
-               and_(doc.c.task_id.is_(None), or_(issued, issuer_side, and_(published, lead_side))))
+    units = reach_unit_id_list(user)
+    task, directive = Task.__table__, Directive.__table__
+    task_seen = (select(task.c.id).where(task.c.id == task_id,
+                                         task_visible_clause(user, per_row=True, units=units, among=among))
+                 .limit(1).correlate_except(task).scalar_subquery().is_not(None))
+    directive_seen = (select(directive.c.id).where(directive.c.id == directive_id,
+                                                   directive_visible_clause(user, per_row=True, units=units))
+                      .limit(1).correlate_except(directive).scalar_subquery().is_not(None))
+    return or_(and_(task_id.is_not(None), task_seen), and_(task_id.is_(None), directive_seen))
 
 
 def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[list[Hit], int, bool]:
@@ -129,15 +110,7 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         return [], 0, False
     match = _match(found)
     if db.engine.dialect.name == "postgresql":
-        # The window's rows, found bucket by bucket (65,536 ids each), newest first, in the GIN index of the
-        # words and the bucket's word: a bucket's matches are read from the index, then only their own table
-        # pages, each ranked as it is read, and the walk stops at the window (older matches are never read).
-        # Reach is then asked once for the window's tasks and directives, and the rows that passed are
-        # ordered here as the SQL would (rank, best first, then id): no row is read twice.
-        window = db.session.execute(WINDOW, {"query": tsquery(found), "limit": CANDIDATES}).all()
-        truncated = len(window) >= CANDIDATES
-        seen = sorted(_seen(user, window), key=lambda row: (-row.rank, row.id))
-        ids, total = [row.id for row in seen[(page - 1) * per_page:page * per_page]], len(seen)
+        ids, total, truncated = _window_page(user, found, page, per_page)
     else:
         window = match.index_only.order_by(match.row_id.desc()).limit(CANDIDATES).subquery()
         floor = db.session.execute(select(func.count(), func.min(window.c.id))).one()
@@ -149,101 +122,57 @@ def search(user: User, query: str, page: int = 1, per_page: int = 20) -> tuple[l
         if page == 1:
             return [], 0, False
         return [], _count(user, match), False
-    doc = SearchDoc.__table__
+    doc, task, directive = SearchDoc.__table__, Task.__table__, Directive.__table__
+    # The page's texts with their task's title or their directive's number and title, in one statement.
     rows = {row.id: row for row in db.session.execute(
-        select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.directive_id, doc.c.body).where(doc.c.id.in_(ids)))}
-    task_ids = {r.task_id for r in rows.values() if r.task_id}
-    tasks = {t.id: (t.title, t.directive_id) for t in db.session.execute(
-        select(Task.id, Task.title, Task.directive_id).where(Task.id.in_(task_ids)))} if task_ids else {}
-    directive_ids = {r.directive_id for r in rows.values() if r.directive_id}
-    directives = {d.id: d for d in db.session.execute(
-        select(Directive.id, Directive.number, Directive.title).where(Directive.id.in_(directive_ids)))} \
-        if directive_ids else {}
+        select(doc.c.id, doc.c.kind, doc.c.task_id, doc.c.body, task.c.title, task.c.directive_id.label("task_directive"),
+               directive.c.id.label("directive_id"), directive.c.number, directive.c.title.label("directive_title"))
+        .select_from(doc.outerjoin(task, task.c.id == doc.c.task_id)
+                     .outerjoin(directive, directive.c.id == doc.c.directive_id))
+        .where(doc.c.id.in_(ids)))}
     hits = []
     for doc_id in ids:
         row = rows[doc_id]
         if row.task_id:
-            title, directive_id = tasks[row.task_id]
+            title, directive_id = row.title, row.task_directive
         else:
-            d = directives[row.directive_id]
-            title, directive_id = f"{d.number} · {d.title}", d.id
+            title, directive_id = f"{row.number} · {row.directive_title}", row.directive_id
         hits.append(Hit(where=row.kind, task_id=row.task_id, directive_id=directive_id, title=title,
                         snippet=passage(row.body, found)))
     return hits, total, truncated
 
 
-def _seen(user: User, window: list) -> list:
-    """Of the window's rows (id, task_id, directive_id, rank), those the user may see, in their order.
+def _window_page(user: User, found: list[str], page: int, per_page: int) -> tuple[list[int], int, bool]:
+    """PostgreSQL: the page's row ids among the window's rows the user may see, how many of them there are
+    (0 when the page is past their end), and whether the window is full (CANDIDATES rows).
 
-    Reach is asked once for the window's distinct tasks and once for the
-    directives of its directive texts (each given as one array), not row
-    by row: see _reached.
+    One statement. The window's rows are found bucket by bucket (65,536 ids each), newest first, in the
+    GIN index of the words and the bucket's word: a bucket's matches are read from the index, then only
+    their own table pages, each ranked as it is read, and the walk stops at the window (older matches
+    are never read). The window is kept (a CTE read twice: for its size and for the page); each of its
+    rows is checked against reach on its task or directive by primary key (_visible), and the rows that
+    passed are counted, ordered and cut in the database: only the page comes back, not the window.
     """
-    if is_admin(user) or subtree_is_everything(reach_path(user)):
-        return window
-    units = list(db.session.scalars(reach_unit_ids(user)))
-    task_ids = sorted({row.task_id for row in window if row.task_id})
-    directive_ids = sorted({row.directive_id for row in window if not row.task_id and row.directive_id})
-    tasks = _reached(user, units, Task.__table__.c.id, task_ids)
-    directives = set()
-    if directive_ids:  # directive_visible_clause's rule: issued in reach, or one of its tasks visible
-        directives = set(db.session.scalars(select(Directive.id).where(
-            Directive.id == any_(bindparam("directives", directive_ids, type_=ARRAY(Integer))),
-            Directive.issuing_unit_id.in_(units))))
-        directives |= _reached(user, units, Task.__table__.c.directive_id, directive_ids)
-    return [row for row in window if (row.task_id in tasks if row.task_id else row.directive_id in directives)]
-
-
-def _reached(user: User, units: list[int], key, keys: list[int]) -> set[int]:
-    """Of `keys` (sorted values of the task column `key`: task ids, directive ids), those of a task the user
-    may see.
-
-    The rule of reach_sql.task_visible_clause, in the form a few thousand
-    given keys are checked fastest on PostgreSQL: the key's index and the
-    indexes of the issuing unit, lead unit and assignee are intersected
-    (bitmaps) before any task row is read; the reach's cooperations within
-    the keys' span are read from their (unit, task) index and matched here;
-    a directive's publication is asked only for the tasks that passed, by
-    key. (The lists' form would hash every published directive and every
-    cooperation of the reach, and a per-row check reads every task.)
-    """
-    if not keys:
-        return set()
-    t = Task.__table__
-    published = _task_published()
-    issued = t.c.issuing_unit_id.in_(units)
-    own = select(key).where(key == any_(bindparam("keys", keys, type_=ARRAY(Integer))),
-                            or_(issued, t.c.lead_unit_id.in_(units), t.c.assignee_id == user.id),
-                            or_(issued, published))
-    if key is not t.c.id:  # a directive's tasks: few, read by the directive's index
-        return set(db.session.scalars(union(own, select(key).select_from(
-            task_cooperation.join(t, t.c.id == task_cooperation.c.task_id)).where(
-            key == any_(bindparam("keys", keys, type_=ARRAY(Integer))), task_cooperation.c.unit_id.in_(units),
-            published))))
-    # One statement: the tasks seen on their own (1), and the reach's cooperations within the keys' span (0).
-    cooperations = select(task_cooperation.c.task_id, literal_column("0")).where(
-        task_cooperation.c.unit_id.in_(units), task_cooperation.c.task_id.between(keys[0], keys[-1]))
-    rows = db.session.execute(union_all(own.add_columns(literal_column("1")), cooperations)).all()
-    seen = {row[0] for row in rows if row[1]}
-    others = sorted({row[0] for row in rows if not row[1]}.intersection(keys) - seen)
-    if others:
-        seen.update(db.session.scalars(select(t.c.id).where(
-            t.c.id == any_(bindparam("others", others, type_=ARRAY(Integer))), published)))
-    return seen
-
-
-def _task_published():
-    """SQL: the task's directive is published, asked by the directive's primary key (a "LIMIT 1" scalar
-    subquery: an EXISTS would be planned as a hash of every published directive)."""
-    return (select(Directive.published_at).where(Directive.id == Task.__table__.c.directive_id)
-            .limit(1).scalar_subquery().is_not(None))
+    window = WINDOW.bindparams(query=tsquery(found), limit=CANDIDATES).columns(
+        column("id", Integer), column("task_id", Integer), column("directive_id", Integer),
+        column("rank", Float)).cte("window_rows")
+    # The reach's cooperations on the window's tasks are read once (by the units' index), not row by row.
+    base = select(window.c.id, window.c.rank, func.count().over().label("total")).where(
+        _visible(user, window.c.task_id, window.c.directive_id, among=select(window.c.task_id).correlate(None)))
+    rows = (base.order_by(window.c.rank.desc(), window.c.id)
+            .limit(per_page).offset((page - 1) * per_page)).lateral("page_rows")
+    size = select(func.count().label("size")).select_from(window).subquery("window_size")
+    found_rows = db.session.execute(select(size.c.size, rows.c.id, rows.c.total)
+                                    .select_from(size.outerjoin(rows, true()))
+                                    .order_by(rows.c.rank.desc(), rows.c.id)).all()
+    ids = [row.id for row in found_rows if row.id is not None]
+    return ids, found_rows[0].total if ids else 0, found_rows[0].size >= CANDIDATES
 
 
 def _visible_matches(user: User, match: Match, floor: int | None):
     """The visible matching rows: all, or those from `floor` on."""
     doc = SearchDoc.__table__
-    stmt = (select(doc.c.id).select_from(match.source.outerjoin(Task.__table__, Task.id == doc.c.task_id))
-            .where(match.condition, _visible(user)))
+    stmt = select(doc.c.id).select_from(match.source).where(match.condition, _visible(user, doc.c.task_id, doc.c.directive_id))
     return stmt.where(match.row_id >= floor) if floor is not None else stmt
 
 
