@@ -1615,3 +1615,17 @@ def test_a_listed_department_whose_name_holds_va_is_one_item():
     task = only("Yêu cầu các Sở: Xây dựng, Tài chính, Kế hoạch và Đầu tư phối hợp thẩm định dự án.")
     assert task.lead_unit == "SXD" and task.cooperating_units == ["STC", "SKHDT"]
     assert only("Giao các sở Kế hoạch và Đầu tư, Tài chính rà soát.").cooperating_units == ["STC"]
+
+
+# --- sixteenth fresh batch (documents 381-399): families that recur across batches -----------------------------------
+
+def test_a_past_instruction_whose_work_is_urged_is_the_news_of_a_fresh_instruction():
+    tasks = run("Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương rà soát hồ sơ quy hoạch. Chủ tịch UBND tỉnh "
+                "giao Sở Xây dựng hướng dẫn UBND cấp huyện thực hiện.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [(None, "UBND cấp huyện"), ("SXD", None)]
+    assert tasks[0].title == "Khẩn trương rà soát hồ sơ quy hoạch"
+    # what was done, and an instruction recalled before "Tuy nhiên, đến nay ...", stay reports
+    assert run("Năm 2022, UBND tỉnh đã chỉ đạo các sở tập trung rà soát hồ sơ.") == []
+    assert run("Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương rà soát hồ sơ quy hoạch. Tuy nhiên, đến nay "
+               "vẫn chưa xong.") == []
+

@@ -281,6 +281,10 @@ _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạ
 # Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
 _AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
 _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
+# "Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương kiểm tra ...", "... cho biết Chủ tịch UBND tỉnh này đã yêu
+# cầu Chủ tịch UBND các huyện A, B chủ trì, phối hợp ... khẩn trương kiểm tra ...": work urged in the same sentence is
+# the news of a fresh instruction, not the report of what was done (unless "Đến nay ..." or "Tuy nhiên ..." follows).
+_URGED_WORK = re.compile(r"(?<!\w)khẩn trương(?!\w)")
 # "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Ngay sau khi nhận được phản ánh, UBND tỉnh đã chỉ đạo Sở X
 # ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
 # ...": an instruction the news tells as the answer to an event; "Năm 2022, UBND huyện đã chỉ đạo các ngành ..." and a
@@ -508,7 +512,8 @@ class _Extractor:
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
                     before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
-                    before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
+                    before.endswith("đã ") and (self.news_past or self._urged_past(m.end()))
+                    and _AUTHORITY.search(low, a, m.start())
                     and m.group().startswith(("giao", "chỉ đạo", "yêu cầu")) and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
@@ -1108,8 +1113,10 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
-                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo", "yêu cầu")) \
-                        and _AUTHORITY.search(low, opening.start, done.start()):
+                if done and (self.news_past or self._urged_past(done.end())) \
+                        and done.group().endswith(("giao", "chỉ đạo", "yêu cầu")) \
+                        and _AUTHORITY.search(low, opening.start, done.start()) \
+                        and not _SINCE.search(low, opening.end, opening.end + 300):
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
@@ -1530,6 +1537,16 @@ class _Extractor:
         start = low.rfind("\n", 0, pos) + 1
         colon = low.find(":", start, min(pos, start + 80))
         return low[start:colon].strip(" *-+•\t") if colon >= 0 else ""
+
+    def _urged_past(self, pos: int) -> bool:
+        """Whether the sentence after a past "đã yêu cầu/chỉ đạo/giao" at `pos` urges the work ("khẩn trương")."""
+        low = self.view.low
+        end = len(low)
+        for stop in (". ", ".\n", "\n", ";"):
+            at = low.find(stop, pos, end)
+            if at >= 0:
+                end = at
+        return bool(_URGED_WORK.search(low, pos, min(end, pos + 300)))
 
     def _sentence_start(self, pos: int) -> int:
         """Return where the sentence holding `pos` starts (after the last full stop or line break)."""
