@@ -1629,3 +1629,8 @@ def test_a_past_instruction_whose_work_is_urged_is_the_news_of_a_fresh_instructi
     assert run("Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương rà soát hồ sơ quy hoạch. Tuy nhiên, đến nay "
                "vẫn chưa xong.") == []
 
+
+def test_responsibility_given_in_detail_to_each_level_is_an_assignment():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo, giao trách nhiệm cụ thể cho từng cấp ngành đơn vị liên quan, khẩn trương "
+                "tháo gỡ vướng mắc.")
+    assert task.collective == "từng cấp ngành đơn vị liên quan" and task.title == "Khẩn trương tháo gỡ vướng mắc"

@@ -36,7 +36,7 @@ class ProposedTask:
 _DIRECTIVE = re.compile(
     r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất|"
     r"(?:bổ sung\s+)?dự toán|(?:kế hoạch\s+)?vốn)(?!\w))"
-    r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm))?(?:\s*cho)?|"
+    r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm)(?:\s+cụ\s+thể)?)?(?:\s*cho)?|"
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
