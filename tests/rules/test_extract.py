@@ -1634,3 +1634,10 @@ def test_responsibility_given_in_detail_to_each_level_is_an_assignment():
     task = only("Chủ tịch UBND tỉnh chỉ đạo, giao trách nhiệm cụ thể cho từng cấp ngành đơn vị liên quan, khẩn trương "
                 "tháo gỡ vướng mắc.")
     assert task.collective == "từng cấp ngành đơn vị liên quan" and task.title == "Khẩn trương tháo gỡ vướng mắc"
+
+
+def test_ending_a_practice_is_work():
+    task = only("Thủ tướng yêu cầu chấm dứt ngay tình trạng xét duyệt hồ sơ chậm.")
+    assert task.title == "Chấm dứt ngay tình trạng xét duyệt hồ sơ chậm" and task.lead_unit is None
+    # a project ended at someone's request is a report
+    assert run("Nhiều dự án bị cơ quan chức năng đề nghị chấm dứt dự án.") == []
