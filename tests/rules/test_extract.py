@@ -1641,3 +1641,12 @@ def test_ending_a_practice_is_work():
     assert task.title == "Chấm dứt ngay tình trạng xét duyệt hồ sơ chậm" and task.lead_unit is None
     # a project ended at someone's request is a report
     assert run("Nhiều dự án bị cơ quan chức năng đề nghị chấm dứt dự án.") == []
+
+
+def test_addressees_pointed_back_to_reporting_is_the_report_back_of_the_task_before():
+    task = only("Chủ tịch UBND tỉnh yêu cầu các huyện khẩn trương kiểm tra hồ sơ tồn đọng. Các địa phương này phải báo "
+                "cáo Chủ tịch UBND tỉnh kết quả trước ngày 15.11.")
+    assert task.collective == "các huyện" and task.deadline == date(2020, 11, 15)
+    # other work of the same addressees stays a task of its own
+    tasks = run("Tỉnh yêu cầu các huyện khẩn trương kiểm tra hồ sơ. Những địa phương này phải phục hồi sản xuất.")
+    assert [t.collective for t in tasks] == ["các huyện", "Những địa phương này"]

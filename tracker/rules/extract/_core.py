@@ -202,6 +202,8 @@ _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghiêm túc|đầy đủ|tốt)\s+)?"
                          r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
+# Addressees pointed back to: "Các địa phương này", "những đơn vị nêu trên", "các cơ quan trên".
+_ANAPHOR_SUBJECT = re.compile(r"(?:các|những)\s[^,;.]{1,40}?\s(?:này|(?:nêu\s+)?trên)$")
 _QUALIFIED_MODAL = re.compile(r"\s+(?:còn|có|chưa|đang|nào)\s[^,.;:]{0,120}?\s(?:cần phải|cần|phải|khẩn trương)\s+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 # "... trong những tháng cuối năm. Đồng thời, lưu ý triển khai tốt việc tích nước ...": a sentence of its own,
@@ -1239,7 +1241,15 @@ class _Extractor:
                 and not re.match(r"trong đó", low[a:body]) else None
             if heed and not _ACTION.match(low, heed.end(), b):
                 heed = None
-            if last is not None and prev_in_task and (not roles or bare) and (
+            # "... khẩn trương kiểm tra ... Các địa phương này phải báo cáo Chủ tịch UBND tỉnh kết quả trước ngày 15.11.":
+            # the same addressees, pointed back to, report on the work before: its report back and deadline
+            anaphor_report = (
+                last is not None and prev_in_task and roles is not None and c.first_in_sentence
+                and last.para == c.para and roles.lead is None and roles.collective is not None
+                and _ANAPHOR_SUBJECT.search(roles.collective.lower()) is not None
+                and _REPORT_BACK.match(low, _skip_modal(low, roles.action_start, b), b) is not None)
+            if last is not None and prev_in_task and (not roles or bare or anaphor_report) and (
+                anaphor_report or
                 sentence_attach or (_FOLLOW_ON.match(text_low) and heed is None) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _GOAL.match(text_low))
                 or (not c.first_in_sentence and _EVALUATION.match(text_low)
@@ -1599,6 +1609,13 @@ _STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se d
 def _content_words(folded: str) -> set[str]:
     """Return the words of a folded text that carry its content (not "và", "các", "của" ...)."""
     return {w for w in re.findall(r"[a-z0-9/\-]+", folded) if w not in _STOP_WORDS}
+
+
+def _skip_modal(low: str, pos: int, limit: int) -> int:
+    """Skip spaces and a modal ("phải", "cần") at `pos`."""
+    pos = _skip_spaces(low, pos, limit)
+    m = _MODAL.match(low, pos, limit)
+    return m.end() if m else pos
 
 
 def _skip_spaces(low: str, pos: int, limit: int) -> int:
