@@ -1650,3 +1650,10 @@ def test_addressees_pointed_back_to_reporting_is_the_report_back_of_the_task_bef
     # other work of the same addressees stays a task of its own
     tasks = run("Tỉnh yêu cầu các huyện khẩn trương kiểm tra hồ sơ. Những địa phương này phải phục hồi sản xuất.")
     assert [t.collective for t in tasks] == ["các huyện", "Những địa phương này"]
+
+
+def test_a_letter_that_states_plainly_heads_the_instruction_after_its_colon():
+    task = only("Công văn nêu rõ: Sở Xây dựng, Sở Tài chính, UBND các xã, phường phối hợp các đơn vị liên quan thực hiện "
+                "tốt công tác quản lý hạ tầng.")
+    assert task.lead_unit == "SXD" and task.cooperating_units == ["STC"]
+    assert task.title == "Thực hiện tốt công tác quản lý hạ tầng"
