@@ -1657,3 +1657,8 @@ def test_a_letter_that_states_plainly_heads_the_instruction_after_its_colon():
                 "tốt công tác quản lý hạ tầng.")
     assert task.lead_unit == "SXD" and task.cooperating_units == ["STC"]
     assert task.title == "Thực hiện tốt công tác quản lý hạ tầng"
+
+
+def test_the_special_zones_are_localities_of_a_collective():
+    task = only("Giao UBND các xã, phường, đặc khu chủ trì thực hiện phong trào.")
+    assert task.collective == "UBND các xã, phường, đặc khu" and task.title == "Thực hiện phong trào"
