@@ -1662,3 +1662,14 @@ def test_a_letter_that_states_plainly_heads_the_instruction_after_its_colon():
 def test_the_special_zones_are_localities_of_a_collective():
     task = only("Giao UBND các xã, phường, đặc khu chủ trì thực hiện phong trào.")
     assert task.collective == "UBND các xã, phường, đặc khu" and task.title == "Thực hiện phong trào"
+
+
+def test_the_work_after_a_matter_put_first_and_a_modal_is_a_task():
+    tasks = run("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch. Với các quy hoạch cần xin ý kiến, hoặc do các bộ, ngành "
+                "Trung ương cũng cần nhanh chóng hoàn tất quy trình thực hiện.")
+    assert [t.title for t in tasks] == ["Rà soát quy hoạch", "Nhanh chóng hoàn tất quy trình thực hiện"]
+    assert tasks[1].lead_unit == "SXD"
+    task = only("Phó Chủ tịch đưa ra kết luận: Trong lĩnh vực môi trường cần theo dõi đôn đốc các ấp còn tồn đọng rác thải.")
+    assert task.title.startswith("Theo dõi đôn đốc") and task.lead_unit is None and task.collective is None
+    # a rule for others ("Đối với <them> ... thì phải ...") stays no task
+    assert run("Kết luận: Đối với đơn vị đã được phê duyệt đề án nhưng chưa thực hiện thì phải tập trung thực hiện.") == []

@@ -89,7 +89,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -196,6 +196,10 @@ _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|c�
                      r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
 # "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
 _TOPIC = re.compile(r"(?:đối với|riêng(?:\s+đối với)?)\s+")
+# The matter put first, before the work of the addressees already named or of nobody: "Với các quy hoạch cần xin ý
+# kiến, ... cũng cần nhanh chóng hoàn tất ...", "Trong lĩnh vực môi trường cần theo dõi ...".
+_WORK_TOPIC = re.compile(r"(?:đối với|với|riêng(?:\s+đối với)?|trong lĩnh vực|trong công tác)\s+")
+_TOPIC_MODAL = re.compile(r"(?:\s*,\s*|\s+)(?:cũng\s+)?((?:cần phải|cần|phải)\s+)")
 # The one who speaks, between the topic and the verb: "Riêng các bộ ..., Thủ tướng yêu cầu ...".
 _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:tỉnh|thành phố)|"
                       r"ubnd (?:tỉnh|thành phố)|lãnh đạo (?:tỉnh|thành phố))\s+")
@@ -844,6 +848,21 @@ class _Extractor:
             return after
         return a
 
+    def _modal_after_topic(self, a: int, b: int) -> int:
+        """Skip a matter put first when the work follows a modal: "Với các quy hoạch cần xin ý kiến, ... cũng cần
+        nhanh chóng hoàn tất ...", "Trong lĩnh vực môi trường cần theo dõi ...": the work after "cần"."""
+        low = self.view.low
+        topic = _WORK_TOPIC.match(low, a, b)
+        if topic is None or _BEYOND.match(low, a, b) or topic.end() in self.mention_at:
+            return a
+        for m in _TOPIC_MODAL.finditer(low, topic.end(), min(b, topic.end() + 200)):
+            if re.search(r"[.;:]|(?<!\w)thì(?!\w)", low[topic.end():m.start()]):
+                break  # "Đối với đơn vị đã được phê duyệt ... thì phải ...": a rule for others, not the work
+            work = _skip_spaces(low, m.end(), b)
+            if _ACTION.match(low, work, b):
+                return m.start(1)
+        return a
+
     def _topic_subject(self, a: int, b: int) -> _Roles | None:
         """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
         low = self.view.low
@@ -1131,7 +1150,8 @@ class _Extractor:
             note = _FUNCTION_NOTE.match(low, body, b)
             if note and note.end() > body and low[note.end() - 1:note.end()] in (" ", ","):
                 body = note.end()  # "Theo chức năng, nhiệm vụ được giao, chủ động triển khai ...": the work follows
-            body = self._past_topic(body, b)
+            past = self._past_topic(body, b)
+            body = self._modal_after_topic(body, b) if past == body else past
             text_low = low[body:b]
 
             no_effect = _NO_EFFECT.search(text_low)
