@@ -1673,3 +1673,9 @@ def test_the_work_after_a_matter_put_first_and_a_modal_is_a_task():
     assert task.title.startswith("Theo dõi đôn đốc") and task.lead_unit is None and task.collective is None
     # a rule for others ("Đối với <them> ... thì phải ...") stays no task
     assert run("Kết luận: Đối với đơn vị đã được phê duyệt đề án nhưng chưa thực hiện thì phải tập trung thực hiện.") == []
+
+
+def test_a_leaders_words_quoted_and_attributed_are_no_part_of_the_task_before():
+    task = only("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch. “Không để vì vướng trong quy hoạch mà chậm tiến độ các "
+                "dự án”, Chủ tịch UBND tỉnh nhấn mạnh.")
+    assert task.end == len("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch")

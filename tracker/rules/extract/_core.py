@@ -150,6 +150,9 @@ _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?
 # thị số 04/CT-TTg ...": not an instruction of its own.
 _NOUN_REFERENCE = re.compile(r"(?:ý kiến\s+)?(?:chỉ đạo|kết luận|hướng dẫn)\s+(?:của|tại)(?!\w)")
 _GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
+# A leader's words quoted in a sentence of their own, then attributed: "“Không để ... ”, Chủ tịch UBND tỉnh nhấn mạnh."
+_QUOTED_SPEECH = re.compile(r"[\s]*[“\"]?[^“”\"]{10,}[”\"]\s*,\s*[^.;“”\"]{0,80}?(?<!\w)(?:nhấn mạnh|khẳng định|nói|chia sẻ|"
+                            r"cho biết|lưu ý|bày tỏ)\s*[.!]?\s*$")
 _DOCREF = re.compile(
     r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
     r"tờ trình)\s+số(?!\w)"
@@ -1263,6 +1266,8 @@ class _Extractor:
                 heed = None
             # "... khẩn trương kiểm tra ... Các địa phương này phải báo cáo Chủ tịch UBND tỉnh kết quả trước ngày 15.11.":
             # the same addressees, pointed back to, report on the work before: its report back and deadline
+            if c.first_in_sentence and _QUOTED_SPEECH.match(low, a, b):
+                continue  # "“Không để vì vướng ... ”, Chủ tịch UBND tỉnh nhấn mạnh.": the leader's words quoted, no work
             anaphor_report = (
                 last is not None and prev_in_task and roles is not None and c.first_in_sentence
                 and last.para == c.para and roles.lead is None and roles.collective is not None
