@@ -1679,3 +1679,10 @@ def test_a_leaders_words_quoted_and_attributed_are_no_part_of_the_task_before():
     task = only("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch. “Không để vì vướng trong quy hoạch mà chậm tiến độ các "
                 "dự án”, Chủ tịch UBND tỉnh nhấn mạnh.")
     assert task.end == len("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch")
+
+
+def test_the_steps_of_a_detail_sentence_on_the_process_stay_with_the_task():
+    task = only("Giao UBND các huyện lập kế hoạch điều chỉnh quy hoạch trong quý II/2020. Trong quá trình lập, thực hiện "
+                "nghiêm việc lấy ý kiến cộng đồng dân cư; khắc phục tình trạng các dự án treo; xử lý các tồn tại, bất cập.")
+    assert task.collective == "UBND các huyện" and task.deadline == date(2020, 6, 30)
+    assert task.end > 150

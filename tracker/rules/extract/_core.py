@@ -1299,7 +1299,7 @@ class _Extractor:
                     ((cm is not None or text_low.startswith("kịp thời")) and _REPORT_BACK.match(text_low))
                     or _DETAIL_SENTENCE.match(text_low)))
             ):
-                if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
+                if text_low.startswith(("trong đó", "lưu ý", "trong quá trình")):
                     sentence_attach = True
                 last.end = b
                 found = find_deadline(view.fold[a:b], self.issued_on, self.add_working_days)
