@@ -1686,3 +1686,10 @@ def test_the_steps_of_a_detail_sentence_on_the_process_stay_with_the_task():
                 "nghiêm việc lấy ý kiến cộng đồng dân cư; khắc phục tình trạng các dự án treo; xử lý các tồn tại, bất cập.")
     assert task.collective == "UBND các huyện" and task.deadline == date(2020, 6, 30)
     assert task.end > 150
+
+
+def test_a_lead_naming_no_one_told_again_in_full_to_its_addressees_is_one_task():
+    task = only("Chủ tịch UBND tỉnh yêu cầu khẩn trương kiểm tra, làm rõ nguyên nhân trễ hẹn và giải quyết dứt điểm hồ sơ "
+                "còn tồn đọng.\n\nNgày 10.11, Văn phòng UBND tỉnh cho biết Chủ tịch UBND tỉnh yêu cầu Sở Nội vụ chủ trì "
+                "khẩn trương kiểm tra, làm rõ nguyên nhân trễ hẹn và giải quyết dứt điểm hồ sơ còn tồn đọng.")
+    assert task.lead_unit == "SNV"

@@ -1552,6 +1552,13 @@ class _Extractor:
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
             same_para = later.para <= first.para
+            if addressed_to_none and not first.roles.collective and later.para > first.para:
+                # "Chủ tịch UBND tỉnh yêu cầu khẩn trương kiểm tra, làm rõ ... \n\n ... đã yêu cầu Chủ tịch UBND các
+                # huyện A, B ... khẩn trương kiểm tra, làm rõ ...": a lead naming no one, told again in full to its
+                # addressees in the body
+                other = _content_words(self.view.fold[later.title_start:later.main_end])
+                if min(len(words), len(other)) >= 6 and len(words & other) >= 0.7 * min(len(words), len(other)):
+                    return drafts[1:]
             if same_para and later.sentence > first.sentence + 1 and later.roles.lead == first.roles.lead \
                     and later.roles.lead is not None:
                 other = _content_words(self.view.fold[later.title_start:later.main_end])
