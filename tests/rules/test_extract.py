@@ -1693,3 +1693,15 @@ def test_a_lead_naming_no_one_told_again_in_full_to_its_addressees_is_one_task()
                 "còn tồn đọng.\n\nNgày 10.11, Văn phòng UBND tỉnh cho biết Chủ tịch UBND tỉnh yêu cầu Sở Nội vụ chủ trì "
                 "khẩn trương kiểm tra, làm rõ nguyên nhân trễ hẹn và giải quyết dứt điểm hồ sơ còn tồn đọng.")
     assert task.lead_unit == "SNV"
+
+
+def test_titles_start_at_the_work_not_at_the_role_words():
+    assert only("Sở Xây dựng có trách nhiệm chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.").title == "Rà soát quy hoạch"
+    assert only("UBND các huyện có trách nhiệm cấp kinh phí.").title == "Cấp kinh phí"
+    tasks = run("1. Sở Xây dựng\n- Chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.\n- Có trách nhiệm hướng dẫn các "
+                "huyện thực hiện.")
+    assert [(t.title, t.lead_unit, t.cooperating_units) for t in tasks] == [
+        ("Rà soát quy hoạch", "SXD", ["STC"]), ("Hướng dẫn các huyện thực hiện", "SXD", [])]
+    assert only("Giao Sở Xây dựng: Chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.").title == "Rà soát quy hoạch"
+    # "chủ trì" naming the work itself is kept as the work
+    assert only("Kết luận: Chủ trì tổ chức hội nghị tổng kết.").title == "Tổ chức hội nghị tổng kết"

@@ -243,6 +243,8 @@ _THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:(?:[^\W\d]+\s+){1,3}?(?:cũn
 _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|phải)\s+"
                    r"(?:(?:nhanh chóng|kịp thời|khẩn trương|chủ động|ngay)\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
+# The duty words before the roles or the work: "Sở X có trách nhiệm chủ trì, phối hợp với ...", "... có nhiệm vụ ...".
+_DUTY_WORDS = re.compile(r"[\s,]*(?:có trách nhiệm|có nhiệm vụ)\s+")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
@@ -467,6 +469,9 @@ class _Extractor:
                 codes.extend(mention.codes)
         low = self.view.low
         pos = after
+        duty = _DUTY_WORDS.match(low, pos, limit)
+        if duty and duty.end() < limit and not re.match(r"thi hành|trước|về|với(?!\w)", low[duty.end():limit]):
+            pos = roles.action_start = duty.end()  # "Sở X có trách nhiệm chủ trì, ...": the title starts at the work
         m = _ROLE_LEAD.match(low, pos, limit)
         if m:
             pos = roles.action_start = m.end()
@@ -1598,6 +1603,26 @@ class _Extractor:
 
     # --- output --------------------------------------------------------------
 
+    def _past_roles(self, a: int, b: int) -> int:
+        """Skip the role words an item opens with, so that its title starts at the work: "Có trách nhiệm ...",
+        "Chủ trì, phối hợp với Sở Y rà soát ..." under a unit's heading (the roles are read elsewhere)."""
+        low = self.view.low
+        pos = _skip_spaces(low, a, b)
+        duty = _DUTY_WORDS.match(low, pos, b)
+        if duty and not re.match(r"thi hành|trước|về|với(?!\w)", low[duty.end():b]):
+            pos = duty.end()
+        lead = _ROLE_LEAD.match(low, pos, b)
+        if lead:
+            pos = lead.end()
+        coop = _ROLE_COOP.match(low, pos, b)
+        if coop:
+            mentions, end = self._addressees(coop.end(), b)
+            pos = end if mentions else a
+        start, pos = _skip_spaces(low, a, b), _skip_spaces(low, pos, b)
+        if pos == start or pos >= b or not _ACTION.match(low, pos, b):
+            return a
+        return pos
+
     def _finish(self, draft: _Draft, group_deadline: dict[int, tuple[date | None, bool]]) -> ProposedTask:
         """Turn a draft into a ProposedTask: deadline, title, offsets in the input."""
         view = self.view
@@ -1614,7 +1639,8 @@ class _Extractor:
             f_start, f_end = draft.start + found.start, draft.start + found.end
             if draft.title_start <= f_start and f_end <= title_end:
                 cut = (f_start, f_end)
-        title = _clean_title(view.text, draft.title_start, title_end, cut, draft.title_prefix)
+        title_start = self._past_roles(draft.title_start, title_end) if not draft.title_prefix else draft.title_start
+        title = _clean_title(view.text, title_start, title_end, cut, draft.title_prefix)
         if len(title.split()) < 2:
             title = _clean_title(view.text, draft.start, title_end, cut, "")
         start, end = view.orig_span(draft.start, draft.end)
