@@ -1705,3 +1705,10 @@ def test_titles_start_at_the_work_not_at_the_role_words():
     assert only("Giao Sở Xây dựng: Chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.").title == "Rà soát quy hoạch"
     # "chủ trì" naming the work itself is kept as the work
     assert only("Kết luận: Chủ trì tổ chức hội nghị tổng kết.").title == "Tổ chức hội nghị tổng kết"
+
+
+def test_each_sectors_committee_named_for_its_purpose_is_one_collective_glued_or_not():
+    for text in ("Ban vì sự tiến bộ phụ nữ các sở, ban, ngành, huyện căn cứ Kế hoạch, tiến hành xây dựng kế hoạch.",
+                 "Ban vì sự tiến bộ phụ nữ cácsở, ban, ngành, huyện căn cứ Kế hoạch, tiến hành xây dựng kế hoạch."):
+        task = only(text)
+        assert task.collective.startswith("Ban vì sự tiến bộ phụ nữ các") and task.lead_unit is None

@@ -59,7 +59,8 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # into the registry's units: the user expands them on the review page if they wish.
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc|(?:cac\s+)?thanh\s+vien)"
 _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
-              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
+              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?|"
+              r"ban\s+vi(?:\s+(?!cac)[a-z0-9&\-]+){1,6}?)")  # "Ban vì sự tiến bộ phụ nữ các sở, ban, ngành"  # "Ban chỉ huy PCTT và TKCN các huyện"
 _NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
 _MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
