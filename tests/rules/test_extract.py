@@ -1712,3 +1712,13 @@ def test_each_sectors_committee_named_for_its_purpose_is_one_collective_glued_or
                  "Ban vì sự tiến bộ phụ nữ cácsở, ban, ngành, huyện căn cứ Kế hoạch, tiến hành xây dựng kế hoạch."):
         task = only(text)
         assert task.collective.startswith("Ban vì sự tiến bộ phụ nữ các") and task.lead_unit is None
+
+
+def test_a_town_or_city_abbreviated_in_a_list_of_districts_is_its_committee():
+    units = [*UNITS, UnitRef("ANNHON", "Ủy ban nhân dân thị xã An Nhơn", "UBND thị xã An Nhơn", kind="district"),
+             UnitRef("QUYNHON", "Ủy ban nhân dân thành phố Quy Nhơn", "UBND thành phố Quy Nhơn", kind="district")]
+    tasks = extract("Yêu cầu Chủ tịch UBND các huyện Duy Xuyên, Đại Lộc, TX.An Nhơn và TP.Quy Nhơn chủ trì, phối hợp "
+                    "với các cơ quan liên quan khẩn trương kiểm tra hồ sơ.", units, issued_on=ISSUED)
+    assert len(tasks) == 1
+    assert tasks[0].lead_unit == "DUYXUYEN" and tasks[0].cooperating_units == ["DAILOC", "ANNHON", "QUYNHON"]
+    assert tasks[0].title == "Khẩn trương kiểm tra hồ sơ"
