@@ -1722,3 +1722,10 @@ def test_a_town_or_city_abbreviated_in_a_list_of_districts_is_its_committee():
     assert len(tasks) == 1
     assert tasks[0].lead_unit == "DUYXUYEN" and tasks[0].cooperating_units == ["DAILOC", "ANNHON", "QUYNHON"]
     assert tasks[0].title == "Khẩn trương kiểm tra hồ sơ"
+
+
+def test_the_first_step_of_the_work_in_a_sentence_of_its_own_stays_with_it():
+    task = only("UBND Thành phố yêu cầu Sở Xây dựng tăng cường phát triển hệ thống cây xanh. Trước mắt, tập trung trang "
+                "trí hoa trên các tuyến đường chính, hoàn thành trước ngày 30/6.")
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 6, 30)
+    assert task.title == "Tăng cường phát triển hệ thống cây xanh"

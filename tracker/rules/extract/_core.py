@@ -145,6 +145,7 @@ _SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn b�
 _AFTER_SENT = re.compile(r"[\s,]*(?:(?:trước|chậm nhất|trong|để|qua|trước khi)(?!\w).*)?", re.S)
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
+_FIRST_STEP = re.compile(r"trước mắt\s*,\s*")
 _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
 # A document's instruction named as a thing in a list of references: "...; chỉ đạo của Thủ tướng Chính phủ tại Chỉ
 # thị số 04/CT-TTg ...": not an instruction of its own.
@@ -1302,7 +1303,10 @@ class _Extractor:
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
                     ((cm is not None or text_low.startswith("kịp thời")) and _REPORT_BACK.match(text_low))
-                    or _DETAIL_SENTENCE.match(text_low)))
+                    or _DETAIL_SENTENCE.match(text_low)
+                    # "... phát triển hệ thống cây xanh. Trước mắt, tập trung trang trí hoa ...": its first step
+                    or (_FIRST_STEP.match(low, a, b) is not None
+                        and _ACTION.match(low, _FIRST_STEP.match(low, a, b).end(), b) is not None)))
             ):
                 if text_low.startswith(("trong đó", "lưu ý", "trong quá trình")):
                     sentence_attach = True
