@@ -1729,3 +1729,9 @@ def test_the_first_step_of_the_work_in_a_sentence_of_its_own_stays_with_it():
                 "trí hoa trên các tuyến đường chính, hoàn thành trước ngày 30/6.")
     assert task.lead_unit == "SXD" and task.deadline == date(2020, 6, 30)
     assert task.title == "Tăng cường phát triển hệ thống cây xanh"
+
+
+def test_cables_cited_after_a_semicolon_are_references_of_the_task():
+    task = only("Chủ tịch UBND tỉnh yêu cầu các sở, ngành thực hiện nghiêm túc Chỉ thị số 29/CT-UBND ngày 26/12/2016; các "
+                "Công điện 17 CĐ-UBND, 19/CĐ-UBND về tiếp tục xử lý rác thải sinh hoạt.")
+    assert task.collective == "các sở, ngành" and task.title.startswith("Thực hiện nghiêm túc Chỉ thị số 29/CT-UBND")

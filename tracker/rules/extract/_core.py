@@ -155,9 +155,9 @@ _GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
 _QUOTED_SPEECH = re.compile(r"[\s]*[“\"]?[^“”\"]{10,}[”\"]\s*,\s*[^.;“”\"]{0,80}?(?<!\w)(?:nhấn mạnh|khẳng định|nói|chia sẻ|"
                             r"cho biết|lưu ý|bày tỏ)\s*[.!]?\s*$")
 _DOCREF = re.compile(
-    r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
-    r"tờ trình)\s+số(?!\w)"
-)
+    r"(?:các\s+)?(?:văn bản|công văn|công điện|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|"
+    r"thông tư|báo cáo|tờ trình)\s+(?:số(?!\w)|\d{1,5}\s*(?:/|cđ|ct|qđ|kh|tb)(?!\w))"
+)  # "; Văn bản số ...", "; các Công điện 17 CĐ-UBND, 19/CĐ-UBND về ...": references
 _BOILERPLATE = re.compile(
     r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|tập trung|căn cứ nội dung này|tổ chức|triển khai|thực hiện|tốt|"
     r"(?:có\s+)?hiệu quả|theo quy định|(?:một số|các)\s+(?:nhiệm vụ|nội dung)(?:\s+(?:trên|này|được giao|trọng tâm))?)*$"
