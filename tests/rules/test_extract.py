@@ -1615,3 +1615,123 @@ def test_a_listed_department_whose_name_holds_va_is_one_item():
     task = only("Yêu cầu các Sở: Xây dựng, Tài chính, Kế hoạch và Đầu tư phối hợp thẩm định dự án.")
     assert task.lead_unit == "SXD" and task.cooperating_units == ["STC", "SKHDT"]
     assert only("Giao các sở Kế hoạch và Đầu tư, Tài chính rà soát.").cooperating_units == ["STC"]
+
+
+# --- sixteenth fresh batch (documents 381-399): families that recur across batches -----------------------------------
+
+def test_a_past_instruction_whose_work_is_urged_is_the_news_of_a_fresh_instruction():
+    tasks = run("Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương rà soát hồ sơ quy hoạch. Chủ tịch UBND tỉnh "
+                "giao Sở Xây dựng hướng dẫn UBND cấp huyện thực hiện.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [(None, "UBND cấp huyện"), ("SXD", None)]
+    assert tasks[0].title == "Khẩn trương rà soát hồ sơ quy hoạch"
+    # what was done, and an instruction recalled before "Tuy nhiên, đến nay ...", stay reports
+    assert run("Năm 2022, UBND tỉnh đã chỉ đạo các sở tập trung rà soát hồ sơ.") == []
+    assert run("Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương rà soát hồ sơ quy hoạch. Tuy nhiên, đến nay "
+               "vẫn chưa xong.") == []
+
+
+def test_responsibility_given_in_detail_to_each_level_is_an_assignment():
+    task = only("Chủ tịch UBND tỉnh chỉ đạo, giao trách nhiệm cụ thể cho từng cấp ngành đơn vị liên quan, khẩn trương "
+                "tháo gỡ vướng mắc.")
+    assert task.collective == "từng cấp ngành đơn vị liên quan" and task.title == "Khẩn trương tháo gỡ vướng mắc"
+
+
+def test_ending_a_practice_is_work():
+    task = only("Thủ tướng yêu cầu chấm dứt ngay tình trạng xét duyệt hồ sơ chậm.")
+    assert task.title == "Chấm dứt ngay tình trạng xét duyệt hồ sơ chậm" and task.lead_unit is None
+    # a project ended at someone's request is a report
+    assert run("Nhiều dự án bị cơ quan chức năng đề nghị chấm dứt dự án.") == []
+
+
+def test_addressees_pointed_back_to_reporting_is_the_report_back_of_the_task_before():
+    task = only("Chủ tịch UBND tỉnh yêu cầu các huyện khẩn trương kiểm tra hồ sơ tồn đọng. Các địa phương này phải báo "
+                "cáo Chủ tịch UBND tỉnh kết quả trước ngày 15.11.")
+    assert task.collective == "các huyện" and task.deadline == date(2020, 11, 15)
+    # other work of the same addressees stays a task of its own
+    tasks = run("Tỉnh yêu cầu các huyện khẩn trương kiểm tra hồ sơ. Những địa phương này phải phục hồi sản xuất.")
+    assert [t.collective for t in tasks] == ["các huyện", "Những địa phương này"]
+
+
+def test_a_letter_that_states_plainly_heads_the_instruction_after_its_colon():
+    task = only("Công văn nêu rõ: Sở Xây dựng, Sở Tài chính, UBND các xã, phường phối hợp các đơn vị liên quan thực hiện "
+                "tốt công tác quản lý hạ tầng.")
+    assert task.lead_unit == "SXD" and task.cooperating_units == ["STC"]
+    assert task.title == "Thực hiện tốt công tác quản lý hạ tầng"
+
+
+def test_the_special_zones_are_localities_of_a_collective():
+    task = only("Giao UBND các xã, phường, đặc khu chủ trì thực hiện phong trào.")
+    assert task.collective == "UBND các xã, phường, đặc khu" and task.title == "Thực hiện phong trào"
+
+
+def test_the_work_after_a_matter_put_first_and_a_modal_is_a_task():
+    tasks = run("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch. Với các quy hoạch cần xin ý kiến, hoặc do các bộ, ngành "
+                "Trung ương cũng cần nhanh chóng hoàn tất quy trình thực hiện.")
+    assert [t.title for t in tasks] == ["Rà soát quy hoạch", "Nhanh chóng hoàn tất quy trình thực hiện"]
+    assert tasks[1].lead_unit == "SXD"
+    task = only("Phó Chủ tịch đưa ra kết luận: Trong lĩnh vực môi trường cần theo dõi đôn đốc các ấp còn tồn đọng rác thải.")
+    assert task.title.startswith("Theo dõi đôn đốc") and task.lead_unit is None and task.collective is None
+    # a rule for others ("Đối với <them> ... thì phải ...") stays no task
+    assert run("Kết luận: Đối với đơn vị đã được phê duyệt đề án nhưng chưa thực hiện thì phải tập trung thực hiện.") == []
+
+
+def test_a_leaders_words_quoted_and_attributed_are_no_part_of_the_task_before():
+    task = only("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch. “Không để vì vướng trong quy hoạch mà chậm tiến độ các "
+                "dự án”, Chủ tịch UBND tỉnh nhấn mạnh.")
+    assert task.end == len("Chủ tịch yêu cầu Sở Xây dựng rà soát quy hoạch")
+
+
+def test_the_steps_of_a_detail_sentence_on_the_process_stay_with_the_task():
+    task = only("Giao UBND các huyện lập kế hoạch điều chỉnh quy hoạch trong quý II/2020. Trong quá trình lập, thực hiện "
+                "nghiêm việc lấy ý kiến cộng đồng dân cư; khắc phục tình trạng các dự án treo; xử lý các tồn tại, bất cập.")
+    assert task.collective == "UBND các huyện" and task.deadline == date(2020, 6, 30)
+    assert task.end > 150
+
+
+def test_a_lead_naming_no_one_told_again_in_full_to_its_addressees_is_one_task():
+    task = only("Chủ tịch UBND tỉnh yêu cầu khẩn trương kiểm tra, làm rõ nguyên nhân trễ hẹn và giải quyết dứt điểm hồ sơ "
+                "còn tồn đọng.\n\nNgày 10.11, Văn phòng UBND tỉnh cho biết Chủ tịch UBND tỉnh yêu cầu Sở Nội vụ chủ trì "
+                "khẩn trương kiểm tra, làm rõ nguyên nhân trễ hẹn và giải quyết dứt điểm hồ sơ còn tồn đọng.")
+    assert task.lead_unit == "SNV"
+
+
+def test_titles_start_at_the_work_not_at_the_role_words():
+    assert only("Sở Xây dựng có trách nhiệm chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.").title == "Rà soát quy hoạch"
+    assert only("UBND các huyện có trách nhiệm cấp kinh phí.").title == "Cấp kinh phí"
+    tasks = run("1. Sở Xây dựng\n- Chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.\n- Có trách nhiệm hướng dẫn các "
+                "huyện thực hiện.")
+    assert [(t.title, t.lead_unit, t.cooperating_units) for t in tasks] == [
+        ("Rà soát quy hoạch", "SXD", ["STC"]), ("Hướng dẫn các huyện thực hiện", "SXD", [])]
+    assert only("Giao Sở Xây dựng: Chủ trì, phối hợp với Sở Tài chính rà soát quy hoạch.").title == "Rà soát quy hoạch"
+    # "chủ trì" naming the work itself is kept as the work
+    assert only("Kết luận: Chủ trì tổ chức hội nghị tổng kết.").title == "Tổ chức hội nghị tổng kết"
+
+
+def test_each_sectors_committee_named_for_its_purpose_is_one_collective_glued_or_not():
+    for text in ("Ban vì sự tiến bộ phụ nữ các sở, ban, ngành, huyện căn cứ Kế hoạch, tiến hành xây dựng kế hoạch.",
+                 "Ban vì sự tiến bộ phụ nữ cácsở, ban, ngành, huyện căn cứ Kế hoạch, tiến hành xây dựng kế hoạch."):
+        task = only(text)
+        assert task.collective.startswith("Ban vì sự tiến bộ phụ nữ các") and task.lead_unit is None
+
+
+def test_a_town_or_city_abbreviated_in_a_list_of_districts_is_its_committee():
+    units = [*UNITS, UnitRef("ANNHON", "Ủy ban nhân dân thị xã An Nhơn", "UBND thị xã An Nhơn", kind="district"),
+             UnitRef("QUYNHON", "Ủy ban nhân dân thành phố Quy Nhơn", "UBND thành phố Quy Nhơn", kind="district")]
+    tasks = extract("Yêu cầu Chủ tịch UBND các huyện Duy Xuyên, Đại Lộc, TX.An Nhơn và TP.Quy Nhơn chủ trì, phối hợp "
+                    "với các cơ quan liên quan khẩn trương kiểm tra hồ sơ.", units, issued_on=ISSUED)
+    assert len(tasks) == 1
+    assert tasks[0].lead_unit == "DUYXUYEN" and tasks[0].cooperating_units == ["DAILOC", "ANNHON", "QUYNHON"]
+    assert tasks[0].title == "Khẩn trương kiểm tra hồ sơ"
+
+
+def test_the_first_step_of_the_work_in_a_sentence_of_its_own_stays_with_it():
+    task = only("UBND Thành phố yêu cầu Sở Xây dựng tăng cường phát triển hệ thống cây xanh. Trước mắt, tập trung trang "
+                "trí hoa trên các tuyến đường chính, hoàn thành trước ngày 30/6.")
+    assert task.lead_unit == "SXD" and task.deadline == date(2020, 6, 30)
+    assert task.title == "Tăng cường phát triển hệ thống cây xanh"
+
+
+def test_cables_cited_after_a_semicolon_are_references_of_the_task():
+    task = only("Chủ tịch UBND tỉnh yêu cầu các sở, ngành thực hiện nghiêm túc Chỉ thị số 29/CT-UBND ngày 26/12/2016; các "
+                "Công điện 17 CĐ-UBND, 19/CĐ-UBND về tiếp tục xử lý rác thải sinh hoạt.")
+    assert task.collective == "các sở, ngành" and task.title.startswith("Thực hiện nghiêm túc Chỉ thị số 29/CT-UBND")

@@ -36,7 +36,7 @@ class ProposedTask:
 _DIRECTIVE = re.compile(
     r"(?<!\w)(?:giao(?!\s+(?:thông|dịch|lưu|tiếp|hàng|thoa|hữu|thiệp|diện|mùa|nộp|nhận|kết|khoán|thầu|đất|"
     r"(?:bổ sung\s+)?dự toán|(?:kế hoạch\s+)?vốn)(?!\w))"
-    r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm))?(?:\s*cho)?|"
+    r"(?:\s+(?:nhiệm\s+vụ|trách\s+nhiệm)(?:\s+cụ\s+thể)?)?(?:\s*cho)?|"
     r"đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|gửi)(?!\w)"
 )  # "giao thông", "giao dịch", "giao nộp", "giao (bổ sung) dự toán", "giao vốn": nouns and other verbs, not "giao <unit>"
 _NOT_DIRECTIVE_BEFORE = re.compile(
@@ -89,7 +89,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt)"
+    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -145,15 +145,19 @@ _SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn b�
 _AFTER_SENT = re.compile(r"[\s,]*(?:(?:trước|chậm nhất|trong|để|qua|trước khi)(?!\w).*)?", re.S)
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
+_FIRST_STEP = re.compile(r"trước mắt\s*,\s*")
 _DETAIL_SENTENCE = re.compile(r"(?:đặc biệt|nhất là|trong đó)\s*,\s*(?:cần phải|cần|phải|lưu ý|chú ý|chú trọng)(?!\w)")
 # A document's instruction named as a thing in a list of references: "...; chỉ đạo của Thủ tướng Chính phủ tại Chỉ
 # thị số 04/CT-TTg ...": not an instruction of its own.
 _NOUN_REFERENCE = re.compile(r"(?:ý kiến\s+)?(?:chỉ đạo|kết luận|hướng dẫn)\s+(?:của|tại)(?!\w)")
 _GOAL = re.compile(r"(?:để|nhằm|bảo đảm|đảm bảo)(?!\w)")
+# A leader's words quoted in a sentence of their own, then attributed: "“Không để ... ”, Chủ tịch UBND tỉnh nhấn mạnh."
+_QUOTED_SPEECH = re.compile(r"[\s]*[“\"]?[^“”\"]{10,}[”\"]\s*,\s*[^.;“”\"]{0,80}?(?<!\w)(?:nhấn mạnh|khẳng định|nói|chia sẻ|"
+                            r"cho biết|lưu ý|bày tỏ)\s*[.!]?\s*$")
 _DOCREF = re.compile(
-    r"(?:văn bản|công văn|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|thông tư|báo cáo|"
-    r"tờ trình)\s+số(?!\w)"
-)
+    r"(?:các\s+)?(?:văn bản|công văn|công điện|quyết định|chỉ thị|kế hoạch|thông báo(?: kết luận)?|nghị quyết|nghị định|"
+    r"thông tư|báo cáo|tờ trình)\s+(?:số(?!\w)|\d{1,5}\s*(?:/|cđ|ct|qđ|kh|tb)(?!\w))"
+)  # "; Văn bản số ...", "; các Công điện 17 CĐ-UBND, 19/CĐ-UBND về ...": references
 _BOILERPLATE = re.compile(
     r"(?:[\s,]|khẩn trương|nghiêm túc|chủ động|quan tâm|tập trung|căn cứ nội dung này|tổ chức|triển khai|thực hiện|tốt|"
     r"(?:có\s+)?hiệu quả|theo quy định|(?:một số|các)\s+(?:nhiệm vụ|nội dung)(?:\s+(?:trên|này|được giao|trọng tâm))?)*$"
@@ -196,12 +200,18 @@ _PUBLIC = re.compile(r"(?:người dân|nhân dân|mọi người|toàn dân|c�
                      r"các gia đình|doanh nghiệp|các doanh nghiệp)(?!\w)")
 # "Đối với các cơ quan tuyên truyền, báo chí, chỉ đạo tăng cường ...": the addressee put first, as the topic.
 _TOPIC = re.compile(r"(?:đối với|riêng(?:\s+đối với)?)\s+")
+# The matter put first, before the work of the addressees already named or of nobody: "Với các quy hoạch cần xin ý
+# kiến, ... cũng cần nhanh chóng hoàn tất ...", "Trong lĩnh vực môi trường cần theo dõi ...".
+_WORK_TOPIC = re.compile(r"(?:đối với|với|riêng(?:\s+đối với)?|trong lĩnh vực|trong công tác)\s+")
+_TOPIC_MODAL = re.compile(r"(?:\s*,\s*|\s+)(?:cũng\s+)?((?:cần phải|cần|phải)\s+)")
 # The one who speaks, between the topic and the verb: "Riêng các bộ ..., Thủ tướng yêu cầu ...".
 _SPEAKER = re.compile(r"(?:thủ tướng(?: chính phủ)?|chủ tịch (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:tỉnh|thành phố)|"
                       r"ubnd (?:tỉnh|thành phố)|lãnh đạo (?:tỉnh|thành phố))\s+")
 _COMPETENCE = re.compile(r"(?:thống nhất\s+)?(?:thực hiện\s+)?(?:(?:nghiêm túc|đầy đủ|tốt)\s+)?"
                          r"(?:(?:chức năng|trách nhiệm)(?:,?\s+nhiệm vụ)?\s+)?quản lý nhà nước(?!\w)")
 _MODAL = re.compile(r"[ \t]*(?:cần phải|cần|phải)[ \t]+")
+# Addressees pointed back to: "Các địa phương này", "những đơn vị nêu trên", "các cơ quan trên".
+_ANAPHOR_SUBJECT = re.compile(r"(?:các|những)\s[^,;.]{1,40}?\s(?:này|(?:nêu\s+)?trên)$")
 _QUALIFIED_MODAL = re.compile(r"\s+(?:còn|có|chưa|đang|nào)\s[^,.;:]{0,120}?\s(?:cần phải|cần|phải|khẩn trương)\s+")
 _NO_ACTOR = re.compile(r"(?:cần|phải|cần phải)\s+")
 # "... trong những tháng cuối năm. Đồng thời, lưu ý triển khai tốt việc tích nước ...": a sentence of its own,
@@ -234,6 +244,8 @@ _THEN = re.compile(r"[^.;:]{3,120}?(?<!\w)thì\s+(?:(?:[^\W\d]+\s+){1,3}?(?:cũn
 _WHEN = re.compile(r"khi\s[^.;:]{3,160}?[\s,]+(?:thì\s+)?(?:cần phải|cần|phải)\s+"
                    r"(?:(?:nhanh chóng|kịp thời|khẩn trương|chủ động|ngay)\s+)?(?=\w)")
 _NOT_ADDRESSEE = re.compile(r"(?<!\w)(?:của|về|đối|tại|với|theo|nhằm|để|là|được|đã|các|những|này|đó)(?!\w)")
+# The duty words before the roles or the work: "Sở X có trách nhiệm chủ trì, phối hợp với ...", "... có nhiệm vụ ...".
+_DUTY_WORDS = re.compile(r"[\s,]*(?:có trách nhiệm|có nhiệm vụ)\s+")
 _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệm|chịu trách nhiệm|giúp)(?!\w)")
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
@@ -281,6 +293,10 @@ _PAST_ASSIGNING = re.compile(r"(?<!\w)đã\s+(?:[^\W\d]+\s+){0,2}?(?:chỉ đạ
 # Who may give an assignment told in the past by the news: the committee, its chairman, the Government.
 _AUTHORITY = re.compile(r"(?<!\w)(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|chủ tịch|thủ tướng|chính phủ|lãnh đạo)(?!\w)")
 _PAST_GIVEN = re.compile(r"(?<!\w)đã\s+giao(?!\w)")
+# "Chủ tịch UBND tỉnh đã yêu cầu UBND cấp huyện khẩn trương kiểm tra ...", "... cho biết Chủ tịch UBND tỉnh này đã yêu
+# cầu Chủ tịch UBND các huyện A, B chủ trì, phối hợp ... khẩn trương kiểm tra ...": work urged in the same sentence is
+# the news of a fresh instruction, not the report of what was done (unless "Đến nay ..." or "Tuy nhiên ..." follows).
+_URGED_WORK = re.compile(r"(?<!\w)khẩn trương(?!\w)")
 # "Cùng ngày, UBND tỉnh Kon Tum đã chỉ đạo các cơ quan ...", "Ngay sau khi nhận được phản ánh, UBND tỉnh đã chỉ đạo Sở X
 # ...", "Sau phản ánh của ..., UBND tỉnh đã chỉ đạo quyết liệt các
 # ...": an instruction the news tells as the answer to an event; "Năm 2022, UBND huyện đã chỉ đạo các ngành ..." and a
@@ -454,6 +470,9 @@ class _Extractor:
                 codes.extend(mention.codes)
         low = self.view.low
         pos = after
+        duty = _DUTY_WORDS.match(low, pos, limit)
+        if duty and duty.end() < limit and not re.match(r"thi hành|trước|về|với(?!\w)", low[duty.end():limit]):
+            pos = roles.action_start = duty.end()  # "Sở X có trách nhiệm chủ trì, ...": the title starts at the work
         m = _ROLE_LEAD.match(low, pos, limit)
         if m:
             pos = roles.action_start = m.end()
@@ -508,7 +527,8 @@ class _Extractor:
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
                     before.endswith("đã ") and _MEETING_SPEAKER.match(low, a, m.start())) and not (
-                    before.endswith("đã ") and self.news_past and _AUTHORITY.search(low, a, m.start())
+                    before.endswith("đã ") and (self.news_past or self._urged_past(m.end()))
+                    and _AUTHORITY.search(low, a, m.start())
                     and m.group().startswith(("giao", "chỉ đạo", "yêu cầu")) and not _SINCE.search(low, b, b + 300))) \
                     or _DONE_BEFORE.search(low[max(a, m.start() - 30):m.start()]):
                 continue
@@ -837,6 +857,21 @@ class _Extractor:
             return after
         return a
 
+    def _modal_after_topic(self, a: int, b: int) -> int:
+        """Skip a matter put first when the work follows a modal: "Với các quy hoạch cần xin ý kiến, ... cũng cần
+        nhanh chóng hoàn tất ...", "Trong lĩnh vực môi trường cần theo dõi ...": the work after "cần"."""
+        low = self.view.low
+        topic = _WORK_TOPIC.match(low, a, b)
+        if topic is None or _BEYOND.match(low, a, b) or topic.end() in self.mention_at:
+            return a
+        for m in _TOPIC_MODAL.finditer(low, topic.end(), min(b, topic.end() + 200)):
+            if re.search(r"[.;:]|(?<!\w)thì(?!\w)", low[topic.end():m.start()]):
+                break  # "Đối với đơn vị đã được phê duyệt ... thì phải ...": a rule for others, not the work
+            work = _skip_spaces(low, m.end(), b)
+            if _ACTION.match(low, work, b):
+                return m.start(1)
+        return a
+
     def _topic_subject(self, a: int, b: int) -> _Roles | None:
         """Read "Đối với <units>, (chỉ đạo|yêu cầu|giao)? <verb> ..." at the start of a clause."""
         low = self.view.low
@@ -1108,8 +1143,10 @@ class _Extractor:
                 done = _PAST_ASSIGNING.search(low, opening.start, opening.end)
                 if done and _AT_DOCUMENT.match(low, done.end(), opening.end):
                     done = None  # "triển khai các nội dung UBND tỉnh đã chỉ đạo tại Công văn số ...": a reference
-                if done and self.news_past and done.group().endswith(("giao", "chỉ đạo", "yêu cầu")) \
-                        and _AUTHORITY.search(low, opening.start, done.start()):
+                if done and (self.news_past or self._urged_past(done.end())) \
+                        and done.group().endswith(("giao", "chỉ đạo", "yêu cầu")) \
+                        and _AUTHORITY.search(low, opening.start, done.start()) \
+                        and not _SINCE.search(low, opening.end, opening.end + 300):
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
@@ -1122,7 +1159,8 @@ class _Extractor:
             note = _FUNCTION_NOTE.match(low, body, b)
             if note and note.end() > body and low[note.end() - 1:note.end()] in (" ", ","):
                 body = note.end()  # "Theo chức năng, nhiệm vụ được giao, chủ động triển khai ...": the work follows
-            body = self._past_topic(body, b)
+            past = self._past_topic(body, b)
+            body = self._modal_after_topic(body, b) if past == body else past
             text_low = low[body:b]
 
             no_effect = _NO_EFFECT.search(text_low)
@@ -1232,7 +1270,17 @@ class _Extractor:
                 and not re.match(r"trong đó", low[a:body]) else None
             if heed and not _ACTION.match(low, heed.end(), b):
                 heed = None
-            if last is not None and prev_in_task and (not roles or bare) and (
+            # "... khẩn trương kiểm tra ... Các địa phương này phải báo cáo Chủ tịch UBND tỉnh kết quả trước ngày 15.11.":
+            # the same addressees, pointed back to, report on the work before: its report back and deadline
+            if c.first_in_sentence and _QUOTED_SPEECH.match(low, a, b):
+                continue  # "“Không để vì vướng ... ”, Chủ tịch UBND tỉnh nhấn mạnh.": the leader's words quoted, no work
+            anaphor_report = (
+                last is not None and prev_in_task and roles is not None and c.first_in_sentence
+                and last.para == c.para and roles.lead is None and roles.collective is not None
+                and _ANAPHOR_SUBJECT.search(roles.collective.lower()) is not None
+                and _REPORT_BACK.match(low, _skip_modal(low, roles.action_start, b), b) is not None)
+            if last is not None and prev_in_task and (not roles or bare or anaphor_report) and (
+                anaphor_report or
                 sentence_attach or (_FOLLOW_ON.match(text_low) and heed is None) or (parts_of is last and not _ACTION.match(text_low))
                 or (not c.first_in_sentence and _GOAL.match(text_low))
                 or (not c.first_in_sentence and _EVALUATION.match(text_low)
@@ -1255,9 +1303,12 @@ class _Extractor:
                 # work before, in a sentence of its own; "Đặc biệt, cần ...": a detail of it
                 or (c.first_in_sentence and last.para == c.para and (
                     ((cm is not None or text_low.startswith("kịp thời")) and _REPORT_BACK.match(text_low))
-                    or _DETAIL_SENTENCE.match(text_low)))
+                    or _DETAIL_SENTENCE.match(text_low)
+                    # "... phát triển hệ thống cây xanh. Trước mắt, tập trung trang trí hoa ...": its first step
+                    or (_FIRST_STEP.match(low, a, b) is not None
+                        and _ACTION.match(low, _FIRST_STEP.match(low, a, b).end(), b) is not None)))
             ):
-                if text_low.startswith("trong đó") or text_low.startswith("lưu ý"):
+                if text_low.startswith(("trong đó", "lưu ý", "trong quá trình")):
                     sentence_attach = True
                 last.end = b
                 found = find_deadline(view.fold[a:b], self.issued_on, self.add_working_days)
@@ -1510,6 +1561,13 @@ class _Extractor:
                     and _DETAILS.match(low, self._sentence_start(later.start), later.start + 1):
                 return drafts[1:]  # "... vừa gửi công văn, yêu cầu tăng cường ... Theo đó, giao Sở Y tế ..."
             same_para = later.para <= first.para
+            if addressed_to_none and not first.roles.collective and later.para > first.para:
+                # "Chủ tịch UBND tỉnh yêu cầu khẩn trương kiểm tra, làm rõ ... \n\n ... đã yêu cầu Chủ tịch UBND các
+                # huyện A, B ... khẩn trương kiểm tra, làm rõ ...": a lead naming no one, told again in full to its
+                # addressees in the body
+                other = _content_words(self.view.fold[later.title_start:later.main_end])
+                if min(len(words), len(other)) >= 6 and len(words & other) >= 0.7 * min(len(words), len(other)):
+                    return drafts[1:]
             if same_para and later.sentence > first.sentence + 1 and later.roles.lead == first.roles.lead \
                     and later.roles.lead is not None:
                 other = _content_words(self.view.fold[later.title_start:later.main_end])
@@ -1531,6 +1589,16 @@ class _Extractor:
         colon = low.find(":", start, min(pos, start + 80))
         return low[start:colon].strip(" *-+•\t") if colon >= 0 else ""
 
+    def _urged_past(self, pos: int) -> bool:
+        """Whether the sentence after a past "đã yêu cầu/chỉ đạo/giao" at `pos` urges the work ("khẩn trương")."""
+        low = self.view.low
+        end = len(low)
+        for stop in (". ", ".\n", "\n", ";"):
+            at = low.find(stop, pos, end)
+            if at >= 0:
+                end = at
+        return bool(_URGED_WORK.search(low, pos, min(end, pos + 300)))
+
     def _sentence_start(self, pos: int) -> int:
         """Return where the sentence holding `pos` starts (after the last full stop or line break)."""
         low = self.view.low
@@ -1538,6 +1606,26 @@ class _Extractor:
         return _skip_spaces(low, start + 1, pos) if start >= 0 else 0
 
     # --- output --------------------------------------------------------------
+
+    def _past_roles(self, a: int, b: int) -> int:
+        """Skip the role words an item opens with, so that its title starts at the work: "Có trách nhiệm ...",
+        "Chủ trì, phối hợp với Sở Y rà soát ..." under a unit's heading (the roles are read elsewhere)."""
+        low = self.view.low
+        pos = _skip_spaces(low, a, b)
+        duty = _DUTY_WORDS.match(low, pos, b)
+        if duty and not re.match(r"thi hành|trước|về|với(?!\w)", low[duty.end():b]):
+            pos = duty.end()
+        lead = _ROLE_LEAD.match(low, pos, b)
+        if lead:
+            pos = lead.end()
+        coop = _ROLE_COOP.match(low, pos, b)
+        if coop:
+            mentions, end = self._addressees(coop.end(), b)
+            pos = end if mentions else a
+        start, pos = _skip_spaces(low, a, b), _skip_spaces(low, pos, b)
+        if pos == start or pos >= b or not _ACTION.match(low, pos, b):
+            return a
+        return pos
 
     def _finish(self, draft: _Draft, group_deadline: dict[int, tuple[date | None, bool]]) -> ProposedTask:
         """Turn a draft into a ProposedTask: deadline, title, offsets in the input."""
@@ -1555,7 +1643,8 @@ class _Extractor:
             f_start, f_end = draft.start + found.start, draft.start + found.end
             if draft.title_start <= f_start and f_end <= title_end:
                 cut = (f_start, f_end)
-        title = _clean_title(view.text, draft.title_start, title_end, cut, draft.title_prefix)
+        title_start = self._past_roles(draft.title_start, title_end) if not draft.title_prefix else draft.title_start
+        title = _clean_title(view.text, title_start, title_end, cut, draft.title_prefix)
         if len(title.split()) < 2:
             title = _clean_title(view.text, draft.start, title_end, cut, "")
         start, end = view.orig_span(draft.start, draft.end)
@@ -1582,6 +1671,13 @@ _STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se d
 def _content_words(folded: str) -> set[str]:
     """Return the words of a folded text that carry its content (not "và", "các", "của" ...)."""
     return {w for w in re.findall(r"[a-z0-9/\-]+", folded) if w not in _STOP_WORDS}
+
+
+def _skip_modal(low: str, pos: int, limit: int) -> int:
+    """Skip spaces and a modal ("phải", "cần") at `pos`."""
+    pos = _skip_spaces(low, pos, limit)
+    m = _MODAL.match(low, pos, limit)
+    return m.end() if m else pos
 
 
 def _skip_spaces(low: str, pos: int, limit: int) -> int:

@@ -59,10 +59,11 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # into the registry's units: the user expands them on the review page if they wish.
 _TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc|(?:cac\s+)?thanh\s+vien)"
 _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
-              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?)")  # "Ban chỉ huy PCTT và TKCN các huyện"
-_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|"
+              r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?|"
+              r"ban\s+vi(?:\s+(?!cac)[a-z0-9&\-]+){1,6}?)")  # "Ban vì sự tiến bộ phụ nữ các sở, ban, ngành"  # "Ban chỉ huy PCTT và TKCN các huyện"
+_NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|"
+_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
          r"doan\s+the|(?:(?<=[,;/\-]\s)|(?<=[,;/\-])|(?<=\sva\s))to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
          r"van\s+phong|(?:cua\s+)?(?:hdnd|ubnd)|cua\s+(?:tinh|thanh\s+pho|huyen|thi\s+xa)(?![a-z0-9])|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
@@ -107,6 +108,8 @@ _LIST_HEAD = re.compile(
 # "UBND huyện Quang Bình, Bắc Quang": one head shared by two or more named districts.
 _SHARED_HEAD = re.compile(r"(?<![a-z0-9])(?:ubnd|uy\s+ban\s+nhan\s+dan)\s+(?P<head>huyen|thi\s+xa|thanh\s+pho)\s+(?=[a-z0-9])")
 _ITEM_END = re.compile(r"[,;.]")
+_ITEM_KIND = re.compile(r"\s*(tx|tp|thi\s+xa|thanh\s+pho)\s*\.?\s*(?=[a-z])")
+_ITEM_KINDS = {"tx": "thi xa", "tp": "thanh pho", "thi xa": "thi xa", "thanh pho": "thanh pho"}
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 _UNKNOWN_HEAD = re.compile(
@@ -281,18 +284,24 @@ class UnitMatcher:
                     break
                 pos = nxt.end()
                 continue
-            sep = _LIST_SEP.search(view.fold, pos, limit)
+            # "các huyện Phù Mỹ, Vân Canh, TX.An Nhơn và TP.Quy Nhơn": an item of another kind names its own head
+            item_key, item_pos = head_key, pos
+            kind = _ITEM_KIND.match(view.fold, pos, limit)
+            if kind and head_key in ("huyen", "thi xa", "thanh pho", "quan"):
+                item_key, item_pos = _ITEM_KINDS[" ".join(kind.group(1).split())], kind.end()
+            sep = _LIST_SEP.search(view.fold, item_pos, limit)
             stop = sep.start() if sep else limit
-            dot = view.fold.find(".", pos, stop)
+            dot = view.fold.find(".", item_pos, stop)
             if dot >= 0:
                 stop, sep = dot, None
-            words = list(re.finditer(r"[a-z0-9]+", view.fold[pos:stop]))
+            words = list(re.finditer(r"[a-z0-9]+", view.fold[item_pos:stop]))
             found = None
             for k in range(len(words), 0, -1):
-                key = head_key + " " + " ".join(w.group() for w in words[:k])
+                key = item_key + " " + " ".join(w.group() for w in words[:k])
                 code = self._suffix.get(key) or self._lookup(key)
                 if code:
-                    found = (pos + words[0].start(), pos + words[k - 1].end(), code)
+                    found = (kind.start(1) if item_pos != pos else item_pos + words[0].start(),
+                             item_pos + words[k - 1].end(), code)
                     break
             if not found:
                 break
