@@ -427,9 +427,21 @@ class DashboardStats:
                 and not f.directive_id)
 
     @cached_property
+    def _summary_read(self) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None]:
+        """Whether the task summary and the part summary hold today, and, for a dashboard without a period,
+        their rows by unit too (the whole read in one statement: `task_summary.today_figures`)."""
+        f = self.filters
+        if (f.period.start is None and f.period.end is None and self._today_by_scope
+                and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))):
+            self._scope_load  # noqa: B018 -- it answers whether the scope is the whole tree, which the read asks
+            return task_summary.today_figures(self.session, self.today, self.due_soon_until,
+                                              lead_unit=self.scope_unit)
+        return (*task_summary.checks(self.session, self.today), None, None)
+
+    @property
     def _summary_checks(self) -> tuple[bool, bool]:
         """Whether the task summary and the part summary hold today (one statement for both)."""
-        return task_summary.checks(self.session, self.today)
+        return self._summary_read[0], self._summary_read[1]
 
     @property
     def _summary_holds(self) -> bool:
@@ -438,6 +450,8 @@ class DashboardStats:
     @cached_property
     def _summary_unit_rows(self) -> list[tuple]:
         """The summary's rows (lead unit id, status, count, due soon), read once per page."""
+        if self._summary_read[2] is not None:  # read with the checks
+            return self._summary_read[2]
         return task_summary.grouped(self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit,
                                     published_only=True, period_start=self.filters.period.start,
                                     period_end=self.filters.period.end, by_unit=True)
@@ -471,12 +485,11 @@ class DashboardStats:
         """The units of the dashboard's scope (its subtree, every unit for the admin) and the scope's
         ancestors, loaded once (the unit rows, their tree order and the level below read them);
         and the ids of the subtree's."""
-        stmt = select(Unit)
         root = self.scope_unit
-        if root is not None and not reach_sql.subtree_is_everything(root.path):
-            ancestors = [int(p) for p in root.path.strip("/").split("/") if p]
-            stmt = stmt.where(or_(Unit.path.startswith(root.path, autoescape=True), Unit.id.in_(ancestors)))
-        units = {u.id: u for u in self.session.scalars(stmt)}
+        # Under a unit: its subtree, in a statement that also answers whether that is the whole tree (which
+        # the summaries' reads and the reach conditions ask next).
+        loaded = self.session.scalars(select(Unit)) if root is None else reach_sql.load_subtree(root)
+        units = {u.id: u for u in loaded}
         return units, {i for i, u in units.items() if root is None or u.path.startswith(root.path)}
 
     @property
@@ -889,7 +902,10 @@ class DashboardStats:
         """
         if within is None and self.parts_from_summary:
             totals, grouped = PartCounts(), {}
-            for unit_id, status, n in task_summary.parts(self.session, self.today, lead_unit=self.scope_unit):
+            rows = self._summary_read[3]  # read with the checks (no period: always, when the summaries answer)
+            if rows is None:
+                rows = task_summary.parts(self.session, self.today, lead_unit=self.scope_unit)
+            for unit_id, status, n in rows:
                 if status != "cancelled" and n:
                     grouped.setdefault(unit_id, PartCounts()).add(status, n)
                     totals.add(status, n)
