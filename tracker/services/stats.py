@@ -427,16 +427,17 @@ class DashboardStats:
                 and not f.directive_id)
 
     @cached_property
-    def _summary_read(self) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None]:
+    def _summary_read(self) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None, list[tuple] | None]:
         """Whether the task summary and the part summary hold today, and, for a dashboard without a period,
-        their rows by unit too (the whole read in one statement: `task_summary.today_figures`)."""
+        their rows by unit too and the transfers of the tasks they count (the whole read in one statement:
+        `task_summary.today_figures`)."""
         f = self.filters
         if (f.period.start is None and f.period.end is None and self._today_by_scope
                 and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))):
             self._scope_load  # noqa: B018 -- it answers whether the scope is the whole tree, which the read asks
             return task_summary.today_figures(self.session, self.today, self.due_soon_until,
-                                              lead_unit=self.scope_unit)
-        return (*task_summary.checks(self.session, self.today), None, None)
+                                              lead_unit=self.scope_unit, pairs=self._summary_transfers())
+        return (*task_summary.checks(self.session, self.today), None, None, None)
 
     @property
     def _summary_checks(self) -> tuple[bool, bool]:
@@ -561,21 +562,17 @@ class DashboardStats:
         """For each unit, the former units whose counted tasks it took over by the day."""
         if not unit_ids:
             return {}
-        transfers = (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
-                     .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
-                            TaskTransfer.to_unit_id.in_(unit_ids)))
-        if self.from_summary:
-            # The counted tasks are the published ones led in the scope (all visible): the transfers are
-            # found by unit (the index on to_unit_id), each joined to its task, never the tasks scanned.
-            transfers = (transfers.join(Task, Task.id == TaskTransfer.task_id)
-                         .join(Directive, Directive.id == Task.directive_id)
-                         .where(Directive.published_at.is_not(None)))
-            transfers = task_summary.in_subtree(transfers, Task.lead_unit_id, self.scope_unit)
+        if self.from_summary and self._summary_read[4] is not None:  # read with the summaries' rows
+            wanted = set(unit_ids)
+            pairs = [(to_id, from_id) for to_id, from_id in self._summary_read[4] if to_id in wanted]
+        elif self.from_summary:
+            pairs = self.session.execute(
+                self._summary_transfers().where(TaskTransfer.to_unit_id.in_(unit_ids))).all()
         else:
             stmt, _status = self._select(filters)
             counted = stmt.with_only_columns(Task.id).subquery()
-            transfers = transfers.where(TaskTransfer.task_id.in_(select(counted.c.id)))
-        pairs = self.session.execute(transfers).all()
+            pairs = self.session.execute(self._transfers().where(
+                TaskTransfer.to_unit_id.in_(unit_ids), TaskTransfer.task_id.in_(select(counted.c.id)))).all()
         if not pairs:
             return {}
         formers = self._units({f for _t, f in pairs})
@@ -585,6 +582,19 @@ class DashboardStats:
         for units in result.values():
             units.sort(key=lambda u: u.sort_key)
         return result
+
+    def _transfers(self):
+        """The select of the pairs (to unit, from unit) of the lead transfers made by the day."""
+        return (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
+                .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day))
+
+    def _summary_transfers(self):
+        """`_transfers` of the tasks the summaries count: the published ones led in the scope (all visible),
+        each transfer joined to its task (by unit: the index on to_unit_id), never the tasks scanned."""
+        transfers = (self._transfers().join(Task, Task.id == TaskTransfer.task_id)
+                     .join(Directive, Directive.id == Task.directive_id)
+                     .where(Directive.published_at.is_not(None)))
+        return task_summary.in_subtree(transfers, Task.lead_unit_id, self.scope_unit)
 
     def by_child_unit(self) -> list[UnitRow]:
         """The units directly under the dashboard's unit (the top units for the admin), each counting the

@@ -148,27 +148,33 @@ def _split_today(rows) -> list[tuple]:
     return [row for row in today_rows if row[2]]
 
 
-def today_figures(session, today: date, due_soon_until: date, *, lead_unit: Unit | None = None
-          ) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None]:
-    """(`holds`, `parts_hold`, the rows of `grouped` without a period, the rows of `parts`) for the published
-    tasks led in `lead_unit`'s subtree (None: all), read in one statement (one round trip where a dashboard
-    made three): the checks' index look-ups beside the unit totals and the open rows not yet overdue, of
-    the tasks and of their parts. The rows are None where the summary does not hold (their figures would
-    be wrong), and all is False, with no statement, when the summaries are switched off (`USE`)."""
+def today_figures(session, today: date, due_soon_until: date, *, lead_unit: Unit | None = None, pairs=None
+                  ) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None, list[tuple] | None]:
+    """(`holds`, `parts_hold`, the rows of `grouped` without a period, the rows of `parts`, the rows of
+    `pairs`) for the published tasks led in `lead_unit`'s subtree (None: all), read in one statement (one
+    round trip where a dashboard made four): the checks' index look-ups beside the unit totals and the open
+    rows not yet overdue, of the tasks and of their parts, and the pairs of ids the select `pairs` gives
+    (the caller's: the transfers of those tasks). The rows are None where the summary does not hold (their
+    figures would be wrong), and all is False, with no statement, when the summaries are switched off (`USE`)."""
     if not USE:
-        return False, False, None, None
-    TASKS, PARTS, CHECKS = 0, 1, 2  # which select a row comes from
+        return False, False, None, None, None
+    TASKS, PARTS, PAIRS, CHECKS = 0, 1, 2, 3  # which select a row comes from
     checks = select(null(), null(), cast(any_after(today, CLOSED_ON), Integer),
                     cast(any_after(today, PARTS_START_OR_CLOSE_ON), Integer), literal(CHECKS))
     selects = [*_today_branches(*_by_unit_selects(today, due_soon_until, lead_unit, True), literal(TASKS)),
                *_today_branches(*_parts_selects(today, lead_unit), literal(PARTS)), checks]
-    rows: dict[int, list] = {TASKS: [], PARTS: [], CHECKS: []}
-    for row in session.connection().execute(union_all(*selects)):
+    if pairs is not None:
+        first, second = pairs.selected_columns
+        selects.append(pairs.with_only_columns(first, null(), second, literal(0), literal(PAIRS)))
+    rows: dict[int, list] = {TASKS: [], PARTS: [], PAIRS: [], CHECKS: []}
+    for row in session.connection().execute(union_all(*selects)).all():
         rows[row[-1]].append(row)
     _unit, _kind, tasks_later, parts_later, _tag = rows[CHECKS][0]
     tasks_hold, parts_hold = not tasks_later, not (tasks_later or parts_later)
     return (tasks_hold, parts_hold, _split_today(rows[TASKS]) if tasks_hold else None,
-            [(unit_id, status, n) for unit_id, status, n, _soon in _split_today(rows[PARTS])] if parts_hold else None)
+            [(unit_id, status, n) for unit_id, status, n, _soon in _split_today(rows[PARTS])] if parts_hold else None,
+            [(first_id, second_id) for first_id, _none, second_id, _zero, _tag in rows[PAIRS]]
+            if pairs is not None and tasks_hold else None)
 
 
 def in_subtree(stmt, column, unit: Unit | None):
