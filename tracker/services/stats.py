@@ -64,7 +64,7 @@ from tracker.services.errors import Forbidden
 from tracker.services import reach_sql
 from tracker.services import summary as task_summary
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, base_select, status_column
+from tracker.services.queries import TaskFilters, base_select, status_column, subtree_ids
 from tracker.services.queries import to_args as list_args
 from tracker.services.status_sql import deadline_sql, open_state_sql, open_status_sql, part_existed_sql, part_status_sql
 
@@ -590,11 +590,14 @@ class DashboardStats:
 
     def _summary_transfers(self):
         """`_transfers` of the tasks the summaries count: the published ones led in the scope (all visible),
-        each transfer joined to its task (by unit: the index on to_unit_id), never the tasks scanned."""
+        each transfer joined to its task, never the tasks scanned: found by unit (the index on to_unit_id),
+        those to a unit of the scope (the callers want the units with counted tasks, all in it)."""
+        scope = self.scope_unit
         transfers = (self._transfers().join(Task, Task.id == TaskTransfer.task_id)
                      .join(Directive, Directive.id == Task.directive_id)
-                     .where(Directive.published_at.is_not(None)))
-        return task_summary.in_subtree(transfers, Task.lead_unit_id, self.scope_unit)
+                     .where(Directive.published_at.is_not(None),
+                            TaskTransfer.to_unit_id.in_(select(Unit.id) if scope is None else subtree_ids(scope))))
+        return task_summary.in_subtree(transfers, Task.lead_unit_id, scope)
 
     def by_child_unit(self) -> list[UnitRow]:
         """The units directly under the dashboard's unit (the top units for the admin), each counting the
