@@ -1,7 +1,7 @@
 """Helpers the blueprints share: loading objects with their permission check, service errors."""
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort, flash, has_request_context, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from tracker.models import Directive, Task, Unit, User
 from tracker.page_cache import page_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
+from tracker.services.notices import unread_sql
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
 
@@ -117,3 +118,22 @@ def user_options(root: Unit) -> list[tuple[int, str]]:
         .where(Unit.path.startswith(root.path, autoescape=True), User.active.is_(True))
         .order_by(Unit.path, User.sort_key)).all()  # plain rows: a department lists ~150 people
     return [(user_id, f"{full_name} — {short_name or name}") for user_id, full_name, short_name, name in rows]
+
+
+_UNREAD = "tracker.unread_notifications"  # the request's bell count: (user id, count)
+
+
+def bell_count(user: User) -> int:
+    """The user's unread notifications, counted once per request (a page made of two templates, as the
+    dashboard's kept body and its frame, asks twice; a GET's sign-in may have read it: `remember_bell_count`)."""
+    if not has_request_context():
+        return db.session.scalar(unread_sql(user.id)) or 0
+    counted = request.environ.get(_UNREAD)
+    if counted is None or counted[0] != user.id:
+        counted = request.environ[_UNREAD] = (user.id, db.session.scalar(unread_sql(user.id)) or 0)
+    return counted[1]
+
+
+def remember_bell_count(user_id: int, count: int) -> None:
+    """Keep the count read with the signed-in user (a GET changes no notification before its page shows it)."""
+    request.environ[_UNREAD] = (user_id, count)

@@ -96,3 +96,31 @@ def test_statements_per_page_do_not_grow_with_rows(make_app, tmp_path):
     for name in ("task list", "dashboard", "api tasks", "api directives"):  # these show every task or directive
         assert many[name][1] > few[name][1], f"{name}: the larger page shows no more"
     assert {n: few[n][0] for n in PAGES} == {n: many[n][0] for n in PAGES}
+
+
+def test_leader_dashboard_after_a_change_in_ten_statements(make_app, tmp_path):
+    """The province leader's dashboard counted and rendered again (the page cache off, as after a change) reads
+    in 10 statements: each is a round trip on PostgreSQL (issue 20). The session with the data version and the
+    bell's count; the reminder settings; the calendar; the units; the summaries' checks, rows and transfers;
+    the trend; the directives with their counts; the overdue and due-soon lists; the report's signers; the
+    periodic tasks."""
+    app, info = _fill(make_app, tmp_path / "bench.db", 40)
+    statements = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        if not statement.startswith("BEGIN"):  # SQLite's transaction start (tracker.database), no read
+            statements.append(statement)
+
+    with app.app_context():
+        client = app.test_client()
+        assert client.post("/login", data={"username": info["leader"], "password": PASSWORD}).status_code == 302
+        app.config["PAGE_CACHE"] = False
+        assert client.get("/dashboard").status_code == 200  # warm-up
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get("/dashboard")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+            db.session.remove()
+    assert response.status_code == 200
+    assert len(statements) <= 10, "\n".join(s.split("\n")[0][:100] for s in statements)

@@ -20,6 +20,9 @@ from tracker.database import db
 from tracker.extensions import login_manager
 from tracker.models import Unit, User, UserSession
 from tracker.models.user import hash_token
+from tracker.page_cache import remember_version, version_column
+from tracker.services.notices import unread_sql
+from tracker.views_util import remember_bell_count
 from tracker.timeutil import utcnow
 
 
@@ -38,11 +41,17 @@ def load_user(user_id: str) -> User | None:
     # One query for the session, its user and the user's unit (every page needs all three); the unit
     # loaded into `user.unit`, so the user holds it (the session's identity map keeps objects weakly: a
     # unit only selected beside the user could be gone by the time a page asks for it, and be read again).
-    found = db.session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
+    # The data version comes with them: the pages that keep parts ask for it next (tracker.page_cache);
+    # and, for a GET (which changes no notification), the bell's count its page shows (views_util).
+    bell = request.method in ("GET", "HEAD")
+    columns = [UserSession, User, version_column(), *([unread_sql(User.id).scalar_subquery()] if bell else [])]
+    found = db.session.execute(select(*columns).join(User, User.id == UserSession.user_id)
                                .join(Unit, Unit.id == User.unit_id, isouter=True)
                                .options(contains_eager(User.unit))
                                .where(UserSession.token_hash == hash_token(token))).first()
     row = found[0] if found else None
+    if found:
+        remember_version(db.session, found[2])
     now = utcnow()
     if row is None or row.revoked_at is not None or str(row.user_id) != str(user_id):
         return None
@@ -59,6 +68,8 @@ def load_user(user_id: str) -> User | None:
     if seen is None or now.timestamp() - seen >= 30:  # the idle clock, rewritten at most every 30 s
         session["seen"] = int(now.timestamp())
     g.user_session = row
+    if bell:
+        remember_bell_count(user.id, found[3] or 0)
     return user
 
 

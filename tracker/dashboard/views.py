@@ -214,13 +214,14 @@ def _index_body(filters: DashboardFilters, day: date) -> str:
     parts, part_rows = stats.parts()
     report_unit = filters.lead_unit or current_user.unit
     common = _common(filters, stats)
+    overdue, due_soon = stats.overdue_and_due_soon(10)
     return render_template(
         "dashboard/_index_body.html", **common, totals=totals, units=units, best=best, worst=worst,
         parts=parts, part_rows=part_rows, signers=report_signers(report_unit),
         unit_rows_html=render.unit_rows(units, url_for("tasks.index"), url_for("dashboard.index"),
                                         common["filter_args"]),
         part_rows_html=render.part_rows(part_rows), part_statuses=render.PART_STATUSES,
-        overdue=stats.overdue(10), due_soon=stats.due_soon(10), trend=trend,
+        overdue=overdue, due_soon=due_soon, trend=trend,
         directive_rows=directive_rows, directive_total=directive_total, dpage=dpage,
         totals_strip=charts.status_strip(totals),
         units_chart=charts.units_chart([r for r in units if r.counts.total]),

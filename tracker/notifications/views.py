@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from tracker import params
@@ -19,25 +19,14 @@ from tracker.services import audit
 from tracker.services.planner import last_manual_reminder
 from tracker.services.planner import remind_now as queue_reminder
 from tracker.timeutil import today, utcnow
-from tracker.views_util import load_task
-
-
-def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+from tracker.views_util import bell_count, load_task
 
 
 @bp.app_context_processor
 def inject_unread():
-    """The bell's count, counted once per request (a page made of two templates, as the dashboard's
-    kept body and its frame, asks twice)."""
+    """The bell's count (views_util.bell_count: once per request)."""
     if current_user and getattr(current_user, "is_authenticated", False):
-        if not has_request_context():
-            return {"unread_notifications": unread_count(current_user)}
-        counted = request.environ.get("tracker.unread_notifications")
-        if counted is None or counted[0] != current_user.id:
-            counted = request.environ["tracker.unread_notifications"] = (current_user.id, unread_count(current_user))
-        return {"unread_notifications": counted[1]}
+        return {"unread_notifications": bell_count(current_user)}
     return {"unread_notifications": 0}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Directive, Notification, Task, User
@@ -136,3 +137,9 @@ def _deliver_items(session: Session, notice: Notice, mailer, today: date, email:
                              title=items_title(notice.directive, notice.items)))
     if email and notice.kind in EMAILED_EVENTS:
         enqueue_items_email(notice.user, notice.kind, notice.directive, notice.items, today, mailer)
+
+
+def unread_sql(user_id):
+    """SQL: how many in-app notifications of the user `user_id` (a value or a column) are unread: the bell."""
+    return select(func.count()).select_from(Notification).where(Notification.user_id == user_id,
+                                                                Notification.read_at.is_(None))

@@ -9,6 +9,7 @@ on random data that both forms keep the same rows.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy.orm import aliased
 
 from tracker.database import db
 from tracker.models import Directive, Task, Unit, User, task_cooperation
@@ -41,14 +42,30 @@ def subtree_is_everything(path: str) -> bool:
         return True
     cache = db.session.info.setdefault("reach_everything", {})
     if path not in cache:
-        outside = db.session.scalar(select(Unit.id).where(~Unit.path.startswith(path, autoescape=True)).limit(1))
-        cache[path] = outside is None
+        cache[path] = not db.session.scalar(select(_unit_outside(path)))
     return cache[path]
 
 
 def reach_unit_id_list(user: User) -> list[int]:
     """Ids of the units in the user's reach, read once (for conditions checked row by row: see `per_row`)."""
     return list(db.session.scalars(reach_unit_ids(user)))
+
+
+def _unit_outside(path: str) -> ColumnElement[bool]:
+    """SQL: some unit lies outside `path`'s subtree (an index look-up that stops at the first)."""
+    other = aliased(Unit)
+    return exists().where(~other.path.startswith(path, autoescape=True))
+
+
+def load_subtree(unit: Unit) -> list[Unit]:
+    """The units of `unit`'s subtree and its ancestors, in one statement that also answers (and keeps, as
+    `subtree_is_everything` does) whether the subtree is the whole tree."""
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    rows = db.session.execute(select(Unit, _unit_outside(unit.path)).where(
+        or_(Unit.path.startswith(unit.path, autoescape=True), Unit.id.in_(ancestors)))).all()
+    if rows:  # the unit itself is always there
+        db.session.info.setdefault("reach_everything", {})[unit.path] = not rows[0][1]
+    return [row[0] for row in rows]
 
 
 def task_visible_clause(user: User, task=None, per_row: bool = False, units: list[int] | None = None,

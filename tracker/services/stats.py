@@ -41,7 +41,7 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import quote_plus
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
@@ -64,7 +64,7 @@ from tracker.services.errors import Forbidden
 from tracker.services import reach_sql
 from tracker.services import summary as task_summary
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, base_select
+from tracker.services.queries import TaskFilters, base_select, status_column, subtree_ids
 from tracker.services.queries import to_args as list_args
 from tracker.services.status_sql import deadline_sql, open_state_sql, open_status_sql, part_existed_sql, part_status_sql
 
@@ -427,9 +427,22 @@ class DashboardStats:
                 and not f.directive_id)
 
     @cached_property
+    def _summary_read(self) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None, list[tuple] | None]:
+        """Whether the task summary and the part summary hold today, and, for a dashboard without a period,
+        their rows by unit too and the transfers of the tasks they count (the whole read in one statement:
+        `task_summary.today_figures`)."""
+        f = self.filters
+        if (f.period.start is None and f.period.end is None and self._today_by_scope
+                and (self.scope_unit is None or reach.in_reach(self.user, self.scope_unit))):
+            self._scope_load  # noqa: B018 -- it answers whether the scope is the whole tree, which the read asks
+            return task_summary.today_figures(self.session, self.today, self.due_soon_until,
+                                              lead_unit=self.scope_unit, pairs=self._summary_transfers())
+        return (*task_summary.checks(self.session, self.today), None, None, None)
+
+    @property
     def _summary_checks(self) -> tuple[bool, bool]:
         """Whether the task summary and the part summary hold today (one statement for both)."""
-        return task_summary.checks(self.session, self.today)
+        return self._summary_read[0], self._summary_read[1]
 
     @property
     def _summary_holds(self) -> bool:
@@ -438,6 +451,8 @@ class DashboardStats:
     @cached_property
     def _summary_unit_rows(self) -> list[tuple]:
         """The summary's rows (lead unit id, status, count, due soon), read once per page."""
+        if self._summary_read[2] is not None:  # read with the checks
+            return self._summary_read[2]
         return task_summary.grouped(self.session, self.today, self.due_soon_until, lead_unit=self.scope_unit,
                                     published_only=True, period_start=self.filters.period.start,
                                     period_end=self.filters.period.end, by_unit=True)
@@ -471,12 +486,11 @@ class DashboardStats:
         """The units of the dashboard's scope (its subtree, every unit for the admin) and the scope's
         ancestors, loaded once (the unit rows, their tree order and the level below read them);
         and the ids of the subtree's."""
-        stmt = select(Unit)
         root = self.scope_unit
-        if root is not None and not reach_sql.subtree_is_everything(root.path):
-            ancestors = [int(p) for p in root.path.strip("/").split("/") if p]
-            stmt = stmt.where(or_(Unit.path.startswith(root.path, autoescape=True), Unit.id.in_(ancestors)))
-        units = {u.id: u for u in self.session.scalars(stmt)}
+        # Under a unit: its subtree, in a statement that also answers whether that is the whole tree (which
+        # the summaries' reads and the reach conditions ask next).
+        loaded = self.session.scalars(select(Unit)) if root is None else reach_sql.load_subtree(root)
+        units = {u.id: u for u in loaded}
         return units, {i for i, u in units.items() if root is None or u.path.startswith(root.path)}
 
     @property
@@ -548,21 +562,17 @@ class DashboardStats:
         """For each unit, the former units whose counted tasks it took over by the day."""
         if not unit_ids:
             return {}
-        transfers = (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
-                     .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day,
-                            TaskTransfer.to_unit_id.in_(unit_ids)))
-        if self.from_summary:
-            # The counted tasks are the published ones led in the scope (all visible): the transfers are
-            # found by unit (the index on to_unit_id), each joined to its task, never the tasks scanned.
-            transfers = (transfers.join(Task, Task.id == TaskTransfer.task_id)
-                         .join(Directive, Directive.id == Task.directive_id)
-                         .where(Directive.published_at.is_not(None)))
-            transfers = task_summary.in_subtree(transfers, Task.lead_unit_id, self.scope_unit)
+        if self.from_summary and self._summary_read[4] is not None:  # read with the summaries' rows
+            wanted = set(unit_ids)
+            pairs = [(to_id, from_id) for to_id, from_id in self._summary_read[4] if to_id in wanted]
+        elif self.from_summary:
+            pairs = self.session.execute(
+                self._summary_transfers().where(TaskTransfer.to_unit_id.in_(unit_ids))).all()
         else:
             stmt, _status = self._select(filters)
             counted = stmt.with_only_columns(Task.id).subquery()
-            transfers = transfers.where(TaskTransfer.task_id.in_(select(counted.c.id)))
-        pairs = self.session.execute(transfers).all()
+            pairs = self.session.execute(self._transfers().where(
+                TaskTransfer.to_unit_id.in_(unit_ids), TaskTransfer.task_id.in_(select(counted.c.id)))).all()
         if not pairs:
             return {}
         formers = self._units({f for _t, f in pairs})
@@ -572,6 +582,22 @@ class DashboardStats:
         for units in result.values():
             units.sort(key=lambda u: u.sort_key)
         return result
+
+    def _transfers(self):
+        """The select of the pairs (to unit, from unit) of the lead transfers made by the day."""
+        return (select(TaskTransfer.to_unit_id, TaskTransfer.from_unit_id).distinct()
+                .where(TaskTransfer.role == "lead", TaskTransfer.effective_on <= self.day))
+
+    def _summary_transfers(self):
+        """`_transfers` of the tasks the summaries count: the published ones led in the scope (all visible),
+        each transfer joined to its task, never the tasks scanned: found by unit (the index on to_unit_id),
+        those to a unit of the scope (the callers want the units with counted tasks, all in it)."""
+        scope = self.scope_unit
+        transfers = (self._transfers().join(Task, Task.id == TaskTransfer.task_id)
+                     .join(Directive, Directive.id == Task.directive_id)
+                     .where(Directive.published_at.is_not(None),
+                            TaskTransfer.to_unit_id.in_(select(Unit.id) if scope is None else subtree_ids(scope))))
+        return task_summary.in_subtree(transfers, Task.lead_unit_id, scope)
 
     def by_child_unit(self) -> list[UnitRow]:
         """The units directly under the dashboard's unit (the top units for the admin), each counting the
@@ -651,57 +677,95 @@ class DashboardStats:
     def _task_rows(self, filters: TaskFilters, limit: int | None, with_difficulties: bool = False) -> list[TaskRow]:
         return list(self._iter_rows(filters, limit, with_difficulties))
 
-    def _iter_rows(self, filters: TaskFilters, limit: int | None = None, with_difficulties: bool = False,
-                   stream: bool = False) -> Iterator[TaskRow]:
-        """The rows of the list `filters` with their status, deadline and progress on the day, by deadline."""
-        stmt, status = self._select(filters)
+    def _short_lists(self, lists: list[TaskFilters], limit: int) -> list[list[TaskRow]]:
+        """The first `limit` rows of each of `lists` (as `_task_rows` reads them), in one statement: each
+        list's first ids, united, then their rows joined to their units, people and documents once."""
+        columns, order = self._row_columns(lists[0], with_difficulties=False)  # one day: one status
+        firsts = union_all(*(select(self._first_ids(filters, limit).c.id, literal(i).label("list"))
+                             for i, filters in enumerate(lists))).subquery()
+        stmt = self._with_row_loads(select(*columns, firsts.c.list).join(firsts, firsts.c.id == Task.id)
+                                    .order_by(*order))
+        result: list[list[TaskRow]] = [[] for _ in lists]
+        for row in self.session.execute(stmt):
+            result[row[-1]].append(self._task_row(row, with_difficulties=False))
+        return result
+
+    def _row_columns(self, filters: TaskFilters, with_difficulties: bool) -> tuple[list, tuple]:
+        """The columns of the rows of the list `filters` (the task, its status, deadline and progress on the
+        day[, its difficulties]) and their order (by deadline)."""
+        status = status_column(filters, self.today)
         deadline = self._deadline().label("deadline_in_force")
         columns = [Task, status, deadline, self._progress().label("progress_on_day")]
         if with_difficulties:
             columns.append(self._difficulties().label("difficulties"))
-        stmt = stmt.with_only_columns(*columns)
+        return columns, (deadline.is_(None), deadline, Task.id)
+
+    def _open_only(self, filters: TaskFilters) -> bool:
+        """True if the list is of today's open statuses only (read from ix_task_state_deadline)."""
+        return bool(filters.status) and not self.historical and set(filters.status) <= set(OPEN_STATUSES)
+
+    def _filtered(self, filters: TaskFilters):
+        """The select of the list `filters` (its status filter applied) and the one without it."""
+        stmt, status = self._select(filters)
         unfiltered = stmt
-        open_only = bool(filters.status) and not self.historical and set(filters.status) <= set(OPEN_STATUSES)
         if filters.status:
             stmt = stmt.where(status.in_(filters.status))
-            if open_only:
+            if self._open_only(filters):
                 # Redundant with the status, but read from ix_task_state_deadline: today, a task in progress
                 # or overdue is one not yet done nor cancelled (as the lists do, queries._ordered).
                 stmt = stmt.where(*open_state_sql(self.day, filters.status))
-        order = (deadline.is_(None), deadline, Task.id)
+        return stmt, unfiltered
+
+    def _first_ids(self, filters: TaskFilters, limit: int):
+        """Subquery: the ids of the list's first `limit` rows, by deadline (no row joined to its unit, person
+        and document before the cut)."""
+        stmt, unfiltered = self._filtered(filters)
+        if self._open_only(filters):
+            # Today's open statuses without the status CASE (whose selectivity the planner cannot
+            # guess: it would sort every overdue task for ten), and, when every row has a deadline,
+            # in the order of ix_task_open_by_deadline: a walk of that index that stops at `limit`.
+            first = unfiltered.where(*open_status_sql(self.day, filters.status))
+            dated = list(filters.status) == ["overdue"] or filters.period_start or filters.period_end
+            deadline = self._deadline()
+            order = (Task.deadline, Task.id) if dated else (deadline.is_(None), deadline, Task.id)
+            return first.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
+        deadline = self._deadline()
+        return (stmt.with_only_columns(Task.id).order_by(deadline.is_(None), deadline, Task.id)
+                .limit(limit).subquery())
+
+    @staticmethod
+    def _with_row_loads(stmt):
+        return stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
+
+    def _task_row(self, row, with_difficulties: bool) -> TaskRow:
+        task, st, dl, progress = row[0], row[1], row[2], row[3]
+        item = TaskRow(task, st, dl, int(progress or 0))
+        if dl is not None and st == "overdue":
+            item.days_late = (self.day - dl).days
+        if dl is not None and st == "in_progress":
+            item.working_days_left = self.calendar.working_days_between(self.day, dl)
+        if with_difficulties:
+            item.difficulties = row[4] or ""
+        return item
+
+    def _iter_rows(self, filters: TaskFilters, limit: int | None = None, with_difficulties: bool = False,
+                   stream: bool = False) -> Iterator[TaskRow]:
+        """The rows of the list `filters` with their status, deadline and progress on the day, by deadline."""
+        columns, order = self._row_columns(filters, with_difficulties)
         if limit is not None and not stream:
-            # A short list: the first ids first (no row joined to its unit, person and document before the
-            # cut), then those rows.
-            if open_only:
-                # Today's open statuses without the status CASE (whose selectivity the planner cannot
-                # guess: it would sort every overdue task for ten), and, when every row has a deadline,
-                # in the order of ix_task_open_by_deadline: a walk of that index that stops at `limit`.
-                first = unfiltered.where(*open_status_sql(self.day, filters.status))
-                dated = list(filters.status) == ["overdue"] or filters.period_start or filters.period_end
-                first = first.with_only_columns(Task.id).order_by(
-                    *((Task.deadline, Task.id) if dated else order)).limit(limit).subquery()
-            else:
-                first = stmt.with_only_columns(Task.id).order_by(*order).limit(limit).subquery()
-            # Those ids are the list's first rows: the statement that reads them needs none of its conditions
-            # again (half the planning).
-            stmt = select(*columns).where(Task.id.in_(select(first.c.id)))
+            # A short list: the first ids first, then those rows. Those ids are the list's first rows: the
+            # statement that reads them needs none of its conditions again (half the planning).
+            stmt = select(*columns).where(Task.id.in_(select(self._first_ids(filters, limit).c.id)))
             limit = None
-        stmt = stmt.order_by(*order).options(
-            joinedload(Task.lead_unit), joinedload(Task.assignee), joinedload(Task.directive))
+        else:
+            stmt = self._filtered(filters)[0].with_only_columns(*columns)
+        stmt = self._with_row_loads(stmt.order_by(*order))
         if stream:
             stmt = stmt.options(selectinload(Task.cooperating_parts).joinedload(CooperatingPart.unit)).execution_options(yield_per=500)
         if limit is not None:
             stmt = stmt.limit(limit)
         for row in self.session.execute(stmt):
-            task, st, dl, progress = row[0], row[1], row[2], row[3]
-            item = TaskRow(task, st, dl, int(progress or 0))
-            if dl is not None and st == "overdue":
-                item.days_late = (self.day - dl).days
-            if dl is not None and st == "in_progress":
-                item.working_days_left = self.calendar.working_days_between(self.day, dl)
-            if with_difficulties:
-                item.difficulties = row[4] or ""
-            yield item
+            yield self._task_row(row, with_difficulties)
 
     def export_rows(self, statuses: list[str] | None = None) -> Iterator[TaskRow]:
         """Every task of the dashboard's list (optionally of some statuses), streamed for the exports."""
@@ -734,6 +798,12 @@ class DashboardStats:
     def due_soon(self, limit: int | None = 10) -> list[TaskRow]:
         """Tasks due within the next working days of the first reminder window (7 by default), soonest first."""
         return self._task_rows(self.due_soon_filters(self.task_filters()), limit)
+
+    def overdue_and_due_soon(self, limit: int = 10) -> tuple[list[TaskRow], list[TaskRow]]:
+        """`overdue(limit)` and `due_soon(limit)`, read in one statement (the leader dashboard shows both)."""
+        overdue, due_soon = self._short_lists(
+            [self.task_filters(status=["overdue"]), self.due_soon_filters(self.task_filters())], limit)
+        return overdue, due_soon
 
     def trend(self, months: int = 12) -> list[MonthRow]:
         """Per month, the last `months` up to the day's: completions in it and tasks overdue at its end.
@@ -847,29 +917,31 @@ class DashboardStats:
         # task.directive_id (never every task read to find their directives), the page walked newest first.
         counted = exists(stmt.with_only_columns(Task.id).where(Task.directive_id == Directive.id)
                          .correlate(Directive))
-        page_stmt = (select(Directive).where(counted).order_by(Directive.issued_on.desc(), Directive.id.desc())
+        # Each listed directive's counts by status beside its row (one round trip): a count per status,
+        # probed through the index on task.directive_id, of the counted tasks (the directive filter aside).
+        stmt, status = self._select(_but(base, directive_id=None))
+        by_status = [stmt.with_only_columns(func.count()).where(Task.directive_id == Directive.id, status == st)
+                     .correlate(Directive).scalar_subquery() for st in STATUSES]
+        page_stmt = (select(Directive, *by_status).where(counted)
+                     .order_by(Directive.issued_on.desc(), Directive.id.desc())
                      .limit(per_page).offset((max(page, 1) - 1) * per_page))
         if self._directives_from_summary:
-            # The number read beside the page's rows (one round trip); on a page past the last, alone.
+            # The number read beside the page's rows; on a page past the last, alone.
             rows = self.session.execute(page_stmt.add_columns(
                 task_summary.led_directives_sql().scalar_subquery())).all()
-            directives = [row[0] for row in rows]
-            total = int(rows[0][1] or 0) if rows else task_summary.led_directives(self.session)
+            total = int(rows[0][-1] or 0) if rows else task_summary.led_directives(self.session)
         else:
             total = self.session.scalar(select(func.count()).select_from(Directive).where(counted)) or 0
-            directives = self.session.scalars(page_stmt).all()
-        if not directives:
-            return [], total
-        by_id = {d.id: DirectiveRow(d, Counts(_but(base, directive_id=d.id))) for d in directives}
-        for row in by_id.values():
-            row.counts.due_soon_filters = self.due_soon_filters(row.counts.filters)
-        narrowed = _but(base, directive_id=None)
-        stmt, status = self._select(narrowed)
-        sub = stmt.with_only_columns(Task.directive_id, status).where(Task.directive_id.in_(list(by_id))).subquery()
-        for directive_id, st, n in self.session.execute(
-                select(sub.c.directive_id, sub.c.status, func.count()).group_by(sub.c.directive_id, sub.c.status)):
-            by_id[directive_id].counts.add(st, n)
-        return [by_id[d.id] for d in directives], total
+            rows = self.session.execute(page_stmt).all()
+        result = []
+        for row in rows:
+            directive_row = DirectiveRow(row[0], Counts(_but(base, directive_id=row[0].id)))
+            directive_row.counts.due_soon_filters = self.due_soon_filters(directive_row.counts.filters)
+            for st, n in zip(STATUSES, row[1:1 + len(STATUSES)]):
+                if n:
+                    directive_row.counts.add(st, n)
+            result.append(directive_row)
+        return result, total
 
     # --- the unit dashboard ---
 
@@ -889,7 +961,10 @@ class DashboardStats:
         """
         if within is None and self.parts_from_summary:
             totals, grouped = PartCounts(), {}
-            for unit_id, status, n in task_summary.parts(self.session, self.today, lead_unit=self.scope_unit):
+            rows = self._summary_read[3]  # read with the checks (no period: always, when the summaries answer)
+            if rows is None:
+                rows = task_summary.parts(self.session, self.today, lead_unit=self.scope_unit)
+            for unit_id, status, n in rows:
                 if status != "cancelled" and n:
                     grouped.setdefault(unit_id, PartCounts()).add(status, n)
                     totals.add(status, n)

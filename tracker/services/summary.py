@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, null, or_, select, union_all
 
 from tracker.models import (CooperatingPart, Directive, DirectiveLed, MonthTotal, PartSummary, PartTotal, Task, TaskMonth,
                             TaskSummary, TaskTotal, Unit, UnitTotal,
@@ -117,26 +117,64 @@ def _today_rows(session, totals, pending) -> list[tuple]:
     `pending` (unit id, count[, due soon]: the open rows not yet overdue), read in one statement (one round
     trip): a unit's closed rows by kind, its open ones split into in progress (the pending) and overdue
     (the rest); rows of no count left out."""
+    # Plain rows: no ORM result for a few hundred numbers.
+    return _split_today(session.connection().execute(union_all(*_today_branches(totals, pending))))
+
+
+def _today_branches(totals, pending, *tag) -> list:
+    """The two selects `_today_rows` unites (with the columns `tag` at the end of each row)."""
     columns = list(pending.selected_columns)
-    both = union_all(totals.add_columns(literal(0)),
-                     pending.with_only_columns(columns[0], null(), *columns[1:],
-                                               *([] if len(columns) > 2 else [literal(0)])))
+    return [totals.add_columns(literal(0), *tag),
+            pending.with_only_columns(columns[0], null(), *columns[1:],
+                                      *([] if len(columns) > 2 else [literal(0)]), *tag)]
+
+
+def _split_today(rows) -> list[tuple]:
+    """`_today_rows` from the rows (unit id, kind or None for the pending, count, due soon) of its selects."""
     in_progress: dict[int, tuple[int, int]] = {}
     unit_totals = []
-    # Plain rows: no ORM result for a few hundred numbers.
-    for unit_id, kind, n, soon in session.connection().execute(both):
+    for unit_id, kind, n, soon, *_tag in rows:
         if kind is None:
             in_progress[unit_id] = (int(n or 0), int(soon or 0))
         else:
             unit_totals.append((unit_id, kind, int(n or 0)))
-    rows = []
+    today_rows = []
     for unit_id, kind, n in unit_totals:
         if kind != "open":
-            rows.append((unit_id, kind, n, 0))
+            today_rows.append((unit_id, kind, n, 0))
             continue
         going, due_soon = in_progress.get(unit_id, (0, 0))
-        rows += [(unit_id, "in_progress", going, due_soon), (unit_id, "overdue", n - going, 0)]
-    return [row for row in rows if row[2]]
+        today_rows += [(unit_id, "in_progress", going, due_soon), (unit_id, "overdue", n - going, 0)]
+    return [row for row in today_rows if row[2]]
+
+
+def today_figures(session, today: date, due_soon_until: date, *, lead_unit: Unit | None = None, pairs=None
+                  ) -> tuple[bool, bool, list[tuple] | None, list[tuple] | None, list[tuple] | None]:
+    """(`holds`, `parts_hold`, the rows of `grouped` without a period, the rows of `parts`, the rows of
+    `pairs`) for the published tasks led in `lead_unit`'s subtree (None: all), read in one statement (one
+    round trip where a dashboard made four): the checks' index look-ups beside the unit totals and the open
+    rows not yet overdue, of the tasks and of their parts, and the pairs of ids the select `pairs` gives
+    (the caller's: the transfers of those tasks). The rows are None where the summary does not hold (their
+    figures would be wrong), and all is False, with no statement, when the summaries are switched off (`USE`)."""
+    if not USE:
+        return False, False, None, None, None
+    TASKS, PARTS, PAIRS, CHECKS = 0, 1, 2, 3  # which select a row comes from
+    checks = select(null(), null(), cast(any_after(today, CLOSED_ON), Integer),
+                    cast(any_after(today, PARTS_START_OR_CLOSE_ON), Integer), literal(CHECKS))
+    selects = [*_today_branches(*_by_unit_selects(today, due_soon_until, lead_unit, True), literal(TASKS)),
+               *_today_branches(*_parts_selects(today, lead_unit), literal(PARTS)), checks]
+    if pairs is not None:
+        first, second = pairs.selected_columns
+        selects.append(pairs.with_only_columns(first, null(), second, literal(0), literal(PAIRS)))
+    rows: dict[int, list] = {TASKS: [], PARTS: [], PAIRS: [], CHECKS: []}
+    for row in session.connection().execute(union_all(*selects)).all():
+        rows[row[-1]].append(row)
+    _unit, _kind, tasks_later, parts_later, _tag = rows[CHECKS][0]
+    tasks_hold, parts_hold = not tasks_later, not (tasks_later or parts_later)
+    return (tasks_hold, parts_hold, _split_today(rows[TASKS]) if tasks_hold else None,
+            [(unit_id, status, n) for unit_id, status, n, _soon in _split_today(rows[PARTS])] if parts_hold else None,
+            [(first_id, second_id) for first_id, _none, second_id, _zero, _tag in rows[PAIRS]]
+            if pairs is not None and tasks_hold else None)
 
 
 def in_subtree(stmt, column, unit: Unit | None):
@@ -155,6 +193,11 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
     due soon among them; the other open tasks are overdue. The overdue rows, most of the open ones, and
     the closed tasks' months are never read.
     """
+    return _today_rows(session, *_by_unit_selects(today, due_soon_until, lead_unit, published_only))
+
+
+def _by_unit_selects(today: date, due_soon_until: date, lead_unit: Unit | None, published_only: bool):
+    """The two selects of `_by_unit`: the unit totals by kind, the open rows not yet overdue."""
     totals = (select(UnitTotal.lead_unit_id, UnitTotal.kind, func.sum(UnitTotal.n)).where(UnitTotal.n != 0)
               .group_by(UnitTotal.kind, UnitTotal.lead_unit_id))  # the key's order
     soon = case((TaskSummary.deadline_key <= due_soon_until, TaskSummary.n), else_=0)
@@ -164,8 +207,8 @@ def _by_unit(session, today: date, due_soon_until: date, lead_unit: Unit | None,
     if published_only:
         totals = totals.where(UnitTotal.published.is_(True))
         pending = pending.where(TaskSummary.published.is_(True))
-    return _today_rows(session, in_subtree(totals, UnitTotal.lead_unit_id, lead_unit),
-                       in_subtree(pending, TaskSummary.lead_unit_id, lead_unit))
+    return (in_subtree(totals, UnitTotal.lead_unit_id, lead_unit),
+            in_subtree(pending, TaskSummary.lead_unit_id, lead_unit))
 
 
 def count(session, today: date, statuses: list[str], *, lead_unit: Unit | None = None) -> int:
@@ -256,6 +299,12 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
     As `_by_unit` does for tasks: the part totals by kind, and the open parts not yet overdue (a range of
     ix_part_summary_open); the other open parts are overdue.
     """
+    return [(unit_id, status, n) for unit_id, status, n, _soon in _today_rows(
+        session, *_parts_selects(today, lead_unit))]
+
+
+def _parts_selects(today: date, lead_unit: Unit | None):
+    """The two selects of `parts`: the part totals by kind, the open parts not yet overdue."""
     totals = (select(PartTotal.unit_id, PartTotal.kind, func.sum(PartTotal.n))
               .where(PartTotal.n != 0, PartTotal.published.is_(True))
               .group_by(PartTotal.kind, PartTotal.unit_id))  # the key's order
@@ -263,9 +312,8 @@ def parts(session, today: date, *, lead_unit: Unit | None = None) -> list[tuple[
                .where(PartSummary.kind == "open", PartSummary.published.is_(True),
                       PartSummary.deadline_key >= today, PartSummary.n != 0)
                .group_by(PartSummary.unit_id))
-    return [(unit_id, status, n) for unit_id, status, n, _soon in _today_rows(
-        session, in_subtree(totals, PartTotal.lead_unit_id, lead_unit),
-        in_subtree(pending, PartSummary.lead_unit_id, lead_unit))]
+    return (in_subtree(totals, PartTotal.lead_unit_id, lead_unit),
+            in_subtree(pending, PartSummary.lead_unit_id, lead_unit))
 
 
 def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
