@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
-from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
+from tracker.api.common import as_of_day, load_extension, load_task, page_json, paged, task_response
 from tracker.api.inputs import (
     body,
     expected_version,
@@ -61,7 +61,7 @@ from tracker.services import recurrence, workflow
 from tracker.services import summary as task_summary
 from tracker.services.errors import Forbidden, Invalid
 from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, gathers, task_select
+from tracker.services.queries import TaskFilters, match_count, page_ids, task_records, task_select
 from tracker.text import fold
 from tracker.timeutil import today
 
@@ -98,20 +98,21 @@ def task_list_select(filters: TaskFilters, now, expected: int | None = None):
 
 @bp.route("/tasks")
 def list_tasks():
+    """A page of tasks: its ids in the list's order (queries.page_ids, as the HTML list), then the tasks read as
+    plain rows (queries.task_records): no ORM object, and the same answer as each task's own."""
     params = query(TaskListQuery)
     filters = list_filters(params)
     page, per_page = paging(params)
     now = today()
-    stmt = task_list_select(filters, now)
     user = current_api_user()
     if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
         total = task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
     else:
-        total = count_of(stmt)
-    if gathers(current_api_user(), filters, now, total):  # a few matches: gathered and sorted (queries._ordered)
-        stmt = task_list_select(filters, now, expected=total)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return respond(TaskPage, page_json(task_rows_json(rows, filters.as_of or now, now), total, page, per_page))
+        total = match_count(db.session, user, filters, now)
+    ids, _total = page_ids(db.session, user, filters, now, page, per_page, total, limit=None)
+    day = filters.as_of or now
+    items = task_rows_json(task_records(db.session, ids, day, now), day, now)
+    return respond(TaskPage, page_json(items, total, page, per_page))
 
 
 @bp.route("/tasks/<int:task_id>")
