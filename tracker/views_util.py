@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.database import db
-from tracker.models import Directive, Task, Unit, User
-from tracker.page_cache import page_cache
+from tracker.models import Directive, Task, Unit, User, load_calendar
+from tracker.page_cache import count_cache, page_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
+from tracker.services.planner import current_rules
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
 
@@ -32,6 +33,12 @@ def load_task(task_id: int, for_update: bool = False, user: User | None = None) 
     if task is None or not reach.can_view_task(user or current_user, task):
         abort(404)
     return task
+
+
+def due_soon_rules():
+    """(the working-day calendar, the reminder rules): what "due soon" means (tracker.rules.status.due_soon_flag),
+    kept per worker until the data changes (tracker.page_cache), so a page reads neither table again."""
+    return count_cache().get_or_compute(db.session, ("due-soon-rules",), lambda: (load_calendar(), current_rules()))
 
 
 def load_directive(directive_id: int, user: User | None = None) -> Directive:

@@ -35,7 +35,8 @@ from tracker.api.serialize import (
     update_json,
 )
 from tracker.database import db
-from tracker.models import ProgressUpdate, Task, Unit, load_calendar
+from tracker.page_cache import count_cache
+from tracker.models import ProgressUpdate, Task, Unit
 from tracker.rules import reach
 from tracker.rules.status import facts_of
 from tracker.schemas import (
@@ -60,10 +61,11 @@ from tracker.schemas import (
 from tracker.services import recurrence, workflow
 from tracker.services import summary as task_summary
 from tracker.services.errors import Forbidden, Invalid
-from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, match_count, page_ids, task_records, task_select
+from tracker.services.queries import (TaskFilters, filters_key, match_count, page_ids, task_records,
+                                     task_select)
 from tracker.text import fold
 from tracker.timeutil import today
+from tracker.views_util import due_soon_rules
 
 TAG_TEXT_MAX = 500  # Task.tag_text
 
@@ -84,7 +86,7 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
 
 
 def task_rows_json(rows, day, now) -> list[dict]:
-    calendar, rules, task_url = load_calendar(), current_rules(), task_url_builder()
+    (calendar, rules), task_url = due_soon_rules(), task_url_builder()
     return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
             for task, status in rows]
 
@@ -105,10 +107,14 @@ def list_tasks():
     page, per_page = paging(params)
     now = today()
     user = current_api_user()
-    if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
-        total = task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
-    else:
-        total = match_count(db.session, user, filters, now)
+
+    def count() -> int:
+        if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
+            return task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
+        return match_count(db.session, user, filters, now)
+
+    # Kept per worker until the data changes, as the HTML list's counts (tracker.page_cache): paging counts once.
+    total = count_cache().get_or_compute(db.session, ("api-task-total", user.id, now, *filters_key(filters)), count)
     ids, _total = page_ids(db.session, user, filters, now, page, per_page, total, limit=None)
     day = filters.as_of or now
     items = task_rows_json(task_records(db.session, ids, day, now), day, now)

@@ -110,6 +110,11 @@ def to_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     return args
 
 
+def filters_key(filters: TaskFilters) -> tuple:
+    """`filters` as a key of tracker.page_cache: their query string (`to_args`), sorted and hashable."""
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in to_args(filters).items()))
+
+
 def number_pattern(text: str) -> str:
     """A LIKE pattern finding `text` in documents' folded numbers (Directive.number_key: no spaces)."""
     return like_pattern(text).replace(" ", "")
