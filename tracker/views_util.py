@@ -17,10 +17,11 @@ from tracker.services.planner import current_rules
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
 
 
-def load_task(task_id: int, for_update: bool = False, user: User | None = None) -> Task:
+def load_task(task_id: int, for_update: bool = False, user: User | None = None, options=()) -> Task:
     """Return the task if `user` (the signed-in one by default) may see it; 404 otherwise.
 
-    Existence does not leak: a task outside one's reach answers like a missing one.
+    Existence does not leak: a task outside one's reach answers like a missing one. `options`: what else
+    to load with it (not with `for_update`).
     """
     if not 0 < task_id <= MAX_ID:
         abort(404)
@@ -28,7 +29,7 @@ def load_task(task_id: int, for_update: bool = False, user: User | None = None) 
     if for_update:
         stmt = stmt.with_for_update()
     else:  # every task page and answer shows them: one query, not three (FOR UPDATE refuses outer joins)
-        stmt = stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee))
+        stmt = stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee), *options)
     task = db.session.scalar(stmt)
     if task is None or not reach.can_view_task(user or current_user, task):
         abort(404)

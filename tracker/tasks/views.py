@@ -9,15 +9,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import uploads
 from tracker.database import db
 from tracker.forms import choices
 from tracker.models import (
     AuditEvent,
+    CompletionReport,
     Directive,
     ExtensionRequest,
     ProgressUpdate,
+    Task,
     Unit,
     User,
 )
@@ -237,9 +240,16 @@ def export_csv():
                      f"danh-sach-nhiem-vu-{day.isoformat()}.csv")
 
 
+# What the task page shows beside the task: its document in the task's own query, the files of each
+# progress report, extension request and completion report in one query each (not one per report).
+PAGE_OPTIONS = (joinedload(Task.directive), selectinload(Task.updates).selectinload(ProgressUpdate.attachments),
+                selectinload(Task.extensions).selectinload(ExtensionRequest.attachments),
+                selectinload(Task.completion_reports).selectinload(CompletionReport.attachments))
+
+
 @bp.route("/tasks/<int:task_id>")
 def show(task_id: int):
-    return render_task(load_task(task_id))
+    return render_task(load_task(task_id, options=PAGE_OPTIONS))
 
 
 def render_task(task, progress_form: ProgressForm | None = None, code: int = 200, **forms):
