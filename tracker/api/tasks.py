@@ -35,8 +35,8 @@ from tracker.api.serialize import (
     update_json,
 )
 from tracker.database import db
-from tracker.page_cache import count_cache
 from tracker.models import ProgressUpdate, Task, Unit
+from tracker.page_cache import count_cache
 from tracker.rules import reach
 from tracker.rules.status import facts_of
 from tracker.schemas import (
