@@ -1,4 +1,5 @@
-"""A task in GET /tasks is the very task of GET /tasks/{id} (the list reads plain rows, the task its object).
+"""A task in GET /tasks (and in GET /directives/{id}) is the very task of GET /tasks/{id} (the lists read plain
+rows, the task its object).
 
 The list builds its items from columns (tracker.services.queries.task_records), the one-task answer from the
 Task object: both must say the same of every task, on every day, to every user: parts (duty, own deadline,
@@ -95,5 +96,9 @@ def test_each_item_of_the_list_is_the_tasks_own_answer_on_every_day(api):
                 assert set(one) - set(item) == DETAIL_ONLY
                 assert {name: one[name] for name in item} == item, (username, label, item["id"])
                 seen.add(item["id"])
+            for directive in {item["directive"] for item in items}:  # a directive's tasks: the same rows
+                tasks = api.get(username, f"/directives/{directive}?{query}").get_json()["tasks"]
+                listed = {item["id"]: item for item in items if item["directive"] == directive}
+                assert {task["id"]: task for task in tasks} == listed, (username, label, directive)
     assert set(made.values()) <= seen
     assert extended.id in seen

@@ -61,8 +61,7 @@ from tracker.schemas import (
 from tracker.services import recurrence, workflow
 from tracker.services import summary as task_summary
 from tracker.services.errors import Forbidden, Invalid
-from tracker.services.queries import (TaskFilters, filters_key, match_count, page_ids, task_records,
-                                     task_select)
+from tracker.services.queries import TaskFilters, filters_key, match_count, page_ids, task_records
 from tracker.text import fold
 from tracker.timeutil import today
 from tracker.views_util import due_soon_rules
@@ -89,13 +88,6 @@ def task_rows_json(rows, day, now) -> list[dict]:
     (calendar, rules), task_url = due_soon_rules(), task_url_builder()
     return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
             for task, status in rows]
-
-
-def task_list_select(filters: TaskFilters, now, expected: int | None = None):
-    stmt = task_select(current_api_user(), filters, now, expected)
-    if filters.as_of is not None and filters.as_of < now:
-        stmt = stmt.options(selectinload(Task.deadline_changes))  # the deadline in force on that day
-    return stmt
 
 
 @bp.route("/tasks")

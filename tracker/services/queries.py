@@ -577,6 +577,11 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     return sorted(rows, key=lambda row: place[row[0].id]), total
 
 
+def ordered_ids(session, user: User, filters: TaskFilters, today: date) -> list[int]:
+    """The ids of every task matching `filters`, in the list's order (for a list read whole: a directive's tasks)."""
+    return list(session.scalars(_ordered(user, filters, today).with_only_columns(Task.id)))
+
+
 def page_ids(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
              total: int | None, limit: int | None) -> tuple[list[int], int]:
     """The ids of one page of the list, in its order, and how many tasks match (see `list_page`).
