@@ -8,19 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.database import db
-from tracker.models import Directive, Task, Unit, User
-from tracker.page_cache import page_cache
+from tracker.models import Directive, Task, Unit, User, load_calendar
+from tracker.page_cache import count_cache, page_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
 from tracker.services.notices import unread_sql
+from tracker.services.planner import current_rules
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
 
 
-def load_task(task_id: int, for_update: bool = False, user: User | None = None) -> Task:
+def load_task(task_id: int, for_update: bool = False, user: User | None = None, options=()) -> Task:
     """Return the task if `user` (the signed-in one by default) may see it; 404 otherwise.
 
-    Existence does not leak: a task outside one's reach answers like a missing one.
+    Existence does not leak: a task outside one's reach answers like a missing one. `options`: what else
+    to load with it (not with `for_update`).
     """
     if not 0 < task_id <= MAX_ID:
         abort(404)
@@ -28,11 +30,17 @@ def load_task(task_id: int, for_update: bool = False, user: User | None = None) 
     if for_update:
         stmt = stmt.with_for_update()
     else:  # every task page and answer shows them: one query, not three (FOR UPDATE refuses outer joins)
-        stmt = stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee))
+        stmt = stmt.options(joinedload(Task.lead_unit), joinedload(Task.assignee), *options)
     task = db.session.scalar(stmt)
     if task is None or not reach.can_view_task(user or current_user, task):
         abort(404)
     return task
+
+
+def due_soon_rules():
+    """(the working-day calendar, the reminder rules): what "due soon" means (tracker.rules.status.due_soon_flag),
+    kept per worker until the data changes (tracker.page_cache), so a page reads neither table again."""
+    return count_cache().get_or_compute(db.session, ("due-soon-rules",), lambda: (load_calendar(), current_rules()))
 
 
 def load_directive(directive_id: int, user: User | None = None) -> Directive:

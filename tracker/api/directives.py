@@ -11,7 +11,7 @@ from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, created, load_directive, paged, task_response
 from tracker.api.inputs import body, invalid, known_user, query, unit_or_error
 from tracker.api.serialize import directive_json, respond
-from tracker.api.tasks import task_data, task_list_select, task_rows_json
+from tracker.api.tasks import task_data, task_rows_json
 from tracker.database import db
 from tracker.models import Directive, Task
 from tracker.rules import reach
@@ -28,15 +28,15 @@ from tracker.schemas import (
 )
 from tracker.services import reach_sql, workflow
 from tracker.services.errors import Forbidden, Invalid
-from tracker.services.queries import TaskFilters
+from tracker.services.queries import TaskFilters, ordered_ids, task_records
 from tracker.text import like_pattern
 
 
 def detail_json(directive: Directive, day, now) -> dict:
-    """The directive with the tasks of it the caller may see, status as of `day`."""
-    rows = db.session.execute(task_list_select(TaskFilters(directive_id=directive.id, sort="directive",
-                                                           as_of=day if day != now else None), now)).all()
-    return {**directive_json(directive), "tasks": task_rows_json(rows, day, now)}
+    """The directive with the tasks of it the caller may see, status as of `day` (read as the list's rows)."""
+    filters = TaskFilters(directive_id=directive.id, sort="directive", as_of=day if day != now else None)
+    ids = ordered_ids(db.session, current_api_user(), filters, now)
+    return {**directive_json(directive), "tasks": task_rows_json(task_records(db.session, ids, day, now), day, now)}
 
 
 @bp.route("/directives")

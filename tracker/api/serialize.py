@@ -13,8 +13,7 @@ from typing import Any
 from flask import current_app
 from pydantic import BaseModel
 
-from tracker.models import (CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit,
-                            load_calendar)
+from tracker.models import CooperatingPart, Directive, ExtensionRequest, Notification, ProgressUpdate, Task, Unit
 from tracker.rules.status import (
     TaskFacts,
     deadline_on,
@@ -37,9 +36,9 @@ from tracker.schemas import (
     UpdateOut,
 )
 from tracker.services import recurrence
-from tracker.services.planner import current_rules
 from tracker.timeutil import today as today_
 from tracker.urls import external_url, id_url
+from tracker.views_util import due_soon_rules
 
 
 def fields_of(model: type[BaseModel], obj, **given: Any) -> dict[str, Any]:
@@ -80,14 +79,15 @@ def due_soon(task: Task, status: str | None, day: date, today: date, calendar=No
     """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then.
 
     Only a task in progress with a deadline can be due soon: the calendar and the reminder rules, when
-    not given (a list gives them once for its rows), are read only for such a task."""
+    not given (a list gives them once for its rows), are asked for only for such a task."""
     if status != "in_progress":
         return False
     deadline = deadline_in_force(task, day, today)
     if deadline is None:
         return False
-    return due_soon_flag(status, deadline, day, load_calendar() if calendar is None else calendar,
-                         current_rules() if rules is None else rules)
+    if calendar is None or rules is None:
+        calendar, rules = due_soon_rules()
+    return due_soon_flag(status, deadline, day, calendar, rules)
 
 
 def facts_on(task: Task, day: date, today: date) -> TaskFacts:

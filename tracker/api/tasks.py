@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.api import bp
 from tracker.api.auth import current_api_user
-from tracker.api.common import as_of_day, count_of, load_extension, load_task, page_json, paged, task_response
+from tracker.api.common import as_of_day, load_extension, load_task, page_json, paged, task_response
 from tracker.api.inputs import (
     body,
     expected_version,
@@ -35,7 +35,8 @@ from tracker.api.serialize import (
     update_json,
 )
 from tracker.database import db
-from tracker.models import ProgressUpdate, Task, Unit, load_calendar
+from tracker.models import ProgressUpdate, Task, Unit
+from tracker.page_cache import count_cache
 from tracker.rules import reach
 from tracker.rules.status import facts_of
 from tracker.schemas import (
@@ -60,10 +61,10 @@ from tracker.schemas import (
 from tracker.services import recurrence, workflow
 from tracker.services import summary as task_summary
 from tracker.services.errors import Forbidden, Invalid
-from tracker.services.planner import current_rules
-from tracker.services.queries import TaskFilters, gathers, task_select
+from tracker.services.queries import TaskFilters, filters_key, match_count, page_ids, task_records
 from tracker.text import fold
 from tracker.timeutil import today
+from tracker.views_util import due_soon_rules
 
 TAG_TEXT_MAX = 500  # Task.tag_text
 
@@ -84,34 +85,32 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
 
 
 def task_rows_json(rows, day, now) -> list[dict]:
-    calendar, rules, task_url = load_calendar(), current_rules(), task_url_builder()
+    (calendar, rules), task_url = due_soon_rules(), task_url_builder()
     return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
             for task, status in rows]
 
 
-def task_list_select(filters: TaskFilters, now, expected: int | None = None):
-    stmt = task_select(current_api_user(), filters, now, expected)
-    if filters.as_of is not None and filters.as_of < now:
-        stmt = stmt.options(selectinload(Task.deadline_changes))  # the deadline in force on that day
-    return stmt
-
-
 @bp.route("/tasks")
 def list_tasks():
+    """A page of tasks: its ids in the list's order (queries.page_ids, as the HTML list), then the tasks read as
+    plain rows (queries.task_records): no ORM object, and the same answer as each task's own."""
     params = query(TaskListQuery)
     filters = list_filters(params)
     page, per_page = paging(params)
     now = today()
-    stmt = task_list_select(filters, now)
     user = current_api_user()
-    if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
-        total = task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
-    else:
-        total = count_of(stmt)
-    if gathers(current_api_user(), filters, now, total):  # a few matches: gathered and sorted (queries._ordered)
-        stmt = task_list_select(filters, now, expected=total)
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return respond(TaskPage, page_json(task_rows_json(rows, filters.as_of or now, now), total, page, per_page))
+
+    def count() -> int:
+        if task_summary.answers_list(user, filters, now) and task_summary.holds(db.session, now):
+            return task_summary.count(db.session, now, filters.status, lead_unit=filters.lead_unit)
+        return match_count(db.session, user, filters, now)
+
+    # Kept per worker until the data changes, as the HTML list's counts (tracker.page_cache): paging counts once.
+    total = count_cache().get_or_compute(db.session, ("api-task-total", user.id, now, *filters_key(filters)), count)
+    ids, _total = page_ids(db.session, user, filters, now, page, per_page, total, limit=None)
+    day = filters.as_of or now
+    items = task_rows_json(task_records(db.session, ids, day, now), day, now)
+    return respond(TaskPage, page_json(items, total, page, per_page))
 
 
 @bp.route("/tasks/<int:task_id>")

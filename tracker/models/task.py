@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import db
 from tracker.models.types import UTCDateTime
-from tracker.rules.status import part_deadline
+from tracker.rules.status import deadline_extended, part_deadline
 from tracker.text import fold
 from tracker.timeutil import utcnow
 
@@ -192,7 +192,7 @@ class Task(db.Model):
 
     @property
     def extended(self) -> bool:
-        return self.original_deadline != self.deadline and self.original_deadline is not None
+        return deadline_extended(self.original_deadline, self.deadline)
 
     @property
     def is_closed(self) -> bool:

@@ -107,6 +107,11 @@ class PartFacts:
     done_on: date | None = None  # the day the cooperating unit marked its part done
 
 
+def deadline_extended(original_deadline: date | None, deadline: date | None) -> bool:
+    """True if the deadline in force is no longer the one given at publication (`Task.extended`)."""
+    return original_deadline != deadline and original_deadline is not None
+
+
 def part_deadline(own: date | None, task_deadline: date | None) -> date | None:
     """The deadline in force of a cooperating part: its own, never later than the task's."""
     if own is None or task_deadline is None:

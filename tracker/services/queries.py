@@ -16,9 +16,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import params
 from tracker.database import db
-from tracker.models import OPEN_STATES, CooperatingPart, Directive, Task, Unit, User, task_cooperation
+from tracker.models import (OPEN_STATES, CooperatingPart, DeadlineChange, Directive, Task, Unit, User,
+                            task_cooperation)
 from tracker.rules import reach
-from tracker.rules.status import OPEN_STATUSES, STATUSES
+from tracker.rules.status import OPEN_STATUSES, STATUSES, deadline_extended
 from tracker.services import reach_sql
 from tracker.services.sql import in_query
 from tracker.services.status_sql import CLOSED_ON, any_after, deadline_sql, existed_sql, open_state_sql, status_sql
@@ -107,6 +108,11 @@ def to_args(filters: TaskFilters) -> dict[str, str | list[str]]:
     if filters.sort != "deadline":
         args["sort"] = filters.sort
     return args
+
+
+def filters_key(filters: TaskFilters) -> tuple:
+    """`filters` as a key of tracker.page_cache: their query string (`to_args`), sorted and hashable."""
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in to_args(filters).items()))
 
 
 def number_pattern(text: str) -> str:
@@ -409,7 +415,7 @@ class TaskRow:
 
     @property
     def extended(self) -> bool:  # as Task.extended
-        return self.original_deadline != self.deadline and self.original_deadline is not None
+        return deadline_extended(self.original_deadline, self.deadline)
 
 
 @lru_cache(maxsize=16)
@@ -443,46 +449,171 @@ def _task_rows(session, page_ids: list[int], filters: TaskFilters, today: date) 
              r[14]) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """A unit by its code and a person by their username, as the API names them."""
+    code: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineMove:
+    effective_on: date
+    new_deadline: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """A cooperating part as the API shows it, under CooperatingPart's names (read as plain columns)."""
+    unit: Coded
+    unit_id: int
+    sort_key: str
+    duty: str
+    deadline: date | None
+    added_on: date | None
+    done_on: date | None
+    progress: int | None
+    assignee: Coded | None
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    """A task as the API's lists show it, under Task's names, so that tracker.api.serialize and the status
+    rules read it as they read a Task; read as plain columns (`task_records`), no ORM object made."""
+    id: int
+    directive_id: int
+    parent_id: int | None
+    title: str
+    description: str
+    deadline: date | None
+    original_deadline: date | None
+    priority: str
+    tags: list[str] | None
+    progress: int
+    state: str
+    completed_on: date | None
+    version: int
+    assigned_on: date
+    done_on: date | None
+    cancelled_on: date | None
+    lead_unit: Coded
+    assignee: Coded | None
+    parts_in_order: list[PartRecord]  # in the unit tree's order, as Task.parts_in_order
+    deadline_changes: list[DeadlineMove]  # read only for a past day, else empty (tracker.api.serialize.facts_on)
+
+    @property
+    def extended(self) -> bool:
+        return deadline_extended(self.original_deadline, self.deadline)
+
+    @property
+    def cooperating_units(self) -> list[Coded]:
+        return [p.unit for p in self.parts_in_order]
+
+
+@lru_cache(maxsize=16)
+def _record_statements(day: date, historical: bool) -> tuple[Select, Select, Select]:
+    """The three queries of `task_records` for the day, built once (as `_row_statements`)."""
+    lead, part_assignee = Unit.__table__.alias("lead"), User.__table__.alias("part_assignee")
+    ids = bindparam("ids", expanding=True)
+    tasks = (select(Task.id, Task.directive_id, Task.parent_id, Task.title, Task.description, Task.deadline,
+                    Task.original_deadline, Task.priority, Task.tags, Task.progress, Task.state, Task.completed_on,
+                    Task.version, Task.assigned_on, Task.done_on, Task.cancelled_on, lead.c.code, User.username,
+                    _labelled_status(day, historical))
+             .join(lead, lead.c.id == Task.lead_unit_id).outerjoin(User, User.id == Task.assignee_id)
+             .where(Task.id.in_(ids)))
+    parts = (select(task_cooperation.c.task_id, Unit.code, Unit.id, Unit.sort_key, task_cooperation.c.duty,
+                    task_cooperation.c.deadline, task_cooperation.c.added_on, task_cooperation.c.done_on,
+                    task_cooperation.c.progress, part_assignee.c.username)
+             .join(Unit, Unit.id == task_cooperation.c.unit_id)
+             .outerjoin(part_assignee, part_assignee.c.id == task_cooperation.c.assignee_id)
+             .where(task_cooperation.c.task_id.in_(ids)))
+    changes = (select(DeadlineChange.task_id, DeadlineChange.effective_on, DeadlineChange.new_deadline)
+               .where(DeadlineChange.task_id.in_(ids)).order_by(DeadlineChange.effective_on, DeadlineChange.id))
+    return tasks, parts, changes
+
+
+def task_records(session, ids: list[int], day: date, today: date) -> list[tuple[TaskRecord, str | None]]:
+    """(TaskRecord, status on `day`) of the tasks `ids`, in that order: one query for the tasks, one for
+    their cooperating parts and, for a past day, one for their deadline changes (Core statements, as
+    `_task_rows`)."""
+    if not ids:
+        return []
+    historical = day < today
+    tasks_stmt, parts_stmt, changes_stmt = _record_statements(day, historical)
+    connection = session.connection()
+    parts: dict[int, list[PartRecord]] = {}
+    for r in connection.execute(parts_stmt, {"ids": ids}):
+        parts.setdefault(r[0], []).append(PartRecord(Coded(code=r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                                                     Coded(username=r[9]) if r[9] is not None else None))
+    changes: dict[int, list[DeadlineMove]] = {}
+    if historical:
+        for task_id, effective_on, new_deadline in connection.execute(changes_stmt, {"ids": ids}):
+            changes.setdefault(task_id, []).append(DeadlineMove(effective_on, new_deadline))
+    found = {}
+    for r in connection.execute(tasks_stmt, {"ids": ids}):
+        own = parts.get(r[0], [])
+        own.sort(key=lambda p: (p.sort_key, p.unit_id))  # as Task.parts_in_order, whatever the collation
+        found[r[0]] = (TaskRecord(*r[:16], Coded(code=r[16]), Coded(username=r[17]) if r[17] is not None else None,
+                                  own, changes.get(r[0], [])), r[18])
+    return [found[i] for i in ids if i in found]
+
+
 def list_page(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
               total: int | None, limit: int, plain: bool = False) -> tuple[list, int]:
     """One page of (Task, status) rows, and how many tasks match (at most `limit` + 1 when `total` is None).
 
-    The page's ids come first, from a query of ids alone that the indexes often answer without
-    reading a row (the deadline order, a unit's status aggregate); then its rows are read by id
-    with what they show. `total` is what `match_count` or the status counts gave; more than
-    `limit` with a status filter (the matches counted alone, up to the limit) gathers the ids
-    through the filters' indexes when a unit or person narrows them. Without `total` (an export:
-    a page of `limit` rows) the ids query, cut at `limit` + 1, gives the page and its count at once.
+    The page's ids come first (`page_ids`), then its rows are read by id with what they show.
     `plain`: the rows are TaskRow (what the HTML list shows), not Task objects.
+    """
+    ids, total = page_ids(session, user, filters, today, number, per_page, total, limit)
+    if not ids:
+        return [], total
+    if plain:
+        rows = _task_rows(session, ids, filters, today)
+    else:
+        rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(ids))
+                               .options(*ROW_OPTIONS)).all()
+    place = {task_id: i for i, task_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: place[row[0].id]), total
+
+
+def ordered_ids(session, user: User, filters: TaskFilters, today: date) -> list[int]:
+    """The ids of every task matching `filters`, in the list's order (for a list read whole: a directive's tasks)."""
+    return list(session.scalars(_ordered(user, filters, today).with_only_columns(Task.id)))
+
+
+def page_ids(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
+             total: int | None, limit: int | None) -> tuple[list[int], int]:
+    """The ids of one page of the list, in its order, and how many tasks match (see `list_page`).
+
+    The ids come from a query of ids alone that the indexes often answer without
+    reading a row (the deadline order, a unit's status aggregate). `total` is what
+    `match_count` or the status counts gave; more than `limit` with a status filter
+    (the matches counted alone, up to the limit) gathers the ids through the filters'
+    indexes when a unit or person narrows them; `limit` None: `total` is every match
+    (the API counts them all). Without `total` (an export: a page of `limit` rows) the
+    ids query, cut at `limit` + 1, gives the page and its count at once.
     """
     offset = (number - 1) * per_page
     unit = _overdue_unit(user, filters, today) if total is not None else None
     if unit is not None:
-        page_ids = unit_overdue_page(session, unit, today, filters.sort == "-deadline", offset, per_page)
-    elif total is None:
+        return unit_overdue_page(session, unit, today, filters.sort == "-deadline", offset, per_page), total
+    if total is None:
         gather = _narrowed_by_index(user, replace(filters, status=[]), today)
         ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
         found = list(session.scalars(ids_stmt.limit(limit + 1)))
         total = len(found)
-        page_ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
-                    else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
+        ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
+               else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
+        return ids, total
+    beyond = limit is not None and total > limit
+    if beyond and filters.status:
+        gather = _narrowed_by_index(user, replace(filters, status=[]), today)
+        ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
     else:
-        if total > limit and filters.status:
-            gather = _narrowed_by_index(user, replace(filters, status=[]), today)
-            ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
-        else:
-            ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
-        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page))) \
-            if offset < total or total > limit else []
-    if not page_ids:
-        return [], total
-    if plain:
-        rows = _task_rows(session, page_ids, filters, today)
-    else:
-        rows = session.execute(select(Task, status_column(filters, today)).where(Task.id.in_(page_ids))
-                               .options(*ROW_OPTIONS)).all()
-    place = {task_id: i for i, task_id in enumerate(page_ids)}
-    return sorted(rows, key=lambda row: place[row[0].id]), total
+        ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
+    return (list(session.scalars(ids_stmt.offset(offset).limit(per_page))) if offset < total or beyond
+            else []), total
 
 
 def list_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
@@ -529,14 +660,15 @@ def draft_tasks():
     return select(Task.id).where(Task.directive_id.in_(select(Directive.id).where(Directive.published_at.is_(None))))
 
 
-def match_count(session, user: User, filters: TaskFilters, today: date, limit: int) -> int:
-    """How many tasks match `filters`, counted up to `limit` + 1 in the database (neither sorted nor read).
+def match_count(session, user: User, filters: TaskFilters, today: date, limit: int | None = None) -> int:
+    """How many tasks match `filters`, counted up to `limit` + 1 (None: all) in the database (neither sorted
+    nor read).
 
     SQLite counts the 4,400 open tasks of 20,000 in 6 ms, where bringing their ids to Python
     in the list's order took 20 ms.
     """
     stmt = _ordered(user, filters, today, gather=False).with_only_columns(Task.id)  # the order is dropped
-    return count_rows(session, stmt, limit + 1)
+    return count_rows(session, stmt, None if limit is None else limit + 1)
 
 
 def count_rows(session, stmt: Select, at_most: int | None = None) -> int:
