@@ -1735,3 +1735,22 @@ def test_cables_cited_after_a_semicolon_are_references_of_the_task():
     task = only("Chủ tịch UBND tỉnh yêu cầu các sở, ngành thực hiện nghiêm túc Chỉ thị số 29/CT-UBND ngày 26/12/2016; các "
                 "Công điện 17 CĐ-UBND, 19/CĐ-UBND về tiếp tục xử lý rác thải sinh hoạt.")
     assert task.collective == "các sở, ngành" and task.title.startswith("Thực hiện nghiêm túc Chỉ thị số 29/CT-UBND")
+
+
+def test_a_steering_committees_name_is_no_assignment():
+    # "Ban chỉ đạo" named among a cable's addressees is a body, not the verb "chỉ đạo"
+    assert run("Công văn gửi Sở Y tế; Văn phòng Ban chỉ đạo phòng chống dịch tỉnh.") == []
+    assert run("Công điện gửi Chủ tịch UBND các tỉnh: Quảng Ninh; Thông tấn xã Việt Nam; Văn phòng Ban chỉ đạo phòng "
+               "thủ dân sự quốc gia.") == []
+
+
+def test_the_members_of_a_steering_committee_are_one_collective_with_its_long_name():
+    task = only("UBND tỉnh yêu cầu các sở, ngành, cơ quan thành viên Ban Chỉ huy Phòng thủ dân sự tỉnh; UBND các xã, "
+                "phường chủ động ứng phó với mưa lớn.")
+    assert task.lead_unit is None and "Ban Chỉ huy Phòng thủ dân sự tỉnh" in task.collective
+    assert task.title == "Chủ động ứng phó với mưa lớn"
+    task = only("Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch tỉnh và UBND các huyện hàng ngày báo cáo kết quả "
+                "về Sở Y tế.")
+    assert task.collective.startswith("Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch tỉnh")
+    # "Hằng ngày, ..." opening a sentence of news is no work
+    assert run("Hằng ngày, có tới hàng chục tàu hút cát tập kết tại địa bàn xã.") == []

@@ -74,10 +74,11 @@ _CONNECTOR = re.compile(
     r"trên cơ sở đó|từ đó|tiếp theo|song song (?:với )?(?:đó|việc này)|cùng lúc đó)"
     r"[\s,]*)+"
 )
+# "chỉ đạo" after "Ban" is a steering committee's name ("Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia"), not work.
 _ACTION = re.compile(
     r"(?:tiếp tục|hoàn thiện|hoàn thành|hoàn chỉnh|hoàn tất|chuẩn bị|triển khai|tham mưu|rà soát|tăng cường|hướng dẫn|"
     r"theo dõi|đôn đốc|kiểm tra|xây dựng|tổ chức|báo cáo|trình|phối hợp|chủ trì|nghiên cứu|đề xuất|khẩn trương|"
-    r"đẩy mạnh|đẩy nhanh|thực hiện|chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
+    r"đẩy mạnh|đẩy nhanh|thực hiện|(?<!ban\x20)chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
     r"công khai|đảm bảo|bảo đảm|quản lý|thường xuyên|kịp thời|chủ động|trực tiếp|nâng cao|quan tâm|tuyên truyền|vận động|"
     r"đầu tư|sắp xếp|tổng hợp|gửi|cung cấp|làm rõ|thẩm định|kiểm soát|giám sát|điều chỉnh|trả lời|"
     r"có văn bản|có ý kiến|có báo cáo|có kế hoạch|có phương án|có trách nhiệm|đánh giá|khắc phục|xác minh|thu hồi|"
@@ -85,7 +86,7 @@ _ACTION = re.compile(
     r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
     r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
-    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
+    r"định kỳ|(?:hàng|hằng) ngày(?!\s*,)|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"

@@ -63,8 +63,11 @@ _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+d
               r"ban\s+vi(?:\s+(?!cac)[a-z0-9&\-]+){1,6}?)")  # "Ban vì sự tiến bộ phụ nữ các sở, ban, ngành"  # "Ban chỉ huy PCTT và TKCN các huyện"
 _NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
+_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+(?:giao|chi\s+(?:dao|huy)))|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
          r"doan\s+the|(?:(?<=[,;/\-]\s)|(?<=[,;/\-])|(?<=\sva\s))to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
+         # "các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh": the members of a steering committee,
+         # its long name read up to its place
+         r"thanh\s+vien\s+ban\s+chi\s+(?:dao|huy)(?:[\s,&\-]+(?!cac(?![a-z0-9]))[a-z0-9&\-]+){0,16}?[\s,]+(?:tinh|huyen|thanh\s+pho|quoc\s+gia)(?![a-z0-9])|"
          r"van\s+phong|(?:cua\s+)?(?:hdnd|ubnd)|cua\s+(?:tinh|thanh\s+pho|huyen|thi\s+xa)(?![a-z0-9])|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
          r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
