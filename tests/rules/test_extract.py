@@ -1754,3 +1754,21 @@ def test_the_members_of_a_steering_committee_are_one_collective_with_its_long_na
     assert task.collective.startswith("Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch tỉnh")
     # "Hằng ngày, ..." opening a sentence of news is no work
     assert run("Hằng ngày, có tới hàng chục tàu hút cát tập kết tại địa bàn xã.") == []
+
+
+def test_a_request_announcing_the_tasks_that_follow_is_their_lead_in():
+    tasks = run("UBND tỉnh đề nghị các đồng chí thành viên Ban Chỉ huy Phòng thủ dân sự - Phòng, chống thiên tai và Tìm "
+                "kiếm cứu nạn tỉnh, các cơ quan, đơn vị tiếp tục thực hiện nghiêm chỉ đạo của Thủ tướng Chính phủ. Trong "
+                "đó, tập trung vào một số nhiệm vụ trọng tâm: Theo dõi chặt chẽ bản tin dự báo để chủ động phòng tránh.\n"
+                "Triển khai lực lượng xung kích kiểm tra các khu dân cư. Sẵn sàng lực lượng, phương tiện để cứu hộ, cứu "
+                "nạn khi có yêu cầu.")
+    assert [t.title for t in tasks] == ["Theo dõi chặt chẽ bản tin dự báo để chủ động phòng tránh",
+                                        "Triển khai lực lượng xung kích kiểm tra các khu dân cư",
+                                        "Sẵn sàng lực lượng, phương tiện để cứu hộ, cứu nạn khi có yêu cầu"]
+    assert all(t.collective.startswith("các đồng chí thành viên Ban Chỉ huy") and t.lead_unit is None for t in tasks)
+
+
+def test_the_closing_clause_stays_none_when_a_committees_name_holds_and():
+    assert run("Giao Giám đốc Sở Tài chính; thành viên Ban Chỉ huy phòng chống thiên tai và tìm kiếm cứu nạn tỉnh, Chủ "
+               "tịch UBND huyện Đại Lộc và huyện Duy Xuyên; Thủ trưởng cơ quan, đơn vị có liên quan chịu trách nhiệm thi "
+               "hành Quyết định này kể từ ngày ký.") == []

@@ -74,6 +74,10 @@ _CONNECTOR = re.compile(
     r"trên cơ sở đó|từ đó|tiếp theo|song song (?:với )?(?:đó|việc này)|cùng lúc đó)"
     r"[\s,]*)+"
 )
+# A sentence announcing the tasks that follow: "Trong đó, tập trung vào một số nhiệm vụ trọng tâm:", "Cụ thể, thực hiện
+# các nhiệm vụ sau:"
+_TASKS_FOLLOW = re.compile(r"(?:trong đó|cụ thể)\s*,\s*(?:[^\W\d]+\s+){0,5}?(?:các |một số |những )?nhiệm vụ"
+                           r"(?:\s+(?:trọng tâm|chủ yếu|cụ thể))?(?:\s+(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$")
 # "chỉ đạo" after "Ban" is a steering committee's name ("Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia"), not work.
 _ACTION = re.compile(
     r"(?:tiếp tục|hoàn thiện|hoàn thành|hoàn chỉnh|hoàn tất|chuẩn bị|triển khai|tham mưu|rà soát|tăng cường|hướng dẫn|"
@@ -86,7 +90,7 @@ _ACTION = re.compile(
     r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
     r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
-    r"định kỳ|(?:hàng|hằng) ngày(?!\s*,)|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
+    r"định kỳ|(?:hàng|hằng) ngày(?!\s*,)|sẵn sàng|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
@@ -1165,7 +1169,7 @@ class _Extractor:
             text_low = low[body:b]
 
             no_effect = _NO_EFFECT.search(text_low)
-            if no_effect and no_effect.group().startswith("chịu") and (
+            if no_effect and no_effect.group().startswith("chịu") and not no_effect.group().endswith("thi hành") and (
                     re.search(r"\svà\s", text_low[:no_effect.start()])
                     # "yêu cầu Thủ trưởng các cơ quan ... triển khai Đề án ..., chịu trách nhiệm trước Chủ tịch UBND tỉnh
                     # nếu để xảy ra sai phạm": the accountability after a comma, the instruction before it
@@ -1245,6 +1249,11 @@ class _Extractor:
                     and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
                 components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
             elif c.ends_leadin:
+                if roles is None and drafts and c.first_in_sentence and drafts[-1].sentence == sentence - 1 \
+                        and not drafts[-1].recalled and _TASKS_FOLLOW.match(low, a, b):
+                    # "Đề nghị các cơ quan ... thực hiện nghiêm chỉ đạo của ... . Trong đó, tập trung vào một số nhiệm
+                    # vụ trọng tâm: A. B.": the request is the lead-in of the tasks it announces, not one of them
+                    roles = drafts.pop().roles
                 if roles is None:
                     heading, heading_end = self._addressees(body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
