@@ -1772,3 +1772,14 @@ def test_the_closing_clause_stays_none_when_a_committees_name_holds_and():
     assert run("Giao Giám đốc Sở Tài chính; thành viên Ban Chỉ huy phòng chống thiên tai và tìm kiếm cứu nạn tỉnh, Chủ "
                "tịch UBND huyện Đại Lộc và huyện Duy Xuyên; Thủ trưởng cơ quan, đơn vị có liên quan chịu trách nhiệm thi "
                "hành Quyết định này kể từ ngày ký.") == []
+
+
+def test_a_lead_announcing_a_cable_is_summed_up_by_the_same_addressees_told_its_content():
+    tasks = run("Chủ tịch UBND tỉnh vừa ký ban hành Công điện số 14/CĐ-UBND yêu cầu thủ trưởng các sở, ban, ngành và chủ "
+                "tịch UBND các huyện chủ động ứng phó với bão.\n\nChủ tịch UBND tỉnh yêu cầu thủ trưởng các sở, ban, "
+                "ngành, chủ tịch UBND các huyện tập trung theo dõi, nắm chắc tình hình, triển khai các biện pháp ứng phó.")
+    assert len(tasks) == 1 and tasks[0].title.startswith("Tập trung theo dõi")
+    # an actorless sentence after the lead, inheriting its addressees, is work of its own
+    tasks = run("Chủ tịch UBND tỉnh vừa có công văn giao UBND các huyện, thành phố tổ chức kiểm tra, rà soát sạt lở bờ "
+                "sông.\n\nTheo chức năng, nhiệm vụ được giao, chủ động triển khai thực hiện các nội dung Công văn nêu trên.")
+    assert len(tasks) == 2

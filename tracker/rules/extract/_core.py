@@ -9,7 +9,7 @@ from datetime import date
 
 from ._deadlines import find_deadline, find_recurrence
 from ._segment import AGENCY_DATELINE, Clause, split_clauses
-from ._text import TextView
+from ._text import TextView, fold
 from . import MAX_TEXT_CHARS, ExtractError
 from ._units import Mention, UnitMatcher, UnitRef
 
@@ -1563,6 +1563,14 @@ class _Extractor:
             # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own); so does a lead
             # that names no one ("UBND tỉnh vừa có công văn yêu cầu tăng cường phối hợp ... . UBND tỉnh giao Sở X ...")
             return drafts[1:]
+        if announced and first.roles.collective and second.roles.collective and second.sentence > first.sentence \
+                and second.para == first.para + 1 and first.roles.lead is None and second.roles.lead is None \
+                and _addressees_key(first.roles.collective) == _addressees_key(second.roles.collective) \
+                and second.roles.collective in self.view.text[self._sentence_start(second.start):second.main_end]:
+            # "Chủ tịch UBND TP vừa ký ban hành Công điện số 14 yêu cầu giám đốc các sở, ... và chủ tịch UBND các
+            # phường, xã chủ động ứng phó ... \n\n Chủ tịch yêu cầu giám đốc các sở, ..., chủ tịch UBND các phường, xã
+            # tập trung theo dõi ...": the same addressees told the document's content right after its announcement
+            return drafts[1:]
         for later in drafts[1:]:
             label = self._paragraph_label(first.start)
             if label and label == self._paragraph_label(later.start):
@@ -1676,6 +1684,11 @@ class _Extractor:
 
 
 _STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se duoc la co khong nay do".split())
+
+
+def _addressees_key(collective: str) -> str:
+    """Return an addressee phrase reduced to its words, without "và" ("A, B và C" and "A, B, C" are the same)."""
+    return " ".join(w for w in re.findall(r"[^\W_]+", fold(collective).lower()) if w != "va")
 
 
 def _content_words(folded: str) -> set[str]:
