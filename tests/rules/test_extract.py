@@ -1783,3 +1783,12 @@ def test_a_lead_announcing_a_cable_is_summed_up_by_the_same_addressees_told_its_
     tasks = run("Chủ tịch UBND tỉnh vừa có công văn giao UBND các huyện, thành phố tổ chức kiểm tra, rà soát sạt lở bờ "
                 "sông.\n\nTheo chức năng, nhiệm vụ được giao, chủ động triển khai thực hiện các nội dung Công văn nêu trên.")
     assert len(tasks) == 2
+
+
+def test_the_heads_full_accountability_after_a_semicolon_ends_the_request_and_is_no_task():
+    for text in ("UBND tỉnh yêu cầu các sở, ngành triển khai thực hiện theo Kế hoạch số 126/KH-UBND ngày 27/3/2018 của "
+                 "UBND tỉnh; Thủ trưởng các đơn vị chịu hoàn toàn trách nhiệm trước UBND tỉnh nếu để xảy ra chậm trễ.",
+                 "UBND tỉnh yêu cầu các sở, ngành rà soát hồ sơ; Thủ trưởng các đơn vị chịu hoàn toàn trách nhiệm trước "
+                 "UBND tỉnh nếu để xảy ra chậm trễ."):
+        task = only(text)
+        assert task.collective == "các sở, ngành" and "chịu hoàn toàn" not in text[task.start:task.end]

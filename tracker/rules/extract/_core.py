@@ -322,7 +322,7 @@ _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tha
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 # "... phải chịu trách nhiệm trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
 # trách nhiệm trước ...") it leaves the work a task
-_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu trách nhiệm trước")
+_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu (?:hoàn toàn )?trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
@@ -918,7 +918,9 @@ class _Extractor:
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
             after = None
-            if before in ends:
+            owner = next((m for m in self.mentions if m.end == before), None)
+            if before in ends and not (owner is not None and self.view.low[:owner.start].rstrip().endswith("của")):
+                # (not "... theo Kế hoạch số 126/KH-UBND của UBND tỉnh; Thủ trưởng các đơn vị ...": a document's issuer)
                 k = bisect_right(newlines, i)
                 after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
             if after or self._objects_semicolon(i) or self._names_semicolon(i, spans):
