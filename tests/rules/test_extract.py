@@ -1792,3 +1792,10 @@ def test_the_heads_full_accountability_after_a_semicolon_ends_the_request_and_is
                  "UBND tỉnh nếu để xảy ra chậm trễ."):
         task = only(text)
         assert task.collective == "các sở, ngành" and "chịu hoàn toàn" not in text[task.start:task.end]
+
+
+def test_periodic_events_in_the_past_are_no_ongoing_work():
+    task = only("Giao Sở Kế hoạch và Đầu tư rà soát kết quả giải quyết kiến nghị tại các buổi tiếp doanh nghiệp định kỳ "
+                "từ năm 2019 đến nay.")
+    assert task.lead_unit == "SKHDT" and not task.ongoing
+    assert only("Giao Sở Kế hoạch và Đầu tư định kỳ báo cáo UBND tỉnh kết quả.").ongoing
