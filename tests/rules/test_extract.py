@@ -1799,3 +1799,8 @@ def test_periodic_events_in_the_past_are_no_ongoing_work():
                 "từ năm 2019 đến nay.")
     assert task.lead_unit == "SKHDT" and not task.ongoing
     assert only("Giao Sở Kế hoạch và Đầu tư định kỳ báo cáo UBND tỉnh kết quả.").ongoing
+
+
+def test_bao_cao_mistyped_in_its_tones_is_read_as_meant():
+    task = only("Tình hình tập kết khoáng sản đề nghị các ấp phải bảo cáo kịp thời khi phát hiện các điểm tập kết.")
+    assert task.collective == "các ấp" and task.title.startswith("Bảo cáo kịp thời")
