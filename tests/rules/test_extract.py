@@ -1804,3 +1804,9 @@ def test_periodic_events_in_the_past_are_no_ongoing_work():
 def test_bao_cao_mistyped_in_its_tones_is_read_as_meant():
     task = only("Tình hình tập kết khoáng sản đề nghị các ấp phải bảo cáo kịp thời khi phát hiện các điểm tập kết.")
     assert task.collective == "các ấp" and task.title.startswith("Bảo cáo kịp thời")
+
+
+def test_work_groups_named_bare_before_a_modal_are_one_collective():
+    task = only("Ông yêu cầu: Tổ Địa chính, tổ Kiểm tra phải tăng cường công tác phối hợp theo dõi địa bàn.")
+    assert task.collective == "Tổ Địa chính, tổ Kiểm tra" and task.lead_unit is None
+    assert run("Tổ dân phố, tổ tự quản đã tổ chức họp dân.") == []

@@ -97,6 +97,8 @@ _COLLECTIVE_RE = re.compile(
     # "Xã, phường phải tổ chức giao ban ...": two kinds of locality named bare as the subject of "phải/cần"
     rf"(?:xa|huyen|quan)\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho)(?:\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho))*"
     rf"(?=\s+(?:phai|can)\s)|"
+    # "Tổ Địa chính, tổ Kiểm tra phải tăng cường ...": work groups named bare, two or more, as the subject of "phải/cần"
+    rf"to\s+[a-z]+(?:\s+[a-z]+){{0,2}}(?:\s*,\s*|\s+va\s+)to\s+[a-z]+(?:\s+[a-z]+){{0,2}}(?=\s+(?:phai|can)\s)|"
     # "Uỷ ban nhân dân thành phố và các huyện": the city's committee and the districts', one collective
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|thi\s+xa)\s+va\s+cac\s+(?:huyen|xa|phuong|thi\s+tran))"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
