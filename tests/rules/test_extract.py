@@ -1735,3 +1735,78 @@ def test_cables_cited_after_a_semicolon_are_references_of_the_task():
     task = only("Chủ tịch UBND tỉnh yêu cầu các sở, ngành thực hiện nghiêm túc Chỉ thị số 29/CT-UBND ngày 26/12/2016; các "
                 "Công điện 17 CĐ-UBND, 19/CĐ-UBND về tiếp tục xử lý rác thải sinh hoạt.")
     assert task.collective == "các sở, ngành" and task.title.startswith("Thực hiện nghiêm túc Chỉ thị số 29/CT-UBND")
+
+
+def test_a_steering_committees_name_is_no_assignment():
+    # "Ban chỉ đạo" named among a cable's addressees is a body, not the verb "chỉ đạo"
+    assert run("Công văn gửi Sở Y tế; Văn phòng Ban chỉ đạo phòng chống dịch tỉnh.") == []
+    assert run("Công điện gửi Chủ tịch UBND các tỉnh: Quảng Ninh; Thông tấn xã Việt Nam; Văn phòng Ban chỉ đạo phòng "
+               "thủ dân sự quốc gia.") == []
+
+
+def test_the_members_of_a_steering_committee_are_one_collective_with_its_long_name():
+    task = only("UBND tỉnh yêu cầu các sở, ngành, cơ quan thành viên Ban Chỉ huy Phòng thủ dân sự tỉnh; UBND các xã, "
+                "phường chủ động ứng phó với mưa lớn.")
+    assert task.lead_unit is None and "Ban Chỉ huy Phòng thủ dân sự tỉnh" in task.collective
+    assert task.title == "Chủ động ứng phó với mưa lớn"
+    task = only("Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch tỉnh và UBND các huyện hàng ngày báo cáo kết quả "
+                "về Sở Y tế.")
+    assert task.collective.startswith("Các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch tỉnh")
+    # "Hằng ngày, ..." opening a sentence of news is no work
+    assert run("Hằng ngày, có tới hàng chục tàu hút cát tập kết tại địa bàn xã.") == []
+
+
+def test_a_request_announcing_the_tasks_that_follow_is_their_lead_in():
+    tasks = run("UBND tỉnh đề nghị các đồng chí thành viên Ban Chỉ huy Phòng thủ dân sự - Phòng, chống thiên tai và Tìm "
+                "kiếm cứu nạn tỉnh, các cơ quan, đơn vị tiếp tục thực hiện nghiêm chỉ đạo của Thủ tướng Chính phủ. Trong "
+                "đó, tập trung vào một số nhiệm vụ trọng tâm: Theo dõi chặt chẽ bản tin dự báo để chủ động phòng tránh.\n"
+                "Triển khai lực lượng xung kích kiểm tra các khu dân cư. Sẵn sàng lực lượng, phương tiện để cứu hộ, cứu "
+                "nạn khi có yêu cầu.")
+    assert [t.title for t in tasks] == ["Theo dõi chặt chẽ bản tin dự báo để chủ động phòng tránh",
+                                        "Triển khai lực lượng xung kích kiểm tra các khu dân cư",
+                                        "Sẵn sàng lực lượng, phương tiện để cứu hộ, cứu nạn khi có yêu cầu"]
+    assert all(t.collective.startswith("các đồng chí thành viên Ban Chỉ huy") and t.lead_unit is None for t in tasks)
+
+
+def test_the_closing_clause_stays_none_when_a_committees_name_holds_and():
+    assert run("Giao Giám đốc Sở Tài chính; thành viên Ban Chỉ huy phòng chống thiên tai và tìm kiếm cứu nạn tỉnh, Chủ "
+               "tịch UBND huyện Đại Lộc và huyện Duy Xuyên; Thủ trưởng cơ quan, đơn vị có liên quan chịu trách nhiệm thi "
+               "hành Quyết định này kể từ ngày ký.") == []
+
+
+def test_a_lead_announcing_a_cable_is_summed_up_by_the_same_addressees_told_its_content():
+    tasks = run("Chủ tịch UBND tỉnh vừa ký ban hành Công điện số 14/CĐ-UBND yêu cầu thủ trưởng các sở, ban, ngành và chủ "
+                "tịch UBND các huyện chủ động ứng phó với bão.\n\nChủ tịch UBND tỉnh yêu cầu thủ trưởng các sở, ban, "
+                "ngành, chủ tịch UBND các huyện tập trung theo dõi, nắm chắc tình hình, triển khai các biện pháp ứng phó.")
+    assert len(tasks) == 1 and tasks[0].title.startswith("Tập trung theo dõi")
+    # an actorless sentence after the lead, inheriting its addressees, is work of its own
+    tasks = run("Chủ tịch UBND tỉnh vừa có công văn giao UBND các huyện, thành phố tổ chức kiểm tra, rà soát sạt lở bờ "
+                "sông.\n\nTheo chức năng, nhiệm vụ được giao, chủ động triển khai thực hiện các nội dung Công văn nêu trên.")
+    assert len(tasks) == 2
+
+
+def test_the_heads_full_accountability_after_a_semicolon_ends_the_request_and_is_no_task():
+    for text in ("UBND tỉnh yêu cầu các sở, ngành triển khai thực hiện theo Kế hoạch số 126/KH-UBND ngày 27/3/2018 của "
+                 "UBND tỉnh; Thủ trưởng các đơn vị chịu hoàn toàn trách nhiệm trước UBND tỉnh nếu để xảy ra chậm trễ.",
+                 "UBND tỉnh yêu cầu các sở, ngành rà soát hồ sơ; Thủ trưởng các đơn vị chịu hoàn toàn trách nhiệm trước "
+                 "UBND tỉnh nếu để xảy ra chậm trễ."):
+        task = only(text)
+        assert task.collective == "các sở, ngành" and "chịu hoàn toàn" not in text[task.start:task.end]
+
+
+def test_periodic_events_in_the_past_are_no_ongoing_work():
+    task = only("Giao Sở Kế hoạch và Đầu tư rà soát kết quả giải quyết kiến nghị tại các buổi tiếp doanh nghiệp định kỳ "
+                "từ năm 2019 đến nay.")
+    assert task.lead_unit == "SKHDT" and not task.ongoing
+    assert only("Giao Sở Kế hoạch và Đầu tư định kỳ báo cáo UBND tỉnh kết quả.").ongoing
+
+
+def test_bao_cao_mistyped_in_its_tones_is_read_as_meant():
+    task = only("Tình hình tập kết khoáng sản đề nghị các ấp phải bảo cáo kịp thời khi phát hiện các điểm tập kết.")
+    assert task.collective == "các ấp" and task.title.startswith("Bảo cáo kịp thời")
+
+
+def test_work_groups_named_bare_before_a_modal_are_one_collective():
+    task = only("Ông yêu cầu: Tổ Địa chính, tổ Kiểm tra phải tăng cường công tác phối hợp theo dõi địa bàn.")
+    assert task.collective == "Tổ Địa chính, tổ Kiểm tra" and task.lead_unit is None
+    assert run("Tổ dân phố, tổ tự quản đã tổ chức họp dân.") == []

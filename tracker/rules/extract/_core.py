@@ -9,7 +9,7 @@ from datetime import date
 
 from ._deadlines import find_deadline, find_recurrence
 from ._segment import AGENCY_DATELINE, Clause, split_clauses
-from ._text import TextView
+from ._text import TextView, fold
 from . import MAX_TEXT_CHARS, ExtractError
 from ._units import Mention, UnitMatcher, UnitRef
 
@@ -74,10 +74,15 @@ _CONNECTOR = re.compile(
     r"trên cơ sở đó|từ đó|tiếp theo|song song (?:với )?(?:đó|việc này)|cùng lúc đó)"
     r"[\s,]*)+"
 )
+# A sentence announcing the tasks that follow: "Trong đó, tập trung vào một số nhiệm vụ trọng tâm:", "Cụ thể, thực hiện
+# các nhiệm vụ sau:"
+_TASKS_FOLLOW = re.compile(r"(?:trong đó|cụ thể)\s*,\s*(?:[^\W\d]+\s+){0,5}?(?:các |một số |những )?nhiệm vụ"
+                           r"(?:\s+(?:trọng tâm|chủ yếu|cụ thể))?(?:\s+(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$")
+# "chỉ đạo" after "Ban" is a steering committee's name ("Văn phòng Ban chỉ đạo phòng thủ dân sự quốc gia"), not work.
 _ACTION = re.compile(
     r"(?:tiếp tục|hoàn thiện|hoàn thành|hoàn chỉnh|hoàn tất|chuẩn bị|triển khai|tham mưu|rà soát|tăng cường|hướng dẫn|"
     r"theo dõi|đôn đốc|kiểm tra|xây dựng|tổ chức|báo cáo|trình|phối hợp|chủ trì|nghiên cứu|đề xuất|khẩn trương|"
-    r"đẩy mạnh|đẩy nhanh|thực hiện|chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
+    r"đẩy mạnh|đẩy nhanh|thực hiện|(?<!ban\x20)chỉ đạo|xử lý|giải quyết|cập nhật|bổ sung|lập|tập trung|phê duyệt|ban hành|"
     r"công khai|đảm bảo|bảo đảm|quản lý|thường xuyên|kịp thời|chủ động|trực tiếp|nâng cao|quan tâm|tuyên truyền|vận động|"
     r"đầu tư|sắp xếp|tổng hợp|gửi|cung cấp|làm rõ|thẩm định|kiểm soát|giám sát|điều chỉnh|trả lời|"
     r"có văn bản|có ý kiến|có báo cáo|có kế hoạch|có phương án|có trách nhiệm|đánh giá|khắc phục|xác minh|thu hồi|"
@@ -85,7 +90,7 @@ _ACTION = re.compile(
     r"duy trì|phát triển|ứng dụng|số hóa|số hoá|kết nối|tích hợp|thống kê|thanh tra|điều tra|khảo sát|chấn chỉnh|"
     r"nghiêm túc|rút kinh nghiệm|kiện toàn|thành lập|làm việc|tiếp thu|chi trả|đăng tải|phổ biến|quán triệt|"
     r"nắm bắt|tiếp nhận|soạn thảo|dự thảo|góp ý|tham gia|đôn đốc|quyết liệt|tích cực|sớm|ngăn chặn|phòng|chống|"
-    r"định kỳ|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
+    r"định kỳ|(?:hàng|hằng) ngày(?!\s*,)|sẵn sàng|di dời|bàn giao|tháo gỡ|giải phóng|kêu gọi|mời|liên hệ|trao đổi|vệ sinh|cải tạo|sửa chữa|nâng cấp|"
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
@@ -317,7 +322,7 @@ _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tha
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 # "... phải chịu trách nhiệm trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
 # trách nhiệm trước ...") it leaves the work a task
-_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu trách nhiệm trước")
+_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu (?:hoàn toàn )?trách nhiệm trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
@@ -913,7 +918,9 @@ class _Extractor:
             while before > 0 and self.view.text[before - 1] in " \t":
                 before -= 1
             after = None
-            if before in ends:
+            owner = next((m for m in self.mentions if m.end == before), None)
+            if before in ends and not (owner is not None and self.view.low[:owner.start].rstrip().endswith("của")):
+                # (not "... theo Kế hoạch số 126/KH-UBND của UBND tỉnh; Thủ trưởng các đơn vị ...": a document's issuer)
                 k = bisect_right(newlines, i)
                 after, _ = self._addressees(i + 1, newlines[k] if k < len(newlines) else len(self.view))
             if after or self._objects_semicolon(i) or self._names_semicolon(i, spans):
@@ -1164,7 +1171,7 @@ class _Extractor:
             text_low = low[body:b]
 
             no_effect = _NO_EFFECT.search(text_low)
-            if no_effect and no_effect.group().startswith("chịu") and (
+            if no_effect and no_effect.group().startswith("chịu") and not no_effect.group().endswith("thi hành") and (
                     re.search(r"\svà\s", text_low[:no_effect.start()])
                     # "yêu cầu Thủ trưởng các cơ quan ... triển khai Đề án ..., chịu trách nhiệm trước Chủ tịch UBND tỉnh
                     # nếu để xảy ra sai phạm": the accountability after a comma, the instruction before it
@@ -1244,6 +1251,11 @@ class _Extractor:
                     and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
                 components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
             elif c.ends_leadin:
+                if roles is None and drafts and c.first_in_sentence and drafts[-1].sentence == sentence - 1 \
+                        and not drafts[-1].recalled and _TASKS_FOLLOW.match(low, a, b):
+                    # "Đề nghị các cơ quan ... thực hiện nghiêm chỉ đạo của ... . Trong đó, tập trung vào một số nhiệm
+                    # vụ trọng tâm: A. B.": the request is the lead-in of the tasks it announces, not one of them
+                    roles = drafts.pop().roles
                 if roles is None:
                     heading, heading_end = self._addressees(body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
@@ -1553,6 +1565,14 @@ class _Extractor:
             # out a named document, "... thực hiện nghiêm Chỉ thị số 02/2020", is work of its own); so does a lead
             # that names no one ("UBND tỉnh vừa có công văn yêu cầu tăng cường phối hợp ... . UBND tỉnh giao Sở X ...")
             return drafts[1:]
+        if announced and first.roles.collective and second.roles.collective and second.sentence > first.sentence \
+                and second.para == first.para + 1 and first.roles.lead is None and second.roles.lead is None \
+                and _addressees_key(first.roles.collective) == _addressees_key(second.roles.collective) \
+                and second.roles.collective in self.view.text[self._sentence_start(second.start):second.main_end]:
+            # "Chủ tịch UBND TP vừa ký ban hành Công điện số 14 yêu cầu giám đốc các sở, ... và chủ tịch UBND các
+            # phường, xã chủ động ứng phó ... \n\n Chủ tịch yêu cầu giám đốc các sở, ..., chủ tịch UBND các phường, xã
+            # tập trung theo dõi ...": the same addressees told the document's content right after its announcement
+            return drafts[1:]
         for later in drafts[1:]:
             label = self._paragraph_label(first.start)
             if label and label == self._paragraph_label(later.start):
@@ -1666,6 +1686,11 @@ class _Extractor:
 
 
 _STOP_WORDS = frozenset("va cac cua cho de voi trong tren tai theo nhung da se duoc la co khong nay do".split())
+
+
+def _addressees_key(collective: str) -> str:
+    """Return an addressee phrase reduced to its words, without "và" ("A, B và C" and "A, B, C" are the same)."""
+    return " ".join(w for w in re.findall(r"[^\W_]+", fold(collective).lower()) if w != "va")
 
 
 def _content_words(folded: str) -> set[str]:

@@ -86,7 +86,7 @@ def _without_yearly_amounts(folded: str) -> str:
 
 
 _ONGOING = re.compile(
-    r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky|hang\s+(?:nam|quy|thang|tuan|ngay)|"
+    r"\b(?:thuong\s+xuyen(?!\s+(?:co|xay\s+ra|bi|dien\s+ra)\b)|dinh\s+ky(?!\s+tu\s+(?:nam|thang|ngay)\b)|hang\s+(?:nam|quy|thang|tuan|ngay)|"
     r"lien\s+tuc)\b"
 )  # "những tuyến đường thường xuyên có xe quá tải" describes the roads: not "ongoing"
 

@@ -20,7 +20,7 @@ _BULLET = re.compile(r"[ \t]*(?:[-+•*\u2013\u2014]|\d{1,2}[.)](?!\d)|[a-zđ]\)
 _INLINE_ITEM = re.compile(r"(?<=[:;.])[ \t]+(?=(?:\d{1,2}[.)]|[a-zđ]\)|\(\d{1,2}\)|[-+•])[ \t]+\S)")
 _SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]+)(?=[ \t\"”’)]*(?:$|[ \t]))|…(?=[^\W\d_])")  # "…Ban Chỉ đạo cần"
 _LEADIN_COLON = re.compile(
-    r"(?:cu the|nhu sau|sau day|sau|chi dao|chi thi|ket luan(?:\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop))?|y kien|gom|bao gom|cac noi dung|nhiem vu|yeu cau|de nghi|nhan manh|luu y|neu ro|"
+    r"(?:cu the|nhu sau|sau day|sau|chi dao|chi thi|ket luan(?:\s+(?:cuoc hop|buoi lam viec|hoi nghi|phien hop))?|y kien|gom|bao gom|cac noi dung|nhiem vu(?: trong tam| chu yeu)?|yeu cau|de nghi|nhan manh|luu y|neu ro|"
     r"giao|quyet dinh)\s*$"
 )
 _SEMI_COLON = re.compile(r"[;:]")

@@ -38,7 +38,7 @@ def fold(text: str) -> str:
 
 # Urgency and follow-up words often typed with a wrong tone mark ("Khần trương rà soát ...", "kịp thơi"): `low`
 # reads them as meant, so the rules that know the word know the typo (the text and its titles stay as written).
-_MEANT = ("khẩn trương", "kịp thời", "tăng cường", "rà soát")  # not "đôn đốc": "đơn độc" folds the same
+_MEANT = ("khẩn trương", "kịp thời", "tăng cường", "rà soát", "báo cáo")  # not "đôn đốc": "đơn độc" folds the same
 _MISTYPED = re.compile(r"(?<![a-z0-9])(?:" + "|".join(fold(w).replace(" ", r"[ \t]+") for w in _MEANT) + r")(?![a-z0-9])")
 
 

@@ -57,14 +57,21 @@ _HEADS = ("so", "huyen", "thi xa", "thanh pho", "quan", "xa", "phong", "tp", "tx
 # Collective addressees: "các sở, ban, ngành", "UBND các huyện, thị xã, thành phố", "Thủ trưởng các cơ quan,
 # đơn vị liên quan", "các ngành công an và quốc phòng". They are kept as written (a phrase), never expanded
 # into the registry's units: the user expands them on the review page if they wish.
-_TITLE_WORDS = r"(?:thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc|(?:cac\s+)?thanh\s+vien)"
+# A steering committee by its long name, read up to its place: "Ban Chỉ huy Phòng thủ dân sự - Phòng, chống thiên tai
+# và Tìm kiếm cứu nạn tỉnh", "Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh"
+_STEERING = (r"ban\s+chi\s+(?:dao|huy)(?:[\s,&\-]+(?!cac(?![a-z0-9]))[a-z0-9&\-]+){0,16}?[\s,]+"
+             r"(?:tinh|huyen|thanh\s+pho|quoc\s+gia)(?![a-z0-9])")
+_TITLE_WORDS = r"(?:(?:cac\s+)?dong\s+chi|thu\s*truong|giam\s*doc|truong|chu\s*tich|lanh\s*dao|ban\s+giam\s+doc|(?:cac\s+)?thanh\s+vien)"
 _ORG_WORDS = (r"(?:ubnd|uy\s*ban\s+nhan\s+dan|hdnd|cong\s+an|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|"
               r"(?<!van )ban\s+chi\s+(?:dao|huy)(?:\s+(?!cac(?![a-z0-9]))[a-z0-9&\-]+|,\s*chong){0,8}?|"
               r"ban\s+vi(?:\s+(?!cac)[a-z0-9&\-]+){1,6}?)")  # "Ban vì sự tiến bộ phụ nữ các sở, ban, ngành"  # "Ban chỉ huy PCTT và TKCN các huyện"
 _NOUNS = (r"(?:ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|tinh\s*,\s*thanh(?:\s+pho)?|bo(?!\s+phan)|so|ban|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
           r"doan\s+the|to\s+chuc|cap|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|tinh)")
-_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+giao)|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
+_MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s+quan\s+ly(?:\s+du\s+an)?|ban\s+qlda|so|ban(?!\s+(?:giao|chi\s+(?:dao|huy)))|nganh|co\s*quan|don\s*vi|dia\s*phuong|huyen|quan(?!\s+(?:ly|tam))|thi\s+xa|thanh\s+pho|xa|phuong(?!\s+(?:tien|an|thuc|huong|phap|cham|trinh))|thi\s+tran|dac\s+khu|"
          r"doan\s+the|(?:(?<=[,;/\-]\s)|(?<=[,;/\-])|(?<=\sva\s))to\s+chuc|cap\s+(?:tinh|huyen|xa)|chu\s+dau\s+tu|doanh\s+nghiep|luc\s+luong|phong|bo\s+phan|"
+         # "các cơ quan thành viên Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh": the members of a steering committee,
+         # its long name read up to its place
+         rf"thanh\s+vien\s+{_STEERING}|"
          r"van\s+phong|(?:cua\s+)?(?:hdnd|ubnd)|cua\s+(?:tinh|thanh\s+pho|huyen|thi\s+xa)(?![a-z0-9])|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
          r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
@@ -76,7 +83,7 @@ _COLLECTIVE_RE = re.compile(
     rf"(?<![a-z0-9])(?:{_TITLE_WORDS}\s+)?(?:{_ORG_WORDS}\s+)?(?:(?:cac|tung|moi|nhung)\s*{_NOUNS}|"
     # "các thành viên trong tiểu ban", "thành viên Tổ công tác": the members of a body, one collective (a steering
     # committee's members are read with its long name, "thành viên Ban Chỉ huy phòng chống thiên tai ...", elsewhere)
-    rf"(?:cac\s+)?thanh\s+vien\s+(?:trong\s+|cua\s+)?(?:tieu\s+ban|to\s+cong\s+tac|hoi\s+dong|doan\s+(?:kiem\s+tra|cong\s+tac))"
+    rf"(?:cac\s+)?thanh\s+vien\s+(?:trong\s+|cua\s+)?(?:tieu\s+ban|to\s+cong\s+tac|hoi\s+dong|doan\s+(?:kiem\s+tra|cong\s+tac)|{_STEERING})"
     rf"(?![a-z0-9])(?!\s+(?:phong|phuong|xa|huyen|tinh)(?![a-z0-9]))|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa|quan|phuong)\s*,|"
     # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
@@ -90,6 +97,8 @@ _COLLECTIVE_RE = re.compile(
     # "Xã, phường phải tổ chức giao ban ...": two kinds of locality named bare as the subject of "phải/cần"
     rf"(?:xa|huyen|quan)\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho)(?:\s*,\s*(?:phuong|thi\s+tran|thi\s+xa|thanh\s+pho))*"
     rf"(?=\s+(?:phai|can)\s)|"
+    # "Tổ Địa chính, tổ Kiểm tra phải tăng cường ...": work groups named bare, two or more, as the subject of "phải/cần"
+    rf"to\s+[a-z]+(?:\s+[a-z]+){{0,2}}(?:\s*,\s*|\s+va\s+)to\s+[a-z]+(?:\s+[a-z]+){{0,2}}(?=\s+(?:phai|can)\s)|"
     # "Uỷ ban nhân dân thành phố và các huyện": the city's committee and the districts', one collective
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:thanh\s+pho|thi\s+xa)\s+va\s+cac\s+(?:huyen|xa|phuong|thi\s+tran))"
     rf"(?:(?:\s*[,;/\-]\s*|\s+va\s+|\s+)(?:{_TITLE_WORDS}\s+)?{_MORE}(?![a-z0-9]))*"
