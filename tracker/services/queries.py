@@ -435,28 +435,37 @@ class TaskRow:
 
 
 @lru_cache(maxsize=16)
-def _row_statements(day: date, historical: bool) -> tuple[Select, Select]:
-    """The two queries of `_task_rows` for the list's day, built once (SQLAlchemy then knows them by their
-    cached key, not rebuilt and keyed again on every page): the ids are an expanding parameter, `page_ids`."""
+def _row_statements(day: date, historical: bool) -> tuple[Select, Select, Select]:
+    """The queries of `_task_rows` for the list's day, built once (SQLAlchemy then knows them by their
+    cached key, not rebuilt and keyed again on every page): the rows with no condition yet, then the rows
+    and the parts of the ids of an expanding parameter, `page_ids`."""
     lead = Unit.__table__.alias("lead")
     page_ids = bindparam("page_ids", expanding=True)
-    rows = (select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
-                   Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
-                   lead.c.name, lead.c.short_name, User.full_name, _labelled_status(day, historical))
-            .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
-            .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(page_ids)))
+    columns = (select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
+                      Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
+                      lead.c.name, lead.c.short_name, User.full_name, _labelled_status(day, historical))
+               .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
+               .outerjoin(User, User.id == Task.assignee_id))
     parts = (select(task_cooperation.c.task_id, Unit.name, Unit.short_name, Unit.sort_key, Unit.id)
              .join(Unit, Unit.id == task_cooperation.c.unit_id).where(task_cooperation.c.task_id.in_(page_ids))
              .order_by(Unit.sort_key, Unit.id))  # in the tree's order, as Task.cooperating_units
-    return rows, parts
+    return columns, columns.where(Task.id.in_(page_ids)), parts
 
 
-def _task_rows(session, page_ids: list[int], filters: TaskFilters, today: date) -> list:
-    """(TaskRow, status) of `page_ids`, in no order: two queries of plain columns (run as Core statements: no
-    ORM object is made, so the ORM's result machinery is not needed)."""
-    rows_stmt, parts_stmt = _row_statements(filters.as_of or today, _historical(filters, today))
+def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: date) -> list:
+    """(TaskRow, status) of the ids `page` (a list, or a select of them: then read in the statement of the
+    rows, one round trip fewer), in no order: two queries of plain columns (run as Core statements: no ORM
+    object is made, so the ORM's result machinery is not needed)."""
+    columns, rows_stmt, parts_stmt = _row_statements(filters.as_of or today, _historical(filters, today))
     connection = session.connection()
-    rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
+    if isinstance(page, list):
+        page_ids = page
+        rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
+    else:
+        rows = connection.execute(columns.where(Task.id.in_(page))).all()
+        if not rows:
+            return []
+        page_ids = [r[0] for r in rows]
     parts: dict[int, list[RowUnit]] = {}
     for task_id, name, short_name, _key, _id in connection.execute(parts_stmt, {"page_ids": page_ids}):
         parts.setdefault(task_id, []).append(RowUnit(name, short_name))
@@ -475,12 +484,14 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
     `limit` with a status filter (the matches counted alone, up to the limit) gathers the ids
     through the filters' indexes when a unit or person narrows them. Without `total` (an export:
     a page of `limit` rows) the ids query, cut at `limit` + 1, gives the page and its count at once.
-    `plain`: the rows are TaskRow (what the HTML list shows), not Task objects.
+    `plain`: the rows are TaskRow (what the HTML list shows), not Task objects; in deadline order (an
+    overdue list), read with their ids in one statement.
     """
     offset = (number - 1) * per_page
     unit = _overdue_unit(user, filters, today) if total is not None else None
+    page: Select | None = None  # the page's ids, when a query gives them
     if unit is not None:
-        page_ids = unit_overdue_page(session, unit, today, filters.sort == "-deadline", offset, per_page)
+        page = unit_overdue_page(unit, today, filters.sort == "-deadline", offset, per_page)
     elif total is None:
         gather = _narrowed_by_index(user, replace(filters, status=[]), today)
         ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
@@ -494,8 +505,14 @@ def list_page(session, user: User, filters: TaskFilters, today: date, number: in
             ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
         else:
             ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
-        page_ids = list(session.scalars(ids_stmt.offset(offset).limit(per_page))) \
-            if offset < total or total > limit else []
+        if not (offset < total or total > limit):
+            return [], total
+        page = ids_stmt.offset(offset).limit(per_page)
+    if page is not None:
+        if plain and _by_deadline(filters, today):
+            rows = _task_rows(session, page, filters, today)
+            return sorted(rows, key=lambda row: (row[0].deadline, row[0].id), reverse=filters.sort == "-deadline"), total
+        page_ids = list(session.scalars(page))
     if not page_ids:
         return [], total
     if plain:
@@ -532,8 +549,15 @@ def _overdue_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
     return list_unit(user, filters, today)
 
 
-def unit_overdue_page(session, unit: Unit, today: date, descending: bool, offset: int, per_page: int) -> list[int]:
-    """Ids of a page of `unit`'s published overdue tasks today (see _overdue_unit) in deadline order.
+def _by_deadline(filters: TaskFilters, today: date) -> bool:
+    """True if the list's rows are in the order of (deadline, id), or its reverse: its overdue tasks today (or on
+    a later day; each has a deadline, so the order of SORTS comes to that) by deadline."""
+    return filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline") and not _historical(
+        filters, today)
+
+
+def unit_overdue_page(unit: Unit, today: date, descending: bool, offset: int, per_page: int) -> Select:
+    """SQL: ids of a page of `unit`'s published overdue tasks today (see _overdue_unit) in deadline order.
 
     The candidates come from two index reads (unit_overdue_candidates), the tasks of drafts (a
     few) left out as a set: no candidate is looked up for its directive.
@@ -541,8 +565,8 @@ def unit_overdue_page(session, unit: Unit, today: date, descending: bool, offset
     candidates = unit_overdue_candidates(unit, today).subquery()
     order = ((candidates.c.deadline.desc(), candidates.c.id.desc()) if descending
              else (candidates.c.deadline, candidates.c.id))
-    return list(session.scalars(select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
-                                .order_by(*order).offset(offset).limit(per_page)))
+    return (select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
+            .order_by(*order).offset(offset).limit(per_page))
 
 
 def draft_tasks():
