@@ -280,12 +280,13 @@ def _unit_in_reach(user: User, filters: TaskFilters) -> bool:
 
 def subtree_ids(unit: Unit):
     """SQL subquery: ids of `unit` and the units under it."""
-    return _subtree_ids(unit.path)
+    return subtree_ids_at(unit.path)
 
 
 @lru_cache(maxsize=256)
-def _subtree_ids(path: str):
-    """`subtree_ids` of the unit at `path`, built once (an SQL expression is immutable)."""
+def subtree_ids_at(path: str):
+    """SQL subquery: ids of the unit at `path` and the units under it, built once (an SQL expression is
+    immutable, and SQLAlchemy keys a kept one once)."""
     return select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
 
 
@@ -324,7 +325,7 @@ def unit_overdue_candidates(unit: Unit, day: date):
 @lru_cache(maxsize=64)
 def _overdue_candidates(path: str, day: date):
     """`unit_overdue_candidates` of the unit at `path`, built once per day (its three parts cost 0.3 ms to build)."""
-    ids = _subtree_ids(path)
+    ids = subtree_ids_at(path)
     return led_overdue(ids, day).union(cooperated_overdue(ids, day), closed_later_overdue(ids, day))
 
 
