@@ -19,10 +19,11 @@ from tracker.database import db
 from tracker.models import OPEN_STATES, CooperatingPart, Directive, Task, Unit, User, task_cooperation
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES
-from tracker.services import reach_sql
+from tracker.services import reach_sql, read_once
 from tracker.services.sql import in_query
 from tracker.services.status_sql import (
-    closed_later_sql,
+    CLOSED_ON,
+    any_after,
     deadline_sql,
     existed_sql,
     open_state_sql,
@@ -216,7 +217,7 @@ def base_select(user: User, filters: TaskFilters, today: date, narrow: bool = Fa
         stmt = stmt.where(reach_sql.task_visible_clause(user))
     if historical:
         stmt = stmt.where(existed_sql(day))
-    overdue_on = day if narrow and _overdue_only(filters, today) else None
+    overdue_on = day if narrow and _overdue_today(filters, today) else None
     if filters.view == "mine":
         stmt = stmt.where(Task.assignee_id == user.id)
     elif filters.view == "unit":
@@ -290,18 +291,38 @@ def subtree_ids_at(path: str):
     return select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
 
 
-def _overdue_only(filters: TaskFilters, today: date) -> bool:
-    """True if the list is of a unit's overdue tasks alone, today (or on a later day)."""
-    return (filters.status == ["overdue"] and not _historical(filters, today)
-            and (filters.view == "unit" or filters.unit is not None))
+def _overdue_today(filters: TaskFilters, today: date) -> bool:
+    """True if the list is of today's (or a later day's) overdue tasks of a unit alone, and each of them is
+    an open task with a deadline before that day: no task was confirmed done or cancelled on a later day
+    than today (such a task is closed but was still overdue today; closed_after)."""
+    if filters.status != ["overdue"] or _historical(filters, today):
+        return False
+    if not (filters.view == "unit" or filters.unit is not None):
+        return False
+    return not closed_after(db.session, today)
+
+
+def closed_after(session, today: date) -> bool:
+    """True if some task was confirmed done or cancelled after `today` (a date typed ahead): two index
+    look-ups in one statement, asked once per request (read_once: a list's counts ask it, then its page)."""
+    kept = read_once.kept(session)
+    key = ("closed_after", today)
+    if key not in kept:
+        kept[key] = bool(session.scalar(_closed_after_sql(today)))
+    return kept[key]
+
+
+@lru_cache(maxsize=16)
+def _closed_after_sql(today: date):
+    return select(any_after(today, CLOSED_ON))
 
 
 def _unit_clause(unit: Unit, overdue_on: date | None = None):
     """SQL condition: the task is led or cooperated on in `unit`'s subtree.
 
-    With `overdue_on` (see _overdue_only), only the tasks overdue that day: the union of
-    unit_overdue_candidates, so that a department of 35,000 tasks at a million reads its 4,400
-    overdue candidates from indexes, not all of its tasks.
+    With `overdue_on` (see _overdue_today), only the open tasks with a deadline before that day:
+    the union of unit_overdue_candidates, so that a department of 35,000 tasks at a million reads
+    its 4,400 overdue candidates from two indexes, not all of its tasks.
     """
     ids = subtree_ids(unit)
     if overdue_on is not None:
@@ -313,20 +334,18 @@ def _unit_clause(unit: Unit, overdue_on: date | None = None):
 
 
 def unit_overdue_candidates(unit: Unit, day: date):
-    """SQL: (id, deadline) of the tasks overdue on `day` (today or later) led or cooperated on in `unit`'s
-    subtree, each once: the open ones with a deadline before `day`, the led ones from
-    ix_task_state_lead_deadline, the cooperated ones from the parts' copy of their task's state and deadline
-    (ix_task_cooperation_open_deadline), both read from the index; and those closed on a later day
-    (closed_later_overdue: usually none), so that no separate check for them is needed.
+    """SQL: (id, deadline) of the open tasks with a deadline before `day` led or cooperated on in `unit`'s
+    subtree, each once: the led ones from ix_task_state_lead_deadline, the cooperated ones from the parts'
+    copy of their task's state and deadline (ix_task_cooperation_open_deadline), both read from the index.
     """
     return _overdue_candidates(unit.path, day)
 
 
 @lru_cache(maxsize=64)
 def _overdue_candidates(path: str, day: date):
-    """`unit_overdue_candidates` of the unit at `path`, built once per day (its three parts cost 0.3 ms to build)."""
+    """`unit_overdue_candidates` of the unit at `path`, built once per day."""
     ids = subtree_ids_at(path)
-    return led_overdue(ids, day).union(cooperated_overdue(ids, day), closed_later_overdue(ids, day))
+    return led_overdue(ids, day).union(cooperated_overdue(ids, day))
 
 
 def led_overdue(ids, day: date):
@@ -334,15 +353,6 @@ def led_overdue(ids, day: date):
     subquery), read from ix_task_state_lead_deadline alone."""
     return select(Task.id.label("id"), Task.deadline.label("deadline")).where(
         *open_state_sql(day, ["overdue"]), Task.lead_unit_id.in_(ids))
-
-
-def closed_later_overdue(ids, day: date):
-    """SQL: (id, deadline) of the tasks led or cooperated on in the units `ids` (a subquery) overdue on `day`
-    though confirmed done or cancelled on a later day (a date typed ahead): usually none, looked up by id
-    from the two dates' indexes (closed_later_sql)."""
-    cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
-    return select(Task.id, Task.deadline).where(*closed_later_sql(day, ["overdue"]),
-                                                or_(Task.lead_unit_id.in_(ids), Task.id.in_(cooperated)))
 
 
 def cooperated_overdue(ids, day: date):
@@ -568,10 +578,11 @@ def list_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
 
 def _overdue_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
     """The unit whose published overdue tasks today, in deadline order, are all the list shows `user`
-    (list_unit), if one is; else None."""
+    (list_unit), if one is and each of them is open (_overdue_today); else None."""
     if not (filters.published_only and filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline")):
         return None
-    return list_unit(user, filters, today)
+    unit = list_unit(user, filters, today)
+    return unit if unit is not None and _overdue_today(filters, today) else None
 
 
 def _by_deadline(filters: TaskFilters, today: date) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.models import OPEN_STATES, CooperatingPart, DeadlineChange, Task
@@ -35,33 +35,12 @@ def open_state_sql(day: date, statuses) -> list[ColumnElement[bool]]:
 
 def open_status_sql(day: date, statuses) -> list[ColumnElement[bool]]:
     """Conditions equal to the status on `day` (today or later) being one of `statuses` (in progress,
-    overdue) for a task not closed (its state open or submitted): status_sql's CASE unfolded into plain
-    comparisons of the columns, whose selectivity the planner can estimate (not cancelled nor done by the
-    day; overdue: the deadline before it; in progress: no deadline or not before it). The tasks closed on
-    a later day than `day` with such a status that day are `closed_later_sql`'s."""
-    return [Task.state.in_(OPEN_STATES), *_open_on(day, statuses)]
-
-
-def closed_later_sql(day: date, statuses) -> list[ColumnElement[bool]]:
-    """Conditions equal to the status on `day` (today or later) being one of `statuses` (in progress,
-    overdue) for a closed task: one confirmed done or cancelled on a later day (a date typed ahead; rare,
-    found from ix_task_done_on and ix_task_cancelled_on). With `open_status_sql`: every such task."""
-    return [Task.id.in_(closed_after(day)), Task.state.not_in(OPEN_STATES), *_open_on(day, statuses)]
-
-
-def closed_after(day: date):
-    """SQL: ids of the tasks confirmed done or cancelled after `day`, each day read from its index (as a
-    list of ids, not an OR of the dates: the planners then look those few tasks up by id first)."""
-    return union_all(*(select(Task.id).where(column > day) for column in CLOSED_ON))
-
-
-def _open_on(day: date, statuses) -> list[ColumnElement[bool]]:
-    """The status on `day` is one of `statuses` (open ones), whatever the task's state today."""
-    conditions = [or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
+    overdue): status_sql's CASE unfolded into plain comparisons of the columns, whose selectivity the
+    planner can estimate (not cancelled nor done by the day; overdue: the deadline before it; in
+    progress: no deadline or not before it)."""
+    conditions = [*open_state_sql(day, statuses), or_(Task.cancelled_on.is_(None), Task.cancelled_on > day),
                   or_(Task.done_on.is_(None), Task.done_on > day)]
-    if set(statuses) == {"overdue"}:
-        conditions.append(Task.deadline < day)
-    elif set(statuses) == {"in_progress"}:
+    if set(statuses) == {"in_progress"}:
         conditions.append(or_(Task.deadline.is_(None), Task.deadline >= day))
     return conditions
 

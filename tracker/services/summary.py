@@ -29,6 +29,7 @@ from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
 from tracker.services.queries import (
+    closed_after,
     cooperated_overdue,
     draft_tasks,
     led_overdue,
@@ -49,7 +50,7 @@ def holds(session, today: date) -> bool:
     Only then is a closed task's status today its kind: a task closed on a later day (a date typed
     ahead) was still open today, which its row cannot tell.
     """
-    return USE and _none_after(session, today, CLOSED_ON)
+    return USE and not closed_after(session, today)
 
 
 def checks(session, today: date) -> tuple[bool, bool]:
