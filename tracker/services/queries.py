@@ -485,7 +485,9 @@ def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: d
         page_ids = page
         rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
     else:
-        rows = connection.execute(_rows_of(columns, page), params or {}).all()
+        # A page with parameters is a kept statement (unit_overdue_page, every_overdue_page): so is its join.
+        rows = connection.execute(_rows_of(columns, page) if params else columns.where(Task.id.in_(page)),
+                                  params or {}).all()
         if not rows:
             return []
         page_ids = [r[0] for r in rows]
@@ -499,8 +501,7 @@ def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: d
 
 @lru_cache(maxsize=32)
 def _rows_of(columns: Select, page: Select) -> Select:
-    """The rows `columns` of the ids `page` selects: built once for a page's select that is kept (a unit's
-    overdue page, unit_overdue_page)."""
+    """The rows `columns` of the ids `page` selects, built once for a page's select that is kept."""
     return columns.where(Task.id.in_(page))
 
 
