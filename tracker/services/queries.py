@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, case, exists, func, or_, select, true
+from sqlalchemy import Integer, Select, bindparam, case, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import visitors
 
 from tracker import params
 from tracker.database import db
@@ -502,7 +503,19 @@ def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: d
 @lru_cache(maxsize=32)
 def _rows_of(columns: Select, page: Select) -> Select:
     """The rows `columns` of the ids `page` selects, built once for a page's select that is kept."""
-    return columns.where(Task.id.in_(page))
+    return written_in(columns.where(Task.id.in_(page)))
+
+
+def written_in(stmt):
+    """`stmt` with its values written into its SQL when it runs (literal_execute), for a statement kept and
+    run on every page: PostgreSQL then plans it once per connection (a statement without parameters has
+    one plan), where with parameters it planned each page again (the plan it would keep for any value of
+    the day and the page sorts every overdue task: ten times slower)."""
+    return visitors.cloned_traverse(stmt, {}, {"bindparam": _literal_execute})
+
+
+def _literal_execute(bind) -> None:
+    bind.literal_execute = True
 
 
 def list_page(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
@@ -615,8 +628,8 @@ def every_overdue_page(user: User, today: date, sort: str) -> Select:
     page = _EVERY_OVERDUE_PAGES.get(key)
     if page is None:
         filters = TaskFilters(status=["overdue"], published_only=True, sort=sort)
-        page = (_ordered(user, filters, today).with_only_columns(Task.id)
-                .offset(bindparam("page_offset")).limit(bindparam("page_size")))
+        page = written_in(_ordered(user, filters, today).with_only_columns(Task.id)
+                          .offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)))
         if len(_EVERY_OVERDUE_PAGES) >= 8:
             _EVERY_OVERDUE_PAGES.clear()
         _EVERY_OVERDUE_PAGES[key] = page
@@ -638,8 +651,8 @@ def _unit_overdue_page(path: str, today: date, descending: bool) -> Select:
     candidates = _overdue_candidates(path, today).subquery()
     order = ((candidates.c.deadline.desc(), candidates.c.id.desc()) if descending
              else (candidates.c.deadline, candidates.c.id))
-    return (select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
-            .order_by(*order).offset(bindparam("page_offset")).limit(bindparam("page_size")))
+    return written_in(select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
+                      .order_by(*order).offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)))
 
 
 def draft_tasks():
