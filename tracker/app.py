@@ -35,6 +35,7 @@ from tracker.main import bp as main_bp
 from tracker.models.user import use_password_method
 from tracker.notifications import bp as notifications_bp
 from tracker.security import init_request_hooks
+from tracker.services import read_once
 from tracker.tasks import bp as tasks_bp
 from tracker.templating import init_templating
 from tracker.timeutil import use_zone
@@ -108,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     init_migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     page_cache.init_app(app, Session)
+    read_once.install(Session)
     mail.init_notices(Session)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     lazytext.use_translator(fast_gettext)

@@ -32,8 +32,8 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from tests.factories import Factory
 from tracker.database import db
-from tracker.models import (CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit, User,
-                            load_calendar)
+from tracker.models import (OPEN_STATES, CooperatingPart, Directive, PartSummary, Task, TaskMonth, TaskSummary, Unit,
+                            User, load_calendar)
 from tracker.models.summary import (
     PART_TASK_DIFFERENT_SQL,
     ROLLUPS,
@@ -224,6 +224,8 @@ def lists(today: date, people: list[User]) -> None:
         if read is None:
             continue
         assert read == counted
+        if (person, filters) in whole[:2]:
+            province_overdue_list(person, filters, today)
         if (person, filters) in units:
             for statuses in (["overdue"], ["in_progress", "done_late"], ["cancelled"]):
                 matches = task_summary.unit_counts(db.session, person, filters, today, statuses=statuses)
@@ -253,6 +255,24 @@ def overdue_list(person: User, filters: TaskFilters, today: date, total: int) ->
             shown = []
             for number in range(1, total // per_page + 2):
                 rows, _total = list_page(db.session, person, wanted, today, number, per_page, total, 10**6, plain=True)
+                shown += [row.id for row, _status in rows]
+            assert shown == expected
+
+
+def province_overdue_list(person: User, filters: TaskFilters, today: date) -> None:
+    """The province's overdue list, its page of ids from plain column conditions (queries._ordered: a walk of
+    ix_task_open_by_deadline) read with its rows, shows the open tasks that the status computed over every task
+    marks overdue, in the same order, page by page."""
+    for sort in ("deadline", "-deadline"):
+        wanted = replace(filters, status=["overdue"], sort=sort)
+        stmt, status = base_select(person, filters, today)
+        expected = list(db.session.scalars(stmt.where(status == "overdue", Task.state.in_(OPEN_STATES))
+                                           .order_by(*SORTS[sort]).with_only_columns(Task.id)))
+        for per_page in (3, 50):
+            shown = []
+            for number in range(1, len(expected) // per_page + 2):
+                rows, _total = list_page(db.session, person, wanted, today, number, per_page, len(expected), 10**6,
+                                         plain=True)
                 shown += [row.id for row, _status in rows]
             assert shown == expected
 

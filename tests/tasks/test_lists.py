@@ -352,6 +352,30 @@ def test_a_units_overdue_list_is_its_overdue_rows(monkeypatch, login_as, titles,
     assert sorted(task_titles(user.get("/tasks?view=unit&status=overdue&per_page=200"))) == marked
 
 
+@pytest.mark.parametrize("sort", ["deadline", "-deadline"])
+def test_a_task_closed_on_a_later_day_is_still_overdue_today_on_its_units_list(login_as, titles, db, sort):
+    """A task confirmed done with a date typed ahead (tomorrow) was still overdue today: a unit's overdue list
+    (read from its overdue candidates, with no check of such closures first) shows it beside the open ones,
+    in deadline order, page by page, and counts it."""
+    from sqlalchemy import update
+
+    from tracker.models import Task
+
+    an = login_as("hai.nv")  # the committee's unit: every task (overdue: 2 and 11)
+    before = task_titles(an.get("/tasks?view=unit&status=overdue&per_page=200"))
+    assert titles[2] in before and len(before) >= 2
+    task = task_like(db, WORDS[2])
+    db.session.execute(update(Task).where(Task.id == task.id).values(
+        state="done", completed_on=today(), done_on=today() + timedelta(days=1)))
+    db.session.commit()
+    page = an.get(f"/tasks?view=unit&status=overdue&per_page=200&sort={sort}")
+    assert task_titles(page) == (before if sort == "deadline" else before[::-1])
+    assert status_counts(page)["overdue"] == len(before)
+    one_by_one = [t for n in range(1, len(before) + 1)
+                  for t in task_titles(an.get(f"/tasks?view=unit&status=overdue&per_page=1&page={n}&sort={sort}"))]
+    assert one_by_one == task_titles(page)
+
+
 # --- what the list shows, said and exported (issue 17) ---------------------------------------------
 
 def test_filter_by_document_number_names_it_in_the_heading(login_as, titles, db):

@@ -165,7 +165,13 @@ def is_due_soon(deadline: date | None, day: date, cal: WorkCalendar, rules: Remi
     return deadline is not None and day <= deadline <= due_soon_until(day, cal, rules)
 
 
+def may_be_due_soon(status: str | None, deadline: date | None) -> bool:
+    """True if a task of `status` with `deadline` in force may be due soon (the calendar and the reminder
+    rules tell): only a task in progress with a deadline."""
+    return status == "in_progress" and deadline is not None
+
+
 def due_soon_flag(status: str | None, deadline: date | None, day: date, cal: WorkCalendar,
                   rules: ReminderRules = DEFAULT_RULES) -> bool:
     """The `due_soon` flag shown beside `status` on `day`: only a task in progress is due soon."""
-    return status == "in_progress" and is_due_soon(deadline, day, cal, rules)
+    return may_be_due_soon(status, deadline) and is_due_soon(deadline, day, cal, rules)

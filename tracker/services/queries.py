@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, case, exists, func, or_, select, true
+from sqlalchemy import Integer, Select, bindparam, case, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import visitors
 
 from tracker import params
 from tracker.database import db
@@ -20,9 +21,17 @@ from tracker.models import (OPEN_STATES, CooperatingPart, DeadlineChange, Direct
                             task_cooperation)
 from tracker.rules import reach
 from tracker.rules.status import OPEN_STATUSES, STATUSES, deadline_extended
-from tracker.services import reach_sql
+from tracker.services import reach_sql, read_once
 from tracker.services.sql import in_query
-from tracker.services.status_sql import CLOSED_ON, any_after, deadline_sql, existed_sql, open_state_sql, status_sql
+from tracker.services.status_sql import (
+    CLOSED_ON,
+    any_after,
+    deadline_sql,
+    existed_sql,
+    open_state_sql,
+    open_status_sql,
+    status_sql,
+)
 from tracker.text import fold, like_pattern
 
 FEW_ROWS = 500  # see few_rows
@@ -279,18 +288,40 @@ def _unit_in_reach(user: User, filters: TaskFilters) -> bool:
 
 def subtree_ids(unit: Unit):
     """SQL subquery: ids of `unit` and the units under it."""
-    return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+    return subtree_ids_at(unit.path)
+
+
+@lru_cache(maxsize=256)
+def subtree_ids_at(path: str):
+    """SQL subquery: ids of the unit at `path` and the units under it, built once (an SQL expression is
+    immutable, and SQLAlchemy keys a kept one once)."""
+    return select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
 
 
 def _overdue_today(filters: TaskFilters, today: date) -> bool:
-    """True if the list is of today's (or a later day's) overdue tasks alone, and each of them is an open
-    task with a deadline before that day: no task was confirmed done or cancelled on a later day than
-    today (two index look-ups; such a task is closed but was still overdue today)."""
+    """True if the list is of today's (or a later day's) overdue tasks of a unit alone, and each of them is
+    an open task with a deadline before that day: no task was confirmed done or cancelled on a later day
+    than today (such a task is closed but was still overdue today; closed_after)."""
     if filters.status != ["overdue"] or _historical(filters, today):
         return False
     if not (filters.view == "unit" or filters.unit is not None):
         return False
-    return not db.session.scalar(select(any_after(today, CLOSED_ON)))
+    return not closed_after(db.session, today)
+
+
+def closed_after(session, today: date) -> bool:
+    """True if some task was confirmed done or cancelled after `today` (a date typed ahead): two index
+    look-ups in one statement, asked once per request (read_once: a list's counts ask it, then its page)."""
+    kept = read_once.kept(session)
+    key = ("closed_after", today)
+    if key not in kept:
+        kept[key] = bool(session.scalar(_closed_after_sql(today)))
+    return kept[key]
+
+
+@lru_cache(maxsize=16)
+def _closed_after_sql(today: date):
+    return select(any_after(today, CLOSED_ON))
 
 
 def _unit_clause(unit: Unit, overdue_on: date | None = None):
@@ -314,7 +345,13 @@ def unit_overdue_candidates(unit: Unit, day: date):
     subtree, each once: the led ones from ix_task_state_lead_deadline, the cooperated ones from the parts'
     copy of their task's state and deadline (ix_task_cooperation_open_deadline), both read from the index.
     """
-    ids = subtree_ids(unit)
+    return _overdue_candidates(unit.path, day)
+
+
+@lru_cache(maxsize=64)
+def _overdue_candidates(path: str, day: date):
+    """`unit_overdue_candidates` of the unit at `path`, built once per day."""
+    ids = subtree_ids_at(path)
     return led_overdue(ids, day).union(cooperated_overdue(ids, day))
 
 
@@ -354,18 +391,27 @@ def _ordered(user: User, filters: TaskFilters, today: date, expected: int | None
     fast way: it stops after a page of rows.
     """
     stmt, status = base_select(user, filters, today, narrow=True)
+    dated = False
     if filters.status:
         wanted = [s for s in filters.status if s in STATUSES]
-        stmt = stmt.where(status.in_(wanted))
         day = filters.as_of or today
         if wanted and set(wanted) <= set(OPEN_STATUSES) and day >= today and not _narrowed_by_index(
                 user, replace(filters, status=[]), today):
-            # Redundant with the CASE above but answerable from ix_task_state_deadline, the way in when
-            # nothing else narrows the rows (a unit's tasks are reached through their own indexes):
-            # on today or a later day, a task in progress or overdue is one not yet done nor cancelled.
-            stmt = stmt.where(*open_state_sql(day, wanted))
+            # Nothing else narrows the rows (a unit's tasks are reached through their own indexes): on today
+            # or a later day, the open tasks of those statuses, as plain comparisons of the columns that
+            # ix_task_state_deadline and ix_task_open_by_deadline answer and the planner can estimate (the
+            # CASE it cannot: it guessed 18 overdue tasks of 2,774 and sorted them all for a page).
+            stmt = stmt.where(*open_status_sql(day, wanted))
+            dated = wanted == ["overdue"]  # every row has a deadline
+        else:
+            stmt = stmt.where(status.in_(wanted))
     if filters.sort == "priority":
         order = (priority_order(), Task.deadline.is_(None), Task.deadline, Task.id)
+    elif dated and filters.sort in ("deadline", "-deadline"):
+        # The order of SORTS (no row is ongoing) as ix_task_open_by_deadline keeps it: a walk that stops after
+        # the page, with no count of the tasks first (few_rows).
+        order = ((Task.deadline, Task.id) if filters.sort == "deadline"
+                 else (Task.deadline.desc(), Task.id.desc()))
     elif filters.sort in ("deadline", "-deadline") and (
             gather if gather is not None else gathers(user, filters, today, expected)):
         order = ((func.coalesce(Task.deadline, date.max), Task.id) if filters.sort == "deadline"
@@ -419,28 +465,39 @@ class TaskRow:
 
 
 @lru_cache(maxsize=16)
-def _row_statements(day: date, historical: bool) -> tuple[Select, Select]:
-    """The two queries of `_task_rows` for the list's day, built once (SQLAlchemy then knows them by their
-    cached key, not rebuilt and keyed again on every page): the ids are an expanding parameter, `page_ids`."""
+def _row_statements(day: date, historical: bool) -> tuple[Select, Select, Select]:
+    """The queries of `_task_rows` for the list's day, built once (SQLAlchemy then knows them by their
+    cached key, not rebuilt and keyed again on every page): the rows with no condition yet, then the rows
+    and the parts of the ids of an expanding parameter, `page_ids`."""
     lead = Unit.__table__.alias("lead")
     page_ids = bindparam("page_ids", expanding=True)
-    rows = (select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
-                   Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
-                   lead.c.name, lead.c.short_name, User.full_name, _labelled_status(day, historical))
-            .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
-            .outerjoin(User, User.id == Task.assignee_id).where(Task.id.in_(page_ids)))
+    columns = (select(Task.id, Task.title, Task.directive_id, Task.deadline, Task.original_deadline, Task.state,
+                      Task.needs_attention, Task.priority, Task.progress, Directive.number, Directive.published_at,
+                      lead.c.name, lead.c.short_name, User.full_name, _labelled_status(day, historical))
+               .join(Directive, Directive.id == Task.directive_id).join(lead, lead.c.id == Task.lead_unit_id)
+               .outerjoin(User, User.id == Task.assignee_id))
     parts = (select(task_cooperation.c.task_id, Unit.name, Unit.short_name, Unit.sort_key, Unit.id)
              .join(Unit, Unit.id == task_cooperation.c.unit_id).where(task_cooperation.c.task_id.in_(page_ids))
              .order_by(Unit.sort_key, Unit.id))  # in the tree's order, as Task.cooperating_units
-    return rows, parts
+    return columns, columns.where(Task.id.in_(page_ids)), parts
 
 
-def _task_rows(session, page_ids: list[int], filters: TaskFilters, today: date) -> list:
-    """(TaskRow, status) of `page_ids`, in no order: two queries of plain columns (run as Core statements: no
-    ORM object is made, so the ORM's result machinery is not needed)."""
-    rows_stmt, parts_stmt = _row_statements(filters.as_of or today, _historical(filters, today))
+def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: date, params: dict | None = None) -> list:
+    """(TaskRow, status) of the ids `page` (a list, or a select of them with its `params`: then read in the
+    statement of the rows, one round trip fewer), in no order: two queries of plain columns (run as Core
+    statements: no ORM object is made, so the ORM's result machinery is not needed)."""
+    columns, rows_stmt, parts_stmt = _row_statements(filters.as_of or today, _historical(filters, today))
     connection = session.connection()
-    rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
+    if isinstance(page, list):
+        page_ids = page
+        rows = connection.execute(rows_stmt, {"page_ids": page_ids}).all()
+    else:
+        # A page with parameters is a kept statement (unit_overdue_page, every_overdue_page): so is its join.
+        rows = connection.execute(_rows_of(columns, page) if params else columns.where(Task.id.in_(page)),
+                                  params or {}).all()
+        if not rows:
+            return []
+        page_ids = [r[0] for r in rows]
     parts: dict[int, list[RowUnit]] = {}
     for task_id, name, short_name, _key, _id in connection.execute(parts_stmt, {"page_ids": page_ids}):
         parts.setdefault(task_id, []).append(RowUnit(name, short_name))
@@ -558,14 +615,38 @@ def task_records(session, ids: list[int], day: date, today: date) -> list[tuple[
     return [found[i] for i in ids if i in found]
 
 
+@lru_cache(maxsize=32)
+def _rows_of(columns: Select, page: Select) -> Select:
+    """The rows `columns` of the ids `page` selects, built once for a page's select that is kept."""
+    return written_in(columns.where(Task.id.in_(page)))
+
+
+def written_in(stmt):
+    """`stmt` with its values written into its SQL when it runs (literal_execute), for a statement kept and
+    run on every page: PostgreSQL then plans it once per connection (a statement without parameters has
+    one plan), where with parameters it planned each page again (the plan it would keep for any value of
+    the day and the page sorts every overdue task: ten times slower)."""
+    return visitors.cloned_traverse(stmt, {}, {"bindparam": _literal_execute})
+
+
+def _literal_execute(bind) -> None:
+    bind.literal_execute = True
+
+
 def list_page(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
               total: int | None, limit: int, plain: bool = False) -> tuple[list, int]:
     """One page of (Task, status) rows, and how many tasks match (at most `limit` + 1 when `total` is None).
 
-    The page's ids come first (`page_ids`), then its rows are read by id with what they show.
-    `plain`: the rows are TaskRow (what the HTML list shows), not Task objects.
+    The page's ids come first (`_page_of_ids`), then its rows are read by id with what they show.
+    `plain`: the rows are TaskRow (what the HTML list shows), not Task objects; in deadline order (an
+    overdue list), read with their ids in one statement.
     """
-    ids, total = page_ids(session, user, filters, today, number, per_page, total, limit)
+    page, params, ids, total = _page_of_ids(session, user, filters, today, number, per_page, total, limit)
+    if page is not None:
+        if plain and _by_deadline(filters, today):
+            rows = _task_rows(session, page, filters, today, params)
+            return sorted(rows, key=lambda row: (row[0].deadline, row[0].id), reverse=filters.sort == "-deadline"), total
+        ids = list(session.scalars(page, params))
     if not ids:
         return [], total
     if plain:
@@ -584,7 +665,15 @@ def ordered_ids(session, user: User, filters: TaskFilters, today: date) -> list[
 
 def page_ids(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
              total: int | None, limit: int | None) -> tuple[list[int], int]:
-    """The ids of one page of the list, in its order, and how many tasks match (see `list_page`).
+    """The ids of one page of the list, in its order, and how many tasks match (see `_page_of_ids`)."""
+    page, params, ids, total = _page_of_ids(session, user, filters, today, number, per_page, total, limit)
+    return (list(session.scalars(page, params)) if page is not None else ids), total
+
+
+def _page_of_ids(session, user: User, filters: TaskFilters, today: date, number: int, per_page: int,
+                 total: int | None, limit: int | None) -> tuple[Select | None, dict, list[int], int]:
+    """How one page of the list is read: (the select of its ids, its parameters, None, total), or (None, {},
+    the ids, total) when they are already read.
 
     The ids come from a query of ids alone that the indexes often answer without
     reading a row (the deadline order, a unit's status aggregate). `total` is what
@@ -595,9 +684,10 @@ def page_ids(session, user: User, filters: TaskFilters, today: date, number: int
     ids query, cut at `limit` + 1, gives the page and its count at once.
     """
     offset = (number - 1) * per_page
+    at = {"page_offset": offset, "page_size": per_page}
     unit = _overdue_unit(user, filters, today) if total is not None else None
     if unit is not None:
-        return unit_overdue_page(session, unit, today, filters.sort == "-deadline", offset, per_page), total
+        return unit_overdue_page(unit, today, filters.sort == "-deadline"), at, [], total
     if total is None:
         gather = _narrowed_by_index(user, replace(filters, status=[]), today)
         ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
@@ -605,15 +695,18 @@ def page_ids(session, user: User, filters: TaskFilters, today: date, number: int
         total = len(found)
         ids = (found[offset:offset + per_page] if offset + per_page <= total or total <= limit
                else list(session.scalars(ids_stmt.offset(offset).limit(per_page))))
-        return ids, total
+        return None, {}, ids, total
     beyond = limit is not None and total > limit
+    if not (offset < total or beyond):
+        return None, {}, [], total
+    if _every_overdue(user, filters, today):
+        return every_overdue_page(user, today, filters.sort), at, [], total
     if beyond and filters.status:
         gather = _narrowed_by_index(user, replace(filters, status=[]), today)
         ids_stmt = _ordered(user, filters, today, gather=gather).with_only_columns(Task.id)
     else:
         ids_stmt = _ordered(user, filters, today, expected=total).with_only_columns(Task.id)
-    return (list(session.scalars(ids_stmt.offset(offset).limit(per_page))) if offset < total or beyond
-            else []), total
+    return ids_stmt.offset(offset).limit(per_page), {}, [], total
 
 
 def list_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
@@ -642,17 +735,60 @@ def _overdue_unit(user: User, filters: TaskFilters, today: date) -> Unit | None:
     return unit if unit is not None and _overdue_today(filters, today) else None
 
 
-def unit_overdue_page(session, unit: Unit, today: date, descending: bool, offset: int, per_page: int) -> list[int]:
-    """Ids of a page of `unit`'s published overdue tasks today (see _overdue_unit) in deadline order.
+def _by_deadline(filters: TaskFilters, today: date) -> bool:
+    """True if the list's rows are in the order of (deadline, id), or its reverse: its overdue tasks today (or on
+    a later day; each has a deadline, so the order of SORTS comes to that) by deadline."""
+    return filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline") and not _historical(
+        filters, today)
 
-    The candidates come from two index reads (unit_overdue_candidates), the tasks of drafts (a
+
+def _every_overdue(user: User, filters: TaskFilters, today: date) -> bool:
+    """True if the list is today's overdue tasks of every published directive by deadline, nothing else
+    narrowing it, and `user` sees every task."""
+    rest = replace(filters, status=[], sort="deadline", published_only=False,
+                   as_of=None if filters.as_of == today else filters.as_of)
+    return (filters.published_only and filters.status == ["overdue"] and filters.sort in ("deadline", "-deadline")
+            and rest == TaskFilters()
+            and (reach.is_admin(user) or reach_sql.subtree_is_everything(reach.reach_path(user))))
+
+
+_EVERY_OVERDUE_PAGES: dict[tuple[date, str], Select] = {}
+
+
+def every_overdue_page(user: User, today: date, sort: str) -> Select:
+    """SQL: ids of a page of the overdue list of every published task (see _every_overdue: the same for
+    whoever sees every task), in the `sort` by deadline, from the parameters `page_offset` and `page_size`:
+    the list's own query (_ordered), built once per day (building it and keying it for SQLAlchemy's
+    cache cost more than running it: a walk of ix_task_open_by_deadline that stops after the page)."""
+    key = (today, sort)
+    page = _EVERY_OVERDUE_PAGES.get(key)
+    if page is None:
+        filters = TaskFilters(status=["overdue"], published_only=True, sort=sort)
+        page = written_in(_ordered(user, filters, today).with_only_columns(Task.id)
+                          .offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)))
+        if len(_EVERY_OVERDUE_PAGES) >= 8:
+            _EVERY_OVERDUE_PAGES.clear()
+        _EVERY_OVERDUE_PAGES[key] = page
+    return page
+
+
+def unit_overdue_page(unit: Unit, today: date, descending: bool) -> Select:
+    """SQL: ids of a page of `unit`'s published overdue tasks today (see _overdue_unit) in deadline order,
+    from the parameters `page_offset` and `page_size`; built once per unit and day.
+
+    The candidates come from index reads (unit_overdue_candidates), the tasks of drafts (a
     few) left out as a set: no candidate is looked up for its directive.
     """
-    candidates = unit_overdue_candidates(unit, today).subquery()
+    return _unit_overdue_page(unit.path, today, descending)
+
+
+@lru_cache(maxsize=64)
+def _unit_overdue_page(path: str, today: date, descending: bool) -> Select:
+    candidates = _overdue_candidates(path, today).subquery()
     order = ((candidates.c.deadline.desc(), candidates.c.id.desc()) if descending
              else (candidates.c.deadline, candidates.c.id))
-    return list(session.scalars(select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
-                                .order_by(*order).offset(offset).limit(per_page)))
+    return written_in(select(candidates.c.id).where(candidates.c.id.not_in(draft_tasks()))
+                      .order_by(*order).offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)))
 
 
 def draft_tasks():

@@ -36,10 +36,13 @@ def subtree_is_everything(path: str) -> bool:
     The tree is small, so this costs one indexed look-up; it lets the
     leaders at the root skip the visibility and subtree conditions that
     every task would pass anyway. The answer is kept in the session's `info`
-    (a page asks several times; a request's session ends with it).
+    (a page asks several times; a request's session ends with it). A path
+    below another unit ("/1/4/") answers without a look-up: its parent lies outside.
     """
     if path == "/":
         return True
+    if path.strip("/").count("/"):
+        return False
     cache = db.session.info.setdefault("reach_everything", {})
     if path not in cache:
         cache[path] = not db.session.scalar(select(_unit_outside(path)))

@@ -17,6 +17,7 @@ tests/services/test_summary.py checks on random histories that both agree.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import Integer, and_, case, cast, exists, func, literal, null, or_, select, union_all
 
@@ -27,7 +28,15 @@ from tracker.models.summary import NO_DEADLINE
 from tracker.rules import reach
 from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
-from tracker.services.queries import cooperated_overdue, draft_tasks, led_overdue, list_unit, subtree_ids
+from tracker.services.queries import (
+    closed_after,
+    cooperated_overdue,
+    draft_tasks,
+    led_overdue,
+    list_unit,
+    subtree_ids,
+    subtree_ids_at,
+)
 from tracker.services.sql import in_query
 from tracker.services.status_sql import CLOSED_ON, any_after
 from tracker.services.status_sql import status_sql as task_status_sql
@@ -41,7 +50,7 @@ def holds(session, today: date) -> bool:
     Only then is a closed task's status today its kind: a task closed on a later day (a date typed
     ahead) was still open today, which its row cannot tell.
     """
-    return USE and _none_after(session, today, CLOSED_ON)
+    return USE and not closed_after(session, today)
 
 
 def checks(session, today: date) -> tuple[bool, bool]:
@@ -59,7 +68,15 @@ PARTS_START_OR_CLOSE_ON = (Task.assigned_on, CooperatingPart.added_on, Cooperati
 
 def _none_after(session, today: date, columns) -> bool:
     """True if no row has a date in one of `columns` after `today`: one statement of index look-ups."""
-    return not session.scalar(select(any_after(today, columns)))
+    return not session.scalar(_any_after(today, tuple(columns)))
+
+
+@lru_cache(maxsize=16)
+def _any_after(today: date, columns: tuple):
+    """The statement of `_none_after`, built once per day. Here and below, a statement a list page runs is
+    kept (an SQL expression is immutable): SQLAlchemy then keys it once, where building and keying it
+    again on every page cost more than running it."""
+    return select(any_after(today, columns))
 
 
 def period_fits(start: date | None, end: date | None) -> bool:
@@ -335,16 +352,21 @@ def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
     counts = dict.fromkeys(STATUSES, 0)
     if filters.lead_unit is None or reach_sql.subtree_is_everything(filters.lead_unit.path):
         # Every unit's tasks: the task total (the summary added up over the units, ~10 times fewer rows).
-        status = status_sql(today, TaskTotal).label("status")
-        rows = session.execute(select(status, func.sum(TaskTotal.n))
-                               .where(TaskTotal.n != 0, TaskTotal.published.is_(True)).group_by(status))
-        for status_name, n in rows:
+        for status_name, n in session.execute(_published_total(today)):
             counts[status_name] += int(n or 0)
         return counts
     # The due-soon window does not matter here: only the statuses are read.
     for status_name, n, _soon in grouped(session, today, today, lead_unit=filters.lead_unit, by_unit=False):
         counts[status_name] += n
     return counts
+
+
+@lru_cache(maxsize=16)
+def _published_total(today: date):
+    """SQL: (status today, count) of the published tasks, from the task total."""
+    status = status_sql(today, TaskTotal).label("status")
+    return (select(status, func.sum(TaskTotal.n)).where(TaskTotal.n != 0, TaskTotal.published.is_(True))
+            .group_by(status))
 
 
 def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
@@ -356,23 +378,38 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     unit = list_unit(user, filters, today)
     if unit is None:
         return False
+    return int(session.scalar(_published_led(unit.path)) or 0) > limit
+
+
+@lru_cache(maxsize=64)
+def _published_led(path: str):
+    """SQL: how many published tasks are led in the subtree at `path`, from the summary."""
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True),
-                                      in_query(TaskSummary.lead_unit_id, subtree_ids(unit)))
-    return int(session.scalar(select(func.sum(led.subquery().c.n))) or 0) > limit
+                                      in_query(TaskSummary.lead_unit_id, subtree_ids_at(path)))
+    return select(func.sum(led.subquery().c.n))
 
 
 def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
     """{status today: count} of the published tasks led outside `unit`'s subtree with a cooperating part in
     it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
-    ids = subtree_ids(unit)
+    stmt = _cooperated_only_sql(unit.path, today, tuple(statuses))
     if statuses == ["overdue"]:
+        n = session.scalar(stmt)
+        return {"overdue": int(n)} if n else {}
+    return {name: int(n) for name, n in session.execute(stmt)}
+
+
+@lru_cache(maxsize=64)
+def _cooperated_only_sql(path: str, today: date, statuses: tuple):
+    """The statement of `_cooperated_only` for the subtree at `path`."""
+    ids = subtree_ids_at(path)
+    if statuses == ("overdue",):
         # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
         # for those led in it: both read from indexes (the parts keep their task's state and deadline), the
         # tasks of drafts left out as a set (no task is looked up for its directive).
         only = (cooperated_overdue(ids, today).with_only_columns(task_cooperation.c.task_id)
                 .except_(led_overdue(ids, today).with_only_columns(Task.id)).subquery())
-        n = session.scalar(select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks())))
-        return {"overdue": int(n)} if n else {}
+        return select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks()))
     status = task_status_sql(today, historical=False).label("status")
     cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
     stmt = select(status, func.count()).where(
@@ -380,7 +417,7 @@ def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> d
         exists().where(Directive.id == Task.directive_id, Directive.published_at.is_not(None)))
     if statuses:
         stmt = stmt.where(status.in_(statuses))
-    return {name: int(n) for name, n in session.execute(stmt.group_by(status))}
+    return stmt.group_by(status)
 
 
 def unit_counts(session, user, filters, today: date, statuses: list[str] | None = None) -> dict[str, int] | None:
@@ -395,19 +432,26 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
     if unit is None or not holds(session, today):
         return None
     counts = dict.fromkeys(STATUSES, 0)
-    status = status_sql(today).label("status")
-    stmt = (select(status, func.sum(TaskSummary.n))
-            .where(TaskSummary.n != 0, TaskSummary.published.is_(True),
-                   in_query(TaskSummary.lead_unit_id, subtree_ids(unit))))
-    if statuses:  # as key ranges of the summary's primary key (lead unit, published, kind, deadline key)
-        stmt = stmt.where(or_(*(and_(TaskSummary.kind == "open", TaskSummary.deadline_key < today) if name == "overdue"
-                                else and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today)
-                                if name == "in_progress" else TaskSummary.kind == name for name in statuses)))
-    for name, n in session.execute(stmt.group_by(status)):
+    for name, n in session.execute(_unit_led_counts(unit.path, today, tuple(statuses or ()))):
         counts[name] += int(n or 0)
     for name, n in _cooperated_only(session, unit, today, statuses or []).items():
         counts[name] += n
     return counts
+
+
+@lru_cache(maxsize=64)
+def _unit_led_counts(path: str, today: date, statuses: tuple):
+    """SQL: (status today, count) of the published tasks led in the subtree at `path`, from the summary; of
+    `statuses` alone if any."""
+    status = status_sql(today).label("status")
+    stmt = (select(status, func.sum(TaskSummary.n))
+            .where(TaskSummary.n != 0, TaskSummary.published.is_(True),
+                   in_query(TaskSummary.lead_unit_id, subtree_ids_at(path))))
+    if statuses:  # as key ranges of the summary's primary key (lead unit, published, kind, deadline key)
+        stmt = stmt.where(or_(*(and_(TaskSummary.kind == "open", TaskSummary.deadline_key < today) if name == "overdue"
+                                else and_(TaskSummary.kind == "open", TaskSummary.deadline_key >= today)
+                                if name == "in_progress" else TaskSummary.kind == name for name in statuses)))
+    return stmt.group_by(status)
 
 
 def led_directives(session) -> int:

@@ -28,7 +28,15 @@ from tracker.paging import Page
 from tracker.params import a_date, page_args
 from tracker.rules import reach
 from tracker.rules.recurrence import Recurrence
-from tracker.rules.status import deadline_on, due_soon_flag, facts_of, part_facts_of, part_status_on, status_on
+from tracker.rules.status import (
+    deadline_on,
+    due_soon_flag,
+    facts_of,
+    may_be_due_soon,
+    part_facts_of,
+    part_status_on,
+    status_on,
+)
 from tracker.services import audit, recurrence, workflow
 from tracker.services import summary as task_summary
 from tracker.services.errors import ServiceError
@@ -180,10 +188,15 @@ def index():
     rows, total = list_page(db.session, current_user, filters, day, number, per_page, total, limit, plain=plain)
     page = Page(rows, number, per_page, min(total, limit), more=total > limit)
     due_soon = set()
-    if filters.as_of is None or filters.as_of >= day:
-        # For a past day the flag would need each row's deadline history; it is shown on the task page.
+    # For a past day the flag would need each row's deadline history; it is shown on the task page. The
+    # calendar and the reminder rules are read only for a page with a row that may be due soon (none of an
+    # overdue list's).
+    candidates = [(task, status) for task, status in rows if may_be_due_soon(status, task.deadline)] \
+        if filters.as_of is None or filters.as_of >= day else []
+    if candidates:
         calendar, rules = due_soon_rules()
-        due_soon = {task.id for task, status in rows if due_soon_flag(status, task.deadline, day, calendar, rules)}
+        due_soon = {task.id for task, status in candidates
+                    if due_soon_flag(status, task.deadline, day, calendar, rules)}
     scope = current_user.unit if not reach.is_admin(current_user) else db.session.scalar(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     # The exports take the list's own query string: exactly what it shows, on every page.
