@@ -19,6 +19,7 @@ from tracker.rules.status import (
     deadline_on,
     due_soon_flag,
     facts_of,
+    may_be_due_soon,
     part_deadline,
     part_facts_of,
     part_status_on,
@@ -75,19 +76,14 @@ def deadline_in_force(task: Task, day: date, today: date) -> date | None:
     return deadline_on(facts_of(task), day)
 
 
-def due_soon(task: Task, status: str | None, day: date, today: date, calendar=None, rules=None) -> bool:
-    """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then.
-
-    Only a task in progress with a deadline can be due soon: the calendar and the reminder rules, when
-    not given (a list gives them once for its rows), are asked for only for such a task."""
+def due_soon(task: Task, status: str | None, day: date, today: date) -> bool:
+    """The `due_soon` flag on `day` (tracker.rules.status.due_soon_flag), with the deadline in force then: the
+    deadline's history is read only for a task in progress, and the calendar and the reminder rules (kept
+    per worker, views_util.due_soon_rules) only for a task that may be due soon."""
     if status != "in_progress":
         return False
     deadline = deadline_in_force(task, day, today)
-    if deadline is None:
-        return False
-    if calendar is None or rules is None:
-        calendar, rules = due_soon_rules()
-    return due_soon_flag(status, deadline, day, calendar, rules)
+    return may_be_due_soon(status, deadline) and due_soon_flag(status, deadline, day, *due_soon_rules())
 
 
 def facts_on(task: Task, day: date, today: date) -> TaskFacts:

@@ -64,7 +64,6 @@ from tracker.services.errors import Forbidden, Invalid
 from tracker.services.queries import TaskFilters, filters_key, match_count, page_ids, task_records
 from tracker.text import fold
 from tracker.timeutil import today
-from tracker.views_util import due_soon_rules
 
 TAG_TEXT_MAX = 500  # Task.tag_text
 
@@ -85,8 +84,8 @@ def list_filters(params: TaskListQuery) -> TaskFilters:
 
 
 def task_rows_json(rows, day, now) -> list[dict]:
-    (calendar, rules), task_url = due_soon_rules(), task_url_builder()
-    return [task_json(task, status, due_soon(task, status, day, now, calendar, rules), task_url, day=day)
+    task_url = task_url_builder()
+    return [task_json(task, status, due_soon(task, status, day, now), task_url, day=day)
             for task, status in rows]
 
 
