@@ -1810,3 +1810,14 @@ def test_work_groups_named_bare_before_a_modal_are_one_collective():
     task = only("Ông yêu cầu: Tổ Địa chính, tổ Kiểm tra phải tăng cường công tác phối hợp theo dõi địa bàn.")
     assert task.collective == "Tổ Địa chính, tổ Kiểm tra" and task.lead_unit is None
     assert run("Tổ dân phố, tổ tự quản đã tổ chức họp dân.") == []
+
+
+# --- eighteenth fresh batch (documents 413-422) -------------------------------------------------------------------
+
+def test_a_party_secretary_named_before_a_collective_does_not_hide_it():
+    task = only("Chủ tịch UBND tỉnh yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã, phường tiếp tục huy động tối đa "
+                "lực lượng tại chỗ.")
+    assert task.title.startswith("Tiếp tục huy động")
+    assert task.lead_unit is None and task.collective == "Chủ tịch UBND các xã, phường"
+    assert only("Chủ tịch UBND tỉnh yêu cầu Bí thư Huyện ủy, Chủ tịch UBND các huyện lập biên bản.").collective \
+        == "Chủ tịch UBND các huyện"

@@ -66,7 +66,7 @@ _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
-    r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
+    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?)(?!\w)"
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
