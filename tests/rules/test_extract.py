@@ -1821,3 +1821,9 @@ def test_a_party_secretary_named_before_a_collective_does_not_hide_it():
     assert task.lead_unit is None and task.collective == "Chủ tịch UBND các xã, phường"
     assert only("Chủ tịch UBND tỉnh yêu cầu Bí thư Huyện ủy, Chủ tịch UBND các huyện lập biên bản.").collective \
         == "Chủ tịch UBND các huyện"
+
+
+def test_full_accountability_after_a_semicolon_is_no_second_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu Chủ tịch UBND các xã, phường hoàn thành việc xây dựng nhà ở trước ngày "
+                "15-6-2020; chịu trách nhiệm toàn diện trước UBND tỉnh về tiến độ, an toàn và chất lượng công trình.")
+    assert len(tasks) == 1 and tasks[0].deadline == date(2020, 6, 15)
