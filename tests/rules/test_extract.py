@@ -1827,3 +1827,12 @@ def test_full_accountability_after_a_semicolon_is_no_second_task():
     tasks = run("Chủ tịch UBND tỉnh yêu cầu Chủ tịch UBND các xã, phường hoàn thành việc xây dựng nhà ở trước ngày "
                 "15-6-2020; chịu trách nhiệm toàn diện trước UBND tỉnh về tiến độ, an toàn và chất lượng công trình.")
     assert len(tasks) == 1 and tasks[0].deadline == date(2020, 6, 15)
+
+
+def test_a_comma_or_a_condition_between_the_request_and_its_addressees():
+    task = only("Chủ tịch UBND tỉnh yêu cầu, Sở Tài chính khẩn trương xây dựng kế hoạch chi tiết.")
+    assert task.lead_unit == "STC" and task.title.startswith("Khẩn trương xây dựng")
+    assert only("Chủ tịch UBND tỉnh yêu cầu, các chủ đầu tư khẩn trương lập kế hoạch.").collective == "các chủ đầu tư"
+    task = only("UBND tỉnh yêu cầu, khi đoàn kiểm tra liên ngành có đề nghị thì UBND các huyện, cơ quan có liên quan "
+                "cử cán bộ phối hợp.")
+    assert task.collective == "UBND các huyện, cơ quan có liên quan" and task.title.startswith("Cử cán bộ")

@@ -268,6 +268,8 @@ _TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trư
 _ASSIGNED = re.compile(r"(?<!\w)được giao(?:\s+nhiệm vụ)?\s+")
 _SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A condition put before the addressees of a request ("yêu cầu, khi đoàn kiểm tra có đề nghị thì UBND các huyện ...").
+_WHEN_THEN = re.compile(r"(?:khi|nếu|trường hợp)\s[^.;:\n]{1,150}?\sthì\s+")
 _BARE_GROUP = re.compile(
     r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
     r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng|cơ quan chuyên môn)(?!\w)"
@@ -563,6 +565,11 @@ class _Extractor:
             if requester is not None and not _OFFICIAL.search(low, requester.end(), m.start()):
                 continue  # "Cử tri xã X đề nghị ...": a request quoted, not an instruction (no official in between)
             pos = m.end()
+            if low.startswith(", ", pos) and m.group().startswith(("yêu cầu", "đề nghị")):
+                pos += 1  # "yêu cầu, đơn vị chủ đầu tư, nhà thầu thi công ... cần ...": a comma before the addressees
+            when = _WHEN_THEN.match(low, _skip_spaces(low, pos, b), b)
+            if when and m.group().startswith(("yêu cầu", "đề nghị")) and self._addressees(when.end(), b)[0]:
+                pos = when.end()  # "yêu cầu, khi đoàn kiểm tra có đề nghị thì UBND các huyện ... cử cán bộ ...": the condition first
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
                 pos = time.end()
