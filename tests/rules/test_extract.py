@@ -1810,3 +1810,29 @@ def test_work_groups_named_bare_before_a_modal_are_one_collective():
     task = only("Ông yêu cầu: Tổ Địa chính, tổ Kiểm tra phải tăng cường công tác phối hợp theo dõi địa bàn.")
     assert task.collective == "Tổ Địa chính, tổ Kiểm tra" and task.lead_unit is None
     assert run("Tổ dân phố, tổ tự quản đã tổ chức họp dân.") == []
+
+
+# --- eighteenth fresh batch (documents 413-422) -------------------------------------------------------------------
+
+def test_a_party_secretary_named_before_a_collective_does_not_hide_it():
+    task = only("Chủ tịch UBND tỉnh yêu cầu Bí thư Đảng ủy, Chủ tịch UBND các xã, phường tiếp tục huy động tối đa "
+                "lực lượng tại chỗ.")
+    assert task.title.startswith("Tiếp tục huy động")
+    assert task.lead_unit is None and task.collective == "Chủ tịch UBND các xã, phường"
+    assert only("Chủ tịch UBND tỉnh yêu cầu Bí thư Huyện ủy, Chủ tịch UBND các huyện lập biên bản.").collective \
+        == "Chủ tịch UBND các huyện"
+
+
+def test_full_accountability_after_a_semicolon_is_no_second_task():
+    tasks = run("Chủ tịch UBND tỉnh yêu cầu Chủ tịch UBND các xã, phường hoàn thành việc xây dựng nhà ở trước ngày "
+                "15-6-2020; chịu trách nhiệm toàn diện trước UBND tỉnh về tiến độ, an toàn và chất lượng công trình.")
+    assert len(tasks) == 1 and tasks[0].deadline == date(2020, 6, 15)
+
+
+def test_a_comma_or_a_condition_between_the_request_and_its_addressees():
+    task = only("Chủ tịch UBND tỉnh yêu cầu, Sở Tài chính khẩn trương xây dựng kế hoạch chi tiết.")
+    assert task.lead_unit == "STC" and task.title.startswith("Khẩn trương xây dựng")
+    assert only("Chủ tịch UBND tỉnh yêu cầu, các chủ đầu tư khẩn trương lập kế hoạch.").collective == "các chủ đầu tư"
+    task = only("UBND tỉnh yêu cầu, khi đoàn kiểm tra liên ngành có đề nghị thì UBND các huyện, cơ quan có liên quan "
+                "cử cán bộ phối hợp.")
+    assert task.collective == "UBND các huyện, cơ quan có liên quan" and task.title.startswith("Cử cán bộ")

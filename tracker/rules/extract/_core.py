@@ -66,7 +66,7 @@ _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
-    r"cơ quan thường trực(?: của)?|bí thư)(?!\w)"
+    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?)(?!\w)"
 )
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
@@ -268,6 +268,8 @@ _TITLED_WORD = re.compile(r"[^\W\d]+,?[ \t]+")  # "Giám đốc Sở, Thủ trư
 _ASSIGNED = re.compile(r"(?<!\w)được giao(?:\s+nhiệm vụ)?\s+")
 _SENT_ASKING = re.compile(r"(?<=\s)(?:yêu cầu|đề nghị)\s+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A condition put before the addressees of a request ("yêu cầu, khi đoàn kiểm tra có đề nghị thì UBND các huyện ...").
+_WHEN_THEN = re.compile(r"(?:khi|nếu|trường hợp)\s[^.;:\n]{1,150}?\sthì\s+")
 _BARE_GROUP = re.compile(
     r"(?:lực lượng(?:\s+(?:công an|quân đội|vũ trang|chức năng|kiểm lâm|biên phòng|quân sự|dân quân(?:\s+tự vệ)?|"
     r"cảnh sát|y tế|thanh niên xung kích))?|nhà thầu|chủ đầu tư|đơn vị thi công|ngành chức năng|cơ quan chuyên môn)(?!\w)"
@@ -320,9 +322,9 @@ _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|m�
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
-# "... phải chịu trách nhiệm trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
+# "... phải chịu trách nhiệm (toàn diện) trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
 # trách nhiệm trước ...") it leaves the work a task
-_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu (?:hoàn toàn )?trách nhiệm trước")
+_NO_EFFECT = re.compile(r"có hiệu lực|(?:chịu|có) trách nhiệm thi hành|(?<!\svà )(?<!\svà phải )chịu (?:hoàn toàn )?trách nhiệm (?:toàn diện |hoàn toàn )?trước")
 _ROLE_LEAD = re.compile(r"[\s,]*chủ trì[\s,]*")
 _ROLE_COOP = re.compile(r"[\s,]*(?:phối hợp(?:\s+(?:với|cùng))?|với sự phối hợp của|cùng với)(?!\w)")
 _SUBJECT_GAP = re.compile(
@@ -563,6 +565,11 @@ class _Extractor:
             if requester is not None and not _OFFICIAL.search(low, requester.end(), m.start()):
                 continue  # "Cử tri xã X đề nghị ...": a request quoted, not an instruction (no official in between)
             pos = m.end()
+            if low.startswith(", ", pos) and m.group().startswith(("yêu cầu", "đề nghị")):
+                pos += 1  # "yêu cầu, đơn vị chủ đầu tư, nhà thầu thi công ... cần ...": a comma before the addressees
+            when = _WHEN_THEN.match(low, _skip_spaces(low, pos, b), b)
+            if when and m.group().startswith(("yêu cầu", "đề nghị")) and self._addressees(when.end(), b)[0]:
+                pos = when.end()  # "yêu cầu, khi đoàn kiểm tra có đề nghị thì UBND các huyện ... cử cán bộ ...": the condition first
             time = _TIME_PREFIX.match(self.view.fold, pos, b)  # "yêu cầu đến 30/5/2016 Sở Nội vụ phải có ..."
             if time:
                 pos = time.end()
