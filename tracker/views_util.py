@@ -5,10 +5,10 @@ from flask import abort, flash, has_request_context, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
-from tracker.models import Directive, Task, Unit, User, load_calendar
+from tracker.models import CooperatingPart, Directive, Task, Unit, User, load_calendar
 from tracker.page_cache import count_cache, page_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
@@ -16,6 +16,12 @@ from tracker.services.notices import unread_sql
 from tracker.services.planner import current_rules
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend; larger ones name nothing
+
+
+# A task's cooperating parts with their units and assignees, in one statement (the page and the API show each
+# part by its unit and person: loaded lazily, a part's unit and person were one statement each).
+PARTS_OPTION = selectinload(Task.cooperating_parts).options(joinedload(CooperatingPart.unit),
+                                                             joinedload(CooperatingPart.assignee))
 
 
 def load_task(task_id: int, for_update: bool = False, user: User | None = None, options=()) -> Task:

@@ -19,9 +19,9 @@ from tracker.schemas import MAX_ID, AsOf, Paging, TaskDetailOut
 from tracker.timeutil import today
 
 
-def load_task(task_id: int, for_update: bool = False) -> Task:
-    """The task if the token's user may see it; 404 otherwise (the pages' loader)."""
-    return views_util.load_task(task_id, for_update, user=current_api_user())
+def load_task(task_id: int, for_update: bool = False, options=()) -> Task:
+    """The task if the token's user may see it; 404 otherwise (the pages' loader; `options` as there)."""
+    return views_util.load_task(task_id, for_update, user=current_api_user(), options=options)
 
 
 def load_directive(directive_id: int) -> Directive:

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from tracker import views_util
 from tracker.api import bp
 from tracker.api.auth import current_api_user
 from tracker.api.common import as_of_day, load_extension, load_task, page_json, paged, task_response
@@ -115,7 +116,7 @@ def list_tasks():
 @bp.route("/tasks/<int:task_id>")
 def get_task(task_id: int):
     day, now = as_of_day(query(AsOf))
-    return task_response(load_task(task_id), day, now)
+    return task_response(load_task(task_id, options=(views_util.PARTS_OPTION,)), day, now)
 
 
 @bp.route("/tasks/<int:task_id>/updates")
