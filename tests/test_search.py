@@ -320,6 +320,12 @@ def test_reach_on_random_data_is_the_lists_reach(demo, db, seed, monkeypatch):
         assert set(db.session.scalars(select(Directive.id).where(Directive.id.in_([d.id for d in directives]),
                                                                   directive_visible_clause(searcher, per_row=True)))) \
             == shown, searcher.username
+        # ... with the reach's cooperations read once (the window's directives) as well.
+        assert set(db.session.scalars(select(Directive.id).where(
+            Directive.id.in_([d.id for d in directives]),
+            directive_visible_clause(searcher, per_row=True, hashed=True)))) == shown, searcher.username
+        assert set(db.session.scalars(select(Task.id).where(
+            Task.id.in_(made), task_visible_clause(searcher, per_row=True, hashed=True)))) == tasks, searcher.username
         assert tasks == {t for t in made if reach.can_view_task(searcher, db.session.get(Task, t))}, searcher.username
 
 

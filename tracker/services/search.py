@@ -83,7 +83,8 @@ def _visible(user: User, task_id, directive_id, among=None):
     belongs to, its task or (for a directive's own texts) its directive, by the lists' rule (reach_sql) in
     its per-row form, on the task or directive read by primary key (a scalar subquery each: a join could be
     planned as a hash of every directive). `among`: a select of the task ids the rows name (see
-    reach_sql.task_visible_clause)."""
+    reach_sql.task_visible_clause); given (a window), a directive's tasks are checked against the reach's
+    cooperations read once (directive_visible_clause's `hashed`)."""
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task and every directive (issued by a unit in reach) is visible
     units = reach_unit_id_list(user)
@@ -92,7 +93,8 @@ def _visible(user: User, task_id, directive_id, among=None):
                                          task_visible_clause(user, per_row=True, units=units, among=among))
                  .limit(1).correlate_except(task).scalar_subquery().is_not(None))
     directive_seen = (select(directive.c.id).where(directive.c.id == directive_id,
-                                                   directive_visible_clause(user, per_row=True, units=units))
+                                                   directive_visible_clause(user, per_row=True, units=units,
+                                                                            hashed=among is not None))
                       .limit(1).correlate_except(directive).scalar_subquery().is_not(None))
     return or_(and_(task_id.is_not(None), task_seen), and_(task_id.is_(None), directive_seen))
 
