@@ -72,7 +72,7 @@ def load_subtree(unit: Unit) -> list[Unit]:
 
 
 def task_visible_clause(user: User, task=None, per_row: bool = False, units: list[int] | None = None,
-                        among=None, hashed: bool = False) -> ColumnElement[bool]:
+                        among=None, hashed: bool = False, published=None) -> ColumnElement[bool]:
     """SQL condition: the task (`task`: the task table, or an alias of it) is visible to `user`.
 
     Visible: its lead unit, a cooperating unit or its issuing unit is in the
@@ -97,15 +97,18 @@ def task_visible_clause(user: User, task=None, per_row: bool = False, units: lis
     reach's cooperations are read once from the units' index into a set
     each row is looked up in (PostgreSQL: a hashed subplan), a cost that
     follows the reach's cooperations (~14,000 for a department at a
-    million tasks), not one index probe per row.
+    million tasks), not one index probe per row. `published`: the
+    condition "the task's directive is published" when the caller has that
+    directive's row (its tasks checked from it), instead of its look-up.
     """
     if is_admin(user) or subtree_is_everything(reach_path(user)):
         return true()  # every task's issuing unit is then in reach
     task = Task.__table__ if task is None else task
     if per_row:
         ids = reach_unit_id_list(user) if units is None else units
-        published = (select(Directive.published_at).where(Directive.id == task.c.directive_id).limit(1)
-                     .correlate(task).scalar_subquery().is_not(None))
+        if published is None:
+            published = (select(Directive.published_at).where(Directive.id == task.c.directive_id).limit(1)
+                         .correlate(task).scalar_subquery().is_not(None))
         if hashed:
             coop = task.c.id.in_(select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids)))
         elif among is not None:
@@ -146,7 +149,8 @@ def directive_visible_clause(user: User, per_row: bool = False, units: list[int]
         ids = reach_unit_id_list(user) if units is None else units
         task = Task.__table__.alias("seen_task")
         task_seen = (select(task.c.id).where(task.c.directive_id == directive.c.id,
-                                             task_visible_clause(user, task, per_row=True, units=ids, hashed=hashed))
+                                             task_visible_clause(user, task, per_row=True, units=ids, hashed=hashed,
+                                                                 published=directive.c.published_at.is_not(None)))
                      .limit(1).correlate(directive).scalar_subquery().is_not(None))
         return or_(directive.c.issuing_unit_id.in_(ids), task_seen)
     task_seen = exists(select(Task.id).where(Task.directive_id == Directive.id, task_visible_clause(user)))
