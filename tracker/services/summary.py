@@ -399,7 +399,12 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     unit = list_unit(user, filters, today)
     if unit is None:
         return False
-    return int(session.scalar(_published_led(unit.path)) or 0) > limit
+    if closed_after_kept(session, today) is not None:
+        return int(session.scalar(_published_led(unit.path)) or 0) > limit
+    # The request's first question: whether the summary holds (`holds`, asked next) read beside the sum.
+    n, later = session.execute(_published_led_checked(unit.path, today)).one()
+    keep_closed_after(session, today, later)
+    return int(n or 0) > limit
 
 
 @lru_cache(maxsize=64)
@@ -408,6 +413,12 @@ def _published_led(path: str):
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True),
                                       in_query(TaskSummary.lead_unit_id, subtree_ids_at(path)))
     return select(func.sum(led.subquery().c.n))
+
+
+@lru_cache(maxsize=64)
+def _published_led_checked(path: str, today: date):
+    """SQL: `_published_led`'s sum and `closed_after`'s answer (one row)."""
+    return _published_led(path).add_columns(closed_after_sql(today).label("closed_after"))
 
 
 def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
