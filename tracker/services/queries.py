@@ -319,9 +319,24 @@ def closed_after(session, today: date) -> bool:
     return kept[key]
 
 
+def closed_after_kept(session, today: date) -> bool | None:
+    """What `closed_after` answered in this request (None: not asked yet)."""
+    return read_once.kept(session).get(("closed_after", today))
+
+
+def keep_closed_after(session, today: date, value) -> None:
+    """Keep `closed_after`'s answer, read by another statement as a column `closed_after_sql(today)`."""
+    read_once.kept(session)[("closed_after", today)] = bool(value)
+
+
+def closed_after_sql(today: date):
+    """SQL: `closed_after`'s question, for a statement that asks it beside its own columns."""
+    return any_after(today, CLOSED_ON)
+
+
 @lru_cache(maxsize=16)
 def _closed_after_sql(today: date):
-    return select(any_after(today, CLOSED_ON))
+    return select(closed_after_sql(today))
 
 
 def _unit_clause(unit: Unit, overdue_on: date | None = None):

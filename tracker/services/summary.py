@@ -30,8 +30,11 @@ from tracker.rules.status import STATUSES
 from tracker.services import reach_sql
 from tracker.services.queries import (
     closed_after,
+    closed_after_kept,
+    closed_after_sql,
     cooperated_overdue,
     draft_tasks,
+    keep_closed_after,
     led_overdue,
     list_unit,
     subtree_ids,
@@ -347,10 +350,22 @@ def list_counts(session, user, filters, today: date) -> dict[str, int] | None:
         return None
     if not answers_list(user, replace(filters, lead_unit=None, status=[], published_only=False), today):
         return None
+    counts = dict.fromkeys(STATUSES, 0)
+    whole = filters.lead_unit is None or reach_sql.subtree_is_everything(filters.lead_unit.path)
+    if whole and USE and closed_after_kept(session, today) is None:
+        # Every unit's tasks, the first question of the request: the task total (the summary added up over
+        # the units, ~10 times fewer rows) and whether it holds (`holds`) in one statement.
+        rows = session.execute(_published_total_checked(today)).all()
+        if rows:
+            keep_closed_after(session, today, rows[0][2])
+            if rows[0][2]:
+                return None
+            for status_name, n, _later in rows:
+                counts[status_name] += int(n or 0)
+            return counts
     if not holds(session, today):
         return None
-    counts = dict.fromkeys(STATUSES, 0)
-    if filters.lead_unit is None or reach_sql.subtree_is_everything(filters.lead_unit.path):
+    if whole:
         # Every unit's tasks: the task total (the summary added up over the units, ~10 times fewer rows).
         for status_name, n in session.execute(_published_total(today)):
             counts[status_name] += int(n or 0)
@@ -369,6 +384,12 @@ def _published_total(today: date):
             .group_by(status))
 
 
+@lru_cache(maxsize=16)
+def _published_total_checked(today: date):
+    """SQL: `_published_total`'s rows, each with `closed_after`'s answer (no row: not asked)."""
+    return _published_total(today).add_columns(closed_after_sql(today).label("closed_after"))
+
+
 def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     """True if the list of a unit's tasks (`view=unit`, or the unit filter alone; published only or not) surely
     holds more than `limit` tasks whatever their status: the published tasks led in the unit's subtree, all
@@ -378,7 +399,12 @@ def unit_list_exceeds(session, user, filters, today: date, limit: int) -> bool:
     unit = list_unit(user, filters, today)
     if unit is None:
         return False
-    return int(session.scalar(_published_led(unit.path)) or 0) > limit
+    if closed_after_kept(session, today) is not None:
+        return int(session.scalar(_published_led(unit.path)) or 0) > limit
+    # The request's first question: whether the summary holds (`holds`, asked next) read beside the sum.
+    n, later = session.execute(_published_led_checked(unit.path, today)).one()
+    keep_closed_after(session, today, later)
+    return int(n or 0) > limit
 
 
 @lru_cache(maxsize=64)
@@ -387,6 +413,12 @@ def _published_led(path: str):
     led = select(TaskSummary.n).where(TaskSummary.published.is_(True),
                                       in_query(TaskSummary.lead_unit_id, subtree_ids_at(path)))
     return select(func.sum(led.subquery().c.n))
+
+
+@lru_cache(maxsize=64)
+def _published_led_checked(path: str, today: date):
+    """SQL: `_published_led`'s sum and `closed_after`'s answer (one row)."""
+    return _published_led(path).add_columns(closed_after_sql(today).label("closed_after"))
 
 
 def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
