@@ -31,9 +31,7 @@ from tracker.api.serialize import (
     extension_json,
     part_json,
     respond,
-    task_detail_json,
     task_json,
-    task_status,
     task_url_builder,
     update_json,
 )
@@ -54,7 +52,6 @@ from tracker.schemas import (
     NoteIn,
     Paging,
     ReasonIn,
-    TaskDetailOut,
     TaskListQuery,
     TaskPage,
     TaskPatch,
@@ -129,10 +126,9 @@ def get_task(task_id: int):
         abort(404)
     task = found[0][0]
     if task.recurring:
-        return task_response(load_task(task_id, options=(views_util.PARTS_OPTION,)), day, now)
-    status = task_status(task, day, now)  # by the rule: the lists' SQL status is of the tasks that existed on `day`
-    return respond(TaskDetailOut, task_detail_json(task, status, due_soon(task, status, day, now), day),
-                   headers={"ETag": f'"{task.version}"'})
+        task = load_task(task_id, options=(views_util.PARTS_OPTION,))
+    # The status by the rule (serialize.task_status), not the lists' SQL one: that is of tasks that existed on `day`.
+    return task_response(task, day, now)
 
 
 @bp.route("/tasks/<int:task_id>/updates")
