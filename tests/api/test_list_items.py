@@ -1,8 +1,8 @@
-"""A task in GET /tasks (and in GET /directives/{id}) is the very task of GET /tasks/{id} (the lists read plain
-rows, the task its object).
+"""A task in GET /tasks (and in GET /directives/{id}) is the very task of GET /tasks/{id}.
 
-The list builds its items from columns (tracker.services.queries.task_records), the one-task answer from the
-Task object: both must say the same of every task, on every day, to every user: parts (duty, own deadline,
+The list builds its items from columns (tracker.services.queries.task_records); so does the one-task answer
+(whose answer is the Task object's: tests/api/test_task_answer.py), with the status by the rule for its day
+and, for a periodic task, from the Task object: both must say the same of every task, on every day, to every user: parts (duty, own deadline,
 done, percent, assignee), tags, periodic tasks, deadline changes before a past `as_of`, drafts, sub-tasks.
 """
 from __future__ import annotations

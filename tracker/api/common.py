@@ -61,7 +61,8 @@ def paged(stmt: Select, to_json, params: Paging) -> dict[str, Any]:
 
 
 def task_response(task: Task, day: date, now: date, status_code: int = 200, headers: dict | None = None):
-    """The task as JSON (status as of `day`), with its version as the ETag."""
+    """The task (a Task, or its plain rows: queries.TaskRecord) as JSON (status as of `day`), with its version
+    as the ETag."""
     status = task_status(task, day, now)
     body = task_detail_json(task, status, due_soon(task, status, day, now), day)
     return respond(TaskDetailOut, body, status_code, {"ETag": f'"{task.version}"', **(headers or {})})

@@ -7,7 +7,7 @@ commit once, answer through the answer's declaration.
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -115,8 +115,20 @@ def list_tasks():
 
 @bp.route("/tasks/<int:task_id>")
 def get_task(task_id: int):
+    """One task read as plain rows (queries.task_records, as the lists), its reach checked on them by the rule
+    itself (rules.reach.can_view_task): 404 outside reach as for a missing task. A periodic task, whose
+    periods the answer shows, is read as the Task (the answer of its edits, api.common.task_response)."""
     day, now = as_of_day(query(AsOf))
-    return task_response(load_task(task_id, options=(views_util.PARTS_OPTION,)), day, now)
+    if not 0 < task_id <= views_util.MAX_ID:
+        abort(404)
+    found = task_records(db.session, [task_id], day, now)
+    if not found or not reach.can_view_task(current_api_user(), found[0][0]):
+        abort(404)
+    task = found[0][0]
+    if task.recurring:
+        task = load_task(task_id, options=(views_util.PARTS_OPTION,))
+    # The status by the rule (serialize.task_status), not the lists' SQL one: that is of tasks that existed on `day`.
+    return task_response(task, day, now)
 
 
 @bp.route("/tasks/<int:task_id>/updates")

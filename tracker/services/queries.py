@@ -523,9 +523,17 @@ def _task_rows(session, page: list[int] | Select, filters: TaskFilters, today: d
 
 @dataclass(frozen=True, slots=True)
 class Coded:
-    """A unit by its code and a person by their username, as the API names them."""
+    """A unit by its code and a person by their username, as the API names them (a unit with its path, for
+    the reach rules: tracker.rules.reach.in_reach)."""
     code: str | None = None
     username: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A task's directive as the reach rules read it (tracker.rules.reach.can_view_task)."""
+    published: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,6 +580,16 @@ class TaskRecord:
     assignee: Coded | None
     parts_in_order: list[PartRecord]  # in the unit tree's order, as Task.parts_in_order
     deadline_changes: list[DeadlineMove]  # read only for a past day, else empty (tracker.api.serialize.facts_on)
+    # What tracker.rules.reach.can_view_task reads (one task's answer checks it on the record), and whether
+    # the task is periodic (Task.recurring: its answer then reads its periods from the Task).
+    assignee_id: int | None
+    issuing_unit: Coded
+    directive: Published
+    recur_every: str | None
+
+    @property
+    def recurring(self) -> bool:
+        return self.recur_every is not None
 
     @property
     def extended(self) -> bool:
@@ -586,16 +604,19 @@ class TaskRecord:
 def _record_statements(day: date, historical: bool) -> tuple[Select, Select, Select]:
     """The three queries of `task_records` for the day, built once (as `_row_statements`)."""
     lead, part_assignee = Unit.__table__.alias("lead"), User.__table__.alias("part_assignee")
+    issuing = Unit.__table__.alias("issuing")
     ids = bindparam("ids", expanding=True)
     tasks = (select(Task.id, Task.directive_id, Task.parent_id, Task.title, Task.description, Task.deadline,
                     Task.original_deadline, Task.priority, Task.tags, Task.progress, Task.state, Task.completed_on,
                     Task.version, Task.assigned_on, Task.done_on, Task.cancelled_on, lead.c.code, User.username,
-                    _labelled_status(day, historical))
+                    _labelled_status(day, historical), lead.c.path, Task.assignee_id, issuing.c.path,
+                    Directive.published_at, Task.recur_every)
              .join(lead, lead.c.id == Task.lead_unit_id).outerjoin(User, User.id == Task.assignee_id)
+             .join(issuing, issuing.c.id == Task.issuing_unit_id).join(Directive, Directive.id == Task.directive_id)
              .where(Task.id.in_(ids)))
     parts = (select(task_cooperation.c.task_id, Unit.code, Unit.id, Unit.sort_key, task_cooperation.c.duty,
                     task_cooperation.c.deadline, task_cooperation.c.added_on, task_cooperation.c.done_on,
-                    task_cooperation.c.progress, part_assignee.c.username)
+                    task_cooperation.c.progress, part_assignee.c.username, Unit.path)
              .join(Unit, Unit.id == task_cooperation.c.unit_id)
              .outerjoin(part_assignee, part_assignee.c.id == task_cooperation.c.assignee_id)
              .where(task_cooperation.c.task_id.in_(ids)))
@@ -615,7 +636,7 @@ def task_records(session, ids: list[int], day: date, today: date) -> list[tuple[
     connection = session.connection()
     parts: dict[int, list[PartRecord]] = {}
     for r in connection.execute(parts_stmt, {"ids": ids}):
-        parts.setdefault(r[0], []).append(PartRecord(Coded(code=r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+        parts.setdefault(r[0], []).append(PartRecord(Coded(code=r[1], path=r[10]), r[2], r[3], r[4], r[5], r[6], r[7], r[8],
                                                      Coded(username=r[9]) if r[9] is not None else None))
     changes: dict[int, list[DeadlineMove]] = {}
     if historical:
@@ -625,8 +646,9 @@ def task_records(session, ids: list[int], day: date, today: date) -> list[tuple[
     for r in connection.execute(tasks_stmt, {"ids": ids}):
         own = parts.get(r[0], [])
         own.sort(key=lambda p: (p.sort_key, p.unit_id))  # as Task.parts_in_order, whatever the collation
-        found[r[0]] = (TaskRecord(*r[:16], Coded(code=r[16]), Coded(username=r[17]) if r[17] is not None else None,
-                                  own, changes.get(r[0], [])), r[18])
+        found[r[0]] = (TaskRecord(*r[:16], Coded(code=r[16], path=r[19]),
+                                  Coded(username=r[17]) if r[17] is not None else None, own, changes.get(r[0], []),
+                                  r[20], Coded(path=r[21]), Published(r[22] is not None), r[23]), r[18])
     return [found[i] for i in ids if i in found]
 
 
