@@ -104,6 +104,9 @@ class Config:
     RUN_SCHEDULER = False
     # Keep the dashboards' rendered figures per worker until the data changes (tracker.page_cache).
     PAGE_CACHE = _bool("PAGE_CACHE", True)
+    # Keep what comes from the units, the reminder rules and the calendar alone (the unit pickers, what
+    # "due soon" means) per worker until one of those changes; a task's change leaves it (tracker.page_cache).
+    REFERENCE_CACHE = _bool("REFERENCE_CACHE", True)
     # Let the issuing unit's secretaries (the Office) confirm, return, cancel and decide extensions too,
     # where a province delegates that to them; by default only its leaders decide.
     SECRETARIES_DECIDE = _bool("SECRETARIES_DECIDE", False)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.tasks.pages import doc, main_text, status_counts, task_like
 from tracker.models import DataVersion
-from tracker.page_cache import count_cache, page_cache
+from tracker.page_cache import DATA_ROW, REFERENCE_ROW, count_cache, page_cache, reference_cache
 
 FIGURE = re.compile(r'class="figure fig-(\w+)"[^>]*><span class="n">(\d+)</span>')
 
@@ -26,7 +26,12 @@ def figures(response) -> dict[str, int]:
 
 def version(db) -> str:
     db.session.rollback()  # read what is committed now
-    return db.session.scalar(select(DataVersion.value))
+    return db.session.scalar(select(DataVersion.value).where(DataVersion.id == DATA_ROW))
+
+
+def reference(db) -> str:
+    db.session.rollback()
+    return db.session.scalar(select(DataVersion.value).where(DataVersion.id == REFERENCE_ROW))
 
 
 @pytest.fixture
@@ -134,16 +139,69 @@ def test_the_unit_picker_of_the_task_list_follows_a_renamed_unit(app, db, login_
     before = picker()
     division = unit(db, "STTTT-CNTT")
     assert division.name in before
-    cache = page_cache()
+    cache = reference_cache()
     hits = cache.hits
     assert picker() == before and cache.hits > hits  # kept while nothing changes
+    units_version = reference(db)
     division.name = "Phòng Chuyển đổi số"
     division.refresh_search()
     db.session.commit()
+    assert reference(db) != units_version
     after = picker()
     assert "Phòng Chuyển đổi số" in after and len(after) == len(before)
     selected = lxml_html.fromstring(hai.get(f"/tasks?unit={division.id}").get_data(as_text=True))
     assert selected.xpath("//select[@name='unit']/option[@selected]/text()") == ["\u2003Phòng Chuyển đổi số"]
+
+
+def test_a_task_change_leaves_what_comes_from_the_units_and_rules_kept(app, db, nga):
+    """A task's change gives the data a new version (the counts are made again) but not the reference data
+    (units, reminder rules, calendar): the unit picker and what "due soon" means stay kept."""
+    first = nga.get("/tasks").get_data(as_text=True)
+    data_before, reference_before = version(db), reference(db)
+    cache = reference_cache()
+    task = task_like(db, "ứng dụng IPv6")
+    assert nga.post(f"/tasks/{task.id}/cancel", data={"reason": "Gộp vào kế hoạch chung"}).status_code == 302
+    assert version(db) != data_before and reference(db) == reference_before
+    hits, misses = cache.hits, cache.misses
+    again = nga.get("/tasks").get_data(as_text=True)
+    assert cache.hits > hits and cache.misses == misses
+    picker = re.compile(r'<select[^>]*name="unit".*?</select>', re.S)
+    assert picker.search(again).group(0) == picker.search(first).group(0)
+
+
+def test_a_new_day_off_and_new_reminder_rules_change_the_reference_version(app, db, nga):
+    from datetime import date
+
+    from tracker.models import CalendarDay, ReminderSettings
+
+    before = reference(db)
+    db.session.add(CalendarDay(day=date(2031, 1, 2), kind="off", name="Nghỉ bù"))
+    db.session.commit()
+    after_day = reference(db)
+    assert after_day != before
+    settings = db.session.scalar(select(ReminderSettings))
+    if settings is None:
+        db.session.add(ReminderSettings(before_days=[5, 1]))
+    else:
+        settings.before_days = [*settings.before_days, 9]
+    db.session.commit()
+    assert reference(db) != after_day
+
+
+def test_a_change_not_yet_committed_is_not_served_from_the_kept_reference(app, db, demo):
+    """Within the transaction that renames a unit, what is computed from the units is computed again."""
+    from tests.tasks.pages import unit
+    from tracker.models import Unit
+    from tracker.views_util import unit_options_html
+
+    province = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
+    with app.test_request_context():
+        kept = str(unit_options_html(province, None))
+        division = unit(db, "STTTT-CNTT")
+        division.name = "Phòng Chuyển đổi số"
+        db.session.flush()
+        assert "Phòng Chuyển đổi số" in str(unit_options_html(province, None)) and "Phòng Chuyển đổi số" not in kept
+        db.session.rollback()
 
 
 def row_count(response) -> int:

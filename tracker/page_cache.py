@@ -16,6 +16,14 @@ the scheduler lease) leaves it alone. The version is read before the
 figures, so a part is never older than the version it is kept under.
 A database without the row (emptied by hand) is simply not cached.
 
+Reference data (the unit tree, the reminder rules, the working-day
+calendar) changes far more rarely than tasks, and every page reads some of
+it: a second row (`REFERENCE_ROW`) is the reference version, set anew only
+by a commit that changes one of those models. What is computed from them
+alone (the unit pickers, the units' names, whether a subtree is the whole
+tree, what "due soon" means) is kept under it (`reference_cache`), so a
+task's change does not make every worker read them again.
+
 The task lists keep only their counts (by status, and the filtered total:
 two aggregates over every task in reach, ~10 ms of a 20,000-task province
 list), in a cache of their own: the rows of the page are read each time.
@@ -40,6 +48,9 @@ from tracker.models.version import DataVersion, new_version
 # Models whose rows no page figure reads: writing them does not change the data version.
 BOOKKEEPING = frozenset({"UserSession", "LoginAttempt", "OutboxMessage", "Notification", "AuditEvent",
                          "ApiToken", "CalendarFeed", "SchedulerLease", "DataVersion"})
+# Models whose rows change rarely and that pages read beside the tasks: they have a version of their own.
+REFERENCE = frozenset({"Unit", "ReminderSettings", "CalendarDay"})
+DATA_ROW, REFERENCE_ROW = 1, 2
 T = TypeVar("T")
 MAX_ENTRIES = 64  # per worker; ~30 KB each once compressed (a province dashboard is ~330 KB of HTML)
 COUNT_ENTRIES = 1024  # per worker; a list's counts are a dict of 5 numbers (~1 KB with its key)
@@ -49,33 +60,45 @@ def _changes_data(session: Session) -> bool:
     return any(type(obj).__name__ not in BOOKKEEPING for obj in chain(session.new, session.dirty, session.deleted))
 
 
+def _changes_reference(session: Session) -> bool:
+    return any(type(obj).__name__ in REFERENCE for obj in chain(session.new, session.dirty, session.deleted))
+
+
 def _after_flush(session: Session, _context) -> None:
     if _changes_data(session):
         session.info["data_changed"] = True
+    if _changes_reference(session):
+        session.info["reference_changed"] = True
 
 
 def _before_commit(session: Session) -> None:
+    reference = session.info.get("reference_changed") or _changes_reference(session)
     if session.info.get("data_changed") or _changes_data(session):
-        _bump(session)
+        _bump(session, DATA_ROW)
+    if reference:
+        _bump(session, REFERENCE_ROW)
 
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop("data_changed", None)
+    session.info.pop("reference_changed", None)
 
 
 def _transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the version read in the transaction is forgotten with it
+    if transaction.parent is None:  # the versions read in the transaction are forgotten with it
         session.info.pop("data_version", None)
+        session.info.pop("reference_version", None)
 
 
-def _bump(session: Session) -> None:
-    """Give the data a new version in the committing transaction (an upsert: the row may be missing)."""
+def _bump(session: Session, row: int) -> None:
+    """Give the data (or the reference data) a new version in the committing transaction (an upsert: the
+    row may be missing)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     value = new_version()
-    stmt = insert(DataVersion).values(id=1, value=value)
+    stmt = insert(DataVersion).values(id=row, value=value)
     session.execute(stmt.on_conflict_do_update(index_elements=[DataVersion.id], set_={"value": value}))
-    session.info.pop("data_changed", None)
+    session.info.pop("data_changed" if row == DATA_ROW else "reference_changed", None)
 
 
 def install(session_class) -> None:
@@ -96,25 +119,28 @@ def data_version(session: Session) -> str | None:
     return session.info["data_version"]
 
 
-def version_column():
-    """SQL: the data's version, for a statement that reads it beside its own columns (the request's first,
-    which loads the signed-in user: one round trip fewer per page); it then gives it to `remember_version`."""
-    return select(DataVersion.value).where(DataVersion.id == 1).scalar_subquery()
+def reference_version(session: Session) -> str | None:
+    """The reference data's version (the units, the reminder rules, the calendar), read once per transaction."""
+    if "reference_version" not in session.info:
+        session.info["reference_version"] = session.scalar(select(version_column(REFERENCE_ROW)))
+    return session.info["reference_version"]
 
 
-def remember_version(session: Session, value: str | None) -> None:
-    """Keep the version read by another statement of this transaction (before anything a page shows)."""
+def version_column(row: int = DATA_ROW):
+    """SQL: the data's (or the reference data's) version, for a statement that reads it beside its own
+    columns (the request's first, which loads the signed-in user: one round trip fewer per page); it then
+    gives it to `remember_version`."""
+    return select(DataVersion.value).where(DataVersion.id == row).scalar_subquery()
+
+
+def remember_version(session: Session, value: str | None, reference: str | None = None) -> None:
+    """Keep the versions read by another statement of this transaction (before anything a page shows)."""
     session.info["data_version"] = value
+    session.info["reference_version"] = reference
 
 
 class PageCache:
     """A bounded LRU of compressed HTML or small values, per app (each gunicorn worker has its own)."""
-
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0
 
     def get_or_render(self, session: Session, key: tuple, render: Callable[[], str]) -> Markup:
         return self.get_or_compute(session, key, lambda: str(render()),
@@ -122,12 +148,27 @@ class PageCache:
                                    unpack=lambda packed: Markup(zlib.decompress(packed).decode()),
                                    fresh=Markup)
 
+    def __init__(self, max_entries: int = MAX_ENTRIES, reference: bool = False):
+        self.max_entries = max_entries
+        self.reference = reference  # kept under the reference version, not the data's
+        self._entries: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = Lock()
+        self.hits = self.misses = 0
+
+    def _version(self, session: Session) -> str | None:
+        if not self.reference:
+            return data_version(session) if current_app.config["PAGE_CACHE"] else None
+        if session.info.get("reference_changed") or _changes_reference(session):
+            return None  # this transaction's own changes, not committed yet: computed from them
+        return reference_version(session) if current_app.config["REFERENCE_CACHE"] else None
+
     def get_or_compute(self, session: Session, key: tuple, compute: Callable[[], T],
                        pack: Callable = lambda value: value, unpack: Callable = lambda value: value,
                        fresh: Callable = lambda value: value):
-        """The value of `compute()` kept under the data version and `key` (`pack`ed while kept)."""
-        version = data_version(session)  # before anything the part shows is read
-        if version is None or not current_app.config["PAGE_CACHE"]:
+        """The value of `compute()` kept under the data (or reference) version and `key` (`pack`ed while
+        kept)."""
+        version = self._version(session)  # before anything the part shows is read
+        if version is None:
             return fresh(compute())
         full_key = (version, *key)
         with self._lock:
@@ -151,6 +192,7 @@ def init_app(app: Flask, session_class) -> None:
     install(session_class)
     app.extensions["page_cache"] = PageCache()
     app.extensions["count_cache"] = PageCache(max_entries=COUNT_ENTRIES)
+    app.extensions["reference_cache"] = PageCache(max_entries=COUNT_ENTRIES, reference=True)
 
 
 def page_cache() -> PageCache:
@@ -160,3 +202,9 @@ def page_cache() -> PageCache:
 def count_cache() -> PageCache:
     """Small figures (the task lists' counts), in an LRU of their own: they never push a page part out."""
     return current_app.extensions["count_cache"]
+
+
+def reference_cache() -> PageCache:
+    """What is computed from the reference data alone (REFERENCE), kept until that data changes: a task's
+    change leaves it."""
+    return current_app.extensions["reference_cache"]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import CooperatingPart, Directive, Task, Unit, User, load_calendar
-from tracker.page_cache import count_cache, page_cache
+from tracker.page_cache import count_cache, reference_cache
 from tracker.rules import reach
 from tracker.services.errors import Forbidden, ServiceError
 from tracker.services.notices import unread_sql
@@ -45,8 +45,9 @@ def load_task(task_id: int, for_update: bool = False, user: User | None = None, 
 
 def due_soon_rules():
     """(the working-day calendar, the reminder rules): what "due soon" means (tracker.rules.status.due_soon_flag),
-    kept per worker until the data changes (tracker.page_cache), so a page reads neither table again."""
-    return count_cache().get_or_compute(db.session, ("due-soon-rules",), lambda: (load_calendar(), current_rules()))
+    kept per worker until the reference data changes (tracker.page_cache), so a page reads neither table again."""
+    return reference_cache().get_or_compute(db.session, ("due-soon-rules",),
+                                            lambda: (load_calendar(), current_rules()))
 
 
 def load_directive(directive_id: int, user: User | None = None) -> Directive:
@@ -95,9 +96,9 @@ def unit_options(root: Unit, every_unit: list[Unit] | None = None) -> list[tuple
 
 
 def unit_options_html(root: Unit, selected: int | None) -> Markup:
-    """The <option>s of `unit_options(root)`, `selected` marked: kept per worker until the data changes."""
-    return page_cache().get_or_render(db.session, ("unit-options", root.id, selected),
-                                      lambda: options_html(unit_options(root), selected))
+    """The <option>s of `unit_options(root)`, `selected` marked: kept per worker until the units change."""
+    return reference_cache().get_or_render(db.session, ("unit-options", root.id, selected),
+                                           lambda: options_html(unit_options(root), selected))
 
 
 def options_html(choices: list[tuple[int, str]], selected: int | None) -> Markup:

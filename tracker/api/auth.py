@@ -21,6 +21,8 @@ from tracker.database import db, set_read_only_request
 from tracker.extensions import login_manager
 from tracker.models import ApiToken, Unit, User
 from tracker.models.user import hash_token
+from tracker.page_cache import REFERENCE_ROW, remember_version, version_column
+from tracker.services.reach_sql import everything_sql, remember_everything
 from tracker.timeutil import utcnow
 
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -42,8 +44,11 @@ def authenticate() -> None:
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized(_("Send an API token: Authorization: Bearer <token>."))
     # One query for the token, its user and the user's unit (every request needs all three).
-    # The unit loaded into `user.unit` (as the pages' sign-in check does: tracker.auth.sessions.load_user).
-    found = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+    # The unit loaded into `user.unit` (as the pages' sign-in check does: tracker.auth.sessions.load_user),
+    # with the data's and the reference data's versions and whether the unit holds every unit.
+    found = db.session.execute(select(ApiToken, User, version_column(), version_column(REFERENCE_ROW),
+                                      everything_sql(Unit))
+                               .join(User, User.id == ApiToken.user_id)
                                .join(Unit, Unit.id == User.unit_id, isouter=True)
                                .options(contains_eager(User.unit))
                                .where(ApiToken.token_hash == hash_token(token))).first()
@@ -52,8 +57,11 @@ def authenticate() -> None:
         raise _unauthorized(_("This API token is unknown or revoked."))
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
-        _touch(row.id, now)
+        _touch(row.id, now)  # ends the transaction: what was read with the token is kept after it
+    remember_version(db.session, found[2], found[3])
     user = found[1]
+    if user.unit is not None:
+        remember_everything(user.unit.path, found[4])
     g.api_user = user
     login_manager._update_request_context_with_user(user)
 

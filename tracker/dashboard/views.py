@@ -24,11 +24,10 @@ from tracker.rules import reach
 from tracker.rules.status import JUDGED_STATUSES, STATUSES
 from tracker.services import recurrence
 from tracker.services.errors import Forbidden
-from tracker.services.planner import current_rules
 from tracker.services.queries import visible_directive
 from tracker.services.stats import DashboardFilters, DashboardStats, Period, encode_args
 from tracker.timeutil import local_now, today
-from tracker.views_util import options_html, unit_options
+from tracker.views_util import due_soon_rules, options_html, unit_options
 
 MAX_PRINTED_OVERDUE = 500
 
@@ -86,7 +85,8 @@ def _filters(day: date) -> DashboardFilters:
 
 def _stats(filters: DashboardFilters, day: date) -> DashboardStats:
     try:
-        return DashboardStats(db.session, current_user, filters, day, rules=current_rules())
+        calendar, rules = due_soon_rules()  # kept per worker until the reference data changes
+        return DashboardStats(db.session, current_user, filters, day, calendar=calendar, rules=rules)
     except Forbidden:
         abort(403)
 

@@ -1,7 +1,9 @@
 """The data version: one row whose value changes with every commit that changes what pages show.
 
 tracker.page_cache keys its cached page parts on it, so every
-worker process sees a change at its next request (see that module).
+worker process sees a change at its next request (see that module). A
+second row (id 2) is the reference data's version: it changes only with the
+units, the reminder rules or the calendar.
 """
 from __future__ import annotations
 
@@ -27,4 +29,4 @@ def new_version() -> str:
 
 @event.listens_for(DataVersion.__table__, "after_create")
 def _first_version(table, connection, **kw) -> None:
-    connection.execute(table.insert().values(id=1, value=new_version()))
+    connection.execute(table.insert(), [{"id": 1, "value": new_version()}, {"id": 2, "value": new_version()}])

@@ -49,6 +49,20 @@ def subtree_is_everything(path: str) -> bool:
     return cache[path]
 
 
+def everything_sql(unit) -> ColumnElement[bool]:
+    """SQL: no unit lies outside the subtree of `unit` (a Unit entity or alias in the statement), for the
+    request's first statement, which loads the signed-in user with their unit: `remember_everything` then
+    keeps its answer, and `subtree_is_everything` needs no look-up of its own. (Paths hold only digits and
+    slashes: nothing to escape in the pattern.)"""
+    other = aliased(Unit)
+    return ~exists().where(~other.path.startswith(unit.path))
+
+
+def remember_everything(path: str, value: bool) -> None:
+    """Keep `subtree_is_everything(path)`, read by another statement of this session."""
+    db.session.info.setdefault("reach_everything", {})[path] = bool(value)
+
+
 def reach_unit_id_list(user: User) -> list[int]:
     """Ids of the units in the user's reach, read once (for conditions checked row by row: see `per_row`)."""
     return list(db.session.scalars(reach_unit_ids(user)))

@@ -421,19 +421,11 @@ def _published_led_checked(path: str, today: date):
     return _published_led(path).add_columns(closed_after_sql(today).label("closed_after"))
 
 
-def _cooperated_only(session, unit: Unit, today: date, statuses: list[str]) -> dict[str, int]:
-    """{status today: count} of the published tasks led outside `unit`'s subtree with a cooperating part in
-    it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if any."""
-    stmt = _cooperated_only_sql(unit.path, today, tuple(statuses))
-    if statuses == ["overdue"]:
-        n = session.scalar(stmt)
-        return {"overdue": int(n)} if n else {}
-    return {name: int(n) for name, n in session.execute(stmt)}
-
-
 @lru_cache(maxsize=64)
 def _cooperated_only_sql(path: str, today: date, statuses: tuple):
-    """The statement of `_cooperated_only` for the subtree at `path`."""
+    """SQL: (status today, count) of the published tasks led outside the subtree at `path` with a cooperating
+    part in it (a unit's list beside the tasks it leads), counted over those tasks; of `statuses` alone if
+    any."""
     ids = subtree_ids_at(path)
     if statuses == ("overdue",):
         # The open tasks past their deadline (`holds`: an overdue task is one) with a part in the subtree, but
@@ -441,7 +433,8 @@ def _cooperated_only_sql(path: str, today: date, statuses: tuple):
         # tasks of drafts left out as a set (no task is looked up for its directive).
         only = (cooperated_overdue(ids, today).with_only_columns(task_cooperation.c.task_id)
                 .except_(led_overdue(ids, today).with_only_columns(Task.id)).subquery())
-        return select(func.count()).select_from(only).where(only.c.task_id.not_in(draft_tasks()))
+        return (select(literal("overdue").label("status"), func.count()).select_from(only)
+                .where(only.c.task_id.not_in(draft_tasks())))
     status = task_status_sql(today, historical=False).label("status")
     cooperated = select(task_cooperation.c.task_id).where(task_cooperation.c.unit_id.in_(ids))
     stmt = select(status, func.count()).where(
@@ -464,11 +457,16 @@ def unit_counts(session, user, filters, today: date, statuses: list[str] | None 
     if unit is None or not holds(session, today):
         return None
     counts = dict.fromkeys(STATUSES, 0)
-    for name, n in session.execute(_unit_led_counts(unit.path, today, tuple(statuses or ()))):
+    for name, n in session.execute(_unit_counts_sql(unit.path, today, tuple(statuses or ()))):
         counts[name] += int(n or 0)
-    for name, n in _cooperated_only(session, unit, today, statuses or []).items():
-        counts[name] += n
     return counts
+
+
+@lru_cache(maxsize=64)
+def _unit_counts_sql(path: str, today: date, statuses: tuple):
+    """SQL: the led tasks' counts from the summary and the cooperated ones' over the tasks, in one round trip
+    (rows of status and count; a status may come twice)."""
+    return union_all(_unit_led_counts(path, today, statuses), _cooperated_only_sql(path, today, statuses))
 
 
 @lru_cache(maxsize=64)
