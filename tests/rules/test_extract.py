@@ -1836,3 +1836,22 @@ def test_a_comma_or_a_condition_between_the_request_and_its_addressees():
     task = only("UBND tỉnh yêu cầu, khi đoàn kiểm tra liên ngành có đề nghị thì UBND các huyện, cơ quan có liên quan "
                 "cử cán bộ phối hợp.")
     assert task.collective == "UBND các huyện, cơ quan có liên quan" and task.title.startswith("Cử cán bộ")
+
+
+# --- nineteenth fresh batch (documents 423-437) -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, collective", [
+    ("Sở NN&PTNT yêu cầu chính quyền cơ sở tập trung tuyên truyền, vận động nhân dân phòng, chống dịch.",
+     "chính quyền cơ sở"),
+    ("Đề nghị chính quyền địa phương các cấp khẩn trương rà soát các hộ dân.", "chính quyền địa phương các cấp"),
+    ("UBND tỉnh yêu cầu chính quyền các cấp tăng cường kiểm tra.", "chính quyền các cấp"),
+    ("Chủ tịch UBND tỉnh yêu cầu chính quyền cấp xã lập danh sách hộ nghèo.", "chính quyền cấp xã"),
+])
+def test_local_authorities_unnamed_are_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_the_two_level_model_of_local_government_is_no_addressee():
+    task = only("Giao Sở Nội vụ hướng dẫn thực hiện mô hình chính quyền địa phương 2 cấp.")
+    assert task.lead_unit == "SNV" and task.collective is None

@@ -85,6 +85,9 @@ _COLLECTIVE_RE = re.compile(
     # committee's members are read with its long name, "thành viên Ban Chỉ huy phòng chống thiên tai ...", elsewhere)
     rf"(?:cac\s+)?thanh\s+vien\s+(?:trong\s+|cua\s+)?(?:tieu\s+ban|to\s+cong\s+tac|hoi\s+dong|doan\s+(?:kiem\s+tra|cong\s+tac)|{_STEERING})"
     rf"(?![a-z0-9])(?!\s+(?:phong|phuong|xa|huyen|tinh)(?![a-z0-9]))|"
+    # "yêu cầu chính quyền cơ sở tập trung ...", "chính quyền địa phương các cấp", "chính quyền các cấp": the local
+    # authorities, unnamed, a collective (not the model "chính quyền địa phương 2 cấp")
+    rf"chinh\s+quyen\s+(?:co\s+so|cac\s+cap|cap\s+(?:xa|huyen)|dia\s+phuong(?:\s+cac\s+cap)?(?!\s+(?:2|hai)\s+cap))(?![a-z0-9])|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa|quan|phuong)\s*,|"
     # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
     # written without "các", still a collective
