@@ -1855,3 +1855,16 @@ def test_local_authorities_unnamed_are_a_collective(text, collective):
 def test_the_two_level_model_of_local_government_is_no_addressee():
     task = only("Giao Sở Nội vụ hướng dẫn thực hiện mô hình chính quyền địa phương 2 cấp.")
     assert task.lead_unit == "SNV" and task.collective is None
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính phối hợp với các Sở, ngành liên quan tham mưu UBND tỉnh trình HĐND tỉnh phê duyệt danh mục.",
+    "Sở Tài chính chịu trách nhiệm phối hợp với các Sở, Ban, ngành, UBND các huyện, thành phố và các đơn vị có liên "
+    "quan tham mưu UBND tỉnh trình HĐND tỉnh phê duyệt danh mục dự án.",
+    "Giao Sở Tài chính chủ trì, phối hợp các cơ quan liên quan tham mưu Chủ tịch UBND tỉnh xử lý dứt điểm.",
+    "Giao Sở Tài chính phối hợp các đơn vị liên quan tham mưu cho UBND tỉnh bố trí vốn.",
+])
+def test_the_committee_advised_after_a_cooperating_group_does_not_cooperate(text):
+    task = only(text)
+    assert task.lead_unit == "STC" and task.cooperating_units == []
+    assert task.cooperating_collective and "tham mưu" not in task.cooperating_collective[0]
