@@ -1868,3 +1868,20 @@ def test_the_committee_advised_after_a_cooperating_group_does_not_cooperate(text
     task = only(text)
     assert task.lead_unit == "STC" and task.cooperating_units == []
     assert task.cooperating_collective and "tham mưu" not in task.cooperating_collective[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính báo cáo kết quả thực hiện Nghị quyết về chuyển đổi số tỉnh Lạng Sơn đến năm 2025, định hướng "
+    "đến năm 2030.",
+    "Giao Sở Xây dựng rà soát quy hoạch vùng Hòa Bình đến năm 2025 và tầm nhìn đến năm 2035.",
+    "Giao Sở Tài chính rà soát lại các nhiệm vụ có thời hạn hoàn thành trong năm 2025.",
+    "Giao Sở Xây dựng kiểm tra các dự án có thời hạn thực hiện đến hết năm 2024.",
+])
+def test_a_titles_first_year_or_the_objects_due_date_is_no_deadline(text):
+    assert only(text).deadline is None
+
+
+def test_the_works_own_deadline_still_counts_beside_the_objects():
+    task = only("Giao Sở Xây dựng rà soát các dự án có thời hạn thực hiện đến hết năm 2024, báo cáo trước ngày 30/6/2024.")
+    assert task.deadline == date(2024, 6, 30)
+    assert only("Giao Sở Xây dựng hoàn thành việc số hóa hồ sơ đến năm 2025.").deadline == date(2025, 12, 31)
