@@ -1885,3 +1885,17 @@ def test_the_works_own_deadline_still_counts_beside_the_objects():
     task = only("Giao Sở Xây dựng rà soát các dự án có thời hạn thực hiện đến hết năm 2024, báo cáo trước ngày 30/6/2024.")
     assert task.deadline == date(2024, 6, 30)
     assert only("Giao Sở Xây dựng hoàn thành việc số hóa hồ sơ đến năm 2025.").deadline == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan rà soát lại các nhiệm vụ UBND tỉnh đã giao cho các cơ "
+    "quan, đơn vị; báo cáo UBND tỉnh về tiến độ.",
+    "Giao Sở Tài chính đôn đốc thực hiện các nội dung Chủ tịch UBND tỉnh đã chỉ đạo.",
+    "Sở Tài chính tổng hợp những công việc đã giao cho các huyện, báo cáo trước ngày 30/6/2020.",
+])
+def test_work_on_what_was_assigned_before_is_an_instruction_not_a_report(text):
+    assert only(text).lead_unit == "STC"
+
+
+def test_a_report_of_what_was_assigned_stays_a_report():
+    assert run("UBND tỉnh đã giao Sở Tài chính rà soát các dự án. Đến nay, Sở đã hoàn thành 80% khối lượng.") == []

@@ -314,6 +314,10 @@ _PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
+# "Chủ trì, ... rà soát lại các nhiệm vụ UBND tỉnh đã giao cho các cơ quan ...": the past assignment qualifies the
+# work's object (the tasks given earlier), after a verb; the sentence is an instruction, not a report of what was done
+_GIVEN_BEFORE = re.compile(r"(?<=\S)\s+(?:các|những)\s+(?:nhiệm vụ|nội dung|công việc|chỉ tiêu|dự án|kết luận)"
+                           r"(?:\s+(?:của\s+)?[^\W\d]+){0,5}\s*$")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
 # A regulation annexed to a decision, pasted alone: "QUY ĐỊNH ... (Ban hành kèm theo Quyết định số ...)".
@@ -1164,7 +1168,8 @@ class _Extractor:
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
-                    and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
+                    and self._directive(opening.start, done.start()) is None \
+                    and not _GIVEN_BEFORE.search(low, opening.start, done.start())  # "yêu cầu ... các nhiệm vụ đã giao"
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
