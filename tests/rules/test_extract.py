@@ -1899,3 +1899,17 @@ def test_work_on_what_was_assigned_before_is_an_instruction_not_a_report(text):
 
 def test_a_report_of_what_was_assigned_stays_a_report():
     assert run("UBND tỉnh đã giao Sở Tài chính rà soát các dự án. Đến nay, Sở đã hoàn thành 80% khối lượng.") == []
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sở Kế hoạch và Đầu tư làm đầu mối tiếp nhận thông tin, hướng dẫn, hỗ trợ các nhà đầu tư.", "SKHDT"),
+    ("Sở Tài chính là đầu mối tổng hợp, báo cáo UBND tỉnh.", "STC"),
+    ("Sở Nội vụ là cơ quan thường trực, tổng hợp kết quả thực hiện.", "SNV"),
+    ("Công an tỉnh là lực lượng nòng cốt, chủ trì tuần tra.", "CAT"),
+])
+def test_a_units_role_then_its_work_is_its_task(text, lead):
+    assert only(text).lead_unit == lead
+
+
+def test_a_units_role_alone_is_no_task():
+    assert run("Sở Tài chính là cơ quan đầu mối của tỉnh về lĩnh vực này.") == []

@@ -338,7 +338,10 @@ _SUBJECT_GAP = re.compile(
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
-    r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
+    # "Công an tỉnh là lực lượng nòng cốt, chủ trì ...", "Sở KH&ĐT làm đầu mối tiếp nhận ...", "Sở Nội vụ là cơ quan
+    # thường trực, tổng hợp ...": the unit's role, then its work
+    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*"
+    r"(?=(?:" + _ACTION.pattern[3:] + r"))?"
     r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
