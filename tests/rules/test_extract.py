@@ -1913,3 +1913,21 @@ def test_a_units_role_then_its_work_is_its_task(text, lead):
 
 def test_a_units_role_alone_is_no_task():
     assert run("Sở Tài chính là cơ quan đầu mối của tỉnh về lĩnh vực này.") == []
+
+
+@pytest.mark.parametrize("passive", [
+    "Các quy định chồng chéo sẽ được sửa đổi, bổ sung cho phù hợp.",
+    "Các thủ tục hành chính cần được cắt giảm, đơn giản hóa.",
+    "Các chế độ báo cáo sẽ được giảm thiểu nếu đã có dữ liệu số thay thế.",
+    "Các văn bản không còn phù hợp phải được bãi bỏ.",
+])
+def test_a_passive_instruction_after_an_assignment_is_a_task_with_no_actor(passive):
+    tasks = run("UBND tỉnh yêu cầu các sở, ngành rà soát quy trình nội bộ. Sở Tài chính được giao hoàn thiện hệ thống. "
+                + passive)
+    assert len(tasks) == 3
+    assert tasks[2].title.startswith("Các ") and tasks[2].lead_unit is None and tasks[2].collective is None
+
+
+def test_a_passive_forecast_after_an_assignment_is_no_task():
+    tasks = run("Giao Sở Tài chính bố trí kinh phí. Dự án sẽ được khởi công vào tháng 5.")
+    assert [t.lead_unit for t in tasks] == ["STC"]

@@ -94,7 +94,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
+    r"sửa đổi|cắt giảm|đơn giản hóa|đơn giản hoá|giảm thiểu|tinh giản|bãi bỏ|phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
