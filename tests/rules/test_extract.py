@@ -1931,3 +1931,23 @@ def test_a_passive_instruction_after_an_assignment_is_a_task_with_no_actor(passi
 def test_a_passive_forecast_after_an_assignment_is_no_task():
     tasks = run("Giao Sở Tài chính bố trí kinh phí. Dự án sẽ được khởi công vào tháng 5.")
     assert [t.lead_unit for t in tasks] == ["STC"]
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Các cơ sở giáo dục thực hiện nghiêm túc các chính sách hỗ trợ học sinh ngay từ đầu năm học. Đó là một trong "
+     "những chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số 12/UBND-VX ngày 7/8/2024.", "Các cơ sở giáo dục"),
+    ("Các trường học tổ chức kiểm tra an toàn phòng cháy trước ngày khai giảng. Đây là yêu cầu của Chủ tịch UBND tỉnh.",
+     "Các trường học"),
+    ("Các sở, ngành thực hiện nghiêm túc chế độ báo cáo. Đó là chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số 12.",
+     "Các sở, ngành"),
+    ("Bảo đảm quyền lợi của học sinh trong năm học mới\nCác cơ sở giáo dục thực hiện nghiêm túc các chính sách hỗ trợ "
+     "học sinh. Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh.", "Các cơ sở giáo dục"),
+])
+def test_an_instruction_told_as_the_addressees_work_and_named_next_is_a_task(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_the_publics_conduct_named_as_an_instruction_is_no_task():
+    assert run("Các hộ dân thực hiện nghiêm túc việc tiêm phòng. Đây là yêu cầu của Chủ tịch UBND tỉnh.") == []
+    assert run("Các cơ sở giáo dục đã thực hiện nghiêm túc các chính sách hỗ trợ học sinh.") == []

@@ -255,6 +255,12 @@ _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệ
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _SECOND_WORK = re.compile(r",[ \t]+(?=(?:chuẩn bị|xây dựng|ban hành|hoàn thiện)[ \t]+(?:đầy đủ|các|kế hoạch|phương án|đề án|quy chế|văn bản)(?!\w))")
+# A news item telling an instruction as the addressees' work, then naming it: "Các cơ sở giáo dục thực hiện nghiêm túc
+# ... . Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số ...", "... Đây là yêu cầu của ...".
+_SENTENCE_END = re.compile(r"[.!…](?!\d)")
+_NAMED_AFTER = re.compile(r"[.!…]+[\s\"”]*(?:đó|đây)\s+(?:cũng\s+)?là\s+(?:một\s+trong\s+(?:những|các)\s+|những\s+|các\s+)?"
+                          r"(?:nội dung\s+)?(?:chỉ đạo|yêu cầu|đề nghị)(?:\s+(?:chính|trọng tâm|quan trọng))?"
+                          r"\s+(?:của|tại)(?!\w)")
 _PLURAL_BEFORE_MODAL = re.compile(r"(?:các|những)\s+(?:[^\W\d]+\s+){1,7}?(?=(?:cần phải|cần|phải)\s)")
 _PLURAL_BEFORE_WORK = re.compile(r"(các|những)\s+(?:[^\W\d]+\s+){1,4}?(?=(?:tăng cường|khẩn trương|tập trung|chủ động|"
                                  r"rà soát|kiểm tra|triển khai|thực hiện|tổ chức|báo cáo|xây dựng)\s)")
@@ -692,6 +698,25 @@ class _Extractor:
             q = end = word.end()
         return None
 
+    def _named_instruction(self, a: int, b: int) -> _Roles | None:
+        """Read a sentence whose plural subject does work, named next as a leader's instruction ("Các cơ sở giáo dục
+        thực hiện ... . Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh ..."): the subject is addressed."""
+        low = self.view.low
+        end = _SENTENCE_END.search(low, a)
+        if end is None or not _NAMED_AFTER.match(low, end.start()):
+            return None
+        subject = self._subject(a, b) or self._bare_group(a, b)
+        if subject is not None:
+            return subject
+        group = _PLURAL_BEFORE_WORK.match(low, a, b)
+        if group is None or _THINGS.match(low, _skip_spaces(low, a + len(group.group(1)), b), b) \
+                or _NOT_ADDRESSEE.search(low, a + len(group.group(1)), group.end()) or _PUBLIC.match(low, a, group.end()) \
+                or re.search(r"[,;:.]", low[a:group.end()]):
+            return None
+        roles = _Roles(addressed=True, action_start=group.end())
+        roles.collective = self.view.text[a:group.end()].strip()
+        return roles
+
     def _subject(self, a: int, b: int) -> _Roles | None:
         """Read "<unit> (chủ trì|phối hợp|<verb>) ..." at the start of a clause."""
         time = _TIME_PREFIX.match(self.view.fold, a, b) or _TIME_LEAD.match(self.view.fold, a, b)
@@ -1059,6 +1084,8 @@ class _Extractor:
                 return i
             if at_marker is None and self._unit_heading(clauses, i) is not None:
                 return i  # "1. Sở Xây dựng\n- Chủ trì, phối hợp ...": a plan's assignment section
+            if at_marker is None and c.first_in_sentence and self._named_instruction(c.start, c.end) is not None:
+                return i  # "Các cơ sở giáo dục thực hiện ... . Đó là một trong những chỉ đạo của ..."
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
                 subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
@@ -1258,7 +1285,8 @@ class _Extractor:
                                               or (self._bare_group(body, b, strict=True)
                                                   if cm is None and c.first_in_sentence and drafts
                                                   and c.para == leadin_para else None)
-                                              or self._assigned_group(body, b))
+                                              or self._assigned_group(body, b)
+                                              or (self._named_instruction(body, b) if c.first_in_sentence else None))
             roles = directive[1] if directive else subject
 
             components = False
