@@ -1951,3 +1951,21 @@ def test_an_instruction_told_as_the_addressees_work_and_named_next_is_a_task(tex
 def test_the_publics_conduct_named_as_an_instruction_is_no_task():
     assert run("Các hộ dân thực hiện nghiêm túc việc tiêm phòng. Đây là yêu cầu của Chủ tịch UBND tỉnh.") == []
     assert run("Các cơ sở giáo dục đã thực hiện nghiêm túc các chính sách hỗ trợ học sinh.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Quy trình giải quyết hồ sơ như sau: Sở Tài chính tiếp nhận hồ sơ; Sở Xây dựng thẩm định trong 5 ngày; UBND tỉnh "
+    "phê duyệt.",
+    "Trình tự thực hiện:\n- Sở Tài chính tiếp nhận hồ sơ.\n- Sở Xây dựng thẩm định trong 5 ngày.",
+    "Các bước thực hiện gồm: Sở Nội vụ tiếp nhận đề nghị, Sở Tài chính thẩm định kinh phí.",
+])
+def test_the_steps_of_a_procedure_described_are_no_tasks(text):
+    assert run(text) == []
+
+
+def test_an_explicit_assignment_after_a_procedures_steps_is_a_task():
+    tasks = run("Trình tự thực hiện:\n- Sở Tài chính tiếp nhận hồ sơ.\n- Sở Xây dựng thẩm định trong 5 ngày.\n"
+                "Giao Sở Nội vụ hướng dẫn các địa phương thực hiện.")
+    assert [t.lead_unit for t in tasks] == ["SNV"]
+    tasks = run("Quy trình như sau: Sở Tài chính tiếp nhận hồ sơ. Yêu cầu Sở Xây dựng rút ngắn thời gian thẩm định.")
+    assert [t.lead_unit for t in tasks] == ["SXD"]

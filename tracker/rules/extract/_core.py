@@ -331,6 +331,9 @@ _REGULATION = re.compile(r"\s*(?:quy định|quy chế|điều lệ)\b[^()]{0,30
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
+# An explicit assignment, which ends a procedure's steps: "giao", "yêu cầu", "đề nghị".
+_ASSIGNS = re.compile(r"(?<!\w)(?:giao(?=\s+(?:cho\s+)?(?:sở|ubnd|ủy ban|uỷ ban|các|công an|ban|phòng|trung tâm|văn phòng))|"
+                      r"(?<!nhận )(?<!theo )(?<!xét )(?<!các )(?<!có )(?:yêu cầu|đề nghị))(?!\w)")  # not "tiếp nhận đề nghị"
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 # "... phải chịu trách nhiệm (toàn diện) trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
 # trách nhiệm trước ...") it leaves the work a task
@@ -1152,6 +1155,10 @@ class _Extractor:
         if _REGULATION.match(low):
             return []  # the articles of a regulation describe how things are done; they assign nothing
         procedure_sentence = -1
+        procedure_para = -1  # the paragraph of a procedure's lead-in ("Quy trình ... như sau:"), while its steps follow
+        for c in clauses[max(0, first - 1):first]:
+            if c.ends_leadin and _PROCEDURE.match(low, c.start, min(len(low), c.end + 2)):  # (the colon after it)
+                procedure_para = c.para  # the lead-in just before the part that seems to assign: its steps follow
         past_sentence = report_sentence = False
         sentence_opening: dict[int, Clause] = {}
         for c in clauses:
@@ -1225,8 +1232,17 @@ class _Extractor:
             if _META.match(text_low) or no_effect:
                 mode, prev_in_task = "none", False
                 continue
-            if _PROCEDURE.match(text_low):
+            if _PROCEDURE.match(low, body, min(len(low), b + 2)):
                 procedure_sentence = sentence
+                if c.ends_leadin:
+                    procedure_para = c.para  # "Quy trình ... như sau: Sở X tiếp nhận ...; Sở Y thẩm định ...": the steps
+            elif procedure_para >= 0:
+                # the steps under a procedure's lead-in, on its line or as items after it, until an explicit
+                # assignment or a paragraph of another kind
+                if (c.para == procedure_para or c.bullet or c.after_leadin) and not _ASSIGNS.search(text_low):
+                    mode, prev_in_task = "none", False
+                    continue
+                procedure_para = -1
             if sentence == procedure_sentence or report_sentence:
                 mode, prev_in_task = "none", False  # the steps of a procedure, described
                 continue
