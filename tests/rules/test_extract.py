@@ -1969,3 +1969,18 @@ def test_an_explicit_assignment_after_a_procedures_steps_is_a_task():
     assert [t.lead_unit for t in tasks] == ["SNV"]
     tasks = run("Quy trình như sau: Sở Tài chính tiếp nhận hồ sơ. Yêu cầu Sở Xây dựng rút ngắn thời gian thẩm định.")
     assert [t.lead_unit for t in tasks] == ["SXD"]
+
+
+@pytest.mark.parametrize("text", [
+    "Đề nghị UBND các huyện tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020.",
+    "Giao Sở Tài chính tạm dừng thu phí đến hết ngày 31/12/2020.",
+    "Yêu cầu UBND các huyện tạm đình chỉ hoạt động các cơ sở vi phạm đến ngày 15/6/2020.",
+    "Giao Sở Xây dựng áp dụng đơn giá cũ đến hết năm 2020.",
+])
+def test_the_end_of_a_state_is_no_deadline(text):
+    assert only(text).deadline is None
+
+
+def test_a_deadline_beside_a_state_still_counts():
+    assert only("Giao Sở Tài chính tạm dừng thu phí, báo cáo trước ngày 30/6/2020.").deadline == date(2020, 6, 30)
+    assert only("Giao Sở Tài chính hoàn thành việc thu phí đến ngày 31/12/2020.").deadline == date(2020, 12, 31)

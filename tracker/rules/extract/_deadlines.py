@@ -20,6 +20,7 @@ A deadline is the last day of the period the text names:
 | "thường xuyên", "định kỳ", "hằng năm", "hàng tháng", ... | no date, ongoing |
 | "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050" | none: a plan's horizon |
 | "rà soát các nhiệm vụ ... có thời hạn hoàn thành trong năm 2025" | none: the object's due date, not the work's |
+| "tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020", "tạm dừng ... đến hết ngày 15/5" | none: the end of a state |
 
 A date needs a word that makes it a deadline ("trước", "trong", "chậm nhất",
 "hoàn thành", "xong", "đến hết", "hạn", "thời hạn"...): "Công văn số 12
@@ -81,6 +82,10 @@ _FORECAST = re.compile(r"du\s+bao[^;.]{0,60}$")
 _OBJECT_DUE = re.compile(r"(?:nhiem\s+vu|du\s+an|cong\s+trinh|ho\s+so|chi\s+tieu|noi\s+dung|cong\s+viec|van\s+ban|"
                          r"ke\s+hoach|chuong\s+trinh|de\s+an)(?:\s+[^\s.;:]+){0,14}?\s+co(?:\s+thoi\s+han"
                          r"(?:\s+(?:hoan\s+thanh|thuc\s+hien|giai\s+quyet))?)?\s*$")
+# The end of a state, not of work: "tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020", "tạm dừng hoạt động ... đến
+# hết ngày 15/5", "áp dụng ... đến ngày ...".
+_STATE_UNTIL = re.compile(r"\b(?:nghi\s+hoc|tam\s+(?:dung|ngung|dinh\s+chi|hoan)|dong\s+cua|phong\s+toa|gian\s+cach|"
+                          r"cach\s+ly|ap\s+dung|co\s+hieu\s+luc|keo\s+dai)\b[^.;:]{0,80}$")
 _RANGE_END = re.compile(r"(?:den|toi)\b")
 _RANGE_FROM = re.compile(r"\btu\s+(?:(?:dau|cuoi|giua)\s+)?(?:ngay|thang|quy|nam)\b(?:[^;.]|(?<=\d)\.(?=\d))*$")
 # An amount counted per year is not work repeated every year: "kiểm soát sản lượng khai thác hàng năm",
@@ -227,7 +232,8 @@ def find_deadline(
                 due = issued_on + timedelta(days=n)
             found.append(Deadline(due, False, m.start(), m.end()))
 
-    found = [f for f in found if not _OBJECT_DUE.search(folded, max(0, f.start - 120), f.start)]
+    found = [f for f in found if not _OBJECT_DUE.search(folded, max(0, f.start - 120), f.start)
+             and not (_RANGE_END.match(folded, f.start) and _STATE_UNTIL.search(folded, max(0, f.start - 100), f.start))]
     if found:
         # The end of a range "từ tháng 7.2011 đến hết năm 2021" says what the work covers when a due date is
         # written too ("...; báo cáo ... trước ngày 15.7.2022"): the due date wins. Alone, the range's end is the
