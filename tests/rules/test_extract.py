@@ -1836,3 +1836,151 @@ def test_a_comma_or_a_condition_between_the_request_and_its_addressees():
     task = only("UBND tỉnh yêu cầu, khi đoàn kiểm tra liên ngành có đề nghị thì UBND các huyện, cơ quan có liên quan "
                 "cử cán bộ phối hợp.")
     assert task.collective == "UBND các huyện, cơ quan có liên quan" and task.title.startswith("Cử cán bộ")
+
+
+# --- nineteenth fresh batch (documents 423-437) -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, collective", [
+    ("Sở NN&PTNT yêu cầu chính quyền cơ sở tập trung tuyên truyền, vận động nhân dân phòng, chống dịch.",
+     "chính quyền cơ sở"),
+    ("Đề nghị chính quyền địa phương các cấp khẩn trương rà soát các hộ dân.", "chính quyền địa phương các cấp"),
+    ("UBND tỉnh yêu cầu chính quyền các cấp tăng cường kiểm tra.", "chính quyền các cấp"),
+    ("Chủ tịch UBND tỉnh yêu cầu chính quyền cấp xã lập danh sách hộ nghèo.", "chính quyền cấp xã"),
+])
+def test_local_authorities_unnamed_are_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_the_two_level_model_of_local_government_is_no_addressee():
+    task = only("Giao Sở Nội vụ hướng dẫn thực hiện mô hình chính quyền địa phương 2 cấp.")
+    assert task.lead_unit == "SNV" and task.collective is None
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính phối hợp với các Sở, ngành liên quan tham mưu UBND tỉnh trình HĐND tỉnh phê duyệt danh mục.",
+    "Sở Tài chính chịu trách nhiệm phối hợp với các Sở, Ban, ngành, UBND các huyện, thành phố và các đơn vị có liên "
+    "quan tham mưu UBND tỉnh trình HĐND tỉnh phê duyệt danh mục dự án.",
+    "Giao Sở Tài chính chủ trì, phối hợp các cơ quan liên quan tham mưu Chủ tịch UBND tỉnh xử lý dứt điểm.",
+    "Giao Sở Tài chính phối hợp các đơn vị liên quan tham mưu cho UBND tỉnh bố trí vốn.",
+])
+def test_the_committee_advised_after_a_cooperating_group_does_not_cooperate(text):
+    task = only(text)
+    assert task.lead_unit == "STC" and task.cooperating_units == []
+    assert task.cooperating_collective and "tham mưu" not in task.cooperating_collective[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính báo cáo kết quả thực hiện Nghị quyết về chuyển đổi số tỉnh Lạng Sơn đến năm 2025, định hướng "
+    "đến năm 2030.",
+    "Giao Sở Xây dựng rà soát quy hoạch vùng Hòa Bình đến năm 2025 và tầm nhìn đến năm 2035.",
+    "Giao Sở Tài chính rà soát lại các nhiệm vụ có thời hạn hoàn thành trong năm 2025.",
+    "Giao Sở Xây dựng kiểm tra các dự án có thời hạn thực hiện đến hết năm 2024.",
+])
+def test_a_titles_first_year_or_the_objects_due_date_is_no_deadline(text):
+    assert only(text).deadline is None
+
+
+def test_the_works_own_deadline_still_counts_beside_the_objects():
+    task = only("Giao Sở Xây dựng rà soát các dự án có thời hạn thực hiện đến hết năm 2024, báo cáo trước ngày 30/6/2024.")
+    assert task.deadline == date(2024, 6, 30)
+    assert only("Giao Sở Xây dựng hoàn thành việc số hóa hồ sơ đến năm 2025.").deadline == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan rà soát lại các nhiệm vụ UBND tỉnh đã giao cho các cơ "
+    "quan, đơn vị; báo cáo UBND tỉnh về tiến độ.",
+    "Giao Sở Tài chính đôn đốc thực hiện các nội dung Chủ tịch UBND tỉnh đã chỉ đạo.",
+    "Sở Tài chính tổng hợp những công việc đã giao cho các huyện, báo cáo trước ngày 30/6/2020.",
+])
+def test_work_on_what_was_assigned_before_is_an_instruction_not_a_report(text):
+    assert only(text).lead_unit == "STC"
+
+
+def test_a_report_of_what_was_assigned_stays_a_report():
+    assert run("UBND tỉnh đã giao Sở Tài chính rà soát các dự án. Đến nay, Sở đã hoàn thành 80% khối lượng.") == []
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sở Kế hoạch và Đầu tư làm đầu mối tiếp nhận thông tin, hướng dẫn, hỗ trợ các nhà đầu tư.", "SKHDT"),
+    ("Sở Tài chính là đầu mối tổng hợp, báo cáo UBND tỉnh.", "STC"),
+    ("Sở Nội vụ là cơ quan thường trực, tổng hợp kết quả thực hiện.", "SNV"),
+    ("Công an tỉnh là lực lượng nòng cốt, chủ trì tuần tra.", "CAT"),
+])
+def test_a_units_role_then_its_work_is_its_task(text, lead):
+    assert only(text).lead_unit == lead
+
+
+def test_a_units_role_alone_is_no_task():
+    assert run("Sở Tài chính là cơ quan đầu mối của tỉnh về lĩnh vực này.") == []
+
+
+@pytest.mark.parametrize("passive", [
+    "Các quy định chồng chéo sẽ được sửa đổi, bổ sung cho phù hợp.",
+    "Các thủ tục hành chính cần được cắt giảm, đơn giản hóa.",
+    "Các chế độ báo cáo sẽ được giảm thiểu nếu đã có dữ liệu số thay thế.",
+    "Các văn bản không còn phù hợp phải được bãi bỏ.",
+])
+def test_a_passive_instruction_after_an_assignment_is_a_task_with_no_actor(passive):
+    tasks = run("UBND tỉnh yêu cầu các sở, ngành rà soát quy trình nội bộ. Sở Tài chính được giao hoàn thiện hệ thống. "
+                + passive)
+    assert len(tasks) == 3
+    assert tasks[2].title.startswith("Các ") and tasks[2].lead_unit is None and tasks[2].collective is None
+
+
+def test_a_passive_forecast_after_an_assignment_is_no_task():
+    tasks = run("Giao Sở Tài chính bố trí kinh phí. Dự án sẽ được khởi công vào tháng 5.")
+    assert [t.lead_unit for t in tasks] == ["STC"]
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Các cơ sở giáo dục thực hiện nghiêm túc các chính sách hỗ trợ học sinh ngay từ đầu năm học. Đó là một trong "
+     "những chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số 12/UBND-VX ngày 7/8/2024.", "Các cơ sở giáo dục"),
+    ("Các trường học tổ chức kiểm tra an toàn phòng cháy trước ngày khai giảng. Đây là yêu cầu của Chủ tịch UBND tỉnh.",
+     "Các trường học"),
+    ("Các sở, ngành thực hiện nghiêm túc chế độ báo cáo. Đó là chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số 12.",
+     "Các sở, ngành"),
+    ("Bảo đảm quyền lợi của học sinh trong năm học mới\nCác cơ sở giáo dục thực hiện nghiêm túc các chính sách hỗ trợ "
+     "học sinh. Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh.", "Các cơ sở giáo dục"),
+])
+def test_an_instruction_told_as_the_addressees_work_and_named_next_is_a_task(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_the_publics_conduct_named_as_an_instruction_is_no_task():
+    assert run("Các hộ dân thực hiện nghiêm túc việc tiêm phòng. Đây là yêu cầu của Chủ tịch UBND tỉnh.") == []
+    assert run("Các cơ sở giáo dục đã thực hiện nghiêm túc các chính sách hỗ trợ học sinh.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Quy trình giải quyết hồ sơ như sau: Sở Tài chính tiếp nhận hồ sơ; Sở Xây dựng thẩm định trong 5 ngày; UBND tỉnh "
+    "phê duyệt.",
+    "Trình tự thực hiện:\n- Sở Tài chính tiếp nhận hồ sơ.\n- Sở Xây dựng thẩm định trong 5 ngày.",
+    "Các bước thực hiện gồm: Sở Nội vụ tiếp nhận đề nghị, Sở Tài chính thẩm định kinh phí.",
+])
+def test_the_steps_of_a_procedure_described_are_no_tasks(text):
+    assert run(text) == []
+
+
+def test_an_explicit_assignment_after_a_procedures_steps_is_a_task():
+    tasks = run("Trình tự thực hiện:\n- Sở Tài chính tiếp nhận hồ sơ.\n- Sở Xây dựng thẩm định trong 5 ngày.\n"
+                "Giao Sở Nội vụ hướng dẫn các địa phương thực hiện.")
+    assert [t.lead_unit for t in tasks] == ["SNV"]
+    tasks = run("Quy trình như sau: Sở Tài chính tiếp nhận hồ sơ. Yêu cầu Sở Xây dựng rút ngắn thời gian thẩm định.")
+    assert [t.lead_unit for t in tasks] == ["SXD"]
+
+
+@pytest.mark.parametrize("text", [
+    "Đề nghị UBND các huyện tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020.",
+    "Giao Sở Tài chính tạm dừng thu phí đến hết ngày 31/12/2020.",
+    "Yêu cầu UBND các huyện tạm đình chỉ hoạt động các cơ sở vi phạm đến ngày 15/6/2020.",
+    "Giao Sở Xây dựng áp dụng đơn giá cũ đến hết năm 2020.",
+])
+def test_the_end_of_a_state_is_no_deadline(text):
+    assert only(text).deadline is None
+
+
+def test_a_deadline_beside_a_state_still_counts():
+    assert only("Giao Sở Tài chính tạm dừng thu phí, báo cáo trước ngày 30/6/2020.").deadline == date(2020, 6, 30)
+    assert only("Giao Sở Tài chính hoàn thành việc thu phí đến ngày 31/12/2020.").deadline == date(2020, 12, 31)

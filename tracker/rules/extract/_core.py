@@ -94,7 +94,7 @@ _ACTION = re.compile(
     r"tập huấn|thống nhất phương án|cung cấp|có phương án|có buổi làm việc|bám sát|nộp|hoàn chỉnh|cân đối|"
     r"xem xét|bố trí|tạo điều kiện|thông tin|phổ biến|truy quét|ngăn ngừa|chịu trách nhiệm thẩm định|sử dụng|"
     r"giúp|chuyển hồ sơ|chuyển(?= (?:cơ quan|cho|sang|công an))|điều chuyển|thu hồi|xử phạt|tranh thủ|tạm hoãn|tạm dừng|dừng|cảnh báo|"
-    r"phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
+    r"sửa đổi|cắt giảm|đơn giản hóa|đơn giản hoá|giảm thiểu|tinh giản|bãi bỏ|phục hồi|khôi phục|ổn định|sơ tán|ứng phó|công bố|phân bổ|thẩm tra|niêm yết|nắm chắc|mở đợt|tính toán|cử(?!\s*tri)|làm tốt|phát huy hiệu quả|chung tay|kiên quyết không cho|siết chặt|nhanh chóng|(?:chấm dứt|xóa bỏ|xoá bỏ)(?= (?:ngay|dứt điểm|tình trạng|việc|các hành vi|hành vi)(?!\w)))"
     r"(?!\w)".replace(" ", r"\s*")
 )
 _EXHORTATION = re.compile(
@@ -255,6 +255,12 @@ _APPOSITION_VERB = re.compile(r"(?<!\w)(?:tham mưu|chủ trì|có trách nhiệ
 _URGENT = re.compile(r"(?:khẩn trương|tập trung|quyết liệt|kiên quyết|nghiêm túc|khẩn cấp|ngay|siết chặt)(?!\w)")
 _WORD = re.compile(r"[^\W\d]+[ \t]+")
 _SECOND_WORK = re.compile(r",[ \t]+(?=(?:chuẩn bị|xây dựng|ban hành|hoàn thiện)[ \t]+(?:đầy đủ|các|kế hoạch|phương án|đề án|quy chế|văn bản)(?!\w))")
+# A news item telling an instruction as the addressees' work, then naming it: "Các cơ sở giáo dục thực hiện nghiêm túc
+# ... . Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh tại Văn bản số ...", "... Đây là yêu cầu của ...".
+_SENTENCE_END = re.compile(r"[.!…](?!\d)")
+_NAMED_AFTER = re.compile(r"[.!…]+[\s\"”]*(?:đó|đây)\s+(?:cũng\s+)?là\s+(?:một\s+trong\s+(?:những|các)\s+|những\s+|các\s+)?"
+                          r"(?:nội dung\s+)?(?:chỉ đạo|yêu cầu|đề nghị)(?:\s+(?:chính|trọng tâm|quan trọng))?"
+                          r"\s+(?:của|tại)(?!\w)")
 _PLURAL_BEFORE_MODAL = re.compile(r"(?:các|những)\s+(?:[^\W\d]+\s+){1,7}?(?=(?:cần phải|cần|phải)\s)")
 _PLURAL_BEFORE_WORK = re.compile(r"(các|những)\s+(?:[^\W\d]+\s+){1,4}?(?=(?:tăng cường|khẩn trương|tập trung|chủ động|"
                                  r"rà soát|kiểm tra|triển khai|thực hiện|tổ chức|báo cáo|xây dựng)\s)")
@@ -314,6 +320,10 @@ _PAST_ORDERED = re.compile(r"(?:^|[.\n])[ \t]*(?:cùng ngày|ngay sau đó|mới
 _AT_DOCUMENT = re.compile(r"\s+tại\s+(?:các\s+)?(?:văn bản|công văn|công điện|chỉ thị|thông báo|kế hoạch|quyết định)")
 _NOUN_USE = re.compile(r"\s+(?:của|cho thấy|nêu rõ|số\s*\d)(?!\w)")
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
+# "Chủ trì, ... rà soát lại các nhiệm vụ UBND tỉnh đã giao cho các cơ quan ...": the past assignment qualifies the
+# work's object (the tasks given earlier), after a verb; the sentence is an instruction, not a report of what was done
+_GIVEN_BEFORE = re.compile(r"(?<=\S)\s+(?:các|những)\s+(?:nhiệm vụ|nội dung|công việc|chỉ tiêu|dự án|kết luận)"
+                           r"(?:\s+(?:của\s+)?[^\W\d]+){0,5}\s*$")
 # What follows a recalled assignment: "Đến nay, Sở X chưa báo cáo", "Tuy nhiên, ...".
 _SINCE = re.compile(r"(?<!\w)(?:đến nay|tuy nhiên|song đến nay|nhưng đến nay|qua theo dõi)(?!\w)")
 # A regulation annexed to a decision, pasted alone: "QUY ĐỊNH ... (Ban hành kèm theo Quyết định số ...)".
@@ -321,6 +331,9 @@ _REGULATION = re.compile(r"\s*(?:quy định|quy chế|điều lệ)\b[^()]{0,30
 _CONVENING = re.compile(r"triệu tập|giấy mời|kính mời|mời họp|mời dự họp")
 _AGENDA = re.compile(r"(?<!\w)(?:thành phần|địa điểm)(?:\s+(?:mời|tham dự|dự họp))?\s*:")
 # A procedure described, step by step: "Quy trình: Sở X tiếp nhận hồ sơ ...; Sở Y thẩm định ...".
+# An explicit assignment, which ends a procedure's steps: "giao", "yêu cầu", "đề nghị".
+_ASSIGNS = re.compile(r"(?<!\w)(?:giao(?=\s+(?:cho\s+)?(?:sở|ubnd|ủy ban|uỷ ban|các|công an|ban|phòng|trung tâm|văn phòng))|"
+                      r"(?<!nhận )(?<!theo )(?<!xét )(?<!các )(?<!có )(?:yêu cầu|đề nghị))(?!\w)")  # not "tiếp nhận đề nghị"
 _PROCEDURE = re.compile(r"(?:quy trình|trình tự|các bước|bước\s+\d+|cách thức|thủ tục)[^:;.]{0,60}:")
 # "... phải chịu trách nhiệm (toàn diện) trước UBND tỉnh" alone is accountability; after the work ("đẩy nhanh ... và phải chịu
 # trách nhiệm trước ...") it leaves the work a task
@@ -334,7 +347,10 @@ _SUBJECT_GAP = re.compile(
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
     r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
-    r"(?:là\s+(?:lực lượng|cơ quan|đơn vị)\s+(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*(?=chủ trì))?"
+    # "Công an tỉnh là lực lượng nòng cốt, chủ trì ...", "Sở KH&ĐT làm đầu mối tiếp nhận ...", "Sở Nội vụ là cơ quan
+    # thường trực, tổng hợp ...": the unit's role, then its work
+    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*"
+    r"(?=(?:" + _ACTION.pattern[3:] + r"))?"
     r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
@@ -684,6 +700,25 @@ class _Extractor:
                 return _Roles(addressed=True, action_start=p)  # "chỉ đạo, nhà thầu không đảm bảo tiến độ, cần ...": the topic
             q = end = word.end()
         return None
+
+    def _named_instruction(self, a: int, b: int) -> _Roles | None:
+        """Read a sentence whose plural subject does work, named next as a leader's instruction ("Các cơ sở giáo dục
+        thực hiện ... . Đó là một trong những chỉ đạo của Chủ tịch UBND tỉnh ..."): the subject is addressed."""
+        low = self.view.low
+        end = _SENTENCE_END.search(low, a)
+        if end is None or not _NAMED_AFTER.match(low, end.start()):
+            return None
+        subject = self._subject(a, b) or self._bare_group(a, b)
+        if subject is not None:
+            return subject
+        group = _PLURAL_BEFORE_WORK.match(low, a, b)
+        if group is None or _THINGS.match(low, _skip_spaces(low, a + len(group.group(1)), b), b) \
+                or _NOT_ADDRESSEE.search(low, a + len(group.group(1)), group.end()) or _PUBLIC.match(low, a, group.end()) \
+                or re.search(r"[,;:.]", low[a:group.end()]):
+            return None
+        roles = _Roles(addressed=True, action_start=group.end())
+        roles.collective = self.view.text[a:group.end()].strip()
+        return roles
 
     def _subject(self, a: int, b: int) -> _Roles | None:
         """Read "<unit> (chủ trì|phối hợp|<verb>) ..." at the start of a clause."""
@@ -1052,6 +1087,8 @@ class _Extractor:
                 return i
             if at_marker is None and self._unit_heading(clauses, i) is not None:
                 return i  # "1. Sở Xây dựng\n- Chủ trì, phối hợp ...": a plan's assignment section
+            if at_marker is None and c.first_in_sentence and self._named_instruction(c.start, c.end) is not None:
+                return i  # "Các cơ sở giáo dục thực hiện ... . Đó là một trong những chỉ đạo của ..."
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
                 subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
@@ -1118,6 +1155,10 @@ class _Extractor:
         if _REGULATION.match(low):
             return []  # the articles of a regulation describe how things are done; they assign nothing
         procedure_sentence = -1
+        procedure_para = -1  # the paragraph of a procedure's lead-in ("Quy trình ... như sau:"), while its steps follow
+        for c in clauses[max(0, first - 1):first]:
+            if c.ends_leadin and _PROCEDURE.match(low, c.start, min(len(low), c.end + 2)):  # (the colon after it)
+                procedure_para = c.para  # the lead-in just before the part that seems to assign: its steps follow
         past_sentence = report_sentence = False
         sentence_opening: dict[int, Clause] = {}
         for c in clauses:
@@ -1164,7 +1205,8 @@ class _Extractor:
                     done = None  # the news of an assignment, in a text that gives none in the present
                 # "UBND huyện đã chỉ đạo các xã ...; tập trung ...; chỉ đạo ...": the whole sentence tells what was done
                 report_sentence = bool(done) and not _MEETING_SPEAKER.match(low, opening.start, done.start()) \
-                    and self._directive(opening.start, done.start()) is None  # "yêu cầu ... các nhiệm vụ đã giao"
+                    and self._directive(opening.start, done.start()) is None \
+                    and not _GIVEN_BEFORE.search(low, opening.start, done.start())  # "yêu cầu ... các nhiệm vụ đã giao"
             a, b = c.start, c.end
             body = a
             cm = _CONNECTOR.match(low, body, b)
@@ -1190,8 +1232,17 @@ class _Extractor:
             if _META.match(text_low) or no_effect:
                 mode, prev_in_task = "none", False
                 continue
-            if _PROCEDURE.match(text_low):
+            if _PROCEDURE.match(low, body, min(len(low), b + 2)):
                 procedure_sentence = sentence
+                if c.ends_leadin:
+                    procedure_para = c.para  # "Quy trình ... như sau: Sở X tiếp nhận ...; Sở Y thẩm định ...": the steps
+            elif procedure_para >= 0:
+                # the steps under a procedure's lead-in, on its line or as items after it, until an explicit
+                # assignment or a paragraph of another kind
+                if (c.para == procedure_para or c.bullet or c.after_leadin) and not _ASSIGNS.search(text_low):
+                    mode, prev_in_task = "none", False
+                    continue
+                procedure_para = -1
             if sentence == procedure_sentence or report_sentence:
                 mode, prev_in_task = "none", False  # the steps of a procedure, described
                 continue
@@ -1250,7 +1301,8 @@ class _Extractor:
                                               or (self._bare_group(body, b, strict=True)
                                                   if cm is None and c.first_in_sentence and drafts
                                                   and c.para == leadin_para else None)
-                                              or self._assigned_group(body, b))
+                                              or self._assigned_group(body, b)
+                                              or (self._named_instruction(body, b) if c.first_in_sentence else None))
             roles = directive[1] if directive else subject
 
             components = False

@@ -19,6 +19,8 @@ A deadline is the last day of the period the text names:
 | "trong 3 tháng" | 3 months after it |
 | "thường xuyên", "định kỳ", "hằng năm", "hàng tháng", ... | no date, ongoing |
 | "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050" | none: a plan's horizon |
+| "rà soát các nhiệm vụ ... có thời hạn hoàn thành trong năm 2025" | none: the object's due date, not the work's |
+| "tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020", "tạm dừng ... đến hết ngày 15/5" | none: the end of a state |
 
 A date needs a word that makes it a deadline ("trước", "trong", "chậm nhất",
 "hoàn thành", "xong", "đến hết", "hạn", "thời hạn"...): "Công văn số 12
@@ -70,8 +72,20 @@ _RELATIVE = re.compile(
 )
 # A plan's horizon is not a deadline: "giai đoạn 2021-2025, định hướng đến năm 2030", "tầm nhìn đến năm 2050".
 _HORIZON = re.compile(r"(?:dinh\s+huong|tam\s+nhin|giai\s+doan|chien\s+luoc|quy\s+hoach)[\s\d,\-]{0,16}$")
+# ... and so is the first year of a title that goes on with it: "chuyển đổi số tỉnh Lạng Sơn đến năm 2025, định hướng
+# đến năm 2030", "đến năm 2025 và tầm nhìn đến năm 2035".
+_HORIZON_NEXT = re.compile(r"\s*[,;\-–]?\s*(?:va\s+)?(?:dinh\s+huong|tam\s+nhin)\s+(?:den|toi)\s+nam\b")
 # What a forecast is about is no deadline: "để chủ động trước dự báo tình hình khô, hạn trong năm 2019".
 _FORECAST = re.compile(r"du\s+bao[^;.]{0,60}$")
+# A due date that qualifies the work's object is not the work's own: "rà soát lại các nhiệm vụ ... có thời hạn hoàn
+# thành trong năm 2025", "các dự án có thời hạn thực hiện đến hết năm 2024".
+_OBJECT_DUE = re.compile(r"(?:nhiem\s+vu|du\s+an|cong\s+trinh|ho\s+so|chi\s+tieu|noi\s+dung|cong\s+viec|van\s+ban|"
+                         r"ke\s+hoach|chuong\s+trinh|de\s+an)(?:\s+[^\s.;:]+){0,14}?\s+co(?:\s+thoi\s+han"
+                         r"(?:\s+(?:hoan\s+thanh|thuc\s+hien|giai\s+quyet))?)?\s*$")
+# The end of a state, not of work: "tiếp tục cho học sinh nghỉ học đến ngày 10/10/2020", "tạm dừng hoạt động ... đến
+# hết ngày 15/5", "áp dụng ... đến ngày ...".
+_STATE_UNTIL = re.compile(r"\b(?:nghi\s+hoc|tam\s+(?:dung|ngung|dinh\s+chi|hoan)|dong\s+cua|phong\s+toa|gian\s+cach|"
+                          r"cach\s+ly|ap\s+dung|co\s+hieu\s+luc|keo\s+dai)\b[^.;:]{0,80}$")
 _RANGE_END = re.compile(r"(?:den|toi)\b")
 _RANGE_FROM = re.compile(r"\btu\s+(?:(?:dau|cuoi|giua)\s+)?(?:ngay|thang|quy|nam)\b(?:[^;.]|(?<=\d)\.(?=\d))*$")
 # An amount counted per year is not work repeated every year: "kiểm soát sản lượng khai thác hàng năm",
@@ -197,7 +211,8 @@ def find_deadline(
         found.append(Deadline(due, False, m.start(), m.end()))
     for m in _YEAR_ONLY.finditer(folded):
         if _HORIZON.search(folded, max(0, m.start() - 40), m.start()) \
-                or _FORECAST.search(folded, max(0, m.start() - 70), m.start()):
+                or _FORECAST.search(folded, max(0, m.start() - 70), m.start()) \
+                or (m.group("lead").startswith(("den", "toi")) and _HORIZON_NEXT.match(folded, m.end())):
             continue
         if any(a <= m.start() < b for a, b in going_on):
             continue  # "tháng 7 và những tháng cuối năm 2022": the year's end of work that goes on
@@ -217,6 +232,8 @@ def find_deadline(
                 due = issued_on + timedelta(days=n)
             found.append(Deadline(due, False, m.start(), m.end()))
 
+    found = [f for f in found if not _OBJECT_DUE.search(folded, max(0, f.start - 120), f.start)
+             and not (_RANGE_END.match(folded, f.start) and _STATE_UNTIL.search(folded, max(0, f.start - 100), f.start))]
     if found:
         # The end of a range "từ tháng 7.2011 đến hết năm 2021" says what the work covers when a due date is
         # written too ("...; báo cáo ... trước ngày 15.7.2022"): the due date wins. Alone, the range's end is the

@@ -100,7 +100,7 @@ def _trim(view: TextView, a: int, b: int) -> tuple[int, int, bool]:
 
 # A capitalised word that opens a sentence and never a name: after a line break it starts a new paragraph.
 _OPENER = re.compile(r"(?:Đối với|Theo|Để|Trước|Sau khi|Trong|Tại|Ngày|Sáng|Chiều|Tối|Hiện nay|Qua|Tuy nhiên|Do|Vì|"
-                     r"Nhằm|Những|Cùng với|Đồng thời|Ngoài ra|Bên cạnh|Riêng|Thực hiện|Căn cứ|Xét|Khi|Nếu|Từ|Về)"
+                     r"Nhằm|Những|Các|Cùng với|Đồng thời|Ngoài ra|Bên cạnh|Riêng|Thực hiện|Căn cứ|Xét|Khi|Nếu|Từ|Về)"
                      r"(?=[ \t,])")
 
 

@@ -74,7 +74,10 @@ _MORE = (r"(?:thanh\s*,\s*thi|thi(?=\s*,\s*(?:thanh\s+pho|tp)(?![a-z0-9]))|ban\s
          rf"thanh\s+vien\s+{_STEERING}|"
          r"van\s+phong|(?:cua\s+)?(?:hdnd|ubnd)|cua\s+(?:tinh|thanh\s+pho|huyen|thi\s+xa)(?![a-z0-9])|tinh(?!\s+toan)|tp|tx|t\.\s?u|trung\s+uong|truc\s+thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan)"
          r"\s+(?:tinh|huyen))?|thuoc(?:\s+(?:ubnd|uy\s+ban\s+nhan\s+dan))?|(?:co\s+)?lien\s+quan|chuc\s+nang|"
-         r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|tham\s+muu|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
+         r"chuyen\s+mon|su\s+nghiep(?:\s+cong\s+lap)?|chuyen\s+nganh|khu\s+vuc|"
+         # "các cơ quan tham mưu" names a kind of body; "các sở, ngành liên quan tham mưu UBND tỉnh ..." is the work
+         r"tham\s+muu(?!\s+(?:cho\s+)?(?:ubnd|uy\s*ban|chu\s+tich|hdnd|hoi\s+dong|tinh\s+uy|thanh\s+uy|huyen\s+uy|"
+         r"ban\s+thuong\s+vu|thuong\s+truc|lanh\s+dao|cap\s+(?:tren|co\s+tham\s+quyen))(?![a-z0-9]))|truyen\s+thong|bao\s+chi|tuyen\s+truyen|"
          r"cong\s+an|quoc\s+phong|quan\s+su|dia\s+ban|ban\s+quan\s+ly\s+du\s+an|ban\s+qlda|cac|"
          r"chinh\s+tri\s*-\s*xa\s+hoi(?:\s*-\s*nghe\s+nghiep)?|"  # "các tổ chức chính trị - xã hội"
          r"ven\s+bien|ven\s+song|bien\s+gioi|mien\s+nui|vung\s+cao|vung\s+sau|trong\s+diem|duyen\s+hai|"
@@ -85,6 +88,9 @@ _COLLECTIVE_RE = re.compile(
     # committee's members are read with its long name, "thành viên Ban Chỉ huy phòng chống thiên tai ...", elsewhere)
     rf"(?:cac\s+)?thanh\s+vien\s+(?:trong\s+|cua\s+)?(?:tieu\s+ban|to\s+cong\s+tac|hoi\s+dong|doan\s+(?:kiem\s+tra|cong\s+tac)|{_STEERING})"
     rf"(?![a-z0-9])(?!\s+(?:phong|phuong|xa|huyen|tinh)(?![a-z0-9]))|"
+    # "yêu cầu chính quyền cơ sở tập trung ...", "chính quyền địa phương các cấp", "chính quyền các cấp": the local
+    # authorities, unnamed, a collective (not the model "chính quyền địa phương 2 cấp")
+    rf"chinh\s+quyen\s+(?:co\s+so|cac\s+cap|cap\s+(?:xa|huyen)|dia\s+phuong(?:\s+cac\s+cap)?(?!\s+(?:2|hai)\s+cap))(?![a-z0-9])|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa|quan|phuong)\s*,|"
     # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
     # written without "các", still a collective
