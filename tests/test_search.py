@@ -396,3 +396,18 @@ def test_the_stored_words_follow_every_write(login_as, db):
     assert rebuild(db.session.connection()) > 0 and stale() == 0
     db.session.commit()
     assert found_tasks("nga.tt", "tuong lua") == {task.id}
+
+
+def test_a_unit_added_to_ones_reach_is_searched_at_once(login_as, db):
+    """The units of a reach are kept per worker until the units change (views_util.keep_reach_units): a
+    division added under a department is in its leader's very next search."""
+    from tracker.services.units import add_unit
+
+    hai = login_as("hai.nv")
+    assert results(hai.get("/search", query_string={"q": "khảo sát Cồn Cỏ"})) == []  # the reach's units kept now
+    add_unit("TEST-CONCO", "Phòng Thử nghiệm", kind="division", parent=user(db, "hai.nv").unit)
+    db.session.commit()
+    Factory().published_tasks([{"title": "Khảo sát trạm quan trắc Cồn Cỏ", "lead": "TEST-CONCO", "assignee": None,
+                                "deadline": date(2031, 3, 2)}])
+    rows = results(hai.get("/search", query_string={"q": "khảo sát Cồn Cỏ"}))
+    assert [r["title"] for r in rows] == ["Khảo sát trạm quan trắc Cồn Cỏ"]

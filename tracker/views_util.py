@@ -11,6 +11,7 @@ from tracker.database import db
 from tracker.models import CooperatingPart, Directive, Task, Unit, User, load_calendar
 from tracker.page_cache import count_cache, reference_cache
 from tracker.rules import reach
+from tracker.services import reach_sql
 from tracker.services.errors import Forbidden, ServiceError
 from tracker.services.notices import unread_sql
 from tracker.services.planner import current_rules
@@ -48,6 +49,17 @@ def due_soon_rules():
     kept per worker until the reference data changes (tracker.page_cache), so a page reads neither table again."""
     return reference_cache().get_or_compute(db.session, ("due-soon-rules",),
                                             lambda: (load_calendar(), current_rules()))
+
+
+def keep_reach_units(user: User) -> None:
+    """The ids of the units in `user`'s reach, kept per worker until the units change, given to this
+    request's session (reach_sql.reach_unit_id_list: search checks each window row against them): no
+    statement of their own once kept."""
+    if user.unit is None:
+        return
+    ids = reference_cache().get_or_compute(db.session, ("reach-units", reach.reach_path(user)),
+                                           lambda: tuple(reach_sql.reach_unit_id_list(user)))
+    reach_sql.remember_reach_units(user, list(ids))
 
 
 def load_directive(directive_id: int, user: User | None = None) -> Directive:

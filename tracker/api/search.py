@@ -8,6 +8,7 @@ from tracker.api.inputs import paging, query
 from tracker.api.serialize import respond
 from tracker.schemas import SearchPage, SearchQuery
 from tracker.services.search import search
+from tracker.views_util import keep_reach_units
 from tracker.urls import external_url
 
 
@@ -22,5 +23,7 @@ def hit_json(hit) -> dict:
 def search_all():
     params = query(SearchQuery)
     page, per_page = paging(params)
-    hits, total, _more = search(current_api_user(), params.q, page, per_page)
+    user = current_api_user()
+    keep_reach_units(user)
+    hits, total, _more = search(user, params.q, page, per_page)
     return respond(SearchPage, page_json([hit_json(h) for h in hits], total, page, per_page))

@@ -64,8 +64,17 @@ def remember_everything(path: str, value: bool) -> None:
 
 
 def reach_unit_id_list(user: User) -> list[int]:
-    """Ids of the units in the user's reach, read once (for conditions checked row by row: see `per_row`)."""
+    """Ids of the units in the user's reach, read once (for conditions checked row by row: see `per_row`), or
+    as kept for this session by `remember_reach_units` (a worker keeps them until the units change)."""
+    kept = db.session.info.get("reach_units", {}).get(reach_path(user))
+    if kept is not None:
+        return kept
     return list(db.session.scalars(reach_unit_ids(user)))
+
+
+def remember_reach_units(user: User, ids: list[int]) -> None:
+    """Keep `reach_unit_id_list(user)`, found by the caller (kept since the units last changed)."""
+    db.session.info.setdefault("reach_units", {})[reach_path(user)] = ids
 
 
 def _unit_outside(path: str) -> ColumnElement[bool]:
