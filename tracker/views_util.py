@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import CooperatingPart, Directive, Task, Unit, User, load_calendar
-from tracker.page_cache import count_cache, reference_cache
+from tracker.page_cache import reference_cache
 from tracker.rules import reach
 from tracker.services import reach_sql
 from tracker.services.errors import Forbidden, ServiceError
