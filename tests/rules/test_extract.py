@@ -1984,3 +1984,32 @@ def test_the_end_of_a_state_is_no_deadline(text):
 def test_a_deadline_beside_a_state_still_counts():
     assert only("Giao Sở Tài chính tạm dừng thu phí, báo cáo trước ngày 30/6/2020.").deadline == date(2020, 6, 30)
     assert only("Giao Sở Tài chính hoàn thành việc thu phí đến ngày 31/12/2020.").deadline == date(2020, 12, 31)
+
+
+# --- twentieth fresh batch (documents 438-451) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Giao đồng chí Nguyễn Văn An, Giám đốc Sở Tài chính chủ trì rà soát nguồn vốn.", "STC"),
+    ("Giao ông Nguyễn Văn An - Giám đốc Sở Tài chính chủ trì rà soát nguồn vốn.", "STC"),
+    ("Giao đ/c Trần Thị Bình, Phó Giám đốc Sở Xây dựng theo dõi, đôn đốc tiến độ dự án.", "SXD"),
+    ("Chủ tịch UBND tỉnh yêu cầu bà Lê Thị Hoa, Giám đốc Sở Nội vụ khẩn trương hoàn thiện đề án.", "SNV"),
+    ("Giao đồng chí Phạm Văn Cường, Sở Xây dựng kiểm tra hồ sơ dự án.", "SXD"),
+])
+def test_a_person_named_before_the_title_and_unit_is_read_past(text, lead):
+    task = only(text)
+    assert task.lead_unit == lead and task.unknown_units == []
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ trưởng chỉ đạo Thứ trưởng Nguyễn Huy Dũng xây dựng một trung tâm chuyển đổi số mẫu.",
+    "Giao đồng chí Nguyễn Văn An chủ trì rà soát quy hoạch.",
+])
+def test_a_person_addressed_without_a_unit_is_a_task_without_a_lead(text):
+    task = only(text)
+    assert task.lead_unit is None and task.collective is None and task.unknown_units
+
+
+def test_a_person_named_as_the_speaker_is_no_addressee():
+    task = only("Tại buổi làm việc, Chủ tịch UBND tỉnh Nguyễn Văn Bình yêu cầu Sở Xây dựng hoàn thành hồ sơ.")
+    assert task.lead_unit == "SXD" and task.title.startswith("Hoàn thành hồ sơ")

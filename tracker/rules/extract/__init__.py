@@ -93,7 +93,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    phải ...") or qualified ("UBND các tỉnh ven biển", "Ban chỉ huy PCTT và
    TKCN các huyện"); it stays one phrase. An official may be the subject
    ("2. Thống đốc Ngân hàng Nhà nước căn cứ ... xác định, phê duyệt ...",
-   "Giám đốc Sở X ..."): the unit is the lead ("Chỉ đạo <its forces> ..." in
+   "Giám đốc Sở X ...", "giao đồng chí Nguyễn Văn A, Giám đốc Sở X ...", where
+   the person's name is read past like a title): the unit is the lead ("Chỉ đạo <its forces> ..." in
    the next sentence is still its task), and such numbered points start
    the conclusion; so does a unit named as the subject before the first
    assigning verb when one follows ("Theo đó, trong thời gian ..., Công an tỉnh

@@ -66,8 +66,19 @@ _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
-    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?)(?!\w)"
+    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?|thứ trưởng)(?!\w)"
 )
+# A person named among the addressees ("giao đồng chí Nguyễn Văn A, Giám đốc Sở X chủ trì ...", "giao ông Nguyễn Văn A -
+# Giám đốc Sở X ...", "chỉ đạo Thứ trưởng Nguyễn Huy Dũng và Cục Y ..."): a Vietnamese name is a surname and one to three
+# more capitalised words; it is read past like a title when an honorific or a title comes before it or after its comma.
+_HONORIFIC = re.compile(r"(?:đồng chí|đ/c|ông|bà)[ \t]+")
+_SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh lâm trương hà đào mai cao lương tô tạ "
+    "trịnh đoàn vương lưu chu phùng triệu kiều thái quách châu la lò lục hầu giáp nông tăng nghiêm mạc từ khúc bạch "
+    "thân kim hứa doãn tôn diệp lại ninh khổng quan văn đàm đồng lã thạch sơn danh y".split())
+_NAME_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_NAME_SEPARATOR = re.compile(r"[ \t]*[,\-–][ \t]*")
+_TITLE_BEFORE = re.compile(r"(?:thứ trưởng|bộ trưởng|giám đốc|chủ tịch|bí thư|trưởng ban|cục trưởng|đồng chí|ông|bà)[ \t]+$")
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
     r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới|"
@@ -455,6 +466,10 @@ class _Extractor:
                 found.append(mention)
                 pos = end = mention.end
                 continue
+            person = self._person(pos, limit)
+            if person is not None:
+                pos = person  # "đồng chí Nguyễn Văn A, Giám đốc Sở X": the person, then the title and the unit
+                continue
             m = _FILLER.match(low, pos, limit) or _TITLE.match(low, pos, limit)
             if m and m.end() > pos:
                 stop = m.end()
@@ -472,6 +487,31 @@ class _Extractor:
             found.append(mention)
             pos = end = mention.end
         return found, end
+
+    def _person(self, pos: int, limit: int) -> int | None:
+        """Return where a person's name at `pos` ends (with its comma or dash before a title), or None."""
+        low, text = self.view.low, self.view.text
+        honorific = _HONORIFIC.match(low, pos, limit)
+        p = honorific.end() if honorific else pos
+        first = re.compile(r"[^\W\d_]+").match(low, p, limit)
+        if not first or first.group() not in _SURNAMES or not text[p].isupper() or p in self.mention_at:
+            return None
+        q, words = first.end(), 1
+        while words < 4:
+            word = _NAME_WORD.match(text, q, limit)
+            if not word or not word.group(1)[0].isupper() or word.start(1) in self.mention_at \
+                    or _TITLE.match(low, word.start(1), limit):
+                break
+            q, words = word.end(), words + 1
+        if words < 2:
+            return None
+        separator = _NAME_SEPARATOR.match(low, q, limit)
+        after = _skip_spaces(low, separator.end() if separator else q, limit)
+        if separator and (_TITLE.match(low, after, limit) or after in self.mention_at):
+            return after  # "Nguyễn Văn A, Giám đốc Sở X", "Nguyễn Văn A - Giám đốc Sở X"
+        if honorific or _TITLE_BEFORE.search(low, max(0, pos - 14), pos):
+            return q  # "đồng chí Nguyễn Văn A chủ trì ...", "Thứ trưởng Nguyễn Huy Dũng và Cục Y ..."
+        return None
 
     def _roles(self, mentions: list[Mention], after: int, limit: int) -> _Roles:
         """Turn addressed units into roles, then read "chủ trì" and "phối hợp với ..." that follow."""
@@ -615,6 +655,14 @@ class _Extractor:
             bare = self._bare_group(p, b)
             if bare is not None:
                 return m.start(), bare
+            title = _TITLE.match(low, p, b)
+            person = self._person(_skip_spaces(low, title.end(), b) if title else p, b)
+            if person is not None:
+                person = _skip_spaces(low, person, b)
+            if person is not None and (title or _HONORIFIC.match(low, p, b)) and _ACTION.match(low, person, b):
+                roles = _Roles(addressed=True, action_start=person)  # "chỉ đạo Thứ trưởng Nguyễn Văn A xây dựng ..."
+                roles.unknown.append(self.view.text[p:person].strip(" ,:-–"))
+                return m.start(), roles
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             # "yêu cầu các phương tiện thông tin đại chúng cần tập trung ...": a plural group the registry does not
