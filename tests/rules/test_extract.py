@@ -2013,3 +2013,21 @@ def test_a_person_addressed_without_a_unit_is_a_task_without_a_lead(text):
 def test_a_person_named_as_the_speaker_is_no_addressee():
     task = only("Tại buổi làm việc, Chủ tịch UBND tỉnh Nguyễn Văn Bình yêu cầu Sở Xây dựng hoàn thành hồ sơ.")
     assert task.lead_unit == "SXD" and task.title.startswith("Hoàn thành hồ sơ")
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Bộ Thông tin và Truyền thông đề nghị Quý Cơ quan triển khai ngay các nhiệm vụ được giao.", "Quý Cơ quan"),
+    ("Trân trọng đề nghị Quý Cơ quan giao đơn vị chuyên trách là đầu mối hướng dẫn thực hiện chuyển đổi số.",
+     "Quý Cơ quan"),
+    ("Bộ Y tế đề nghị Quý Ủy ban chỉ đạo các đơn vị liên quan tổ chức tiêm chủng an toàn.", "Quý Ủy ban"),
+    ("Văn phòng Chính phủ đề nghị Quý đơn vị báo cáo kết quả trước ngày 15/6/2020.", "Quý đơn vị"),
+    ("Đề nghị Quý địa phương khẩn trương rà soát, cập nhật danh sách.", "Quý địa phương"),
+])
+def test_a_letters_polite_addressee_is_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_a_fund_is_no_polite_addressee():
+    task = only("Giao Sở Tài chính trích quỹ cơ quan hỗ trợ các hộ dân.")
+    assert task.lead_unit == "STC" and task.collective is None and task.cooperating_collective == []

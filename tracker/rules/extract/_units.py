@@ -91,6 +91,9 @@ _COLLECTIVE_RE = re.compile(
     # "yêu cầu chính quyền cơ sở tập trung ...", "chính quyền địa phương các cấp", "chính quyền các cấp": the local
     # authorities, unnamed, a collective (not the model "chính quyền địa phương 2 cấp")
     rf"chinh\s+quyen\s+(?:co\s+so|cac\s+cap|cap\s+(?:xa|huyen)|dia\s+phuong(?:\s+cac\s+cap)?(?!\s+(?:2|hai)\s+cap))(?![a-z0-9])|"
+    # "đề nghị Quý Cơ quan triển khai ...", "Quý Ủy ban", "Quý đơn vị": a letter's addressees, named politely
+    # (never "quỹ", a fund, which folds alike: checked on the text)
+    rf"quy\s+(?:co\s*quan|don\s*vi|uy\s*ban(?:\s+nhan\s+dan)?|dia\s*phuong|bo)(?![a-z0-9])|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa|quan|phuong)\s*,|"
     # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
     # written without "các", still a collective
@@ -394,6 +397,8 @@ class UnitMatcher:
                 break
             start, end = m.start(), m.end()
             pos = end
+            if view.fold.startswith("quy", start) and not view.low.startswith("quý", start):
+                continue  # "quỹ cơ quan": a fund, not the letter's polite "Quý Cơ quan"
             if taken[start]:
                 pos = start + 1
                 while pos < len(taken) and taken[pos]:
