@@ -2031,3 +2031,34 @@ def test_a_letters_polite_addressee_is_a_collective(text, collective):
 def test_a_fund_is_no_polite_addressee():
     task = only("Giao Sở Tài chính trích quỹ cơ quan hỗ trợ các hộ dân.")
     assert task.lead_unit == "STC" and task.collective is None and task.cooperating_collective == []
+
+
+@pytest.mark.parametrize("text", [
+    "Yêu cầu UBND các xã báo cáo kết quả kiểm tra, xử lý vi phạm từ ngày 1/1/2018 đến trước ngày 1/12/2018.",
+    "Giao Sở Tài chính báo cáo tình hình giải ngân từ ngày 1/1/2020 đến ngày 30/6/2020.",
+    "Đề nghị UBND các huyện tổng hợp, báo cáo số liệu từ tháng 1/2020 đến hết tháng 6/2020.",
+])
+def test_the_period_a_report_covers_is_no_deadline(text):
+    task = only(text)
+    assert task.deadline is None and not task.ongoing
+
+
+def test_a_due_date_beside_a_reported_period_still_counts():
+    task = only("Giao Sở Tài chính báo cáo tình hình giải ngân từ ngày 1/1/2020 đến ngày 30/6/2020 trước ngày 10/7/2020.")
+    assert task.deadline == date(2020, 7, 10)
+    task = only("Giao Sở Xây dựng kiểm tra các công trình từ đầu tháng 6/2020 tới ngày 15/7/2020.")
+    assert task.deadline == date(2020, 7, 15)  # a work period alone: its end is the deadline
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính hướng dẫn UBND các huyện bố trí nguồn vốn sự nghiệp giao thông hàng năm để bảo trì đường.",
+    "Yêu cầu UBND các huyện cân đối kinh phí hằng năm cho công tác quản lý đường huyện.",
+])
+def test_funds_counted_per_year_are_no_recurrence(text):
+    task = only(text)
+    assert not task.ongoing and task.recurrence is None
+
+
+def test_a_yearly_report_still_recurs():
+    task = only("Giao Sở Tài chính báo cáo kết quả bố trí kinh phí cho UBND tỉnh hằng năm.")
+    assert task.ongoing and task.recurrence == {"every": "year", "day": None}
