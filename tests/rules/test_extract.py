@@ -2062,3 +2062,17 @@ def test_funds_counted_per_year_are_no_recurrence(text):
 def test_a_yearly_report_still_recurs():
     task = only("Giao Sở Tài chính báo cáo kết quả bố trí kinh phí cho UBND tỉnh hằng năm.")
     assert task.ongoing and task.recurrence == {"every": "year", "day": None}
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ Giao thông vận tải vừa có văn bản trả lời kiến nghị của cử tri tỉnh Khánh Hòa về việc đầu tư tuyến đường.",
+    "Tổng cục Đường bộ Việt Nam vừa có văn bản gửi UBND tỉnh về việc sửa chữa cầu.",
+    "Cục Quản lý thị trường cũng có văn bản trả lời doanh nghiệp về việc kiểm tra hàng hóa.",
+])
+def test_the_news_of_a_letter_by_a_body_outside_the_registry_is_no_task(text):
+    assert run(text) == []
+
+
+def test_a_letter_announced_by_a_body_outside_the_registry_still_assigns_its_addressees():
+    task = only("Bộ Y tế vừa có công văn yêu cầu các bệnh viện tăng cường phòng, chống dịch.")
+    assert task.lead_unit is None and task.collective == "các bệnh viện"

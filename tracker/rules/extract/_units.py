@@ -140,7 +140,7 @@ _NAME_STOP = re.compile(
     r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
     r"hoàn|xây|tổ|rà|nghiên|khẩn|tiếp|chỉ|đề|trình|yêu|hướng|đôn|theo|tăng|chuẩn|lập|xử|giải|phê|"
     r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các|cần|phải|tăng|đẩy|tập|"
-    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường|vào)$",
+    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường|vào|vừa|cũng|mới)$",
     re.IGNORECASE,
 )
 
