@@ -2076,3 +2076,27 @@ def test_the_news_of_a_letter_by_a_body_outside_the_registry_is_no_task(text):
 def test_a_letter_announced_by_a_body_outside_the_registry_still_assigns_its_addressees():
     task = only("Bộ Y tế vừa có công văn yêu cầu các bệnh viện tăng cường phòng, chống dịch.")
     assert task.lead_unit is None and task.collective == "các bệnh viện"
+
+
+@pytest.mark.parametrize("text", [
+    "UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo Chương trình tiêm chủng Quốc gia phân bổ vaccine cho thành phố.",
+    "UBND tỉnh Quảng Nam đề nghị Bộ Tài chính bổ sung kinh phí cho tỉnh.",
+    "Chủ tịch UBND tỉnh vừa ký văn bản đề nghị Bộ Giao thông vận tải sớm bố trí vốn sửa chữa quốc lộ 1.",
+])
+def test_the_province_asking_a_ministry_is_a_request_upward(text):
+    assert run(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Chủ tịch UBND tỉnh đề nghị Bộ Chỉ huy Quân sự tỉnh chủ động phương án ứng phó.",
+    "UBND tỉnh đề nghị Bộ đội Biên phòng tỉnh tăng cường tuần tra.",
+    "Thủ tướng đề nghị Bộ Y tế khẩn trương phân bổ vắc xin.",
+])
+def test_a_ministry_asked_by_the_government_or_the_provinces_own_forces_asked_keep_their_task(text):
+    assert len(run(text)) == 1
+
+
+def test_a_ministry_asked_after_an_assignment_keeps_the_sets_reading():
+    tasks = run("UBND tỉnh giao Sở Tài chính rà soát nguồn vốn; đồng thời đề nghị Bộ Giao thông vận tải xem xét bố trí "
+                "vốn sửa chữa quốc lộ.")
+    assert [t.lead_unit for t in tasks] == ["STC", None]

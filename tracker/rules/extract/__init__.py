@@ -74,7 +74,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    further in the same paragraph; the first item of a list ("... sau:\n Sở X:
    Theo dõi ...") is never such a lead; a proposal upward to
    assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
-   committee's task nor the unit's; a reference ("; chỉ đạo của Thủ tướng
+   committee's task nor the unit's; the province's committee asking a ministry
+   ("UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo ...") or national bodies; a reference ("; chỉ đạo của Thủ tướng
    tại Chỉ thị số ..."); the closing "Đề nghị đơn vị quan tâm thực hiện"; in a
    text with no lead-in and no assigning verb, sentences that start with a
    verb.

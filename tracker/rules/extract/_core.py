@@ -55,8 +55,11 @@ _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ
 # phòng, chống thiên tai; Quỹ phòng, chống thiên tai Trung ương hỗ trợ kinh phí ..."): a request upward, no task of the
 # province's units (only when the province's committee or its chairman asks, earlier on the line).
 _UPWARD_NATIONAL = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:ban chỉ đạo (?:quốc gia|trung ương)|chính phủ|thủ tướng|"
-                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương)(?!\w)")
-_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)(?!\w)")
+                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương|"
+                              # "UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo ...": one ministry (not the province's
+                              # "Bộ Chỉ huy Quân sự tỉnh", "Bộ đội Biên phòng tỉnh")
+                              r"bộ\s+(?!chỉ huy|đội|phận|tư lệnh|máy|công cụ|hồ sơ|tài liệu)[^\W\d]+)(?!\w)")
+_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:(?:tỉnh|thành phố|tp)(?!\w)|tp\.?\s*hcm)")
 # The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
 # xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
 _SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
@@ -585,7 +588,13 @@ class _Extractor:
         upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
         upward_spans += [(u.start(), b) for u in _UPWARD_NATIONAL.finditer(low, a, b)
                          if _PROVINCE_ASKS.search(low, low.rfind("\n", 0, u.start()) + 1, u.start())
-                         and not self._asked_by_superior(u.start())]
+                         and not self._asked_by_superior(u.start()) and not (
+                             # one ministry: only when the committee itself asks, in the same clause ("UBND tỉnh giao
+                             # Sở X ...; đồng thời đề nghị Bộ Y ..." keeps the set's reading of that request)
+                             re.search(r"(?<!\w)bộ\s", u.group())
+                             and re.search(r"[;.]|(?<!\w)(?:giao|yêu cầu|chỉ đạo)(?!\w)", low[max(
+                                 (p.end() for p in _PROVINCE_ASKS.finditer(low, low.rfind("\n", 0, u.start()) + 1,
+                                                                          u.start())), default=u.start()):u.start()]))]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
