@@ -2100,3 +2100,19 @@ def test_a_ministry_asked_after_an_assignment_keeps_the_sets_reading():
     tasks = run("UBND tỉnh giao Sở Tài chính rà soát nguồn vốn; đồng thời đề nghị Bộ Giao thông vận tải xem xét bố trí "
                 "vốn sửa chữa quốc lộ.")
     assert [t.lead_unit for t in tasks] == ["STC", None]
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Kế hoạch và Đầu tư xây dựng bộ tài liệu xúc tiến đầu tư; cung cấp cho Cổng thông tin điện tử của tỉnh, "
+    "Trang thông tin điện tử của các sở, ngành để đăng tải.",
+    "Yêu cầu Sở Xây dựng lập danh mục các dự án chậm tiến độ; chuyển cho các cơ quan báo chí để đưa tin.",
+    "Giao Sở Tài chính tổng hợp số liệu giải ngân; gửi đến các thành viên Tổ công tác để theo dõi.",
+])
+def test_the_work_handed_on_to_be_published_or_used_is_part_of_it(text):
+    assert len(run(text)) == 1
+
+
+def test_a_second_deliverable_for_someone_is_still_a_task():
+    tasks = run("Giao Sở Xây dựng lập danh mục các dự án chậm tiến độ; cung cấp cho các doanh nghiệp thông tin quy hoạch "
+                "chi tiết.")
+    assert len(tasks) == 2

@@ -41,7 +41,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
    and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
    does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...",
-   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or a report back or
+   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or the work handed on
+   ("; cung cấp cho Cổng thông tin ... để đăng tải"), or a report back or
    detail in a sentence of its own ("Đồng thời, báo cáo đề xuất ...", "Kịp
    thời báo cáo ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
    to work is a line cut off, not a headline. Work followed by "và phải chịu

@@ -161,6 +161,10 @@ _COOP_REPORT_BACK = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cù
 # The delivery of the work before, after ";": "...; gửi Sở X trước ngày 29/6/2018", "...; gửi về Sở X để tổng hợp":
 # where the result goes, not a task of its own.
 _SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn bản))?(?:\s+về)?\s+")
+# "...; cung cấp cho Cổng thông tin điện tử của tỉnh, ... để đăng tải": the work before handed on to be published or
+# used, whoever the recipients are; not a task of its own.
+_DISTRIBUTED = re.compile(r"(?:và\s+)?(?:cung cấp|chuyển|gửi)\s+(?:cho|đến|tới)\s+[^;.:]{3,200}?\s+để\s+"
+                          r"(?:đăng tải|đăng|công khai|đưa tin|phổ biến|tuyên truyền|tổng hợp|theo dõi|biết)(?!\w)[^;.:]{0,80}")
 _AFTER_SENT = re.compile(r"[\s,]*(?:(?:trước|chậm nhất|trong|để|qua|trước khi)(?!\w).*)?", re.S)
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
@@ -576,6 +580,8 @@ class _Extractor:
     def _sent_back(self, a: int, b: int) -> bool:
         """Say whether [a, b) only says where the work before goes: "gửi Sở X trước ngày ..."."""
         low = self.view.low
+        if _DISTRIBUTED.fullmatch(low, a, b):
+            return True
         sent = _SENT_BACK.match(low, a, b)
         if not sent:
             return False
