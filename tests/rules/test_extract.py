@@ -2116,3 +2116,23 @@ def test_a_second_deliverable_for_someone_is_still_a_task():
     tasks = run("Giao Sở Xây dựng lập danh mục các dự án chậm tiến độ; cung cấp cho các doanh nghiệp thông tin quy hoạch "
                 "chi tiết.")
     assert len(tasks) == 2
+
+
+def test_a_digests_second_item_repeating_a_request_in_fewer_words_leaves_the_first():
+    text = ("Xây dựng kế hoạch sử dụng đất bàn giao về địa phương\n\n"
+            "Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xây dựng kế hoạch sử dụng diện tích đất các công ty nông, "
+            "lâm nghiệp bàn giao về địa phương quản lý, xử lý dứt điểm tình trạng tranh chấp.\n\n"
+            "Xử lý dứt điểm tranh chấp đất đai tại các công ty nông, lâm nghiệp\n\n"
+            "Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tình trạng tranh chấp đất đai tại các "
+            "công ty nông, lâm nghiệp.")
+    task = only(text)
+    assert task.title.startswith("Xây dựng kế hoạch sử dụng diện tích đất")
+
+
+def test_a_news_lead_told_again_in_full_in_the_body_still_leaves_the_body():
+    text = ("Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tranh chấp đất đai.\n\n"
+            "Tranh chấp đất đai kéo dài\n\n"
+            "Tại văn bản, Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tình trạng tranh chấp đất đai "
+            "tại các công ty nông, lâm nghiệp, báo cáo kết quả về Bộ Nông nghiệp.")
+    task = only(text)
+    assert task.title.startswith("Xử lý dứt điểm tình trạng tranh chấp đất đai tại các công ty")

@@ -69,7 +69,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    the work after it stays the units' task); a unit's proposal to the committee ("Sở X đề nghị UBND
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
-   captions; a news lead the body repeats, or one announcing a letter to
+   captions; a news lead the body repeats (but a digest's second item, under a
+   headline of its own, repeating the first in fewer words is the one left
+   out), or one announcing a letter to
    collectives whose details follow ("Theo đó, ...") or whose tasks the chairman then gives unit by unit
    ("Chủ tịch UBND tỉnh yêu cầu Sở X ...", unless the lead asks to carry out a named document), or told again in full
    further in the same paragraph; the first item of a list ("... sau:\n Sở X:

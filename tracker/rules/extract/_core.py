@@ -1721,8 +1721,26 @@ class _Extractor:
                 continue
             other = _content_words(self.view.fold[later.title_start:later.main_end])
             if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
+                if len(other) < len(words) and self._headline_between(first.end, later.start):
+                    # a tag page's or a digest's second item, under its own headline, repeating the first request
+                    # in fewer words: the first, fuller one is the task
+                    return [d for d in drafts if d is not later]
                 return drafts[1:]
         return drafts
+
+    def _headline_between(self, a: int, b: int) -> bool:
+        """Say whether a headline line (a few words, no final punctuation, a line of its own) lies in [a, b)."""
+        text = self.view.text
+        start = text.find("\n", a, b)
+        while start != -1:
+            end = text.find("\n", start + 1, b)
+            if end == -1:
+                break
+            line = text[start + 1:end].strip()
+            if line and 3 <= len(line.split()) <= 30 and line[-1] not in ".:;!?,":
+                return True
+            start = end
+        return False
 
     def _paragraph_label(self, pos: int) -> str:
         """Return the label that opens the line holding `pos` ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy:"), or ""."""
