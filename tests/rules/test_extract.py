@@ -2136,3 +2136,13 @@ def test_a_news_lead_told_again_in_full_in_the_body_still_leaves_the_body():
             "tại các công ty nông, lâm nghiệp, báo cáo kết quả về Bộ Nông nghiệp.")
     task = only(text)
     assert task.title.startswith("Xử lý dứt điểm tình trạng tranh chấp đất đai tại các công ty")
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Chủ tịch UBND tỉnh yêu cầu trong thời gian tới phải đẩy nhanh tiến độ giải phóng mặt bằng.", "Đẩy nhanh"),
+    ("Chủ tịch UBND tỉnh yêu cầu thời gian tới cần tập trung tháo gỡ vướng mắc cho doanh nghiệp.", "Tập trung"),
+    ("Phó Chủ tịch đề nghị trước mắt khẩn trương khắc phục sự cố sạt lở.", "Khẩn trương"),
+])
+def test_an_instruction_naming_no_one_after_the_coming_period_is_a_task(text, title):
+    task = only(text)
+    assert task.lead_unit is None and task.collective is None and task.title.startswith(title)

@@ -121,7 +121,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    noun. A group listed by its sectors then assigned in the passive ("Các
    lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
    collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
-   with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...", "yêu
+   cầu trong thời gian tới phải đẩy nhanh ...") is
    proposed with no lead (so is one after a topic that names no unit, "Đối với đề án ..., tiếp tục đôn đốc
    ...", or after "Khi ... cần <verb>", or "Đồng thời, lưu ý <verb> ..." in a sentence of its own; "Trong
    đó, lưu ý ..." stays a detail); another unit doing its own work after a comma ("Phòng X thẩm định về

@@ -696,6 +696,9 @@ class _Extractor:
             # "yêu cầu Giám đốc Sở, Thủ trưởng cơ sở giáo dục đại học lập biên bản ...": officials named by their
             # titles take more words than a bare noun before their work
             titled = _TITLE.match(low, p, b) is not None
+            soon = _CONNECTOR.match(low, p, b)
+            if soon and soon.end() > p and (_NO_ACTOR.match(low, soon.end(), b) or _ACTION.match(low, soon.end(), b)):
+                p = q = soon.end()  # "yêu cầu trong thời gian tới phải đẩy nhanh ...": the coming period, then the work
             for _k in range(12 if titled else 4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
                     if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
