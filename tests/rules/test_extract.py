@@ -2146,3 +2146,19 @@ def test_a_news_lead_told_again_in_full_in_the_body_still_leaves_the_body():
 def test_an_instruction_naming_no_one_after_the_coming_period_is_a_task(text, title):
     task = only(text)
     assert task.lead_unit is None and task.collective is None and task.title.startswith(title)
+
+
+@pytest.mark.parametrize("text, unknown", [
+    ("Chủ tịch UBND tỉnh yêu cầu UBND huyện Phú Lộc khẩn trương kiểm tra các hộ dân.", "UBND huyện Phú Lộc"),
+    ("Giao Ủy ban nhân dân xã Tân Hòa rà soát các hộ nghèo.", "Ủy ban nhân dân xã Tân Hòa"),
+    ("Đề nghị UBND thị xã Hương Trà chủ động di dời các hộ dân.", "UBND thị xã Hương Trà"),
+])
+def test_a_local_committee_the_registry_does_not_hold_is_still_addressed(text, unknown):
+    task = only(text)
+    assert task.lead_unit is None and task.unknown_units == [unknown]
+
+
+def test_a_request_the_task_before_makes_in_a_case_is_part_of_it():
+    task = only("Giao Sở Xây dựng rà soát các vi phạm; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề "
+                "nghị UBND huyện Phú Lộc xử lý.")
+    assert task.lead_unit == "SXD"

@@ -41,7 +41,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
    and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
    does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...",
-   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or the work handed on
+   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or a case it handles
+   ("; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị ...")
+   or the work handed on
    ("; cung cấp cho Cổng thông tin ... để đăng tải"), or a report back or
    detail in a sentence of its own ("Đồng thời, báo cáo đề xuất ...", "Kịp
    thời báo cáo ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
@@ -86,7 +88,9 @@ The rules, in order (plain rules and the registry, no NLP package):
    tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
    unit addressed is the lead; others addressed with it and those after
    "phối hợp (với)" are cooperating. A sector stands for its department
-   ("Ngành y tế" is Sở Y tế, "ngành giáo dục" Sở Giáo dục và Đào tạo) and a
+   ("Ngành y tế" is Sở Y tế, "ngành giáo dục" Sở Giáo dục và Đào tạo); a local
+   committee the registry does not hold ("UBND huyện Phú Lộc") is still
+   addressed, as an unknown unit; and a
    dash may stand for "và" ("Sở Kế hoạch - Đầu tư"). A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
    "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan", a letter's
    "Quý Cơ quan", "Quý Ủy ban", "Quý đơn vị") has no

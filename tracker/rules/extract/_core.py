@@ -155,6 +155,8 @@ _REPORT_BACK = re.compile(
 # the way up of the task before, not a task of its own.
 # A fallback: "Trường hợp <they fail> thì <X> giao <Y> ...", what is done if the task before is not; part of it.
 _FALLBACK = re.compile(r"(?:trường hợp|nếu)\s[^.;:]{3,200}?(?<!\w)thì\s")
+# "...; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị ...": how the task before handles a case.
+_CASE_THEN = re.compile(r"(?:đối với|trường hợp|nếu|những|các)\s[^.;:]{3,120}?(?<!\w)thì\s")
 _BEYOND = re.compile(r"(?:đối với|trường hợp|nếu có|những|các)\s+[^,.;:]{0,50}?vượt (?:quá\s+)?thẩm quyền")
 # "...; phối hợp với các sở, ngành tổng hợp, tham mưu ..., báo cáo ...": the report of the work before, with help
 _COOP_REPORT_BACK = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+[^;.:]{0,80}?\s(?:tổng hợp|báo cáo)(?!\w)")
@@ -620,6 +622,11 @@ class _Extractor:
                 continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
             if _FALLBACK.match(low, _skip_spaces(low, a, m.start()), m.start()):
                 continue  # "Trường hợp các chủ mỏ không chấp hành thì UBND cấp huyện giao ...": the task before's fallback
+            # "những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị UBND huyện X xử lý": how the task
+            # before handles a case, not an assignment of its own
+            if m.group().startswith("đề nghị") and re.search(r"(?<!\w)thì\s+(?:có\s+(?:văn bản|công văn)\s+)?$",
+                                                              low[max(a, m.start() - 30):m.start()]):
+                continue
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
                 continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
@@ -1398,7 +1405,8 @@ class _Extractor:
                 last.end = b  # "báo cáo các nội dung chủ yếu về A; B; C": the report's contents, one task
                 mode = "attach"
                 continue
-            if last is not None and prev_in_task and _BEYOND.match(low, body, b) and (
+            if last is not None and prev_in_task and (_BEYOND.match(low, body, b) or (
+                    not c.first_in_sentence and _CASE_THEN.match(low, body, b))) and (
                     roles is None or roles.lead in (None, last.roles.lead)) and not (roles and roles.collective):
                 last.end = b
                 mode = "attach"

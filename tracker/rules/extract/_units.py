@@ -135,6 +135,8 @@ _UNKNOWN_HEAD = re.compile(
     r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
     r"[ \t]+(?=\w)"
 )
+# A local committee's level before its name: "UBND huyện Phú Lộc", "Ủy ban nhân dân xã Tân Hòa".
+_UNKNOWN_LEVEL = re.compile(r"(?:huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)[ \t]+(?=\w)", re.IGNORECASE)
 # Words that end an unknown unit's name: the verbs and role words that follow it.
 _NAME_STOP = re.compile(
     r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
@@ -423,11 +425,14 @@ class UnitMatcher:
                 take(Mention(start, end, "group", (), view.text[start:end]))
 
         for m in _UNKNOWN_HEAD.finditer(view.text):
-            start = m.start()
-            if taken[start] or not (view.text[m.end()].isupper() or view.text[m.end()].isdigit()):
+            start, name = m.start(), m.end()
+            level = _UNKNOWN_LEVEL.match(view.text, name) if m.group().lower().startswith(("ubnd", "ủy", "uỷ")) else None
+            if level:
+                name = level.end()  # "UBND huyện Phú Lộc" when the registry does not hold that district
+            if taken[start] or not (view.text[name].isupper() or view.text[name].isdigit()):
                 continue
-            end = self._unknown_end(view, m.end())
-            if end <= m.end():
+            end = self._unknown_end(view, name)
+            if end <= name:
                 continue
             inside = [x for x in mentions if x.start < end and start < x.end]
             if inside and all(x.province and start <= x.start and x.end <= end for x in inside):
