@@ -2162,3 +2162,19 @@ def test_a_request_the_task_before_makes_in_a_case_is_part_of_it():
     task = only("Giao Sở Xây dựng rà soát các vi phạm; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề "
                 "nghị UBND huyện Phú Lộc xử lý.")
     assert task.lead_unit == "SXD"
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Chủ tịch UBND tỉnh yêu cầu cơ quan chức năng khẩn trương điều tra, làm rõ vụ việc.", "cơ quan chức năng"),
+    ("Chủ tịch UBND tỉnh yêu cầu đơn vị liên quan kiểm tra, làm rõ vụ việc.", "đơn vị liên quan"),
+    ("Chủ tịch UBND tỉnh giao cơ quan công an điều tra, làm rõ vụ việc.", "cơ quan công an"),
+    ("Đề nghị cơ quan chuyên môn thẩm định hồ sơ trước ngày 30/6/2020.", "cơ quan chuyên môn"),
+])
+def test_unnamed_bodies_by_their_role_without_cac_are_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_a_unit_cooperating_with_unnamed_bodies_keeps_the_lead():
+    task = only("Giao Sở Xây dựng chủ trì, phối hợp với đơn vị liên quan kiểm tra chất lượng công trình.")
+    assert task.lead_unit == "SXD" and task.cooperating_collective == ["đơn vị liên quan"]

@@ -93,7 +93,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    addressed, as an unknown unit; and a
    dash may stand for "và" ("Sở Kế hoạch - Đầu tư"). A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
    "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan", a letter's
-   "Quý Cơ quan", "Quý Ủy ban", "Quý đơn vị") has no
+   "Quý Cơ quan", "Quý Ủy ban", "Quý đơn vị", bodies named by their role
+   without "các": "cơ quan chức năng", "đơn vị liên quan") has no
    lead: `lead_unit` is None and `collective` holds the phrase as written; a
    collective cooperating phrase goes to `cooperating_collective`. Neither is
    ever expanded into the registry's units (the review page lets the user do

@@ -91,6 +91,9 @@ _COLLECTIVE_RE = re.compile(
     # "yêu cầu chính quyền cơ sở tập trung ...", "chính quyền địa phương các cấp", "chính quyền các cấp": the local
     # authorities, unnamed, a collective (not the model "chính quyền địa phương 2 cấp")
     rf"chinh\s+quyen\s+(?:co\s+so|cac\s+cap|cap\s+(?:xa|huyen)|dia\s+phuong(?:\s+cac\s+cap)?(?!\s+(?:2|hai)\s+cap))(?![a-z0-9])|"
+    # "yêu cầu cơ quan chức năng điều tra ...", "đơn vị liên quan", "cơ quan công an": unnamed bodies by their
+    # role, without "các", a collective
+    rf"(?:co\s*quan|don\s*vi)\s+(?:chuc\s+nang|(?:co\s+)?lien\s+quan|cong\s+an)(?![a-z0-9])|"
     # "đề nghị Quý Cơ quan triển khai ...", "Quý Ủy ban", "Quý đơn vị": a letter's addressees, named politely
     # (never "quỹ", a fund, which folds alike: checked on the text)
     rf"quy\s+(?:co\s*quan|don\s*vi|uy\s*ban(?:\s+nhan\s+dan)?|dia\s*phuong|bo)(?![a-z0-9])|"
