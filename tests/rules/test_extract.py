@@ -1984,3 +1984,197 @@ def test_the_end_of_a_state_is_no_deadline(text):
 def test_a_deadline_beside_a_state_still_counts():
     assert only("Giao Sở Tài chính tạm dừng thu phí, báo cáo trước ngày 30/6/2020.").deadline == date(2020, 6, 30)
     assert only("Giao Sở Tài chính hoàn thành việc thu phí đến ngày 31/12/2020.").deadline == date(2020, 12, 31)
+
+
+# --- twentieth fresh batch (documents 438-451) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Giao đồng chí Nguyễn Văn An, Giám đốc Sở Tài chính chủ trì rà soát nguồn vốn.", "STC"),
+    ("Giao ông Nguyễn Văn An - Giám đốc Sở Tài chính chủ trì rà soát nguồn vốn.", "STC"),
+    ("Giao đ/c Trần Thị Bình, Phó Giám đốc Sở Xây dựng theo dõi, đôn đốc tiến độ dự án.", "SXD"),
+    ("Chủ tịch UBND tỉnh yêu cầu bà Lê Thị Hoa, Giám đốc Sở Nội vụ khẩn trương hoàn thiện đề án.", "SNV"),
+    ("Giao đồng chí Phạm Văn Cường, Sở Xây dựng kiểm tra hồ sơ dự án.", "SXD"),
+])
+def test_a_person_named_before_the_title_and_unit_is_read_past(text, lead):
+    task = only(text)
+    assert task.lead_unit == lead and task.unknown_units == []
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ trưởng chỉ đạo Thứ trưởng Nguyễn Huy Dũng xây dựng một trung tâm chuyển đổi số mẫu.",
+    "Giao đồng chí Nguyễn Văn An chủ trì rà soát quy hoạch.",
+])
+def test_a_person_addressed_without_a_unit_is_a_task_without_a_lead(text):
+    task = only(text)
+    assert task.lead_unit is None and task.collective is None and task.unknown_units
+
+
+def test_a_person_named_as_the_speaker_is_no_addressee():
+    task = only("Tại buổi làm việc, Chủ tịch UBND tỉnh Nguyễn Văn Bình yêu cầu Sở Xây dựng hoàn thành hồ sơ.")
+    assert task.lead_unit == "SXD" and task.title.startswith("Hoàn thành hồ sơ")
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Bộ Thông tin và Truyền thông đề nghị Quý Cơ quan triển khai ngay các nhiệm vụ được giao.", "Quý Cơ quan"),
+    ("Trân trọng đề nghị Quý Cơ quan giao đơn vị chuyên trách là đầu mối hướng dẫn thực hiện chuyển đổi số.",
+     "Quý Cơ quan"),
+    ("Bộ Y tế đề nghị Quý Ủy ban chỉ đạo các đơn vị liên quan tổ chức tiêm chủng an toàn.", "Quý Ủy ban"),
+    ("Văn phòng Chính phủ đề nghị Quý đơn vị báo cáo kết quả trước ngày 15/6/2020.", "Quý đơn vị"),
+    ("Đề nghị Quý địa phương khẩn trương rà soát, cập nhật danh sách.", "Quý địa phương"),
+])
+def test_a_letters_polite_addressee_is_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_a_fund_is_no_polite_addressee():
+    task = only("Giao Sở Tài chính trích quỹ cơ quan hỗ trợ các hộ dân.")
+    assert task.lead_unit == "STC" and task.collective is None and task.cooperating_collective == []
+
+
+@pytest.mark.parametrize("text", [
+    "Yêu cầu UBND các xã báo cáo kết quả kiểm tra, xử lý vi phạm từ ngày 1/1/2018 đến trước ngày 1/12/2018.",
+    "Giao Sở Tài chính báo cáo tình hình giải ngân từ ngày 1/1/2020 đến ngày 30/6/2020.",
+    "Đề nghị UBND các huyện tổng hợp, báo cáo số liệu từ tháng 1/2020 đến hết tháng 6/2020.",
+])
+def test_the_period_a_report_covers_is_no_deadline(text):
+    task = only(text)
+    assert task.deadline is None and not task.ongoing
+
+
+def test_a_due_date_beside_a_reported_period_still_counts():
+    task = only("Giao Sở Tài chính báo cáo tình hình giải ngân từ ngày 1/1/2020 đến ngày 30/6/2020 trước ngày 10/7/2020.")
+    assert task.deadline == date(2020, 7, 10)
+    task = only("Giao Sở Xây dựng kiểm tra các công trình từ đầu tháng 6/2020 tới ngày 15/7/2020.")
+    assert task.deadline == date(2020, 7, 15)  # a work period alone: its end is the deadline
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Tài chính hướng dẫn UBND các huyện bố trí nguồn vốn sự nghiệp giao thông hàng năm để bảo trì đường.",
+    "Yêu cầu UBND các huyện cân đối kinh phí hằng năm cho công tác quản lý đường huyện.",
+])
+def test_funds_counted_per_year_are_no_recurrence(text):
+    task = only(text)
+    assert not task.ongoing and task.recurrence is None
+
+
+def test_a_yearly_report_still_recurs():
+    task = only("Giao Sở Tài chính báo cáo kết quả bố trí kinh phí cho UBND tỉnh hằng năm.")
+    assert task.ongoing and task.recurrence == {"every": "year", "day": None}
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ Giao thông vận tải vừa có văn bản trả lời kiến nghị của cử tri tỉnh Khánh Hòa về việc đầu tư tuyến đường.",
+    "Tổng cục Đường bộ Việt Nam vừa có văn bản gửi UBND tỉnh về việc sửa chữa cầu.",
+    "Cục Quản lý thị trường cũng có văn bản trả lời doanh nghiệp về việc kiểm tra hàng hóa.",
+])
+def test_the_news_of_a_letter_by_a_body_outside_the_registry_is_no_task(text):
+    assert run(text) == []
+
+
+def test_a_letter_announced_by_a_body_outside_the_registry_still_assigns_its_addressees():
+    task = only("Bộ Y tế vừa có công văn yêu cầu các bệnh viện tăng cường phòng, chống dịch.")
+    assert task.lead_unit is None and task.collective == "các bệnh viện"
+
+
+@pytest.mark.parametrize("text", [
+    "UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo Chương trình tiêm chủng Quốc gia phân bổ vaccine cho thành phố.",
+    "UBND tỉnh Quảng Nam đề nghị Bộ Tài chính bổ sung kinh phí cho tỉnh.",
+    "Chủ tịch UBND tỉnh vừa ký văn bản đề nghị Bộ Giao thông vận tải sớm bố trí vốn sửa chữa quốc lộ 1.",
+])
+def test_the_province_asking_a_ministry_is_a_request_upward(text):
+    assert run(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Chủ tịch UBND tỉnh đề nghị Bộ Chỉ huy Quân sự tỉnh chủ động phương án ứng phó.",
+    "UBND tỉnh đề nghị Bộ đội Biên phòng tỉnh tăng cường tuần tra.",
+    "Thủ tướng đề nghị Bộ Y tế khẩn trương phân bổ vắc xin.",
+])
+def test_a_ministry_asked_by_the_government_or_the_provinces_own_forces_asked_keep_their_task(text):
+    assert len(run(text)) == 1
+
+
+def test_a_ministry_asked_after_an_assignment_keeps_the_sets_reading():
+    tasks = run("UBND tỉnh giao Sở Tài chính rà soát nguồn vốn; đồng thời đề nghị Bộ Giao thông vận tải xem xét bố trí "
+                "vốn sửa chữa quốc lộ.")
+    assert [t.lead_unit for t in tasks] == ["STC", None]
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Kế hoạch và Đầu tư xây dựng bộ tài liệu xúc tiến đầu tư; cung cấp cho Cổng thông tin điện tử của tỉnh, "
+    "Trang thông tin điện tử của các sở, ngành để đăng tải.",
+    "Yêu cầu Sở Xây dựng lập danh mục các dự án chậm tiến độ; chuyển cho các cơ quan báo chí để đưa tin.",
+    "Giao Sở Tài chính tổng hợp số liệu giải ngân; gửi đến các thành viên Tổ công tác để theo dõi.",
+])
+def test_the_work_handed_on_to_be_published_or_used_is_part_of_it(text):
+    assert len(run(text)) == 1
+
+
+def test_a_second_deliverable_for_someone_is_still_a_task():
+    tasks = run("Giao Sở Xây dựng lập danh mục các dự án chậm tiến độ; cung cấp cho các doanh nghiệp thông tin quy hoạch "
+                "chi tiết.")
+    assert len(tasks) == 2
+
+
+def test_a_digests_second_item_repeating_a_request_in_fewer_words_leaves_the_first():
+    text = ("Xây dựng kế hoạch sử dụng đất bàn giao về địa phương\n\n"
+            "Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xây dựng kế hoạch sử dụng diện tích đất các công ty nông, "
+            "lâm nghiệp bàn giao về địa phương quản lý, xử lý dứt điểm tình trạng tranh chấp.\n\n"
+            "Xử lý dứt điểm tranh chấp đất đai tại các công ty nông, lâm nghiệp\n\n"
+            "Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tình trạng tranh chấp đất đai tại các "
+            "công ty nông, lâm nghiệp.")
+    task = only(text)
+    assert task.title.startswith("Xây dựng kế hoạch sử dụng diện tích đất")
+
+
+def test_a_news_lead_told_again_in_full_in_the_body_still_leaves_the_body():
+    text = ("Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tranh chấp đất đai.\n\n"
+            "Tranh chấp đất đai kéo dài\n\n"
+            "Tại văn bản, Phó Thủ tướng yêu cầu UBND các tỉnh, thành phố xử lý dứt điểm tình trạng tranh chấp đất đai "
+            "tại các công ty nông, lâm nghiệp, báo cáo kết quả về Bộ Nông nghiệp.")
+    task = only(text)
+    assert task.title.startswith("Xử lý dứt điểm tình trạng tranh chấp đất đai tại các công ty")
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Chủ tịch UBND tỉnh yêu cầu trong thời gian tới phải đẩy nhanh tiến độ giải phóng mặt bằng.", "Đẩy nhanh"),
+    ("Chủ tịch UBND tỉnh yêu cầu thời gian tới cần tập trung tháo gỡ vướng mắc cho doanh nghiệp.", "Tập trung"),
+    ("Phó Chủ tịch đề nghị trước mắt khẩn trương khắc phục sự cố sạt lở.", "Khẩn trương"),
+])
+def test_an_instruction_naming_no_one_after_the_coming_period_is_a_task(text, title):
+    task = only(text)
+    assert task.lead_unit is None and task.collective is None and task.title.startswith(title)
+
+
+@pytest.mark.parametrize("text, unknown", [
+    ("Chủ tịch UBND tỉnh yêu cầu UBND huyện Phú Lộc khẩn trương kiểm tra các hộ dân.", "UBND huyện Phú Lộc"),
+    ("Giao Ủy ban nhân dân xã Tân Hòa rà soát các hộ nghèo.", "Ủy ban nhân dân xã Tân Hòa"),
+    ("Đề nghị UBND thị xã Hương Trà chủ động di dời các hộ dân.", "UBND thị xã Hương Trà"),
+])
+def test_a_local_committee_the_registry_does_not_hold_is_still_addressed(text, unknown):
+    task = only(text)
+    assert task.lead_unit is None and task.unknown_units == [unknown]
+
+
+def test_a_request_the_task_before_makes_in_a_case_is_part_of_it():
+    task = only("Giao Sở Xây dựng rà soát các vi phạm; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề "
+                "nghị UBND huyện Phú Lộc xử lý.")
+    assert task.lead_unit == "SXD"
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Chủ tịch UBND tỉnh yêu cầu cơ quan chức năng khẩn trương điều tra, làm rõ vụ việc.", "cơ quan chức năng"),
+    ("Chủ tịch UBND tỉnh yêu cầu đơn vị liên quan kiểm tra, làm rõ vụ việc.", "đơn vị liên quan"),
+    ("Chủ tịch UBND tỉnh giao cơ quan công an điều tra, làm rõ vụ việc.", "cơ quan công an"),
+    ("Đề nghị cơ quan chuyên môn thẩm định hồ sơ trước ngày 30/6/2020.", "cơ quan chuyên môn"),
+])
+def test_unnamed_bodies_by_their_role_without_cac_are_a_collective(text, collective):
+    task = only(text)
+    assert task.lead_unit is None and task.collective == collective
+
+
+def test_a_unit_cooperating_with_unnamed_bodies_keeps_the_lead():
+    task = only("Giao Sở Xây dựng chủ trì, phối hợp với đơn vị liên quan kiểm tra chất lượng công trình.")
+    assert task.lead_unit == "SXD" and task.cooperating_collective == ["đơn vị liên quan"]

@@ -41,7 +41,10 @@ The rules, in order (plain rules and the registry, no NLP package):
    review ("tổng kết ...; đánh giá, phát huy ..., làm rõ nguyên nhân ...")
    and a goal ("; để ...", "; bảo đảm ...") continue the task before; so
    does a report back ("; báo cáo ngay khi ...", "; tổng hợp, báo cáo ...",
-   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or a report back or
+   "; giải quyết theo thẩm quyền và báo cáo kết quả ...") or a case it handles
+   ("; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị ...")
+   or the work handed on
+   ("; cung cấp cho Cổng thông tin ... để đăng tải"), or a report back or
    detail in a sentence of its own ("Đồng thời, báo cáo đề xuất ...", "Kịp
    thời báo cáo ...", "Đặc biệt, cần ..."). The text's last line that sets a unit
    to work is a line cut off, not a headline. Work followed by "và phải chịu
@@ -68,13 +71,16 @@ The rules, in order (plain rules and the registry, no NLP package):
    the work after it stays the units' task); a unit's proposal to the committee ("Sở X đề nghị UBND
    tỉnh chỉ đạo UBND các huyện ..."), the "chỉ đạo" inside it included; nouns
    that look like verbs ("sự chỉ đạo", "giao thông", "giao dịch"); photo
-   captions; a news lead the body repeats, or one announcing a letter to
+   captions; a news lead the body repeats (but a digest's second item, under a
+   headline of its own, repeating the first in fewer words is the one left
+   out), or one announcing a letter to
    collectives whose details follow ("Theo đó, ...") or whose tasks the chairman then gives unit by unit
    ("Chủ tịch UBND tỉnh yêu cầu Sở X ...", unless the lead asks to carry out a named document), or told again in full
    further in the same paragraph; the first item of a list ("... sau:\n Sở X:
    Theo dõi ...") is never such a lead; a proposal upward to
    assign ("Sở X đề xuất UBND TP giao UBND cấp xã ..."), neither the
-   committee's task nor the unit's; a reference ("; chỉ đạo của Thủ tướng
+   committee's task nor the unit's; the province's committee asking a ministry
+   ("UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo ...") or national bodies; a reference ("; chỉ đạo của Thủ tướng
    tại Chỉ thị số ..."); the closing "Đề nghị đơn vị quan tâm thực hiện"; in a
    text with no lead-in and no assigning verb, sentences that start with a
    verb.
@@ -82,9 +88,13 @@ The rules, in order (plain rules and the registry, no NLP package):
    tolerant; group phrases and "Sở: A, B" lists (see `_units`). The first
    unit addressed is the lead; others addressed with it and those after
    "phối hợp (với)" are cooperating. A sector stands for its department
-   ("Ngành y tế" is Sở Y tế, "ngành giáo dục" Sở Giáo dục và Đào tạo) and a
+   ("Ngành y tế" is Sở Y tế, "ngành giáo dục" Sở Giáo dục và Đào tạo); a local
+   committee the registry does not hold ("UBND huyện Phú Lộc") is still
+   addressed, as an unknown unit; and a
    dash may stand for "và" ("Sở Kế hoạch - Đầu tư"). A task addressed to a collective ("UBND các huyện, thị xã, thành phố",
-   "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan") has no
+   "các sở, ban, ngành", "Thủ trưởng các cơ quan, đơn vị liên quan", a letter's
+   "Quý Cơ quan", "Quý Ủy ban", "Quý đơn vị", bodies named by their role
+   without "các": "cơ quan chức năng", "đơn vị liên quan") has no
    lead: `lead_unit` is None and `collective` holds the phrase as written; a
    collective cooperating phrase goes to `cooperating_collective`. Neither is
    ever expanded into the registry's units (the review page lets the user do
@@ -93,7 +103,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    phải ...") or qualified ("UBND các tỉnh ven biển", "Ban chỉ huy PCTT và
    TKCN các huyện"); it stays one phrase. An official may be the subject
    ("2. Thống đốc Ngân hàng Nhà nước căn cứ ... xác định, phê duyệt ...",
-   "Giám đốc Sở X ..."): the unit is the lead ("Chỉ đạo <its forces> ..." in
+   "Giám đốc Sở X ...", "giao đồng chí Nguyễn Văn A, Giám đốc Sở X ...", where
+   the person's name is read past like a title): the unit is the lead ("Chỉ đạo <its forces> ..." in
    the next sentence is still its task), and such numbered points start
    the conclusion; so does a unit named as the subject before the first
    assigning verb when one follows ("Theo đó, trong thời gian ..., Công an tỉnh
@@ -115,7 +126,8 @@ The rules, in order (plain rules and the registry, no NLP package):
    noun. A group listed by its sectors then assigned in the passive ("Các
    lực lượng quân sự, y tế... được giao nhiệm vụ phối hợp ...") is the
    collective of that task. A semicolon between the objects of one "chỉ đạo / giao" (an official
-   with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...") is
+   with two titles who directs two bodies) does not split the task. An instruction naming no unit ("đề nghị tăng cường ...", "Cần ...", "yêu
+   cầu trong thời gian tới phải đẩy nhanh ...") is
    proposed with no lead (so is one after a topic that names no unit, "Đối với đề án ..., tiếp tục đôn đốc
    ...", or after "Khi ... cần <verb>", or "Đồng thời, lưu ý <verb> ..." in a sentence of its own; "Trong
    đó, lưu ý ..." stays a detail); another unit doing its own work after a comma ("Phòng X thẩm định về

@@ -55,8 +55,11 @@ _UPWARD = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:(?:chủ
 # phòng, chống thiên tai; Quỹ phòng, chống thiên tai Trung ương hỗ trợ kinh phí ..."): a request upward, no task of the
 # province's units (only when the province's committee or its chairman asks, earlier on the line).
 _UPWARD_NATIONAL = re.compile(r"(?:đề nghị|kiến nghị|đề xuất)\s+(?:ban chỉ đạo (?:quốc gia|trung ương)|chính phủ|thủ tướng|"
-                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương)(?!\w)")
-_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:tỉnh|thành phố|tp)(?!\w)")
+                              r"trung ương|quốc hội|các bộ(?:,|\s+ngành)|quỹ\s[^;.:]{0,60}?trung ương|"
+                              # "UBND TPHCM đề nghị Bộ Y tế hỗ trợ, chỉ đạo ...": one ministry (not the province's
+                              # "Bộ Chỉ huy Quân sự tỉnh", "Bộ đội Biên phòng tỉnh")
+                              r"bộ\s+(?!chỉ huy|đội|phận|tư lệnh|máy|công cụ|hồ sơ|tài liệu)[^\W\d]+)(?!\w)")
+_PROVINCE_ASKS = re.compile(r"(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?:(?:tỉnh|thành phố|tp)(?!\w)|tp\.?\s*hcm)")
 # The Party, the council or the Government asking the committee ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy: Đề nghị UBND tỉnh
 # xử lý thông tin ...", "Chủ tịch HĐND tỉnh đề nghị UBND tỉnh khẩn trương ..."): not a proposal upward but work.
 _SUPERIOR = re.compile(r"(?<!\w)(?:bí thư|(?:ban\s+)?thường (?:trực|vụ) (?:tỉnh|thành) (?:ủy|uỷ)|tỉnh (?:ủy|uỷ)|thành (?:ủy|uỷ)|"
@@ -66,8 +69,19 @@ _TITLE = re.compile(
     r"(?:đồng chí\s+)?(?:phó\s+)?(?:giám đốc|chủ tịch|thủ trưởng|trưởng ban|trưởng phòng|chánh văn phòng|"
     r"chánh thanh tra|thống đốc|bộ trưởng|tổng giám đốc|tổng cục trưởng|viện trưởng|hiệu trưởng|"
     r"cục trưởng|chi cục trưởng|chỉ huy trưởng|tập thể lãnh đạo|ban lãnh đạo|lãnh đạo|ban giám đốc|người đứng đầu|"
-    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?)(?!\w)"
+    r"cơ quan thường trực(?: của)?|bí thư(?:\s+(?:đảng|huyện|quận|thị)\s+(?:ủy|uỷ))?|thứ trưởng)(?!\w)"
 )
+# A person named among the addressees ("giao đồng chí Nguyễn Văn A, Giám đốc Sở X chủ trì ...", "giao ông Nguyễn Văn A -
+# Giám đốc Sở X ...", "chỉ đạo Thứ trưởng Nguyễn Huy Dũng và Cục Y ..."): a Vietnamese name is a surname and one to three
+# more capitalised words; it is read past like a title when an honorific or a title comes before it or after its comma.
+_HONORIFIC = re.compile(r"(?:đồng chí|đ/c|ông|bà)[ \t]+")
+_SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh lâm trương hà đào mai cao lương tô tạ "
+    "trịnh đoàn vương lưu chu phùng triệu kiều thái quách châu la lò lục hầu giáp nông tăng nghiêm mạc từ khúc bạch "
+    "thân kim hứa doãn tôn diệp lại ninh khổng quan văn đàm đồng lã thạch sơn danh y".split())
+_NAME_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_NAME_SEPARATOR = re.compile(r"[ \t]*[,\-–][ \t]*")
+_TITLE_BEFORE = re.compile(r"(?:thứ trưởng|bộ trưởng|giám đốc|chủ tịch|bí thư|trưởng ban|cục trưởng|đồng chí|ông|bà)[ \t]+$")
 _FILLER = re.compile(r"(?:[\s,;:\-–]|và(?!\w)|cùng(?!\w)|cho(?!\w)|với(?!\w)|các(?!\w)|trực thuộc(?!\w)|thuộc(?!\w))+")
 _CONNECTOR = re.compile(
     r"(?:(?:đồng thời|theo đó|ngoài ra|bên cạnh đó|cùng với đó|mặt khác|trước mắt|sau đó|tiếp đó|trong thời gian tới|thời gian tới|"
@@ -141,12 +155,18 @@ _REPORT_BACK = re.compile(
 # the way up of the task before, not a task of its own.
 # A fallback: "Trường hợp <they fail> thì <X> giao <Y> ...", what is done if the task before is not; part of it.
 _FALLBACK = re.compile(r"(?:trường hợp|nếu)\s[^.;:]{3,200}?(?<!\w)thì\s")
+# "...; những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị ...": how the task before handles a case.
+_CASE_THEN = re.compile(r"(?:đối với|trường hợp|nếu|những|các)\s[^.;:]{3,120}?(?<!\w)thì\s")
 _BEYOND = re.compile(r"(?:đối với|trường hợp|nếu có|những|các)\s+[^,.;:]{0,50}?vượt (?:quá\s+)?thẩm quyền")
 # "...; phối hợp với các sở, ngành tổng hợp, tham mưu ..., báo cáo ...": the report of the work before, with help
 _COOP_REPORT_BACK = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+[^;.:]{0,80}?\s(?:tổng hợp|báo cáo)(?!\w)")
 # The delivery of the work before, after ";": "...; gửi Sở X trước ngày 29/6/2018", "...; gửi về Sở X để tổng hợp":
 # where the result goes, not a task of its own.
 _SENT_BACK = re.compile(r"(?:và\s+)?gửi(?:\s+(?:báo cáo|kết quả|văn bản))?(?:\s+về)?\s+")
+# "...; cung cấp cho Cổng thông tin điện tử của tỉnh, ... để đăng tải": the work before handed on to be published or
+# used, whoever the recipients are; not a task of its own.
+_DISTRIBUTED = re.compile(r"(?:và\s+)?(?:cung cấp|chuyển|gửi)\s+(?:cho|đến|tới)\s+[^;.:]{3,200}?\s+để\s+"
+                          r"(?:đăng tải|đăng|công khai|đưa tin|phổ biến|tuyên truyền|tổng hợp|theo dõi|biết)(?!\w)[^;.:]{0,80}")
 _AFTER_SENT = re.compile(r"[\s,]*(?:(?:trước|chậm nhất|trong|để|qua|trước khi)(?!\w).*)?", re.S)
 # A detail in a sentence of its own, with no unit: "... tăng cường các biện pháp phòng dịch. Đặc biệt, cần phân rõ
 # trách nhiệm ...": it sharpens the task before.
@@ -455,6 +475,10 @@ class _Extractor:
                 found.append(mention)
                 pos = end = mention.end
                 continue
+            person = self._person(pos, limit)
+            if person is not None:
+                pos = person  # "đồng chí Nguyễn Văn A, Giám đốc Sở X": the person, then the title and the unit
+                continue
             m = _FILLER.match(low, pos, limit) or _TITLE.match(low, pos, limit)
             if m and m.end() > pos:
                 stop = m.end()
@@ -472,6 +496,31 @@ class _Extractor:
             found.append(mention)
             pos = end = mention.end
         return found, end
+
+    def _person(self, pos: int, limit: int) -> int | None:
+        """Return where a person's name at `pos` ends (with its comma or dash before a title), or None."""
+        low, text = self.view.low, self.view.text
+        honorific = _HONORIFIC.match(low, pos, limit)
+        p = honorific.end() if honorific else pos
+        first = re.compile(r"[^\W\d_]+").match(low, p, limit)
+        if not first or first.group() not in _SURNAMES or not text[p].isupper() or p in self.mention_at:
+            return None
+        q, words = first.end(), 1
+        while words < 4:
+            word = _NAME_WORD.match(text, q, limit)
+            if not word or not word.group(1)[0].isupper() or word.start(1) in self.mention_at \
+                    or _TITLE.match(low, word.start(1), limit):
+                break
+            q, words = word.end(), words + 1
+        if words < 2:
+            return None
+        separator = _NAME_SEPARATOR.match(low, q, limit)
+        after = _skip_spaces(low, separator.end() if separator else q, limit)
+        if separator and (_TITLE.match(low, after, limit) or after in self.mention_at):
+            return after  # "Nguyễn Văn A, Giám đốc Sở X", "Nguyễn Văn A - Giám đốc Sở X"
+        if honorific or _TITLE_BEFORE.search(low, max(0, pos - 14), pos):
+            return q  # "đồng chí Nguyễn Văn A chủ trì ...", "Thứ trưởng Nguyễn Huy Dũng và Cục Y ..."
+        return None
 
     def _roles(self, mentions: list[Mention], after: int, limit: int) -> _Roles:
         """Turn addressed units into roles, then read "chủ trì" and "phối hợp với ..." that follow."""
@@ -533,6 +582,8 @@ class _Extractor:
     def _sent_back(self, a: int, b: int) -> bool:
         """Say whether [a, b) only says where the work before goes: "gửi Sở X trước ngày ..."."""
         low = self.view.low
+        if _DISTRIBUTED.fullmatch(low, a, b):
+            return True
         sent = _SENT_BACK.match(low, a, b)
         if not sent:
             return False
@@ -545,7 +596,13 @@ class _Extractor:
         upward_spans = [(u.start(), u.end()) for u in _UPWARD.finditer(low, a, b) if not self._asked_by_superior(u.start())]
         upward_spans += [(u.start(), b) for u in _UPWARD_NATIONAL.finditer(low, a, b)
                          if _PROVINCE_ASKS.search(low, low.rfind("\n", 0, u.start()) + 1, u.start())
-                         and not self._asked_by_superior(u.start())]
+                         and not self._asked_by_superior(u.start()) and not (
+                             # one ministry: only when the committee itself asks, in the same clause ("UBND tỉnh giao
+                             # Sở X ...; đồng thời đề nghị Bộ Y ..." keeps the set's reading of that request)
+                             re.search(r"(?<!\w)bộ\s", u.group())
+                             and re.search(r"[;.]|(?<!\w)(?:giao|yêu cầu|chỉ đạo)(?!\w)", low[max(
+                                 (p.end() for p in _PROVINCE_ASKS.finditer(low, low.rfind("\n", 0, u.start()) + 1,
+                                                                          u.start())), default=u.start()):u.start()]))]
         for m in _DIRECTIVE.finditer(low, a, b):
             before = low[max(a, m.start() - 14):m.start()]
             if (_NOT_DIRECTIVE_BEFORE.search(before) and not (
@@ -565,6 +622,11 @@ class _Extractor:
                 continue  # "yêu cầu giữ vững ổn định ... được đặt lên hàng đầu": the requirement as a noun
             if _FALLBACK.match(low, _skip_spaces(low, a, m.start()), m.start()):
                 continue  # "Trường hợp các chủ mỏ không chấp hành thì UBND cấp huyện giao ...": the task before's fallback
+            # "những vấn đề thuộc thẩm quyền của cấp huyện thì có văn bản đề nghị UBND huyện X xử lý": how the task
+            # before handles a case, not an assignment of its own
+            if m.group().startswith("đề nghị") and re.search(r"(?<!\w)thì\s+(?:có\s+(?:văn bản|công văn)\s+)?$",
+                                                              low[max(a, m.start() - 30):m.start()]):
+                continue
             if m.group() == "gửi" and not _SENT_DOCUMENT.search(low, max(a, m.start() - 40), m.start()):
                 continue  # "gửi báo cáo về Sở X": sent, not assigned
             if any(u0 <= m.start() < u1 for u0, u1 in upward_spans):
@@ -615,6 +677,14 @@ class _Extractor:
             bare = self._bare_group(p, b)
             if bare is not None:
                 return m.start(), bare
+            title = _TITLE.match(low, p, b)
+            person = self._person(_skip_spaces(low, title.end(), b) if title else p, b)
+            if person is not None:
+                person = _skip_spaces(low, person, b)
+            if person is not None and (title or _HONORIFIC.match(low, p, b)) and _ACTION.match(low, person, b):
+                roles = _Roles(addressed=True, action_start=person)  # "chỉ đạo Thứ trưởng Nguyễn Văn A xây dựng ..."
+                roles.unknown.append(self.view.text[p:person].strip(" ,:-–"))
+                return m.start(), roles
             if m.group().startswith("chỉ") and not _URGENT.match(low, q, b):
                 continue  # "chỉ đạo giải quyết vụ việc" tells what the leader did
             # "yêu cầu các phương tiện thông tin đại chúng cần tập trung ...": a plural group the registry does not
@@ -633,6 +703,9 @@ class _Extractor:
             # "yêu cầu Giám đốc Sở, Thủ trưởng cơ sở giáo dục đại học lập biên bản ...": officials named by their
             # titles take more words than a bare noun before their work
             titled = _TITLE.match(low, p, b) is not None
+            soon = _CONNECTOR.match(low, p, b)
+            if soon and soon.end() > p and (_NO_ACTOR.match(low, soon.end(), b) or _ACTION.match(low, soon.end(), b)):
+                p = q = soon.end()  # "yêu cầu trong thời gian tới phải đẩy nhanh ...": the coming period, then the work
             for _k in range(12 if titled else 4):
                 if _ACTION.match(low, q, b) or _NO_ACTOR.match(low, q, b):
                     if _NOT_ADDRESSEE.search(low[p:q]) or _PUBLIC.match(low, p, q):
@@ -1332,7 +1405,8 @@ class _Extractor:
                 last.end = b  # "báo cáo các nội dung chủ yếu về A; B; C": the report's contents, one task
                 mode = "attach"
                 continue
-            if last is not None and prev_in_task and _BEYOND.match(low, body, b) and (
+            if last is not None and prev_in_task and (_BEYOND.match(low, body, b) or (
+                    not c.first_in_sentence and _CASE_THEN.match(low, body, b))) and (
                     roles is None or roles.lead in (None, last.roles.lead)) and not (roles and roles.collective):
                 last.end = b
                 mode = "attach"
@@ -1658,8 +1732,26 @@ class _Extractor:
                 continue
             other = _content_words(self.view.fold[later.title_start:later.main_end])
             if min(len(words), len(other)) >= 4 and len(words & other) >= 0.5 * min(len(words), len(other)):
+                if len(other) < len(words) and self._headline_between(first.end, later.start):
+                    # a tag page's or a digest's second item, under its own headline, repeating the first request
+                    # in fewer words: the first, fuller one is the task
+                    return [d for d in drafts if d is not later]
                 return drafts[1:]
         return drafts
+
+    def _headline_between(self, a: int, b: int) -> bool:
+        """Say whether a headline line (a few words, no final punctuation, a line of its own) lies in [a, b)."""
+        text = self.view.text
+        start = text.find("\n", a, b)
+        while start != -1:
+            end = text.find("\n", start + 1, b)
+            if end == -1:
+                break
+            line = text[start + 1:end].strip()
+            if line and 3 <= len(line.split()) <= 30 and line[-1] not in ".:;!?,":
+                return True
+            start = end
+        return False
 
     def _paragraph_label(self, pos: int) -> str:
         """Return the label that opens the line holding `pos` ("Ý kiến chỉ đạo của Bí thư Tỉnh ủy:"), or ""."""

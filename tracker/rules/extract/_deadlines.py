@@ -14,6 +14,7 @@ A deadline is the last day of the period the text names:
 | "trước tháng 7/2021", "trước quý III/2022", "trước năm 2021" | the last day before that period |
 | "từ đầu tháng 1/2013 tới ngày 15/3/2013" | 15 March 2013 (the end of the period) |
 | "từ tháng 7.2011 đến hết năm 2021; báo cáo trước ngày 15.7.2022" | 15 July 2022 (the range is what is covered) |
+| "báo cáo kết quả ... từ ngày 1/1/2018 đến trước ngày 1/12/2018" | none (the period the report covers) |
 | "trong 15 ngày làm việc" | 15 working days after the directive's date |
 | "trong 10 ngày", "trong vòng 10 ngày" | 10 calendar days after it |
 | "trong 3 tháng" | 3 months after it |
@@ -87,11 +88,14 @@ _OBJECT_DUE = re.compile(r"(?:nhiem\s+vu|du\s+an|cong\s+trinh|ho\s+so|chi\s+tieu
 _STATE_UNTIL = re.compile(r"\b(?:nghi\s+hoc|tam\s+(?:dung|ngung|dinh\s+chi|hoan)|dong\s+cua|phong\s+toa|gian\s+cach|"
                           r"cach\s+ly|ap\s+dung|co\s+hieu\s+luc|keo\s+dai)\b[^.;:]{0,80}$")
 _RANGE_END = re.compile(r"(?:den|toi)\b")
+_RANGE_END_BEFORE = re.compile(r"\b(?:den|toi)\s+$")  # "từ ngày 1/1/2018 đến| trước ngày 1/12/2018"
+# A report's period: "báo cáo kết quả ... từ ngày 1/1/2018 đến trước ngày 1/12/2018" says what is reported, never when.
+_REPORTED_PERIOD = re.compile(r"\bbao\s+cao\b[^.;:]{0,160}$")
 _RANGE_FROM = re.compile(r"\btu\s+(?:(?:dau|cuoi|giua)\s+)?(?:ngay|thang|quy|nam)\b(?:[^;.]|(?<=\d)\.(?=\d))*$")
 # An amount counted per year is not work repeated every year: "kiểm soát sản lượng khai thác hàng năm",
 # "bố trí kế hoạch vốn hằng năm" describe the figure ("báo cáo hằng năm" stays a recurrence).
-_YEARLY_AMOUNT = re.compile(r"\b(?:san\s+luong|ngan\s+sach|du\s+toan|chi\s+tieu|thu\s+nhap|ke\s+hoach\s+von)"
-                            r"(?:\s+[a-z]+){0,2}\s+(?:hang|moi)\s+nam\b")
+_YEARLY_AMOUNT = re.compile(r"\b(?:san\s+luong|ngan\s+sach|du\s+toan|chi\s+tieu|thu\s+nhap|ke\s+hoach\s+von|"
+                            r"nguon\s+von|kinh\s+phi)(?:\s+(?!(?:cho|cua|tai|ve|voi|va)\b)[a-z]+){0,4}\s+(?:hang|moi)\s+nam\b")
 
 
 def _without_yearly_amounts(folded: str) -> str:
@@ -238,10 +242,16 @@ def find_deadline(
         # The end of a range "từ tháng 7.2011 đến hết năm 2021" says what the work covers when a due date is
         # written too ("...; báo cáo ... trước ngày 15.7.2022"): the due date wins. Alone, the range's end is the
         # deadline ("từ đầu tháng 1/2013 tới ngày 15/3/2013").
-        due = [d for d in found if not _RANGE_END.match(folded, d.start) or not _RANGE_FROM.search(
-            folded, max(0, d.start - 50), d.start)]
+        ranges = [d for d in found if (_RANGE_END.match(folded, d.start) or _RANGE_END_BEFORE.search(
+            folded, max(0, d.start - 6), d.start)) and _RANGE_FROM.search(folded, max(0, d.start - 50), d.start)]
+        due = [d for d in found if d not in ranges]
         if due:
             found = due
+        else:
+            found = [d for d in ranges if not _REPORTED_PERIOD.search(
+                folded, max(0, d.start - 220), _RANGE_FROM.search(folded, max(0, d.start - 50), d.start).start())]
+            if not found:
+                return None  # only the period a report covers: no deadline (and no "ongoing" from it)
         # The earliest phrase wins; at one position the longest (most precise) one.
         return min(found, key=lambda d: (d.start, -(d.end - d.start)))
     m = _ONGOING.search(_without_yearly_amounts(folded))

@@ -91,6 +91,12 @@ _COLLECTIVE_RE = re.compile(
     # "yêu cầu chính quyền cơ sở tập trung ...", "chính quyền địa phương các cấp", "chính quyền các cấp": the local
     # authorities, unnamed, a collective (not the model "chính quyền địa phương 2 cấp")
     rf"chinh\s+quyen\s+(?:co\s+so|cac\s+cap|cap\s+(?:xa|huyen)|dia\s+phuong(?:\s+cac\s+cap)?(?!\s+(?:2|hai)\s+cap))(?![a-z0-9])|"
+    # "yêu cầu cơ quan chức năng điều tra ...", "đơn vị liên quan", "cơ quan công an": unnamed bodies by their
+    # role, without "các", a collective
+    rf"(?:co\s*quan|don\s*vi)\s+(?:chuc\s+nang|(?:co\s+)?lien\s+quan|cong\s+an)(?![a-z0-9])|"
+    # "đề nghị Quý Cơ quan triển khai ...", "Quý Ủy ban", "Quý đơn vị": a letter's addressees, named politely
+    # (never "quỹ", a fund, which folds alike: checked on the text)
+    rf"quy\s+(?:co\s*quan|don\s*vi|uy\s*ban(?:\s+nhan\s+dan)?|dia\s*phuong|bo)(?![a-z0-9])|"
     rf"(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+cap\s+(?:huyen|xa|tinh)|toan\s+he\s+thong(?:\s+chinh\s+tri)?(?![a-z0-9])|(?:ubnd|uy\s*ban\s+nhan\s+dan)\s+(?:huyen|xa|quan|phuong)\s*,|"
     # "sở, ngành, địa phương rà soát ...", "thủ trưởng sở, ban, ngành và địa phương": a list of kinds of body
     # written without "các", still a collective
@@ -132,12 +138,14 @@ _UNKNOWN_HEAD = re.compile(
     r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
     r"[ \t]+(?=\w)"
 )
+# A local committee's level before its name: "UBND huyện Phú Lộc", "Ủy ban nhân dân xã Tân Hòa".
+_UNKNOWN_LEVEL = re.compile(r"(?:huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)[ \t]+(?=\w)", re.IGNORECASE)
 # Words that end an unknown unit's name: the verbs and role words that follow it.
 _NAME_STOP = re.compile(
     r"^(?:và|với|cùng|chủ|phối|có|là|đã|đang|sẽ|được|theo|tại|trên|về|để|của|kiểm|báo|tổng|tham|triển|thực|"
     r"hoàn|xây|tổ|rà|nghiên|khẩn|tiếp|chỉ|đề|trình|yêu|hướng|đôn|theo|tăng|chuẩn|lập|xử|giải|phê|"
     r"cập|bổ|gửi|đánh|làm|thẩm|quản|phụ|nắm|căn|trong|trước|nhằm|như|khi|các|cần|phải|tăng|đẩy|tập|"
-    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường|vào)$",
+    r"thống|chuẩn|bảo|đảm|tiến|sớm|tiếp|xem|bố|tạo|thường|vào|vừa|cũng|mới)$",
     re.IGNORECASE,
 )
 
@@ -394,6 +402,8 @@ class UnitMatcher:
                 break
             start, end = m.start(), m.end()
             pos = end
+            if view.fold.startswith("quy", start) and not view.low.startswith("quý", start):
+                continue  # "quỹ cơ quan": a fund, not the letter's polite "Quý Cơ quan"
             if taken[start]:
                 pos = start + 1
                 while pos < len(taken) and taken[pos]:
@@ -418,11 +428,14 @@ class UnitMatcher:
                 take(Mention(start, end, "group", (), view.text[start:end]))
 
         for m in _UNKNOWN_HEAD.finditer(view.text):
-            start = m.start()
-            if taken[start] or not (view.text[m.end()].isupper() or view.text[m.end()].isdigit()):
+            start, name = m.start(), m.end()
+            level = _UNKNOWN_LEVEL.match(view.text, name) if m.group().lower().startswith(("ubnd", "ủy", "uỷ")) else None
+            if level:
+                name = level.end()  # "UBND huyện Phú Lộc" when the registry does not hold that district
+            if taken[start] or not (view.text[name].isupper() or view.text[name].isdigit()):
                 continue
-            end = self._unknown_end(view, m.end())
-            if end <= m.end():
+            end = self._unknown_end(view, name)
+            if end <= name:
                 continue
             inside = [x for x in mentions if x.start < end and start < x.end]
             if inside and all(x.province and start <= x.start and x.end <= end for x in inside):
