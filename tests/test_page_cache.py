@@ -247,3 +247,20 @@ def test_the_count_limit_is_part_of_what_is_kept(app, nga):
     app.config["TASK_LIST_COUNT_LIMIT"] = 1  # a worker configured otherwise: never the other's figures
     page = nga.get("/tasks?status=overdue")
     assert status_counts(page) == {} and "Có hơn 1 nhiệm vụ khớp" in main_text(page)
+
+
+def test_a_statement_written_through_the_session_changes_the_version_unless_bookkeeping(app, db, nga):
+    """An UPDATE run as a statement (not through an object) changes the data's version like an object's
+    change, so the counts and answers kept under it are not served after it; bookkeeping rows do not."""
+    from sqlalchemy import update
+
+    from tracker.models import Notification, Task
+
+    before = version(db)
+    db.session.execute(update(Notification).values(read_at=None))
+    db.session.commit()
+    assert version(db) == before
+    task = task_like(db, "ứng dụng IPv6")
+    db.session.execute(update(Task).where(Task.id == task.id).values(priority="high"))
+    db.session.commit()
+    assert version(db) != before

@@ -33,6 +33,7 @@ from __future__ import annotations
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import chain
 from threading import Lock
 from typing import TypeVar
@@ -44,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker.models.version import DataVersion, new_version
+from tracker.services import read_once
 
 # Models whose rows no page figure reads: writing them does not change the data version.
 BOOKKEEPING = frozenset({"UserSession", "LoginAttempt", "OutboxMessage", "Notification", "AuditEvent",
@@ -69,6 +71,25 @@ def _after_flush(session: Session, _context) -> None:
         session.info["data_changed"] = True
     if _changes_reference(session):
         session.info["reference_changed"] = True
+
+
+@lru_cache(maxsize=1)
+def _model_names() -> dict[str, str]:
+    """{table name: model name} of every model."""
+    return {mapper.local_table.name: mapper.class_.__name__ for mapper in DataVersion.registry.mappers}
+
+
+def _core_write(state) -> None:
+    """An INSERT, UPDATE or DELETE statement run through the session (not through its objects) changes the
+    data too, unless it writes bookkeeping (an unmapped table, e.g. task_cooperation, is data)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = _model_names().get(getattr(table, "name", None))
+    if name not in BOOKKEEPING:
+        state.session.info["data_changed"] = True
+    if name in REFERENCE:
+        state.session.info["reference_changed"] = True
 
 
 def _before_commit(session: Session) -> None:
@@ -106,6 +127,7 @@ def install(session_class) -> None:
     if event.contains(session_class, "before_commit", _before_commit):
         return
     event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "do_orm_execute", _core_write)
     event.listen(session_class, "before_commit", _before_commit)
     event.listen(session_class, "after_commit", _forget)
     event.listen(session_class, "after_rollback", _forget)
@@ -162,6 +184,30 @@ class PageCache:
             return None  # this transaction's own changes, not committed yet: computed from them
         return reference_version(session) if current_app.config["REFERENCE_CACHE"] else None
 
+    def peek(self, session: Session, key: tuple):
+        """The value kept under `key` for the data `session` sees, else None (nothing is computed). A session
+        holding changes not yet committed is answered nothing."""
+        version = self._version(session)
+        if version is None or (not self.reference and (session.info.get("data_changed") or _changes_data(session))):
+            return None
+        with self._lock:
+            value = self._entries.get((version, *key))
+            if value is not None:
+                self._entries.move_to_end((version, *key))
+                self.hits += 1
+        return value
+
+    def put(self, session: Session, key: tuple, value) -> None:
+        """Keep `value` under `key` for the data `session` sees (not for a session holding changes)."""
+        version = self._version(session)
+        if version is None or (not self.reference and (session.info.get("data_changed") or _changes_data(session))):
+            return
+        with self._lock:
+            self._entries[(version, *key)] = value
+            self._entries.move_to_end((version, *key))
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
     def get_or_compute(self, session: Session, key: tuple, compute: Callable[[], T],
                        pack: Callable = lambda value: value, unpack: Callable = lambda value: value,
                        fresh: Callable = lambda value: value):
@@ -190,6 +236,10 @@ class PageCache:
 
 def init_app(app: Flask, session_class) -> None:
     install(session_class)
+    # Answers of the services that depend on the data and the day alone (queries.closed_after), kept per
+    # worker under the data version beside the lists' counts.
+    read_once.install_worker_store(lambda session, key: count_cache().peek(session, key),
+                                   lambda session, key, value: count_cache().put(session, key, value))
     app.extensions["page_cache"] = PageCache()
     app.extensions["count_cache"] = PageCache(max_entries=COUNT_ENTRIES)
     app.extensions["reference_cache"] = PageCache(max_entries=COUNT_ENTRIES, reference=True)

@@ -315,18 +315,30 @@ def closed_after(session, today: date) -> bool:
     kept = read_once.kept(session)
     key = ("closed_after", today)
     if key not in kept:
-        kept[key] = bool(session.scalar(_closed_after_sql(today)))
+        value = read_once.from_worker(session, key)  # kept by the worker until the data changes
+        if value is None:
+            value = bool(session.scalar(_closed_after_sql(today)))
+            read_once.keep_in_worker(session, key, value)
+        kept[key] = value
     return kept[key]
 
 
 def closed_after_kept(session, today: date) -> bool | None:
-    """What `closed_after` answered in this request (None: not asked yet)."""
-    return read_once.kept(session).get(("closed_after", today))
+    """What `closed_after` answered in this request, or the worker keeps for the data (None: not asked yet)."""
+    key = ("closed_after", today)
+    kept = read_once.kept(session)
+    if key not in kept:
+        value = read_once.from_worker(session, key)
+        if value is None:
+            return None
+        kept[key] = value
+    return kept[key]
 
 
 def keep_closed_after(session, today: date, value) -> None:
     """Keep `closed_after`'s answer, read by another statement as a column `closed_after_sql(today)`."""
     read_once.kept(session)[("closed_after", today)] = bool(value)
+    read_once.keep_in_worker(session, ("closed_after", today), bool(value))
 
 
 def closed_after_sql(today: date):

@@ -5,6 +5,11 @@ after today twice (for its counts, then for its page): the answer is kept
 in the session's `info` until the session writes (a flush, an INSERT,
 UPDATE or DELETE through it) or a transaction or savepoint ends, so that
 no answer outlives the data it was read from.
+
+An answer that depends only on the data and the day may also be kept by
+the worker until the data changes (`keep_in_worker`, `from_worker`): the
+app installs that store (tracker.page_cache, under the data version), which
+answers nothing to a session holding changes not yet committed.
 """
 from __future__ import annotations
 
@@ -12,6 +17,23 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 KEY = "read_once"
+_worker: tuple | None = None  # (get, put) of the worker's store, installed by the app
+
+
+def install_worker_store(get, put) -> None:
+    """The worker's store: `get(session, key)` (None: not kept) and `put(session, key, value)`."""
+    global _worker
+    _worker = (get, put)
+
+
+def from_worker(session: Session, key: tuple):
+    """What the worker keeps under `key` for the data `session` sees (None: nothing)."""
+    return _worker[0](session, key) if _worker else None
+
+
+def keep_in_worker(session: Session, key: tuple, value) -> None:
+    if _worker:
+        _worker[1](session, key, value)
 
 
 def kept(session: Session) -> dict:
