@@ -155,7 +155,7 @@ def version_column(row: int = DATA_ROW):
     return select(DataVersion.value).where(DataVersion.id == row).scalar_subquery()
 
 
-def remember_version(session: Session, value: str | None, reference: str | None = None) -> None:
+def remember_version(session: Session, value: str | None, reference: str | None) -> None:
     """Keep the versions read by another statement of this transaction (before anything a page shows)."""
     session.info["data_version"] = value
     session.info["reference_version"] = reference

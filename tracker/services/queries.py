@@ -312,23 +312,20 @@ def _overdue_today(filters: TaskFilters, today: date) -> bool:
 def closed_after(session, today: date) -> bool:
     """True if some task was confirmed done or cancelled after `today` (a date typed ahead): two index
     look-ups in one statement, asked once per request (read_once: a list's counts ask it, then its page)."""
-    kept = read_once.kept(session)
-    key = ("closed_after", today)
-    if key not in kept:
-        value = read_once.from_worker(session, key)  # kept by the worker until the data changes
-        if value is None:
-            value = bool(session.scalar(_closed_after_sql(today)))
-            read_once.keep_in_worker(session, key, value)
-        kept[key] = value
-    return kept[key]
+    value = closed_after_kept(session, today)
+    if value is None:
+        value = bool(session.scalar(_closed_after_sql(today)))
+        keep_closed_after(session, today, value)
+    return value
 
 
 def closed_after_kept(session, today: date) -> bool | None:
-    """What `closed_after` answered in this request, or the worker keeps for the data (None: not asked yet)."""
+    """What `closed_after` answered in this request, or the worker keeps for the data it sees (None: not
+    asked yet)."""
     key = ("closed_after", today)
     kept = read_once.kept(session)
     if key not in kept:
-        value = read_once.from_worker(session, key)
+        value = read_once.from_worker(session, key)  # kept by the worker until the data changes
         if value is None:
             return None
         kept[key] = value
