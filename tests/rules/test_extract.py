@@ -2178,3 +2178,27 @@ def test_unnamed_bodies_by_their_role_without_cac_are_a_collective(text, collect
 def test_a_unit_cooperating_with_unnamed_bodies_keeps_the_lead():
     task = only("Giao Sở Xây dựng chủ trì, phối hợp với đơn vị liên quan kiểm tra chất lượng công trình.")
     assert task.lead_unit == "SXD" and task.cooperating_collective == ["đơn vị liên quan"]
+
+
+# --- twenty-first fresh batch (documents 452-466) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, leads", [
+    ("UBND tỉnh yêu cầu các cơ quan, đơn vị thực hiện một số nội dung sau:\n\nĐối với Công an tỉnh: Tiếp tục thực hiện "
+     "tốt cải cách hành chính; tăng cường công tác tuyên truyền pháp luật.\n\nTăng cường công tác quản lý cư trú.",
+     ["CAT", "CAT", "CAT"]),
+    ("Đối với Sở Xây dựng: Khẩn trương kiểm tra chất lượng các công trình.", ["SXD"]),
+    ("UBND tỉnh giao nhiệm vụ như sau:\n- Đối với Sở Tài chính: Rà soát nguồn vốn đầu tư công của các dự án.\n- Riêng "
+     "đối với Sở Nội vụ: Thẩm định đề án vị trí việc làm của các đơn vị.", ["STC", "SNV"]),
+    ("Chủ tịch UBND tỉnh yêu cầu các cơ quan, đơn vị thực hiện các nội dung sau:\n1. Đối với Sở Tài chính:\n- Rà soát "
+     "nguồn vốn đầu tư công của các dự án chậm tiến độ.\n2. Đối với Sở Xây dựng:\n- Kiểm tra chất lượng các công trình "
+     "xây dựng trên địa bàn tỉnh.", ["STC", "SXD"]),
+])
+def test_a_units_heading_opened_by_doi_voi_leads_its_items(text, leads):
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == leads
+    assert all(t.collective is None for t in tasks)
+
+
+def test_a_topic_before_a_comma_still_leaves_the_unit_after_it():
+    assert only("Đối với các dự án chậm tiến độ, Sở Xây dựng kiểm tra các công trình.").lead_unit == "SXD"
+    assert only("Đối với Sở Xây dựng, khẩn trương kiểm tra các công trình.").lead_unit == "SXD"

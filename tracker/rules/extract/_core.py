@@ -803,6 +803,12 @@ class _Extractor:
         attribution = None if time else _ATTRIBUTION.match(self.view.low, a, b)
         if attribution:
             a = attribution.end()
+        topic = None if time or attribution else _TOPIC.match(self.view.low, a, b)
+        if topic:  # "Đối với Công an tỉnh: Tiếp tục ...": the unit's heading with its first item on the same line
+            mentions, end = self._addressees(topic.end(), b)
+            if not mentions or not re.match(r"[ \t]*:", self.view.low[end:b]):
+                return None
+            a = topic.end()
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
@@ -1389,7 +1395,8 @@ class _Extractor:
                     # vụ trọng tâm: A. B.": the request is the lead-in of the tasks it announces, not one of them
                     roles = drafts.pop().roles
                 if roles is None:
-                    heading, heading_end = self._addressees(body, b)
+                    topic = _TOPIC.match(low, body, b)  # "Đối với Công an tỉnh: Tiếp tục ...; tăng cường ..."
+                    heading, heading_end = self._addressees(topic.end() if topic else body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
                         roles = self._roles(heading, heading_end, b)  # "4. UBND thành phố X:" heads its items
                 if roles:
