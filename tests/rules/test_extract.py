@@ -2202,3 +2202,24 @@ def test_a_units_heading_opened_by_doi_voi_leads_its_items(text, leads):
 def test_a_topic_before_a_comma_still_leaves_the_unit_after_it():
     assert only("Đối với các dự án chậm tiến độ, Sở Xây dựng kiểm tra các công trình.").lead_unit == "SXD"
     assert only("Đối với Sở Xây dựng, khẩn trương kiểm tra các công trình.").lead_unit == "SXD"
+
+
+@pytest.mark.parametrize("text, collective, lead", [
+    ("Ủy ban nhân dân tỉnh giao:\n\n1. Đối với các nhiệm vụ, giải pháp trọng tâm trong thời gian tới: Các sở, ban, ngành, "
+     "UBND các huyện căn cứ chức năng, nhiệm vụ, địa bàn được phân công, tham mưu UBND tỉnh thực hiện tốt các nhiệm vụ.",
+     "Các sở, ban, ngành, UBND các huyện", None),
+    ("Đối với dự án cầu Cửa Hội, cầu Bến Thủy: Sở Xây dựng khẩn trương hoàn thiện hồ sơ.", None, "SXD"),
+    ("Đối với công tác giải ngân: đề nghị các chủ đầu tư đẩy nhanh tiến độ.", "các chủ đầu tư", None),
+])
+def test_a_matter_put_first_before_a_colon_is_read_past(text, collective, lead):
+    task = only(text)
+    assert task.collective == collective and task.lead_unit == lead
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Các sở, ngành theo chức năng, nhiệm vụ, địa bàn quản lý, khẩn trương rà soát các dự án.", "Các sở, ngành"),
+    ("UBND các huyện theo chức năng, nhiệm vụ, địa bàn được phân công chủ động kiểm tra các công trình.",
+     "UBND các huyện"),
+])
+def test_a_group_qualified_by_its_functions_and_area_is_the_subject(text, collective):
+    assert only(text).collective == collective

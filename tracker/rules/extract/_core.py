@@ -365,7 +365,7 @@ _SUBJECT_GAP = re.compile(
     # "Các sở Xây dựng, Tài chính, Ban Quản lý dự án tỉnh... chung tay ...": a list left open
     r"(?:\.{2,}|…)?[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
-    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
+    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|(?:lĩnh vực|địa bàn) (?:quản lý|được giao|được phân công|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     # "Công an tỉnh là lực lượng nòng cốt, chủ trì ...", "Sở KH&ĐT làm đầu mối tiếp nhận ...", "Sở Nội vụ là cơ quan
     # thường trực, tổng hợp ...": the unit's role, then its work
@@ -973,6 +973,9 @@ class _Extractor:
         if topic is None or _BEYOND.match(low, a, b):
             return a
         comma = low.find(",", topic.end(), min(b, topic.end() + 120))
+        colon = low.find(":", topic.end(), min(b, topic.end() + 120))
+        if 0 <= colon and (comma < 0 or colon < comma or not any(comma < m.start < colon for m in self.mentions)):
+            comma = colon  # "1. Đối với các nhiệm vụ, giải pháp ... trong thời gian tới: Các sở, ban, ngành ... tham mưu"
         if comma < 0 or re.search(r"[.;:]", low[topic.end():comma]):
             return a
         k = bisect_right(self.starts, topic.end() - 1)
@@ -1170,7 +1173,8 @@ class _Extractor:
                 return i  # "Các cơ sở giáo dục thực hiện ... . Đó là một trong những chỉ đạo của ..."
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
-                subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
+                # "2. Giám đốc Sở X căn cứ ... xác định", "1. Đối với các nhiệm vụ ...: Các sở, ban, ngành ... tham mưu"
+                subject = self._subject(self._past_topic(cm.end() if cm else c.start, c.end), c.end)
                 if subject is not None and (subject.lead or subject.unknown or (subject.collective and c.bullet)) and (
                         c.bullet or self._assigns_soon(clauses, i)):
                     return i
