@@ -2223,3 +2223,18 @@ def test_a_matter_put_first_before_a_colon_is_read_past(text, collective, lead):
 ])
 def test_a_group_qualified_by_its_functions_and_area_is_the_subject(text, collective):
     assert only(text).collective == collective
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Xây dựng tiếp tục quan trắc, theo dõi diễn biến sạt lở; kịp thời cảnh báo và báo cáo, đề xuất UBND tỉnh "
+    "khi có tình huống xảy ra.",
+    "Giao Sở Xây dựng kiểm tra các công trình; kịp thời thông tin, báo cáo UBND tỉnh khi phát hiện sai phạm.",
+    "Giao Sở Xây dựng kiểm tra các công trình; thông báo và báo cáo kết quả về UBND tỉnh.",
+])
+def test_an_alert_and_report_back_after_a_semicolon_is_part_of_the_task(text):
+    assert only(text).lead_unit == "SXD"
+
+
+def test_a_report_with_a_proposal_of_its_own_is_still_a_task():
+    assert len(run("Giao Sở Xây dựng kiểm tra các công trình; báo cáo, đề xuất UBND tỉnh xử lý các trường hợp vi "
+                   "phạm.")) == 2

@@ -148,8 +148,12 @@ _OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|gi
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
+# "...; kịp thời cảnh báo và báo cáo, đề xuất UBND tỉnh khi có tình huống xảy ra": the alert and the report when it
+# happens, the same.
 _REPORT_BACK = re.compile(
-    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?"
+    r"(?:(?:cảnh báo|thông báo|thông tin),?\s+(?:và\s+)?)?báo cáo(?!\w)"
+    r"(?:(?!\s*,|\s+và(?!\w))|,?\s+(?:và\s+)?đề xuất\s[^;.:]{0,80}?(?<!\w)khi\s)")
 # What to do with what goes beyond one's competence: "Đối với các nội dung vượt thẩm quyền, chủ động phối hợp ...
 # tham mưu UBND tỉnh ...", "Đối với những vấn đề phát sinh vượt thẩm quyền, ... yêu cầu Sở X chủ động báo cáo ...":
 # the way up of the task before, not a task of its own.
