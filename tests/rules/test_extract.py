@@ -2238,3 +2238,30 @@ def test_an_alert_and_report_back_after_a_semicolon_is_part_of_the_task(text):
 def test_a_report_with_a_proposal_of_its_own_is_still_a_task():
     assert len(run("Giao Sở Xây dựng kiểm tra các công trình; báo cáo, đề xuất UBND tỉnh xử lý các trường hợp vi "
                    "phạm.")) == 2
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sở Nội vụ làm chủ nhiệm đề án, phối hợp các sở, ngành chuyên môn tổ chức nghiên cứu, xây dựng các đề án nhánh.",
+     "SNV"),
+    ("Sở Xây dựng làm chủ đầu tư, khẩn trương lập hồ sơ dự án.", "SXD"),
+    ("Sở Tài chính là cơ quan chủ trì, phối hợp với các sở, ban xây dựng phương án.", "STC"),
+    ("Sở Xây dựng là cơ quan chủ trì thực hiện, phối hợp với Sở Tài chính xây dựng phương án.", "SXD"),
+])
+def test_a_units_role_as_head_of_the_work_then_the_work_is_its_task(text, lead):
+    assert only(text).lead_unit == lead
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Nội vụ là chủ nhiệm đề án.",
+    "Sở Xây dựng làm chủ đầu tư dự án.",
+    "Sở Tài chính là cơ quan chủ trì của chương trình.",
+])
+def test_a_units_role_as_head_alone_is_no_task(text):
+    assert run(text) == []
+
+
+def test_the_parts_listed_after_a_units_role_and_work_belong_to_its_task():
+    task = only("Sở Nội vụ làm chủ nhiệm đề án, phối hợp các sở, ngành chuyên môn xây dựng các đề án nhánh, bao gồm: "
+                "Kinh tế đô thị do Sở Xây dựng chủ trì, Quản lý nhà nước do Sở Nội vụ chủ trì. Yêu cầu các đề án nhánh "
+                "hoàn thành trong quý 3/2021.")
+    assert task.lead_unit == "SNV" and task.deadline == date(2021, 9, 30)

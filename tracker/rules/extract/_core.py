@@ -373,8 +373,11 @@ _SUBJECT_GAP = re.compile(
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     # "Công an tỉnh là lực lượng nòng cốt, chủ trì ...", "Sở KH&ĐT làm đầu mối tiếp nhận ...", "Sở Nội vụ là cơ quan
     # thường trực, tổng hợp ...": the unit's role, then its work
-    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*"
-    r"(?=(?:" + _ACTION.pattern[3:] + r"))?"
+    # "Sở Nội vụ làm chủ nhiệm đề án, phối hợp ...", "Sở GTVT làm chủ đầu tư, khẩn trương lập ...", "Sở X là cơ quan chủ
+    # trì, phối hợp ...": the role, then the work
+    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách|"
+    r"chủ nhiệm(?:\s+(?:đề án|dự án|chương trình|đề tài))?|chủ đầu tư(?:\s+(?:dự án|công trình))?)[\s,]*"
+    r"(?=(?:" + _ACTION.pattern[3:] + r")|(?:là|làm)\s+(?:cơ quan|đơn vị)\s+(?=chủ trì[\s,]+(?:" + _ACTION.pattern[3:] + r"))?"
     r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
@@ -1394,7 +1397,8 @@ class _Extractor:
 
             components = False
             if c.ends_leadin and roles is not None and _COMPONENTS.search(low, a, b) \
-                    and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    and _ACTION.match(low, _SUBJECT_GAP.match(low, _skip_spaces(low, roles.action_start, b), b).end(), b):
+                # ("Sở Nội vụ làm chủ nhiệm đề án, phối hợp ... xây dựng các đề án nhánh, bao gồm: ...": past its role)
                 components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
             elif c.ends_leadin:
                 if roles is None and drafts and c.first_in_sentence and drafts[-1].sentence == sentence - 1 \
