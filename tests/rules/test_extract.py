@@ -2265,3 +2265,13 @@ def test_the_parts_listed_after_a_units_role_and_work_belong_to_its_task():
                 "Kinh tế đô thị do Sở Xây dựng chủ trì, Quản lý nhà nước do Sở Nội vụ chủ trì. Yêu cầu các đề án nhánh "
                 "hoàn thành trong quý 3/2021.")
     assert task.lead_unit == "SNV" and task.deadline == date(2021, 9, 30)
+
+
+def test_a_council_and_a_committee_sharing_their_place_are_two_addressees():
+    units = [*UNITS, UnitRef("HDND_QN", "Hội đồng nhân dân tỉnh Quảng Ninh", "HĐND tỉnh Quảng Ninh", kind="agency"),
+             UnitRef("UBND_QN", "Ủy ban nhân dân tỉnh Quảng Ninh", "UBND tỉnh Quảng Ninh", kind="agency")]
+    tasks = extract("Thủ tướng yêu cầu HĐND, UBND tỉnh Quảng Ninh thực hiện đúng quy trình, thủ tục bầu chức vụ Phó "
+                    "chủ tịch UBND tỉnh theo quy định của pháp luật.", units, issued_on=ISSUED)
+    assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("HDND_QN", ["UBND_QN"])]
+    task = only("Thủ tướng yêu cầu HĐND, UBND tỉnh thực hiện đúng quy trình bầu chức vụ Phó chủ tịch.")
+    assert task.unknown_units == ["HĐND tỉnh"] and task.cooperating_units == ["UBND"]

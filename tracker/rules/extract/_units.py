@@ -138,6 +138,9 @@ _UNKNOWN_HEAD = re.compile(
     r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
     r"[ \t]+(?=\w)"
 )
+# A council and a committee sharing their place, named once after the second: "HĐND, UBND tỉnh Quảng Ninh".
+_BODY_HEAD = re.compile(r"(?:hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]+(?=[a-z0-9])")
+_ELLIPTIC_BODY = re.compile(r"(?<![a-z0-9])(hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]*,[ \t]*(?=" + _BODY_HEAD.pattern + ")")
 # A local committee's level before its name: "UBND huyện Phú Lộc", "Ủy ban nhân dân xã Tân Hòa".
 _UNKNOWN_LEVEL = re.compile(r"(?:huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)[ \t]+(?=\w)", re.IGNORECASE)
 # Words that end an unknown unit's name: the verbs and role words that follow it.
@@ -444,6 +447,20 @@ class UnitMatcher:
                     taken[x.start:x.end] = b"\x00" * (x.end - x.start)
             if free(start, end):
                 take(Mention(start, end, "unknown", (), view.text[start:end].strip()))
+
+        for m in _ELLIPTIC_BODY.finditer(view.fold):
+            # "HĐND, UBND tỉnh Quảng Ninh": the first body shares the second's place, named once
+            start, end = m.start(1), m.end(1)
+            second = next((x for x in mentions if x.start == m.end()), None)
+            head = _BODY_HEAD.match(view.fold, m.end())
+            if second is None or head is None or head.end() >= second.end or not free(start, end):
+                continue
+            place = view.fold[head.end():second.end]
+            code = self._lookup(view.fold[start:end] + " " + place)
+            if code:
+                take(Mention(start, end, "unit", (code,), view.text[start:end], self.units[code].kind == "province"))
+            else:
+                take(Mention(start, end, "unknown", (), view.text[start:end] + " " + view.text[head.end():second.end]))
 
         mentions.sort(key=lambda x: x.start)
         return mentions
