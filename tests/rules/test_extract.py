@@ -2275,3 +2275,29 @@ def test_a_council_and_a_committee_sharing_their_place_are_two_addressees():
     assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("HDND_QN", ["UBND_QN"])]
     task = only("Thủ tướng yêu cầu HĐND, UBND tỉnh thực hiện đúng quy trình bầu chức vụ Phó chủ tịch.")
     assert task.unknown_units == ["HĐND tỉnh"] and task.cooperating_units == ["UBND"]
+
+
+@pytest.mark.parametrize("text", [
+    "Theo Bí thư Tỉnh ủy, việc này khó có thể chấp nhận được. Vì thế, UBND tỉnh Đồng Nai phải sớm chỉ đạo làm rõ "
+    "trách nhiệm các tập thể, cá nhân liên quan.",
+    "Vì thế, UBND tỉnh phải sớm chỉ đạo làm rõ trách nhiệm các tập thể, cá nhân liên quan.",
+    "Do đó, UBND tỉnh cần khẩn trương rà soát các dự án chậm tiến độ.",
+])
+def test_the_committee_told_what_it_must_do_is_its_task(text):
+    assert only(text).lead_unit == "UBND"
+
+
+@pytest.mark.parametrize("text", [
+    "UBND tỉnh đã chỉ đạo các sở, ngành rà soát các dự án.",
+    "UBND tỉnh cần có cơ chế đặc thù cho doanh nghiệp.",
+    "Tại hội nghị, UBND tỉnh và các sở, ngành phải giải trình các nội dung cử tri quan tâm.",
+])
+def test_the_committee_as_speaker_reporter_or_one_of_several_gives_no_such_task(text):
+    assert all(t.lead_unit != "UBND" for t in run(text))
+
+
+def test_the_committee_told_what_it_must_do_before_a_request_opens_the_assignments():
+    tasks = run("Theo Bí thư Tỉnh ủy, việc này khó có thể chấp nhận được. Vì thế, UBND tỉnh phải sớm chỉ đạo làm rõ "
+                "trách nhiệm các tập thể, cá nhân liên quan.\n\nBí thư Tỉnh ủy cũng đề nghị các sở, ngành liên quan rà "
+                "soát, tăng cường quản lý đất công trên địa bàn.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [("UBND", None), (None, "các sở, ngành liên quan")]

@@ -957,15 +957,22 @@ class _Extractor:
         while k < len(self.starts) and self.starts[k] < b:
             pos = self.starts[k]
             k += 1
-            if pos == a or self.mention_at[pos].province:
+            if pos == a and not self.mention_at[pos].province:
                 continue
             mentions, end = self._addressees(pos, b)
+            if self.mention_at[pos].province:
+                named = re.match(r"(?:[ \t]+[A-ZĐ][^\W\d_]*){1,3}(?=[ \t])", self.view.text[end:b])
+                end += named.end() if named else 0  # "UBND tỉnh| Đồng Nai phải ..." (the registry's is unnamed)
             modal = _MODAL.match(low, end, b)
+            if self.mention_at[pos].province and (len(mentions) > 1 or modal is None or low[a:pos].strip(" ,")
+                                                  and not re.search(r",\s*$", low[a:pos])):
+                continue  # "Vì thế, UBND tỉnh Đồng Nai phải sớm chỉ đạo ...": the committee told what it must do
             if mentions and modal is None and self.mention_at[pos].kind == "group":
                 # "Các cơ quan, đơn vị còn số lượng cấp phó vượt quá quy định ... khẩn trương sắp xếp ...": the
                 # group qualified, then the urgent or due work
                 modal = _QUALIFIED_MODAL.match(low, end, b)
-            if mentions and modal and _ACTION.match(low, modal.end(), b):
+            soon = re.compile(r"(?:sớm|nhanh chóng)\s+").match(low, modal.end(), b) if modal else None
+            if mentions and modal and _ACTION.match(low, soon.end() if soon else modal.end(), b):
                 roles = self._roles(mentions, end, b)
                 roles.action_start = modal.end()
                 roles.subject_start = pos
@@ -1184,6 +1191,9 @@ class _Extractor:
                 subject = self._subject(self._past_topic(cm.end() if cm else c.start, c.end), c.end)
                 if subject is not None and (subject.lead or subject.unknown or (subject.collective and c.bullet)) and (
                         c.bullet or self._assigns_soon(clauses, i)):
+                    return i
+                modal = self._modal_subject(c.start, c.end)  # "Vì thế, UBND tỉnh X phải sớm chỉ đạo ... . ... đề nghị"
+                if modal is not None and modal.lead and self._assigns_soon(clauses, i):
                     return i
         if at_marker is not None:
             return at_marker
