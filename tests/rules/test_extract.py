@@ -2301,3 +2301,23 @@ def test_the_committee_told_what_it_must_do_before_a_request_opens_the_assignmen
                 "trách nhiệm các tập thể, cá nhân liên quan.\n\nBí thư Tỉnh ủy cũng đề nghị các sở, ngành liên quan rà "
                 "soát, tăng cường quản lý đất công trên địa bàn.")
     assert [(t.lead_unit, t.collective) for t in tasks] == [("UBND", None), (None, "các sở, ngành liên quan")]
+
+
+@pytest.mark.parametrize("text", [
+    "Chủ tịch UBND tỉnh, Yêu cầu Giám đốc Sở Tài chính triển khai tổ chức Tổng điều tra dân số năm 2019.\nUBND tỉnh "
+    "nhận được Quyết định số 772/QĐ-TTg ngày 26/6/2018 của Thủ tướng Chính phủ. Sau khi xem xét, Chủ tịch UBND tỉnh có "
+    "ý kiến chỉ đạo như sau:\nGiao Sở Tài chính tham mưu UBND tỉnh thực hiện các nội dung tại Quyết định. Yêu cầu hoàn "
+    "thiện gửi Văn phòng UBND tỉnh trước ngày 20/7/2018.",
+    "UBND tỉnh chỉ đạo yêu cầu Giám đốc Sở Xây dựng triển khai bổ sung một số nội dung dự án nghĩa địa.\nUBND tỉnh nhận "
+    "được Tờ trình số 992/TTr-SXD ngày 28/6/2018. Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến:\nSở Xây dựng khẩn "
+    "trương hoàn thiện hồ sơ điều chỉnh, bổ sung dự án theo quy định.",
+])
+def test_an_office_letters_title_line_above_its_opinion_is_no_second_task(text):
+    task = only(text)
+    assert task.start > text.index("\n") and task.lead_unit in ("STC", "SXD")
+
+
+def test_an_assignment_before_the_marker_on_its_line_still_counts():
+    tasks = run("UBND tỉnh chỉ đạo các sở, ngành tăng cường kiểm tra; nội dung văn bản chỉ đạo như sau: Sở Xây dựng "
+                "khẩn trương rà soát các công trình.")
+    assert [t.collective for t in tasks][:1] == ["các sở, ngành"]

@@ -1177,6 +1177,11 @@ class _Extractor:
             if at_marker is not None and i >= at_marker:
                 return at_marker
             found = self._directive(c.start, c.end)
+            if found and at_marker is not None and "\n" not in self.view.text[:c.end] \
+                    and "\n" in self.view.text[c.end:marker.start()] and "y kien" in marker.group():
+                # "Chủ tịch UBND tỉnh, Yêu cầu Cục trưởng Cục Thống kê tỉnh triển khai ... .\nUBND tỉnh nhận được ...
+                # Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo như sau: ...": the letter's title line
+                found = None
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 if i and at_marker is None and c.first_in_sentence and self._cut_off_item(clauses, i):
                     return 0
