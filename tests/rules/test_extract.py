@@ -2321,3 +2321,11 @@ def test_an_assignment_before_the_marker_on_its_line_still_counts():
     tasks = run("UBND tỉnh chỉ đạo các sở, ngành tăng cường kiểm tra; nội dung văn bản chỉ đạo như sau: Sở Xây dựng "
                 "khẩn trương rà soát các công trình.")
     assert [t.collective for t in tasks][:1] == ["các sở, ngành"]
+
+
+def test_the_items_after_a_goal_joined_to_the_item_before_are_still_tasks():
+    tasks = run("Phó Chủ tịch UBND tỉnh chỉ đạo các sở, ngành tăng cường công tác bình ổn thị trường; đảm bảo vệ sinh, an "
+                "toàn thực phẩm; trang trí đường phố, tạo cảnh quan sạch, đẹp…")
+    assert len(tasks) == 2 and tasks[1].title.lower().startswith(("trang trí", "tăng cường trang trí"))
+    assert all(t.collective == "các sở, ngành" for t in tasks)
+    assert len(run("Giao Sở Xây dựng tổ chức kiểm tra các công trình; bảo đảm an toàn, tiết kiệm.")) == 1

@@ -1493,7 +1493,10 @@ class _Extractor:
                 found = find_deadline(view.fold[a:b], self.issued_on, self.add_working_days)
                 if found is not None:
                     group_deadline.setdefault(last.group, (found.due, found.ongoing))
-                mode = "attach"
+                # "...; đảm bảo vệ sinh, an toàn thực phẩm; trang trí, tạo cảnh quan ...": after a goal joined to the
+                # item before, the list of items goes on
+                mode = "task" if mode == "task" and not c.first_in_sentence and _GOAL.match(text_low) \
+                    and low[:a].rstrip().endswith(";") else "attach"
                 continue
             if _DOCREF.match(text_low) and not c.first_in_sentence:
                 continue
