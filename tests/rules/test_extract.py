@@ -2329,3 +2329,19 @@ def test_the_items_after_a_goal_joined_to_the_item_before_are_still_tasks():
     assert len(tasks) == 2 and tasks[1].title.lower().startswith(("trang trí", "tăng cường trang trí"))
     assert all(t.collective == "các sở, ngành" for t in tasks)
     assert len(run("Giao Sở Xây dựng tổ chức kiểm tra các công trình; bảo đảm an toàn, tiết kiệm.")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ Y tế đề nghị Sở Y tế Vĩnh Phúc và Sơn La chỉ đạo các bên liên quan khẩn trương tổ chức điều tra.",
+    "Thủ tướng yêu cầu Sở Y tế Vĩnh Phúc, Sơn La khẩn trương tổ chức điều tra.",
+])
+def test_a_second_place_after_a_units_names_the_same_kind_of_unit(text):
+    units = [*UNITS, UnitRef("SYT_VP", "Sở Y tế tỉnh Vĩnh Phúc", "Sở Y tế Vĩnh Phúc"),
+             UnitRef("SYT_SL", "Sở Y tế tỉnh Sơn La", "Sở Y tế Sơn La")]
+    task, = extract(text, units, issued_on=ISSUED)
+    assert task.lead_unit == "SYT_VP" and task.cooperating_units == ["SYT_SL"]
+
+
+def test_a_capitalised_word_after_a_unit_that_names_no_unit_is_left_alone():
+    task = only("Giao Sở Tài chính và Công an tỉnh rà soát hồ sơ.")
+    assert task.lead_unit == "STC" and task.cooperating_units == ["CAT"]

@@ -138,6 +138,8 @@ _UNKNOWN_HEAD = re.compile(
     r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
     r"[ \t]+(?=\w)"
 )
+# A second place after a unit's, the head named once: "Sở Y tế Vĩnh Phúc| và Sơn La".
+_SECOND_PLACE = re.compile(r"[ \t]*(?:,|và)[ \t]+([A-ZĐÀ-Ỹ][^\W\d_]*(?:[ \t]+[A-ZĐÀ-Ỹ][^\W\d_]*){0,2})(?![^\W\d_])")
 # A council and a committee sharing their place, named once after the second: "HĐND, UBND tỉnh Quảng Ninh".
 _BODY_HEAD = re.compile(r"(?:hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]+(?=[a-z0-9])")
 _ELLIPTIC_BODY = re.compile(r"(?<![a-z0-9])(hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]*,[ \t]*(?=" + _BODY_HEAD.pattern + ")")
@@ -378,6 +380,21 @@ class UnitMatcher:
                     if code:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
+
+        for m in [x for x in mentions if x.kind == "unit"]:
+            # "Sở Y tế Vĩnh Phúc và Sơn La": a second place after the first, the unit's head named once
+            place = _SECOND_PLACE.match(view.text, m.end)
+            words = m.text.split()
+            if place is None or not free(place.start(1), place.end(1)):
+                continue
+            for k in (1, 2, 3):
+                if k >= len(words) or not words[-k][:1].isupper():
+                    break
+                code = self._lookup(fold(" ".join(words[:-k]) + " " + place.group(1)))
+                if code and code not in m.codes:
+                    take(Mention(place.start(1), place.end(1), "unit", (code,), place.group(1),
+                                 self.units[code].kind == "province"))
+                    break
 
         province = next((c for c, u in self.units.items() if u.kind == "province"), None)
         if province is not None and re.search(r"\btinh$", fold(self.units[province].name)) \
