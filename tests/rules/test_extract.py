@@ -2178,3 +2178,170 @@ def test_unnamed_bodies_by_their_role_without_cac_are_a_collective(text, collect
 def test_a_unit_cooperating_with_unnamed_bodies_keeps_the_lead():
     task = only("Giao Sở Xây dựng chủ trì, phối hợp với đơn vị liên quan kiểm tra chất lượng công trình.")
     assert task.lead_unit == "SXD" and task.cooperating_collective == ["đơn vị liên quan"]
+
+
+# --- twenty-first fresh batch (documents 452-466) ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, leads", [
+    ("UBND tỉnh yêu cầu các cơ quan, đơn vị thực hiện một số nội dung sau:\n\nĐối với Công an tỉnh: Tiếp tục thực hiện "
+     "tốt cải cách hành chính; tăng cường công tác tuyên truyền pháp luật.\n\nTăng cường công tác quản lý cư trú.",
+     ["CAT", "CAT", "CAT"]),
+    ("Đối với Sở Xây dựng: Khẩn trương kiểm tra chất lượng các công trình.", ["SXD"]),
+    ("UBND tỉnh giao nhiệm vụ như sau:\n- Đối với Sở Tài chính: Rà soát nguồn vốn đầu tư công của các dự án.\n- Riêng "
+     "đối với Sở Nội vụ: Thẩm định đề án vị trí việc làm của các đơn vị.", ["STC", "SNV"]),
+    ("Chủ tịch UBND tỉnh yêu cầu các cơ quan, đơn vị thực hiện các nội dung sau:\n1. Đối với Sở Tài chính:\n- Rà soát "
+     "nguồn vốn đầu tư công của các dự án chậm tiến độ.\n2. Đối với Sở Xây dựng:\n- Kiểm tra chất lượng các công trình "
+     "xây dựng trên địa bàn tỉnh.", ["STC", "SXD"]),
+])
+def test_a_units_heading_opened_by_doi_voi_leads_its_items(text, leads):
+    tasks = run(text)
+    assert [t.lead_unit for t in tasks] == leads
+    assert all(t.collective is None for t in tasks)
+
+
+def test_a_topic_before_a_comma_still_leaves_the_unit_after_it():
+    assert only("Đối với các dự án chậm tiến độ, Sở Xây dựng kiểm tra các công trình.").lead_unit == "SXD"
+    assert only("Đối với Sở Xây dựng, khẩn trương kiểm tra các công trình.").lead_unit == "SXD"
+
+
+@pytest.mark.parametrize("text, collective, lead", [
+    ("Ủy ban nhân dân tỉnh giao:\n\n1. Đối với các nhiệm vụ, giải pháp trọng tâm trong thời gian tới: Các sở, ban, ngành, "
+     "UBND các huyện căn cứ chức năng, nhiệm vụ, địa bàn được phân công, tham mưu UBND tỉnh thực hiện tốt các nhiệm vụ.",
+     "Các sở, ban, ngành, UBND các huyện", None),
+    ("Đối với dự án cầu Cửa Hội, cầu Bến Thủy: Sở Xây dựng khẩn trương hoàn thiện hồ sơ.", None, "SXD"),
+    ("Đối với công tác giải ngân: đề nghị các chủ đầu tư đẩy nhanh tiến độ.", "các chủ đầu tư", None),
+])
+def test_a_matter_put_first_before_a_colon_is_read_past(text, collective, lead):
+    task = only(text)
+    assert task.collective == collective and task.lead_unit == lead
+
+
+@pytest.mark.parametrize("text, collective", [
+    ("Các sở, ngành theo chức năng, nhiệm vụ, địa bàn quản lý, khẩn trương rà soát các dự án.", "Các sở, ngành"),
+    ("UBND các huyện theo chức năng, nhiệm vụ, địa bàn được phân công chủ động kiểm tra các công trình.",
+     "UBND các huyện"),
+])
+def test_a_group_qualified_by_its_functions_and_area_is_the_subject(text, collective):
+    assert only(text).collective == collective
+
+
+@pytest.mark.parametrize("text", [
+    "Giao Sở Xây dựng tiếp tục quan trắc, theo dõi diễn biến sạt lở; kịp thời cảnh báo và báo cáo, đề xuất UBND tỉnh "
+    "khi có tình huống xảy ra.",
+    "Giao Sở Xây dựng kiểm tra các công trình; kịp thời thông tin, báo cáo UBND tỉnh khi phát hiện sai phạm.",
+    "Giao Sở Xây dựng kiểm tra các công trình; thông báo và báo cáo kết quả về UBND tỉnh.",
+])
+def test_an_alert_and_report_back_after_a_semicolon_is_part_of_the_task(text):
+    assert only(text).lead_unit == "SXD"
+
+
+def test_a_report_with_a_proposal_of_its_own_is_still_a_task():
+    assert len(run("Giao Sở Xây dựng kiểm tra các công trình; báo cáo, đề xuất UBND tỉnh xử lý các trường hợp vi "
+                   "phạm.")) == 2
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Sở Nội vụ làm chủ nhiệm đề án, phối hợp các sở, ngành chuyên môn tổ chức nghiên cứu, xây dựng các đề án nhánh.",
+     "SNV"),
+    ("Sở Xây dựng làm chủ đầu tư, khẩn trương lập hồ sơ dự án.", "SXD"),
+    ("Sở Tài chính là cơ quan chủ trì, phối hợp với các sở, ban xây dựng phương án.", "STC"),
+    ("Sở Xây dựng là cơ quan chủ trì thực hiện, phối hợp với Sở Tài chính xây dựng phương án.", "SXD"),
+])
+def test_a_units_role_as_head_of_the_work_then_the_work_is_its_task(text, lead):
+    assert only(text).lead_unit == lead
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Nội vụ là chủ nhiệm đề án.",
+    "Sở Xây dựng làm chủ đầu tư dự án.",
+    "Sở Tài chính là cơ quan chủ trì của chương trình.",
+])
+def test_a_units_role_as_head_alone_is_no_task(text):
+    assert run(text) == []
+
+
+def test_the_parts_listed_after_a_units_role_and_work_belong_to_its_task():
+    task = only("Sở Nội vụ làm chủ nhiệm đề án, phối hợp các sở, ngành chuyên môn xây dựng các đề án nhánh, bao gồm: "
+                "Kinh tế đô thị do Sở Xây dựng chủ trì, Quản lý nhà nước do Sở Nội vụ chủ trì. Yêu cầu các đề án nhánh "
+                "hoàn thành trong quý 3/2021.")
+    assert task.lead_unit == "SNV" and task.deadline == date(2021, 9, 30)
+
+
+def test_a_council_and_a_committee_sharing_their_place_are_two_addressees():
+    units = [*UNITS, UnitRef("HDND_QN", "Hội đồng nhân dân tỉnh Quảng Ninh", "HĐND tỉnh Quảng Ninh", kind="agency"),
+             UnitRef("UBND_QN", "Ủy ban nhân dân tỉnh Quảng Ninh", "UBND tỉnh Quảng Ninh", kind="agency")]
+    tasks = extract("Thủ tướng yêu cầu HĐND, UBND tỉnh Quảng Ninh thực hiện đúng quy trình, thủ tục bầu chức vụ Phó "
+                    "chủ tịch UBND tỉnh theo quy định của pháp luật.", units, issued_on=ISSUED)
+    assert [(t.lead_unit, t.cooperating_units) for t in tasks] == [("HDND_QN", ["UBND_QN"])]
+    task = only("Thủ tướng yêu cầu HĐND, UBND tỉnh thực hiện đúng quy trình bầu chức vụ Phó chủ tịch.")
+    assert task.unknown_units == ["HĐND tỉnh"] and task.cooperating_units == ["UBND"]
+
+
+@pytest.mark.parametrize("text", [
+    "Theo Bí thư Tỉnh ủy, việc này khó có thể chấp nhận được. Vì thế, UBND tỉnh Đồng Nai phải sớm chỉ đạo làm rõ "
+    "trách nhiệm các tập thể, cá nhân liên quan.",
+    "Vì thế, UBND tỉnh phải sớm chỉ đạo làm rõ trách nhiệm các tập thể, cá nhân liên quan.",
+    "Do đó, UBND tỉnh cần khẩn trương rà soát các dự án chậm tiến độ.",
+])
+def test_the_committee_told_what_it_must_do_is_its_task(text):
+    assert only(text).lead_unit == "UBND"
+
+
+@pytest.mark.parametrize("text", [
+    "UBND tỉnh đã chỉ đạo các sở, ngành rà soát các dự án.",
+    "UBND tỉnh cần có cơ chế đặc thù cho doanh nghiệp.",
+    "Tại hội nghị, UBND tỉnh và các sở, ngành phải giải trình các nội dung cử tri quan tâm.",
+])
+def test_the_committee_as_speaker_reporter_or_one_of_several_gives_no_such_task(text):
+    assert all(t.lead_unit != "UBND" for t in run(text))
+
+
+def test_the_committee_told_what_it_must_do_before_a_request_opens_the_assignments():
+    tasks = run("Theo Bí thư Tỉnh ủy, việc này khó có thể chấp nhận được. Vì thế, UBND tỉnh phải sớm chỉ đạo làm rõ "
+                "trách nhiệm các tập thể, cá nhân liên quan.\n\nBí thư Tỉnh ủy cũng đề nghị các sở, ngành liên quan rà "
+                "soát, tăng cường quản lý đất công trên địa bàn.")
+    assert [(t.lead_unit, t.collective) for t in tasks] == [("UBND", None), (None, "các sở, ngành liên quan")]
+
+
+@pytest.mark.parametrize("text", [
+    "Chủ tịch UBND tỉnh, Yêu cầu Giám đốc Sở Tài chính triển khai tổ chức Tổng điều tra dân số năm 2019.\nUBND tỉnh "
+    "nhận được Quyết định số 772/QĐ-TTg ngày 26/6/2018 của Thủ tướng Chính phủ. Sau khi xem xét, Chủ tịch UBND tỉnh có "
+    "ý kiến chỉ đạo như sau:\nGiao Sở Tài chính tham mưu UBND tỉnh thực hiện các nội dung tại Quyết định. Yêu cầu hoàn "
+    "thiện gửi Văn phòng UBND tỉnh trước ngày 20/7/2018.",
+    "UBND tỉnh chỉ đạo yêu cầu Giám đốc Sở Xây dựng triển khai bổ sung một số nội dung dự án nghĩa địa.\nUBND tỉnh nhận "
+    "được Tờ trình số 992/TTr-SXD ngày 28/6/2018. Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến:\nSở Xây dựng khẩn "
+    "trương hoàn thiện hồ sơ điều chỉnh, bổ sung dự án theo quy định.",
+])
+def test_an_office_letters_title_line_above_its_opinion_is_no_second_task(text):
+    task = only(text)
+    assert task.start > text.index("\n") and task.lead_unit in ("STC", "SXD")
+
+
+def test_an_assignment_before_the_marker_on_its_line_still_counts():
+    tasks = run("UBND tỉnh chỉ đạo các sở, ngành tăng cường kiểm tra; nội dung văn bản chỉ đạo như sau: Sở Xây dựng "
+                "khẩn trương rà soát các công trình.")
+    assert [t.collective for t in tasks][:1] == ["các sở, ngành"]
+
+
+def test_the_items_after_a_goal_joined_to_the_item_before_are_still_tasks():
+    tasks = run("Phó Chủ tịch UBND tỉnh chỉ đạo các sở, ngành tăng cường công tác bình ổn thị trường; đảm bảo vệ sinh, an "
+                "toàn thực phẩm; trang trí đường phố, tạo cảnh quan sạch, đẹp…")
+    assert len(tasks) == 2 and tasks[1].title.lower().startswith(("trang trí", "tăng cường trang trí"))
+    assert all(t.collective == "các sở, ngành" for t in tasks)
+    assert len(run("Giao Sở Xây dựng tổ chức kiểm tra các công trình; bảo đảm an toàn, tiết kiệm.")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Bộ Y tế đề nghị Sở Y tế Vĩnh Phúc và Sơn La chỉ đạo các bên liên quan khẩn trương tổ chức điều tra.",
+    "Thủ tướng yêu cầu Sở Y tế Vĩnh Phúc, Sơn La khẩn trương tổ chức điều tra.",
+])
+def test_a_second_place_after_a_units_names_the_same_kind_of_unit(text):
+    units = [*UNITS, UnitRef("SYT_VP", "Sở Y tế tỉnh Vĩnh Phúc", "Sở Y tế Vĩnh Phúc"),
+             UnitRef("SYT_SL", "Sở Y tế tỉnh Sơn La", "Sở Y tế Sơn La")]
+    task, = extract(text, units, issued_on=ISSUED)
+    assert task.lead_unit == "SYT_VP" and task.cooperating_units == ["SYT_SL"]
+
+
+def test_a_capitalised_word_after_a_unit_that_names_no_unit_is_left_alone():
+    task = only("Giao Sở Tài chính và Công an tỉnh rà soát hồ sơ.")
+    assert task.lead_unit == "STC" and task.cooperating_units == ["CAT"]

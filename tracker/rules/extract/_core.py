@@ -148,8 +148,12 @@ _OVERSIGHT = re.compile(r"(?<!\w)(?:theo dõi|giám sát|kiểm tra|thanh tra|gi
 # The report back of the work before, after ";": "...; báo cáo ngay khi phát hiện cháy rừng về ...", "...; báo cáo
 # giải quyết với UBND tỉnh xong trước ngày 20/7": how the result is reported, not a task of its own.
 # "...; giải quyết theo thẩm quyền và báo cáo kết quả cho TP trước ngày 20-7": settled and reported, the same task.
+# "...; kịp thời cảnh báo và báo cáo, đề xuất UBND tỉnh khi có tình huống xảy ra": the alert and the report when it
+# happens, the same.
 _REPORT_BACK = re.compile(
-    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?báo cáo(?!\w)(?!\s*,|\s+và(?!\w))")
+    r"(?:tổng hợp,?\s+|giải quyết theo thẩm quyền,?\s+(?:và\s+)?)?(?:kịp thời\s+)?"
+    r"(?:(?:cảnh báo|thông báo|thông tin),?\s+(?:và\s+)?)?báo cáo(?!\w)"
+    r"(?:(?!\s*,|\s+và(?!\w))|,?\s+(?:và\s+)?đề xuất\s[^;.:]{0,80}?(?<!\w)khi\s)")
 # What to do with what goes beyond one's competence: "Đối với các nội dung vượt thẩm quyền, chủ động phối hợp ...
 # tham mưu UBND tỉnh ...", "Đối với những vấn đề phát sinh vượt thẩm quyền, ... yêu cầu Sở X chủ động báo cáo ...":
 # the way up of the task before, not a task of its own.
@@ -365,12 +369,15 @@ _SUBJECT_GAP = re.compile(
     # "Các sở Xây dựng, Tài chính, Ban Quản lý dự án tỉnh... chung tay ...": a list left open
     r"(?:\.{2,}|…)?[\s,:\-–]*(?:trên địa bàn (?:toàn\s+)?(?:tỉnh|thành phố)(?!\w)[\s,]*)?"
     r"(?:(?:theo|trong phạm vi)\s+chức năng,?\s+(?:nhiệm vụ|quyền hạn|thẩm quyền)"
-    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|lĩnh vực (?:quản lý|được giao|phụ trách)))?"
+    r"(?:,?\s+(?:và\s+)?(?:nhiệm vụ|quyền hạn|thẩm quyền|(?:lĩnh vực|địa bàn) (?:quản lý|được giao|được phân công|phụ trách)))?"
     r"(?:\s+(?:của mình|được giao))?[\s,]*)?"
     # "Công an tỉnh là lực lượng nòng cốt, chủ trì ...", "Sở KH&ĐT làm đầu mối tiếp nhận ...", "Sở Nội vụ là cơ quan
     # thường trực, tổng hợp ...": the unit's role, then its work
-    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách)[\s,]*"
-    r"(?=(?:" + _ACTION.pattern[3:] + r"))?"
+    # "Sở Nội vụ làm chủ nhiệm đề án, phối hợp ...", "Sở GTVT làm chủ đầu tư, khẩn trương lập ...", "Sở X là cơ quan chủ
+    # trì, phối hợp ...": the role, then the work
+    r"(?:(?:là|làm)\s+(?:(?:lực lượng|cơ quan|đơn vị)\s+)?(?:nòng cốt|thường trực|đầu mối|chủ lực|chuyên trách|"
+    r"chủ nhiệm(?:\s+(?:đề án|dự án|chương trình|đề tài))?|chủ đầu tư(?:\s+(?:dự án|công trình))?)[\s,]*"
+    r"(?=(?:" + _ACTION.pattern[3:] + r")|(?:là|làm)\s+(?:cơ quan|đơn vị)\s+(?=chủ trì[\s,]+(?:" + _ACTION.pattern[3:] + r"))?"
     r"(?:(?:cũng\s+)?được\s+(?:[^\s,.;:]+\s+){0,6}?(?:giao|yêu cầu|đề nghị)(?:\s+nhiệm vụ)?\s+)?"  # "Sở X cũng được giao xác định ..."
     r"(?:căn cứ\s[^;.:]{3,200}?\s(?=(?:xác định|phê duyệt|quyết định|xem xét|chỉ đạo|" + _ACTION.pattern[3:] + r"))?"
     r"(?:cần phải\s+|phải\s+|cần\s+|(?:có|chịu) trách nhiệm\s+)?(?:định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+\w+)?[\s,]*)?"
@@ -803,6 +810,12 @@ class _Extractor:
         attribution = None if time else _ATTRIBUTION.match(self.view.low, a, b)
         if attribution:
             a = attribution.end()
+        topic = None if time or attribution else _TOPIC.match(self.view.low, a, b)
+        if topic:  # "Đối với Công an tỉnh: Tiếp tục ...": the unit's heading with its first item on the same line
+            mentions, end = self._addressees(topic.end(), b)
+            if not mentions or not re.match(r"[ \t]*:", self.view.low[end:b]):
+                return None
+            a = topic.end()
         mentions, end = self._addressees(a, b)
         if not mentions or mentions[0].province:
             return None
@@ -944,15 +957,22 @@ class _Extractor:
         while k < len(self.starts) and self.starts[k] < b:
             pos = self.starts[k]
             k += 1
-            if pos == a or self.mention_at[pos].province:
+            if pos == a and not self.mention_at[pos].province:
                 continue
             mentions, end = self._addressees(pos, b)
+            if self.mention_at[pos].province:
+                named = re.match(r"(?:[ \t]+[A-ZĐ][^\W\d_]*){1,3}(?=[ \t])", self.view.text[end:b])
+                end += named.end() if named else 0  # "UBND tỉnh| Đồng Nai phải ..." (the registry's is unnamed)
             modal = _MODAL.match(low, end, b)
+            if self.mention_at[pos].province and (len(mentions) > 1 or modal is None or low[a:pos].strip(" ,")
+                                                  and not re.search(r",\s*$", low[a:pos])):
+                continue  # "Vì thế, UBND tỉnh Đồng Nai phải sớm chỉ đạo ...": the committee told what it must do
             if mentions and modal is None and self.mention_at[pos].kind == "group":
                 # "Các cơ quan, đơn vị còn số lượng cấp phó vượt quá quy định ... khẩn trương sắp xếp ...": the
                 # group qualified, then the urgent or due work
                 modal = _QUALIFIED_MODAL.match(low, end, b)
-            if mentions and modal and _ACTION.match(low, modal.end(), b):
+            soon = re.compile(r"(?:sớm|nhanh chóng)\s+").match(low, modal.end(), b) if modal else None
+            if mentions and modal and _ACTION.match(low, soon.end() if soon else modal.end(), b):
                 roles = self._roles(mentions, end, b)
                 roles.action_start = modal.end()
                 roles.subject_start = pos
@@ -967,6 +987,9 @@ class _Extractor:
         if topic is None or _BEYOND.match(low, a, b):
             return a
         comma = low.find(",", topic.end(), min(b, topic.end() + 120))
+        colon = low.find(":", topic.end(), min(b, topic.end() + 120))
+        if 0 <= colon and (comma < 0 or colon < comma or not any(comma < m.start < colon for m in self.mentions)):
+            comma = colon  # "1. Đối với các nhiệm vụ, giải pháp ... trong thời gian tới: Các sở, ban, ngành ... tham mưu"
         if comma < 0 or re.search(r"[.;:]", low[topic.end():comma]):
             return a
         k = bisect_right(self.starts, topic.end() - 1)
@@ -1154,6 +1177,11 @@ class _Extractor:
             if at_marker is not None and i >= at_marker:
                 return at_marker
             found = self._directive(c.start, c.end)
+            if found and at_marker is not None and "\n" not in self.view.text[:c.end] \
+                    and "\n" in self.view.text[c.end:marker.start()] and "y kien" in marker.group():
+                # "Chủ tịch UBND tỉnh, Yêu cầu Cục trưởng Cục Thống kê tỉnh triển khai ... .\nUBND tỉnh nhận được ...
+                # Sau khi xem xét, Chủ tịch UBND tỉnh có ý kiến chỉ đạo như sau: ...": the letter's title line
+                found = None
             if found and (at_marker is None or found[1].lead or found[1].collective):
                 if i and at_marker is None and c.first_in_sentence and self._cut_off_item(clauses, i):
                     return 0
@@ -1164,9 +1192,13 @@ class _Extractor:
                 return i  # "Các cơ sở giáo dục thực hiện ... . Đó là một trong những chỉ đạo của ..."
             if at_marker is None and c.first_in_sentence:
                 cm = _CONNECTOR.match(self.view.low, c.start, c.end)  # "Theo đó, ..."
-                subject = self._subject(cm.end() if cm else c.start, c.end)  # "2. Giám đốc Sở X căn cứ ... xác định"
+                # "2. Giám đốc Sở X căn cứ ... xác định", "1. Đối với các nhiệm vụ ...: Các sở, ban, ngành ... tham mưu"
+                subject = self._subject(self._past_topic(cm.end() if cm else c.start, c.end), c.end)
                 if subject is not None and (subject.lead or subject.unknown or (subject.collective and c.bullet)) and (
                         c.bullet or self._assigns_soon(clauses, i)):
+                    return i
+                modal = self._modal_subject(c.start, c.end)  # "Vì thế, UBND tỉnh X phải sớm chỉ đạo ... . ... đề nghị"
+                if modal is not None and modal.lead and self._assigns_soon(clauses, i):
                     return i
         if at_marker is not None:
             return at_marker
@@ -1380,7 +1412,8 @@ class _Extractor:
 
             components = False
             if c.ends_leadin and roles is not None and _COMPONENTS.search(low, a, b) \
-                    and _ACTION.match(low, _skip_spaces(low, roles.action_start, b), b):
+                    and _ACTION.match(low, _SUBJECT_GAP.match(low, _skip_spaces(low, roles.action_start, b), b).end(), b):
+                # ("Sở Nội vụ làm chủ nhiệm đề án, phối hợp ... xây dựng các đề án nhánh, bao gồm: ...": past its role)
                 components = True  # "yêu cầu các sở ... đánh giá ..., gồm:": the items are its parts, not tasks
             elif c.ends_leadin:
                 if roles is None and drafts and c.first_in_sentence and drafts[-1].sentence == sentence - 1 \
@@ -1389,7 +1422,8 @@ class _Extractor:
                     # vụ trọng tâm: A. B.": the request is the lead-in of the tasks it announces, not one of them
                     roles = drafts.pop().roles
                 if roles is None:
-                    heading, heading_end = self._addressees(body, b)
+                    topic = _TOPIC.match(low, body, b)  # "Đối với Công an tỉnh: Tiếp tục ...; tăng cường ..."
+                    heading, heading_end = self._addressees(topic.end() if topic else body, b)
                     if heading and not low[heading_end:b].strip(" ,.-–"):
                         roles = self._roles(heading, heading_end, b)  # "4. UBND thành phố X:" heads its items
                 if roles:
@@ -1459,7 +1493,10 @@ class _Extractor:
                 found = find_deadline(view.fold[a:b], self.issued_on, self.add_working_days)
                 if found is not None:
                     group_deadline.setdefault(last.group, (found.due, found.ongoing))
-                mode = "attach"
+                # "...; đảm bảo vệ sinh, an toàn thực phẩm; trang trí, tạo cảnh quan ...": after a goal joined to the
+                # item before, the list of items goes on
+                mode = "task" if mode == "task" and not c.first_in_sentence and _GOAL.match(text_low) \
+                    and low[:a].rstrip().endswith(";") else "attach"
                 continue
             if _DOCREF.match(text_low) and not c.first_in_sentence:
                 continue

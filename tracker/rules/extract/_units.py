@@ -138,6 +138,11 @@ _UNKNOWN_HEAD = re.compile(
     r"UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Ủy ban|Uỷ ban|Công ty|Hội đồng|Đoạn|Hạt|Tổ công tác|Tỉnh đoàn|Hội)"
     r"[ \t]+(?=\w)"
 )
+# A second place after a unit's, the head named once: "Sở Y tế Vĩnh Phúc| và Sơn La".
+_SECOND_PLACE = re.compile(r"[ \t]*(?:,|và)[ \t]+([A-ZĐÀ-Ỹ][^\W\d_]*(?:[ \t]+[A-ZĐÀ-Ỹ][^\W\d_]*){0,2})(?![^\W\d_])")
+# A council and a committee sharing their place, named once after the second: "HĐND, UBND tỉnh Quảng Ninh".
+_BODY_HEAD = re.compile(r"(?:hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]+(?=[a-z0-9])")
+_ELLIPTIC_BODY = re.compile(r"(?<![a-z0-9])(hdnd|ubnd|hoi dong nhan dan|uy ban nhan dan)[ \t]*,[ \t]*(?=" + _BODY_HEAD.pattern + ")")
 # A local committee's level before its name: "UBND huyện Phú Lộc", "Ủy ban nhân dân xã Tân Hòa".
 _UNKNOWN_LEVEL = re.compile(r"(?:huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)[ \t]+(?=\w)", re.IGNORECASE)
 # Words that end an unknown unit's name: the verbs and role words that follow it.
@@ -376,6 +381,21 @@ class UnitMatcher:
                         take(Mention(m.start(), m.end(), "unit", (code,), view.text[m.start():m.end()],
                                      self.units[code].kind == "province"))
 
+        for m in [x for x in mentions if x.kind == "unit"]:
+            # "Sở Y tế Vĩnh Phúc và Sơn La": a second place after the first, the unit's head named once
+            place = _SECOND_PLACE.match(view.text, m.end)
+            words = m.text.split()
+            if place is None or not free(place.start(1), place.end(1)):
+                continue
+            for k in (1, 2, 3):
+                if k >= len(words) or not words[-k][:1].isupper():
+                    break
+                code = self._lookup(fold(" ".join(words[:-k]) + " " + place.group(1)))
+                if code and code not in m.codes:
+                    take(Mention(place.start(1), place.end(1), "unit", (code,), place.group(1),
+                                 self.units[code].kind == "province"))
+                    break
+
         province = next((c for c, u in self.units.items() if u.kind == "province"), None)
         if province is not None and re.search(r"\btinh$", fold(self.units[province].name)) \
                 and len({" ".join(c.group(1).split()).replace("hcm", "ho chi minh")
@@ -444,6 +464,20 @@ class UnitMatcher:
                     taken[x.start:x.end] = b"\x00" * (x.end - x.start)
             if free(start, end):
                 take(Mention(start, end, "unknown", (), view.text[start:end].strip()))
+
+        for m in _ELLIPTIC_BODY.finditer(view.fold):
+            # "HĐND, UBND tỉnh Quảng Ninh": the first body shares the second's place, named once
+            start, end = m.start(1), m.end(1)
+            second = next((x for x in mentions if x.start == m.end()), None)
+            head = _BODY_HEAD.match(view.fold, m.end())
+            if second is None or head is None or head.end() >= second.end or not free(start, end):
+                continue
+            place = view.fold[head.end():second.end]
+            code = self._lookup(view.fold[start:end] + " " + place)
+            if code:
+                take(Mention(start, end, "unit", (code,), view.text[start:end], self.units[code].kind == "province"))
+            else:
+                take(Mention(start, end, "unknown", (), view.text[start:end] + " " + view.text[head.end():second.end]))
 
         mentions.sort(key=lambda x: x.start)
         return mentions
