@@ -10,10 +10,11 @@ used: "remember me" makes the session cookie persistent instead.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask import Flask, current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from tracker.database import db
@@ -39,20 +40,8 @@ def load_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    # One query for the session, its user and the user's unit (every page needs all three); the unit
-    # loaded into `user.unit`, so the user holds it (the session's identity map keeps objects weakly: a
-    # unit only selected beside the user could be gone by the time a page asks for it, and be read again).
-    # The data version comes with them: the pages that keep parts ask for it next (tracker.page_cache);
-    # and, for a GET (which changes no notification), the bell's count its page shows (views_util).
     bell = request.method in ("GET", "HEAD")
-    # And whether the user's unit holds every unit (reach_sql.subtree_is_everything: the province's leaders
-    # then skip the reach conditions).
-    columns = [UserSession, User, version_column(), version_column(REFERENCE_ROW), everything_sql(Unit),
-               *([unread_sql(User.id).scalar_subquery()] if bell else [])]
-    found = db.session.execute(select(*columns).join(User, User.id == UserSession.user_id)
-                               .join(Unit, Unit.id == User.unit_id, isouter=True)
-                               .options(contains_eager(User.unit))
-                               .where(UserSession.token_hash == hash_token(token))).first()
+    found = db.session.execute(_session_statement(bell), {"token_hash": hash_token(token)}).first()
     row = found[0] if found else None
     if found:
         remember_version(db.session, found[2], found[3])
@@ -77,6 +66,24 @@ def load_user(user_id: str) -> User | None:
     if bell:
         remember_bell_count(user.id, found[5] or 0)
     return user
+
+
+@lru_cache(maxsize=2)
+def _session_statement(bell: bool):
+    """The statement of `load_user`, built once per kind (building and keying it per request cost ~1 ms)."""
+    # One query for the session, its user and the user's unit (every page needs all three); the unit
+    # loaded into `user.unit`, so the user holds it (the session's identity map keeps objects weakly: a
+    # unit only selected beside the user could be gone by the time a page asks for it, and be read again).
+    # The data and reference versions come with them: the pages that keep parts ask for them next
+    # (tracker.page_cache); whether the user's unit holds every unit (reach_sql.subtree_is_everything: the
+    # province's leaders then skip the reach conditions); and, for a GET (which changes no notification),
+    # the bell's count its page shows (views_util).
+    columns = [UserSession, User, version_column(), version_column(REFERENCE_ROW), everything_sql(Unit),
+               *([unread_sql(User.id).scalar_subquery()] if bell else [])]
+    return (select(*columns).join(User, User.id == UserSession.user_id)
+            .join(Unit, Unit.id == User.unit_id, isouter=True)
+            .options(contains_eager(User.unit))
+            .where(UserSession.token_hash == bindparam("token_hash")))
 
 
 def start_session(user: User, remember: bool) -> None:
