@@ -177,34 +177,42 @@ class PageCache:
         self._lock = Lock()
         self.hits = self.misses = 0
 
-    def _version(self, session: Session) -> str | None:
+    def _full_key(self, session: Session, key: tuple) -> tuple | None:
+        """`key` under the version of what `session` sees; None when nothing may be kept or served: caching
+        off, no version row, or the session holding changes of its own not yet committed."""
         if not self.reference:
-            return data_version(session) if current_app.config["PAGE_CACHE"] else None
-        if session.info.get("reference_changed") or _changes_reference(session):
-            return None  # this transaction's own changes, not committed yet: computed from them
-        return reference_version(session) if current_app.config["REFERENCE_CACHE"] else None
+            if not current_app.config["PAGE_CACHE"] or session.info.get("data_changed") or _changes_data(session):
+                return None
+            version = data_version(session)
+        else:
+            if (not current_app.config["REFERENCE_CACHE"] or session.info.get("reference_changed")
+                    or _changes_reference(session)):
+                return None
+            version = reference_version(session)
+        return None if version is None else (version, *key)
 
     def peek(self, session: Session, key: tuple):
-        """The value kept under `key` for the data `session` sees, else None (nothing is computed). A session
-        holding changes not yet committed is answered nothing."""
-        version = self._version(session)
-        if version is None or (not self.reference and (session.info.get("data_changed") or _changes_data(session))):
+        """The value kept under `key` for the data `session` sees, else None (nothing is computed)."""
+        full_key = self._full_key(session, key)
+        if full_key is None:
             return None
         with self._lock:
-            value = self._entries.get((version, *key))
+            value = self._entries.get(full_key)
             if value is not None:
-                self._entries.move_to_end((version, *key))
+                self._entries.move_to_end(full_key)
                 self.hits += 1
         return value
 
     def put(self, session: Session, key: tuple, value) -> None:
         """Keep `value` under `key` for the data `session` sees (not for a session holding changes)."""
-        version = self._version(session)
-        if version is None or (not self.reference and (session.info.get("data_changed") or _changes_data(session))):
-            return
+        full_key = self._full_key(session, key)
+        if full_key is not None:
+            self._store(full_key, value)
+
+    def _store(self, full_key: tuple, value) -> None:
         with self._lock:
-            self._entries[(version, *key)] = value
-            self._entries.move_to_end((version, *key))
+            self._entries[full_key] = value
+            self._entries.move_to_end(full_key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
@@ -213,10 +221,9 @@ class PageCache:
                        fresh: Callable = lambda value: value):
         """The value of `compute()` kept under the data (or reference) version and `key` (`pack`ed while
         kept)."""
-        version = self._version(session)  # before anything the part shows is read
-        if version is None:
+        full_key = self._full_key(session, key)  # the version is read before anything the part shows
+        if full_key is None:
             return fresh(compute())
-        full_key = (version, *key)
         with self._lock:
             packed = self._entries.get(full_key)
             if packed is not None:
@@ -227,10 +234,7 @@ class PageCache:
         value = compute()
         with self._lock:
             self.misses += 1
-            self._entries[full_key] = pack(value)
-            self._entries.move_to_end(full_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._store(full_key, pack(value))
         return fresh(value)
 
 
