@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.database import db
 from tracker.models import CooperatingPart, Directive, Task, Unit, User, load_calendar
-from tracker.page_cache import reference_cache
+from tracker.page_cache import REFERENCE_ROW, reference_cache, remember_version, version_column
 from tracker.rules import reach
 from tracker.services import reach_sql
 from tracker.services.errors import Forbidden, ServiceError
@@ -49,6 +49,21 @@ def due_soon_rules():
     kept per worker until the reference data changes (tracker.page_cache), so a page reads neither table again."""
     return reference_cache().get_or_compute(db.session, ("due-soon-rules",),
                                             lambda: (load_calendar(), current_rules()))
+
+
+def signed_in_columns() -> list:
+    """SQL columns the sign-in check (a page's session, an API token) reads beside its user and unit (Unit in
+    the statement): the data's and the reference data's versions (tracker.page_cache) and whether the user's
+    unit holds every unit (reach_sql.subtree_is_everything). `remember_signed_in` keeps what they answered."""
+    return [version_column(), version_column(REFERENCE_ROW), reach_sql.everything_sql(Unit)]
+
+
+def remember_signed_in(user: User, answers) -> None:
+    """Keep the answers of `signed_in_columns` (in their order) for the rest of the request."""
+    data, reference, everything = answers
+    remember_version(db.session, data, reference)
+    if user.unit is not None:
+        reach_sql.remember_everything(user.unit.path, everything)
 
 
 def keep_reach_units(user: User) -> None:

@@ -22,9 +22,8 @@ from tracker.database import db, set_read_only_request
 from tracker.extensions import login_manager
 from tracker.models import ApiToken, Unit, User
 from tracker.models.user import hash_token
-from tracker.page_cache import REFERENCE_ROW, remember_version, version_column
-from tracker.services.reach_sql import everything_sql, remember_everything
 from tracker.timeutil import utcnow
+from tracker.views_util import remember_signed_in, signed_in_columns
 
 LAST_USED_EVERY = timedelta(minutes=1)
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -54,10 +53,8 @@ def authenticate() -> None:
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
         _touch(row.id, now)  # ends the transaction: what was read with the token is kept after it
-    remember_version(db.session, found[2], found[3])
     user = found[1]
-    if user.unit is not None:
-        remember_everything(user.unit.path, found[4])
+    remember_signed_in(user, found[2:5])
     g.api_user = user
     login_manager._update_request_context_with_user(user)
 
@@ -66,7 +63,7 @@ def authenticate() -> None:
 def _token_statement():
     """The statement of `authenticate`, built once (a statement built per request cost ~1 ms of building and
     keying its aliases and subqueries)."""
-    return (select(ApiToken, User, version_column(), version_column(REFERENCE_ROW), everything_sql(Unit))
+    return (select(ApiToken, User, *signed_in_columns())
             .join(User, User.id == ApiToken.user_id)
             .join(Unit, Unit.id == User.unit_id, isouter=True)
             .options(contains_eager(User.unit))

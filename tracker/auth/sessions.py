@@ -21,10 +21,8 @@ from tracker.database import db
 from tracker.extensions import login_manager
 from tracker.models import Unit, User, UserSession
 from tracker.models.user import hash_token
-from tracker.page_cache import REFERENCE_ROW, remember_version, version_column
 from tracker.services.notices import unread_sql
-from tracker.services.reach_sql import everything_sql, remember_everything
-from tracker.views_util import remember_bell_count
+from tracker.views_util import remember_bell_count, remember_signed_in, signed_in_columns
 from tracker.timeutil import utcnow
 
 
@@ -43,8 +41,6 @@ def load_user(user_id: str) -> User | None:
     bell = request.method in ("GET", "HEAD")
     found = db.session.execute(_session_statement(bell), {"token_hash": hash_token(token)}).first()
     row = found[0] if found else None
-    if found:
-        remember_version(db.session, found[2], found[3])
     now = utcnow()
     if row is None or row.revoked_at is not None or str(row.user_id) != str(user_id):
         return None
@@ -58,8 +54,7 @@ def load_user(user_id: str) -> User | None:
     user = row.user
     if not user.active:
         return None
-    if user.unit is not None:
-        remember_everything(user.unit.path, found[4])
+    remember_signed_in(user, found[2:5])
     if seen is None or now.timestamp() - seen >= 30:  # the idle clock, rewritten at most every 30 s
         session["seen"] = int(now.timestamp())
     g.user_session = row
@@ -78,8 +73,7 @@ def _session_statement(bell: bool):
     # (tracker.page_cache); whether the user's unit holds every unit (reach_sql.subtree_is_everything: the
     # province's leaders then skip the reach conditions); and, for a GET (which changes no notification),
     # the bell's count its page shows (views_util).
-    columns = [UserSession, User, version_column(), version_column(REFERENCE_ROW), everything_sql(Unit),
-               *([unread_sql(User.id).scalar_subquery()] if bell else [])]
+    columns = [UserSession, User, *signed_in_columns(), *([unread_sql(User.id).scalar_subquery()] if bell else [])]
     return (select(*columns).join(User, User.id == UserSession.user_id)
             .join(Unit, Unit.id == User.unit_id, isouter=True)
             .options(contains_eager(User.unit))

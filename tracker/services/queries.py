@@ -540,12 +540,6 @@ class Coded:
 
 
 @dataclass(frozen=True, slots=True)
-class Published:
-    """A task's directive as the reach rules read it (tracker.rules.reach.can_view_task)."""
-    published: bool
-
-
-@dataclass(frozen=True, slots=True)
 class DeadlineMove:
     effective_on: date
     new_deadline: date | None
@@ -593,7 +587,7 @@ class TaskRecord:
     # the task is periodic (Task.recurring: its answer then reads its periods from the Task).
     assignee_id: int | None
     issuing_unit: Coded
-    directive: Published
+    directive: RowDirective  # its number and whether it is published (tracker.rules.reach.can_view_task)
     recur_every: str | None
 
     @property
@@ -619,7 +613,7 @@ def _record_statements(day: date, historical: bool) -> tuple[Select, Select, Sel
                     Task.original_deadline, Task.priority, Task.tags, Task.progress, Task.state, Task.completed_on,
                     Task.version, Task.assigned_on, Task.done_on, Task.cancelled_on, lead.c.code, User.username,
                     _labelled_status(day, historical), lead.c.path, Task.assignee_id, issuing.c.path,
-                    Directive.published_at, Task.recur_every)
+                    Directive.published_at, Task.recur_every, Directive.number)
              .join(lead, lead.c.id == Task.lead_unit_id).outerjoin(User, User.id == Task.assignee_id)
              .join(issuing, issuing.c.id == Task.issuing_unit_id).join(Directive, Directive.id == Task.directive_id)
              .where(Task.id.in_(ids)))
@@ -657,7 +651,7 @@ def task_records(session, ids: list[int], day: date, today: date) -> list[tuple[
         own.sort(key=lambda p: (p.sort_key, p.unit_id))  # as Task.parts_in_order, whatever the collation
         found[r[0]] = (TaskRecord(*r[:16], Coded(code=r[16], path=r[19]),
                                   Coded(username=r[17]) if r[17] is not None else None, own, changes.get(r[0], []),
-                                  r[20], Coded(path=r[21]), Published(r[22] is not None), r[23]), r[18])
+                                  r[20], Coded(path=r[21]), RowDirective(r[24], r[22] is not None), r[23]), r[18])
     return [found[i] for i in ids if i in found]
 
 
